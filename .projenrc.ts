@@ -1,0 +1,121 @@
+import { awscdk, javascript } from 'projen';
+
+const project = new awscdk.AwsCdkConstructLibrary({
+  name: 'cdk-layered-defense',
+  description:
+    'Layered network defense for HIPAA workloads on AWS: security groups allow, NACLs deny, WAF decides on HTTP, and synth-time checks that make wrong layer use fail.',
+  author: 'cdk-layered-defense maintainers',
+  authorAddress: 'maintainers@cdk-layered-defense.dev',
+  repositoryUrl: 'https://github.com/cdk-layered-defense/cdk-layered-defense.git',
+  license: 'Apache-2.0',
+  stability: 'experimental',
+  keywords: ['cdk', 'awscdk', 'aws-cdk', 'hipaa', 'waf', 'nacl', 'security-group', 'network-security'],
+
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+  // jest and eslint compile with this file; jsii compiles src/ with tsconfig.json.
+  tsconfigDevFile: 'tsconfig.dev.json',
+
+  cdkVersion: '2.276.0',
+  constructsVersion: '10.8.1',
+  jsiiVersion: '~6.0.0',
+
+  // The nag pack in src/ imports cdk-nag, so users bring it (as they bring aws-cdk-lib).
+  peerDeps: ['cdk-nag@^3.0.2'],
+  devDeps: [
+    'aws-cdk@^2',
+    '@cdklabs/cdk-validator-cfnguard@0.0.62',
+    // Benchmark peer only, never imported from src/. 13.0.0 requires ip-bigint@^10.0.1, which is not published.
+    'cidr-tools@~12.0.3',
+    'fast-check@^4',
+    // Node 20 is the runtime here; TypeScript 7 is rejected by ts-jest and typescript-eslint.
+    '@types/node@^20',
+    'typescript@~6.0.3',
+  ],
+
+  // Construct Hub: every jsii language. Their packagers need registries this project's machines cannot
+  // reach, so local builds package JavaScript only and `npx projen pacmak:check` proves the targets generate.
+  publishToPypi: {
+    distName: 'cdk-layered-defense',
+    module: 'cdk_layered_defense',
+  },
+  publishToMaven: {
+    javaPackage: 'io.github.cdklayereddefense',
+    mavenGroupId: 'io.github.cdk-layered-defense',
+    mavenArtifactId: 'cdk-layered-defense',
+  },
+  publishToNuget: {
+    dotNetNamespace: 'CdkLayeredDefense',
+    packageId: 'CdkLayeredDefense',
+  },
+  publishToGo: {
+    moduleName: 'github.com/cdk-layered-defense/cdk-layered-defense-go',
+  },
+
+  eslintOptions: {
+    dirs: ['src'],
+    // Test-only code may import devDependencies (cidr-tools, cdk-nag packs, fast-check).
+    devdirs: ['test', 'bench', 'examples', 'build-tools', 'projenrc'],
+    // Lint against the dev tsconfig, which includes test/, bench/ and examples/ (tsconfig.json is src/ only).
+    tsconfigPath: './tsconfig.dev.json',
+    projectService: false,
+  },
+  gitignore: ['.jsii.tabl.json', '/cdk.out*', '/bench/results/', '*.tmp.ts', '/cdk.context.json', '/.stryker-tmp/', '/reports/'],
+  jestOptions: {
+    jestConfig: {
+      // Property tests and synth-heavy tests need more than jest's 5 s on a shared 2-core machine.
+      testTimeout: 60_000,
+      testPathIgnorePatterns: ['/node_modules/', '/cdk.out'],
+    },
+  },
+});
+
+// Locally, projen's `package` runs every language packager; keep the build green with JavaScript only.
+const packageJs = project.tasks.tryFind('package:js');
+if (packageJs) {
+  project.packageTask.reset();
+  project.packageTask.spawn(packageJs);
+}
+
+// Every README code block must compile against the real API (jsii-rosetta, with rosetta/default.ts-fixture).
+project.postCompileTask.exec('jsii-rosetta extract --compile --fail', {
+  env: { JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION: '20' },
+});
+
+project.addTask('pacmak:check', {
+  description: 'Generate (not build) the Python, Java, .NET and Go bindings into a temporary folder',
+  env: { JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION: '20' },
+  exec: 'd=$(mktemp -d) && jsii-pacmak --code-only --targets python java dotnet go --outdir "$d" && ls "$d" && rm -rf "$d"',
+});
+
+project.addTask('bench', {
+  description: 'Run the benchmarks in bench/ (each against a peer on the same input, in one process)',
+  env: { JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION: '20' },
+  exec: 'ts-node --transpile-only --project tsconfig.dev.json bench/run.ts',
+  receiveArgs: true,
+});
+
+project.addTask('synth:example', {
+  description: "Synthesize the example HIPAA app through every check (the README's main job)",
+  env: {
+    JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION: '20',
+    CDK_DISABLE_CLI_TELEMETRY: 'true',
+  },
+  exec: 'cdk synth --app "ts-node --transpile-only --project tsconfig.dev.json examples/hipaa-app.ts" --output cdk.out.example --no-notices --no-version-reporting --quiet',
+});
+
+project.tsconfigDev.addInclude('bench/**/*.ts');
+project.tsconfigDev.addInclude('examples/**/*.ts');
+// TypeScript's globs skip dotfiles, so name the projenrc explicitly for eslint's type information.
+project.tsconfigDev.addInclude('.projenrc.ts');
+
+// Address arithmetic is bit arithmetic: allow bitwise operators in the IP core, the NACL rule-number hash and
+// the tests and benchmarks that model them, and nowhere else.
+project.eslint?.addOverride({
+  files: ['src/private/ip/**/*.ts', 'src/nacl/plan.ts', 'test/**/*.ts', 'bench/**/*.ts'],
+  rules: { 'no-bitwise': 'off' },
+});
+project.eslint?.addIgnorePattern('*.tmp.ts');
+
+project.synth();

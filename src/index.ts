@@ -1,0 +1,4 @@
+export * from './ip';
+export * from './nacl';
+export * from './vpc';
+export * from './waf';
