@@ -1,0 +1,277 @@
+import { bigintToWords, wordsToBigint } from './format';
+import { invalidCidrError, parseCidrOrReason, ParseOptions } from './parse';
+import { sortIndicesByWords, sortUint32Pairs } from './radix-sort';
+import { LOOKS_LIKE_IPV6, scanIpv4, scanIpv6, scanPrefixLength } from './scan';
+import { TextListWriter } from './text-list';
+import { IpRange } from './types';
+import {
+  addPowerOfTwo,
+  compareWords,
+  copyWords,
+  IPV6_HOST_MASKS,
+  spanExponent,
+  subtractWords,
+  trailingZeroBits,
+} from './uint128';
+import { IpFamily } from '../../ip/family';
+
+/*
+ * Bulk exact merge of CIDR strings without BigInt: IPv4 as unsigned 32-bit numbers in typed arrays, IPv6 as four
+ * 32-bit words. Entries go through the same scanners as the strict parser; only a bad entry pays for re-parsing
+ * to build its error message.
+ */
+
+const WORD = 4294967296;
+
+/** Host-bit masks of IPv4 prefixes: 2^(32 - prefix) - 1. */
+const IPV4_HOST_MASKS = Array.from({ length: 33 }, (_, prefix) => 2 ** (32 - prefix) - 1);
+
+/** Parsed entries, per family. IPv6 keeps four first-address words per entry and the prefix length. */
+interface ScannedCidrs {
+  v4Count: number;
+  /** Whether every IPv4 entry is a single address (the common bulk input), so the sort can move keys only. */
+  v4AllSingle: boolean;
+  v4First: Uint32Array;
+  v4Last: Uint32Array;
+  v6Count: number;
+  v6First: Uint32Array;
+  v6Prefix: Uint8Array;
+}
+
+function rejectEntry(text: unknown, options: ParseOptions | undefined, index: number): never {
+  const parsed = parseCidrOrReason(text, options);
+  const reason = typeof parsed === 'string' ? parsed : 'was rejected by the bulk parser but not by the strict one (a bug; please report it)';
+  throw invalidCidrError(text, reason, index);
+}
+
+function addV4Entry(text: string, value: number, slash: number, normalize: boolean, into: ScannedCidrs): boolean {
+  const prefix = slash < 0 ? 32 : scanPrefixLength(text, slash + 1, text.length, 32);
+  if (prefix < 0) {
+    return false;
+  }
+  const hostMask = IPV4_HOST_MASKS[prefix];
+  if ((value & hostMask) !== 0 && !normalize) {
+    return false;
+  }
+  const first = (value & ~hostMask) >>> 0;
+  into.v4First[into.v4Count] = first;
+  into.v4Last[into.v4Count] = first + hostMask;
+  into.v4AllSingle &&= prefix === 32;
+  into.v4Count++;
+  return true;
+}
+
+function scanV6Entry(text: string, addressEnd: number, slash: number, normalize: boolean, into: ScannedCidrs): boolean {
+  const offset = into.v6Count * 4;
+  if (!scanIpv6(text, 0, addressEnd, into.v6First, offset)) {
+    return false;
+  }
+  const prefix = slash < 0 ? 128 : scanPrefixLength(text, slash + 1, text.length, 128);
+  if (prefix < 0) {
+    return false;
+  }
+  for (let word = 0; word < 4; word++) {
+    const value = into.v6First[offset + word];
+    const hostMask = IPV6_HOST_MASKS[prefix * 4 + word];
+    if ((value & hostMask) !== 0) {
+      if (!normalize) {
+        return false;
+      }
+      into.v6First[offset + word] = (value & ~hostMask) >>> 0;
+    }
+  }
+  into.v6Prefix[into.v6Count] = prefix;
+  into.v6Count++;
+  return true;
+}
+
+/** Parses every entry strictly; a bad entry throws with its value and index. */
+function scanCidrs(texts: readonly string[], options: ParseOptions | undefined): ScannedCidrs {
+  if (!Array.isArray(texts)) {
+    throw new Error(`Invalid CIDR list: expected an array of strings, got ${texts === null ? 'null' : typeof texts}`);
+  }
+  const normalize = options?.normalizeHostBits === true;
+  const empty = new Uint32Array(0);
+  const scanned: ScannedCidrs = {
+    v4Count: 0,
+    v4AllSingle: true,
+    v4First: empty,
+    v4Last: empty,
+    v6Count: 0,
+    v6First: empty,
+    v6Prefix: new Uint8Array(0),
+  };
+  for (let index = 0; index < texts.length; index++) {
+    const text = texts[index];
+    if (typeof text !== 'string') {
+      rejectEntry(text, options, index);
+    }
+    const slash = text.indexOf('/');
+    const addressEnd = slash < 0 ? text.length : slash;
+    const value = scanIpv4(text, 0, addressEnd);
+    let accepted: boolean;
+    if (value !== LOOKS_LIKE_IPV6) {
+      if (scanned.v4First.length === 0) {
+        // Sized for the rest of the list at first use, so an all-IPv6 list allocates nothing here.
+        scanned.v4First = new Uint32Array(texts.length - index);
+        scanned.v4Last = new Uint32Array(texts.length - index);
+      }
+      accepted = value >= 0 && addV4Entry(text, value, slash, normalize, scanned);
+    } else {
+      if (scanned.v6Prefix.length === 0) {
+        scanned.v6First = new Uint32Array((texts.length - index) * 4);
+        scanned.v6Prefix = new Uint8Array(texts.length - index);
+      }
+      accepted = scanV6Entry(text, addressEnd, slash, normalize, scanned);
+    }
+    if (!accepted) {
+      rejectEntry(text, options, index);
+    }
+  }
+  return scanned;
+}
+
+/** Visits the merged IPv4 ranges in ascending order: overlapping and adjacent entries joined. */
+function forEachMergedV4(scanned: ScannedCidrs, visit: (first: number, last: number) => void): void {
+  const sorted = sortUint32Pairs(scanned.v4First, scanned.v4AllSingle ? undefined : scanned.v4Last, scanned.v4Count);
+  const lasts = sorted.values ?? sorted.keys;
+  let currentFirst = -1;
+  let currentLast = -2;
+  for (let index = 0; index < scanned.v4Count; index++) {
+    const entryFirst = sorted.keys[index];
+    if (entryFirst <= currentLast + 1) {
+      if (lasts[index] > currentLast) {
+        currentLast = lasts[index];
+      }
+      continue;
+    }
+    if (currentFirst >= 0) {
+      visit(currentFirst, currentLast);
+    }
+    currentFirst = entryFirst;
+    currentLast = lasts[index];
+  }
+  if (currentFirst >= 0) {
+    visit(currentFirst, currentLast);
+  }
+}
+
+const NEXT_AFTER_LAST = new Uint32Array(4);
+const ENTRY_LAST = new Uint32Array(4);
+
+function mergeV6(scanned: ScannedCidrs): { count: number; words: Uint32Array } {
+  const order = sortIndicesByWords(scanned.v6First, 4, scanned.v6Count);
+  const words = new Uint32Array(scanned.v6Count * 8);
+  let count = 0;
+  for (let position = 0; position < scanned.v6Count; position++) {
+    const entry = order[position];
+    const entryOffset = entry * 4;
+    const maskOffset = scanned.v6Prefix[entry] * 4;
+    for (let word = 0; word < 4; word++) {
+      ENTRY_LAST[word] = (scanned.v6First[entryOffset + word] | IPV6_HOST_MASKS[maskOffset + word]) >>> 0;
+    }
+    if (count > 0) {
+      const lastOffset = count * 8 - 4;
+      copyWords(words, lastOffset, NEXT_AFTER_LAST, 0);
+      const joins = !addPowerOfTwo(NEXT_AFTER_LAST, 0, 0) || compareWords(scanned.v6First, entryOffset, NEXT_AFTER_LAST, 0) <= 0;
+      if (joins) {
+        if (compareWords(ENTRY_LAST, 0, words, lastOffset) > 0) {
+          copyWords(ENTRY_LAST, 0, words, lastOffset);
+        }
+        continue;
+      }
+    }
+    copyWords(scanned.v6First, entryOffset, words, count * 8);
+    copyWords(ENTRY_LAST, 0, words, count * 8 + 4);
+    count++;
+  }
+  return { count, words };
+}
+
+/** Writes the fewest IPv4 blocks exactly covering `[first, last]`, largest aligned block first. */
+function writeV4Blocks(first: number, last: number, out: TextListWriter): void {
+  if (first === last) {
+    out.addIpv4Cidr(first, 32);
+    return;
+  }
+  let cursor = first;
+  while (cursor <= last) {
+    const alignment = cursor === 0 ? WORD : (cursor & -cursor) >>> 0;
+    const span = last - cursor + 1;
+    const fitting = span >= WORD ? WORD : 2 ** (31 - Math.clz32(span));
+    const block = alignment < fitting ? alignment : fitting;
+    out.addIpv4Cidr(cursor, block === WORD ? 0 : 32 - (31 - Math.clz32(block)));
+    cursor += block;
+  }
+}
+
+const CURSOR = new Uint32Array(4);
+const REMAINING = new Uint32Array(4);
+
+/** Writes the fewest IPv6 blocks exactly covering the range at `words[offset..offset+7]`. */
+function writeV6Blocks(words: Uint32Array, offset: number, out: TextListWriter): void {
+  const lastOffset = offset + 4;
+  copyWords(words, offset, CURSOR, 0);
+  for (;;) {
+    subtractWords(words, lastOffset, CURSOR, 0, REMAINING);
+    const alignment = trailingZeroBits(CURSOR, 0);
+    const fitting = spanExponent(REMAINING);
+    const hostBits = alignment < fitting ? alignment : fitting;
+    out.addIpv6Cidr(CURSOR, 0, 128 - hostBits);
+    if (!addPowerOfTwo(CURSOR, 0, hostBits) || compareWords(CURSOR, 0, words, lastOffset) > 0) {
+      return;
+    }
+  }
+}
+
+/**
+ * Exact merge of CIDR strings, parsed strictly (errors name the entry and its index): the minimal list of blocks
+ * covering exactly the union, per family, ascending. The fast path for large lists.
+ */
+export function mergeCidrStrings(texts: readonly string[], options?: ParseOptions): { ipv4: string[]; ipv6: string[] } {
+  const scanned = scanCidrs(texts, options);
+  const ipv4 = new TextListWriter(scanned.v4Count);
+  forEachMergedV4(scanned, (first, last) => writeV4Blocks(first, last, ipv4));
+  const v6 = mergeV6(scanned);
+  const ipv6 = new TextListWriter(v6.count * 2);
+  for (let index = 0; index < v6.count; index++) {
+    writeV6Blocks(v6.words, index * 8, ipv6);
+  }
+  return { ipv4: ipv4.toStrings(), ipv6: ipv6.toStrings() };
+}
+
+/** Strict parse and exact merge of CIDR strings into ranges (IPv4 first, each family ascending, disjoint). */
+export function mergeCidrStringsToRanges(texts: readonly string[], options?: ParseOptions): IpRange[] {
+  const scanned = scanCidrs(texts, options);
+  const ranges: IpRange[] = [];
+  forEachMergedV4(scanned, (first, last) => ranges.push({ family: IpFamily.IPV4, first: BigInt(first), last: BigInt(last) }));
+  const v6 = mergeV6(scanned);
+  for (let index = 0; index < v6.count; index++) {
+    const offset = index * 8;
+    ranges.push({ family: IpFamily.IPV6, first: wordsToBigint(v6.words, offset), last: wordsToBigint(v6.words, offset + 4) });
+  }
+  return ranges;
+}
+
+const RANGE_WORDS = new Uint32Array(8);
+
+/**
+ * The minimal CIDR blocks of disjoint, ascending ranges of one family, as canonical text: the formatting half of
+ * the bulk merge, for sets that keep BigInt ranges (such as CidrSet).
+ */
+export function formatRangesAsCidrs(ranges: readonly IpRange[], family: IpFamily): string[] {
+  const out = new TextListWriter(ranges.length);
+  for (const range of ranges) {
+    if (range.family !== family) {
+      continue;
+    }
+    if (family === IpFamily.IPV4) {
+      writeV4Blocks(Number(range.first), Number(range.last), out);
+    } else {
+      bigintToWords(range.first, RANGE_WORDS, 0);
+      bigintToWords(range.last, RANGE_WORDS, 4);
+      writeV6Blocks(RANGE_WORDS, 0, out);
+    }
+  }
+  return out.toStrings();
+}

@@ -1,0 +1,17 @@
+export { formatRangesAsCidrs, mergeCidrStrings, mergeCidrStringsToRanges } from './bulk-merge';
+export { lossyCover } from './cover';
+export { bigintToWords, formatAddress, formatCidr, formatIpv4, formatIpv6Words, wordsToBigint } from './format';
+export { mergeCidrs } from './merge';
+export { invalidCidrError, parseAddress, parseCidr, parseCidrList, parseCidrOrReason } from './parse';
+export type { ParsedAddress, ParseOptions } from './parse';
+export {
+  countAddresses,
+  intersectRanges,
+  mergeRanges,
+  rangesContain,
+  rangesOverlap,
+  rangeToCidrs,
+  subtractRanges,
+} from './ranges';
+export { blockSize, compareRanges, familyBits, maxAddress } from './types';
+export type { IpRange, ParsedCidr } from './types';

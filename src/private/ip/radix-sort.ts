@@ -1,0 +1,167 @@
+/**
+ * LSD radix sorts for the bulk merge. On this machine `TypedArray.prototype.sort` takes 4-7 ms for 100,000 keys
+ * and a comparator sort of objects several times that; counting passes over 11-bit digits take about 1-2 ms. The
+ * histograms of every digit are counted in one pass, and a digit that is the same for every key is skipped.
+ */
+
+const DIGIT_BITS = 11;
+const BUCKETS = 1 << DIGIT_BITS;
+const DIGIT_MASK = BUCKETS - 1;
+/** A 32-bit word is three digits: bits 0-10, 11-21 and 22-31. */
+const DIGITS_PER_WORD = 3;
+
+/**
+ * Turns the histogram at `counts[base, base + BUCKETS)` into bucket start offsets. Returns false (and leaves it)
+ * when one bucket holds all `count` keys, so the pass would not move anything.
+ */
+function toOffsets(counts: Uint32Array, base: number, count: number): boolean {
+  let offset = 0;
+  for (let bucket = base; bucket < base + BUCKETS; bucket++) {
+    const size = counts[bucket];
+    if (size === count) {
+      return false;
+    }
+    counts[bucket] = offset;
+    offset += size;
+  }
+  return true;
+}
+
+/**
+ * Sorts `keys[0, count)` ascending and permutes `values` (when given) along with them. Returns the arrays holding
+ * the result: the inputs or new arrays (the passes ping-pong between two sets).
+ */
+export function sortUint32Pairs(
+  keys: Uint32Array,
+  values: Uint32Array | undefined,
+  count: number,
+): { keys: Uint32Array; values: Uint32Array | undefined } {
+  const counts = new Uint32Array(DIGITS_PER_WORD * BUCKETS);
+  for (let i = 0; i < count; i++) {
+    const key = keys[i];
+    counts[key & DIGIT_MASK]++;
+    counts[BUCKETS + ((key >>> 11) & DIGIT_MASK)]++;
+    counts[2 * BUCKETS + (key >>> 22)]++;
+  }
+  let sourceKeys = keys;
+  let sourceValues = values;
+  let targetKeys: Uint32Array | undefined;
+  let targetValues: Uint32Array | undefined;
+  for (let digit = 0; digit < DIGITS_PER_WORD; digit++) {
+    const base = digit * BUCKETS;
+    if (!toOffsets(counts, base, count)) {
+      continue;
+    }
+    const shift = digit * DIGIT_BITS;
+    targetKeys ??= new Uint32Array(count);
+    if (sourceValues === undefined) {
+      for (let i = 0; i < count; i++) {
+        const key = sourceKeys[i];
+        targetKeys[counts[base + ((key >>> shift) & DIGIT_MASK)]++] = key;
+      }
+    } else {
+      targetValues ??= new Uint32Array(count);
+      for (let i = 0; i < count; i++) {
+        const key = sourceKeys[i];
+        const position = counts[base + ((key >>> shift) & DIGIT_MASK)]++;
+        targetKeys[position] = key;
+        targetValues[position] = sourceValues[i];
+      }
+      [sourceValues, targetValues] = [targetValues, sourceValues];
+    }
+    [sourceKeys, targetKeys] = [targetKeys, sourceKeys];
+  }
+  return { keys: sourceKeys, values: sourceValues };
+}
+
+const MSD_DIGITS_PER_WORD = 4;
+const MSD_BUCKETS = 256;
+/** Below this many keys a range is finished by insertion sort. */
+const INSERTION_SORT_LIMIT = 24;
+
+function compareKeys(words: Uint32Array, stride: number, a: number, b: number): number {
+  for (let word = 0; word < stride; word++) {
+    const x = words[a * stride + word];
+    const y = words[b * stride + word];
+    if (x !== y) {
+      return x < y ? -1 : 1;
+    }
+  }
+  return 0;
+}
+
+function insertionSort(words: Uint32Array, stride: number, order: Uint32Array, low: number, high: number): void {
+  for (let i = low + 1; i < high; i++) {
+    const index = order[i];
+    let j = i - 1;
+    while (j >= low && compareKeys(words, stride, order[j], index) > 0) {
+      order[j + 1] = order[j];
+      j--;
+    }
+    order[j + 1] = index;
+  }
+}
+
+/** Per digit level: 257 bucket cursors, then 257 bucket starts (recursion goes one level deeper per digit). */
+const LEVEL_SIZE = 2 * (MSD_BUCKETS + 1);
+const MSD_COUNTS = new Uint32Array(16 * LEVEL_SIZE);
+
+/**
+ * MSD radix sort of `order[low, high)` by 8-bit digits from `firstDigit` on. Random keys separate after a digit
+ * or two and finish in tiny insertion sorts; keys sharing a prefix skip the digits they share without moving.
+ */
+function msdSort(words: Uint32Array, stride: number, order: Uint32Array, scratch: Uint32Array, low: number, high: number, firstDigit: number): void {
+  const digits = stride * MSD_DIGITS_PER_WORD;
+  for (let digit = firstDigit; digit < digits; digit++) {
+    if (high - low <= INSERTION_SORT_LIMIT) {
+      insertionSort(words, stride, order, low, high);
+      return;
+    }
+    const word = digit >>> 2;
+    const shift = 24 - 8 * (digit & 3);
+    const cursors = digit * LEVEL_SIZE;
+    const starts = cursors + MSD_BUCKETS + 1;
+    MSD_COUNTS.fill(0, cursors, cursors + MSD_BUCKETS + 1);
+    for (let i = low; i < high; i++) {
+      MSD_COUNTS[cursors + ((words[order[i] * stride + word] >>> shift) & 255) + 1]++;
+    }
+    let shared = false;
+    for (let bucket = 1; bucket <= MSD_BUCKETS; bucket++) {
+      shared ||= MSD_COUNTS[cursors + bucket] === high - low;
+      MSD_COUNTS[cursors + bucket] += MSD_COUNTS[cursors + bucket - 1];
+      MSD_COUNTS[starts + bucket] = MSD_COUNTS[cursors + bucket];
+    }
+    if (shared) {
+      continue;
+    }
+    MSD_COUNTS[starts] = 0;
+    for (let i = low; i < high; i++) {
+      const index = order[i];
+      scratch[low + MSD_COUNTS[cursors + ((words[index * stride + word] >>> shift) & 255)]++] = index;
+    }
+    for (let i = low; i < high; i++) {
+      order[i] = scratch[i];
+    }
+    for (let bucket = 0; bucket < MSD_BUCKETS; bucket++) {
+      const bucketLow = low + MSD_COUNTS[starts + bucket];
+      const bucketHigh = low + MSD_COUNTS[starts + bucket + 1];
+      if (bucketHigh - bucketLow > 1) {
+        msdSort(words, stride, order, scratch, bucketLow, bucketHigh, digit + 1);
+      }
+    }
+    return;
+  }
+}
+
+/**
+ * The permutation that sorts `count` multi-word keys ascending. Key `i` is `words[i * stride, i * stride + stride)`,
+ * most significant word first.
+ */
+export function sortIndicesByWords(words: Uint32Array, stride: number, count: number): Uint32Array {
+  const order = new Uint32Array(count);
+  for (let i = 0; i < count; i++) {
+    order[i] = i;
+  }
+  msdSort(words, stride, order, new Uint32Array(count), 0, count, 0);
+  return order;
+}

@@ -1,0 +1,185 @@
+/**
+ * Writes many short ASCII strings (formatted CIDR blocks) into one byte buffer, decoded and split once at the end.
+ * Building 100,000 strings by concatenation allocates four or five strings each and spends most of its time in
+ * the garbage collector (about 15 ms here); this way costs about 4 ms.
+ */
+
+const COMMA = 44;
+const DOT = 46;
+const COLON = 58;
+const SLASH = 47;
+const HEX_DIGITS = new Uint8Array([...'0123456789abcdef'].map((digit) => digit.charCodeAt(0)));
+
+/** Decimal text of 0-255: `[length, digit, digit, digit]` per value. */
+const DECIMAL = new Uint8Array(256 * 4);
+for (let value = 0; value < 256; value++) {
+  const text = String(value);
+  DECIMAL[value * 4] = text.length;
+  for (let digit = 0; digit < text.length; digit++) {
+    DECIMAL[value * 4 + 1 + digit] = text.charCodeAt(digit);
+  }
+}
+
+/** Longest IPv6 block text: eight 4-digit groups, seven colons, `/128`, and the separator. */
+const MAX_ITEM_BYTES = 8 * 4 + 7 + 4 + 1;
+
+const DECODER = new TextDecoder();
+
+/** Scratch for the groups of the IPv6 address being written. */
+const GROUPS = new Uint32Array(8);
+
+/**
+ * The longest run of two or more zero groups, the first on a tie (RFC 5952 section 4.2), packed as
+ * `start * 16 + length`; -1 when there is none.
+ */
+export function longestZeroRun(groups: Uint32Array): number {
+  let best = -1;
+  let bestLength = 1;
+  for (let group = 0; group < 8;) {
+    if (groups[group] !== 0) {
+      group++;
+      continue;
+    }
+    let end = group + 1;
+    while (end < 8 && groups[end] === 0) {
+      end++;
+    }
+    if (end - group > bestLength) {
+      best = group;
+      bestLength = end - group;
+    }
+    group = end;
+  }
+  return best < 0 ? -1 : best * 16 + bestLength;
+}
+
+/** Fills `groups` with the eight 16-bit groups of the address at `words[offset..offset+3]`. */
+export function wordsToGroups(words: Uint32Array, offset: number, groups: Uint32Array): void {
+  for (let word = 0; word < 4; word++) {
+    const value = words[offset + word];
+    groups[2 * word] = value >>> 16;
+    groups[2 * word + 1] = value & 0xffff;
+  }
+}
+
+/** Writes decimal 0-255 (an octet or a prefix length) at `at`; returns the position after it. */
+function writeDecimal(bytes: Uint8Array, at: number, value: number): number {
+  const base = value * 4;
+  const digits = DECIMAL[base];
+  bytes[at] = DECIMAL[base + 1];
+  if (digits > 1) {
+    bytes[at + 1] = DECIMAL[base + 2];
+  }
+  if (digits > 2) {
+    bytes[at + 2] = DECIMAL[base + 3];
+  }
+  return at + digits;
+}
+
+function writeIpv4(bytes: Uint8Array, start: number, value: number): number {
+  let at = writeDecimal(bytes, start, value >>> 24);
+  bytes[at++] = DOT;
+  at = writeDecimal(bytes, at, (value >>> 16) & 255);
+  bytes[at++] = DOT;
+  at = writeDecimal(bytes, at, (value >>> 8) & 255);
+  bytes[at++] = DOT;
+  return writeDecimal(bytes, at, value & 255);
+}
+
+/** A 16-bit group in lowercase hex without leading zeros (RFC 5952 sections 4.1 and 4.3). */
+function writeHexGroup(bytes: Uint8Array, start: number, group: number): number {
+  let at = start;
+  if (group >= 0x1000) {
+    bytes[at++] = HEX_DIGITS[group >>> 12];
+  }
+  if (group >= 0x100) {
+    bytes[at++] = HEX_DIGITS[(group >>> 8) & 15];
+  }
+  if (group >= 0x10) {
+    bytes[at++] = HEX_DIGITS[(group >>> 4) & 15];
+  }
+  bytes[at++] = HEX_DIGITS[group & 15];
+  return at;
+}
+
+function writeGroups(bytes: Uint8Array, start: number, from: number, to: number): number {
+  let at = start;
+  for (let group = from; group < to; group++) {
+    if (group > from) {
+      bytes[at++] = COLON;
+    }
+    at = writeHexGroup(bytes, at, GROUPS[group]);
+  }
+  return at;
+}
+
+/** RFC 5952 text of the address at `words[offset..offset+3]`; the same rules as formatIpv6Words. */
+function writeIpv6(bytes: Uint8Array, start: number, words: Uint32Array, offset: number): number {
+  let at = start;
+  if (words[offset] === 0 && words[offset + 1] === 0 && words[offset + 2] === 0xffff) {
+    bytes[at++] = COLON;
+    bytes[at++] = COLON;
+    at = writeHexGroup(bytes, at, 0xffff);
+    bytes[at++] = COLON;
+    return writeIpv4(bytes, at, words[offset + 3]);
+  }
+  wordsToGroups(words, offset, GROUPS);
+  const run = longestZeroRun(GROUPS);
+  if (run < 0) {
+    return writeGroups(bytes, at, 0, 8);
+  }
+  const runStart = run >>> 4;
+  at = writeGroups(bytes, at, 0, runStart);
+  bytes[at++] = COLON;
+  bytes[at++] = COLON;
+  return writeGroups(bytes, at, runStart + (run & 15), 8);
+}
+
+/** Collects CIDR texts as bytes; {@link TextListWriter.toStrings} decodes them all at once. */
+export class TextListWriter {
+  private bytes: Uint8Array;
+  private length = 0;
+  private items = 0;
+
+  constructor(expectedItems: number) {
+    this.bytes = new Uint8Array(Math.max(MAX_ITEM_BYTES, expectedItems * 20));
+  }
+
+  public addIpv4Cidr(value: number, prefixLength: number): void {
+    const bytes = this.reserve();
+    const at = writeIpv4(bytes, this.length, value);
+    this.finishItem(bytes, at, prefixLength);
+  }
+
+  public addIpv6Cidr(words: Uint32Array, offset: number, prefixLength: number): void {
+    const bytes = this.reserve();
+    const at = writeIpv6(bytes, this.length, words, offset);
+    this.finishItem(bytes, at, prefixLength);
+  }
+
+  /** The items written, in order. */
+  public toStrings(): string[] {
+    if (this.items === 0) {
+      return [];
+    }
+    return DECODER.decode(this.bytes.subarray(0, this.length - 1)).split(',');
+  }
+
+  /** Makes room for the longest item; returns the buffer to write to. */
+  private reserve(): Uint8Array {
+    if (this.length + MAX_ITEM_BYTES > this.bytes.length) {
+      const grown = new Uint8Array(this.bytes.length * 2);
+      grown.set(this.bytes.subarray(0, this.length));
+      this.bytes = grown;
+    }
+    return this.bytes;
+  }
+
+  private finishItem(bytes: Uint8Array, start: number, prefixLength: number): void {
+    bytes[start] = SLASH;
+    const at = writeDecimal(bytes, start + 1, prefixLength);
+    bytes[at] = COMMA;
+    this.length = at + 1;
+    this.items++;
+  }
+}

@@ -1,0 +1,117 @@
+import * as fc from 'fast-check';
+import { maskOfCidrs, popcount, referenceLossyExtra, tinyBlock, tinyCidr, tinyFamily } from './tiny-region';
+import { CidrSet, IpFamily } from '../../src/ip';
+import { countAddresses, lossyCover, mergeRanges, parseCidr, subtractRanges } from '../../src/private/ip';
+
+describe('bounded lossy cover', () => {
+  test('picks the cheapest merge, not the nearest neighbours', () => {
+    // GIVEN two /24s 512 addresses apart and a lone address far away
+    const set = CidrSet.fromCidrs(['10.0.0.0/24', '10.0.2.0/24', '10.0.4.1']);
+    // WHEN squeezed into 2 blocks  THEN the /24s share a /22 (512 extra) rather than swallowing the /32 into a /21
+    expect(set.coverWithin(IpFamily.IPV4, 2)).toEqual({
+      family: IpFamily.IPV4,
+      cidrs: ['10.0.0.0/22', '10.0.4.1/32'],
+      extraAddresses: '512',
+      isExact: false,
+    });
+    // AND into 1 block, the smallest block holding all three
+    expect(set.coverWithin(IpFamily.IPV4, 1)).toEqual({ family: IpFamily.IPV4, cidrs: ['10.0.0.0/21'], extraAddresses: '1535', isExact: false });
+  });
+
+  test('covers at the lowest common prefix, never at the top of a compressed edge', () => {
+    // GIVEN two addresses whose smallest common block is a /30 deep under a long shared prefix
+    const set = CidrSet.fromCidrs(['203.0.113.9', '203.0.113.10']);
+    // WHEN covered by one block  THEN it is that /30 (2 extra), not any larger block on the path above it
+    expect(set.coverWithin(IpFamily.IPV4, 1)).toEqual({ family: IpFamily.IPV4, cidrs: ['203.0.113.8/30'], extraAddresses: '2', isExact: false });
+  });
+
+  test('returns the exact blocks with extraAddresses 0 when they already fit', () => {
+    const set = CidrSet.fromCidrs(['10.0.0.0/25', '10.0.0.128/25', '192.0.2.1', '2001:db8::/32']);
+    expect(set.coverWithin(IpFamily.IPV4, 2)).toEqual({ family: IpFamily.IPV4, cidrs: ['10.0.0.0/24', '192.0.2.1/32'], extraAddresses: '0', isExact: true });
+    expect(set.coverWithin(IpFamily.IPV6, 1)).toEqual({ family: IpFamily.IPV6, cidrs: ['2001:db8::/32'], extraAddresses: '0', isExact: true });
+    expect(CidrSet.empty().coverWithin(IpFamily.IPV6, 1)).toEqual({ family: IpFamily.IPV6, cidrs: [], extraAddresses: '0', isExact: true });
+  });
+
+  test('counts IPv6 extra addresses exactly beyond 2^53', () => {
+    // GIVEN two /64s at opposite ends of a /48
+    const set = CidrSet.fromCidrs(['2001:db8:1::/64', '2001:db8:1:ffff::/64']);
+    // WHEN covered by one block  THEN the /48 minus two /64s: 2^80 - 2^65, exactly
+    const cover = set.coverWithin(IpFamily.IPV6, 1);
+    expect(cover.cidrs).toEqual(['2001:db8:1::/48']);
+    expect(cover.extraAddresses).toBe((2n ** 80n - 2n ** 65n).toString());
+  });
+
+  test.each([0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY])('rejects maxBlocks %p', (maxBlocks) => {
+    expect(() => CidrSet.fromCidrs(['10.0.0.0/8']).coverWithin(IpFamily.IPV4, maxBlocks)).toThrow(/Invalid maxBlocks .*: expected an integer of at least 1/);
+  });
+
+  test('rejects a family that is not IPV4 or IPV6', () => {
+    expect(() => CidrSet.empty().coverWithin('IPV5' as IpFamily, 1)).toThrow(/Invalid IP family IPV5/);
+  });
+});
+
+describe('lossy cover properties', () => {
+  test('is optimal against brute force over every choice of blocks in a 16-address region', () => {
+    fc.assert(
+      fc.property(tinyFamily, fc.array(tinyBlock, { maxLength: 8 }), fc.integer({ min: 1, max: 4 }), (family, blocks, maxBlocks) => {
+        // GIVEN random blocks in the region and a budget
+        const input = blocks.map((block) => tinyCidr(family, block));
+        const mask = maskOfCidrs(input);
+        // WHEN covered
+        const cover = CidrSet.fromCidrs(input).coverWithin(family, maxBlocks);
+        // THEN it keeps the budget, covers every input address, reports its extra count exactly, and that count
+        // is the brute-force optimum
+        const coverMask = maskOfCidrs(cover.cidrs);
+        expect(cover.cidrs.length).toBeLessThanOrEqual(maxBlocks);
+        expect(coverMask & mask).toBe(mask);
+        expect(cover.extraAddresses).toBe(String(popcount(coverMask) - popcount(mask)));
+        expect(Number(cover.extraAddresses)).toBe(referenceLossyExtra(mask, maxBlocks));
+        expect(cover.isExact).toBe(cover.extraAddresses === '0');
+      }),
+      { numRuns: 250 },
+    );
+  });
+
+  const clusteredIpv4 = fc.array(
+    fc.tuple(fc.integer({ min: 0, max: 0xffff }), fc.integer({ min: 24, max: 32 })).map(([low, prefix]) => `10.7.${low >>> 8}.${low & 255}/${prefix}`),
+    { minLength: 1, maxLength: 60 },
+  );
+
+  test('never exceeds the budget, covers everything, is exact in its count, and improves as the budget grows', () => {
+    fc.assert(
+      fc.property(clusteredIpv4, fc.integer({ min: 1, max: 12 }), (input, maxBlocks) => {
+        const parsed = input.map((text) => parseCidr(text, { normalizeHostBits: true }));
+        const exact = mergeRanges(parsed);
+        const results = [maxBlocks, maxBlocks + 1].map((budget) => lossyCover(IpFamily.IPV4, parsed, budget));
+        for (const [index, result] of results.entries()) {
+          expect(result.blocks.length).toBeLessThanOrEqual(maxBlocks + index);
+          expect(subtractRanges(exact, result.blocks)).toEqual([]);
+          expect(result.extra).toBe(countAddresses(mergeRanges(result.blocks), IpFamily.IPV4) - countAddresses(exact, IpFamily.IPV4));
+          // the blocks are ascending and disjoint
+          result.blocks.slice(1).forEach((block, previous) => expect(block.first).toBeGreaterThan(result.blocks[previous].last));
+        }
+        expect(results[1].extra).toBeLessThanOrEqual(results[0].extra);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  test('handles 100,000 random IPv4 addresses down to 18 and 38 blocks', () => {
+    // GIVEN 100,000 addresses from a seeded generator
+    let state = 12345;
+    const addresses = Array.from({ length: 100_000 }, () => {
+      state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+      return `${state >>> 24}.${(state >>> 16) & 255}.${(state >>> 8) & 255}.${state & 255}`;
+    });
+    const set = CidrSet.fromCidrs(addresses);
+    const distinct = BigInt(set.addressCount(IpFamily.IPV4));
+    for (const maxBlocks of [18, 38]) {
+      // WHEN covered  THEN within budget, and the extra count matches the blocks' sizes
+      const cover = set.coverWithin(IpFamily.IPV4, maxBlocks);
+      expect(cover.cidrs.length).toBeLessThanOrEqual(maxBlocks);
+      const covered = cover.cidrs.reduce((sum, cidr) => sum + 2n ** BigInt(32 - Number(cidr.split('/')[1])), 0n);
+      expect(BigInt(cover.extraAddresses)).toBe(covered - distinct);
+      expect(set.subtract(CidrSet.fromCidrs(cover.cidrs)).isEmpty).toBe(true);
+    }
+  });
+});
