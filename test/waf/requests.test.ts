@@ -1,0 +1,177 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as fc from 'fast-check';
+import { ipSetsFromTemplate, WafEvaluator, webAclsFromTemplate } from '../../src/model/waf-evaluator';
+import { ForwardedIpFallback, ForwardedIpPosition, OriginPathStyle, PathAllowlistWaf, PathAllowlistWafProps, PathMatchType } from '../../src/waf';
+
+/**
+ * The synthesized web ACL, judged request by request through the model of WAF semantics: what a user relies on
+ * is which requests reach the protected paths, not the shape of the JSON.
+ */
+function synthesize(props: PathAllowlistWafProps, configure?: (waf: PathAllowlistWaf) => void) {
+  const stack = new Stack(new App(), 'Stack', { env: { account: '123456789012', region: 'eu-west-1' } });
+  const waf = new PathAllowlistWaf(stack, 'Waf', props);
+  configure?.(waf);
+  const template = Template.fromStack(stack).toJSON();
+  const [webAcl] = Object.values(webAclsFromTemplate(template));
+  return { webAcl, ipSets: ipSetsFromTemplate(template) };
+}
+
+function evaluatorFor(props: PathAllowlistWafProps, configure?: (waf: PathAllowlistWaf) => void): WafEvaluator {
+  const { webAcl, ipSets } = synthesize(props, configure);
+  return new WafEvaluator(webAcl, { ipSets });
+}
+
+const OFFICE_V4 = '198.51.100.23';
+const OFFICE_V6 = '2001:db8:1:2::17';
+const OTHER_V4 = '192.0.2.44';
+const OTHER_V6 = '2001:db8:2::1';
+
+const EXAMPLE: PathAllowlistWafProps = { protectedPaths: ['/admin', '/internal/'], allowedCidrs: ['198.51.100.0/24', '2001:db8:1::/48'] };
+
+/**
+ * Requests that reach /admin or /internal on some origin (decoding once or twice, resolving dot segments or not,
+ * stripping `;params` or `.format`), written to slip past a naive starts-with match.
+ */
+const PROTECTED = [
+  '/admin', '/admin/', '/admin/users', '/Admin', '/ADMIN/', '/%61dmin', '/%2561dmin', '/%u0061dmin', '/%uFF41dmin',
+  '//admin', '/./admin', '/x/../admin', '/x/%2e%2e/admin', '/x/..%2fadmin', '/admin;x', '/admin;jsessionid=1/users',
+  '/admin%2F', '/admin%2f..%2fusers', '/admin.json', '/admin%00', '/admin/..', '/admin/../public', '/internal',
+  '/internal/reports', '/INTERNAL%2Freports', '/../admin',
+];
+/** Benign requests a non-allowlisted client must still reach. */
+const BENIGN = ['/', '/administrator', '/adminx', '/admin-console', '/admin_old', '/public/admin', '/internalx', '/x/admin', '/%2e%2e/public'];
+
+describe('default setup (source IP)', () => {
+  const evaluator = evaluatorFor(EXAMPLE);
+
+  test.each(PROTECTED)('%s from a non-allowlisted IPv4 or IPv6 address is blocked by the path rule', (uriPath) => {
+    for (const sourceIp of [OTHER_V4, OTHER_V6]) {
+      expect(evaluator.evaluate({ uriPath, sourceIp })).toMatchObject({ action: 'BLOCK', terminatingRule: 'PathAllowlist1' });
+    }
+  });
+
+  test.each(PROTECTED)('%s from the allowlisted office (IPv4 and IPv6) is allowed', (uriPath) => {
+    for (const sourceIp of [OFFICE_V4, OFFICE_V6]) {
+      expect(evaluator.evaluate({ uriPath, sourceIp }).action).toBe('ALLOW');
+    }
+  });
+
+  test.each(BENIGN)('%s is not a protected path', (uriPath) => {
+    expect(evaluator.evaluate({ uriPath, sourceIp: OTHER_V4 })).toMatchObject({ action: 'ALLOW', matchedRules: [] });
+  });
+
+  test('a backslash path is not normalized for a POSIX origin (which does not treat \\ as a separator)', () => {
+    expect(evaluator.evaluate({ uriPath: '/x\\..\\admin', sourceIp: OTHER_V4 }).action).toBe('ALLOW');
+  });
+});
+
+describe('bypass resistance, by property', () => {
+  const evaluator = evaluatorFor(EXAMPLE);
+  const hex = (c: string) => c.charCodeAt(0).toString(16).padStart(2, '0');
+  /** One character of the path as a client may spell it: any case, percent-encoded once or twice, or %u-encoded. */
+  const spelled = (c: string) => fc.constantFrom(c, c.toUpperCase(), `%${hex(c)}`, `%${hex(c).toUpperCase()}`, `%25${hex(c)}`, `%u00${hex(c)}`);
+  const spelledAdmin = fc.tuple(...[...'admin'].map(spelled)).map((chars) => chars.join(''));
+  const lead = fc.constantFrom('/', '//', '/./', '/x/../', '/%2e/', '/x/%2e%2e/', '/%2F');
+  const tail = fc.constantFrom('', '/', '/users', '//users', ';x', '.json', '%2f', '%3bx', '%00', '/%2e');
+
+  test('every spelling of /admin, with any lead and tail, is blocked from outside and allowed from the office', () => {
+    fc.assert(fc.property(lead, spelledAdmin, tail, (l, admin, t) => {
+      const uriPath = `${l}${admin}${t}`;
+      expect(evaluator.evaluate({ uriPath, sourceIp: OTHER_V4 }).action).toBe('BLOCK');
+      expect(evaluator.evaluate({ uriPath, sourceIp: OFFICE_V4 }).action).toBe('ALLOW');
+    }), { numRuns: 300 });
+  });
+
+  test('a path that only starts with the letters of /admin stays public, however it is spelled', () => {
+    const nameChar = fc.constantFrom(...'abcxyz019_-');
+    fc.assert(fc.property(lead, spelledAdmin, nameChar, (l, admin, c) => {
+      expect(evaluator.evaluate({ uriPath: `${l}${admin}${c}`, sourceIp: OTHER_V4 }).action).toBe('ALLOW');
+    }), { numRuns: 200 });
+  });
+});
+
+describe('Windows origin', () => {
+  const evaluator = evaluatorFor({ ...EXAMPLE, originPathStyle: OriginPathStyle.WINDOWS });
+
+  test.each(['\\admin', '/x\\..\\admin', '/x%5c..%5cadmin', '\\ADMIN\\users', '/admin'])('%s is blocked', (uriPath) => {
+    expect(evaluator.evaluate({ uriPath, sourceIp: OTHER_V4 }).action).toBe('BLOCK');
+  });
+});
+
+describe('exact match', () => {
+  const evaluator = evaluatorFor({ ...EXAMPLE, matchType: PathMatchType.EXACT });
+
+  test.each(['/admin', '/admin/', '/Admin', '/%61dmin', '//admin', '/x/../admin', '/admin;x', '/admin.json', '/admin%2F'])('%s is blocked', (uriPath) => {
+    expect(evaluator.evaluate({ uriPath, sourceIp: OTHER_V4 }).action).toBe('BLOCK');
+  });
+
+  test.each(['/admin/users', '/administrator', '/internal/reports', '/'])('%s is not protected', (uriPath) => {
+    expect(evaluator.evaluate({ uriPath, sourceIp: OTHER_V4 }).action).toBe('ALLOW');
+  });
+});
+
+describe('behind a proxy: client from X-Forwarded-For (LAST, NO_MATCH)', () => {
+  const evaluator = evaluatorFor({ ...EXAMPLE, forwardedIp: {} });
+  const PROXY = '203.0.113.10';
+
+  test.each<[string, Record<string, string> | undefined, string, string | undefined]>([
+    ['allowlisted client appended by the proxy', { 'X-Forwarded-For': OFFICE_V4 }, 'ALLOW', undefined],
+    ['allowlisted IPv6 client', { 'x-forwarded-for': OFFICE_V6 }, 'ALLOW', undefined],
+    ['client spoofs an office address before its own', { 'X-Forwarded-For': `${OFFICE_V4}, ${OTHER_V4}` }, 'BLOCK', 'PathAllowlist1'],
+    ['proxy chain ending in the office', { 'X-Forwarded-For': `${OTHER_V4}, ${OFFICE_V4}` }, 'ALLOW', undefined],
+    ['other client', { 'X-Forwarded-For': OTHER_V4 }, 'BLOCK', 'PathAllowlist1'],
+    ['header missing', undefined, 'BLOCK', 'PathAllowlist1-MissingForwardedIp'],
+    ['header empty', { 'X-Forwarded-For': '' }, 'BLOCK', 'PathAllowlist1-MissingForwardedIp'],
+    ['header malformed', { 'X-Forwarded-For': 'unknown' }, 'BLOCK', 'PathAllowlist1'],
+  ])('/admin, %s -> %s', (_what, headers, action, terminatingRule) => {
+    // The connection comes from the proxy, which is not allowlisted: only the header can let a client in.
+    expect(evaluator.evaluate({ uriPath: '/%61dmin', sourceIp: PROXY, headers })).toMatchObject({ action, terminatingRule });
+  });
+
+  test('without the header, AWS WAF skips the allowlist rule: the missing-header rule is what blocks', () => {
+    // GIVEN the synthesized web ACL, and the same web ACL without the missing-header rule
+    const { webAcl, ipSets } = synthesize({ ...EXAMPLE, forwardedIp: {} });
+    const withoutGuard = { ...webAcl, Rules: webAcl.Rules.filter((r: any) => r.Name !== 'PathAllowlist1-MissingForwardedIp') };
+    const request = { uriPath: '/admin', sourceIp: PROXY };
+
+    // THEN the allowlist rule alone is not applied and the request would pass (fail open) ...
+    expect(new WafEvaluator(withoutGuard, { ipSets }).evaluate(request)).toMatchObject({ action: 'ALLOW', skippedRules: ['PathAllowlist1'] });
+    // ... and the missing-header rule blocks it
+    expect(new WafEvaluator(webAcl, { ipSets }).evaluate(request)).toMatchObject({ action: 'BLOCK', terminatingRule: 'PathAllowlist1-MissingForwardedIp' });
+  });
+
+  test('benign paths pass with or without the header', () => {
+    for (const uriPath of BENIGN) {
+      expect(evaluator.evaluate({ uriPath, sourceIp: PROXY }).action).toBe('ALLOW');
+      expect(evaluator.evaluate({ uriPath, sourceIp: PROXY, headers: { 'X-Forwarded-For': OTHER_V4 } }).action).toBe('ALLOW');
+    }
+  });
+});
+
+describe('forwarded IP position FIRST and ANY', () => {
+  test.each<[PathAllowlistWafProps['forwardedIp'], string, string]>([
+    [{ position: ForwardedIpPosition.FIRST }, `${OFFICE_V4}, ${OTHER_V4}`, 'ALLOW'],
+    [{ position: ForwardedIpPosition.FIRST }, `${OTHER_V4}, ${OFFICE_V4}`, 'BLOCK'],
+    [{ position: ForwardedIpPosition.ANY }, `${OTHER_V4}, ${OFFICE_V4}, ${OTHER_V6}`, 'ALLOW'],
+    [{ position: ForwardedIpPosition.ANY }, `${OTHER_V4}, ${OTHER_V6}`, 'BLOCK'],
+    [{ fallbackBehavior: ForwardedIpFallback.MATCH }, 'garbage', 'ALLOW'],
+  ])('%j with %s -> %s', (forwardedIp, header, action) => {
+    const evaluator = evaluatorFor({ ...EXAMPLE, forwardedIp });
+    expect(evaluator.evaluate({ uriPath: '/admin', sourceIp: OTHER_V4, headers: { 'X-Forwarded-For': header } }).action).toBe(action);
+  });
+});
+
+describe('addProtectedPath', () => {
+  const evaluator = evaluatorFor(EXAMPLE, (waf) => waf.addProtectedPath('/reports', ['203.0.113.0/24']));
+
+  test.each([
+    ['/reports', '203.0.113.5', 'ALLOW', undefined],
+    ['/Reports/2024', OFFICE_V4, 'BLOCK', 'PathAllowlist2'], // the office is not on this path's allowlist
+    ['/admin', '203.0.113.5', 'BLOCK', 'PathAllowlist1'], // and the reports network is not on /admin's
+    ['/admin', OFFICE_V4, 'ALLOW', undefined],
+    ['/public', '203.0.113.5', 'ALLOW', undefined],
+  ])('%s from %s -> %s', (uriPath, sourceIp, action, terminatingRule) => {
+    expect(evaluator.evaluate({ uriPath, sourceIp })).toMatchObject({ action, terminatingRule });
+  });
+});
