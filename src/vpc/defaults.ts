@@ -1,0 +1,39 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as logs from 'aws-cdk-lib/aws-logs';
+
+/**
+ * Secure defaults of HipaaSecureVpc. Merge order: these < the user's props < what the construct enforces
+ * (flow logs on, default security group closed, no public IPs on launch), so an override can never quietly
+ * weaken the guarantee; weakening one takes an escape hatch with a reason.
+ */
+export const HIPAA_VPC_DEFAULTS = {
+  maxAzs: 2,
+  cidr: '10.0.0.0/16',
+  /** /20 per subnet: 4,091 usable addresses per tier and AZ, room for 3 tiers x 4 AZs in a /16. */
+  cidrMask: 20,
+  /**
+   * HIPAA asks covered entities to keep required documentation six years (45 CFR 164.316(b)(2)(i)); audit
+   * logs of access to e-PHI are commonly kept as long.
+   */
+  flowLogRetention: logs.RetentionDays.SIX_YEARS,
+  /** Audit records outlive the stack: deleting a stack must not delete the evidence. */
+  logRemovalPolicy: RemovalPolicy.RETAIN,
+  gatewayEndpoints: true,
+} as const;
+
+/** Tier names: they become the subnet group names (`subnetGroupName`) users select by. */
+export const TIER_NAMES = {
+  public: 'Public',
+  application: 'Application',
+  data: 'Data',
+} as const;
+
+export function tierSubnetConfiguration(cidrMask: number): ec2.SubnetConfiguration[] {
+  return [
+    // Only load balancers and NAT live here; an instance launched here by mistake gets no public IP.
+    { name: TIER_NAMES.public, subnetType: ec2.SubnetType.PUBLIC, cidrMask, mapPublicIpOnLaunch: false },
+    { name: TIER_NAMES.application, subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask },
+    { name: TIER_NAMES.data, subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask },
+  ];
+}

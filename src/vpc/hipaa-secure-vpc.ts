@@ -1,0 +1,294 @@
+import { Stack, Token, Validations } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { HIPAA_VPC_DEFAULTS, TIER_NAMES, tierSubnetConfiguration } from './defaults';
+import { createEncryptedLogGroup } from '../private/encrypted-log-group';
+import { addLayeredDefenseWarning, childPath, constructPathError } from '../private/errors';
+
+/**
+ * Explicit, documented ways to weaken a HipaaSecureVpc guarantee. Each takes the reason as its value: the
+ * reason is recorded in an acknowledgeable warning on the VPC, so a reviewer sees who switched what off and why.
+ */
+export interface HipaaSecureVpcEscapeHatches {
+  /**
+   * Leave the rules of the VPC's default security group in place instead of revoking them.
+   *
+   * @default - the default security group is closed (no inbound, no outbound rules)
+   */
+  readonly keepDefaultSecurityGroupOpenBecause?: string;
+
+  /**
+   * Create no flow logs. Without them there is no record of who reached the network (HIPAA 164.312(b)).
+   *
+   * @default - flow logs capture ALL traffic
+   */
+  readonly disableFlowLogsBecause?: string;
+}
+
+/** Properties of a HipaaSecureVpc. */
+export interface HipaaSecureVpcProps {
+  /**
+   * How many Availability Zones to spread the three tiers across.
+   *
+   * @default 2
+   */
+  readonly maxAzs?: number;
+
+  /**
+   * The VPC's IPv4 address range.
+   *
+   * @default ec2.IpAddresses.cidr('10.0.0.0/16')
+   */
+  readonly ipAddresses?: ec2.IIpAddresses;
+
+  /**
+   * Prefix length of every subnet (each tier has one subnet per Availability Zone).
+   *
+   * @default 20
+   */
+  readonly cidrMask?: number;
+
+  /**
+   * How many NAT gateways give the application tier its egress.
+   *
+   * @default - one per Availability Zone, so losing a zone does not cut the others' egress
+   */
+  readonly natGateways?: number;
+
+  /**
+   * How long flow log records are kept in CloudWatch Logs.
+   *
+   * @default logs.RetentionDays.SIX_YEARS - HIPAA's documentation retention period (45 CFR 164.316(b)(2)(i))
+   */
+  readonly flowLogRetention?: logs.RetentionDays;
+
+  /**
+   * The KMS key that encrypts the flow log group.
+   *
+   * @default - a new key with rotation enabled
+   */
+  readonly flowLogEncryptionKey?: kms.IKey;
+
+  /**
+   * Also deliver flow logs (ALL traffic) to this bucket, for long-term archive or analytics.
+   *
+   * @default - flow logs go to CloudWatch Logs only
+   */
+  readonly flowLogBucket?: s3.IBucket;
+
+  /**
+   * Add gateway endpoints for Amazon S3 and DynamoDB, so traffic to them never leaves the AWS network.
+   *
+   * @default true
+   */
+  readonly gatewayEndpoints?: boolean;
+
+  /**
+   * Interface endpoints to create, with private DNS and a security group that allows HTTPS (443) from the
+   * VPC's own range only.
+   *
+   * @default - none
+   * @see https://docs.aws.amazon.com/vpc/latest/privatelink/create-interface-endpoint.html
+   */
+  readonly interfaceEndpoints?: ec2.InterfaceVpcEndpointAwsService[];
+
+  /**
+   * Explicit ways to switch off a guarantee, each with its reason.
+   *
+   * @default - no guarantee is weakened
+   */
+  readonly escapeHatches?: HipaaSecureVpcEscapeHatches;
+}
+
+/**
+ * A VPC for workloads that handle e-PHI: three tiers, flow logs, a closed default security group and private
+ * endpoints, usable anywhere CDK expects an `ec2.IVpc`.
+ *
+ * - Tiers (subnet groups): `Public` (load balancers and NAT only; no public IP on launch), `Application`
+ *   (private with egress) and `Data` (isolated), one subnet per Availability Zone.
+ * - Flow logs of ALL traffic to a KMS-encrypted CloudWatch Logs group (HIPAA 164.312(b) audit controls).
+ * - The default security group's rules are revoked at deploy time, so nothing attached to it by mistake is
+ *   reachable (HIPAA.Security VPCDefaultSecurityGroupClosed).
+ * - Gateway endpoints for S3 and DynamoDB; interface endpoints on request.
+ */
+export class HipaaSecureVpc extends ec2.Vpc {
+  /** The log group that receives the flow logs, unless flow logs were switched off with an escape hatch. */
+  public readonly flowLogGroup?: logs.ILogGroup;
+
+
+  /** The interface endpoints created from `interfaceEndpoints` and `addInterfaceEndpointFor`. */
+  public readonly interfaceEndpoints: ec2.InterfaceVpcEndpoint[] = [];
+
+  private endpointSecurityGroup?: ec2.SecurityGroup;
+
+  /**
+   * The VPC's IPv4 range as a literal when it is known at synth (`ec2.IpAddresses.cidr`), so rules that allow
+   * "from this VPC" can be checked at synth; otherwise (IPAM) the `vpcCidrBlock` token.
+   */
+  private readonly knownCidrBlock: string;
+
+  constructor(scope: Construct, id: string, props: HipaaSecureVpcProps = {}) {
+    // Validate before super(): ec2.Vpc would otherwise fail first, with a message that names neither path nor fix.
+    validateProps(childPath(scope, id), props);
+    const maxAzs = props.maxAzs ?? HIPAA_VPC_DEFAULTS.maxAzs;
+    const hatches = props.escapeHatches ?? {};
+    const ipAddresses = props.ipAddresses ?? ec2.IpAddresses.cidr(HIPAA_VPC_DEFAULTS.cidr);
+    super(scope, id, {
+      maxAzs,
+      ipAddresses,
+      natGateways: props.natGateways ?? maxAzs,
+      subnetConfiguration: tierSubnetConfiguration(props.cidrMask ?? HIPAA_VPC_DEFAULTS.cidrMask),
+      restrictDefaultSecurityGroup: hatches.keepDefaultSecurityGroupOpenBecause === undefined,
+      gatewayEndpoints: (props.gatewayEndpoints ?? HIPAA_VPC_DEFAULTS.gatewayEndpoints)
+        ? {
+          S3: { service: ec2.GatewayVpcEndpointAwsService.S3 },
+          DynamoDB: { service: ec2.GatewayVpcEndpointAwsService.DYNAMODB },
+        }
+        : undefined,
+    });
+    const allocated = ipAddresses.allocateVpcCidr().cidrBlock;
+    this.knownCidrBlock = allocated && !Token.isUnresolved(allocated) ? allocated : this.vpcCidrBlock;
+
+    if (hatches.keepDefaultSecurityGroupOpenBecause !== undefined) {
+      addLayeredDefenseWarning(this, 'HipaaSecureVpc.defaultSecurityGroupOpen',
+        `The default security group keeps its rules (escape hatch): ${hatches.keepDefaultSecurityGroupOpenBecause}`);
+    } else {
+      this.acknowledgeDefaultSecurityGroupHandler();
+    }
+
+    if (hatches.disableFlowLogsBecause !== undefined) {
+      addLayeredDefenseWarning(this, 'HipaaSecureVpc.flowLogsDisabled',
+        `Flow logs are disabled (escape hatch), so there is no record of traffic in this VPC: ${hatches.disableFlowLogsBecause}`);
+    } else {
+      this.flowLogGroup = this.addCloudWatchFlowLog(props);
+      if (props.flowLogBucket) {
+        new ec2.CfnFlowLog(this, 'FlowLogToS3', {
+          resourceId: this.vpcId,
+          resourceType: 'VPC',
+          trafficType: 'ALL',
+          logDestinationType: 's3',
+          logDestination: props.flowLogBucket.bucketArn,
+        });
+      }
+    }
+
+    for (const service of props.interfaceEndpoints ?? []) {
+      this.addInterfaceEndpointFor(service);
+    }
+  }
+
+  /**
+   * Add an interface endpoint for an AWS service, in the application tier, with private DNS and the shared
+   * endpoint security group (HTTPS from the VPC's range only).
+   */
+  public addInterfaceEndpointFor(service: ec2.InterfaceVpcEndpointAwsService): ec2.InterfaceVpcEndpoint {
+    const securityGroup = this.sharedEndpointSecurityGroup();
+    const endpoint = new ec2.InterfaceVpcEndpoint(this, `Endpoint${endpointIdFor(service)}`, {
+      vpc: this,
+      service,
+      privateDnsEnabled: true,
+      subnets: { subnetGroupName: TIER_NAMES.application },
+      securityGroups: [securityGroup],
+      open: false,
+    });
+    this.interfaceEndpoints.push(endpoint);
+    return endpoint;
+  }
+
+  /** The security group of the interface endpoints (HTTPS from the VPC's range), when any were requested. */
+  public get interfaceEndpointSecurityGroup(): ec2.ISecurityGroup | undefined {
+    return this.endpointSecurityGroup;
+  }
+
+  private sharedEndpointSecurityGroup(): ec2.ISecurityGroup {
+    if (!this.endpointSecurityGroup) {
+      this.endpointSecurityGroup = new ec2.SecurityGroup(this, 'InterfaceEndpointSecurityGroup', {
+        vpc: this,
+        description: 'Interface endpoints: HTTPS from this VPC only',
+        allowAllOutbound: false,
+      });
+      this.endpointSecurityGroup.addIngressRule(ec2.Peer.ipv4(this.knownCidrBlock), ec2.Port.tcp(443), 'HTTPS from this VPC');
+    }
+    return this.endpointSecurityGroup;
+  }
+
+  /**
+   * Flow logs through L1 resources: the role gets a customer managed policy scoped to the one log group, so no
+   * inline policy (HIPAA.Security IAMNoInlinePolicy) and no wildcard beyond the group's own streams.
+   */
+  private addCloudWatchFlowLog(props: HipaaSecureVpcProps): logs.ILogGroup {
+    const logGroup = createEncryptedLogGroup(this, 'FlowLogGroup', {
+      retention: props.flowLogRetention ?? HIPAA_VPC_DEFAULTS.flowLogRetention,
+      removalPolicy: HIPAA_VPC_DEFAULTS.logRemovalPolicy,
+      encryptionKey: props.flowLogEncryptionKey,
+      keyDescription: `Encrypts the flow logs of ${this.node.path}`,
+    });
+    const stack = Stack.of(this);
+    const role = new iam.Role(this, 'FlowLogRole', {
+      description: `Lets VPC Flow Logs write to the flow log group of ${this.node.path}`,
+      // Confused-deputy guard: only flow logs of this account may assume the role.
+      assumedBy: new iam.ServicePrincipal('vpc-flow-logs.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
+      }),
+    });
+    new iam.ManagedPolicy(this, 'FlowLogPolicy', {
+      description: 'Write VPC flow log records to one log group',
+      roles: [role],
+      statements: [new iam.PolicyStatement({
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
+        resources: [logGroup.logGroupArn],
+      })],
+    });
+    new ec2.CfnFlowLog(this, 'FlowLog', {
+      resourceId: this.vpcId,
+      resourceType: 'VPC',
+      trafficType: 'ALL',
+      logDestinationType: 'cloud-watch-logs',
+      logDestination: logGroup.logGroupArn,
+      deliverLogsPermissionArn: role.roleArn,
+    });
+    return logGroup;
+  }
+
+  /**
+   * CDK revokes the default security group's rules with a stack-wide custom resource whose handler runs outside
+   * any VPC; Control Tower's lambda_inside_vpc_check flags it. The handler runs at deploy time only, calls the
+   * EC2 API and never sees e-PHI, and placing it in this VPC would make closing the VPC depend on the VPC.
+   */
+  private acknowledgeDefaultSecurityGroupHandler(): void {
+    const provider = Stack.of(this).node.tryFindChild('Custom::VpcRestrictDefaultSGCustomResourceProvider');
+    if (provider) {
+      Validations.of(provider).acknowledge({
+        id: 'cdk-validator-cfnguard::lambda_inside_vpc_check',
+        reason: "CDK's handler that revokes the default security group's rules runs only at deploy time, calls the EC2 API and never handles e-PHI; running it inside the VPC it closes would make closing the VPC depend on the VPC.",
+      });
+    }
+  }
+}
+
+function validateProps(path: string, props: HipaaSecureVpcProps): void {
+  const maxAzs = props.maxAzs;
+  if (maxAzs !== undefined && !Token.isUnresolved(maxAzs) && (!Number.isInteger(maxAzs) || maxAzs < 1)) {
+    throw constructPathError(path, `maxAzs must be a whole number of at least 1, got ${maxAzs}.`);
+  }
+  const cidrMask = props.cidrMask;
+  if (cidrMask !== undefined && (!Number.isInteger(cidrMask) || cidrMask < 16 || cidrMask > 28)) {
+    throw constructPathError(path, `cidrMask must be a whole number from 16 to 28 (the VPC subnet size limits), got ${cidrMask}.`);
+  }
+  const hatches = props.escapeHatches ?? {};
+  for (const [name, reason] of Object.entries(hatches)) {
+    if (reason !== undefined && (typeof reason !== 'string' || reason.trim().length < 10)) {
+      throw constructPathError(path, `escapeHatches.${name} needs the reason as a sentence (at least 10 characters), got '${reason}'.`);
+    }
+  }
+}
+
+function endpointIdFor(service: ec2.InterfaceVpcEndpointAwsService): string {
+  // 'secretsmanager' -> 'Secretsmanager', 'ecr.dkr' -> 'Ecrdkr'
+  const cleaned = service.shortName.replace(/[^A-Za-z0-9]/g, '');
+  return cleaned.charAt(0).toUpperCase() + cleaned.slice(1);
+}
