@@ -1,13 +1,16 @@
 import { Stack, Token, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { HIPAA_VPC_DEFAULTS, TIER_NAMES, tierSubnetConfiguration } from './defaults';
+import { IpBlocklistNacl } from '../nacl';
 import { createEncryptedLogGroup } from '../private/encrypted-log-group';
 import { addLayeredDefenseWarning, childPath, constructPathError } from '../private/errors';
+import { PathAllowlistWaf, PathAllowlistWafProps } from '../waf';
 
 /**
  * Explicit, documented ways to weaken a HipaaSecureVpc guarantee. Each takes the reason as its value: the
@@ -97,6 +100,21 @@ export interface HipaaSecureVpcProps {
   readonly interfaceEndpoints?: ec2.InterfaceVpcEndpointAwsService[];
 
   /**
+   * Known-bad sources to deny at the subnet edge: an `IpBlocklistNacl` on `blocklistSubnets`, denying them in
+   * both directions for every protocol. Add more later with `addBlockedCidrs`.
+   *
+   * @default - no blocklist NACL (one is created by the first `addBlockedCidrs` call)
+   */
+  readonly blockedCidrs?: string[];
+
+  /**
+   * The subnets the blocklist NACL protects.
+   *
+   * @default - the `Public` tier, where traffic from the internet enters
+   */
+  readonly blocklistSubnets?: ec2.SubnetSelection;
+
+  /**
    * Explicit ways to switch off a guarantee, each with its reason.
    *
    * @default - no guarantee is weakened
@@ -124,6 +142,8 @@ export class HipaaSecureVpc extends ec2.Vpc {
   public readonly interfaceEndpoints: ec2.InterfaceVpcEndpoint[] = [];
 
   private endpointSecurityGroup?: ec2.SecurityGroup;
+  private blocklistNacl?: IpBlocklistNacl;
+  private readonly blocklistSubnets: ec2.SubnetSelection;
 
   /**
    * The VPC's IPv4 range as a literal when it is known at synth (`ec2.IpAddresses.cidr`), so rules that allow
@@ -179,6 +199,74 @@ export class HipaaSecureVpc extends ec2.Vpc {
     for (const service of props.interfaceEndpoints ?? []) {
       this.addInterfaceEndpointFor(service);
     }
+
+    this.blocklistSubnets = props.blocklistSubnets ?? { subnetGroupName: TIER_NAMES.public };
+    if (props.blockedCidrs !== undefined) {
+      this.blocklistNacl = this.createBlocklist(props.blockedCidrs);
+    }
+  }
+
+  /** The blocklist NACL, once `blockedCidrs` or `addBlockedCidrs` created it. */
+  public get blocklist(): IpBlocklistNacl | undefined {
+    return this.blocklistNacl;
+  }
+
+  /**
+   * Deny more known-bad sources at the subnet edge (the subnet layer's job). The first call creates the
+   * `IpBlocklistNacl` on `blocklistSubnets`; later calls add to it, keeping the rule numbers of ranges already there.
+   */
+  public addBlockedCidrs(cidrs: string[]): IpBlocklistNacl {
+    if (this.blocklistNacl) {
+      this.blocklistNacl.addBlockedCidrs(cidrs);
+      return this.blocklistNacl;
+    }
+    this.blocklistNacl = this.createBlocklist(cidrs);
+    return this.blocklistNacl;
+  }
+
+  /**
+   * Protect URI paths of an Application Load Balancer so only allowlisted clients reach them (the application
+   * layer's job): a `PathAllowlistWaf` under this VPC, associated with the load balancer.
+   *
+   * @param id the construct id of the web ACL construct
+   * @param loadBalancer the load balancer to protect; it must not already have a path-allowlist web ACL
+   * @param props the protected paths, the allowlist and the web ACL's options
+   */
+  public protectPaths(id: string, loadBalancer: elbv2.IApplicationLoadBalancer, props: PathAllowlistWafProps): PathAllowlistWaf {
+    const waf = new PathAllowlistWaf(this, id, props);
+    waf.associate(loadBalancer);
+    return waf;
+  }
+
+  /**
+   * Allow TLS from one set of security groups to another (the virtual firewall layer's job: allow known sources
+   * to known ports). It only ever adds an allow rule; nothing is opened to any other source.
+   *
+   * @param from the client side, e.g. a load balancer
+   * @param to the server side, e.g. a service or auto scaling group
+   * @param port the TLS port on the server side; default 443
+   */
+  public allowTls(from: ec2.IConnectable, to: ec2.IConnectable, port?: number): void {
+    const tlsPort = port ?? 443;
+    if (!Token.isUnresolved(tlsPort) && (!Number.isInteger(tlsPort) || tlsPort < 1 || tlsPort > 65535)) {
+      throw constructPathError(this.node.path, `allowTls: port must be a whole number from 1 to 65535, got ${tlsPort}.`);
+    }
+    if (from.connections.securityGroups.length === 0 || to.connections.securityGroups.length === 0) {
+      throw constructPathError(this.node.path,
+        'allowTls: both sides need a security group (a peer given only by address belongs in a security group rule of its own).');
+    }
+    // Security group rule descriptions hold at most 255 characters; a deep construct path is cut from the left.
+    const source = from.connections.securityGroups[0].node.path;
+    const description = `TLS ${tlsPort} from ${source.length > 200 ? `...${source.slice(-200)}` : source}`;
+    to.connections.allowFrom(from, ec2.Port.tcp(tlsPort), description);
+  }
+
+  private createBlocklist(cidrs: string[]): IpBlocklistNacl {
+    return new IpBlocklistNacl(this, 'Blocklist', {
+      vpc: this,
+      subnetSelection: this.blocklistSubnets,
+      blockedCidrs: cidrs,
+    });
   }
 
   /**

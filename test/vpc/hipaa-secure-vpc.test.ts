@@ -1,6 +1,7 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { HipaaSecureVpc } from '../../src/vpc';
@@ -160,5 +161,109 @@ describe('HipaaSecureVpc', () => {
 
     // THEN the only errors are the public tier's internet routes, which the app decides to acknowledge
     expect(errors.map((e) => e.rule).sort()).toEqual(['HIPAA.Security-VPCNoUnrestrictedRouteToIGW']);
+  });
+});
+
+describe('HipaaSecureVpc hooks for the other layers', () => {
+  function stackWithVpc(props: ConstructorParameters<typeof HipaaSecureVpc>[2] = {}) {
+    const stack = newStack(new App({ context: AZ_CONTEXT }));
+    const vpc = new HipaaSecureVpc(stack, 'Network', props);
+    return { stack, vpc };
+  }
+
+  test('blockedCidrs puts an IpBlocklistNacl on the public tier, denying both ways', () => {
+    // GIVEN / WHEN
+    const { stack, vpc } = stackWithVpc({ blockedCidrs: ['203.0.113.0/24'] });
+
+    // THEN the NACL is associated with exactly the public subnets
+    const template = Template.fromStack(stack);
+    expect(vpc.blocklist).toBeDefined();
+    template.resourceCountIs('AWS::EC2::NetworkAcl', 1);
+    template.resourceCountIs('AWS::EC2::SubnetNetworkAclAssociation', 2);
+    for (const subnet of vpc.publicSubnets) {
+      template.hasResourceProperties('AWS::EC2::SubnetNetworkAclAssociation', {
+        SubnetId: stack.resolve(subnet.subnetId),
+        NetworkAclId: stack.resolve(vpc.blocklist!.networkAcl.networkAclId),
+      });
+    }
+    for (const egress of [true, false]) {
+      template.hasResourceProperties('AWS::EC2::NetworkAclEntry', { CidrBlock: '203.0.113.0/24', RuleAction: 'deny', Protocol: -1, Egress: egress });
+    }
+    // HipaaSecureVpc is IPv4-only: no IPv6 allow entries
+    expect(vpc.blocklist!.allowsIpv6).toBe(false);
+  });
+
+  test('addBlockedCidrs creates the blocklist on first use, then adds to the same NACL', () => {
+    // GIVEN
+    const { stack, vpc } = stackWithVpc();
+    expect(vpc.blocklist).toBeUndefined();
+
+    // WHEN
+    const first = vpc.addBlockedCidrs(['198.51.100.7']);
+    const second = vpc.addBlockedCidrs(['192.0.2.44']);
+
+    // THEN
+    expect(second).toBe(first);
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::EC2::NetworkAcl', 1);
+    template.hasResourceProperties('AWS::EC2::NetworkAclEntry', { CidrBlock: '198.51.100.7/32', RuleAction: 'deny' });
+    template.hasResourceProperties('AWS::EC2::NetworkAclEntry', { CidrBlock: '192.0.2.44/32', RuleAction: 'deny' });
+  });
+
+  test('blocklistSubnets moves the blocklist to another tier', () => {
+    const { stack, vpc } = stackWithVpc({ blockedCidrs: ['203.0.113.0/24'], blocklistSubnets: { subnetGroupName: 'Application' } });
+    const template = Template.fromStack(stack);
+    for (const subnet of vpc.privateSubnets) {
+      template.hasResourceProperties('AWS::EC2::SubnetNetworkAclAssociation', { SubnetId: stack.resolve(subnet.subnetId) });
+    }
+    template.resourceCountIs('AWS::EC2::SubnetNetworkAclAssociation', 2);
+  });
+
+  test('a bad blocked CIDR fails with the blocklist path and the value', () => {
+    expect(() => stackWithVpc({ blockedCidrs: ['10.0.0.1/8'] })).toThrow(/Stack\/Network\/Blocklist: .*10\.0\.0\.1\/8/);
+  });
+
+  test('protectPaths gives a PathAllowlistWaf associated with the load balancer', () => {
+    // GIVEN
+    const { stack, vpc } = stackWithVpc();
+    const alb = new elbv2.ApplicationLoadBalancer(stack, 'Alb', { vpc, internetFacing: true });
+
+    // WHEN
+    const waf = vpc.protectPaths('AdminOnly', alb, { protectedPaths: ['/admin'], allowedCidrs: ['198.51.100.0/24'] });
+
+    // THEN
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::WAFv2::WebACLAssociation', {
+      ResourceArn: { Ref: Match.stringLikeRegexp('^Alb') },
+      WebACLArn: stack.resolve(waf.webAclArn),
+    });
+    expect(waf.node.path).toBe('Stack/Network/AdminOnly');
+  });
+
+  test('allowTls adds one allow rule from the client group to the server group, nothing else', () => {
+    // GIVEN
+    const { stack, vpc } = stackWithVpc();
+    const alb = new elbv2.ApplicationLoadBalancer(stack, 'Alb', { vpc, internetFacing: true });
+    const app = new ec2.SecurityGroup(stack, 'App', { vpc, allowAllOutbound: false });
+
+    // WHEN
+    vpc.allowTls(alb, app, 8443);
+
+    // THEN
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+      IpProtocol: 'tcp', FromPort: 8443, ToPort: 8443,
+      GroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^App'), 'GroupId'] },
+      SourceSecurityGroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^AlbSecurityGroup'), 'GroupId'] },
+      Description: 'TLS 8443 from Stack/Alb/SecurityGroup',
+    });
+    template.hasResourceProperties('AWS::EC2::SecurityGroup', { GroupDescription: Match.stringLikeRegexp('App'), SecurityGroupIngress: Match.absent() });
+  });
+
+  test.each([0, 70000, 1.5])('allowTls rejects port %p', (port) => {
+    const { stack, vpc } = stackWithVpc();
+    const a = new ec2.SecurityGroup(stack, 'A', { vpc });
+    const b = new ec2.SecurityGroup(stack, 'B', { vpc });
+    expect(() => vpc.allowTls(a, b, port)).toThrow(new RegExp(`Stack/Network: allowTls: port must be a whole number from 1 to 65535, got ${port}`));
   });
 });
