@@ -1,3 +1,4 @@
+export * from './checks';
 export * from './ip';
 export * from './nacl';
 export * from './vpc';

@@ -12,6 +12,8 @@ export interface Finding {
   readonly severity: string;
   readonly paths: string[];
   readonly acknowledged: boolean;
+  /** The acknowledgement's reason, for acknowledged findings. */
+  readonly reason?: string;
 }
 
 /** An app whose synth runs cdk-nag's HIPAA.Security and AwsSolutions packs and the cfn-guard rules. */
@@ -21,16 +23,29 @@ export function appWithPeerChecks(context: Record<string, unknown> = {}): App {
   return app;
 }
 
-/** Synthesizes the app (never throwing on findings) and returns every finding, acknowledged or not. */
-export function synthFindings(app: App): Finding[] {
+/** Synthesizes the app and returns every finding, acknowledged or not, with the error synth threw, if any. */
+export function synthReport(app: App): { error?: Error; findings: Finding[] } {
+  let error: Error | undefined;
   try {
     app.synth();
-  } catch (error) {
-    if (!/Validation ?failed/i.test(String(error))) {
-      throw error;
-    }
+  } catch (e) {
+    error = e as Error;
   }
-  const report = JSON.parse(fs.readFileSync(path.join(app.outdir, 'validation-report.json'), 'utf8'));
+  return { error, findings: readFindings(app.outdir) };
+}
+
+/** Synthesizes the app (never throwing on findings) and returns every finding, acknowledged or not. */
+export function synthFindings(app: App): Finding[] {
+  const { error, findings } = synthReport(app);
+  if (error && !/Validation ?failed/i.test(String(error))) {
+    throw error;
+  }
+  return findings;
+}
+
+/** Every finding of `<outdir>/validation-report.json`, acknowledged or not. */
+export function readFindings(outdir: string): Finding[] {
+  const report = JSON.parse(fs.readFileSync(path.join(outdir, 'validation-report.json'), 'utf8'));
   const findings: Finding[] = [];
   for (const plugin of report.pluginReports ?? []) {
     for (const [list, acknowledged] of [[plugin.violations ?? [], false], [plugin.suppressedViolations ?? [], true]] as const) {
@@ -41,6 +56,7 @@ export function synthFindings(app: App): Finding[] {
           severity: String(violation.severity ?? '').toLowerCase(),
           paths: (violation.violatingConstructs ?? []).map((c: { constructPath: string }) => c.constructPath),
           acknowledged,
+          reason: violation.reason,
         });
       }
     }

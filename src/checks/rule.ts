@@ -1,0 +1,62 @@
+// What a rule is, inside the library. Rules are pure functions of the network model: no construct traversal, no
+// annotations; the front doors (aspect, nag pack) turn their findings into annotations or report entries.
+import { IConstruct } from 'constructs';
+import type { NetworkModel } from '../model/network-model';
+
+/** The prefix of every rule id; also the cdk-nag pack name and the acknowledgement namespace. */
+export const RULE_ID_PREFIX = 'LayeredDefense';
+
+export type RuleLevel = 'error' | 'warning';
+
+/** The defense layer a rule judges, outermost first (see AWS-FACTS.md "The four layers"). */
+export type RuleLayer = 'application' | 'subnet' | 'virtual firewall' | 'transmission' | 'audit' | 'model';
+
+/** Where a finding points: the L1 resource (its construct path) and its logical id. */
+export interface FindingSite {
+  readonly construct: IConstruct;
+  readonly path: string;
+  readonly logicalId?: string;
+}
+
+export interface RuleFinding {
+  readonly resource: FindingSite;
+  /** What is wrong, naming the values involved (no rule id, no fix: the front door adds them). */
+  readonly message: string;
+  /** A fix specific to this finding; the rule's `fix` otherwise. */
+  readonly fix?: string;
+}
+
+/** What a rule needs besides the model: the user's options and a way to say "cannot verify". */
+export interface RuleContext {
+  /** NACL entries allowed per direction and family, the `*` deny included (20 by default, up to 40). */
+  readonly naclEntryQuota: number;
+  /** The ephemeral port range responses must be allowed on. */
+  readonly ephemeralFrom: number;
+  readonly ephemeralTo: number;
+  /**
+   * Reports that this rule cannot judge a resource because a value is unknown at synth; `what` names the value.
+   * It becomes a `LayeredDefense-CannotVerify` warning: never a silent pass.
+   */
+  cannotVerify(resource: FindingSite, what: string): void;
+}
+
+export interface LayeredDefenseRule {
+  /** Stable id, `LayeredDefense-<Short>`. */
+  readonly id: string;
+  readonly level: RuleLevel;
+  readonly layer: RuleLayer;
+  /** The HIPAA Security Rule citation (45 CFR), where one applies. */
+  readonly hipaa?: string;
+  /** What it catches, one sentence. */
+  readonly summary: string;
+  /** Why it matters, one or two sentences. */
+  readonly why: string;
+  /** The fix, one line. */
+  readonly fix: string;
+  evaluate(model: NetworkModel, context: RuleContext): RuleFinding[];
+}
+
+/** The short form of a rule id (`NaclDenyShadowed` for `LayeredDefense-NaclDenyShadowed`). */
+export function shortRuleId(id: string): string {
+  return id.slice(RULE_ID_PREFIX.length + 1);
+}

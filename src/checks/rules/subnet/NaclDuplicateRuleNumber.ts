@@ -1,0 +1,39 @@
+import { directionName } from './nacl-scopes';
+import { LayeredDefenseRule, RuleFinding } from '../../rule';
+
+/**
+ * Two entries of one NACL with the same direction and rule number (IPv4 and IPv6 share the numbers): EC2
+ * rejects the second with `NetworkAclEntryAlreadyExists`.
+ * @see https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateNetworkAclEntry.html
+ */
+export const NaclDuplicateRuleNumber: LayeredDefenseRule = {
+  id: 'LayeredDefense-NaclDuplicateRuleNumber',
+  level: 'error',
+  layer: 'subnet',
+  summary: 'Two entries of one NACL share a direction and rule number.',
+  why: 'EC2 rejects the second entry (NetworkAclEntryAlreadyExists), so the deployment fails, and the entries reviewers see are not the ones that run.',
+  fix: 'Give every entry of the NACL a unique rule number per direction (IpBlocklistNacl assigns stable, unique numbers)',
+  evaluate(model, context) {
+    const findings: RuleFinding[] = [];
+    for (const nacl of model.nacls) {
+      const seen = new Map<string, string>();
+      for (const entry of nacl.entries) {
+        if (entry.ruleNumber === undefined) {
+          context.cannotVerify(entry.resource, `the rule number (RuleNumber ${JSON.stringify(entry.resource.properties.RuleNumber)})`);
+          continue;
+        }
+        const key = `${entry.egress}:${entry.ruleNumber}`;
+        const first = seen.get(key);
+        if (first === undefined) {
+          seen.set(key, entry.resource.path);
+          continue;
+        }
+        findings.push({
+          resource: entry.resource,
+          message: `${directionName(entry.egress ? 'egress' : 'ingress')} rule number ${entry.ruleNumber} is already used by ${first} in the same NACL`,
+        });
+      }
+    }
+    return findings;
+  },
+};

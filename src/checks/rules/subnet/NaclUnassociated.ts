@@ -1,0 +1,25 @@
+import { LayeredDefenseRule, RuleFinding } from '../../rule';
+
+/**
+ * A NACL that no subnet uses filters nothing: its denies block no one. A NACL acts only on the subnets
+ * associated with it; every other subnet keeps the VPC's default NACL, which allows everything.
+ * @see https://docs.aws.amazon.com/vpc/latest/userguide/vpc-network-acls.html
+ */
+export const NaclUnassociated: LayeredDefenseRule = {
+  id: 'LayeredDefense-NaclUnassociated',
+  level: 'error',
+  layer: 'subnet',
+  hipaa: '164.312(e)(1)',
+  summary: 'A NACL is associated with no subnet, so its entries filter nothing.',
+  why: 'A NACL acts only on its associated subnets; unassociated, the addresses it was written to block still reach every subnet through the default NACL, which allows all traffic.',
+  fix: 'Associate the NACL with the subnets it protects (NetworkAcl subnetSelection, or IpBlocklistNacl subnets), or remove it',
+  evaluate(model) {
+    const findings: RuleFinding[] = [];
+    for (const nacl of model.nacls) {
+      if (nacl.associations.length === 0) {
+        findings.push({ resource: nacl.resource, message: `the NACL ${nacl.resource.logicalId} is associated with no subnet in this stack, so it filters nothing` });
+      }
+    }
+    return findings;
+  },
+};

@@ -1,0 +1,58 @@
+import { IpFamily } from '../../../ip/family';
+import type { NetworkModel, SecurityGroupModel } from '../../../model/network-model';
+import { openToEveryone, withoutTcpPorts } from '../../../model/sg-coverage';
+import { describeProtocolPorts, SgRuleModel } from '../../../model/sg-rules';
+import { redirectsToHttps } from '../../../model/tls-listeners';
+import { LayeredDefenseRule, RuleContext, RuleFinding } from '../../rule';
+
+/**
+ * Ingress open to every address (0.0.0.0/0 or ::/0, or pieces whose union is the whole space) on anything but
+ * HTTPS. Port 80 passes only on a load balancer group where every port-80 listener redirects to HTTPS. IPv6 is
+ * judged like IPv4: cdk-nag's EC2RestrictedCommonPorts misses `::/0`.
+ */
+export const SgOpenIngress: LayeredDefenseRule = {
+  id: 'LayeredDefense-SgOpenIngress',
+  level: 'error',
+  layer: 'virtual firewall',
+  hipaa: '164.312(e)(1)',
+  summary: 'A security group admits every IPv4 or IPv6 address on a port other than 443 (or 80 where every listener on it redirects to HTTPS).',
+  why: 'Security groups should allow known sources to known ports; a port open to the whole internet exposes the service to every scanner and attacker, over IPv6 as much as IPv4.',
+  fix: 'Allow only the sources that need the port (a peer security group, a prefix list or a known CIDR), or put the service behind an HTTPS load balancer',
+  evaluate(model, context) {
+    const findings: RuleFinding[] = [];
+    for (const group of model.securityGroups) {
+      findings.push(...judge(model, context, group.resource, group.ingress, port80Allowed(model, group)));
+    }
+    for (const rule of model.straySgRules.filter((r) => r.direction === 'ingress')) {
+      findings.push(...judge(model, context, rule.resource, [rule], false));
+    }
+    return findings;
+  },
+};
+
+function judge(_model: NetworkModel, context: RuleContext, site: SgRuleModel['resource'], rules: SgRuleModel[], allow80: boolean): RuleFinding[] {
+  for (const rule of rules) {
+    if (rule.unknown !== undefined) {
+      context.cannotVerify(rule.resource, `an ingress rule (${rule.unknown})`);
+    }
+  }
+  const findings: RuleFinding[] = [];
+  for (const [family, everyone] of [[IpFamily.IPV4, '0.0.0.0/0'], [IpFamily.IPV6, '::/0']] as const) {
+    const open = withoutTcpPorts(openToEveryone(rules, family), allow80 ? [443, 80] : [443]);
+    if (open.length === 0) {
+      continue;
+    }
+    const traffic = open.map((o) => describeProtocolPorts(o.protocol, o.from, o.to)).join(', ');
+    findings.push({ resource: site, message: `ingress from every ${family === IpFamily.IPV4 ? 'IPv4' : 'IPv6'} address (${everyone}) is allowed on ${traffic}` });
+  }
+  return findings;
+}
+
+/** Port 80 is fine on a load balancer's group when every load balancer using it redirects every port-80 listener to HTTPS. */
+function port80Allowed(model: NetworkModel, group: SecurityGroupModel): boolean {
+  const lbs = model.loadBalancers.filter((lb) => lb.securityGroupKeys.includes(group.key));
+  return lbs.length > 0 && lbs.every((lb) => {
+    const on80 = lb.listeners.filter((l) => l.port === 80);
+    return on80.length > 0 && on80.every(redirectsToHttps);
+  });
+}

@@ -1,0 +1,465 @@
+// The network model of one stack: the resources that make up the four defense layers, read once from their
+// resolved L1 properties (`Stack.resolve` of the template each resource renders), with references followed back
+// to logical ids. Rules judge this model and never walk the construct tree themselves.
+//
+// Exact semantics live next to the data: NACL first-match evaluation in ./nacl-evaluator and ./model-nacl, WAF in
+// ./waf-evaluator, security groups as a union of allows in ./sg-rules. A value the model cannot know at synth (an
+// import, a parameter, a reference to another stack) is kept as it is, and the rule that needs it reports
+// "cannot verify" naming it.
+import { CfnResource, Stack } from 'aws-cdk-lib';
+import { describeValue, Json, literalInteger, referenceOf, targetKey } from './model-values';
+import { normalizeNaclEntries, NormalizedNaclEntry } from './nacl-evaluator';
+import { defaultGroupVpcId, readSgRule, SgRuleModel } from './sg-rules';
+import { IpFamily } from '../ip/family';
+
+/** One L1 resource of the stack, with its resolved `Properties`. */
+export interface ModelResource {
+  readonly logicalId: string;
+  readonly type: string;
+  /** The construct path of the `CfnResource` (without a leading slash). */
+  readonly path: string;
+  readonly construct: CfnResource;
+  readonly properties: Json;
+}
+
+export interface NaclEntryModel {
+  readonly resource: ModelResource;
+  /** The target key of the NACL the entry belongs to (`id:<logicalId>` for a NACL in this stack). */
+  readonly naclKey: string;
+  readonly egress: boolean;
+  /** From which property is set (`CidrBlock` or `Ipv6CidrBlock`), even when its value is unresolved. */
+  readonly family?: IpFamily;
+  readonly ruleNumber?: number;
+  /** The entry in evaluable form; undefined when a value is unresolved or invalid (see `unknown`). */
+  readonly normalized?: NormalizedNaclEntry;
+  readonly unknown?: string;
+}
+
+export interface NaclModel {
+  readonly resource: ModelResource;
+  readonly key: string;
+  readonly vpcKey: string;
+  readonly entries: NaclEntryModel[];
+  /** `AWS::EC2::SubnetNetworkAclAssociation` resources that attach this NACL. */
+  readonly associations: ModelResource[];
+}
+
+export interface SubnetNaclAssociationModel {
+  readonly resource: ModelResource;
+  readonly subnetKey: string;
+  readonly naclKey: string;
+}
+
+export interface SecurityGroupModel {
+  readonly resource: ModelResource;
+  readonly key: string;
+  readonly vpcKey?: string;
+  readonly description?: string;
+  readonly ingress: SgRuleModel[];
+  readonly egress: SgRuleModel[];
+}
+
+export interface SubnetModel {
+  readonly resource: ModelResource;
+  readonly key: string;
+  readonly vpcKey: string;
+}
+
+export interface FlowLogModel {
+  readonly resource: ModelResource;
+  readonly targetKey: string;
+  readonly resourceType?: string;
+  readonly trafficType: Json;
+}
+
+export interface VpcModel {
+  readonly resource: ModelResource;
+  readonly key: string;
+  readonly subnets: SubnetModel[];
+  readonly flowLogs: FlowLogModel[];
+  /** CDK's `Custom::VpcRestrictDefaultSG` resources that empty this VPC's default security group. */
+  readonly defaultGroupRestrictions: ModelResource[];
+  /** Standalone rules added to this VPC's default security group. */
+  readonly defaultGroupRules: SgRuleModel[];
+}
+
+export interface LoadBalancerModel {
+  readonly resource: ModelResource;
+  readonly key: string;
+  /** `internet-facing` (CloudFormation's default) or `internal`; unresolved values are kept. */
+  readonly scheme: Json;
+  /** `application` (the default), `network` or `gateway`. */
+  readonly lbType: Json;
+  readonly securityGroupKeys: string[];
+  readonly listeners: ListenerModel[];
+}
+
+export interface ListenerModel {
+  readonly resource: ModelResource;
+  readonly loadBalancerKey: string;
+  readonly port?: number;
+  readonly protocol: Json;
+  readonly sslPolicy: Json;
+  readonly defaultActions: Json;
+}
+
+export interface WebAclModel {
+  readonly resource: ModelResource;
+  readonly key: string;
+  readonly scope: Json;
+  readonly associations: ModelResource[];
+  readonly loggingConfigurations: ModelResource[];
+  /** CloudFront distributions whose `WebACLId` refers to this web ACL. */
+  readonly distributions: ModelResource[];
+}
+
+export interface ApiStageModel {
+  readonly resource: ModelResource;
+  readonly restApi?: ModelResource;
+  readonly stageName: Json;
+}
+
+/** The resource types the model reads; everything else in the stack is ignored (and never resolved). */
+export const MODELLED_TYPES: ReadonlySet<string> = new Set([
+  'AWS::EC2::VPC',
+  'AWS::EC2::Subnet',
+  'AWS::EC2::NetworkAcl',
+  'AWS::EC2::NetworkAclEntry',
+  'AWS::EC2::SubnetNetworkAclAssociation',
+  'AWS::EC2::SecurityGroup',
+  'AWS::EC2::SecurityGroupIngress',
+  'AWS::EC2::SecurityGroupEgress',
+  'AWS::EC2::FlowLog',
+  'Custom::VpcRestrictDefaultSG',
+  'AWS::ElasticLoadBalancingV2::LoadBalancer',
+  'AWS::ElasticLoadBalancingV2::Listener',
+  'AWS::WAFv2::WebACL',
+  'AWS::WAFv2::IPSet',
+  'AWS::WAFv2::WebACLAssociation',
+  'AWS::WAFv2::LoggingConfiguration',
+  'AWS::CloudFront::Distribution',
+  'AWS::ApiGateway::RestApi',
+  'AWS::ApiGateway::Stage',
+]);
+
+/** The network model of one stack. Build it with {@link buildNetworkModel}; it is read-only afterwards. */
+export class NetworkModel {
+  public readonly resources = new Map<string, ModelResource>();
+  public readonly vpcs: VpcModel[] = [];
+  public readonly subnets: SubnetModel[] = [];
+  public readonly nacls: NaclModel[] = [];
+  /** Entries whose `NetworkAclId` is not a NACL of this stack (imported, default NACL, unresolved). */
+  public readonly strayNaclEntries: NaclEntryModel[] = [];
+  public readonly subnetNaclAssociations: SubnetNaclAssociationModel[] = [];
+  public readonly securityGroups: SecurityGroupModel[] = [];
+  /** Standalone rules on groups that are not in this stack (imported groups, default groups, unresolved ids). */
+  public readonly straySgRules: SgRuleModel[] = [];
+  public readonly loadBalancers: LoadBalancerModel[] = [];
+  /** Listeners whose load balancer is not in this stack. */
+  public readonly strayListeners: ListenerModel[] = [];
+  public readonly webAcls: WebAclModel[] = [];
+  /** Addresses of every `AWS::WAFv2::IPSet` with a resolved address list, by logical id (for the WAF evaluator). */
+  public readonly ipSets: Record<string, string[]> = {};
+  /** IP sets whose addresses are unresolved: logical id to the value. */
+  public readonly unresolvedIpSets = new Map<string, string>();
+  public readonly webAclAssociations: ModelResource[] = [];
+  public readonly apiStages: ApiStageModel[] = [];
+  public readonly flowLogs: FlowLogModel[] = [];
+  /** Resources whose properties could not be rendered at all, with the reason. */
+  public readonly unreadable: Array<{ readonly resource: ModelResource; readonly reason: string }> = [];
+
+  constructor(public readonly stack: Stack) {}
+
+  public ofType(type: string): ModelResource[] {
+    const result: ModelResource[] = [];
+    for (const r of this.resources.values()) {
+      if (r.type === type) {
+        result.push(r);
+      }
+    }
+    return result;
+  }
+
+  /** The resource a target key (`id:<logicalId>`) names, when it is in this stack. */
+  public resolveKey(key: string): ModelResource | undefined {
+    return key.startsWith('id:') ? this.resources.get(key.slice(3)) : undefined;
+  }
+
+  public securityGroup(key: string): SecurityGroupModel | undefined {
+    return this.securityGroups.find((g) => g.key === key);
+  }
+}
+
+/**
+ * Reads every modelled resource of the stack (not of nested stacks: each stack gets its own model) and links them.
+ * Resolves the modelled resources (one `resolve` call), or, after synthesis, reads them from the stack's
+ * synthesized template when one is given.
+ */
+export function buildNetworkModel(stack: Stack, synthesizedTemplate?: Json): NetworkModel {
+  const model = new NetworkModel(stack);
+  const constructs: CfnResource[] = [];
+  const synthesized: Json = synthesizedTemplate?.Resources;
+  for (const construct of stack.node.findAll()) {
+    if (!CfnResource.isCfnResource(construct) || !MODELLED_TYPES.has(construct.cfnResourceType) || Stack.of(construct) !== stack) {
+      continue;
+    }
+    // After synthesis the template already holds the resolved properties: reading them costs no resolve.
+    // CfnElement's own rule for its logical id (an override, else the stack's allocation), without a resolve; a
+    // miss (type mismatch, renamed) falls back to resolving.
+    const logicalId = synthesized ? (construct as Json)._logicalIdOverride ?? stack.getLogicalId(construct) : undefined;
+    const body = typeof logicalId === 'string' ? synthesized[logicalId] : undefined;
+    if (body && body.Type === construct.cfnResourceType) {
+      model.resources.set(logicalId, { logicalId, type: body.Type, path: construct.node.path, construct, properties: body.Properties ?? {} });
+    } else {
+      constructs.push(construct);
+    }
+  }
+  readResources(model, constructs);
+  link(model);
+  return model;
+}
+
+/** Resolves the resources in one `resolve` call (cheaper than one per resource); one at a time if that fails. */
+function readResources(model: NetworkModel, constructs: CfnResource[]): void {
+  let rendered: Json[] | undefined;
+  try {
+    rendered = withoutUndefined(model.stack.resolve(constructs.map((c) => (c as Json)._toCloudFormation())));
+  } catch {
+    rendered = undefined;
+  }
+  constructs.forEach((construct, i) => readResource(model, construct, rendered?.[i]));
+}
+
+function readResource(model: NetworkModel, construct: CfnResource, resolved?: Json): void {
+  const path = construct.node.path;
+  let rendered: Json = resolved;
+  if (rendered === undefined) {
+    try {
+      rendered = withoutUndefined(model.stack.resolve((construct as Json)._toCloudFormation()));
+    } catch (e) {
+      const logicalId = model.stack.resolve(construct.logicalId);
+      const resource: ModelResource = { logicalId: String(logicalId), type: construct.cfnResourceType, path, construct, properties: {} };
+      model.resources.set(resource.logicalId, resource);
+      model.unreadable.push({ resource, reason: (e as Error).message.split('\n')[0] });
+      return;
+    }
+  }
+  for (const [logicalId, body] of Object.entries<Json>(rendered?.Resources ?? {})) {
+    model.resources.set(logicalId, { logicalId, type: body.Type, path, construct, properties: body.Properties ?? {} });
+  }
+}
+
+function link(model: NetworkModel): void {
+  const byType = new Map<string, ModelResource[]>();
+  for (const r of model.resources.values()) {
+    const list = byType.get(r.type) ?? [];
+    list.push(r);
+    byType.set(r.type, list);
+  }
+  const all = (type: string) => byType.get(type) ?? [];
+  const key = (r: ModelResource) => `id:${r.logicalId}`;
+
+  // VPCs, subnets, flow logs, default security group handling.
+  const vpcs = new Map<string, VpcModel>();
+  for (const r of all('AWS::EC2::VPC')) {
+    const vpc: VpcModel = { resource: r, key: key(r), subnets: [], flowLogs: [], defaultGroupRestrictions: [], defaultGroupRules: [] };
+    vpcs.set(vpc.key, vpc);
+    model.vpcs.push(vpc);
+  }
+  for (const r of all('AWS::EC2::Subnet')) {
+    const subnet: SubnetModel = { resource: r, key: key(r), vpcKey: targetKey(r.properties.VpcId) };
+    model.subnets.push(subnet);
+    vpcs.get(subnet.vpcKey)?.subnets.push(subnet);
+  }
+  for (const r of all('AWS::EC2::FlowLog')) {
+    const flowLog: FlowLogModel = {
+      resource: r,
+      targetKey: targetKey(r.properties.ResourceId),
+      resourceType: typeof r.properties.ResourceType === 'string' ? r.properties.ResourceType : undefined,
+      trafficType: r.properties.TrafficType,
+    };
+    model.flowLogs.push(flowLog);
+    vpcs.get(flowLog.targetKey)?.flowLogs.push(flowLog);
+  }
+  for (const r of all('Custom::VpcRestrictDefaultSG')) {
+    const vpcId = defaultGroupVpcId(r.properties.DefaultSecurityGroupId);
+    if (vpcId) {
+      vpcs.get(`id:${vpcId}`)?.defaultGroupRestrictions.push(r);
+    }
+  }
+
+  // Network ACLs, entries, associations.
+  const nacls = new Map<string, NaclModel>();
+  for (const r of all('AWS::EC2::NetworkAcl')) {
+    const nacl: NaclModel = { resource: r, key: key(r), vpcKey: targetKey(r.properties.VpcId), entries: [], associations: [] };
+    nacls.set(nacl.key, nacl);
+    model.nacls.push(nacl);
+  }
+  for (const r of all('AWS::EC2::NetworkAclEntry')) {
+    const entry = readNaclEntry(r);
+    const nacl = nacls.get(entry.naclKey);
+    if (nacl) {
+      nacl.entries.push(entry);
+    } else {
+      model.strayNaclEntries.push(entry);
+    }
+  }
+  for (const r of all('AWS::EC2::SubnetNetworkAclAssociation')) {
+    const association: SubnetNaclAssociationModel = {
+      resource: r,
+      subnetKey: targetKey(r.properties.SubnetId),
+      naclKey: targetKey(r.properties.NetworkAclId),
+    };
+    model.subnetNaclAssociations.push(association);
+    nacls.get(association.naclKey)?.associations.push(r);
+  }
+  // Entries keep a global index so that duplicate rule numbers keep a deterministic order.
+  for (const nacl of model.nacls) {
+    nacl.entries.sort((a, b) => (a.ruleNumber ?? 0) - (b.ruleNumber ?? 0));
+  }
+
+  // Security groups and their rules.
+  const groups = new Map<string, SecurityGroupModel>();
+  for (const r of all('AWS::EC2::SecurityGroup')) {
+    const group: SecurityGroupModel = {
+      resource: r,
+      key: key(r),
+      vpcKey: r.properties.VpcId !== undefined ? targetKey(r.properties.VpcId) : undefined,
+      description: typeof r.properties.GroupDescription === 'string' ? r.properties.GroupDescription : undefined,
+      ingress: [],
+      egress: [],
+    };
+    for (const rule of asList(r.properties.SecurityGroupIngress)) {
+      group.ingress.push(readSgRule(r, group.key, 'ingress', rule));
+    }
+    for (const rule of asList(r.properties.SecurityGroupEgress)) {
+      group.egress.push(readSgRule(r, group.key, 'egress', rule));
+    }
+    groups.set(group.key, group);
+    model.securityGroups.push(group);
+  }
+  for (const [type, direction] of [['AWS::EC2::SecurityGroupIngress', 'ingress'], ['AWS::EC2::SecurityGroupEgress', 'egress']] as const) {
+    for (const r of all(type)) {
+      const groupId = r.properties.GroupId ?? r.properties.GroupName;
+      const groupKey = targetKey(groupId);
+      const rule = readSgRule(r, groupKey, direction, r.properties);
+      const group = groups.get(groupKey);
+      const defaultOf = defaultGroupVpcId(groupId);
+      if (group) {
+        (direction === 'ingress' ? group.ingress : group.egress).push(rule);
+      } else if (defaultOf && vpcs.has(`id:${defaultOf}`)) {
+        vpcs.get(`id:${defaultOf}`)!.defaultGroupRules.push(rule);
+      } else {
+        model.straySgRules.push(rule);
+      }
+    }
+  }
+
+  // Load balancers and listeners.
+  const lbs = new Map<string, LoadBalancerModel>();
+  for (const r of all('AWS::ElasticLoadBalancingV2::LoadBalancer')) {
+    const lb: LoadBalancerModel = {
+      resource: r,
+      key: key(r),
+      scheme: r.properties.Scheme ?? 'internet-facing',
+      lbType: r.properties.Type ?? 'application',
+      securityGroupKeys: asList(r.properties.SecurityGroups).map(targetKey),
+      listeners: [],
+    };
+    lbs.set(lb.key, lb);
+    model.loadBalancers.push(lb);
+  }
+  for (const r of all('AWS::ElasticLoadBalancingV2::Listener')) {
+    const listener: ListenerModel = {
+      resource: r,
+      loadBalancerKey: targetKey(r.properties.LoadBalancerArn),
+      port: literalInteger(r.properties.Port),
+      protocol: r.properties.Protocol,
+      sslPolicy: r.properties.SslPolicy,
+      defaultActions: r.properties.DefaultActions,
+    };
+    const lb = lbs.get(listener.loadBalancerKey);
+    if (lb) {
+      lb.listeners.push(listener);
+    } else {
+      model.strayListeners.push(listener);
+    }
+  }
+
+  // WAF: web ACLs, IP sets, associations, logging, CloudFront distributions.
+  const acls = new Map<string, WebAclModel>();
+  for (const r of all('AWS::WAFv2::WebACL')) {
+    const acl: WebAclModel = { resource: r, key: key(r), scope: r.properties.Scope, associations: [], loggingConfigurations: [], distributions: [] };
+    acls.set(acl.key, acl);
+    model.webAcls.push(acl);
+  }
+  for (const r of all('AWS::WAFv2::IPSet')) {
+    const addresses = r.properties.Addresses;
+    if (Array.isArray(addresses) && addresses.every((a: Json) => typeof a === 'string' && !a.includes('${Token['))) {
+      model.ipSets[r.logicalId] = addresses;
+    } else {
+      model.unresolvedIpSets.set(r.logicalId, describeValue(addresses));
+    }
+  }
+  for (const r of all('AWS::WAFv2::WebACLAssociation')) {
+    model.webAclAssociations.push(r);
+    acls.get(targetKey(r.properties.WebACLArn))?.associations.push(r);
+  }
+  for (const r of all('AWS::WAFv2::LoggingConfiguration')) {
+    acls.get(targetKey(r.properties.ResourceArn))?.loggingConfigurations.push(r);
+  }
+  for (const r of all('AWS::CloudFront::Distribution')) {
+    const webAclId = r.properties.DistributionConfig?.WebACLId;
+    if (webAclId !== undefined) {
+      acls.get(targetKey(webAclId))?.distributions.push(r);
+    }
+  }
+
+  // API Gateway REST stages.
+  for (const r of all('AWS::ApiGateway::Stage')) {
+    const apiRef = referenceOf(r.properties.RestApiId);
+    model.apiStages.push({
+      resource: r,
+      restApi: apiRef ? model.resources.get(apiRef.logicalId) : undefined,
+      stageName: r.properties.StageName,
+    });
+  }
+}
+
+function readNaclEntry(r: ModelResource): NaclEntryModel {
+  const p = r.properties;
+  const egress = p.Egress === true || p.Egress === 'true';
+  const family = p.CidrBlock !== undefined ? IpFamily.IPV4 : p.Ipv6CidrBlock !== undefined ? IpFamily.IPV6 : undefined;
+  const ruleNumber = literalInteger(p.RuleNumber);
+  const naclKey = targetKey(p.NetworkAclId);
+  try {
+    const [normalized] = normalizeNaclEntries([p]);
+    return { resource: r, naclKey, egress, family, ruleNumber, normalized };
+  } catch (e) {
+    return { resource: r, naclKey, egress, family, ruleNumber, unknown: (e as Error).message.replace(/^NACL entry #0 /, '') };
+  }
+}
+
+/**
+ * The value as it will be in the template: L1 renderers leave absent optional properties as `undefined` keys
+ * (every statement type of a WAF statement, for example), which JSON serialization drops.
+ */
+function withoutUndefined(value: Json): Json {
+  if (Array.isArray(value)) {
+    return value.map(withoutUndefined);
+  }
+  if (value === null || typeof value !== 'object') {
+    return value;
+  }
+  const result: Record<string, Json> = {};
+  for (const [key, child] of Object.entries(value)) {
+    if (child !== undefined) {
+      result[key] = withoutUndefined(child);
+    }
+  }
+  return result;
+}
+
+function asList(value: Json): Json[] {
+  return Array.isArray(value) ? value : [];
+}

@@ -1,0 +1,131 @@
+// Security group rules as the model sees them: one record per rule, inline (`SecurityGroupIngress`/`Egress` of an
+// `AWS::EC2::SecurityGroup`) or standalone (`AWS::EC2::SecurityGroupIngress`/`Egress`), with the peer parsed into
+// an exact range. A security group is a union of allows: there is no order and no deny.
+// @see https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html
+import { describeValue, Json, literalInteger, referenceOf, targetKey } from './model-values';
+import type { ModelResource } from './network-model';
+import { ParsedCidr, parseCidrOrReason } from '../private/ip';
+
+export type SgDirection = 'ingress' | 'egress';
+
+/** Who a rule allows: an exact CIDR, another group, a managed prefix list, or a value unknown at synth. */
+export interface SgPeer {
+  readonly kind: 'cidr' | 'group' | 'prefixList' | 'unknown';
+  /** The exact range of a `cidr` peer. */
+  readonly cidr?: ParsedCidr;
+  /** The target key of a `group` peer (`id:<logicalId>` for a group in the stack). */
+  readonly groupKey?: string;
+  /** How the template wrote the peer. */
+  readonly text: string;
+}
+
+export interface SgRuleModel {
+  /** The resource that holds the rule: the group itself (inline) or the standalone rule resource. */
+  readonly resource: ModelResource;
+  readonly direction: SgDirection;
+  /** The target key of the group the rule belongs to. */
+  readonly groupKey: string;
+  /** IP protocol number, -1 for all protocols; undefined when unresolved. */
+  readonly protocol?: number;
+  /** TCP/UDP ports the rule opens (inclusive); all ports for other protocols. */
+  readonly fromPort: number;
+  readonly toPort: number;
+  readonly peer: SgPeer;
+  readonly description?: string;
+  /** Set when a value of the rule cannot be known at synth: names the property and the value. */
+  readonly unknown?: string;
+}
+
+const PROTOCOL_NUMBERS: Record<string, number> = { tcp: 6, udp: 17, icmp: 1, icmpv6: 58, all: -1 };
+export const TCP = 6;
+export const UDP = 17;
+
+/** Reads one rule (inline item or standalone properties). `direction` decides which peer keys apply. */
+export function readSgRule(resource: ModelResource, groupKey: string, direction: SgDirection, rule: Json): SgRuleModel {
+  const unknowns: string[] = [];
+  let protocol: number | undefined;
+  const rawProtocol = rule?.IpProtocol;
+  if (typeof rawProtocol === 'string' && PROTOCOL_NUMBERS[rawProtocol.toLowerCase()] !== undefined) {
+    protocol = PROTOCOL_NUMBERS[rawProtocol.toLowerCase()];
+  } else if (literalInteger(rawProtocol) !== undefined) {
+    protocol = literalInteger(rawProtocol);
+  } else {
+    unknowns.push(`IpProtocol ${describeValue(rawProtocol)}`);
+  }
+  let fromPort = 0;
+  let toPort = 65535;
+  if (protocol === TCP || protocol === UDP) {
+    const from = literalInteger(rule?.FromPort);
+    const to = literalInteger(rule?.ToPort);
+    if (from === undefined || to === undefined) {
+      unknowns.push(`FromPort/ToPort ${describeValue(rule?.FromPort)}/${describeValue(rule?.ToPort)}`);
+    } else if (from !== -1) {
+      fromPort = from;
+      toPort = to;
+    }
+  }
+  const peer = readPeer(rule, direction);
+  if (peer.kind === 'unknown') {
+    unknowns.push(`peer ${peer.text}`);
+  }
+  const description = typeof rule?.Description === 'string' ? rule.Description : undefined;
+  return {
+    resource,
+    direction,
+    groupKey,
+    protocol,
+    fromPort,
+    toPort,
+    peer,
+    description,
+    unknown: unknowns.length > 0 ? unknowns.join(', ') : undefined,
+  };
+}
+
+function readPeer(rule: Json, direction: SgDirection): SgPeer {
+  const cidrValue = rule?.CidrIp ?? rule?.CidrIpv6;
+  if (cidrValue !== undefined) {
+    const parsed = parseCidrOrReason(cidrValue, { normalizeHostBits: true });
+    if (typeof parsed === 'string') {
+      return { kind: 'unknown', text: `${rule?.CidrIp !== undefined ? 'CidrIp' : 'CidrIpv6'} ${describeValue(cidrValue)}` };
+    }
+    return { kind: 'cidr', cidr: parsed, text: cidrValue };
+  }
+  const groupValue = direction === 'ingress' ? rule?.SourceSecurityGroupId ?? rule?.SourceSecurityGroupName : rule?.DestinationSecurityGroupId;
+  if (groupValue !== undefined) {
+    return { kind: 'group', groupKey: targetKey(groupValue), text: describeValue(groupValue) };
+  }
+  const prefixList = direction === 'ingress' ? rule?.SourcePrefixListId : rule?.DestinationPrefixListId;
+  if (prefixList !== undefined) {
+    return { kind: 'prefixList', text: describeValue(prefixList) };
+  }
+  return { kind: 'unknown', text: 'no peer' };
+}
+
+/** A group's key when a standalone rule's `GroupId` is `Fn::GetAtt [vpc, DefaultSecurityGroup]`. */
+export function defaultGroupVpcId(groupId: Json): string | undefined {
+  const ref = referenceOf(groupId);
+  return ref?.attribute === 'DefaultSecurityGroup' ? ref.logicalId : undefined;
+}
+
+/** A short description of the traffic a rule allows: `tcp 22`, `udp 1000-2000`, `all traffic`, `protocol 47`. */
+export function describeSgTraffic(rule: SgRuleModel): string {
+  return describeProtocolPorts(rule.protocol, rule.fromPort, rule.toPort);
+}
+
+export function describeProtocolPorts(protocol: number | undefined, from: number, to: number): string {
+  if (protocol === undefined) {
+    return 'an unresolved protocol';
+  }
+  if (protocol === -1) {
+    return 'all traffic';
+  }
+  const name = protocol === TCP ? 'tcp' : protocol === UDP ? 'udp' : protocol === 1 ? 'icmp' : protocol === 58 ? 'icmpv6' : `protocol ${protocol}`;
+  if (protocol !== TCP && protocol !== UDP) {
+    return name;
+  }
+  if (from === 0 && to === 65535) {
+    return `${name} all ports`;
+  }
+  return from === to ? `${name} ${from}` : `${name} ${from}-${to}`;
+}

@@ -1,0 +1,224 @@
+import { Fn, Stack } from 'aws-cdk-lib';
+import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
+import { check, newStack, ofRule } from './support';
+
+const PATH_TRANSFORMS = [
+  { priority: 0, type: 'URL_DECODE' },
+  { priority: 1, type: 'NORMALIZE_PATH' },
+  { priority: 2, type: 'LOWERCASE' },
+];
+
+function pathStartsWith(path: string, transforms: wafv2.CfnWebACL.TextTransformationProperty[] = PATH_TRANSFORMS): wafv2.CfnWebACL.StatementProperty {
+  return { byteMatchStatement: { searchString: path, positionalConstraint: 'STARTS_WITH', fieldToMatch: { uriPath: {} }, textTransformations: transforms } };
+}
+
+function rule(name: string, priority: number, action: 'allow' | 'block', statement: wafv2.CfnWebACL.StatementProperty): wafv2.CfnWebACL.RuleProperty {
+  return {
+    name,
+    priority,
+    action: { [action]: {} },
+    statement,
+    visibilityConfig: { cloudWatchMetricsEnabled: true, sampledRequestsEnabled: true, metricName: name },
+  };
+}
+
+interface AclOptions {
+  readonly rules?: (stack: Stack) => wafv2.CfnWebACL.RuleProperty[];
+  readonly associate?: boolean;
+  readonly logging?: 'redacted' | 'plain' | 'none';
+}
+
+/** A web ACL in front of an internet-facing ALB, logged with redaction: compliant unless the options say otherwise. */
+function aclStack(options: AclOptions = {}): { stack: Stack; acl: wafv2.CfnWebACL } {
+  const stack = newStack();
+  const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 0, restrictDefaultSecurityGroup: true, flowLogs: { All: {} } });
+  const alb = new elbv2.ApplicationLoadBalancer(stack, 'Alb', { vpc, internetFacing: true });
+  alb.addRedirect();
+  const acl = new wafv2.CfnWebACL(stack, 'Acl', {
+    scope: 'REGIONAL',
+    defaultAction: { allow: {} },
+    visibilityConfig: { cloudWatchMetricsEnabled: true, sampledRequestsEnabled: true, metricName: 'acl' },
+    rules: options.rules?.(stack) ?? [rule('BlockAdmin', 0, 'block', pathStartsWith('/admin'))],
+  });
+  if (options.associate ?? true) {
+    new wafv2.CfnWebACLAssociation(stack, 'Association', { resourceArn: alb.loadBalancerArn, webAclArn: acl.attrArn });
+  }
+  const logging = options.logging ?? 'redacted';
+  if (logging !== 'none') {
+    new wafv2.CfnLoggingConfiguration(stack, 'Logging', {
+      resourceArn: acl.attrArn,
+      logDestinationConfigs: ['arn:aws:logs:us-east-1:111111111111:log-group:aws-waf-logs-app'],
+      redactedFields: logging === 'redacted' ? [{ singleHeader: { Name: 'Authorization' } }, { singleHeader: { Name: 'cookie' } }] : [],
+    });
+  }
+  return { stack, acl };
+}
+
+test('the compliant baseline raises nothing', () => {
+  expect(check(aclStack().stack)).toEqual([]);
+});
+
+describe('LayeredDefense-WafUnassociated', () => {
+  const RULE = 'LayeredDefense-WafUnassociated';
+  test('Noncompliant: a REGIONAL web ACL with no association', () => {
+    const { stack } = aclStack({ associate: false });
+    expect(ofRule(check(stack), RULE)).toEqual([expect.objectContaining({ level: 'error', path: '/Stack/Acl' })]);
+  });
+  test('Noncompliant: a CLOUDFRONT web ACL no distribution uses', () => {
+    const stack = newStack();
+    new wafv2.CfnWebACL(stack, 'Acl', { scope: 'CLOUDFRONT', defaultAction: { allow: {} }, visibilityConfig: { cloudWatchMetricsEnabled: true, sampledRequestsEnabled: true, metricName: 'acl' } });
+    expect(ofRule(check(stack), RULE)[0].text).toMatch(/CLOUDFRONT web ACL .* is used by no CloudFront distribution/);
+  });
+  test('Compliant: associated with the load balancer', () => {
+    expect(ofRule(check(aclStack().stack), RULE)).toEqual([]);
+  });
+});
+
+describe('LayeredDefense-WafLogging', () => {
+  const RULE = 'LayeredDefense-WafLogging';
+  test('Noncompliant: no logging configuration', () => {
+    expect(ofRule(check(aclStack({ logging: 'none' }).stack), RULE)).toEqual([expect.objectContaining({ level: 'error', path: '/Stack/Acl' })]);
+  });
+  test('Noncompliant: logging that keeps the authorization and cookie headers', () => {
+    const found = ofRule(check(aclStack({ logging: 'plain' }).stack), RULE);
+    expect(found).toEqual([expect.objectContaining({ path: '/Stack/Logging' })]);
+    expect(found[0].text).toMatch(/does not redact the authorization and cookie headers \(HIPAA 164\.312\(b\)\)/);
+  });
+  test('Compliant: logging with both headers redacted (any case)', () => {
+    expect(ofRule(check(aclStack().stack), RULE)).toEqual([]);
+  });
+});
+
+describe('LayeredDefense-WafPathBypass', () => {
+  const RULE = 'LayeredDefense-WafPathBypass';
+  test('Noncompliant: a plain STARTS_WITH /admin with no transformation', () => {
+    const { stack } = aclStack({ rules: () => [rule('BlockAdmin', 0, 'block', pathStartsWith('/admin', [{ priority: 0, type: 'NONE' }]))] });
+    const found = ofRule(check(stack), RULE);
+    expect(found).toEqual([expect.objectContaining({ level: 'error', path: '/Stack/Acl' })]);
+    expect(found[0].text).toMatch(/rule 'BlockAdmin' \(BLOCK\) matches the URI path with STARTS_WITH '\/admin' without URL_DECODE and NORMALIZE_PATH.* and without LOWERCASE/);
+  });
+  test('Noncompliant: normalization before decoding', () => {
+    const { stack } = aclStack({ rules: () => [rule('BlockAdmin', 0, 'block', pathStartsWith('/admin', [{ priority: 0, type: 'NORMALIZE_PATH' }, { priority: 1, type: 'URL_DECODE' }, { priority: 2, type: 'LOWERCASE' }]))] });
+    expect(ofRule(check(stack), RULE)[0].text).toMatch(/normalizes before URL-decoding/);
+  });
+  test('Compliant: URL_DECODE, NORMALIZE_PATH, LOWERCASE', () => {
+    expect(ofRule(check(aclStack().stack), RULE)).toEqual([]);
+  });
+});
+
+function officeIpSet(stack: Stack, addresses: string[] = ['198.51.100.0/24']): wafv2.CfnIPSet {
+  return new wafv2.CfnIPSet(stack, 'Office', { scope: 'REGIONAL', ipAddressVersion: 'IPV4', addresses });
+}
+
+function blockUnlessForwardedFromOffice(ipSet: wafv2.CfnIPSet): wafv2.CfnWebACL.StatementProperty {
+  return {
+    andStatement: {
+      statements: [
+        pathStartsWith('/admin'),
+        { notStatement: { statement: { ipSetReferenceStatement: { arn: ipSet.attrArn, ipSetForwardedIpConfig: { headerName: 'X-Forwarded-For', position: 'FIRST', fallbackBehavior: 'NO_MATCH' } } } } },
+      ],
+    },
+  };
+}
+
+describe('LayeredDefense-WafForwardedIpFailOpen', () => {
+  const RULE = 'LayeredDefense-WafForwardedIpFailOpen';
+  test('Noncompliant: block /admin unless X-Forwarded-For is allowlisted, nothing for a missing header', () => {
+    const { stack } = aclStack({ rules: (s) => [rule('AdminFromOffice', 0, 'block', blockUnlessForwardedFromOffice(officeIpSet(s)))] });
+    const found = ofRule(check(stack), RULE);
+    expect(found).toEqual([expect.objectContaining({ level: 'error', path: '/Stack/Acl' })]);
+    expect(found[0].text).toMatch(/rule 'AdminFromOffice' blocks \/admin with X-Forwarded-For: .* but the same request without X-Forwarded-For is allowed \(by the default action\)/);
+  });
+  test('Compliant: an earlier rule blocks /admin requests that lack the header', () => {
+    const { stack } = aclStack({
+      rules: (s) => [
+        rule('AdminWithoutHeader', 0, 'block', {
+          andStatement: {
+            statements: [
+              pathStartsWith('/admin'),
+              { notStatement: { statement: { sizeConstraintStatement: { fieldToMatch: { singleHeader: { Name: 'x-forwarded-for' } }, comparisonOperator: 'GE', size: 0, textTransformations: [{ priority: 0, type: 'NONE' }] } } } },
+            ],
+          },
+        }),
+        rule('AdminFromOffice', 1, 'block', blockUnlessForwardedFromOffice(officeIpSet(s))),
+      ],
+    });
+    expect(ofRule(check(stack), RULE)).toEqual([]);
+  });
+  test('Token: IP set addresses imported at deploy time cannot be verified', () => {
+    const { stack } = aclStack({ rules: (s) => [rule('AdminFromOffice', 0, 'block', blockUnlessForwardedFromOffice(officeIpSet(s, Fn.split(',', Fn.importValue('OfficeCidrs'), 1))))] });
+    const messages = check(stack);
+    expect(ofRule(messages, RULE)).toEqual([]);
+    expect(ofRule(messages, 'LayeredDefense-CannotVerify').map((m) => m.text).join('\n')).toMatch(/LayeredDefense-WafForwardedIpFailOpen cannot verify rule 'AdminFromOffice'/);
+  });
+});
+
+describe('LayeredDefense-WafAllowShadowsBlock', () => {
+  const RULE = 'LayeredDefense-WafAllowShadowsBlock';
+  test('Noncompliant: ALLOW /api before BLOCK /api/admin', () => {
+    const { stack } = aclStack({ rules: () => [rule('AllowApi', 0, 'allow', pathStartsWith('/api')), rule('BlockApiAdmin', 1, 'block', pathStartsWith('/api/admin'))] });
+    const found = ofRule(check(stack), RULE);
+    expect(found).toEqual([expect.objectContaining({ level: 'error', path: '/Stack/Acl' })]);
+    expect(found[0].text).toMatch(/BLOCK rule 'BlockApiAdmin' never blocks: .* is allowed first by ALLOW rule 'AllowApi'/);
+  });
+  test('Compliant: an allowlist exception before the block (the office may reach /admin)', () => {
+    const { stack } = aclStack({
+      rules: (s) => [
+        rule('OfficeAdmin', 0, 'allow', { andStatement: { statements: [pathStartsWith('/admin'), { ipSetReferenceStatement: { arn: officeIpSet(s).attrArn } }] } }),
+        rule('BlockAdmin', 1, 'block', pathStartsWith('/admin')),
+      ],
+    });
+    expect(ofRule(check(stack), RULE)).toEqual([]);
+  });
+});
+
+describe('LayeredDefense-WafCapacityLimit and LayeredDefense-WafCapacityCost', () => {
+  function containsRules(count: number) {
+    // CONTAINS (10 WCU) + 4 transformations (40 WCU) = 50 WCU per rule
+    const transforms = [{ priority: 0, type: 'URL_DECODE' }, { priority: 1, type: 'HTML_ENTITY_DECODE' }, { priority: 2, type: 'LOWERCASE' }, { priority: 3, type: 'COMPRESS_WHITE_SPACE' }];
+    return () => Array.from({ length: count }, (_, i) => rule(`Bad${i}`, i, 'block', {
+      byteMatchStatement: { searchString: `bad${i}`, positionalConstraint: 'CONTAINS', fieldToMatch: { queryString: {} }, textTransformations: transforms },
+    }));
+  }
+  test('Noncompliant: 1,550 WCU is over the base price (warning)', () => {
+    const messages = check(aclStack({ rules: containsRules(31) }).stack);
+    expect(ofRule(messages, 'LayeredDefense-WafCapacityCost')).toEqual([expect.objectContaining({ level: 'warning' })]);
+    expect(ofRule(messages, 'LayeredDefense-WafCapacityLimit')).toEqual([]);
+  });
+  test('Noncompliant: 5,050 WCU is over the limit (error)', () => {
+    const messages = check(aclStack({ rules: containsRules(101) }).stack);
+    expect(ofRule(messages, 'LayeredDefense-WafCapacityLimit')[0].text).toMatch(/needs about 5050 WCU, over the limit of 5000/);
+    expect(ofRule(messages, 'LayeredDefense-WafCapacityCost')).toEqual([]);
+  });
+  test('Compliant: 1,500 WCU', () => {
+    const messages = check(aclStack({ rules: containsRules(30) }).stack);
+    expect(ofRule(messages, 'LayeredDefense-WafCapacityCost')).toEqual([]);
+  });
+});
+
+describe('LayeredDefense-PublicEndpointWithoutWaf', () => {
+  const RULE = 'LayeredDefense-PublicEndpointWithoutWaf';
+  test('Noncompliant: an internet-facing ALB with no web ACL', () => {
+    const { stack } = aclStack({ associate: false });
+    expect(ofRule(check(stack), RULE)).toEqual([expect.objectContaining({ level: 'error', path: '/Stack/Alb/Resource' })]);
+  });
+  test('Noncompliant: an API Gateway REST stage with no web ACL', () => {
+    const stack = newStack();
+    const api = new apigw.RestApi(stack, 'Api');
+    api.root.addMethod('GET', new apigw.MockIntegration());
+    expect(ofRule(check(stack), RULE)).toEqual([expect.objectContaining({ path: '/Stack/Api/DeploymentStage.prod/Resource' })]);
+  });
+  test('Compliant: an associated API stage; an internal ALB', () => {
+    const stack = newStack();
+    const api = new apigw.RestApi(stack, 'Api');
+    api.root.addMethod('GET', new apigw.MockIntegration());
+    const acl = new wafv2.CfnWebACL(stack, 'Acl', { scope: 'REGIONAL', defaultAction: { allow: {} }, visibilityConfig: { cloudWatchMetricsEnabled: true, sampledRequestsEnabled: true, metricName: 'acl' } });
+    new wafv2.CfnWebACLAssociation(stack, 'Assoc', { resourceArn: api.deploymentStage.stageArn, webAclArn: acl.attrArn });
+    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 0 });
+    new elbv2.ApplicationLoadBalancer(stack, 'Internal', { vpc, internetFacing: false });
+    expect(ofRule(check(stack), RULE)).toEqual([]);
+  });
+});

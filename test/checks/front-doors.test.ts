@@ -1,0 +1,202 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App, Aspects, Stack, Validations } from 'aws-cdk-lib';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { check, newStack, ofRule } from './support';
+import { LayeredDefenseChecks, LayeredDefenseNagPack } from '../../src/checks';
+import * as networkModel from '../../src/model/network-model';
+import { Finding, synthReport } from '../support/validation';
+
+/** The complete list of rule ids: adding or losing a rule is a visible change. */
+const RULE_IDS = [
+  'LayeredDefense-WafUnassociated',
+  'LayeredDefense-WafLogging',
+  'LayeredDefense-WafPathBypass',
+  'LayeredDefense-WafForwardedIpFailOpen',
+  'LayeredDefense-WafAllowShadowsBlock',
+  'LayeredDefense-WafCapacityLimit',
+  'LayeredDefense-WafCapacityCost',
+  'LayeredDefense-PublicEndpointWithoutWaf',
+  'LayeredDefense-NaclDenyShadowed',
+  'LayeredDefense-NaclDeadEntry',
+  'LayeredDefense-NaclReturnTraffic',
+  'LayeredDefense-NaclEntryQuota',
+  'LayeredDefense-NaclDuplicateRuleNumber',
+  'LayeredDefense-NaclUnassociated',
+  'LayeredDefense-NaclSubnetConflict',
+  'LayeredDefense-NaclAllowlist',
+  'LayeredDefense-SgOpenIngress',
+  'LayeredDefense-SgDefaultOpen',
+  'LayeredDefense-SgDenyIntent',
+  'LayeredDefense-HttpNotRedirected',
+  'LayeredDefense-TlsPolicyOutdated',
+  'LayeredDefense-VpcFlowLogs',
+  'LayeredDefense-CannotVerify',
+];
+
+/** An app with one stack holding a VPC (no flow logs: an error) and a group with SSH open (an error). */
+function badApp(): { app: App; stack: Stack; vpc: ec2.Vpc; sg: ec2.SecurityGroup } {
+  const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'layered-defense-checks-')) });
+  const stack = new Stack(app, 'Stack', { env: { account: '111111111111', region: 'us-east-1' } });
+  const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 1, natGateways: 0, restrictDefaultSecurityGroup: true });
+  const sg = new ec2.SecurityGroup(stack, 'Sg', { vpc, description: 'Block list' });
+  sg.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(22));
+  return { app, stack, vpc, sg };
+}
+
+/** The LayeredDefense plugin's findings in the validation report, with the error synth threw. */
+function nagReport(app: App): { error?: Error; entries: Finding[] } {
+  const { error, findings } = synthReport(app);
+  return { error, entries: findings.filter((f) => f.plugin === 'LayeredDefense') };
+}
+
+describe('rule ids', () => {
+  test('the aspect runs exactly these rules', () => {
+    expect(LayeredDefenseChecks.ruleIds()).toEqual(RULE_IDS);
+  });
+  test('the nag pack runs exactly these rules, with the same ids', () => {
+    const pack = new LayeredDefenseNagPack();
+    expect(pack.ruleIds).toEqual(RULE_IDS);
+    expect(pack.name).toBe('LayeredDefense');
+    expect(pack.readPackName).toBe('LayeredDefense');
+  });
+  test('the nag pack reports findings under those ids', () => {
+    const { app } = badApp();
+    Validations.of(app).addPlugins(new LayeredDefenseNagPack(app));
+    const rules = nagReport(app).entries.map((e) => e.rule);
+    expect(rules.length).toBeGreaterThan(0);
+    expect(rules.every((r) => RULE_IDS.includes(r))).toBe(true);
+  });
+});
+
+describe('LayeredDefenseChecks (aspect)', () => {
+  test('errors and warnings become annotations on the L1 resource', () => {
+    // GIVEN
+    const { app, stack } = badApp();
+    // WHEN
+    Aspects.of(app).add(new LayeredDefenseChecks());
+    // THEN
+    const annotations = Annotations.fromStack(stack);
+    annotations.hasError('/Stack/Sg/Resource', Match.stringLikeRegexp('^\\[LayeredDefense-SgOpenIngress\\] .*tcp 22 \\(HIPAA 164\\.312\\(e\\)\\(1\\)\\)\\. Fix: .*\\.$'));
+    annotations.hasError('/Stack/Vpc/Resource', Match.stringLikeRegexp('LayeredDefense-VpcFlowLogs'));
+    annotations.hasWarning('/Stack/Sg/Resource', Match.stringLikeRegexp('LayeredDefense-SgDenyIntent'));
+  });
+
+  test('Validations.acknowledge on an ancestor turns the finding into an info that records the reason', () => {
+    const { app, stack, sg, vpc } = badApp();
+    Validations.of(sg).acknowledge({ id: 'LayeredDefense::LayeredDefense-SgOpenIngress', reason: 'Bastion for the break-glass runbook' });
+    LayeredDefenseChecks.acknowledge(vpc, 'LayeredDefense-VpcFlowLogs', 'Flow logs are enabled by the organization');
+    Validations.of(sg).acknowledge({ id: 'LayeredDefense-SgDenyIntent', reason: 'Description only' });
+    Aspects.of(app).add(new LayeredDefenseChecks());
+    const annotations = Annotations.fromStack(stack);
+    annotations.hasNoError('*', Match.stringLikeRegexp('LayeredDefense-'));
+    annotations.hasNoWarning('*', Match.stringLikeRegexp('LayeredDefense-SgDenyIntent'));
+    annotations.hasInfo('/Stack/Sg/Resource', Match.stringLikeRegexp('LayeredDefense-SgOpenIngress.*Acknowledged: Bastion for the break-glass runbook'));
+    annotations.hasInfo('/Stack/Vpc/Resource', Match.stringLikeRegexp('LayeredDefense-VpcFlowLogs.*Acknowledged: Flow logs are enabled'));
+  });
+
+  test('acknowledge() refuses an unknown rule id and an empty reason', () => {
+    const { sg } = badApp();
+    expect(() => LayeredDefenseChecks.acknowledge(sg, 'LayeredDefense-Nope', 'x')).toThrow(/Stack\/Sg: cannot acknowledge 'LayeredDefense-Nope': not a rule id/);
+    expect(() => LayeredDefenseChecks.acknowledge(sg, 'LayeredDefense-SgOpenIngress', ' ')).toThrow(/needs a reason/);
+  });
+
+  test('options: skipRules, and invalid options name the value and the fix', () => {
+    const { stack } = badApp();
+    const messages = check(stack, { skipRules: ['LayeredDefense-SgOpenIngress'] });
+    expect(ofRule(messages, 'LayeredDefense-SgOpenIngress')).toEqual([]);
+    expect(ofRule(messages, 'LayeredDefense-VpcFlowLogs')).toHaveLength(1);
+    expect(() => new LayeredDefenseChecks({ skipRules: ['SgOpenIngress'] })).toThrow(/skipRules names 'SgOpenIngress', which is not a rule id/);
+    expect(() => new LayeredDefenseChecks({ naclEntryQuota: 41 })).toThrow(/naclEntryQuota is 41; .* from 20 .* to 40/);
+    expect(() => new LayeredDefenseChecks({ naclEntryQuota: 19 })).toThrow(/naclEntryQuota/);
+    expect(() => new LayeredDefenseChecks({ ephemeralPortRange: { from: 60000, to: 1024 } })).toThrow(/ephemeralPortRange 60000-1024 is not a port range/);
+    expect(() => new LayeredDefenseNagPack(undefined, { naclEntryQuota: 50 })).toThrow(/LayeredDefenseNagPack: naclEntryQuota is 50/);
+  });
+
+  test('the model is built once per stack, and each stack only sees its own resources', () => {
+    const app = new App();
+    const stacks = [1, 2, 3].map((i) => {
+      const stack = new Stack(app, `S${i}`);
+      const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 1, natGateways: 0, restrictDefaultSecurityGroup: true, flowLogs: { All: {} } });
+      for (let g = 0; g < 5; g++) {
+        new ec2.SecurityGroup(stack, `Sg${g}`, { vpc }).addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(22));
+      }
+      return stack;
+    });
+    const spy = jest.spyOn(networkModel, 'buildNetworkModel');
+    try {
+      const aspect = new LayeredDefenseChecks();
+      for (const c of app.node.findAll()) {
+        aspect.visit(c);
+        aspect.visit(c); // a second visit is a no-op
+      }
+      expect(spy).toHaveBeenCalledTimes(3);
+      expect(stacks.map((s) => ofRule(check(s), 'LayeredDefense-SgOpenIngress').length)).toEqual([5, 5, 5]);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+});
+
+describe('LayeredDefenseNagPack (cdk-nag 3)', () => {
+  test('an unacknowledged error fails synth, and the report names rule, level and resource', () => {
+    const { app } = badApp();
+    Validations.of(app).addPlugins(new LayeredDefenseNagPack(app));
+    const { error, entries } = nagReport(app);
+    expect(String(error)).toMatch(/ValidationFailed[\s\S]*LayeredDefense-SgOpenIngress/);
+    expect(entries).toEqual(expect.arrayContaining([
+      expect.objectContaining({ rule: 'LayeredDefense-SgOpenIngress', severity: 'error', paths: ['Stack/Sg/Resource'], acknowledged: false }),
+      expect.objectContaining({ rule: 'LayeredDefense-VpcFlowLogs', severity: 'error', paths: ['Stack/Vpc/Resource'] }),
+      expect.objectContaining({ rule: 'LayeredDefense-SgDenyIntent', severity: 'warning' }),
+    ]));
+  });
+
+  test('the same acknowledgements work, and synth then succeeds', () => {
+    const { app, sg, vpc } = badApp();
+    Validations.of(sg).acknowledge({ id: 'LayeredDefense::LayeredDefense-SgOpenIngress', reason: 'Bastion for the break-glass runbook' });
+    LayeredDefenseChecks.acknowledge(vpc, 'LayeredDefense-VpcFlowLogs', 'Flow logs are enabled by the organization');
+    Validations.of(app).addPlugins(new LayeredDefenseNagPack(app));
+    const { error, entries } = nagReport(app);
+    expect(error).toBeUndefined();
+    expect(entries).toEqual(expect.arrayContaining([
+      expect.objectContaining({ rule: 'LayeredDefense-SgOpenIngress', acknowledged: true, reason: 'Bastion for the break-glass runbook' }),
+      expect.objectContaining({ rule: 'LayeredDefense-VpcFlowLogs', acknowledged: true }),
+    ]));
+  });
+
+  test('the model is built once per stack per synth, not once per resource', () => {
+    const { app } = badApp();
+    Validations.of(app).addPlugins(new LayeredDefenseNagPack(app, { skipRules: ['LayeredDefense-SgOpenIngress', 'LayeredDefense-VpcFlowLogs'] }));
+    const spy = jest.spyOn(networkModel, 'buildNetworkModel');
+    try {
+      expect(nagReport(app).error).toBeUndefined();
+      expect(spy).toHaveBeenCalledTimes(1);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  test('reads the synthesized template, overridden logical ids included', () => {
+    const { app, sg } = badApp();
+    (sg.node.defaultChild as ec2.CfnSecurityGroup).overrideLogicalId('RenamedGroup');
+    Validations.of(app).addPlugins(new LayeredDefenseNagPack(app));
+    expect(nagReport(app).entries).toEqual(expect.arrayContaining([
+      expect.objectContaining({ rule: 'LayeredDefense-SgOpenIngress', paths: ['Stack/Sg/Resource'] }),
+    ]));
+  });
+
+  test('the aspect and the pack find the same (rule, resource) pairs', () => {
+    const forAspect = badApp();
+    const aspectPairs = check(forAspect.stack).filter((m) => m.level !== 'info').map((m) => `${m.ruleId} ${m.path.slice(1)}`).sort();
+    const forPack = badApp();
+    Validations.of(forPack.app).addPlugins(new LayeredDefenseNagPack(forPack.app));
+    const packPairs = nagReport(forPack.app).entries.flatMap((e) => e.paths.map((p) => `${e.rule} ${p}`)).sort();
+    expect(packPairs).toEqual(aspectPairs);
+  });
+});
+
+test('newStack helper is independent per test', () => {
+  expect(newStack().node.root).not.toBe(newStack().node.root);
+});

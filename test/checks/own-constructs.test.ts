@@ -1,0 +1,57 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App, Stack, Validations } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
+import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import { check } from './support';
+import { LayeredDefenseNagPack } from '../../src/checks';
+import { IpBlocklistNacl } from '../../src/nacl';
+import { HipaaSecureVpc } from '../../src/vpc';
+import { PathAllowlistWaf, WafScope } from '../../src/waf';
+
+/** Our three constructs with their defaults, wired the way the README shows (the web ACL must protect something). */
+function ownConstructs(app: App): Stack {
+  const stack = new Stack(app, 'Stack', { env: { account: '111111111111', region: 'us-east-1' } });
+  const vpc = new HipaaSecureVpc(stack, 'Vpc');
+  new IpBlocklistNacl(stack, 'Blocklist', {
+    vpc,
+    subnetSelection: { subnetType: ec2.SubnetType.PUBLIC },
+    blockedCidrs: ['203.0.113.0/24', '192.0.2.0/25', '2001:db8:bad::/48'],
+  });
+  const alb = new elbv2.ApplicationLoadBalancer(stack, 'Alb', { vpc, internetFacing: true });
+  alb.addListener('Https', {
+    port: 443,
+    certificates: [acm.Certificate.fromCertificateArn(stack, 'Cert', 'arn:aws:acm:us-east-1:111111111111:certificate/abc')],
+    sslPolicy: elbv2.SslPolicy.RECOMMENDED_TLS,
+    defaultAction: elbv2.ListenerAction.fixedResponse(200),
+  });
+  alb.addRedirect();
+  new PathAllowlistWaf(stack, 'Waf', { protectedPaths: ['/admin', '/internal/'], allowedCidrs: ['198.51.100.0/24', '2001:db8:1::/48'] }).associate(alb);
+
+  const behindProxy = new elbv2.ApplicationLoadBalancer(stack, 'BehindProxy', { vpc, internetFacing: true });
+  behindProxy.addRedirect();
+  new PathAllowlistWaf(stack, 'ForwardedWaf', { protectedPaths: ['/admin'], allowedCidrs: ['198.51.100.0/24'], forwardedIp: {} }).associate(behindProxy);
+
+  const edge = new PathAllowlistWaf(stack, 'EdgeWaf', { protectedPaths: ['/admin'], allowedCidrs: ['198.51.100.0/24'], scope: WafScope.CLOUDFRONT });
+  new cloudfront.Distribution(stack, 'Cdn', { defaultBehavior: { origin: new origins.HttpOrigin('origin.example.com') }, webAclId: edge.webAclArn });
+  return stack;
+}
+
+test('HipaaSecureVpc, IpBlocklistNacl and PathAllowlistWaf with defaults: zero findings from the aspect', () => {
+  const stack = ownConstructs(new App());
+  expect(check(stack)).toEqual([]);
+});
+
+test('... and zero findings from the nag pack', () => {
+  const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'layered-defense-own-')) });
+  ownConstructs(app);
+  Validations.of(app).addPlugins(new LayeredDefenseNagPack(app));
+  app.synth();
+  const report = JSON.parse(fs.readFileSync(path.join(app.outdir, 'validation-report.json'), 'utf8'));
+  const ours = (report.pluginReports ?? []).find((p: any) => p.pluginName === 'LayeredDefense');
+  expect(ours?.violations ?? []).toEqual([]);
+});

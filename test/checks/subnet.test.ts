@@ -1,0 +1,268 @@
+import { Fn, Stack } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { check, newStack, ofRule } from './support';
+
+// GIVEN helpers: a one-subnet VPC and a custom NACL on it (CDK's NetworkAcl denies everything until entries are added).
+function naclStack(): { stack: Stack; vpc: ec2.Vpc; nacl: ec2.NetworkAcl } {
+  const stack = newStack();
+  const vpc = new ec2.Vpc(stack, 'Vpc', {
+    maxAzs: 1,
+    natGateways: 0,
+    restrictDefaultSecurityGroup: true,
+    flowLogs: { All: {} },
+    subnetConfiguration: [{ name: 'Public', subnetType: ec2.SubnetType.PUBLIC }],
+  });
+  const nacl = new ec2.NetworkAcl(stack, 'Nacl', { vpc, subnetSelection: { subnetType: ec2.SubnetType.PUBLIC } });
+  return { stack, vpc, nacl };
+}
+
+function entry(
+  nacl: ec2.NetworkAcl,
+  id: string,
+  ruleNumber: number,
+  cidr: ec2.AclCidr,
+  traffic: ec2.AclTraffic,
+  options: { egress?: boolean; deny?: boolean } = {},
+) {
+  nacl.addEntry(id, {
+    ruleNumber,
+    cidr,
+    traffic,
+    direction: options.egress ? ec2.TrafficDirection.EGRESS : ec2.TrafficDirection.INGRESS,
+    ruleAction: options.deny ? ec2.Action.DENY : ec2.Action.ALLOW,
+  });
+}
+
+/** Allow return traffic both ways so rules other than the one under test stay quiet. */
+function allowEphemeral(nacl: ec2.NetworkAcl) {
+  entry(nacl, 'EphIn', 900, ec2.AclCidr.anyIpv4(), ec2.AclTraffic.tcpPortRange(1024, 65535));
+  entry(nacl, 'EphOut', 900, ec2.AclCidr.anyIpv4(), ec2.AclTraffic.tcpPortRange(1024, 65535), { egress: true });
+}
+
+describe('LayeredDefense-NaclDenyShadowed', () => {
+  const RULE = 'LayeredDefense-NaclDenyShadowed';
+
+  test('Noncompliant: a lower-numbered ALLOW takes part of what the DENY matches (L2)', () => {
+    // GIVEN
+    const { stack, nacl } = naclStack();
+    entry(nacl, 'AllowHttps', 100, ec2.AclCidr.anyIpv4(), ec2.AclTraffic.tcpPort(443));
+    entry(nacl, 'DenyBad', 200, ec2.AclCidr.ipv4('203.0.113.0/24'), ec2.AclTraffic.allTraffic(), { deny: true });
+    // WHEN
+    const found = ofRule(check(stack), RULE);
+    // THEN
+    expect(found).toEqual([expect.objectContaining({ level: 'error', path: '/Stack/Nacl/DenyBad/Resource' })]);
+    expect(found[0].text).toMatch(/rule 200 \(DENY 203\.0\.113\.0\/24 all traffic\) is partly shadowed by ALLOW rule 100: for example 203\.0\.113\.0\/24 tcp 443/);
+    expect(found[0].text).toMatch(/\(HIPAA 164\.312\(e\)\(1\)\)\. Fix: .+\.$/);
+  });
+
+  test('Noncompliant: an ALLOW of everything before the DENY shadows it fully', () => {
+    const { stack, nacl } = naclStack();
+    entry(nacl, 'AllowAll', 100, ec2.AclCidr.anyIpv4(), ec2.AclTraffic.allTraffic());
+    entry(nacl, 'DenyBad', 200, ec2.AclCidr.ipv4('203.0.113.0/24'), ec2.AclTraffic.tcpPort(22), { deny: true });
+    expect(ofRule(check(stack), RULE)[0].text).toMatch(/fully shadowed/);
+  });
+
+  test('Noncompliant: IPv6 entries written as L1', () => {
+    const { stack, nacl } = naclStack();
+    new ec2.CfnNetworkAclEntry(stack, 'AllowV6', { networkAclId: nacl.networkAclId, ruleNumber: 50, protocol: -1, ruleAction: 'allow', ipv6CidrBlock: '::/0' });
+    new ec2.CfnNetworkAclEntry(stack, 'DenyV6', { networkAclId: nacl.networkAclId, ruleNumber: 60, protocol: -1, ruleAction: 'deny', ipv6CidrBlock: '2001:db8::/32' });
+    expect(ofRule(check(stack), RULE)).toEqual([expect.objectContaining({ path: '/Stack/DenyV6', level: 'error' })]);
+  });
+
+  test('Compliant: the DENY comes first', () => {
+    const { stack, nacl } = naclStack();
+    entry(nacl, 'DenyBad', 100, ec2.AclCidr.ipv4('203.0.113.0/24'), ec2.AclTraffic.allTraffic(), { deny: true });
+    entry(nacl, 'AllowAll', 200, ec2.AclCidr.anyIpv4(), ec2.AclTraffic.allTraffic());
+    expect(ofRule(check(stack), RULE)).toEqual([]);
+  });
+
+  test('Compliant: an IPv4 ALLOW never shadows an IPv6 DENY, and disjoint ports never overlap', () => {
+    const { stack, nacl } = naclStack();
+    entry(nacl, 'AllowV4', 100, ec2.AclCidr.anyIpv4(), ec2.AclTraffic.allTraffic());
+    entry(nacl, 'AllowSsh', 110, ec2.AclCidr.anyIpv6(), ec2.AclTraffic.tcpPort(22));
+    entry(nacl, 'DenyV6', 120, ec2.AclCidr.ipv6('2001:db8::/32'), ec2.AclTraffic.tcpPort(443), { deny: true });
+    expect(ofRule(check(stack), RULE)).toEqual([]);
+  });
+
+  test('Token: a CIDR imported from another stack cannot be verified, and is not passed silently', () => {
+    const { stack, nacl } = naclStack();
+    entry(nacl, 'AllowAll', 100, ec2.AclCidr.anyIpv4(), ec2.AclTraffic.allTraffic());
+    new ec2.CfnNetworkAclEntry(stack, 'DenyImported', {
+      networkAclId: nacl.networkAclId, ruleNumber: 200, protocol: -1, ruleAction: 'deny', cidrBlock: Fn.importValue('BadCidr'),
+    });
+    const messages = check(stack);
+    expect(ofRule(messages, RULE)).toEqual([]);
+    const cannot = ofRule(messages, 'LayeredDefense-CannotVerify').filter((m) => m.path === '/Stack/DenyImported');
+    expect(cannot.length).toBeGreaterThan(0);
+    expect(cannot[0]).toMatchObject({ level: 'warning' });
+    expect(cannot[0].text).toMatch(/LayeredDefense-NaclDenyShadowed cannot verify .*Fn::ImportValue.*BadCidr/);
+  });
+});
+
+describe('LayeredDefense-NaclDeadEntry', () => {
+  const RULE = 'LayeredDefense-NaclDeadEntry';
+
+  test('Noncompliant: a DENY inside an earlier DENY never decides anything', () => {
+    const { stack, nacl } = naclStack();
+    entry(nacl, 'DenyWide', 100, ec2.AclCidr.ipv4('10.0.0.0/8'), ec2.AclTraffic.allTraffic(), { deny: true });
+    entry(nacl, 'DenyNarrow', 110, ec2.AclCidr.ipv4('10.1.0.0/16'), ec2.AclTraffic.tcpPort(22), { deny: true });
+    const found = ofRule(check(stack), RULE);
+    expect(found).toEqual([expect.objectContaining({ level: 'warning', path: '/Stack/Nacl/DenyNarrow/Resource' })]);
+    expect(found[0].text).toMatch(/never decides a packet: everything it matches is decided first by rule 100/);
+  });
+
+  test('Noncompliant: ICMP (protocol 1) on an IPv6 entry can never match (L1)', () => {
+    const { stack, nacl } = naclStack();
+    new ec2.CfnNetworkAclEntry(stack, 'PingV6', {
+      networkAclId: nacl.networkAclId, ruleNumber: 100, protocol: 1, ruleAction: 'allow', ipv6CidrBlock: '::/0', icmp: { type: -1, code: -1 },
+    });
+    expect(ofRule(check(stack), RULE)[0].text).toMatch(/can never match: protocol 1 \(ICMP\) never occurs in IPv6 traffic/);
+  });
+
+  test('Compliant: entries that each decide some traffic', () => {
+    const { stack, nacl } = naclStack();
+    entry(nacl, 'DenyA', 100, ec2.AclCidr.ipv4('10.0.0.0/16'), ec2.AclTraffic.allTraffic(), { deny: true });
+    entry(nacl, 'DenyB', 110, ec2.AclCidr.ipv4('10.0.0.0/8'), ec2.AclTraffic.allTraffic(), { deny: true });
+    entry(nacl, 'AllowAll', 200, ec2.AclCidr.anyIpv4(), ec2.AclTraffic.allTraffic());
+    expect(ofRule(check(stack), RULE)).toEqual([]);
+  });
+});
+
+describe('LayeredDefense-NaclReturnTraffic', () => {
+  const RULE = 'LayeredDefense-NaclReturnTraffic';
+
+  test('Noncompliant: inbound HTTPS allowed, responses on the ephemeral range not allowed outbound', () => {
+    const { stack, nacl } = naclStack();
+    entry(nacl, 'AllowHttps', 100, ec2.AclCidr.anyIpv4(), ec2.AclTraffic.tcpPort(443));
+    const found = ofRule(check(stack), RULE);
+    expect(found).toEqual([expect.objectContaining({ level: 'error', path: '/Stack/Nacl/AllowHttps/Resource' })]);
+    expect(found[0].text).toMatch(/admits 0\.0\.0\.0\/0, but outbound tcp 1024-65535 to 0\.0\.0\.0\/0 is not allowed/);
+  });
+
+  test('Noncompliant: the outbound ALLOW covers only the Linux range, not what ELB and NAT use', () => {
+    const { stack, nacl } = naclStack();
+    entry(nacl, 'AllowHttps', 100, ec2.AclCidr.anyIpv4(), ec2.AclTraffic.tcpPort(443));
+    entry(nacl, 'EphOut', 100, ec2.AclCidr.anyIpv4(), ec2.AclTraffic.tcpPortRange(32768, 65535), { egress: true });
+    expect(ofRule(check(stack), RULE)).toHaveLength(1);
+    // ... unless the option says which range to expect
+    const again = naclStack();
+    entry(again.nacl, 'AllowHttps', 100, ec2.AclCidr.anyIpv4(), ec2.AclTraffic.tcpPort(443));
+    entry(again.nacl, 'EphOut', 100, ec2.AclCidr.anyIpv4(), ec2.AclTraffic.tcpPortRange(32768, 65535), { egress: true });
+    expect(ofRule(check(again.stack, { ephemeralPortRange: { from: 32768, to: 65535 } }), RULE)).toEqual([]);
+  });
+
+  test('Noncompliant (mirror): outbound HTTPS allowed, responses not allowed inbound', () => {
+    const { stack, nacl } = naclStack();
+    entry(nacl, 'OutHttps', 100, ec2.AclCidr.anyIpv4(), ec2.AclTraffic.tcpPort(443), { egress: true });
+    expect(ofRule(check(stack), RULE)).toEqual([expect.objectContaining({ path: '/Stack/Nacl/OutHttps/Resource' })]);
+  });
+
+  test('Noncompliant: outbound denies part of the peers on the ephemeral range', () => {
+    const { stack, nacl } = naclStack();
+    entry(nacl, 'AllowHttps', 100, ec2.AclCidr.anyIpv4(), ec2.AclTraffic.tcpPort(443));
+    entry(nacl, 'DenyOut', 100, ec2.AclCidr.ipv4('198.51.100.0/24'), ec2.AclTraffic.allTraffic(), { egress: true, deny: true });
+    entry(nacl, 'EphOut', 200, ec2.AclCidr.anyIpv4(), ec2.AclTraffic.tcpPortRange(1024, 65535), { egress: true });
+    expect(ofRule(check(stack), RULE)[0].text).toMatch(/to 198\.51\.100\.0\/24 is not allowed/);
+  });
+
+  test('Compliant: a blocklist NACL (deny both ways, then allow all both ways)', () => {
+    const { stack, nacl } = naclStack();
+    for (const egress of [false, true]) {
+      entry(nacl, `Deny${egress}`, 100, ec2.AclCidr.ipv4('203.0.113.0/24'), ec2.AclTraffic.allTraffic(), { egress, deny: true });
+      entry(nacl, `Allow${egress}`, 200, ec2.AclCidr.anyIpv4(), ec2.AclTraffic.allTraffic(), { egress });
+    }
+    expect(check(stack)).toEqual([]);
+  });
+
+  test('Compliant: HTTPS in, ephemeral out', () => {
+    const { stack, nacl } = naclStack();
+    entry(nacl, 'AllowHttps', 100, ec2.AclCidr.anyIpv4(), ec2.AclTraffic.tcpPort(443));
+    entry(nacl, 'EphOut', 100, ec2.AclCidr.anyIpv4(), ec2.AclTraffic.tcpPortRange(1024, 65535), { egress: true });
+    expect(ofRule(check(stack), RULE)).toEqual([]);
+  });
+});
+
+describe('LayeredDefense-NaclEntryQuota', () => {
+  const RULE = 'LayeredDefense-NaclEntryQuota';
+  function withDenies(count: number) {
+    const { stack, nacl } = naclStack();
+    for (let i = 0; i < count; i++) {
+      entry(nacl, `Deny${i}`, 100 + i, ec2.AclCidr.ipv4(`10.${i}.0.0/16`), ec2.AclTraffic.allTraffic(), { deny: true });
+    }
+    return stack;
+  }
+
+  test('Noncompliant: 20 entries plus the * deny is over the default quota of 20', () => {
+    const found = ofRule(check(withDenies(20)), RULE);
+    expect(found).toEqual([expect.objectContaining({ level: 'error', path: '/Stack/Nacl/Resource' })]);
+    expect(found[0].text).toMatch(/inbound IPv4 has 20 entries plus the final \* deny, 21 in all, over the quota of 20/);
+  });
+
+  test('Compliant: 19 entries; and 20 with a raised quota', () => {
+    expect(ofRule(check(withDenies(19)), RULE)).toEqual([]);
+    expect(ofRule(check(withDenies(20), { naclEntryQuota: 40 }), RULE)).toEqual([]);
+  });
+});
+
+describe('LayeredDefense-NaclDuplicateRuleNumber', () => {
+  const RULE = 'LayeredDefense-NaclDuplicateRuleNumber';
+
+  test('Noncompliant: two inbound entries numbered 100 (L1, IPv4 and IPv6 share numbers)', () => {
+    const { stack, nacl } = naclStack();
+    new ec2.CfnNetworkAclEntry(stack, 'A', { networkAclId: nacl.networkAclId, ruleNumber: 100, protocol: -1, ruleAction: 'deny', cidrBlock: '10.0.0.0/8' });
+    new ec2.CfnNetworkAclEntry(stack, 'B', { networkAclId: nacl.networkAclId, ruleNumber: 100, protocol: -1, ruleAction: 'deny', ipv6CidrBlock: '2001:db8::/32' });
+    const found = ofRule(check(stack), RULE);
+    expect(found).toHaveLength(1);
+    expect(found[0].text).toMatch(/inbound rule number 100 is already used by Stack\/(A|B)/);
+  });
+
+  test('Compliant: the same number inbound and outbound', () => {
+    const { stack, nacl } = naclStack();
+    allowEphemeral(nacl);
+    expect(ofRule(check(stack), RULE)).toEqual([]);
+  });
+});
+
+describe('LayeredDefense-NaclUnassociated and LayeredDefense-NaclSubnetConflict', () => {
+  test('Noncompliant: a NACL with no subnet filters nothing', () => {
+    const { stack, vpc } = naclStack();
+    new ec2.NetworkAcl(stack, 'Orphan', { vpc });
+    expect(ofRule(check(stack), 'LayeredDefense-NaclUnassociated')).toEqual([expect.objectContaining({ level: 'error', path: '/Stack/Orphan/Resource' })]);
+  });
+
+  test('Noncompliant: a subnet associated with two NACLs', () => {
+    const { stack, vpc } = naclStack();
+    new ec2.NetworkAcl(stack, 'Second', { vpc, subnetSelection: { subnetType: ec2.SubnetType.PUBLIC } });
+    const found = ofRule(check(stack), 'LayeredDefense-NaclSubnetConflict');
+    expect(found).toHaveLength(1);
+    expect(found[0].text).toMatch(/is associated with 2 NACLs/);
+  });
+
+  test('Compliant: one NACL per subnet, every NACL used', () => {
+    const { stack } = naclStack();
+    const messages = check(stack);
+    expect(ofRule(messages, 'LayeredDefense-NaclUnassociated')).toEqual([]);
+    expect(ofRule(messages, 'LayeredDefense-NaclSubnetConflict')).toEqual([]);
+  });
+});
+
+describe('LayeredDefense-NaclAllowlist', () => {
+  const RULE = 'LayeredDefense-NaclAllowlist';
+
+  test('Noncompliant: specific inbound ALLOWs and everything else denied', () => {
+    const { stack, nacl } = naclStack();
+    entry(nacl, 'AllowOffice', 100, ec2.AclCidr.ipv4('198.51.100.0/24'), ec2.AclTraffic.tcpPort(443));
+    entry(nacl, 'AllowVpc', 110, ec2.AclCidr.ipv4('10.0.0.0/16'), ec2.AclTraffic.tcpPort(5432));
+    allowEphemeral(nacl);
+    const found = ofRule(check(stack), RULE);
+    expect(found).toEqual([expect.objectContaining({ level: 'warning', path: '/Stack/Nacl/Resource' })]);
+    expect(found[0].text).toMatch(/admits only specific sources \(for example rule 100 \(ALLOW 198\.51\.100\.0\/24 tcp 443\)\)/);
+  });
+
+  test('Compliant: a blocklist (deny, then allow all)', () => {
+    const { stack, nacl } = naclStack();
+    entry(nacl, 'Deny', 100, ec2.AclCidr.ipv4('203.0.113.0/24'), ec2.AclTraffic.allTraffic(), { deny: true });
+    entry(nacl, 'AllowAll', 200, ec2.AclCidr.anyIpv4(), ec2.AclTraffic.allTraffic());
+    expect(ofRule(check(stack), RULE)).toEqual([]);
+  });
+});

@@ -1,0 +1,56 @@
+import { Fn, Stack } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
+import { buildNetworkModel } from '../../src/model/network-model';
+import { newStack } from '../checks/support';
+
+describe('buildNetworkModel', () => {
+  test('links NACL entries and associations, security group rules and web ACL parts by logical id', () => {
+    // GIVEN
+    const stack = newStack();
+    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 0, subnetConfiguration: [{ name: 'Public', subnetType: ec2.SubnetType.PUBLIC }] });
+    const nacl = new ec2.NetworkAcl(stack, 'Nacl', { vpc, subnetSelection: { subnetType: ec2.SubnetType.PUBLIC } });
+    nacl.addEntry('Deny', { ruleNumber: 100, cidr: ec2.AclCidr.ipv4('203.0.113.0/24'), traffic: ec2.AclTraffic.allTraffic(), ruleAction: ec2.Action.DENY });
+    const sg = new ec2.SecurityGroup(stack, 'Sg', { vpc });
+    const peer = new ec2.SecurityGroup(stack, 'Peer', { vpc });
+    sg.connections.allowFrom(peer, ec2.Port.tcp(5432));
+    sg.addIngressRule(ec2.Peer.ipv6('2001:db8::/32'), ec2.Port.tcpRange(8000, 8080));
+    const acl = new wafv2.CfnWebACL(stack, 'Acl', { scope: 'REGIONAL', defaultAction: { allow: {} }, visibilityConfig: { cloudWatchMetricsEnabled: false, sampledRequestsEnabled: false, metricName: 'a' } });
+    new wafv2.CfnLoggingConfiguration(stack, 'Logging', { resourceArn: acl.attrArn, logDestinationConfigs: ['arn:aws:logs:us-east-1:1:log-group:aws-waf-logs-x'] });
+    new wafv2.CfnIPSet(stack, 'Set', { scope: 'REGIONAL', ipAddressVersion: 'IPV4', addresses: ['198.51.100.0/24'] });
+    // WHEN
+    const model = buildNetworkModel(stack);
+    // THEN
+    expect(model.vpcs).toHaveLength(1);
+    expect(model.vpcs[0].subnets).toHaveLength(2);
+    expect(model.nacls).toHaveLength(1);
+    expect(model.nacls[0].associations).toHaveLength(2);
+    expect(model.nacls[0].entries.map((e) => [e.ruleNumber, e.normalized?.action])).toEqual([[100, 'deny']]);
+    const group = model.securityGroups.find((g) => g.resource.path === 'Stack/Sg/Resource')!;
+    expect(group.ingress.map((r) => [r.peer.kind, r.protocol, r.fromPort, r.toPort])).toEqual(expect.arrayContaining([
+      ['cidr', 6, 8000, 8080],
+      ['group', 6, 5432, 5432],
+    ]));
+    expect(model.webAcls[0].loggingConfigurations.map((l) => l.logicalId)).toEqual(['Logging']);
+    expect(model.ipSets).toEqual({ Set: ['198.51.100.0/24'] });
+  });
+
+  test('unresolved values are kept and named, never guessed', () => {
+    const stack = newStack();
+    const vpc = new ec2.CfnVPC(stack, 'Vpc', { cidrBlock: '10.0.0.0/16' });
+    const nacl = new ec2.CfnNetworkAcl(stack, 'Nacl', { vpcId: vpc.ref });
+    new ec2.CfnNetworkAclEntry(stack, 'Entry', { networkAclId: nacl.ref, ruleNumber: 100, protocol: -1, ruleAction: 'deny', cidrBlock: Fn.importValue('Bad') });
+    new ec2.CfnNetworkAclEntry(stack, 'Elsewhere', { networkAclId: Fn.importValue('OtherNacl'), ruleNumber: 100, protocol: -1, ruleAction: 'deny', cidrBlock: '10.0.0.0/8' });
+    const model = buildNetworkModel(stack);
+    expect(model.nacls[0].entries[0].unknown).toMatch(/Fn::ImportValue.*Bad/);
+    expect(model.strayNaclEntries.map((e) => e.resource.logicalId)).toEqual(['Elsewhere']);
+  });
+
+  test('each stack models only its own resources', () => {
+    const stack = newStack();
+    const other = new Stack(stack.node.root as any, 'Other');
+    new ec2.CfnVPC(other, 'Vpc', { cidrBlock: '10.0.0.0/16' });
+    expect(buildNetworkModel(stack).vpcs).toEqual([]);
+    expect(buildNetworkModel(other).vpcs).toHaveLength(1);
+  });
+});
