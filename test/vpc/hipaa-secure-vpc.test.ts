@@ -252,7 +252,9 @@ describe('HipaaSecureVpc hooks for the other layers', () => {
     // THEN
     const template = Template.fromStack(stack);
     template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
-      IpProtocol: 'tcp', FromPort: 8443, ToPort: 8443,
+      IpProtocol: 'tcp',
+      FromPort: 8443,
+      ToPort: 8443,
       GroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^App'), 'GroupId'] },
       SourceSecurityGroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^AlbSecurityGroup'), 'GroupId'] },
       Description: 'TLS 8443 from Stack/Alb/SecurityGroup',
