@@ -1,53 +1,378 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App } from 'aws-cdk-lib';
+import { App, CfnElement } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { buildExampleApp, EXAMPLE_CONTEXT, HipaaExampleStack } from '../../examples/hipaa-app';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { IConstruct } from 'constructs';
+import {
+  APP_TLS_PORT,
+  buildExampleApp,
+  EXAMPLE_ACKNOWLEDGEMENTS,
+  EXAMPLE_CONTEXT,
+  EXAMPLE_STACK_ID,
+  ExampleAcknowledgement,
+  HipaaExampleStack,
+} from '../../examples/hipaa-app';
+import { Finding, synthFindings, unacknowledgedErrors } from '../support/validation';
 
-interface ReportViolation {
-  readonly ruleName: string;
-  readonly severity?: string;
-  readonly violatingResources?: unknown[];
+/** An acknowledged violation as `validation-report.json` records it. */
+interface ReportAcknowledgement {
+  readonly plugin: string;
+  readonly rule: string;
+  readonly id: string;
+  readonly scope: string;
+  readonly reason: string;
 }
 
-function readViolations(outdir: string): ReportViolation[] {
+const README = path.join(__dirname, '..', '..', 'README.md');
+
+/** The README's example-app section: from its heading to the next top-level heading. */
+function readmeExampleSection(): string {
+  const readme = fs.readFileSync(README, 'utf8');
+  const start = readme.indexOf('\n## The example app');
+  expect(start).toBeGreaterThanOrEqual(0);
+  const end = readme.indexOf('\n## ', start + 1);
+  return readme.slice(start, end < 0 ? undefined : end);
+}
+
+/** Synthesized once: the example app with every check attached, as the main job runs it. */
+let outdir: string;
+let findings: Finding[];
+let acknowledgements: ReportAcknowledgement[];
+let template: Template;
+let manifest: { missing?: unknown[] };
+let stack: HipaaExampleStack;
+let layeredDefenseAnnotations: string[];
+
+beforeAll(() => {
+  outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'hipaa-app-'));
+  const app = buildExampleApp(new App({ outdir, context: EXAMPLE_CONTEXT }));
+  stack = app.node.findChild(EXAMPLE_STACK_ID) as HipaaExampleStack;
+  findings = synthFindings(app);
+  layeredDefenseAnnotations = aspectAnnotations(outdir, /LayeredDefense-/);
   const report = JSON.parse(fs.readFileSync(path.join(outdir, 'validation-report.json'), 'utf8'));
-  const violations: ReportViolation[] = [];
-  for (const pluginReport of report.pluginReports ?? []) {
-    violations.push(...(pluginReport.violations ?? []));
+  acknowledgements = [];
+  for (const plugin of report.pluginReports ?? []) {
+    for (const v of plugin.suppressedViolations ?? []) {
+      acknowledgements.push({ plugin: plugin.pluginName, rule: v.ruleName, id: v.acknowledgedId, scope: v.acknowledgedAt, reason: v.reason });
+    }
   }
-  return violations;
+  template = Template.fromJSON(JSON.parse(fs.readFileSync(path.join(outdir, `${EXAMPLE_STACK_ID}.template.json`), 'utf8')));
+  manifest = JSON.parse(fs.readFileSync(path.join(outdir, 'manifest.json'), 'utf8'));
+});
+
+afterAll(() => {
+  fs.rmSync(outdir, { recursive: true, force: true });
+});
+
+/**
+ * Error and warning annotations matching `pattern`, as `<construct path>: <message>`, read from the stack's metadata
+ * file in the written assembly (where the CDK CLI reads them; errors fail its synth). Reading the assembly avoids
+ * `Annotations.fromStack`, which would synthesize the app again.
+ */
+function aspectAnnotations(assemblyDir: string, pattern: RegExp): string[] {
+  const metadata: Record<string, Array<{ type: string; data: unknown }>> = JSON.parse(
+    fs.readFileSync(path.join(assemblyDir, `${EXAMPLE_STACK_ID}.metadata.json`), 'utf8'));
+  return Object.entries(metadata).flatMap(([constructPath, entries]) => entries
+    .filter((e) => (e.type === 'aws:cdk:error' || e.type === 'aws:cdk:warning') && pattern.test(String(e.data)))
+    .map((e) => `${constructPath}: ${String(e.data)}`));
+}
+
+function key(a: { id: string; scope: string; reason: string }): string {
+  return `${a.id} @ ${a.scope}: ${a.reason}`;
+}
+
+/** The logical id of a construct's CloudFormation resource (the construct itself, or its default child). */
+function logicalIdOf(construct: IConstruct): string {
+  const resource = construct instanceof CfnElement ? construct : construct.node.defaultChild;
+  if (!(resource instanceof CfnElement)) {
+    throw new Error(`${construct.node.path} has no CloudFormation resource`);
+  }
+  return stack.getLogicalId(resource);
 }
 
 describe('examples/hipaa-app.ts (the main job)', () => {
-  test('synthesizes offline through HIPAA.Security, AwsSolutions and cfn-guard with no unacknowledged error', () => {
-    // GIVEN the example app with every check attached
-    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'hipaa-app-'));
-    const app = buildExampleApp(new App({ outdir, context: EXAMPLE_CONTEXT }));
+  describe('validation', () => {
+    test('synthesizes offline through HIPAA.Security, AwsSolutions, cfn-guard and CloudFormation validation with no unacknowledged error', () => {
+      // GIVEN the example app with every check attached (beforeAll) WHEN it synthesizes
+      // THEN every plugin ran, no error is left unacknowledged, and no lookup was needed
+      expect(new Set(findings.map((f) => f.plugin)))
+        .toEqual(new Set(['HIPAA.Security', 'AwsSolutions', 'cdk-validator-cfnguard', 'CloudFormation Validate']));
+      expect(unacknowledgedErrors(findings)).toEqual([]);
+      expect(manifest.missing ?? []).toEqual([]);
+    });
 
-    // WHEN it synthesizes (synth throws when a plugin reports an unacknowledged error)
-    app.synth();
+    test('our own checks run through both front doors and find nothing', () => {
+      // THEN the LayeredDefense pack reported no violation (the report lists only plugins with findings) ...
+      expect(findings.filter((f) => f.plugin === 'LayeredDefense')).toEqual([]);
+      // ... and the aspect left no error or warning annotation
+      expect(layeredDefenseAnnotations).toEqual([]);
+    });
 
-    // THEN the report holds no error-level finding and no lookup was needed
-    const errors = readViolations(outdir).filter((v) => (v.severity ?? '').toLowerCase() === 'error');
-    expect(errors).toEqual([]);
-    const manifest = JSON.parse(fs.readFileSync(path.join(outdir, 'manifest.json'), 'utf8'));
-    expect(manifest.missing ?? []).toEqual([]);
+    test('our checks are attached: a misconfiguration added to the example is caught by both front doors', () => {
+      // GIVEN the example app with an SSH rule opened to the internet on the application's security group
+      const badOutdir = fs.mkdtempSync(path.join(os.tmpdir(), 'hipaa-app-bad-'));
+      const app = buildExampleApp(new App({ outdir: badOutdir, context: EXAMPLE_CONTEXT }));
+      const bad = app.node.findChild(EXAMPLE_STACK_ID) as HipaaExampleStack;
+      bad.appSecurityGroup.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(22), 'temporary debugging');
+
+      // WHEN it synthesizes
+      const badFindings = synthFindings(app);
+
+      // THEN the pack reports it, and the aspect's error annotation is in the written assembly
+      expect(badFindings.filter((f) => f.plugin === 'LayeredDefense' && !f.acknowledged).map((f) => f.rule))
+        .toContain('LayeredDefense-SgOpenIngress');
+      expect(aspectAnnotations(badOutdir, /LayeredDefense-SgOpenIngress/).map((a) => a.split(': ')[0]))
+        .toEqual([`/${bad.appSecurityGroup.node.path}/Resource`]);
+      fs.rmSync(badOutdir, { recursive: true, force: true });
+    });
+
+    test('leaves no unacknowledged warning either', () => {
+      // THEN the main job's report is clean, not just free of errors
+      expect(findings.filter((f) => !f.acknowledged)).toEqual([]);
+    });
+
+    test('every acknowledgement in the report carries a reason', () => {
+      // THEN
+      expect(acknowledgements.length).toBeGreaterThan(0);
+      for (const ack of acknowledgements) {
+        expect(ack.reason?.trim().length ?? 0).toBeGreaterThan(20);
+      }
+    });
+
+    test("the report's acknowledgements are exactly EXAMPLE_ACKNOWLEDGEMENTS", () => {
+      // GIVEN the documented list WHEN compared with what the report acknowledged
+      const documented = new Set(EXAMPLE_ACKNOWLEDGEMENTS.map(key));
+      const reported = new Set(acknowledgements.map(key));
+
+      // THEN each acknowledged finding is documented (same id, scope and reason), and each documented one is used
+      expect([...reported].filter((k) => !documented.has(k))).toEqual([]);
+      expect([...documented].filter((k) => !reported.has(k))).toEqual([]);
+      expect(EXAMPLE_ACKNOWLEDGEMENTS.length).toBe(documented.size);
+    });
+
+    test('the example acknowledges at the resource, never at the stack or app', () => {
+      // THEN every acknowledgement the example makes names a construct below the stack
+      for (const ack of EXAMPLE_ACKNOWLEDGEMENTS.filter((a) => a.by === 'examples/hipaa-app.ts')) {
+        expect(ack.scope.startsWith(`${EXAMPLE_STACK_ID}/`)).toBe(true);
+        expect(ack.reason.trim().length).toBeGreaterThan(40);
+      }
+    });
+
+    test('the README section documents every acknowledgement, row for row', () => {
+      // GIVEN the README section's acknowledgement table
+      const rows = readmeExampleSection().split('\n')
+        .filter((line) => /^\|\s*`[^`]+::[^`]+`\s*\|/.test(line))
+        .map((line) => line.split('|').slice(1, -1).map((cell) => cell.trim().replace(/^`|`$/g, '')));
+
+      // WHEN the rows are read as (id, scope, reason, by)
+      const documented = rows.map(([id, scope, reason, by]): ExampleAcknowledgement => ({ id, scope, reason, by: by as ExampleAcknowledgement['by'] }));
+
+      // THEN they equal EXAMPLE_ACKNOWLEDGEMENTS
+      expect(documented.map((a) => `${key(a)} (${a.by})`).sort())
+        .toEqual(EXAMPLE_ACKNOWLEDGEMENTS.map((a) => `${key(a)} (${a.by})`).sort());
+    });
   });
 
-  test('logs ALL VPC traffic to a KMS-encrypted log group kept six years', () => {
-    // GIVEN
-    const app = new App({ context: EXAMPLE_CONTEXT });
-    const stack = new HipaaExampleStack(app, 'Example', { env: { account: '111111111111', region: 'us-east-1' } });
+  describe('load balancer', () => {
+    test('is internet-facing in the public tier, drops invalid headers and writes access logs', () => {
+      // THEN
+      template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
+        Scheme: 'internet-facing',
+        Subnets: [{ Ref: Match.stringLikeRegexp('^NetworkPublicSubnet1') }, { Ref: Match.stringLikeRegexp('^NetworkPublicSubnet2') }],
+        LoadBalancerAttributes: Match.arrayWith([
+          { Key: 'routing.http.drop_invalid_header_fields.enabled', Value: 'true' },
+          { Key: 'access_logs.s3.enabled', Value: 'true' },
+          { Key: 'access_logs.s3.bucket', Value: { Ref: Match.stringLikeRegexp('^AlbAccessLogs') } },
+        ]),
+      });
+    });
 
-    // WHEN
-    const template = Template.fromStack(stack);
+    test('the HTTP listener only redirects to HTTPS 443', () => {
+      // GIVEN
+      const httpListener = logicalIdOf(stack.httpListener);
 
-    // THEN
-    template.hasResourceProperties('AWS::EC2::FlowLog', { TrafficType: 'ALL', LogDestinationType: 'cloud-watch-logs' });
-    template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 2192, KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^FlowLogKey'), 'Arn'] } });
-    template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
-    template.allResourcesProperties('AWS::EC2::Subnet', { MapPublicIpOnLaunch: false });
+      // THEN its one action is a permanent redirect, and no rule or target group hangs off it
+      template.hasResource('AWS::ElasticLoadBalancingV2::Listener', {
+        Properties: {
+          Port: 80,
+          Protocol: 'HTTP',
+          DefaultActions: [{ Type: 'redirect', RedirectConfig: { Protocol: 'HTTPS', Port: '443', StatusCode: 'HTTP_301' } }],
+        },
+      });
+      expect(Object.values(template.findResources('AWS::ElasticLoadBalancingV2::ListenerRule'))
+        .filter((r) => JSON.stringify(r.Properties.ListenerArn).includes(httpListener))).toEqual([]);
+    });
+
+    test('the HTTPS listener uses an ACM certificate and a TLS 1.3/1.2-only policy', () => {
+      // THEN
+      template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
+        Port: 443,
+        Protocol: 'HTTPS',
+        SslPolicy: 'ELBSecurityPolicy-TLS13-1-2-2021-06',
+        Certificates: [{ CertificateArn: Match.stringLikeRegexp('^arn:aws:acm:us-east-1:111111111111:certificate/') }],
+      });
+      expect(Object.values(template.findResources('AWS::ElasticLoadBalancingV2::Listener'))
+        .map((l) => l.Properties.Protocol).sort()).toEqual(['HTTP', 'HTTPS']);
+    });
+
+    test('re-encrypts to its targets and health-checks them over HTTPS', () => {
+      // THEN
+      template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', {
+        Port: APP_TLS_PORT,
+        Protocol: 'HTTPS',
+        HealthCheckProtocol: 'HTTPS',
+        HealthCheckPath: '/health',
+        TargetType: 'instance',
+      });
+    });
+  });
+
+  describe('security groups', () => {
+    test("the application's security group admits only the load balancer's group, on TLS 8443", () => {
+      // GIVEN
+      const appSg = logicalIdOf(stack.appSecurityGroup);
+      const albSg = logicalIdOf(stack.loadBalancerSecurityGroup);
+
+      // WHEN every ingress rule of the application's group is collected (inline and standalone)
+      const inline = template.findResources('AWS::EC2::SecurityGroup')[appSg].Properties.SecurityGroupIngress ?? [];
+      const standalone = Object.values(template.findResources('AWS::EC2::SecurityGroupIngress'))
+        .map((r) => r.Properties)
+        .filter((p) => JSON.stringify(p.GroupId).includes(appSg));
+
+      // THEN there is one, from the load balancer's group, on 8443 only
+      expect(inline).toEqual([]);
+      expect(standalone).toEqual([expect.objectContaining({
+        IpProtocol: 'tcp',
+        FromPort: APP_TLS_PORT,
+        ToPort: APP_TLS_PORT,
+        SourceSecurityGroupId: { 'Fn::GetAtt': [albSg, 'GroupId'] },
+      })]);
+    });
+
+    test("the load balancer's group may only send to the application on 8443", () => {
+      // GIVEN
+      const albSg = logicalIdOf(stack.loadBalancerSecurityGroup);
+      const appSg = logicalIdOf(stack.appSecurityGroup);
+
+      // WHEN its standalone egress rules are collected
+      const egress = Object.values(template.findResources('AWS::EC2::SecurityGroupEgress'))
+        .map((r) => r.Properties)
+        .filter((p) => JSON.stringify(p.GroupId).includes(albSg));
+
+      // THEN the one egress rule goes to the application's group on 8443 (CloudFormation drops EC2's default
+      // allow-all egress once the group has an egress rule), and nothing inline allows more
+      expect(egress).toEqual([expect.objectContaining({
+        IpProtocol: 'tcp',
+        FromPort: APP_TLS_PORT,
+        ToPort: APP_TLS_PORT,
+        DestinationSecurityGroupId: { 'Fn::GetAtt': [appSg, 'GroupId'] },
+      })]);
+      const inline = template.findResources('AWS::EC2::SecurityGroup')[albSg].Properties.SecurityGroupEgress;
+      expect(inline ?? []).toEqual([]);
+    });
+  });
+
+  describe('subnet layer', () => {
+    test('a blocklist NACL on both public subnets denies the listed ranges in both directions before its allow entry', () => {
+      // GIVEN
+      const nacl = logicalIdOf(stack.vpc.blocklist!.networkAcl);
+
+      // THEN it is associated with the two public subnets, and nothing else
+      const associations = Object.values(template.findResources('AWS::EC2::SubnetNetworkAclAssociation'))
+        .map((r) => r.Properties)
+        .filter((p) => JSON.stringify(p.NetworkAclId).includes(nacl));
+      expect(associations.map((p) => p.SubnetId.Ref).sort()).toEqual([
+        expect.stringMatching(/^NetworkPublicSubnet1/),
+        expect.stringMatching(/^NetworkPublicSubnet2/),
+      ]);
+
+      // AND each blocked range is denied inbound and outbound, below the allow entry's number
+      const entries = Object.values(template.findResources('AWS::EC2::NetworkAclEntry'))
+        .map((r) => r.Properties)
+        .filter((p) => JSON.stringify(p.NetworkAclId).includes(nacl));
+      for (const egress of [false, true]) {
+        const direction = entries.filter((e) => Boolean(e.Egress) === egress);
+        const allow = direction.find((e) => e.RuleAction === 'allow');
+        expect(allow).toBeDefined();
+        for (const cidr of ['203.0.113.0/24', '198.51.100.7/32']) {
+          const deny = direction.find((e) => e.RuleAction === 'deny' && e.CidrBlock === cidr);
+          expect(deny).toBeDefined();
+          expect(deny.Protocol).toBe(-1);
+          expect(deny.RuleNumber).toBeLessThan(allow.RuleNumber);
+        }
+      }
+    });
+
+    test('flow logs record ALL traffic into a KMS-encrypted log group kept six years', () => {
+      // THEN
+      template.hasResourceProperties('AWS::EC2::FlowLog', { TrafficType: 'ALL', LogDestinationType: 'cloud-watch-logs' });
+      template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 2192, KmsKeyId: Match.anyValue() });
+      template.allResourcesProperties('AWS::EC2::Subnet', { MapPublicIpOnLaunch: false });
+    });
+  });
+
+  describe('application layer', () => {
+    test('a web ACL that blocks /admin unless the client is allowlisted is associated with the load balancer', () => {
+      // GIVEN
+      const webAcl = logicalIdOf(stack.waf.webAcl);
+      const alb = logicalIdOf(stack.loadBalancer);
+
+      // THEN
+      template.hasResourceProperties('AWS::WAFv2::WebACLAssociation', {
+        ResourceArn: { Ref: alb },
+        WebACLArn: { 'Fn::GetAtt': [webAcl, 'Arn'] },
+      });
+      template.hasResourceProperties('AWS::WAFv2::IPSet', { IPAddressVersion: 'IPV4', Addresses: ['198.51.100.0/24'] });
+      template.hasResourceProperties('AWS::WAFv2::IPSet', { IPAddressVersion: 'IPV6', Addresses: ['2001:db8:1::/48'] });
+      const rules = template.findResources('AWS::WAFv2::WebACL')[webAcl].Properties.Rules;
+      expect(JSON.stringify(rules)).toContain('admin');
+      expect(rules.some((r: { Action?: { Block?: unknown } }) => r.Action?.Block !== undefined)).toBe(true);
+    });
+  });
+
+  describe('application tier', () => {
+    test('instances run from a launch template with IMDSv2, one hop, encrypted EBS, detailed monitoring and no public IP', () => {
+      // THEN (this is what the two cdk-nag false positives on the auto scaling group cannot see)
+      template.hasResourceProperties('AWS::EC2::LaunchTemplate', {
+        LaunchTemplateData: Match.objectLike({
+          MetadataOptions: { HttpTokens: 'required', HttpPutResponseHopLimit: 1 },
+          BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: Match.objectLike({ Encrypted: true }) }],
+          Monitoring: { Enabled: true },
+          NetworkInterfaces: [Match.objectLike({ AssociatePublicIpAddress: false })],
+        }),
+      });
+    });
+
+    test('the auto scaling group spans the two Application subnets and replaces instances the load balancer finds unhealthy', () => {
+      // THEN
+      template.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', {
+        HealthCheckType: 'ELB',
+        AvailabilityZones: ['us-east-1a', 'us-east-1b'],
+        VPCZoneIdentifier: [{ Ref: Match.stringLikeRegexp('^NetworkApplicationSubnet1') }, { Ref: Match.stringLikeRegexp('^NetworkApplicationSubnet2') }],
+        MixedInstancesPolicy: Match.objectLike({
+          LaunchTemplate: Match.objectLike({ Overrides: [{ InstanceType: 'c7g.medium' }, { InstanceType: 'm7g.medium' }] }),
+        }),
+      });
+    });
+  });
+
+  describe('log buckets', () => {
+    test('both are private, versioned, TLS-only and kept six years; the server access log bucket uses a KMS key', () => {
+      // THEN
+      template.resourceCountIs('AWS::S3::Bucket', 2);
+      template.allResourcesProperties('AWS::S3::Bucket', {
+        PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+        VersioningConfiguration: { Status: 'Enabled' },
+        LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectLike({ ExpirationInDays: 2192, Status: 'Enabled' })]) },
+      });
+      template.hasResourceProperties('AWS::S3::Bucket', {
+        BucketEncryption: { ServerSideEncryptionConfiguration: [Match.objectLike({ ServerSideEncryptionByDefault: Match.objectLike({ SSEAlgorithm: 'aws:kms' }) })] },
+      });
+      for (const policy of Object.values(template.findResources('AWS::S3::BucketPolicy'))) {
+        expect(JSON.stringify(policy.Properties.PolicyDocument)).toContain('"aws:SecureTransport":"false"');
+      }
+    });
   });
 });
