@@ -97,6 +97,8 @@ function buildStack(stack: Stack, random: SeededRandom): void {
 /** Builds and synthesizes a fresh app; returns how many stacks the assembly holds. Validation failures are findings, not errors. */
 function synth(setup: (app: App) => void): number {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-checks-'));
+  const validation = process.env.CDK_VALIDATION;
+  process.env.CDK_VALIDATION = 'false';
   try {
     const app = buildApp(outdir);
     setup(app);
@@ -109,7 +111,16 @@ function synth(setup: (app: App) => void): number {
       return STACKS;
     }
   } finally {
+    restoreEnv('CDK_VALIDATION', validation);
     fs.rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+function restoreEnv(name: string, value: string | undefined): void {
+  if (value === undefined) {
+    delete process.env[name];
+  } else {
+    process.env[name] = value;
   }
 }
 
@@ -120,7 +131,6 @@ function sameStackCount(ours: unknown, peer: unknown): void {
 }
 
 export async function cases(): Promise<BenchCase[]> {
-  process.env.CDK_VALIDATION = 'false';
   const shape = `${STACKS} stacks x (${VPCS} VPCs, ${NACLS} NACLs of ${ENTRIES} entries, ${GROUPS} security groups, ${WEB_ACLS} web ACLs)`;
   return [
     {
