@@ -13,7 +13,7 @@ import {
 } from './plan';
 import { IpFamily } from '../ip/family';
 import { addLayeredDefenseWarning, constructError } from '../private/errors';
-import { ParsedCidr, formatCidr, parseCidr } from '../private/ip';
+import { ParsedCidr, embeddedIpv4Reason, formatCidr, parseCidr } from '../private/ip';
 
 /**
  * Properties of an `IpBlocklistNacl`.
@@ -221,18 +221,28 @@ export class IpBlocklistNacl extends Construct {
       }
       batch.set(canonical, text);
     });
-    for (const [canonical, text] of batch) {
-      this.listed.set(canonical, text);
-    }
-    this.replan();
-  }
-
-  private replan(): void {
-    this.plan = planBlocklistNacl([...this.listed.keys()], {
+    // Plan the candidate set before accepting it: ranges that are each valid can still add up to everything.
+    const plan = planBlocklistNacl([...this.listed.keys(), ...batch.keys()], {
       maxEntriesPerDirection: this.maxEntriesPerDirection,
       ipv6AllowAll: this.allowsIpv6,
       collateralBudget: this.budget,
     });
+    for (const family of [plan.ipv4, plan.ipv6]) {
+      const everything = family.family === IpFamily.IPV4 ? '0.0.0.0/0' : '::/0';
+      if (family.exactCidrs.includes(everything)) {
+        const name = family.family === IpFamily.IPV4 ? 'IPv4' : 'IPv6';
+        throw constructError(this, `${what} makes the blocked ${name} ranges add up to every ${name} address `
+          + `('${everything}'), which is never what a blocklist means; list only the ranges to block.`);
+      }
+    }
+    for (const [canonical, text] of batch) {
+      this.listed.set(canonical, text);
+    }
+    this.apply(plan);
+  }
+
+  private apply(plan: BlocklistPlan): void {
+    this.plan = plan;
     if (!this.plan.ok) {
       // Synth fails in validatePlan; keep the tree as it was rather than half a blocklist.
       return;
@@ -313,6 +323,10 @@ function parseBlockedCidr(scope: IConstruct, text: unknown, where: string): Pars
   if (cidr.prefixLength === 0) {
     throw constructError(scope, `${where} '${text}' blocks every ${cidr.family === IpFamily.IPV4 ? 'IPv4' : 'IPv6'} `
       + 'address, which is never what a blocklist means; list the ranges to block.');
+  }
+  const embedded = embeddedIpv4Reason(cidr);
+  if (embedded) {
+    throw constructError(scope, `${where} '${text}' ${embedded}.`);
   }
   return cidr;
 }

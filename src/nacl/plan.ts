@@ -63,6 +63,11 @@ export interface FamilyPlan {
   readonly budget: bigint;
   /** Set when the family does not fit: the extra addresses the best cover within capacity would block. */
   readonly overflowCoverExtra?: bigint;
+  /**
+   * Set when the family does not fit and its best cover would be the whole address space (a /0 deny), which a
+   * blocklist never means, whatever the budget.
+   */
+  readonly coverIsEverything?: boolean;
 }
 
 export interface PlannedNaclEntry {
@@ -187,6 +192,10 @@ function planFamily(family: IpFamily, exactCidrs: string[], capacity: number, bu
     return { family, exactCidrs, denyCidrs: exactCidrs, extraAddresses: 0n, lossy: false, capacity, budget };
   }
   const cover = lossyCover(family, exactCidrs.map((c) => parseCidr(c)), capacity);
+  if (cover.blocks.some((block) => block.prefixLength === 0)) {
+    const overflow = { overflowCoverExtra: cover.extra, coverIsEverything: true };
+    return { family, exactCidrs, denyCidrs: [], extraAddresses: 0n, lossy: false, capacity, budget, ...overflow };
+  }
   if (budget > 0n && cover.extra <= budget) {
     const denyCidrs = cover.blocks.map((c) => formatCidr(c));
     return { family, exactCidrs, denyCidrs, extraAddresses: cover.extra, lossy: true, capacity, budget };
@@ -213,8 +222,11 @@ export function describeOverflow(plan: FamilyPlan, maxEntriesPerDirection: numbe
     + `${plan.capacity} ${name} deny entries per direction (maxEntriesPerDirection ${maxEntriesPerDirection} minus the `
     + 'allow-all and \'*\' entries). Fix one of: '
     + `(1) ${quota}; `
-    + `(2) accept a lossy cover: the best ${plan.capacity}-entry cover also blocks ${extra} ${name} addresses that are not `
-    + `in the list; set ${budgetProp} to at least ${needed}${unit} (now ${budgetNow}); `
+    + (plan.coverIsEverything
+      ? `(2) a lossy cover cannot help: the best ${plan.capacity}-entry cover is every ${name} address, which a blocklist `
+        + 'never means; '
+      : `(2) accept a lossy cover: the best ${plan.capacity}-entry cover also blocks ${extra} ${name} addresses that are not `
+        + `in the list; set ${budgetProp} to at least ${needed}${unit} (now ${budgetNow}); `)
     + '(3) block the rest at the WAF layer (PathAllowlistWaf or a WAF IP set) for HTTP traffic.';
 }
 

@@ -372,6 +372,16 @@ describe('IpBlocklistNacl', () => {
         /^Stack\/Blocklist: blockedCidrs\[0\] '0\.0\.0\.0\/0' blocks every IPv4 address/],
       ['IPv6 /0', (s, v) => blocklist(s, v, { blockedCidrs: ['203.0.113.0/24', '::/0'] }),
         /^Stack\/Blocklist: blockedCidrs\[1\] '::\/0' blocks every IPv6 address/],
+      ['IPv4 halves that merge to /0', (s, v) => blocklist(s, v, { blockedCidrs: ['0.0.0.0/1', '128.0.0.0/1'] }),
+        /^Stack\/Blocklist: blockedCidrs makes the blocked IPv4 ranges add up to every IPv4 address \('0\.0\.0\.0\/0'\)/],
+      ['IPv6 halves that merge to /0', (s, v) => blocklist(s, v, { blockedCidrs: ['::/1', '8000::/1'] }),
+        /^Stack\/Blocklist: blockedCidrs makes the blocked IPv6 ranges add up to every IPv6 address \('::\/0'\)/],
+      ['an add that completes /0', (s, v) => blocklist(s, v, { blockedCidrs: ['0.0.0.0/1'] }).addBlockedCidrs(['128.0.0.0/1']),
+        /^Stack\/Blocklist: addBlockedCidrs\(\) makes the blocked IPv4 ranges add up to every IPv4 address/],
+      ['IPv4-mapped IPv6 range', (s, v) => blocklist(s, v, { blockedCidrs: ['::ffff:203.0.113.0/120'] }),
+        /^Stack\/Blocklist: blockedCidrs\[0\] '::ffff:203\.0\.113\.0\/120' is an IPv4-mapped IPv6 range.*write the IPv4 CIDR '203\.0\.113\.0\/24' instead/],
+      ['IPv4-compatible IPv6 address', (s, v) => blocklist(s, v, { blockedCidrs: ['::203.0.113.9'] }),
+        /^Stack\/Blocklist: blockedCidrs\[0\] '::203\.0\.113\.9' is an IPv4-compatible IPv6 range.*'203\.0\.113\.9\/32'/],
       ['empty list', (s, v) => blocklist(s, v, { blockedCidrs: [] }),
         /^Stack\/Blocklist: blockedCidrs is empty; list at least one CIDR/],
       ['empty add', (s, v) => blocklist(s, v).addBlockedCidrs([]),
@@ -411,6 +421,32 @@ describe('IpBlocklistNacl', () => {
     test.each(cases)('%s', (_name, build, message) => {
       const { stack, vpc } = vpcStack();
       expect(() => build(stack, vpc)).toThrow(message);
+    });
+
+    test('a refused add leaves the blocklist as it was', () => {
+      // GIVEN a blocklist of one half of the IPv4 space
+      const { stack, vpc } = vpcStack();
+      const b = blocklist(stack, vpc, { blockedCidrs: ['0.0.0.0/1'] });
+
+      // WHEN the other half is added (refused)
+      expect(() => b.addBlockedCidrs(['128.0.0.0/1'])).toThrow(/add up to every IPv4 address/);
+
+      // THEN the listed ranges and the planned entries are unchanged
+      expect(b.blockedCidrs).toEqual(['0.0.0.0/1']);
+      expect(b.plannedDenyCidrs(IpFamily.IPV4)).toEqual(['0.0.0.0/1']);
+    });
+
+    test('a lossy cover that would be the whole address space is refused whatever the budget', () => {
+      // GIVEN one deny slot per direction and ranges in both halves of the IPv4 space, with an unlimited budget
+      const { app, stack, vpc } = vpcStack();
+      blocklist(stack, vpc, {
+        blockedCidrs: ['1.0.0.0/8', '200.0.0.0/8'],
+        maxEntriesPerDirection: 3,
+        maxCollateralIpv4Addresses: 2 ** 32,
+      });
+
+      // WHEN it synthesizes THEN it fails, saying a cover cannot help
+      expect(() => app.synth()).toThrow(/a lossy cover cannot help: the best 1-entry cover is every IPv4 address/);
     });
 
     test('two blocklists on different subnets are fine, and so is one per app', () => {

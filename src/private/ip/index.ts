@@ -1,6 +1,7 @@
 export { formatRangesAsCidrs, mergeCidrStrings, mergeCidrStringsToRanges } from './bulk-merge';
 export { lossyCover } from './cover';
 export { bigintToWords, formatAddress, formatCidr, formatIpv4, formatIpv6Words, wordsToBigint } from './format';
+export { embeddedIpv4Reason } from './embedded-ipv4';
 export { mergeCidrs } from './merge';
 export { invalidCidrError, parseAddress, parseCidr, parseCidrList, parseCidrOrReason } from './parse';
 export type { ParsedAddress, ParseOptions } from './parse';
