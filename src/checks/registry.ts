@@ -5,6 +5,7 @@ import { PublicEndpointWithoutWaf } from './rules/application/PublicEndpointWith
 import { WafAllowShadowsBlock } from './rules/application/WafAllowShadowsBlock';
 import { WafCapacityCost } from './rules/application/WafCapacityCost';
 import { WafCapacityLimit } from './rules/application/WafCapacityLimit';
+import { WafForwardedIpDirectReach } from './rules/application/WafForwardedIpDirectReach';
 import { WafForwardedIpFailOpen } from './rules/application/WafForwardedIpFailOpen';
 import { WafLogging } from './rules/application/WafLogging';
 import { WafPathBypass } from './rules/application/WafPathBypass';
@@ -33,6 +34,7 @@ export const RULES: readonly LayeredDefenseRule[] = [
   WafLogging,
   WafPathBypass,
   WafForwardedIpFailOpen,
+  WafForwardedIpDirectReach,
   WafAllowShadowsBlock,
   WafCapacityLimit,
   WafCapacityCost,

@@ -319,7 +319,9 @@ export function naclScopes(nacl: NaclModel): NaclScope[] {
   const scopes: NaclScope[] = [];
   for (const direction of ['ingress', 'egress'] as const) {
     for (const family of [IpFamily.IPV4, IpFamily.IPV6]) {
-      const own = nacl.entries.filter((e) => (e.egress ? 'egress' : 'ingress') === direction && (e.family === family || e.family === undefined));
+      // An entry of unknown direction or family may belong here: it is unknown in every scope it may belong to.
+      const own = nacl.entries.filter((e) => (e.egress === undefined || (e.egress ? 'egress' : 'ingress') === direction)
+        && (e.family === family || e.family === undefined));
       const unknownEntries = own.filter((e) => e.normalized === undefined);
       const sites = new Map<NormalizedNaclEntry, NaclEntryModel>();
       const normalized = own

@@ -85,7 +85,10 @@ function normalizeEntry(e: NaclEntryProperties, index: number): NormalizedNaclEn
   if (action !== 'allow' && action !== 'deny') {
     throw new Error(`${where}: RuleAction ${JSON.stringify(e.RuleAction)} is not 'allow' or 'deny'`);
   }
-  const egress = e.Egress === true || e.Egress === 'true';
+  const egress = naclEgress(e.Egress);
+  if (egress === undefined) {
+    throw new Error(`${where}: Egress ${JSON.stringify(e.Egress)} is not true or false (an unresolved value cannot be evaluated)`);
+  }
   const cidrText = e.CidrBlock ?? e.Ipv6CidrBlock;
   if (typeof cidrText !== 'string' || (e.CidrBlock !== undefined && e.Ipv6CidrBlock !== undefined)) {
     throw new Error(`${where}: needs exactly one literal CidrBlock or Ipv6CidrBlock, got ${JSON.stringify(cidrText)}`);
@@ -119,6 +122,20 @@ function normalizeEntry(e: NaclEntryProperties, index: number): NormalizedNaclEn
     icmp,
     index,
   };
+}
+
+/**
+ * The direction of an entry: `Egress` true or 'true' is outbound; false, 'false' or absent (CloudFormation's
+ * default) is inbound; anything else (a parameter, a condition) is unknown, never guessed.
+ */
+export function naclEgress(value: unknown): boolean | undefined {
+  if (value === undefined || value === false || value === 'false') {
+    return false;
+  }
+  if (value === true || value === 'true') {
+    return true;
+  }
+  return undefined;
 }
 
 /** Whether an entry's protocol, ports and ICMP type/code match the traffic (the address is matched separately). */

@@ -8,7 +8,7 @@
 // "cannot verify" naming it.
 import { CfnResource, Stack } from 'aws-cdk-lib';
 import { describeValue, Json, literalInteger, referenceOf, targetKey } from './model-values';
-import { normalizeNaclEntries, NormalizedNaclEntry } from './nacl-evaluator';
+import { naclEgress, normalizeNaclEntries, NormalizedNaclEntry } from './nacl-evaluator';
 import { defaultGroupVpcId, readSgRule, SgRuleModel } from './sg-rules';
 import { IpFamily } from '../ip/family';
 
@@ -26,7 +26,8 @@ export interface NaclEntryModel {
   readonly resource: ModelResource;
   /** The target key of the NACL the entry belongs to (`id:<logicalId>` for a NACL in this stack). */
   readonly naclKey: string;
-  readonly egress: boolean;
+  /** True for outbound, false for inbound; undefined when `Egress` is not known at synth (see `unknown`). */
+  readonly egress?: boolean;
   /** From which property is set (`CidrBlock` or `Ipv6CidrBlock`), even when its value is unresolved. */
   readonly family?: IpFamily;
   readonly ruleNumber?: number;
@@ -428,7 +429,7 @@ function link(model: NetworkModel): void {
 
 function readNaclEntry(r: ModelResource): NaclEntryModel {
   const p = r.properties;
-  const egress = p.Egress === true || p.Egress === 'true';
+  const egress = naclEgress(p.Egress);
   const family = p.CidrBlock !== undefined ? IpFamily.IPV4 : p.Ipv6CidrBlock !== undefined ? IpFamily.IPV6 : undefined;
   const ruleNumber = literalInteger(p.RuleNumber);
   const naclKey = targetKey(p.NetworkAclId);

@@ -1,4 +1,4 @@
-import { Fn, Stack } from 'aws-cdk-lib';
+import { CfnCondition, Fn, Stack } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -107,6 +107,82 @@ describe('LayeredDefense-WafPathBypass', () => {
   test('Compliant: URL_DECODE, NORMALIZE_PATH, LOWERCASE', () => {
     expect(ofRule(check(aclStack().stack), RULE)).toEqual([]);
   });
+  test('Noncompliant: LOWERCASE before URL_DECODE lets /%41dmin through', () => {
+    const transforms = [{ priority: 0, type: 'LOWERCASE' }, { priority: 1, type: 'URL_DECODE' }, { priority: 2, type: 'NORMALIZE_PATH' }];
+    const { stack } = aclStack({ rules: () => [rule('BlockAdmin', 0, 'block', pathStartsWith('/admin', transforms))] });
+    const found = ofRule(check(stack), RULE);
+    expect(found).toEqual([expect.objectContaining({ level: 'error', path: '/Stack/Acl' })]);
+    expect(found[0].text).toMatch(/lowercases before URL-decoding, so an encoded capital \(\/%41dmin\) decodes to \/Admin/);
+  });
+  test('Noncompliant: /Admin after LOWERCASE can never match', () => {
+    const { stack } = aclStack({ rules: () => [rule('BlockAdmin', 0, 'block', pathStartsWith('/Admin'))] });
+    expect(ofRule(check(stack), RULE)[0].text).toMatch(/STARTS_WITH '\/Admin' that holds uppercase letters after LOWERCASE, so the match can never succeed/);
+  });
+  test('Noncompliant: /Admin without LOWERCASE is case-sensitive (/ADMIN passes)', () => {
+    const transforms = [{ priority: 0, type: 'URL_DECODE' }, { priority: 1, type: 'NORMALIZE_PATH' }];
+    const { stack } = aclStack({ rules: () => [rule('BlockAdmin', 0, 'block', pathStartsWith('/Admin', transforms))] });
+    expect(ofRule(check(stack), RULE)[0].text).toMatch(/without LOWERCASE, so the match is case-sensitive and a re-cased path such as \/ADMIN slips past/);
+  });
+  test('Regex: uppercase after LOWERCASE never matches; (?i) needs no LOWERCASE; classes and escapes are not letters of the path', () => {
+    const regex = (regexString: string, transforms: wafv2.CfnWebACL.TextTransformationProperty[]): wafv2.CfnWebACL.StatementProperty =>
+      ({ regexMatchStatement: { regexString, fieldToMatch: { uriPath: {} }, textTransformations: transforms } });
+    const decodeNormalize = [{ priority: 0, type: 'URL_DECODE' }, { priority: 1, type: 'NORMALIZE_PATH' }];
+    const { stack } = aclStack({
+      rules: () => [
+        rule('Upper', 0, 'block', regex('^/Admin(?:$|/)', PATH_TRANSFORMS)),
+        rule('Flagged', 1, 'block', regex('(?i)^/admin', decodeNormalize)),
+        rule('Digits', 2, 'block', regex('^/\\d+[^A-Z]', decodeNormalize)),
+      ],
+    });
+    const found = ofRule(check(stack), RULE).map((m) => m.text);
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatch(/rule 'Upper' \(BLOCK\) matches the URI path with regex '\^\/Admin\(\?:\$\|\/\)' that holds uppercase letters after LOWERCASE, which can never match/);
+  });
+  const decodedOnly = [{ priority: 0, type: 'URL_DECODE' }, { priority: 1, type: 'LOWERCASE' }];
+  test('Noncompliant: an AND of the normalized and the unnormalized match (//admin fails the unnormalized one)', () => {
+    const { stack } = aclStack({ rules: () => [rule('BlockAdmin', 0, 'block', { andStatement: { statements: [pathStartsWith('/admin'), pathStartsWith('/admin', decodedOnly)] } })] });
+    const found = ofRule(check(stack), RULE);
+    expect(found).toHaveLength(1);
+    expect(found[0].text).toMatch(/without NORMALIZE_PATH/);
+  });
+  test('Noncompliant: the pair under OR, but the unnormalized match inside an AND', () => {
+    const { stack } = aclStack({
+      rules: () => [rule('BlockAdmin', 0, 'block', {
+        orStatement: { statements: [pathStartsWith('/admin'), { andStatement: { statements: [pathStartsWith('/admin', decodedOnly), pathStartsWith('/admin/x')] } }] },
+      })],
+    });
+    expect(ofRule(check(stack), RULE).map((m) => m.text).join('\n')).toMatch(/STARTS_WITH '\/admin' without NORMALIZE_PATH/);
+  });
+  test('Compliant: the normalized and the unnormalized match as alternatives under one OR', () => {
+    const { stack } = aclStack({ rules: () => [rule('BlockAdmin', 0, 'block', { orStatement: { statements: [pathStartsWith('/admin'), pathStartsWith('/admin', decodedOnly)] } })] });
+    expect(ofRule(check(stack), RULE)).toEqual([]);
+  });
+  test('Token: Rules behind Fn::If cannot be verified, and are not passed silently', () => {
+    const { stack, acl } = aclStack();
+    const condition = new CfnCondition(stack, 'Strict', { expression: Fn.conditionEquals('a', 'b') });
+    acl.addPropertyOverride('Rules', Fn.conditionIf(condition.logicalId, [], []));
+    const messages = check(stack);
+    expect(ofRule(messages, RULE)).toEqual([]);
+    const text = ofRule(messages, 'LayeredDefense-CannotVerify').map((m) => m.text).join('\n');
+    expect(text).toMatch(/LayeredDefense-WafPathBypass cannot verify URI path matches \(Rules \{"Fn::If"/);
+    expect(text).toMatch(/LayeredDefense-WafCapacityLimit cannot verify the capacity \(WCU\) \(Rules is not a resolved list/);
+  });
+  test('Token: a rule statement or search string behind Fn::If cannot be verified', () => {
+    const { stack } = aclStack({
+      rules: (s) => {
+        const condition = new CfnCondition(s, 'Strict', { expression: Fn.conditionEquals('a', 'b') });
+        return [
+          rule('Chosen', 0, 'block', Fn.conditionIf(condition.logicalId, pathStartsWith('/admin'), pathStartsWith('/x')) as any),
+          rule('Searched', 1, 'block', pathStartsWith(Fn.conditionIf(condition.logicalId, '/admin', '/x').toString())),
+        ];
+      },
+    });
+    const messages = check(stack);
+    expect(ofRule(messages, RULE)).toEqual([]);
+    const text = ofRule(messages, 'LayeredDefense-CannotVerify').map((m) => m.text).join('\n');
+    expect(text).toMatch(/WafPathBypass cannot verify URI path matches of rule 'Chosen' \(statement \{"Fn::If"/);
+    expect(text).toMatch(/WafPathBypass cannot verify URI path matches of rule 'Searched' \(ByteMatchStatement SearchString \{"Fn::If"/);
+  });
 });
 
 function officeIpSet(stack: Stack, addresses: string[] = ['198.51.100.0/24']): wafv2.CfnIPSet {
@@ -148,11 +224,78 @@ describe('LayeredDefense-WafForwardedIpFailOpen', () => {
     });
     expect(ofRule(check(stack), RULE)).toEqual([]);
   });
+  test('Noncompliant: the missing-header guard covers /admin but the rule also blocks /reports', () => {
+    const { stack } = aclStack({
+      rules: (s) => [
+        rule('AdminWithoutHeader', 0, 'block', {
+          andStatement: {
+            statements: [
+              pathStartsWith('/admin'),
+              { notStatement: { statement: { sizeConstraintStatement: { fieldToMatch: { singleHeader: { Name: 'x-forwarded-for' } }, comparisonOperator: 'GE', size: 0, textTransformations: [{ priority: 0, type: 'NONE' }] } } } },
+            ],
+          },
+        }),
+        rule('PagesFromOffice', 1, 'block', {
+          andStatement: {
+            statements: [
+              { orStatement: { statements: [pathStartsWith('/admin'), pathStartsWith('/reports')] } },
+              { notStatement: { statement: { ipSetReferenceStatement: { arn: officeIpSet(s).attrArn, ipSetForwardedIpConfig: { headerName: 'X-Forwarded-For', position: 'FIRST', fallbackBehavior: 'NO_MATCH' } } } } },
+            ],
+          },
+        }),
+      ],
+    });
+    const found = ofRule(check(stack), RULE);
+    expect(found).toHaveLength(1);
+    expect(found[0].text).toMatch(/rule 'PagesFromOffice' blocks \/reports.* with X-Forwarded-For: .* but the same request without X-Forwarded-For is allowed/);
+  });
   test('Token: IP set addresses imported at deploy time cannot be verified', () => {
     const { stack } = aclStack({ rules: (s) => [rule('AdminFromOffice', 0, 'block', blockUnlessForwardedFromOffice(officeIpSet(s, Fn.split(',', Fn.importValue('OfficeCidrs'), 1))))] });
     const messages = check(stack);
     expect(ofRule(messages, RULE)).toEqual([]);
     expect(ofRule(messages, 'LayeredDefense-CannotVerify').map((m) => m.text).join('\n')).toMatch(/LayeredDefense-WafForwardedIpFailOpen cannot verify rule 'AdminFromOffice'/);
+  });
+});
+
+describe('LayeredDefense-WafForwardedIpDirectReach', () => {
+  const RULE = 'LayeredDefense-WafForwardedIpDirectReach';
+  const forwardedRules = (s: Stack) => [
+    rule('AdminWithoutHeader', 0, 'block', {
+      andStatement: {
+        statements: [
+          pathStartsWith('/admin'),
+          { notStatement: { statement: { sizeConstraintStatement: { fieldToMatch: { singleHeader: { Name: 'x-forwarded-for' } }, comparisonOperator: 'GE', size: 0, textTransformations: [{ priority: 0, type: 'NONE' }] } } } },
+        ],
+      },
+    }),
+    rule('AdminFromOffice', 1, 'block', blockUnlessForwardedFromOffice(officeIpSet(s))),
+  ];
+  test('Noncompliant: forwarded IP rules in front of an ALB open to 0.0.0.0/0 (clients can skip the proxy)', () => {
+    const { stack } = aclStack({ rules: forwardedRules });
+    const found = ofRule(check(stack), RULE);
+    expect(found).toEqual([expect.objectContaining({ level: 'warning', path: '/Stack/Alb/Resource' })]);
+    expect(found[0].text).toMatch(/web ACL Acl judges clients by a forwarded IP header \(rule 'AdminFromOffice'\), but the security groups of load balancer Alb\w* admit 0\.0\.0\.0\/0/);
+    expect(found[0].text).toMatch(/Fix: .*CloudFront origin-facing managed prefix list/);
+  });
+  test('Compliant: the ALB admits only the CloudFront origin-facing prefix list', () => {
+    const stack = newStack();
+    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 0, restrictDefaultSecurityGroup: true, flowLogs: { All: {} } });
+    const sg = new ec2.SecurityGroup(stack, 'AlbSg', { vpc });
+    sg.addIngressRule(ec2.Peer.prefixList('pl-3b927c52'), ec2.Port.tcp(443));
+    const alb = new elbv2.ApplicationLoadBalancer(stack, 'Alb', { vpc, internetFacing: true, securityGroup: sg });
+    alb.addListener('Http', { port: 80, open: false, defaultAction: elbv2.ListenerAction.redirect({ protocol: 'HTTPS', port: '443' }) });
+    const acl = new wafv2.CfnWebACL(stack, 'Acl', {
+      scope: 'REGIONAL',
+      defaultAction: { allow: {} },
+      visibilityConfig: { cloudWatchMetricsEnabled: true, sampledRequestsEnabled: true, metricName: 'acl' },
+      rules: forwardedRules(stack),
+    });
+    new wafv2.CfnWebACLAssociation(stack, 'Association', { resourceArn: alb.loadBalancerArn, webAclArn: acl.attrArn });
+    expect(ofRule(check(stack), RULE)).toEqual([]);
+  });
+  test('Compliant: the same ALB open to 0.0.0.0/0 with a web ACL that matches the source IP', () => {
+    const { stack } = aclStack({ rules: (s) => [rule('AdminFromOffice', 0, 'block', { notStatement: { statement: { ipSetReferenceStatement: { arn: officeIpSet(s).attrArn } } } })] });
+    expect(ofRule(check(stack), RULE)).toEqual([]);
   });
 });
 

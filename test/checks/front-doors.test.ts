@@ -15,6 +15,7 @@ const RULE_IDS = [
   'LayeredDefense-WafLogging',
   'LayeredDefense-WafPathBypass',
   'LayeredDefense-WafForwardedIpFailOpen',
+  'LayeredDefense-WafForwardedIpDirectReach',
   'LayeredDefense-WafAllowShadowsBlock',
   'LayeredDefense-WafCapacityLimit',
   'LayeredDefense-WafCapacityCost',

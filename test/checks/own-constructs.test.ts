@@ -13,8 +13,11 @@ import { IpBlocklistNacl } from '../../src/nacl';
 import { HipaaSecureVpc } from '../../src/vpc';
 import { PathAllowlistWaf, WafScope } from '../../src/waf';
 
-/** Our three constructs with their defaults, wired the way the README shows (the web ACL must protect something). */
-function ownConstructs(app: App): Stack {
+/**
+ * Our three constructs with their defaults, wired the way the README shows (the web ACL must protect something).
+ * `behindProxy` adds a PathAllowlistWaf with `forwardedIp` on an internet-facing ALB whose group admits 0.0.0.0/0.
+ */
+function ownConstructs(app: App, behindProxy = false): Stack {
   const stack = new Stack(app, 'Stack', { env: { account: '111111111111', region: 'us-east-1' } });
   const vpc = new HipaaSecureVpc(stack, 'Vpc');
   new IpBlocklistNacl(stack, 'Blocklist', {
@@ -32,13 +35,25 @@ function ownConstructs(app: App): Stack {
   alb.addRedirect();
   new PathAllowlistWaf(stack, 'Waf', { protectedPaths: ['/admin', '/internal/'], allowedCidrs: ['198.51.100.0/24', '2001:db8:1::/48'] }).associate(alb);
 
-  const behindProxy = new elbv2.ApplicationLoadBalancer(stack, 'BehindProxy', { vpc, internetFacing: true });
-  behindProxy.addRedirect();
-  new PathAllowlistWaf(stack, 'ForwardedWaf', { protectedPaths: ['/admin'], allowedCidrs: ['198.51.100.0/24'], forwardedIp: {} }).associate(behindProxy);
+  if (behindProxy) {
+    const proxied = new elbv2.ApplicationLoadBalancer(stack, 'BehindProxy', { vpc, internetFacing: true });
+    proxied.addRedirect();
+    new PathAllowlistWaf(stack, 'ForwardedWaf', { protectedPaths: ['/admin'], allowedCidrs: ['198.51.100.0/24'], forwardedIp: {} }).associate(proxied);
+  }
 
   const edge = new PathAllowlistWaf(stack, 'EdgeWaf', { protectedPaths: ['/admin'], allowedCidrs: ['198.51.100.0/24'], scope: WafScope.CLOUDFRONT });
   new cloudfront.Distribution(stack, 'Cdn', { defaultBehavior: { origin: new origins.HttpOrigin('origin.example.com') }, webAclId: edge.webAclArn });
   return stack;
+}
+
+function nagPackViolations(behindProxy: boolean): any[] {
+  const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'layered-defense-own-')) });
+  ownConstructs(app, behindProxy);
+  Validations.of(app).addPlugins(new LayeredDefenseNagPack(app));
+  app.synth();
+  const report = JSON.parse(fs.readFileSync(path.join(app.outdir, 'validation-report.json'), 'utf8'));
+  const ours = (report.pluginReports ?? []).find((p: any) => p.pluginName === 'LayeredDefense');
+  return ours?.violations ?? [];
 }
 
 test('HipaaSecureVpc, IpBlocklistNacl and PathAllowlistWaf with defaults: zero findings from the aspect', () => {
@@ -47,11 +62,27 @@ test('HipaaSecureVpc, IpBlocklistNacl and PathAllowlistWaf with defaults: zero f
 });
 
 test('... and zero findings from the nag pack', () => {
-  const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'layered-defense-own-')) });
-  ownConstructs(app);
-  Validations.of(app).addPlugins(new LayeredDefenseNagPack(app));
-  app.synth();
-  const report = JSON.parse(fs.readFileSync(path.join(app.outdir, 'validation-report.json'), 'utf8'));
-  const ours = (report.pluginReports ?? []).find((p: any) => p.pluginName === 'LayeredDefense');
-  expect(ours?.violations ?? []).toEqual([]);
+  expect(nagPackViolations(false)).toEqual([]);
+});
+
+// A forwarded IP header is only trustworthy when clients cannot reach the load balancer without the proxy; the
+// ALB's default group admits 0.0.0.0/0 on its listener port, so the allowlist can be claimed by any client.
+test('PathAllowlistWaf with forwardedIp on an ALB open to 0.0.0.0/0: one WafForwardedIpDirectReach warning from the aspect', () => {
+  const stack = ownConstructs(new App(), true);
+  expect(check(stack)).toEqual([expect.objectContaining({
+    level: 'warning',
+    ruleId: 'LayeredDefense-WafForwardedIpDirectReach',
+    path: '/Stack/BehindProxy/Resource',
+    text: expect.stringMatching(/judges clients by a forwarded IP header .* admit 0\.0\.0\.0\/0, so a client can connect without the proxy/),
+  })]);
+});
+
+test('... and the same warning, alone, from the nag pack', () => {
+  expect(nagPackViolations(true)).toEqual([
+    expect.objectContaining({
+      ruleName: 'LayeredDefense-WafForwardedIpDirectReach',
+      severity: 'warning',
+      violatingConstructs: [expect.objectContaining({ constructPath: 'Stack/BehindProxy/Resource' })],
+    }),
+  ]);
 });

@@ -1,4 +1,4 @@
-import { Fn, Stack } from 'aws-cdk-lib';
+import { CfnParameter, Fn, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { check, newStack, ofRule } from './support';
 
@@ -99,6 +99,37 @@ describe('LayeredDefense-NaclDenyShadowed', () => {
   });
 });
 
+describe('an entry whose direction (Egress) is unknown at synth', () => {
+  test('Token: it is not read as inbound; both directions cannot be verified and are not passed silently', () => {
+    // GIVEN an ALLOW-all that shadows the DENY if the DENY is inbound, and nothing if it is outbound
+    const { stack, nacl } = naclStack();
+    entry(nacl, 'AllowAll', 100, ec2.AclCidr.anyIpv4(), ec2.AclTraffic.allTraffic());
+    entry(nacl, 'AllowAllOut', 100, ec2.AclCidr.anyIpv4(), ec2.AclTraffic.allTraffic(), { egress: true });
+    const out = new CfnParameter(stack, 'Out', { type: 'String', allowedValues: ['true', 'false'] });
+    new ec2.CfnNetworkAclEntry(stack, 'DenyBad', {
+      networkAclId: nacl.networkAclId, ruleNumber: 200, protocol: -1, ruleAction: 'deny', cidrBlock: '203.0.113.0/24', egress: out.valueAsString as any,
+    });
+    // WHEN
+    const messages = check(stack);
+    // THEN no verdict on either direction, and a named "cannot verify" for each
+    expect(ofRule(messages, 'LayeredDefense-NaclDenyShadowed')).toEqual([]);
+    const text = ofRule(messages, 'LayeredDefense-CannotVerify').filter((m) => m.path === '/Stack/DenyBad').map((m) => m.text).join('\n');
+    expect(text).toMatch(/LayeredDefense-NaclDenyShadowed cannot verify .* of ingress IPv4 entries \(.*Egress \{"Ref":"Out"\} is not true or false/);
+    expect(text).toMatch(/LayeredDefense-NaclDenyShadowed cannot verify .* of egress IPv4 entries/);
+  });
+
+  test('Token: a rule number it shares with another entry may be a duplicate', () => {
+    const { stack, nacl } = naclStack();
+    entry(nacl, 'AllowAll', 100, ec2.AclCidr.anyIpv4(), ec2.AclTraffic.allTraffic());
+    const out = new CfnParameter(stack, 'Out', { type: 'String' });
+    new ec2.CfnNetworkAclEntry(stack, 'Maybe', { networkAclId: nacl.networkAclId, ruleNumber: 100, protocol: -1, ruleAction: 'deny', cidrBlock: '203.0.113.0/24', egress: out.valueAsString as any });
+    const messages = check(stack);
+    expect(ofRule(messages, 'LayeredDefense-NaclDuplicateRuleNumber')).toEqual([]);
+    expect(ofRule(messages, 'LayeredDefense-CannotVerify').map((m) => m.text).join('\n'))
+      .toMatch(/LayeredDefense-NaclDuplicateRuleNumber cannot verify whether rule number 100 is also used by Stack\/Nacl\/AllowAll\/Resource in the same direction/);
+  });
+});
+
 describe('LayeredDefense-NaclDeadEntry', () => {
   const RULE = 'LayeredDefense-NaclDeadEntry';
 
@@ -165,6 +196,15 @@ describe('LayeredDefense-NaclReturnTraffic', () => {
     expect(ofRule(check(stack), RULE)[0].text).toMatch(/to 198\.51\.100\.0\/24 is not allowed/);
   });
 
+  test('Noncompliant: all traffic allowed inbound, only TCP responses allowed outbound (UDP replies dropped)', () => {
+    const { stack, nacl } = naclStack();
+    entry(nacl, 'AllowVpn', 100, ec2.AclCidr.ipv4('10.0.0.0/8'), ec2.AclTraffic.allTraffic());
+    entry(nacl, 'EphOut', 100, ec2.AclCidr.anyIpv4(), ec2.AclTraffic.tcpPortRange(1024, 65535), { egress: true });
+    const found = ofRule(check(stack), RULE);
+    expect(found).toEqual([expect.objectContaining({ level: 'error', path: '/Stack/Nacl/AllowVpn/Resource' })]);
+    expect(found[0].text).toMatch(/rule 100 \(ALLOW 10\.0\.0\.0\/8 all traffic\) admits 10\.0\.0\.0\/8, but outbound udp 1024-65535 to 10\.0\.0\.0\/8 is not allowed/);
+  });
+
   test('Compliant: a blocklist NACL (deny both ways, then allow all both ways)', () => {
     const { stack, nacl } = naclStack();
     for (const egress of [false, true]) {
@@ -201,6 +241,17 @@ describe('LayeredDefense-NaclEntryQuota', () => {
   test('Compliant: 19 entries; and 20 with a raised quota', () => {
     expect(ofRule(check(withDenies(19)), RULE)).toEqual([]);
     expect(ofRule(check(withDenies(20), { naclEntryQuota: 40 }), RULE)).toEqual([]);
+  });
+
+  test('Token: 19 inbound entries and one whose direction is unknown may be over the quota', () => {
+    const stack = withDenies(19);
+    const nacl = stack.node.findChild('Nacl') as ec2.NetworkAcl;
+    const out = new CfnParameter(stack, 'Out', { type: 'String' });
+    new ec2.CfnNetworkAclEntry(stack, 'Maybe', { networkAclId: nacl.networkAclId, ruleNumber: 500, protocol: -1, ruleAction: 'deny', cidrBlock: '203.0.113.0/24', egress: out.valueAsString as any });
+    const messages = check(stack);
+    expect(ofRule(messages, RULE)).toEqual([]);
+    expect(ofRule(messages, 'LayeredDefense-CannotVerify').filter((m) => m.path === '/Stack/Maybe').map((m) => m.text).join('\n'))
+      .toMatch(/LayeredDefense-NaclEntryQuota cannot verify the inbound IPv4 entry count of the NACL \(Egress \{"Ref":"Out"\}/);
   });
 });
 

@@ -36,6 +36,24 @@ describe('LayeredDefense-SgOpenIngress', () => {
     expect(ofRule(check(stack), RULE)[0].text).toMatch(/is allowed on tcp 0-442, tcp 444-1000/);
   });
 
+  test('Noncompliant: the two halves on an imported group, as two standalone rules, are judged together', () => {
+    const { stack } = vpcStack();
+    for (const [id, cidr] of [['Low', '0.0.0.0/1'], ['High', '128.0.0.0/1']]) {
+      new ec2.CfnSecurityGroupIngress(stack, id, { groupId: 'sg-0123456789abcdef0', ipProtocol: 'tcp', fromPort: 22, toPort: 22, cidrIp: cidr });
+    }
+    const found = ofRule(check(stack), RULE);
+    expect(found).toEqual([expect.objectContaining({ level: 'error', path: '/Stack/Low' })]);
+    expect(found[0].text).toMatch(/security group sg-0123456789abcdef0 \(with the rules of Stack\/High\): ingress from every IPv4 address \(0\.0\.0\.0\/0\) is allowed on tcp 22/);
+  });
+
+  test('Compliant: halves on two different imported groups are two groups', () => {
+    const { stack } = vpcStack();
+    for (const [id, cidr, group] of [['Low', '0.0.0.0/1', 'sg-0123456789abcdef0'], ['High', '128.0.0.0/1', 'sg-0fedcba9876543210']]) {
+      new ec2.CfnSecurityGroupIngress(stack, id, { groupId: group, ipProtocol: 'tcp', fromPort: 22, toPort: 22, cidrIp: cidr });
+    }
+    expect(ofRule(check(stack), RULE)).toEqual([]);
+  });
+
   test('Noncompliant: port 80 open on a group whose load balancer serves HTTP instead of redirecting', () => {
     const { stack, vpc } = vpcStack();
     const alb = new elbv2.ApplicationLoadBalancer(stack, 'Alb', { vpc, internetFacing: true });

@@ -1,4 +1,4 @@
-import { Fn, Stack } from 'aws-cdk-lib';
+import { CfnParameter, Fn, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { buildNetworkModel } from '../../src/model/network-model';
@@ -44,6 +44,22 @@ describe('buildNetworkModel', () => {
     const model = buildNetworkModel(stack);
     expect(model.nacls[0].entries[0].unknown).toMatch(/Fn::ImportValue.*Bad/);
     expect(model.strayNaclEntries.map((e) => e.resource.logicalId)).toEqual(['Elsewhere']);
+  });
+
+  test('a NACL entry whose Egress is unresolved has no direction: unknown, not inbound', () => {
+    const stack = newStack();
+    const vpc = new ec2.CfnVPC(stack, 'Vpc', { cidrBlock: '10.0.0.0/16' });
+    const nacl = new ec2.CfnNetworkAcl(stack, 'Nacl', { vpcId: vpc.ref });
+    const out = new CfnParameter(stack, 'Out', { type: 'String', allowedValues: ['true', 'false'] });
+    new ec2.CfnNetworkAclEntry(stack, 'Entry', { networkAclId: nacl.ref, ruleNumber: 100, protocol: -1, ruleAction: 'deny', cidrBlock: '10.0.0.0/8', egress: out.valueAsString as any });
+    const literalEntry = new ec2.CfnNetworkAclEntry(stack, 'Literal', { networkAclId: nacl.ref, ruleNumber: 110, protocol: -1, ruleAction: 'deny', cidrBlock: '10.0.0.0/8' });
+    literalEntry.addPropertyOverride('Egress', 'true');
+    const [entry, literal] = buildNetworkModel(stack).nacls[0].entries;
+    expect(entry.egress).toBeUndefined();
+    expect(entry.normalized).toBeUndefined();
+    expect(entry.unknown).toMatch(/Egress \{"Ref":"Out"\} is not true or false/);
+    expect(literal.egress).toBe(true);
+    expect(literal.normalized?.direction).toBe('egress');
   });
 
   test('each stack models only its own resources', () => {

@@ -72,6 +72,8 @@ describe('evaluateNaclPacket', () => {
     ['ICMP without type', { RuleNumber: 100, RuleAction: 'deny', Protocol: 1, CidrBlock: '10.0.0.0/8' }, /protocol 1 needs Icmp/],
     ['family mix-up', { RuleNumber: 100, RuleAction: 'deny', Protocol: -1, CidrBlock: '2001:db8::/32' }, /'2001:db8::\/32' is not an IPV4 CIDR/],
     ['bad action', { RuleNumber: 100, RuleAction: 'drop', Protocol: -1, CidrBlock: '10.0.0.0/8' }, /RuleAction "drop" is not 'allow' or 'deny'/],
+    ['unresolved direction', { RuleNumber: 100, RuleAction: 'deny', Protocol: -1, CidrBlock: '10.0.0.0/8', Egress: { Ref: 'Out' } as any }, /Egress \{"Ref":"Out"\} is not true or false/],
+    ['direction neither true nor false', { RuleNumber: 100, RuleAction: 'deny', Protocol: -1, CidrBlock: '10.0.0.0/8', Egress: 'yes' }, /Egress "yes" is not true or false/],
   ])('refuses to guess: %s', (_name, e, message) => {
     expect(() => evaluateNaclPacket([e], { direction: 'ingress', address: '10.0.0.1', ...TCP443 })).toThrow(message);
   });

@@ -4,8 +4,9 @@ import { LayeredDefenseRule, RuleFinding } from '../../rule';
 
 /**
  * A blocking rule that reads the client address from a forwarded IP header fails open: when the header is
- * missing, AWS WAF does not apply the rule at all. Checked with the evaluator: for a sample request the rule
- * blocks, the same request without the header must still be blocked by some rule (or the default action).
+ * missing, AWS WAF does not apply the rule at all. Checked with the evaluator: for every sample request the rule
+ * blocks, the same request without the header must still be blocked by some rule (or the default action); the
+ * first sample that is allowed without the header is reported (a guard may cover one protected path, not another).
  * @see https://docs.aws.amazon.com/waf/latest/developerguide/waf-rule-statement-forwarded-ip-address.html
  */
 export const WafForwardedIpFailOpen: LayeredDefenseRule = {
@@ -29,17 +30,20 @@ export const WafForwardedIpFailOpen: LayeredDefenseRule = {
           continue;
         }
         const finding = orCannotVerify(acl, context, `rule '${rule.Name}' without its forwarded IP header`, () => {
+          const tried = new Set<string>();
           for (const request of sampleRequests(model, rule.Statement)) {
-            if (!request.headers || evaluator.evaluate(request).terminatingRule !== rule.Name) {
+            const key = `${request.uriPath}\u0000${request.sourceIp}`;
+            if (!request.headers || tried.has(key) || evaluator.evaluate(request).terminatingRule !== rule.Name) {
               continue;
             }
+            tried.add(key);
             const [header, forwarded] = Object.entries(request.headers)[0];
             const without = evaluator.evaluate({ uriPath: request.uriPath, sourceIp: request.sourceIp });
             if (without.action === 'ALLOW') {
               return `rule '${rule.Name}' blocks ${request.uriPath} with ${header}: ${forwarded}, but the same request without ${header} `
                 + `is allowed (${without.terminatingRule ? `by rule '${without.terminatingRule}'` : 'by the default action'}): WAF skips the rule when the header is missing`;
             }
-            return undefined;
+            // This sample is still blocked without the header; another (another path, say) may not be.
           }
           return undefined;
         });

@@ -1,4 +1,4 @@
-import { Json } from '../../../model/model-values';
+import { describeValue, Json } from '../../../model/model-values';
 import type { NetworkModel, WebAclModel } from '../../../model/network-model';
 import { CannotEvaluateError, WafEvaluator } from '../../../model/waf-evaluator';
 import type { RuleContext } from '../../rule';
@@ -29,7 +29,11 @@ export function orCannotVerify<T>(acl: WebAclModel, context: RuleContext, what: 
   }
 }
 
+/** The web ACL's rules; throws CannotEvaluateError when `Rules` is not a resolved list (an `Fn::If`, say). */
 export function aclRules(acl: WebAclModel): Json[] {
   const rules = acl.resource.properties.Rules;
-  return Array.isArray(rules) ? rules : [];
+  if (rules !== undefined && !Array.isArray(rules)) {
+    throw new CannotEvaluateError(`Rules is not a resolved list: ${describeValue(rules)}`);
+  }
+  return rules ?? [];
 }

@@ -1,4 +1,5 @@
 import { directionName } from './nacl-scopes';
+import { describeValue } from '../../../model/model-values';
 import { LayeredDefenseRule, RuleFinding } from '../../rule';
 
 /**
@@ -20,6 +21,15 @@ export const NaclDuplicateRuleNumber: LayeredDefenseRule = {
       for (const entry of nacl.entries) {
         if (entry.ruleNumber === undefined) {
           context.cannotVerify(entry.resource, `the rule number (RuleNumber ${JSON.stringify(entry.resource.properties.RuleNumber)})`);
+          continue;
+        }
+        if (entry.egress === undefined) {
+          // Either direction: a duplicate if any other entry has the number.
+          const other = nacl.entries.find((e) => e !== entry && e.ruleNumber === entry.ruleNumber);
+          if (other) {
+            context.cannotVerify(entry.resource, `whether rule number ${entry.ruleNumber} is also used by ${other.resource.path} in the same direction `
+              + `(Egress ${describeValue(entry.resource.properties.Egress)})`);
+          }
           continue;
         }
         const key = `${entry.egress}:${entry.ruleNumber}`;

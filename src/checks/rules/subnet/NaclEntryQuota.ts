@@ -1,5 +1,6 @@
 import { directionName, familyName } from './nacl-scopes';
 import { IpFamily } from '../../../ip/family';
+import { describeValue } from '../../../model/model-values';
 import { LayeredDefenseRule, RuleFinding } from '../../rule';
 
 /**
@@ -20,7 +21,17 @@ export const NaclEntryQuota: LayeredDefenseRule = {
       for (const egress of [false, true]) {
         for (const family of [IpFamily.IPV4, IpFamily.IPV6]) {
           const count = nacl.entries.filter((e) => e.egress === egress && e.family === family).length;
-          if (count === 0 || count + 1 <= context.naclEntryQuota) {
+          if (count + 1 <= context.naclEntryQuota) {
+            // Entries of unknown direction or family may still take this scope over the quota.
+            const maybe = nacl.entries.filter((e) => (e.egress === undefined || e.egress === egress)
+              && (e.family === undefined || e.family === family)
+              && !(e.egress === egress && e.family === family));
+            if (maybe.length > 0 && count + maybe.length + 1 > context.naclEntryQuota) {
+              for (const e of maybe) {
+                context.cannotVerify(e.resource, `the ${directionName(egress ? 'egress' : 'ingress')} ${familyName(family)} entry count of the NACL `
+                  + `(${e.egress === undefined ? `Egress ${describeValue(e.resource.properties.Egress)}` : 'neither CidrBlock nor Ipv6CidrBlock is set'})`);
+              }
+            }
             continue;
           }
           findings.push({

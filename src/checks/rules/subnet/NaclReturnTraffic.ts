@@ -34,7 +34,8 @@ export const NaclReturnTraffic: LayeredDefenseRule = {
         if (entry.action !== 'allow' || fate.decides.length === 0 || isReturnEntry(entry, context)) {
           continue;
         }
-        const protocols = entry.protocol === -1 ? [TCP] : entry.protocol === TCP || entry.protocol === UDP ? [entry.protocol] : [];
+        // An all-protocols ALLOW admits TCP and UDP services alike; both need their responses allowed.
+        const protocols = entry.protocol === -1 ? [TCP, UDP] : entry.protocol === TCP || entry.protocol === UDP ? [entry.protocol] : [];
         for (const protocol of protocols) {
           const admitted = admittedRanges(scope.analysis!, fate.decides, protocol);
           if (admitted.length === 0) {

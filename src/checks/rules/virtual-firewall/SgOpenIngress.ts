@@ -1,5 +1,5 @@
 import { IpFamily } from '../../../ip/family';
-import type { NetworkModel, SecurityGroupModel } from '../../../model/network-model';
+import type { NetworkModel } from '../../../model/network-model';
 import { openToEveryone, withoutTcpPorts } from '../../../model/sg-coverage';
 import { describeProtocolPorts, SgRuleModel } from '../../../model/sg-rules';
 import { redirectsToHttps } from '../../../model/tls-listeners';
@@ -21,16 +21,24 @@ export const SgOpenIngress: LayeredDefenseRule = {
   evaluate(model, context) {
     const findings: RuleFinding[] = [];
     for (const group of model.securityGroups) {
-      findings.push(...judge(model, context, group.resource, group.ingress, port80Allowed(model, group)));
+      findings.push(...judge(context, group.resource, group.ingress, port80Allowed(model, group.key), ''));
     }
+    // Standalone rules on a group outside this stack (an imported group): a group is a union of allows, so its
+    // rules are judged together (0.0.0.0/1 in one rule and 128.0.0.0/1 in another is open to everyone).
+    const strayByGroup = new Map<string, SgRuleModel[]>();
     for (const rule of model.straySgRules.filter((r) => r.direction === 'ingress')) {
-      findings.push(...judge(model, context, rule.resource, [rule], false));
+      strayByGroup.set(rule.groupKey, [...(strayByGroup.get(rule.groupKey) ?? []), rule]);
+    }
+    for (const [groupKey, rules] of strayByGroup) {
+      const others = rules.slice(1).map((r) => r.resource.path);
+      const where = `security group ${groupKey.replace(/^[a-z]+:/, '')}${others.length > 0 ? ` (with the rules of ${others.join(', ')})` : ''}: `;
+      findings.push(...judge(context, rules[0].resource, rules, port80Allowed(model, groupKey), where));
     }
     return findings;
   },
 };
 
-function judge(_model: NetworkModel, context: RuleContext, site: SgRuleModel['resource'], rules: SgRuleModel[], allow80: boolean): RuleFinding[] {
+function judge(context: RuleContext, site: SgRuleModel['resource'], rules: SgRuleModel[], allow80: boolean, where: string): RuleFinding[] {
   for (const rule of rules) {
     if (rule.unknown !== undefined) {
       context.cannotVerify(rule.resource, `an ingress rule (${rule.unknown})`);
@@ -43,14 +51,14 @@ function judge(_model: NetworkModel, context: RuleContext, site: SgRuleModel['re
       continue;
     }
     const traffic = open.map((o) => describeProtocolPorts(o.protocol, o.from, o.to)).join(', ');
-    findings.push({ resource: site, message: `ingress from every ${family === IpFamily.IPV4 ? 'IPv4' : 'IPv6'} address (${everyone}) is allowed on ${traffic}` });
+    findings.push({ resource: site, message: `${where}ingress from every ${family === IpFamily.IPV4 ? 'IPv4' : 'IPv6'} address (${everyone}) is allowed on ${traffic}` });
   }
   return findings;
 }
 
 /** Port 80 is fine on a load balancer's group when every load balancer using it redirects every port-80 listener to HTTPS. */
-function port80Allowed(model: NetworkModel, group: SecurityGroupModel): boolean {
-  const lbs = model.loadBalancers.filter((lb) => lb.securityGroupKeys.includes(group.key));
+function port80Allowed(model: NetworkModel, groupKey: string): boolean {
+  const lbs = model.loadBalancers.filter((lb) => lb.securityGroupKeys.includes(groupKey));
   return lbs.length > 0 && lbs.every((lb) => {
     const on80 = lb.listeners.filter((l) => l.port === 80);
     return on80.length > 0 && on80.every(redirectsToHttps);
