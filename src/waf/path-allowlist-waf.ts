@@ -5,7 +5,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct, IConstruct } from 'constructs';
 import { PATH_ALLOWLIST_WAF_DEFAULTS, PRIORITIES } from './defaults';
-import { anyOf, canonicalProtectedPath, CfnStatement, pathMatchStatement } from './private/path-statements';
+import { anyOf, canonicalProtectedPath, CfnStatement, MAX_REGEX_LENGTH, pathMatchStatement, pathRegexLength } from './private/path-statements';
 import {
   ForwardedIpFallback,
   ForwardedIpOptions,
@@ -16,22 +16,27 @@ import {
   ProtectedPathOptions,
   WafScope,
 } from './types';
-import { Cidr } from '../ip';
+import { IpFamily } from '../ip/family';
 import { rulesCapacity, WEB_ACL_BASE_PRICE_CAPACITY, WEB_ACL_MAX_CAPACITY } from '../model/waf-capacity';
 import { createEncryptedLogGroup } from '../private/encrypted-log-group';
 import { addLayeredDefenseWarning, constructError } from '../private/errors';
-import { mergeCidrStrings } from '../private/ip';
+import { countAddresses, embeddedIpv4Reason, formatCidr, formatRangesAsCidrs, mergeCidrStringsToRanges, parseCidr, ParsedCidr } from '../private/ip';
 
 /** Props of PathAllowlistWaf. */
 export interface PathAllowlistWafProps {
   /**
    * URI paths that only `allowedCidrs` may reach, e.g. `/admin`. Matching ignores case, percent-encoding
-   * (twice decoded), duplicate slashes, `.` and `..` segments; see `matchType` for what a path covers.
+   * (twice decoded), duplicate slashes, `.` and `..` segments, `;params` after any segment (`/api;x/admin`) and
+   * segments a servlet container resolves away (`/;x/admin`, `/.;/admin`, `/x/..;/admin`); see `matchType` for
+   * what a path covers and `originPathStyle` for Windows names. Each path must fit one 512-character WAF regex,
+   * which limits it to about 7 segments (5 for a Windows origin; one fewer with EXACT).
    */
   readonly protectedPaths: string[];
   /**
    * The sources allowed to reach the protected paths: IPv4 and IPv6 CIDRs, e.g. `198.51.100.0/24`,
-   * `2001:db8:1::/48`; a bare address counts as `/32` or `/128`. `/0` is rejected (an IP set cannot hold it).
+   * `2001:db8:1::/48`; a bare address counts as `/32` or `/128`. Rejected: `/0`, and entries that merge to `/0`
+   * (an IP set cannot hold it); IPv4-mapped or IPv4-compatible IPv6 entries (`::ffff:198.51.100.0/120`), which
+   * never match IPv4 clients. An allowlist covering half of a family's addresses or more warns.
    */
   readonly allowedCidrs: string[];
   /**
@@ -48,7 +53,8 @@ export interface PathAllowlistWafProps {
    */
   readonly scope?: WafScope;
   /**
-   * How the origin resolves paths: WINDOWS when it also treats `\` as a separator (IIS).
+   * How the origin resolves paths: WINDOWS when it also treats `\` as a separator and drops trailing dots, spaces
+   * and NTFS stream suffixes from names (IIS).
    * @default OriginPathStyle.POSIX - NORMALIZE_PATH
    * @see https://docs.aws.amazon.com/waf/latest/developerguide/waf-rule-statement-transformation.html
    */
@@ -313,12 +319,18 @@ export class PathAllowlistWaf extends Construct {
     if (index > PRIORITIES.maxAllowlists) {
       throw constructError(this, `more than ${PRIORITIES.maxAllowlists} protected path allowlists; group paths that share an allowlist into one`);
     }
+    const matchType = options.matchType ?? PATH_ALLOWLIST_WAF_DEFAULTS.matchType;
     const canonical = [...new Set(paths.map((p) => canonicalProtectedPath(this, p)))];
+    for (const path of paths) {
+      this.checkPathRegexLength(path, matchType);
+    }
     const label = paths.join(', ');
     const cidrs = this.validateCidrs(allowedCidrs, label);
-    const merged = mergeCidrStrings(cidrs);
+    const ranges = mergeCidrStringsToRanges(cidrs.map(formatCidr));
     const ipSets: wafv2.CfnIPSet[] = [];
-    for (const [version, addresses] of [['IPV4', merged.ipv4], ['IPV6', merged.ipv6]] as const) {
+    for (const [version, family] of [['IPV4', IpFamily.IPV4], ['IPV6', IpFamily.IPV6]] as const) {
+      const addresses = formatRangesAsCidrs(ranges, family);
+      this.checkAllowlistBreadth(label, allowedCidrs, cidrs, family, addresses, countAddresses(ranges, family));
       for (let start = 0, part = 1; start < addresses.length; start += IP_SET_MAX_ADDRESSES, part++) {
         const suffix = part === 1 ? '' : `Part${part}`;
         ipSets.push(new wafv2.CfnIPSet(this, `Allowlist${index}${version === 'IPV4' ? 'Ipv4' : 'Ipv6'}${suffix}`, {
@@ -328,7 +340,7 @@ export class PathAllowlistWaf extends Construct {
         }));
       }
     }
-    this.allowlists.push({ index, paths: canonical, matchType: options.matchType ?? PATH_ALLOWLIST_WAF_DEFAULTS.matchType, ipSets });
+    this.allowlists.push({ index, paths: canonical, matchType, ipSets });
     const references = this.allowlists.reduce((sum, a) => sum + a.ipSets.length, 0);
     if (references > MAX_REFERENCE_STATEMENTS) {
       throw constructError(this, `the allowlists need ${references} IP set reference statements, above the ${MAX_REFERENCE_STATEMENTS} a web ACL holds; merge allowlists or summarize the CIDRs`);
@@ -336,7 +348,19 @@ export class PathAllowlistWaf extends Construct {
     this.checkCapacity(`protected path(s) ${label}`);
   }
 
-  private validateCidrs(allowedCidrs: string[], label: string): string[] {
+  /** Each protected path must fit one regex statement on its own, with the patterns added after every segment. */
+  private checkPathRegexLength(path: string, matchType: PathMatchType): void {
+    const length = pathRegexLength(canonicalProtectedPath(this, path), matchType, this.originPathStyle);
+    if (length > MAX_REGEX_LENGTH) {
+      const windows = this.originPathStyle === OriginPathStyle.WINDOWS ? ', trailing dots, spaces and NTFS streams' : '';
+      const firstSegment = path.split('/').find((s) => s !== '');
+      throw constructError(this, `protected path '${path}' needs a ${length}-character regex, above the ${MAX_REGEX_LENGTH} characters `
+        + `AWS WAF allows (every segment after the first adds the patterns for ';params'${windows} and segments the origin `
+        + `resolves away); protect a prefix with fewer segments, e.g. '/${firstSegment}'`);
+    }
+  }
+
+  private validateCidrs(allowedCidrs: string[], label: string): ParsedCidr[] {
     if (!Array.isArray(allowedCidrs) || allowedCidrs.length === 0) {
       throw constructError(this, `allowedCidrs for ${label} is empty: nobody could reach the path. List the CIDRs that may (e.g. '198.51.100.0/24'); to close a path to everyone, remove it from the application`);
     }
@@ -344,17 +368,42 @@ export class PathAllowlistWaf extends Construct {
       if (Token.isUnresolved(text)) {
         throw constructError(this, `allowed CIDR '${text}' for ${label} is a token; IP sets are planned at synth, so give the CIDR as a literal string`);
       }
-      let cidr: Cidr;
+      let cidr: ParsedCidr;
       try {
-        cidr = Cidr.parse(text);
+        cidr = parseCidr(text);
       } catch (e) {
         throw constructError(this, `allowed CIDR for ${label}: ${(e as Error).message}. Give a network address and prefix length, e.g. '198.51.100.0/24' or '2001:db8::/48' (one address: /32 or /128)`);
       }
       if (cidr.prefixLength === 0) {
         throw constructError(this, `allowed CIDR '${text}' for ${label} is /0: an AWS WAF IP set cannot hold /0, and allowlisting every address would make the rule pointless; list the networks that may reach the path`);
       }
-      return cidr.toString();
+      const embedded = embeddedIpv4Reason(cidr);
+      if (embedded) {
+        throw constructError(this, `allowed CIDR '${text}' for ${label} ${embedded} (AWS WAF matches IPv4 clients against the IPv4 IP set only).`);
+      }
+      return cidr;
     });
+  }
+
+  /**
+   * Refuses an allowlist whose entries of one family merge to `/0` (an IP set cannot hold it, and every address
+   * would be allowlisted) and warns when they cover half the family's addresses or more.
+   */
+  private checkAllowlistBreadth(label: string, texts: string[], cidrs: ParsedCidr[], family: IpFamily, merged: string[], count: bigint): void {
+    const bits = family === IpFamily.IPV4 ? 32 : 128;
+    const name = family === IpFamily.IPV4 ? 'IPv4' : 'IPv6';
+    const ofFamily = texts.filter((_, i) => cidrs[i].family === family).map((t) => `'${t}'`);
+    const entries = ofFamily.length > 6 ? `${ofFamily.slice(0, 5).join(', ')} and ${ofFamily.length - 5} more` : ofFamily.join(', ');
+    if (merged.some((cidr) => cidr.endsWith('/0'))) {
+      throw constructError(this, `allowedCidrs for ${label}: the ${name} entries ${entries} merge to ${merged[0]}, every ${name} address: `
+        + 'an AWS WAF IP set cannot hold /0 and the rule would block nobody; list only the networks that may reach the path');
+    }
+    if (count * 2n >= 2n ** BigInt(bits)) {
+      const percent = Number((count * 10000n) / 2n ** BigInt(bits)) / 100;
+      addLayeredDefenseWarning(this, 'WafAllowlistVeryBroad',
+        `allowedCidrs for ${label} cover ${percent}% of the ${name} address space (${entries}): almost anyone can reach the path. `
+        + 'List only the networks that need it (an office, a VPN egress range).');
+    }
   }
 
   private forwardedIpSettings(options: ForwardedIpOptions): ForwardedIpSettings {

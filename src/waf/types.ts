@@ -39,7 +39,10 @@ export enum OriginPathStyle {
   POSIX = 'POSIX',
   /**
    * The origin also treats `\` as a separator (Windows, IIS): NORMALIZE_PATH_WIN, which turns `\` into `/` first,
-   * so `\admin` and `/x\..\admin` are caught.
+   * so `\admin` and `/x\..\admin` are caught. Windows also drops trailing dots and spaces from a name and reads
+   * `name::$INDEX_ALLOCATION` as the directory itself, so each protected segment also matches followed by dots,
+   * spaces and a stream suffix (`/api./admin`, `/api%20/admin`, `/api::$INDEX_ALLOCATION/admin`), and a segment of
+   * a dot followed by dots, spaces or a stream suffix (`/x/.. /admin`) counts as one the origin may resolve away.
    */
   WINDOWS = 'WINDOWS',
 }

@@ -1,6 +1,6 @@
 import { App, Lazy, Stack, Token } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { ManagedRuleGroup, PathAllowlistWaf, PathAllowlistWafProps, WafScope } from '../../src/waf';
+import { ManagedRuleGroup, OriginPathStyle, PathAllowlistWaf, PathAllowlistWafProps, WafScope } from '../../src/waf';
 
 const OK: PathAllowlistWafProps = { protectedPaths: ['/admin'], allowedCidrs: ['198.51.100.0/24'] };
 
@@ -16,6 +16,11 @@ describe('bad input is an error naming the construct path and the value', () => 
     ['host bits set', { allowedCidrs: ['198.51.100.7/24'] }, /Stack\/Waf.*198\.51\.100\.7\/24/],
     ['IPv4 /0', { allowedCidrs: ['0.0.0.0/0'] }, /Stack\/Waf.*'0\.0\.0\.0\/0'.*cannot hold \/0/],
     ['IPv6 /0', { allowedCidrs: ['198.51.100.0/24', '::/0'] }, /Stack\/Waf.*'::\/0'.*cannot hold \/0/],
+    ['IPv4 halves that merge to /0', { allowedCidrs: ['0.0.0.0/1', '128.0.0.0/1'] },
+      /Stack\/Waf.*IPv4 entries '0\.0\.0\.0\/1', '128\.0\.0\.0\/1' merge to 0\.0\.0\.0\/0.*cannot hold \/0.*list only the networks/],
+    ['IPv6 halves that merge to /0', { allowedCidrs: ['198.51.100.0/24', '::/1', '8000::/1'] }, /Stack\/Waf.*IPv6 entries '::\/1', '8000::\/1' merge to ::\/0/],
+    ['IPv4-mapped IPv6 range', { allowedCidrs: ['::ffff:198.51.100.0/120'] }, /Stack\/Waf.*'::ffff:198\.51\.100\.0\/120'.*IPv4-mapped.*'198\.51\.100\.0\/24' instead/],
+    ['IPv4-compatible IPv6 address', { allowedCidrs: ['198.51.100.0/24', '::198.51.100.9'] }, /Stack\/Waf.*'::198\.51\.100\.9'.*IPv4-compatible.*'198\.51\.100\.9\/32' instead/],
     ['empty allowlist', { allowedCidrs: [] }, /Stack\/Waf.*allowedCidrs for \/admin is empty/],
     ['token CIDR', { allowedCidrs: [Lazy.string({ produce: () => '198.51.100.0/24' })] }, /Stack\/Waf.*is a token/],
     ['no protected path', { protectedPaths: [] }, /Stack\/Waf.*protectedPaths is empty/],
@@ -34,6 +39,17 @@ describe('bad input is an error naming the construct path and the value', () => 
     ['bad managed capacity', { managedRuleGroups: [ManagedRuleGroup.of('AWS', 'X', 0)] }, /Stack\/Waf.*'X'.*capacity 0/],
   ])('%s', (_what, props, message) => {
     expect(() => create(props)).toThrow(message);
+  });
+
+  test('the reviewer\'s /0 repro: four halves give no IP set at all', () => {
+    expect(() => create({ allowedCidrs: ['0.0.0.0/1', '128.0.0.0/1', '::/1', '8000::/1'] })).toThrow(/Stack\/Waf.*merge to 0\.0\.0\.0\/0/);
+  });
+
+  test('a path too long for one regex once every segment may carry parameters', () => {
+    const path = `/${Array.from({ length: 12 }, (_, i) => `segment${i}`).join('/')}`;
+    expect(() => create({ protectedPaths: [path] })).toThrow(/Stack\/Waf.*protected path '\/segment0\/.*' needs a \d+-character regex.*above the 512.*'\/segment0'/);
+    expect(() => create({ protectedPaths: ['/a/b/c/d/e/f/g'], originPathStyle: OriginPathStyle.WINDOWS })).toThrow(/'\/a\/b\/c\/d\/e\/f\/g' needs a 600-character regex, above the 512.*NTFS streams/);
+    expect(() => create({ protectedPaths: ['/api/v1/users/admin/x'], originPathStyle: OriginPathStyle.WINDOWS })).not.toThrow();
   });
 
   test('a CLOUDFRONT web ACL outside us-east-1', () => {

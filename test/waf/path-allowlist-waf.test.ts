@@ -50,7 +50,8 @@ describe('web ACL', () => {
   test('the path rule blocks a protected path unless the source is in the IPv4 or IPv6 allowlist set', () => {
     const { template } = synth();
     const transformations = (...types: string[]) => types.map((Type, Priority) => ({ Priority, Type }));
-    const regex = '^(?:/admin|/internal)(?:$|[^a-z0-9_-])';
+    // the protected paths after any segments an origin resolves away (`/;x`, `/.;`, `/x/..;`), then the boundary
+    const regex = String.raw`^(?:/(?:[\s\S]*/)?(?:\.{0,2};[^/]*|\.\.))?(?:/admin|/internal)(?:$|[^a-z0-9_-])`;
     template.hasResourceProperties('AWS::WAFv2::WebACL', {
       Rules: Match.arrayWith([{
         Name: 'PathAllowlist1',
@@ -125,6 +126,17 @@ describe('IP sets', () => {
     template.resourceCountIs('AWS::WAFv2::IPSet', 1);
     const rule = webAclRules(template).find((r) => r.Name === 'PathAllowlist1');
     expect(rule.Statement.AndStatement.Statements[1]).toEqual({ NotStatement: { Statement: { IPSetReferenceStatement: { Arn: { 'Fn::GetAtt': [expect.stringMatching(/Allowlist1Ipv4/), 'Arn'] } } } } });
+  });
+
+  test('an allowlist covering half a family or more warns; a narrower one does not', () => {
+    const broad = synth({ protectedPaths: ['/admin'], allowedCidrs: ['0.0.0.0/2', '64.0.0.0/2', '2001:db8:1::/48'] });
+    Annotations.fromStack(broad.stack).hasWarning('/Stack/AdminOnlyFromOffice',
+      Match.stringLikeRegexp("cover 50% of the IPv4 address space \\('0\\.0\\.0\\.0/2', '64\\.0\\.0\\.0/2'\\).*WafAllowlistVeryBroad"));
+    Annotations.fromStack(broad.stack).hasNoWarning('/Stack/AdminOnlyFromOffice', Match.stringLikeRegexp('IPv6 address space'));
+    const v6 = synth({ protectedPaths: ['/admin'], allowedCidrs: ['8000::/1', '198.51.100.0/24'] });
+    Annotations.fromStack(v6.stack).hasWarning('/Stack/AdminOnlyFromOffice', Match.stringLikeRegexp('cover 50% of the IPv6 address space.*WafAllowlistVeryBroad'));
+    const narrow = synth({ protectedPaths: ['/admin'], allowedCidrs: ['0.0.0.0/2', '64.0.0.0/3', '::/2'] });
+    Annotations.fromStack(narrow.stack).hasNoWarning('/Stack/AdminOnlyFromOffice', Match.stringLikeRegexp('WafAllowlistVeryBroad'));
   });
 
   test('more than 10,000 ranges are split across sets', () => {
@@ -312,7 +324,8 @@ describe('addProtectedPath', () => {
       ['AWS-AWSManagedRulesSQLiRuleSet', 1030],
     ]);
     template.hasResourceProperties('AWS::WAFv2::IPSet', { Addresses: ['203.0.113.0/24'] });
-    expect(JSON.stringify(webAclRules(template)[3])).toContain('^(?:/reports)(?:$|[^a-z0-9_-])');
+    expect(webAclRules(template)[3].Statement.AndStatement.Statements[0].OrStatement.Statements[0].RegexMatchStatement.RegexString)
+      .toBe(String.raw`^(?:/(?:[\s\S]*/)?(?:\.{0,2};[^/]*|\.\.))?(?:/reports)(?:$|[^a-z0-9_-])`);
     // + missing-header rule (76 + 1) and block rule (76 + 1) of the second allowlist
     expect(waf.estimatedCapacity).toBe(1280 + 77 + 77);
   });

@@ -72,7 +72,7 @@ describe('bypass resistance, by property', () => {
   /** One character of the path as a client may spell it: any case, percent-encoded once or twice, or %u-encoded. */
   const spelled = (c: string) => fc.constantFrom(c, c.toUpperCase(), `%${hex(c)}`, `%${hex(c).toUpperCase()}`, `%25${hex(c)}`, `%u00${hex(c)}`);
   const spelledAdmin = fc.tuple(...[...'admin'].map(spelled)).map((chars) => chars.join(''));
-  const lead = fc.constantFrom('/', '//', '/./', '/x/../', '/%2e/', '/x/%2e%2e/', '/%2F');
+  const lead = fc.constantFrom('/', '//', '/./', '/x/../', '/%2e/', '/x/%2e%2e/', '/%2F', '/;x/', '/.;/', '/x/..;/', '/%2e%2e%3b/', '/x/..;/../');
   const tail = fc.constantFrom('', '/', '/users', '//users', ';x', '.json', '%2f', '%3bx', '%00', '/%2e');
 
   test('every spelling of /admin, with any lead and tail, is blocked from outside and allowed from the office', () => {
@@ -91,11 +91,67 @@ describe('bypass resistance, by property', () => {
   });
 });
 
+describe('path parameters and resolved-away segments before the protected path (Tomcat, Jetty, Spring)', () => {
+  // These servlet containers strip `;params` from every segment and then resolve `.` and `..`, so each of these
+  // reaches /admin or /api/admin there, while WAF's NORMALIZE_PATH keeps `..;` and `.;` segments as they are.
+  const evaluator = evaluatorFor({ protectedPaths: ['/admin', '/api/admin'], allowedCidrs: EXAMPLE.allowedCidrs });
+
+  test.each([
+    '/;x/admin', '/.;/admin', '/x/..;/admin', '/api;x/admin', '/api;/admin', '/api/.;/admin', // the reviewer's repros
+    '/..;/admin', '/public/..;/admin', '/%3bx/admin', '/%2e;/admin', '/x/..%3b/admin', '/x/..;foo/admin', '/;/;/.;/admin',
+    '/API;JSESSIONID=1/Admin', '/api;x/.;/admin;y/users', '/api/x/..;/admin', '/x/..;/../admin', '/x/..;/y/../admin',
+    '/api;x/%61dmin', '//;x//admin',
+  ])('%s is blocked from outside and allowed from the office', (uriPath) => {
+    expect(evaluator.evaluate({ uriPath, sourceIp: OTHER_V4 })).toMatchObject({ action: 'BLOCK', terminatingRule: 'PathAllowlist1' });
+    expect(evaluator.evaluate({ uriPath, sourceIp: OFFICE_V6 }).action).toBe('ALLOW');
+  });
+
+  test.each([...BENIGN, '/api', '/api/', '/api/administrator', '/apix/admin', '/api/public/admin', '/public;x/admin', '/api;x/adminx',
+    '/public//admin', '/x;/admin', '/api/x;/admin', '/api./admin', '/api%20/admin'])('%s stays public', (uriPath) => {
+    expect(evaluator.evaluate({ uriPath, sourceIp: OTHER_V4 })).toMatchObject({ action: 'ALLOW', matchedRules: [] });
+  });
+
+  test('documented over-approximations: the segments before a resolved-away segment are not counted', () => {
+    // Tomcat resolves these to /a/admin and /public/admin; the rule blocks them anyway (README: "J over-approximates")
+    for (const uriPath of ['/a/b/..;/admin', '/public/;x/admin']) {
+      expect(evaluator.evaluate({ uriPath, sourceIp: OTHER_V4 }).action).toBe('BLOCK');
+    }
+  });
+
+  test('exact match: parameters and resolved-away segments around the path', () => {
+    const exact = evaluatorFor({ protectedPaths: ['/api/admin'], allowedCidrs: EXAMPLE.allowedCidrs, matchType: PathMatchType.EXACT });
+    for (const uriPath of ['/api;x/admin', '/;x/api/admin', '/api/.;/admin', '/api/x/..;/admin', '/api/admin;x', '/api/admin/.;', '/api/admin/x/..;/']) {
+      expect(exact.evaluate({ uriPath, sourceIp: OTHER_V4 }).action).toBe('BLOCK');
+    }
+    for (const uriPath of ['/api/admin/users', '/api;x/admin/users', '/api/administrator', '/api/admin/x;/y']) {
+      expect(exact.evaluate({ uriPath, sourceIp: OTHER_V4 }).action).toBe('ALLOW');
+    }
+  });
+});
+
 describe('Windows origin', () => {
   const evaluator = evaluatorFor({ ...EXAMPLE, originPathStyle: OriginPathStyle.WINDOWS });
 
   test.each(['\\admin', '/x\\..\\admin', '/x%5c..%5cadmin', '\\ADMIN\\users', '/admin'])('%s is blocked', (uriPath) => {
     expect(evaluator.evaluate({ uriPath, sourceIp: OTHER_V4 }).action).toBe('BLOCK');
+  });
+
+  // Windows drops trailing dots and spaces from a name, and `name::$INDEX_ALLOCATION` (or `:$I30:$INDEX_ALLOCATION`)
+  // is the directory itself; `::$DATA` is the file's unnamed stream.
+  const windows = evaluatorFor({ protectedPaths: ['/admin', '/api/admin'], allowedCidrs: EXAMPLE.allowedCidrs, originPathStyle: OriginPathStyle.WINDOWS });
+
+  test.each([
+    '/api./admin', '/api%20/admin', '/api.\\admin', '/api::$INDEX_ALLOCATION/admin', // the reviewer's repros
+    '/api. . /admin', '/API::$Index_Allocation\\ADMIN', '/api:$I30:$INDEX_ALLOCATION/admin', '/api.::$index_allocation/admin',
+    '/admin.', '/admin%20', '/admin::$DATA', '/admin::$data/x', '/x/.. /admin', '/x/..::$index_allocation/admin',
+    '/x/..;/admin', '/api;x/admin', '/api.;x/admin',
+  ])('%s is blocked from outside and allowed from the office', (uriPath) => {
+    expect(windows.evaluate({ uriPath, sourceIp: OTHER_V4 })).toMatchObject({ action: 'BLOCK', terminatingRule: 'PathAllowlist1' });
+    expect(windows.evaluate({ uriPath, sourceIp: OFFICE_V4 }).action).toBe('ALLOW');
+  });
+
+  test.each([...BENIGN, '/api/administrator', '/apix/admin', '/api.x/admin', '/api:x/admin', '/public//admin'])('%s stays public', (uriPath) => {
+    expect(windows.evaluate({ uriPath, sourceIp: OTHER_V4 })).toMatchObject({ action: 'ALLOW', matchedRules: [] });
   });
 });
 
