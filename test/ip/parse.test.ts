@@ -219,6 +219,55 @@ describe('parse and format properties', () => {
     );
   });
 
+  /** The bulk merge accepts `candidate` exactly when the strict parser does, with the same block or message. */
+  function expectBulkAgreesWithStrict(candidate: string, normalizeHostBits: boolean): void {
+    const strict = parseCidrOrReason(candidate, { normalizeHostBits });
+    let bulk: string[] | Error;
+    try {
+      const merged = mergeCidrStrings([candidate], { normalizeHostBits });
+      bulk = [...merged.ipv4, ...merged.ipv6];
+    } catch (error) {
+      bulk = error as Error;
+    }
+    if (typeof strict === 'string') {
+      expect(bulk).toBeInstanceOf(Error);
+      expect((bulk as Error).message).toBe(`Invalid CIDR '${candidate}' at index 0: ${strict}`);
+    } else {
+      expect(bulk).toEqual([formatCidr(strict)]);
+    }
+  }
+
+  test('near valid text, where the bulk fast paths decide, both parsers still agree', () => {
+    // GIVEN valid text (dotted decimal, or eight full IPv6 groups, the forms the fast scanners take), then one edit
+    const uncompressed = ipv6Cidr.map((cidr) => {
+      const groups = Array.from({ length: 8 }, (_, index) => ((cidr.first >> BigInt(112 - 16 * index)) & 0xffffn).toString(16));
+      return `${groups.join(':')}/${cidr.prefixLength}`;
+    });
+    const valid = fc.oneof(ipv4Cidr.map(formatCidr), ipv4Cidr.map((cidr) => formatCidr(cidr).replace('/32', '')), uncompressed,
+      uncompressed.map((text) => text.replace(/\/\d+$/, '')));
+    const edit = fc.tuple(valid, fc.nat(), fc.constantFrom(...'0123456789aAfF.:/% ;', '00', '::'), fc.constantFrom('insert', 'delete', 'replace', 'none'));
+    fc.assert(
+      fc.property(edit, fc.boolean(), ([text, at, character, kind], normalizeHostBits) => {
+        const position = at % (text.length + 1);
+        const candidate = kind === 'none' ? text
+          : text.slice(0, position) + (kind === 'delete' ? '' : character) + text.slice(kind === 'insert' ? position : position + 1);
+        // WHEN both parse it  THEN they agree on validity, the block and the reason
+        expectBulkAgreesWithStrict(candidate, normalizeHostBits);
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  test.each([
+    '1.2.3.4', '0.0.0.0', '255.255.255.255/32', '256.1.1.1', '1.2.3.04', '01.2.3.4', '1.2.3', '1.2.3.4.5', '1.2.3.4/', '1.2.3.4/032',
+    '1.2.3.4 ', '1.2.3.4/24', '1234.1.1.1', '1.2.3.4:80', '1:2:3:4:5:6:7:8', '1:2:3:4:5:6:7:8/128', '1:2:3:4:5:6:7:8:9', '1:2:3:4:5:6:7',
+    '12345:2:3:4:5:6:7:8', '1:2:3:4:5:6:7:8%eth0', '1:2:3:4:5:6:1.2.3.4', 'A:B:C:D:E:F:0:0', '1:2:3:4:5:6:7:', '1:2:3:4:5:6:7:8/',
+    '0:0:0:0:0:ffff:c000:201', '1:2:3:4:5:6:7:8/129', 'g:2:3:4:5:6:7:8',
+  ])('the bulk fast paths and the strict parser agree on %j', (candidate) => {
+    expectBulkAgreesWithStrict(candidate, false);
+    expectBulkAgreesWithStrict(candidate, true);
+  });
+
   test('the strict parser and the bulk merge accept exactly the same strings, with the same values', () => {
     // GIVEN arbitrary short strings over the characters CIDRs are made of
     const text = fc
@@ -226,22 +275,8 @@ describe('parse and format properties', () => {
       .map((parts) => parts.join(''));
     fc.assert(
       fc.property(text, fc.boolean(), (candidate, normalizeHostBits) => {
-        // WHEN both parse it
-        const strict = parseCidrOrReason(candidate, { normalizeHostBits });
-        let bulk: string[] | Error;
-        try {
-          const merged = mergeCidrStrings([candidate], { normalizeHostBits });
-          bulk = [...merged.ipv4, ...merged.ipv6];
-        } catch (error) {
-          bulk = error as Error;
-        }
-        // THEN they agree on validity, the block and the reason
-        if (typeof strict === 'string') {
-          expect(bulk).toBeInstanceOf(Error);
-          expect((bulk as Error).message).toBe(`Invalid CIDR '${candidate}' at index 0: ${strict}`);
-        } else {
-          expect(bulk).toEqual([formatCidr(strict)]);
-        }
+        // WHEN both parse it  THEN they agree on validity, the block and the reason
+        expectBulkAgreesWithStrict(candidate, normalizeHostBits);
       }),
       { numRuns: 3000 },
     );

@@ -1,7 +1,7 @@
 import { bigintToWords, wordsToBigint } from './format';
 import { invalidCidrError, parseCidrOrReason, ParseOptions } from './parse';
 import { sortIndicesByWords, sortUint32Pairs } from './radix-sort';
-import { LOOKS_LIKE_IPV6, scanIpv4, scanIpv6, scanPrefixLength } from './scan';
+import { LOOKS_LIKE_IPV6, scanIpv4, scanIpv6, scanPrefixLength, scanSimpleIpv4, scanSimpleIpv6, simpleIpv4End } from './scan';
 import { TextListWriter } from './text-list';
 import { IpRange } from './types';
 import {
@@ -32,6 +32,7 @@ interface ScannedCidrs {
   /** Whether every IPv4 entry is a single address (the common bulk input), so the sort can move keys only. */
   v4AllSingle: boolean;
   v4First: Uint32Array;
+  /** Allocated at the first entry that is not a single address; until then each last address is its first. */
   v4Last: Uint32Array;
   v6Count: number;
   v6First: Uint32Array;
@@ -55,16 +56,28 @@ function addV4Entry(text: string, value: number, slash: number, normalize: boole
   }
   const first = (value & ~hostMask) >>> 0;
   into.v4First[into.v4Count] = first;
-  into.v4Last[into.v4Count] = first + hostMask;
-  into.v4AllSingle &&= prefix === 32;
+  if (prefix !== 32 && into.v4AllSingle) {
+    into.v4AllSingle = false;
+    into.v4Last = new Uint32Array(into.v4First.length);
+    into.v4Last.set(into.v4First.subarray(0, into.v4Count));
+  }
+  if (!into.v4AllSingle) {
+    into.v4Last[into.v4Count] = first + hostMask;
+  }
   into.v4Count++;
   return true;
 }
 
-function scanV6Entry(text: string, addressEnd: number, slash: number, normalize: boolean, into: ScannedCidrs): boolean {
+function scanV6Entry(text: string, normalize: boolean, into: ScannedCidrs): boolean {
   const offset = into.v6Count * 4;
-  if (!scanIpv6(text, 0, addressEnd, into.v6First, offset)) {
-    return false;
+  let slash = scanSimpleIpv6(text, into.v6First, offset);
+  if (slash < 0) {
+    slash = text.indexOf('/');
+    if (!scanIpv6(text, 0, slash < 0 ? text.length : slash, into.v6First, offset)) {
+      return false;
+    }
+  } else if (slash === text.length) {
+    slash = -1;
   }
   const prefix = slash < 0 ? 128 : scanPrefixLength(text, slash + 1, text.length, 128);
   if (prefix < 0) {
@@ -106,15 +119,22 @@ function scanCidrs(texts: readonly string[], options: ParseOptions | undefined):
     if (typeof text !== 'string') {
       rejectEntry(text, options, index);
     }
-    const slash = text.indexOf('/');
-    const addressEnd = slash < 0 ? text.length : slash;
-    const value = scanIpv4(text, 0, addressEnd);
+    let value = scanSimpleIpv4(text);
+    let slash: number;
+    let addressEnd: number;
+    if (value >= 0) {
+      addressEnd = simpleIpv4End();
+      slash = addressEnd < text.length ? addressEnd : -1;
+    } else {
+      slash = text.indexOf('/');
+      addressEnd = slash < 0 ? text.length : slash;
+      value = scanIpv4(text, 0, addressEnd);
+    }
     let accepted: boolean;
     if (value !== LOOKS_LIKE_IPV6) {
       if (scanned.v4First.length === 0) {
         // Sized for the rest of the list at first use, so an all-IPv6 list allocates nothing here.
         scanned.v4First = new Uint32Array(texts.length - index);
-        scanned.v4Last = new Uint32Array(texts.length - index);
       }
       accepted = value >= 0 && addV4Entry(text, value, slash, normalize, scanned);
     } else {
@@ -122,7 +142,7 @@ function scanCidrs(texts: readonly string[], options: ParseOptions | undefined):
         scanned.v6First = new Uint32Array((texts.length - index) * 4);
         scanned.v6Prefix = new Uint8Array(texts.length - index);
       }
-      accepted = scanV6Entry(text, addressEnd, slash, normalize, scanned);
+      accepted = scanV6Entry(text, normalize, scanned);
     }
     if (!accepted) {
       rejectEntry(text, options, index);
@@ -156,7 +176,26 @@ function forEachMergedV4(scanned: ScannedCidrs, visit: (first: number, last: num
   }
 }
 
-const NEXT_AFTER_LAST = new Uint32Array(4);
+/** Whether `a` is `b + 1` (false when `b` is the last address, which has no successor). */
+function isSuccessor(a: Uint32Array, aOffset: number, b: Uint32Array, bOffset: number): boolean {
+  let word = 3;
+  while (word >= 0 && b[bOffset + word] === WORD - 1) {
+    if (a[aOffset + word] !== 0) {
+      return false;
+    }
+    word--;
+  }
+  if (word < 0 || a[aOffset + word] !== b[bOffset + word] + 1) {
+    return false;
+  }
+  for (let higher = word - 1; higher >= 0; higher--) {
+    if (a[aOffset + higher] !== b[bOffset + higher]) {
+      return false;
+    }
+  }
+  return true;
+}
+
 const ENTRY_LAST = new Uint32Array(4);
 
 function mergeV6(scanned: ScannedCidrs): { count: number; words: Uint32Array } {
@@ -172,8 +211,8 @@ function mergeV6(scanned: ScannedCidrs): { count: number; words: Uint32Array } {
     }
     if (count > 0) {
       const lastOffset = count * 8 - 4;
-      copyWords(words, lastOffset, NEXT_AFTER_LAST, 0);
-      const joins = !addPowerOfTwo(NEXT_AFTER_LAST, 0, 0) || compareWords(scanned.v6First, entryOffset, NEXT_AFTER_LAST, 0) <= 0;
+      const joins = compareWords(scanned.v6First, entryOffset, words, lastOffset) <= 0
+        || isSuccessor(scanned.v6First, entryOffset, words, lastOffset);
       if (joins) {
         if (compareWords(ENTRY_LAST, 0, words, lastOffset) > 0) {
           copyWords(ENTRY_LAST, 0, words, lastOffset);
@@ -211,6 +250,10 @@ const REMAINING = new Uint32Array(4);
 /** Writes the fewest IPv6 blocks exactly covering the range at `words[offset..offset+7]`. */
 function writeV6Blocks(words: Uint32Array, offset: number, out: TextListWriter): void {
   const lastOffset = offset + 4;
+  if (compareWords(words, offset, words, lastOffset) === 0) {
+    out.addIpv6Cidr(words, offset, 128);
+    return;
+  }
   copyWords(words, offset, CURSOR, 0);
   for (;;) {
     subtractWords(words, lastOffset, CURSOR, 0, REMAINING);

@@ -11,6 +11,7 @@ const COLON = 58;
 const ZERO = 48;
 const NINE = 57;
 const PERCENT = 37;
+const SLASH = 47;
 
 /** Hex digit value by char code (0-127), -1 for anything else. RFC 4291 section 2.2: hex is case-insensitive. */
 const HEX_VALUE = new Int8Array(128).fill(-1);
@@ -129,6 +130,109 @@ export function scanIpv4(text: string, start: number, end: number): number {
     return failNumber(`has ${octets} octet${octets === 1 ? '' : 's'}; expected 4 dot-separated decimal octets`);
   }
   return value;
+}
+
+let simpleEnd = 0;
+
+/** Where the address {@link scanSimpleIpv4} last accepted ends: the text's length, or the position of its '/'. */
+export function simpleIpv4End(): number {
+  return simpleEnd;
+}
+
+/** The decimal digit at `text[i]`, or -1 (also past the end: `charCodeAt` would give NaN and slow the caller). */
+function digitAt(text: string, i: number, length: number): number {
+  const digit = i < length ? text.charCodeAt(i) - ZERO : -1;
+  return digit >= 0 && digit <= 9 ? digit : -1;
+}
+
+/**
+ * The bulk merge's fast path: the address at the start of `text` when it is plain canonical dotted decimal (four
+ * octets `0` or `[1-9][0-9]{0,2}` of at most 255) followed by the end or '/'; -1 for anything else, which the
+ * caller hands to {@link scanIpv4}. It accepts a subset of what scanIpv4 accepts, with the same value, so the
+ * language stays the strict scanner's; it is faster for skipping the separate search for '/' and the failure
+ * bookkeeping.
+ */
+export function scanSimpleIpv4(text: string): number {
+  const length = text.length;
+  let value = 0;
+  let i = 0;
+  for (let octet = 0; octet < 4; octet++) {
+    if (octet > 0) {
+      if (i >= length || text.charCodeAt(i) !== DOT) {
+        return -1;
+      }
+      i++;
+    }
+    let number = digitAt(text, i, length);
+    if (number < 0) {
+      return -1;
+    }
+    i++;
+    if (number !== 0) {
+      const second = digitAt(text, i, length);
+      if (second >= 0) {
+        number = number * 10 + second;
+        i++;
+        const third = digitAt(text, i, length);
+        if (third >= 0) {
+          number = number * 10 + third;
+          i++;
+          if (number > 255) {
+            return -1;
+          }
+        }
+      }
+    }
+    value = value * 256 + number;
+  }
+  if (i < length && text.charCodeAt(i) !== SLASH) {
+    return -1;
+  }
+  simpleEnd = i;
+  return value;
+}
+
+/**
+ * The IPv6 fast path: when `text` starts with eight groups of 1-4 hex digits separated by single colons (no `::`,
+ * no embedded IPv4) followed by the end or '/', writes the address's four words to `out[offset..offset+3]` and
+ * returns where the address ends; -1 for anything else, which the caller hands to {@link scanIpv6}. A subset of
+ * scanIpv6's language with the same value, as for {@link scanSimpleIpv4}.
+ */
+export function scanSimpleIpv6(text: string, out: Uint32Array, offset: number): number {
+  const length = text.length;
+  let i = 0;
+  let high = 0;
+  for (let group = 0; group < 8; group++) {
+    if (group > 0) {
+      if (i >= length || text.charCodeAt(i) !== COLON) {
+        return -1;
+      }
+      i++;
+    }
+    const groupStart = i;
+    let value = 0;
+    while (i < length && i - groupStart < 4) {
+      const code = text.charCodeAt(i);
+      const digit = code < 128 ? HEX_VALUE[code] : -1;
+      if (digit < 0) {
+        break;
+      }
+      value = value * 16 + digit;
+      i++;
+    }
+    if (i === groupStart) {
+      return -1;
+    }
+    if ((group & 1) === 0) {
+      high = value;
+    } else {
+      out[offset + (group >>> 1)] = high * 0x10000 + value;
+    }
+  }
+  if (i < length && text.charCodeAt(i) !== SLASH) {
+    return -1;
+  }
+  return i;
 }
 
 function describeCharacter(text: string, index: number): string {
