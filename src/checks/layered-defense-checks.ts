@@ -11,7 +11,9 @@ import { RULE_ID_PREFIX } from './rule';
  * The layered-defense rules as a CDK aspect: a layer used for the wrong job, or used wrongly, fails `cdk synth`.
  *
  * For each stack it builds the network model once (NACLs, security groups, web ACLs, listeners, flow logs, from
- * the resolved L1 properties), evaluates every rule, and annotates the offending L1 resource:
+ * the resolved L1 properties), evaluates every rule, and annotates the offending L1 resource. It does so in synth's
+ * validation step, after every aspect has run (whatever its priority or the order it was added in), so resources
+ * that other aspects add or change are judged as they will be deployed:
  * - an error finding becomes an error annotation (the CDK CLI fails synth; `Annotations.fromStack` sees it);
  * - a warning finding becomes an acknowledgeable warning (`addWarningV2` with the rule id);
  * - an acknowledged finding becomes an info annotation that records the reason.
@@ -54,17 +56,38 @@ export class LayeredDefenseChecks implements IAspect {
 
   private readonly options: ResolvedChecksOptions;
   private readonly visited = new WeakSet<Stack>();
+  private readonly judged = new WeakSet<Stack>();
 
   constructor(props: LayeredDefenseChecksProps = {}) {
     this.options = resolveChecksOptions('LayeredDefenseChecks', props, LayeredDefenseChecks.ruleIds());
   }
 
+  /**
+   * Registers the stack's check as a validation of the stack, which synth runs after every aspect (including those
+   * added after this one or with a later priority, which may add or change resources) and after `prepare`, so the
+   * stack is judged as it will be written. The annotations land in the assembly like any other.
+   */
   public visit(node: IConstruct): void {
     if (!Stack.isStack(node) || this.visited.has(node)) {
       return;
     }
     this.visited.add(node);
-    for (const finding of checkStack(node, this.options)) {
+    const stack = node;
+    stack.node.addValidation({
+      validate: () => {
+        this.judge(stack);
+        return [];
+      },
+    });
+  }
+
+  /** Checks the stack once (a second synth of the same app must not repeat its annotations). */
+  private judge(stack: Stack): void {
+    if (this.judged.has(stack)) {
+      return;
+    }
+    this.judged.add(stack);
+    for (const finding of checkStack(stack, this.options)) {
       const construct = finding.resource.construct;
       const reason = acknowledgementReason(construct, finding.ruleId);
       if (reason !== undefined) {

@@ -1,10 +1,10 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, Aspects, Stack, Validations } from 'aws-cdk-lib';
+import { App, Aspects, IAspect, Stack, Validations } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { check, newStack, ofRule } from './support';
+import { annotations as annotationsOf, check, newStack, ofRule } from './support';
 import { LayeredDefenseChecks, LayeredDefenseNagPack } from '../../src/checks';
 import * as networkModel from '../../src/model/network-model';
 import { Finding, synthReport } from '../support/validation';
@@ -116,6 +116,43 @@ describe('LayeredDefenseChecks (aspect)', () => {
     expect(() => new LayeredDefenseNagPack(undefined, { naclEntryQuota: 50 })).toThrow(/LayeredDefenseNagPack: naclEntryQuota is 50/);
   });
 
+  test('resources that aspects running after this one add or change are judged as synthesized', () => {
+    // GIVEN a clean stack, our aspect, and then (same default priority, so they run after ours) an aspect that opens
+    // SSH on the group and one that adds a group open to RDP
+    const app = new App();
+    const stack = new Stack(app, 'Stack', { env: { account: '111111111111', region: 'us-east-1' } });
+    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 1, natGateways: 0, restrictDefaultSecurityGroup: true, flowLogs: { All: {} } });
+    new ec2.SecurityGroup(stack, 'Sg', { vpc, description: 'Application' });
+    Aspects.of(app).add(new LayeredDefenseChecks());
+    const openSsh: IAspect = {
+      visit: (node) => {
+        if (node instanceof ec2.CfnSecurityGroup && node.node.path === 'Stack/Sg/Resource') {
+          node.securityGroupIngress = [{ ipProtocol: 'tcp', fromPort: 22, toPort: 22, cidrIp: '0.0.0.0/0' }];
+        }
+      },
+    };
+    const addOpenGroup: IAspect = {
+      visit: (node) => {
+        if (node === stack) {
+          new ec2.CfnSecurityGroup(stack, 'AddedByAspect', {
+            groupDescription: 'Remote desktop',
+            vpcId: vpc.vpcId,
+            securityGroupIngress: [{ ipProtocol: 'tcp', fromPort: 3389, toPort: 3389, cidrIp: '0.0.0.0/0' }],
+          });
+        }
+      },
+    };
+    Aspects.of(app).add(openSsh);
+    Aspects.of(app).add(addOpenGroup);
+
+    // WHEN
+    const annotations = Annotations.fromStack(stack);
+
+    // THEN both are judged as they will be deployed
+    annotations.hasError('/Stack/Sg/Resource', Match.stringLikeRegexp('LayeredDefense-SgOpenIngress.*tcp 22'));
+    annotations.hasError('/Stack/AddedByAspect', Match.stringLikeRegexp('LayeredDefense-SgOpenIngress.*tcp 3389'));
+  });
+
   test('the model is built once per stack, and each stack only sees its own resources', () => {
     const app = new App();
     const stacks = [1, 2, 3].map((i) => {
@@ -133,8 +170,13 @@ describe('LayeredDefenseChecks (aspect)', () => {
         aspect.visit(c);
         aspect.visit(c); // a second visit is a no-op
       }
+      expect(spy).not.toHaveBeenCalled(); // the stacks are judged in synth's validation step, not when visited
+      for (const stack of stacks) {
+        stack.node.validate();
+        stack.node.validate(); // a second synth does not judge again
+      }
       expect(spy).toHaveBeenCalledTimes(3);
-      expect(stacks.map((s) => ofRule(check(s), 'LayeredDefense-SgOpenIngress').length)).toEqual([5, 5, 5]);
+      expect(stacks.map((s) => ofRule(annotationsOf(s), 'LayeredDefense-SgOpenIngress').length)).toEqual([5, 5, 5]);
     } finally {
       spy.mockRestore();
     }

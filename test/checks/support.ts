@@ -18,9 +18,10 @@ export function newStack(id = 'Stack', props: StackProps = {}): Stack {
   return new Stack(app, id, { env: { account: '111111111111', region: 'us-east-1' }, ...props });
 }
 
-/** Runs the aspect on the stack directly (no synth) and returns what it annotated. */
+/** Runs the aspect on the stack directly (no synth: its visit, then the stack's validation) and returns what it annotated. */
 export function check(stack: Stack, props?: LayeredDefenseChecksProps): Message[] {
   new LayeredDefenseChecks(props).visit(stack);
+  stack.node.validate();
   return annotations(stack);
 }
 
