@@ -130,6 +130,7 @@ export const MODELLED_TYPES: ReadonlySet<string> = new Set([
   'AWS::EC2::SecurityGroup',
   'AWS::EC2::SecurityGroupIngress',
   'AWS::EC2::SecurityGroupEgress',
+  'AWS::EC2::PrefixList',
   'AWS::EC2::FlowLog',
   'Custom::VpcRestrictDefaultSG',
   'AWS::ElasticLoadBalancingV2::LoadBalancer',

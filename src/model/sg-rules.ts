@@ -15,6 +15,8 @@ export interface SgPeer {
   readonly cidr?: ParsedCidr;
   /** The target key of a `group` peer (`id:<logicalId>` for a group in the stack). */
   readonly groupKey?: string;
+  /** The target key of a `prefixList` peer (`id:<logicalId>` for an `AWS::EC2::PrefixList` in the stack). */
+  readonly prefixListKey?: string;
   /** How the template wrote the peer. */
   readonly text: string;
 }
@@ -97,7 +99,7 @@ function readPeer(rule: Json, direction: SgDirection): SgPeer {
   }
   const prefixList = direction === 'ingress' ? rule?.SourcePrefixListId : rule?.DestinationPrefixListId;
   if (prefixList !== undefined) {
-    return { kind: 'prefixList', text: describeValue(prefixList) };
+    return { kind: 'prefixList', prefixListKey: targetKey(prefixList), text: describeValue(prefixList) };
   }
   return { kind: 'unknown', text: 'no peer' };
 }
@@ -128,4 +130,42 @@ export function describeProtocolPorts(protocol: number | undefined, from: number
     return `${name} all ports`;
   }
   return from === to ? `${name} ${from}` : `${name} ${from}-${to}`;
+}
+
+/**
+ * The rules with each peer that is a customer-managed prefix list of this stack (`AWS::EC2::PrefixList`) replaced
+ * by one CIDR rule per entry, so a list that holds `0.0.0.0/0` counts as open. Lists outside the stack (AWS-managed
+ * lists such as CloudFront's origin-facing one, or imported ids) stay as they are. An entry that is not known at
+ * synth is reported through `cannotVerify`.
+ */
+export function withPrefixListsExpanded(
+  rules: readonly SgRuleModel[],
+  resolveKey: (key: string) => ModelResource | undefined,
+  cannotVerify: (resource: ModelResource, what: string) => void,
+): SgRuleModel[] {
+  const expanded: SgRuleModel[] = [];
+  for (const rule of rules) {
+    const list = rule.peer.kind === 'prefixList' && rule.peer.prefixListKey ? resolveKey(rule.peer.prefixListKey) : undefined;
+    if (list?.type !== 'AWS::EC2::PrefixList') {
+      expanded.push(rule);
+      continue;
+    }
+    const entries: Json = list.properties?.Entries;
+    if (entries === undefined) {
+      continue; // an empty list admits nobody
+    }
+    if (!Array.isArray(entries)) {
+      cannotVerify(list, `the entries of prefix list ${list.path} (${describeValue(entries)})`);
+      continue;
+    }
+    for (const entry of entries) {
+      const parsed = parseCidrOrReason(entry?.Cidr, { normalizeHostBits: true });
+      if (typeof parsed === 'string') {
+        cannotVerify(list, `prefix list entry Cidr ${describeValue(entry?.Cidr)}`);
+        continue;
+      }
+      expanded.push({ ...rule, peer: { kind: 'cidr', cidr: parsed, text: `${String(entry.Cidr)} (prefix list ${list.path})` } });
+    }
+  }
+  return expanded;
 }

@@ -293,6 +293,25 @@ describe('LayeredDefense-WafForwardedIpDirectReach', () => {
     new wafv2.CfnWebACLAssociation(stack, 'Association', { resourceArn: alb.loadBalancerArn, webAclArn: acl.attrArn });
     expect(ofRule(check(stack), RULE)).toEqual([]);
   });
+  test('Noncompliant: the ALB admits a prefix list of the stack that holds 0.0.0.0/0', () => {
+    const stack = newStack();
+    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 0, restrictDefaultSecurityGroup: true, flowLogs: { All: {} } });
+    const proxies = new ec2.PrefixList(stack, 'Proxies', { entries: [{ cidr: '198.51.100.0/24' }, { cidr: '0.0.0.0/0' }] });
+    const sg = new ec2.SecurityGroup(stack, 'AlbSg', { vpc, allowAllOutbound: false });
+    sg.addIngressRule(ec2.Peer.prefixList(proxies.prefixListId), ec2.Port.tcp(443));
+    const alb = new elbv2.ApplicationLoadBalancer(stack, 'Alb', { vpc, internetFacing: true, securityGroup: sg });
+    alb.addListener('Http', { port: 80, open: false, defaultAction: elbv2.ListenerAction.redirect({ protocol: 'HTTPS', port: '443' }) });
+    const acl = new wafv2.CfnWebACL(stack, 'Acl', {
+      scope: 'REGIONAL',
+      defaultAction: { allow: {} },
+      visibilityConfig: { cloudWatchMetricsEnabled: true, sampledRequestsEnabled: true, metricName: 'acl' },
+      rules: forwardedRules(stack),
+    });
+    new wafv2.CfnWebACLAssociation(stack, 'Association', { resourceArn: alb.loadBalancerArn, webAclArn: acl.attrArn });
+    const found = ofRule(check(stack), RULE);
+    expect(found).toEqual([expect.objectContaining({ level: 'warning', path: '/Stack/Alb/Resource' })]);
+    expect(found[0].text).toMatch(/admit 0\.0\.0\.0\/0/);
+  });
   test('Compliant: the same ALB open to 0.0.0.0/0 with a web ACL that matches the source IP', () => {
     const { stack } = aclStack({ rules: (s) => [rule('AdminFromOffice', 0, 'block', { notStatement: { statement: { ipSetReferenceStatement: { arn: officeIpSet(s).attrArn } } } })] });
     expect(ofRule(check(stack), RULE)).toEqual([]);

@@ -76,6 +76,53 @@ describe('LayeredDefense-SgOpenIngress', () => {
     expect(ofRule(check(stack), RULE)).toEqual([]);
   });
 
+  test('Noncompliant: a prefix list of the stack that holds every IPv4 address (L2 peer, L2 list)', () => {
+    // GIVEN a customer-managed prefix list with 0.0.0.0/0 among its entries, used as the peer of SSH
+    const { stack, vpc } = vpcStack();
+    const list = new ec2.PrefixList(stack, 'Anyone', { entries: [{ cidr: '198.51.100.0/24' }, { cidr: '0.0.0.0/0' }] });
+    const sg = new ec2.SecurityGroup(stack, 'Sg', { vpc });
+    sg.addIngressRule(ec2.Peer.prefixList(list.prefixListId), ec2.Port.tcp(22));
+    // WHEN
+    const found = ofRule(check(stack), RULE);
+    // THEN
+    expect(found.map((m) => [m.level, m.path])).toEqual([['error', '/Stack/Sg/Resource']]);
+    expect(found[0].text).toMatch(/every IPv4 address \(0\.0\.0\.0\/0\) is allowed on tcp 22/);
+  });
+
+  test('Noncompliant: a standalone rule whose prefix list adds up to every IPv6 address (L1)', () => {
+    const { stack, vpc } = vpcStack();
+    const list = new ec2.CfnPrefixList(stack, 'Halves', {
+      addressFamily: 'IPv6', maxEntries: 2, prefixListName: 'halves', entries: [{ cidr: '::/1' }, { cidr: '8000::/1' }],
+    });
+    const sg = new ec2.CfnSecurityGroup(stack, 'Sg', { groupDescription: 'app', vpcId: vpc.vpcId });
+    new ec2.CfnSecurityGroupIngress(stack, 'Rdp', { groupId: sg.attrGroupId, ipProtocol: 'tcp', fromPort: 3389, toPort: 3389, sourcePrefixListId: list.attrPrefixListId });
+    expect(ofRule(check(stack), RULE)[0].text).toMatch(/every IPv6 address \(::\/0\) is allowed on tcp 3389/);
+  });
+
+  test('Compliant: a prefix list of known networks, and an AWS-managed list', () => {
+    const { stack, vpc } = vpcStack();
+    const office = new ec2.PrefixList(stack, 'Office', { entries: [{ cidr: '198.51.100.0/24' }, { cidr: '203.0.113.0/24' }] });
+    const sg = new ec2.SecurityGroup(stack, 'Sg', { vpc });
+    sg.addIngressRule(ec2.Peer.prefixList(office.prefixListId), ec2.Port.tcp(22));
+    sg.addIngressRule(ec2.Peer.prefixList('pl-3b927c52'), ec2.Port.tcp(8080));
+    expect(ofRule(check(stack), RULE)).toEqual([]);
+  });
+
+  test('Token: a prefix list entry unknown at synth cannot be verified', () => {
+    const { stack, vpc } = vpcStack();
+    const list = new ec2.CfnPrefixList(stack, 'Imported', {
+      addressFamily: 'IPv4', maxEntries: 5, prefixListName: 'partner', entries: [{ cidr: Fn.importValue('PartnerCidr') }],
+    });
+    const sg = new ec2.SecurityGroup(stack, 'Sg', { vpc });
+    sg.addIngressRule(ec2.Peer.prefixList(list.attrPrefixListId), ec2.Port.tcp(22));
+    const messages = check(stack);
+    expect(ofRule(messages, RULE)).toEqual([]);
+    expect(ofRule(messages, 'LayeredDefense-CannotVerify')[0]).toMatchObject({
+      path: '/Stack/Imported',
+      text: expect.stringMatching(/LayeredDefense-SgOpenIngress cannot verify prefix list entry Cidr .*PartnerCidr/),
+    });
+  });
+
   test('Token: an imported CIDR cannot be verified', () => {
     const { stack, vpc } = vpcStack();
     const sg = new ec2.SecurityGroup(stack, 'Sg', { vpc });

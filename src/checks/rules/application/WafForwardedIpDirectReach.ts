@@ -3,7 +3,7 @@ import { IpFamily } from '../../../ip/family';
 import { describeValue, isLiteralString, Json, literalStrings, referencedLogicalIds } from '../../../model/model-values';
 import type { LoadBalancerModel, NetworkModel, WebAclModel } from '../../../model/network-model';
 import { openToEveryone } from '../../../model/sg-coverage';
-import type { SgRuleModel } from '../../../model/sg-rules';
+import { SgRuleModel, withPrefixListsExpanded } from '../../../model/sg-rules';
 import { LayeredDefenseRule, RuleContext, RuleFinding } from '../../rule';
 
 /**
@@ -87,9 +87,11 @@ function judge(model: NetworkModel, context: RuleContext, lb: LoadBalancerModel,
       unseen.push(key.replace(/^[a-z]+:/, ''));
     }
   }
+  // A customer-managed prefix list of the stack is judged by its entries; managed lists (the fix) stay as they are.
+  const expanded = withPrefixListsExpanded(ingress, (key) => model.resolveKey(key), context.cannotVerify);
   const open: string[] = [];
   for (const [family, everyone] of [[IpFamily.IPV4, '0.0.0.0/0'], [IpFamily.IPV6, '::/0']] as const) {
-    if (openToEveryone(ingress, family).length > 0) {
+    if (openToEveryone(expanded, family).length > 0) {
       open.push(everyone);
     }
   }

@@ -1,14 +1,15 @@
 import { IpFamily } from '../../../ip/family';
 import type { NetworkModel } from '../../../model/network-model';
 import { openToEveryone, withoutTcpPorts } from '../../../model/sg-coverage';
-import { describeProtocolPorts, SgRuleModel } from '../../../model/sg-rules';
+import { describeProtocolPorts, SgRuleModel, withPrefixListsExpanded } from '../../../model/sg-rules';
 import { redirectsToHttps } from '../../../model/tls-listeners';
 import { LayeredDefenseRule, RuleContext, RuleFinding } from '../../rule';
 
 /**
  * Ingress open to every address (0.0.0.0/0 or ::/0, or pieces whose union is the whole space) on anything but
  * HTTPS. Port 80 passes only on a load balancer group where every port-80 listener redirects to HTTPS. IPv6 is
- * judged like IPv4: cdk-nag's EC2RestrictedCommonPorts misses `::/0`.
+ * judged like IPv4: cdk-nag's EC2RestrictedCommonPorts misses `::/0`. A peer that is a prefix list of this stack
+ * is judged by its entries.
  */
 export const SgOpenIngress: LayeredDefenseRule = {
   id: 'LayeredDefense-SgOpenIngress',
@@ -21,16 +22,18 @@ export const SgOpenIngress: LayeredDefenseRule = {
   evaluate(model, context) {
     const findings: RuleFinding[] = [];
     for (const group of model.securityGroups) {
-      findings.push(...judge(context, group.resource, group.ingress, port80Allowed(model, group.key), ''));
+      const ingress = withPrefixListsExpanded(group.ingress, (key) => model.resolveKey(key), context.cannotVerify);
+      findings.push(...judge(context, group.resource, ingress, port80Allowed(model, group.key), ''));
     }
     // Standalone rules on a group outside this stack (an imported group): a group is a union of allows, so its
     // rules are judged together (0.0.0.0/1 in one rule and 128.0.0.0/1 in another is open to everyone).
     const strayByGroup = new Map<string, SgRuleModel[]>();
-    for (const rule of model.straySgRules.filter((r) => r.direction === 'ingress')) {
+    const strayIngress = model.straySgRules.filter((r) => r.direction === 'ingress');
+    for (const rule of withPrefixListsExpanded(strayIngress, (key) => model.resolveKey(key), context.cannotVerify)) {
       strayByGroup.set(rule.groupKey, [...(strayByGroup.get(rule.groupKey) ?? []), rule]);
     }
     for (const [groupKey, rules] of strayByGroup) {
-      const others = rules.slice(1).map((r) => r.resource.path);
+      const others = [...new Set(rules.map((r) => r.resource.path))].filter((path) => path !== rules[0].resource.path);
       const where = `security group ${groupKey.replace(/^[a-z]+:/, '')}${others.length > 0 ? ` (with the rules of ${others.join(', ')})` : ''}: `;
       findings.push(...judge(context, rules[0].resource, rules, port80Allowed(model, groupKey), where));
     }
