@@ -6,7 +6,7 @@
 // rule-number order (first match wins, implicit final deny), as ./nacl-evaluator does. So "entry X is shadowed"
 // and "responses to these peers are dropped" are exact statements, never samples.
 // @see https://docs.aws.amazon.com/vpc/latest/userguide/nacl-rules.html
-import { entryMatchesTraffic, NaclDirection, NaclTraffic, NormalizedNaclEntry, orderedEntries } from './nacl-evaluator';
+import { DecidedPiece, entryMatchesTraffic, firstMatchPieces, NaclDirection, NaclTraffic, NormalizedNaclEntry, orderedEntries } from './nacl-evaluator';
 import type { NaclEntryModel, NaclModel } from './network-model';
 import { IpFamily } from '../ip/family';
 import { formatCidr, IpRange, maxAddress, mergeRanges, rangeToCidrs, subtractRanges, intersectRanges } from '../private/ip';
@@ -23,13 +23,6 @@ export interface TrafficClass {
   /** Last port of the class's port interval (TCP/UDP), for descriptions. */
   readonly portTo?: number;
   readonly label: string;
-}
-
-/** A piece of address space and the entry that decides it (undefined for the implicit final deny). */
-export interface DecidedPiece {
-  readonly first: bigint;
-  readonly last: bigint;
-  readonly decider?: NormalizedNaclEntry;
 }
 
 /** True when the entry can never match a packet of its family (e.g. ICMP on an IPv6 entry, ports From > To). */
@@ -130,40 +123,11 @@ function icmpClasses(entries: readonly NormalizedNaclEntry[], protocol: number):
 
 /**
  * The deciding entry of every address for one kind of traffic: sorted, disjoint pieces covering the family's
- * address space. `ordered` must be in evaluation order (see `orderedEntries`).
+ * address space. `ordered` must be in evaluation order (see `orderedEntries`). Entries that can never match a packet
+ * of their family (see `neverMatchesReason`) are passed over, as AWS never sees such a packet.
  */
 export function decidePieces(ordered: readonly NormalizedNaclEntry[], family: IpFamily, traffic: NaclTraffic): DecidedPiece[] {
-  let unassigned: Array<{ first: bigint; last: bigint }> = [{ first: 0n, last: maxAddress(family) }];
-  const decided: DecidedPiece[] = [];
-  for (const entry of ordered) {
-    if (unassigned.length === 0) {
-      break;
-    }
-    if (neverMatchesReason(entry) !== undefined || !entryMatchesTraffic(entry, traffic)) {
-      continue;
-    }
-    const rest: typeof unassigned = [];
-    for (const piece of unassigned) {
-      const first = piece.first > entry.range.first ? piece.first : entry.range.first;
-      const last = piece.last < entry.range.last ? piece.last : entry.range.last;
-      if (first > last) {
-        rest.push(piece);
-        continue;
-      }
-      decided.push({ first, last, decider: entry });
-      if (piece.first < first) {
-        rest.push({ first: piece.first, last: first - 1n });
-      }
-      if (last < piece.last) {
-        rest.push({ first: last + 1n, last: piece.last });
-      }
-    }
-    unassigned = rest;
-  }
-  for (const piece of unassigned) {
-    decided.push({ ...piece });
-  }
-  return decided.sort((a, b) => (a.first < b.first ? -1 : a.first > b.first ? 1 : 0));
+  return firstMatchPieces(ordered.filter((entry) => neverMatchesReason(entry) === undefined), family, traffic);
 }
 
 /** Where an earlier entry takes traffic that an entry also matches. */

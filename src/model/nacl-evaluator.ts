@@ -4,7 +4,7 @@
 // ranges through the IP core, never as strings.
 // @see https://docs.aws.amazon.com/vpc/latest/userguide/nacl-rules.html
 import { IpFamily } from '../ip/family';
-import { IpRange, familyBits, parseCidr } from '../private/ip';
+import { IpRange, maxAddress, parseCidr } from '../private/ip';
 
 /** The properties of one `AWS::EC2::NetworkAclEntry`, resolved (`Stack.resolve` or a template's `Properties`). */
 export interface NaclEntryProperties {
@@ -181,21 +181,22 @@ export function evaluateNaclPacket(entries: readonly NaclEntryProperties[], pack
   return { action: 'deny', ruleNumber: '*' };
 }
 
+/** A piece of address space and the entry that decides it (undefined for the implicit final deny). */
+export interface DecidedPiece {
+  readonly first: bigint;
+  readonly last: bigint;
+  readonly decider?: NormalizedNaclEntry;
+}
+
 /**
- * The verdict for every address of a family, for one direction and kind of traffic: sorted, disjoint intervals
- * that cover the whole address space (interval splitting in rule-number order). This is what shadowing and
- * coverage analyses need: e.g. "the denied part of the IPv4 space is exactly the blocklist".
+ * The deciding entry of every address for one kind of traffic: sorted, disjoint pieces covering the family's
+ * address space, found by splitting it in the order of `ordered` (evaluation order, see `orderedEntries`): first
+ * match wins, and what no entry matches falls to the implicit final deny.
  */
-export function naclDecisionIntervals(
-  entries: readonly NaclEntryProperties[],
-  direction: NaclDirection,
-  family: IpFamily,
-  traffic: NaclTraffic,
-): NaclDecisionInterval[] {
-  const max = 2n ** BigInt(familyBits(family)) - 1n;
-  let unassigned: Array<{ first: bigint; last: bigint }> = [{ first: 0n, last: max }];
-  const decided: NaclDecisionInterval[] = [];
-  for (const entry of orderedEntries(normalizeNaclEntries(entries), direction, family)) {
+export function firstMatchPieces(ordered: readonly NormalizedNaclEntry[], family: IpFamily, traffic: NaclTraffic): DecidedPiece[] {
+  let unassigned: Array<{ first: bigint; last: bigint }> = [{ first: 0n, last: maxAddress(family) }];
+  const decided: DecidedPiece[] = [];
+  for (const entry of ordered) {
     if (unassigned.length === 0) {
       break;
     }
@@ -210,7 +211,7 @@ export function naclDecisionIntervals(
         rest.push(piece);
         continue;
       }
-      decided.push({ first, last, action: entry.action, ruleNumber: entry.ruleNumber });
+      decided.push({ first, last, decider: entry });
       if (piece.first < first) {
         rest.push({ first: piece.first, last: first - 1n });
       }
@@ -221,9 +222,25 @@ export function naclDecisionIntervals(
     unassigned = rest;
   }
   for (const piece of unassigned) {
-    decided.push({ ...piece, action: 'deny', ruleNumber: '*' });
+    decided.push({ ...piece });
   }
   return decided.sort((a, b) => (a.first < b.first ? -1 : a.first > b.first ? 1 : 0));
+}
+
+/**
+ * The verdict for every address of a family, for one direction and kind of traffic: sorted, disjoint intervals
+ * that cover the whole address space (interval splitting in rule-number order). This is what shadowing and
+ * coverage analyses need: e.g. "the denied part of the IPv4 space is exactly the blocklist".
+ */
+export function naclDecisionIntervals(
+  entries: readonly NaclEntryProperties[],
+  direction: NaclDirection,
+  family: IpFamily,
+  traffic: NaclTraffic,
+): NaclDecisionInterval[] {
+  return firstMatchPieces(orderedEntries(normalizeNaclEntries(entries), direction, family), family, traffic).map(({ first, last, decider }) => (
+    decider ? { first, last, action: decider.action, ruleNumber: decider.ruleNumber } : { first, last, action: 'deny', ruleNumber: '*' }
+  ));
 }
 
 function toInteger(value: unknown, what: string): number {

@@ -277,11 +277,12 @@ describe('LayeredDefense-WafForwardedIpDirectReach', () => {
     expect(found[0].text).toMatch(/web ACL Acl judges clients by a forwarded IP header \(rule 'AdminFromOffice'\), but the security groups of load balancer Alb\w* admit 0\.0\.0\.0\/0/);
     expect(found[0].text).toMatch(/Fix: .*CloudFront origin-facing managed prefix list/);
   });
-  test('Compliant: the ALB admits only the CloudFront origin-facing prefix list', () => {
+  /** An internet-facing ALB whose group admits HTTPS only from `peer`, behind a web ACL with the forwarded IP rules. */
+  function forwardedAclOnAlbAdmitting(peer: (stack: Stack) => ec2.IPeer): Stack {
     const stack = newStack();
     const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 0, restrictDefaultSecurityGroup: true, flowLogs: { All: {} } });
     const sg = new ec2.SecurityGroup(stack, 'AlbSg', { vpc });
-    sg.addIngressRule(ec2.Peer.prefixList('pl-3b927c52'), ec2.Port.tcp(443));
+    sg.addIngressRule(peer(stack), ec2.Port.tcp(443));
     const alb = new elbv2.ApplicationLoadBalancer(stack, 'Alb', { vpc, internetFacing: true, securityGroup: sg });
     alb.addListener('Http', { port: 80, open: false, defaultAction: elbv2.ListenerAction.redirect({ protocol: 'HTTPS', port: '443' }) });
     const acl = new wafv2.CfnWebACL(stack, 'Acl', {
@@ -291,23 +292,17 @@ describe('LayeredDefense-WafForwardedIpDirectReach', () => {
       rules: forwardedRules(stack),
     });
     new wafv2.CfnWebACLAssociation(stack, 'Association', { resourceArn: alb.loadBalancerArn, webAclArn: acl.attrArn });
+    return stack;
+  }
+  test('Compliant: the ALB admits only the CloudFront origin-facing prefix list', () => {
+    const stack = forwardedAclOnAlbAdmitting(() => ec2.Peer.prefixList('pl-3b927c52'));
     expect(ofRule(check(stack), RULE)).toEqual([]);
   });
   test('Noncompliant: the ALB admits a prefix list of the stack that holds 0.0.0.0/0', () => {
-    const stack = newStack();
-    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 0, restrictDefaultSecurityGroup: true, flowLogs: { All: {} } });
-    const proxies = new ec2.PrefixList(stack, 'Proxies', { entries: [{ cidr: '198.51.100.0/24' }, { cidr: '0.0.0.0/0' }] });
-    const sg = new ec2.SecurityGroup(stack, 'AlbSg', { vpc, allowAllOutbound: false });
-    sg.addIngressRule(ec2.Peer.prefixList(proxies.prefixListId), ec2.Port.tcp(443));
-    const alb = new elbv2.ApplicationLoadBalancer(stack, 'Alb', { vpc, internetFacing: true, securityGroup: sg });
-    alb.addListener('Http', { port: 80, open: false, defaultAction: elbv2.ListenerAction.redirect({ protocol: 'HTTPS', port: '443' }) });
-    const acl = new wafv2.CfnWebACL(stack, 'Acl', {
-      scope: 'REGIONAL',
-      defaultAction: { allow: {} },
-      visibilityConfig: { cloudWatchMetricsEnabled: true, sampledRequestsEnabled: true, metricName: 'acl' },
-      rules: forwardedRules(stack),
+    const stack = forwardedAclOnAlbAdmitting((s) => {
+      const proxies = new ec2.PrefixList(s, 'Proxies', { entries: [{ cidr: '198.51.100.0/24' }, { cidr: '0.0.0.0/0' }] });
+      return ec2.Peer.prefixList(proxies.prefixListId);
     });
-    new wafv2.CfnWebACLAssociation(stack, 'Association', { resourceArn: alb.loadBalancerArn, webAclArn: acl.attrArn });
     const found = ofRule(check(stack), RULE);
     expect(found).toEqual([expect.objectContaining({ level: 'warning', path: '/Stack/Alb/Resource' })]);
     expect(found[0].text).toMatch(/admit 0\.0\.0\.0\/0/);
