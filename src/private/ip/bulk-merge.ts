@@ -1,7 +1,7 @@
 import { bigintToWords, wordsToBigint } from './format';
 import { invalidCidrError, parseCidrOrReason, ParseOptions } from './parse';
 import { sortIndicesByWords, sortUint32Pairs } from './radix-sort';
-import { LOOKS_LIKE_IPV6, scanIpv4, scanIpv6, scanPrefixLength, scanSimpleIpv4, scanSimpleIpv6, simpleIpv4End } from './scan';
+import { LOOKS_LIKE_IPV6, looksLikeIpv6, scanIpv4, scanIpv6, scanPrefixLength, scanSimpleIpv4, scanSimpleIpv6, simpleIpv4End } from './scan';
 import { TextListWriter } from './text-list';
 import { IpRange } from './types';
 import {
@@ -108,12 +108,13 @@ function scanCidrs(texts: readonly string[], options: ParseOptions | undefined):
   const scanned: ScannedCidrs = {
     v4Count: 0,
     v4AllSingle: true,
-    v4First: empty,
+    v4First: new Uint32Array(texts.length),
     v4Last: empty,
     v6Count: 0,
     v6First: empty,
     v6Prefix: new Uint8Array(0),
   };
+  const v4First = scanned.v4First;
   for (let index = 0; index < texts.length; index++) {
     const text = texts[index];
     if (typeof text !== 'string') {
@@ -121,21 +122,28 @@ function scanCidrs(texts: readonly string[], options: ParseOptions | undefined):
     }
     let value = scanSimpleIpv4(text);
     let slash: number;
-    let addressEnd: number;
     if (value >= 0) {
-      addressEnd = simpleIpv4End();
-      slash = addressEnd < text.length ? addressEnd : -1;
+      const addressEnd = simpleIpv4End();
+      if (addressEnd === text.length) {
+        // A bare canonical address, the bulk of a blocklist: a /32, so there are no host bits to check.
+        const at = scanned.v4Count++;
+        v4First[at] = value;
+        if (!scanned.v4AllSingle) {
+          scanned.v4Last[at] = value;
+        }
+        continue;
+      }
+      slash = addressEnd;
+    } else if (looksLikeIpv6(text)) {
+      // scanSimpleIpv4 accepts every valid IPv4 address, so this entry is IPv6 or bad; scanV6Entry decides which.
+      value = LOOKS_LIKE_IPV6;
+      slash = -1;
     } else {
       slash = text.indexOf('/');
-      addressEnd = slash < 0 ? text.length : slash;
-      value = scanIpv4(text, 0, addressEnd);
+      value = scanIpv4(text, 0, slash < 0 ? text.length : slash);
     }
     let accepted: boolean;
     if (value !== LOOKS_LIKE_IPV6) {
-      if (scanned.v4First.length === 0) {
-        // Sized for the rest of the list at first use, so an all-IPv6 list allocates nothing here.
-        scanned.v4First = new Uint32Array(texts.length - index);
-      }
       accepted = value >= 0 && addV4Entry(text, value, slash, normalize, scanned);
     } else {
       if (scanned.v6Prefix.length === 0) {
@@ -151,29 +159,36 @@ function scanCidrs(texts: readonly string[], options: ParseOptions | undefined):
   return scanned;
 }
 
-/** Visits the merged IPv4 ranges in ascending order: overlapping and adjacent entries joined. */
-function forEachMergedV4(scanned: ScannedCidrs, visit: (first: number, last: number) => void): void {
+/**
+ * The merged IPv4 ranges in ascending order, overlapping and adjacent entries joined: range `i` is
+ * `[firsts[i], lasts[i]]`. The arrays may be the scanned ones, reused.
+ */
+function mergeV4(scanned: ScannedCidrs): { count: number; firsts: Uint32Array; lasts: Uint32Array } {
   const sorted = sortUint32Pairs(scanned.v4First, scanned.v4AllSingle ? undefined : scanned.v4Last, scanned.v4Count);
-  const lasts = sorted.values ?? sorted.keys;
-  let currentFirst = -1;
+  const keys = sorted.keys;
+  const entryLasts = sorted.values ?? keys;
+  // Range i is written after entry i has been read (count <= index), so the sorted arrays are reused in place. When
+  // every entry is a single address the keys are their lasts too, so the ranges' lasts need an array of their own.
+  const firsts = keys;
+  const lasts = sorted.values ?? new Uint32Array(scanned.v4Count);
+  let count = 0;
   let currentLast = -2;
   for (let index = 0; index < scanned.v4Count; index++) {
-    const entryFirst = sorted.keys[index];
+    const entryFirst = keys[index];
+    const entryLast = entryLasts[index];
     if (entryFirst <= currentLast + 1) {
-      if (lasts[index] > currentLast) {
-        currentLast = lasts[index];
+      if (entryLast > currentLast) {
+        currentLast = entryLast;
+        lasts[count - 1] = entryLast;
       }
       continue;
     }
-    if (currentFirst >= 0) {
-      visit(currentFirst, currentLast);
-    }
-    currentFirst = entryFirst;
-    currentLast = lasts[index];
+    firsts[count] = entryFirst;
+    lasts[count] = entryLast;
+    currentLast = entryLast;
+    count++;
   }
-  if (currentFirst >= 0) {
-    visit(currentFirst, currentLast);
-  }
+  return { count, firsts, lasts };
 }
 
 /** Whether `a` is `b + 1` (false when `b` is the last address, which has no successor). */
@@ -230,7 +245,7 @@ function mergeV6(scanned: ScannedCidrs): { count: number; words: Uint32Array } {
 /** Writes the fewest IPv4 blocks exactly covering `[first, last]`, largest aligned block first. */
 function writeV4Blocks(first: number, last: number, out: TextListWriter): void {
   if (first === last) {
-    out.addIpv4Cidr(first, 32);
+    out.addIpv4Cidr(first | 0, 32);
     return;
   }
   let cursor = first;
@@ -239,7 +254,7 @@ function writeV4Blocks(first: number, last: number, out: TextListWriter): void {
     const span = last - cursor + 1;
     const fitting = span >= WORD ? WORD : 2 ** (31 - Math.clz32(span));
     const block = alignment < fitting ? alignment : fitting;
-    out.addIpv4Cidr(cursor, block === WORD ? 0 : 32 - (31 - Math.clz32(block)));
+    out.addIpv4Cidr(cursor | 0, block === WORD ? 0 : 32 - (31 - Math.clz32(block)));
     cursor += block;
   }
 }
@@ -273,8 +288,18 @@ function writeV6Blocks(words: Uint32Array, offset: number, out: TextListWriter):
  */
 export function mergeCidrStrings(texts: readonly string[], options?: ParseOptions): { ipv4: string[]; ipv6: string[] } {
   const scanned = scanCidrs(texts, options);
-  const ipv4 = new TextListWriter(scanned.v4Count);
-  forEachMergedV4(scanned, (first, last) => writeV4Blocks(first, last, ipv4));
+  const v4 = mergeV4(scanned);
+  const ipv4 = new TextListWriter(v4.count);
+  for (let index = 0; index < v4.count; index++) {
+    // Compared and passed as int32 bit patterns: an unsigned value of 2^31 or more would be boxed as a heap number
+    // at each call, half of all addresses.
+    const first = v4.firsts[index] | 0;
+    if (first === (v4.lasts[index] | 0)) {
+      ipv4.addIpv4Cidr(first, 32);
+    } else {
+      writeV4Blocks(v4.firsts[index], v4.lasts[index], ipv4);
+    }
+  }
   const v6 = mergeV6(scanned);
   const ipv6 = new TextListWriter(v6.count * 2);
   for (let index = 0; index < v6.count; index++) {
@@ -287,7 +312,10 @@ export function mergeCidrStrings(texts: readonly string[], options?: ParseOption
 export function mergeCidrStringsToRanges(texts: readonly string[], options?: ParseOptions): IpRange[] {
   const scanned = scanCidrs(texts, options);
   const ranges: IpRange[] = [];
-  forEachMergedV4(scanned, (first, last) => ranges.push({ family: IpFamily.IPV4, first: BigInt(first), last: BigInt(last) }));
+  const v4 = mergeV4(scanned);
+  for (let index = 0; index < v4.count; index++) {
+    ranges.push({ family: IpFamily.IPV4, first: BigInt(v4.firsts[index]), last: BigInt(v4.lasts[index]) });
+  }
   const v6 = mergeV6(scanned);
   for (let index = 0; index < v6.count; index++) {
     const offset = index * 8;

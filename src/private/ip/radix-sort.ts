@@ -1,22 +1,29 @@
 /**
- * LSD radix sorts for the bulk merge. On this machine `TypedArray.prototype.sort` takes 4-7 ms for 100,000 keys
- * and a comparator sort of objects several times that; counting passes over 11-bit digits take about 1-2 ms. The
- * histograms of every digit are counted in one pass, and a digit that is the same for every key is skipped.
+ * Radix sorts for the bulk merge. On this machine `TypedArray.prototype.sort` takes 4-7 ms for 100,000 keys and a
+ * comparator sort of objects several times that; LSD counting passes take about 1 ms. The histograms of every digit
+ * are counted in one pass, and a digit that is the same for every key is skipped.
  */
 
-const DIGIT_BITS = 11;
-const BUCKETS = 1 << DIGIT_BITS;
-const DIGIT_MASK = BUCKETS - 1;
-/** A 32-bit word is three digits: bits 0-10, 11-21 and 22-31. */
-const DIGITS_PER_WORD = 3;
+/** How an LSD sort splits a 32-bit key: `digits` digits of `bits` bits, least significant first. */
+interface DigitLayout {
+  readonly bits: number;
+  readonly digits: number;
+}
+
+/** Three 11-bit digits: small histograms, for lists where clearing and scanning 2 x 65,536 counters would dominate. */
+const SMALL_LAYOUT: DigitLayout = { bits: 11, digits: 3 };
+/** Two 16-bit digits: one scatter pass fewer, which pays for the larger histograms on long lists. */
+const LARGE_LAYOUT: DigitLayout = { bits: 16, digits: 2 };
+/** From this many keys on the sort uses {@link LARGE_LAYOUT} (measured: 0.9 ms against 1.3 ms at 100,000 keys). */
+export const LARGE_LAYOUT_MIN_KEYS = 16384;
 
 /**
- * Turns the histogram at `counts[base, base + BUCKETS)` into bucket start offsets. Returns false (and leaves it)
+ * Turns the histogram at `counts[base, base + buckets)` into bucket start offsets. Returns false (and leaves it)
  * when one bucket holds all `count` keys, so the pass would not move anything.
  */
-function toOffsets(counts: Uint32Array, base: number, count: number): boolean {
+function toOffsets(counts: Uint32Array, base: number, buckets: number, count: number): boolean {
   let offset = 0;
-  for (let bucket = base; bucket < base + BUCKETS; bucket++) {
+  for (let bucket = base; bucket < base + buckets; bucket++) {
     const size = counts[bucket];
     if (size === count) {
       return false;
@@ -25,6 +32,28 @@ function toOffsets(counts: Uint32Array, base: number, count: number): boolean {
     offset += size;
   }
   return true;
+}
+
+/** Counts every digit of every key in one pass: digit `d` of the layout lands in `counts[d * 2^bits + value]`. */
+function countDigits(keys: Uint32Array, count: number, layout: DigitLayout): Uint32Array {
+  const buckets = 1 << layout.bits;
+  const counts = new Uint32Array(layout.digits * buckets);
+  if (layout === LARGE_LAYOUT) {
+    for (let i = 0; i < count; i++) {
+      const key = keys[i];
+      counts[key & 0xffff]++;
+      counts[buckets + (key >>> 16)]++;
+    }
+  } else {
+    const mask = buckets - 1;
+    for (let i = 0; i < count; i++) {
+      const key = keys[i];
+      counts[key & mask]++;
+      counts[buckets + ((key >>> 11) & mask)]++;
+      counts[2 * buckets + (key >>> 22)]++;
+    }
+  }
+  return counts;
 }
 
 /**
@@ -36,34 +65,31 @@ export function sortUint32Pairs(
   values: Uint32Array | undefined,
   count: number,
 ): { keys: Uint32Array; values: Uint32Array | undefined } {
-  const counts = new Uint32Array(DIGITS_PER_WORD * BUCKETS);
-  for (let i = 0; i < count; i++) {
-    const key = keys[i];
-    counts[key & DIGIT_MASK]++;
-    counts[BUCKETS + ((key >>> 11) & DIGIT_MASK)]++;
-    counts[2 * BUCKETS + (key >>> 22)]++;
-  }
+  const layout = count >= LARGE_LAYOUT_MIN_KEYS ? LARGE_LAYOUT : SMALL_LAYOUT;
+  const buckets = 1 << layout.bits;
+  const mask = buckets - 1;
+  const counts = countDigits(keys, count, layout);
   let sourceKeys = keys;
   let sourceValues = values;
   let targetKeys: Uint32Array | undefined;
   let targetValues: Uint32Array | undefined;
-  for (let digit = 0; digit < DIGITS_PER_WORD; digit++) {
-    const base = digit * BUCKETS;
-    if (!toOffsets(counts, base, count)) {
+  for (let digit = 0; digit < layout.digits; digit++) {
+    const base = digit * buckets;
+    if (!toOffsets(counts, base, buckets, count)) {
       continue;
     }
-    const shift = digit * DIGIT_BITS;
+    const shift = digit * layout.bits;
     targetKeys ??= new Uint32Array(count);
     if (sourceValues === undefined) {
       for (let i = 0; i < count; i++) {
         const key = sourceKeys[i];
-        targetKeys[counts[base + ((key >>> shift) & DIGIT_MASK)]++] = key;
+        targetKeys[counts[base + ((key >>> shift) & mask)]++] = key;
       }
     } else {
       targetValues ??= new Uint32Array(count);
       for (let i = 0; i < count; i++) {
         const key = sourceKeys[i];
-        const position = counts[base + ((key >>> shift) & DIGIT_MASK)]++;
+        const position = counts[base + ((key >>> shift) & mask)]++;
         targetKeys[position] = key;
         targetValues[position] = sourceValues[i];
       }

@@ -63,6 +63,11 @@ function detectFamily(text: string, start: number, end: number): ScannedFamily {
   return 4;
 }
 
+/** Whether {@link detectFamily} calls the whole of `text` IPv6 (its first separator is a colon). */
+export function looksLikeIpv6(text: string): boolean {
+  return detectFamily(text, 0, text.length) === 6;
+}
+
 /** True when `text` has a second '/' after `firstSlash`. */
 export function hasSecondSlash(text: string, firstSlash: number): boolean {
   return firstSlash >= 0 && text.indexOf('/', firstSlash + 1) >= 0;
@@ -139,18 +144,13 @@ export function simpleIpv4End(): number {
   return simpleEnd;
 }
 
-/** The decimal digit at `text[i]`, or -1 (also past the end: `charCodeAt` would give NaN and slow the caller). */
-function digitAt(text: string, i: number, length: number): number {
-  const digit = i < length ? text.charCodeAt(i) - ZERO : -1;
-  return digit >= 0 && digit <= 9 ? digit : -1;
-}
-
 /**
  * The bulk merge's fast path: the address at the start of `text` when it is plain canonical dotted decimal (four
  * octets `0` or `[1-9][0-9]{0,2}` of at most 255) followed by the end or '/'; -1 for anything else, which the
  * caller hands to {@link scanIpv4}. It accepts a subset of what scanIpv4 accepts, with the same value, so the
  * language stays the strict scanner's; it is faster for skipping the separate search for '/' and the failure
- * bookkeeping.
+ * bookkeeping. Every `charCodeAt` is guarded by `i < length`: past the end it would give NaN and turn the
+ * arithmetic into doubles.
  */
 export function scanSimpleIpv4(text: string): number {
   const length = text.length;
@@ -163,22 +163,27 @@ export function scanSimpleIpv4(text: string): number {
       }
       i++;
     }
-    let number = digitAt(text, i, length);
-    if (number < 0) {
+    if (i >= length) {
+      return -1;
+    }
+    let number = text.charCodeAt(i) - ZERO;
+    if (number < 0 || number > 9) {
       return -1;
     }
     i++;
-    if (number !== 0) {
-      const second = digitAt(text, i, length);
-      if (second >= 0) {
+    if (number !== 0 && i < length) {
+      const second = text.charCodeAt(i) - ZERO;
+      if (second >= 0 && second <= 9) {
         number = number * 10 + second;
         i++;
-        const third = digitAt(text, i, length);
-        if (third >= 0) {
-          number = number * 10 + third;
-          i++;
-          if (number > 255) {
-            return -1;
+        if (i < length) {
+          const third = text.charCodeAt(i) - ZERO;
+          if (third >= 0 && third <= 9) {
+            number = number * 10 + third;
+            i++;
+            if (number > 255) {
+              return -1;
+            }
           }
         }
       }

@@ -1,7 +1,7 @@
 /**
  * Writes many short ASCII strings (formatted CIDR blocks) into one byte buffer, decoded and split once at the end.
  * Building 100,000 strings by concatenation allocates four or five strings each and spends most of its time in
- * the garbage collector (about 15 ms here); this way costs about 4 ms.
+ * the garbage collector (about 15 ms here); this way costs about 3 ms.
  */
 
 const COMMA = 44;
@@ -22,8 +22,8 @@ for (let value = 0; value < 256; value++) {
 
 /** Longest IPv6 block text: eight 4-digit groups, seven colons, `/128`, and the separator. */
 const MAX_ITEM_BYTES = 8 * 4 + 7 + 4 + 1;
-
-const DECODER = new TextDecoder();
+/** Bytes {@link writeDecimal} may store past the end of the last item. */
+const WRITE_SLACK = 2;
 
 /** Scratch for the groups of the IPv6 address being written. */
 const GROUPS = new Uint32Array(8);
@@ -62,18 +62,17 @@ export function wordsToGroups(words: Uint32Array, offset: number, groups: Uint32
   }
 }
 
-/** Writes decimal 0-255 (an octet or a prefix length) at `at`; returns the position after it. */
+/**
+ * Writes decimal 0-255 (an octet or a prefix length) at `at`; returns the position after it. It always stores three
+ * bytes, without branches: what lands past the number is overwritten by the next write, or lies past the end of
+ * the text ({@link WRITE_SLACK}).
+ */
 function writeDecimal(bytes: Uint8Array, at: number, value: number): number {
   const base = value * 4;
-  const digits = DECIMAL[base];
   bytes[at] = DECIMAL[base + 1];
-  if (digits > 1) {
-    bytes[at + 1] = DECIMAL[base + 2];
-  }
-  if (digits > 2) {
-    bytes[at + 2] = DECIMAL[base + 3];
-  }
-  return at + digits;
+  bytes[at + 1] = DECIMAL[base + 2];
+  bytes[at + 2] = DECIMAL[base + 3];
+  return at + DECIMAL[base];
 }
 
 function writeIpv4(bytes: Uint8Array, start: number, value: number): number {
@@ -142,9 +141,10 @@ export class TextListWriter {
   private items = 0;
 
   constructor(expectedItems: number) {
-    this.bytes = new Uint8Array(Math.max(MAX_ITEM_BYTES, expectedItems * 20));
+    this.bytes = new Uint8Array(Math.max(MAX_ITEM_BYTES + WRITE_SLACK, expectedItems * 20));
   }
 
+  /** `value` is the address's 32 bits, as an unsigned or a signed (int32) number. */
   public addIpv4Cidr(value: number, prefixLength: number): void {
     const bytes = this.reserve();
     const at = writeIpv4(bytes, this.length, value);
@@ -162,12 +162,14 @@ export class TextListWriter {
     if (this.items === 0) {
       return [];
     }
-    return DECODER.decode(this.bytes.subarray(0, this.length - 1)).split(',');
+    // Every byte is ASCII, so Latin-1 is exact, and it is several times faster than UTF-8 decoding. Node also keeps
+    // a Latin-1 string of more than about 1 MB outside the JavaScript heap, which spares the young generation.
+    return Buffer.from(this.bytes.buffer, 0, this.length - 1).toString('latin1').split(',');
   }
 
   /** Makes room for the longest item; returns the buffer to write to. */
   private reserve(): Uint8Array {
-    if (this.length + MAX_ITEM_BYTES > this.bytes.length) {
+    if (this.length + MAX_ITEM_BYTES + WRITE_SLACK > this.bytes.length) {
       const grown = new Uint8Array(this.bytes.length * 2);
       grown.set(this.bytes.subarray(0, this.length));
       this.bytes = grown;
