@@ -31,7 +31,7 @@ export class LayeredDefenseNagPack extends NagPack {
   public readonly name: string = RULE_ID_PREFIX;
   public readonly ruleIds?: string[] = RULES.map((r) => r.id);
   private readonly options: ResolvedChecksOptions;
-  private findingsByStack = new WeakMap<Stack, Map<IConstruct, Set<string>>>();
+  private findingsByStack = new Map<Stack, Map<IConstruct, Set<string>>>();
 
   constructor(scope?: IConstruct, props: LayeredDefenseNagPackProps = {}) {
     super(scope, props);
@@ -45,9 +45,22 @@ export class LayeredDefenseNagPack extends NagPack {
    * cdk-nag pack fails on any violation).
    */
   public validateScope(scope: IConstruct): PolicyValidationPluginReport {
-    this.findingsByStack = new WeakMap();
-    const report = super.validateScope(scope);
-    return { ...report, success: report.violations.every((v) => v.severity !== 'error') };
+    this.findingsByStack = new Map();
+    try {
+      const report = super.validateScope(scope);
+      // cdk-nag's walk visits CfnResources only; a finding on a template resource no construct renders is on its stack.
+      for (const byConstruct of this.findingsByStack.values()) {
+        for (const [construct, ruleIds] of byConstruct) {
+          if (!CfnResource.isCfnResource(construct)) {
+            this.applyFindings(construct, ruleIds);
+          }
+        }
+      }
+      // applyRule adds to the array cdk-nag returned in the report.
+      return { ...report, success: report.violations.every((v) => v.severity !== 'error') };
+    } finally {
+      this.findingsByStack = new Map(); // the models hold the app's constructs; do not keep them past this call
+    }
   }
 
   protected checkResource(node: CfnResource): void {
@@ -55,6 +68,13 @@ export class LayeredDefenseNagPack extends NagPack {
     if (!findings) {
       return; // compliant with every rule: cdk-nag reports only violations, so there is nothing to apply
     }
+    this.applyFindings(node, findings);
+  }
+
+  /** Reports each finding through cdk-nag (which honours acknowledgements on the construct and its ancestors). */
+  private applyFindings(construct: IConstruct, findings: Set<string>): void {
+    // cdk-nag types the node as CfnResource but reads only its construct path and ancestors' metadata.
+    const node = construct as CfnResource;
     for (const rule of RULES) {
       if (!findings.has(rule.id)) {
         continue;

@@ -7,6 +7,7 @@
 // import, a parameter, a reference to another stack) is kept as it is, and the rule that needs it reports
 // "cannot verify" naming it.
 import { CfnResource, Stack } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
 import { describeValue, Json, literalInteger, referenceOf, targetKey } from './model-values';
 import { naclEgress, normalizeNaclEntries, NormalizedNaclEntry } from './nacl-evaluator';
 import { defaultGroupVpcId, readSgRule, SgRuleModel } from './sg-rules';
@@ -18,7 +19,8 @@ export interface ModelResource {
   readonly type: string;
   /** The construct path of the `CfnResource` (without a leading slash). */
   readonly path: string;
-  readonly construct: CfnResource;
+  /** The `CfnResource`; for a template resource no construct of the stack renders, the stack. */
+  readonly construct: IConstruct;
   readonly properties: Json;
 }
 
@@ -199,26 +201,80 @@ export class NetworkModel {
  */
 export function buildNetworkModel(stack: Stack, synthesizedTemplate?: Json): NetworkModel {
   const model = new NetworkModel(stack);
-  const constructs: CfnResource[] = [];
   const synthesized: Json = synthesizedTemplate?.Resources;
-  for (const construct of stack.node.findAll()) {
-    if (!CfnResource.isCfnResource(construct) || !MODELLED_TYPES.has(construct.cfnResourceType) || Stack.of(construct) !== stack) {
-      continue;
-    }
-    // After synthesis the template already holds the resolved properties: reading them costs no resolve.
-    // CfnElement's own rule for its logical id (an override, else the stack's allocation), without a resolve; a
-    // miss (type mismatch, renamed) falls back to resolving.
-    const logicalId = synthesized ? (construct as Json)._logicalIdOverride ?? stack.getLogicalId(construct) : undefined;
-    const body = typeof logicalId === 'string' ? synthesized[logicalId] : undefined;
-    if (body && body.Type === construct.cfnResourceType) {
-      model.resources.set(logicalId, { logicalId, type: body.Type, path: construct.node.path, construct, properties: body.Properties ?? {} });
-    } else {
-      constructs.push(construct);
-    }
+  if (synthesized && typeof synthesized === 'object') {
+    readTemplate(model, synthesized);
+  } else {
+    readResources(model, modelledConstructs(stack));
   }
-  readResources(model, constructs);
   link(model);
   return model;
+}
+
+/** The stack's own `CfnResource`s of a modelled type, in tree order. */
+function modelledConstructs(stack: Stack): CfnResource[] {
+  return stack.node.findAll().filter((construct): construct is CfnResource =>
+    CfnResource.isCfnResource(construct) && MODELLED_TYPES.has(construct.cfnResourceType) && Stack.of(construct) === stack);
+}
+
+/**
+ * Reads the modelled resources from the synthesized template: what will deploy, already resolved. Which construct
+ * made each resource is worked out only when a rule asks for its path or construct (to report a finding), because
+ * matching constructs to logical ids costs a hash of every construct's path.
+ */
+function readTemplate(model: NetworkModel, resources: Json): void {
+  let constructsById: Map<string, CfnResource> | undefined;
+  const constructOf = (logicalId: string): CfnResource | undefined => {
+    if (!constructsById) {
+      constructsById = new Map();
+      for (const construct of modelledConstructs(model.stack)) {
+        // CfnElement's own rule for its logical id: an override, else the stack's allocation (no resolve needed).
+        constructsById.set((construct as Json)._logicalIdOverride ?? model.stack.getLogicalId(construct), construct);
+      }
+    }
+    return constructsById.get(logicalId);
+  };
+  for (const [logicalId, body] of Object.entries<Json>(resources)) {
+    if (body && typeof body === 'object' && MODELLED_TYPES.has(body.Type)) {
+      model.resources.set(logicalId, new TemplateResource(logicalId, body, model.stack, constructOf));
+    }
+  }
+}
+
+/** A resource read from the synthesized template; its construct is looked up on first use. */
+class TemplateResource implements ModelResource {
+  public readonly type: string;
+  public readonly properties: Json;
+  private site?: { readonly construct: IConstruct; readonly path: string };
+
+  constructor(
+    public readonly logicalId: string,
+    body: Json,
+    private readonly stack: Stack,
+    private readonly constructOf: (logicalId: string) => CfnResource | undefined,
+  ) {
+    this.type = body.Type;
+    this.properties = body.Properties ?? {};
+  }
+
+  /** The resource's `CfnResource`, or its stack when no construct of the stack renders this logical id. */
+  public get construct(): IConstruct {
+    return this.lookUp().construct;
+  }
+
+  public get path(): string {
+    return this.lookUp().path;
+  }
+
+  private lookUp(): { readonly construct: IConstruct; readonly path: string } {
+    if (!this.site) {
+      const construct = this.constructOf(this.logicalId);
+      this.site = construct
+        ? { construct, path: construct.node.path }
+        : { construct: this.stack, path: `${this.stack.node.path}/${this.logicalId}` };
+    }
+    return this.site;
+  }
 }
 
 /** Resolves the resources in one `resolve` call (cheaper than one per resource); one at a time if that fails. */

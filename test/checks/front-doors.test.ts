@@ -230,6 +230,43 @@ describe('LayeredDefenseNagPack (cdk-nag 3)', () => {
     ]));
   });
 
+  test('judges the template as written: a resource no construct renders is reported on its stack', () => {
+    // GIVEN a synthesized app whose template gained a group open to the internet after synthesis (post-processing)
+    const { app, stack } = badApp();
+    const pack = new LayeredDefenseNagPack(app, { skipRules: ['LayeredDefense-SgOpenIngress', 'LayeredDefense-VpcFlowLogs', 'LayeredDefense-SgDenyIntent'] });
+    app.synth();
+    expect(pack.validateScope(app).violations).toEqual([]);
+    const templatePath = path.join(app.outdir, stack.templateFile);
+    const template = JSON.parse(fs.readFileSync(templatePath, 'utf8'));
+    template.Resources.AddedAfterSynth = {
+      Type: 'AWS::EC2::SecurityGroup',
+      Properties: { GroupDescription: 'added by a post-processor', SecurityGroupIngress: [{ IpProtocol: 'tcp', FromPort: 3389, ToPort: 3389, CidrIp: '0.0.0.0/0' }] },
+    };
+    fs.writeFileSync(templatePath, JSON.stringify(template));
+    const unskipped = new LayeredDefenseNagPack(app);
+    // WHEN the pack validates the app
+    const report = unskipped.validateScope(app);
+    // THEN the open group is an error on the stack, named by its logical id
+    const open = report.violations.find((v) => v.ruleName === 'LayeredDefense-SgOpenIngress');
+    expect(open?.violatingResources.map((r) => r.constructPath)).toEqual(expect.arrayContaining(['Stack']));
+    expect(report.success).toBe(false);
+  });
+
+  test('matches constructs to logical ids only when there is a finding to report', () => {
+    const { app, stack } = badApp();
+    const pack = new LayeredDefenseNagPack(app, { skipRules: ['LayeredDefense-SgOpenIngress', 'LayeredDefense-VpcFlowLogs', 'LayeredDefense-SgDenyIntent'] });
+    app.synth();
+    const spy = jest.spyOn(stack, 'getLogicalId');
+    try {
+      expect(pack.validateScope(app).violations).toEqual([]);
+      expect(spy).not.toHaveBeenCalled();
+      expect(new LayeredDefenseNagPack(app).validateScope(app).violations.length).toBeGreaterThan(0);
+      expect(spy).toHaveBeenCalled();
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
   test('the aspect and the pack find the same (rule, resource) pairs', () => {
     const forAspect = badApp();
     const aspectPairs = check(forAspect.stack).filter((m) => m.level !== 'info').map((m) => `${m.ruleId} ${m.path.slice(1)}`).sort();

@@ -1,5 +1,6 @@
 import { directionName } from './nacl-scopes';
 import { describeValue } from '../../../model/model-values';
+import { NaclEntryModel } from '../../../model/network-model';
 import { LayeredDefenseRule, RuleFinding } from '../../rule';
 
 /**
@@ -17,7 +18,7 @@ export const NaclDuplicateRuleNumber: LayeredDefenseRule = {
   evaluate(model, context) {
     const findings: RuleFinding[] = [];
     for (const nacl of model.nacls) {
-      const seen = new Map<string, string>();
+      const seen = new Map<string, NaclEntryModel>();
       for (const entry of nacl.entries) {
         if (entry.ruleNumber === undefined) {
           context.cannotVerify(entry.resource, `the rule number (RuleNumber ${JSON.stringify(entry.resource.properties.RuleNumber)})`);
@@ -35,12 +36,12 @@ export const NaclDuplicateRuleNumber: LayeredDefenseRule = {
         const key = `${entry.egress}:${entry.ruleNumber}`;
         const first = seen.get(key);
         if (first === undefined) {
-          seen.set(key, entry.resource.path);
+          seen.set(key, entry);
           continue;
         }
         findings.push({
           resource: entry.resource,
-          message: `${directionName(entry.egress ? 'egress' : 'ingress')} rule number ${entry.ruleNumber} is already used by ${first} in the same NACL`,
+          message: `${directionName(entry.egress ? 'egress' : 'ingress')} rule number ${entry.ruleNumber} is already used by ${first.resource.path} in the same NACL`,
         });
       }
     }
