@@ -189,6 +189,18 @@ function officeIpSet(stack: Stack, addresses: string[] = ['198.51.100.0/24']): w
   return new wafv2.CfnIPSet(stack, 'Office', { scope: 'REGIONAL', ipAddressVersion: 'IPV4', addresses });
 }
 
+/** Blocks /admin requests that carry no X-Forwarded-For header: the guard a forwarded-IP allowlist needs. */
+function blockAdminWithoutHeader(priority: number): wafv2.CfnWebACL.RuleProperty {
+  return rule('AdminWithoutHeader', priority, 'block', {
+    andStatement: {
+      statements: [
+        pathStartsWith('/admin'),
+        { notStatement: { statement: { sizeConstraintStatement: { fieldToMatch: { singleHeader: { Name: 'x-forwarded-for' } }, comparisonOperator: 'GE', size: 0, textTransformations: [{ priority: 0, type: 'NONE' }] } } } },
+      ],
+    },
+  });
+}
+
 function blockUnlessForwardedFromOffice(ipSet: wafv2.CfnIPSet): wafv2.CfnWebACL.StatementProperty {
   return {
     andStatement: {
@@ -211,14 +223,7 @@ describe('LayeredDefense-WafForwardedIpFailOpen', () => {
   test('Compliant: an earlier rule blocks /admin requests that lack the header', () => {
     const { stack } = aclStack({
       rules: (s) => [
-        rule('AdminWithoutHeader', 0, 'block', {
-          andStatement: {
-            statements: [
-              pathStartsWith('/admin'),
-              { notStatement: { statement: { sizeConstraintStatement: { fieldToMatch: { singleHeader: { Name: 'x-forwarded-for' } }, comparisonOperator: 'GE', size: 0, textTransformations: [{ priority: 0, type: 'NONE' }] } } } },
-            ],
-          },
-        }),
+        blockAdminWithoutHeader(0),
         rule('AdminFromOffice', 1, 'block', blockUnlessForwardedFromOffice(officeIpSet(s))),
       ],
     });
@@ -227,14 +232,7 @@ describe('LayeredDefense-WafForwardedIpFailOpen', () => {
   test('Noncompliant: the missing-header guard covers /admin but the rule also blocks /reports', () => {
     const { stack } = aclStack({
       rules: (s) => [
-        rule('AdminWithoutHeader', 0, 'block', {
-          andStatement: {
-            statements: [
-              pathStartsWith('/admin'),
-              { notStatement: { statement: { sizeConstraintStatement: { fieldToMatch: { singleHeader: { Name: 'x-forwarded-for' } }, comparisonOperator: 'GE', size: 0, textTransformations: [{ priority: 0, type: 'NONE' }] } } } },
-            ],
-          },
-        }),
+        blockAdminWithoutHeader(0),
         rule('PagesFromOffice', 1, 'block', {
           andStatement: {
             statements: [
@@ -260,14 +258,7 @@ describe('LayeredDefense-WafForwardedIpFailOpen', () => {
 describe('LayeredDefense-WafForwardedIpDirectReach', () => {
   const RULE = 'LayeredDefense-WafForwardedIpDirectReach';
   const forwardedRules = (s: Stack) => [
-    rule('AdminWithoutHeader', 0, 'block', {
-      andStatement: {
-        statements: [
-          pathStartsWith('/admin'),
-          { notStatement: { statement: { sizeConstraintStatement: { fieldToMatch: { singleHeader: { Name: 'x-forwarded-for' } }, comparisonOperator: 'GE', size: 0, textTransformations: [{ priority: 0, type: 'NONE' }] } } } },
-        ],
-      },
-    }),
+    blockAdminWithoutHeader(0),
     rule('AdminFromOffice', 1, 'block', blockUnlessForwardedFromOffice(officeIpSet(s))),
   ];
   test('Noncompliant: forwarded IP rules in front of an ALB open to 0.0.0.0/0 (clients can skip the proxy)', () => {

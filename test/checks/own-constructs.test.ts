@@ -2,12 +2,11 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, Stack, Validations } from 'aws-cdk-lib';
-import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
-import { check } from './support';
+import { check, serveHttpsWithRedirect } from './support';
 import { LayeredDefenseNagPack } from '../../src/checks';
 import { IpBlocklistNacl } from '../../src/nacl';
 import { HipaaSecureVpc } from '../../src/vpc';
@@ -26,13 +25,7 @@ function ownConstructs(app: App, behindProxy = false): Stack {
     blockedCidrs: ['203.0.113.0/24', '192.0.2.0/25', '2001:db8:bad::/48'],
   });
   const alb = new elbv2.ApplicationLoadBalancer(stack, 'Alb', { vpc, internetFacing: true });
-  alb.addListener('Https', {
-    port: 443,
-    certificates: [acm.Certificate.fromCertificateArn(stack, 'Cert', 'arn:aws:acm:us-east-1:111111111111:certificate/abc')],
-    sslPolicy: elbv2.SslPolicy.RECOMMENDED_TLS,
-    defaultAction: elbv2.ListenerAction.fixedResponse(200),
-  });
-  alb.addRedirect();
+  serveHttpsWithRedirect(alb);
   new PathAllowlistWaf(stack, 'Waf', { protectedPaths: ['/admin', '/internal/'], allowedCidrs: ['198.51.100.0/24', '2001:db8:1::/48'] }).associate(alb);
 
   if (behindProxy) {

@@ -1,4 +1,6 @@
 import { App, Stack, StackProps } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { IConstruct } from 'constructs';
 import { LayeredDefenseChecks, LayeredDefenseChecksProps } from '../../src/checks';
 
@@ -44,4 +46,16 @@ export function annotations(scope: IConstruct): Message[] {
 /** The messages of one rule. */
 export function ofRule(messages: readonly Message[], ruleId: string): Message[] {
   return messages.filter((m) => m.ruleId === ruleId);
+}
+
+/** The compliant way to serve an ALB: HTTPS on 443 with a TLS 1.2+ policy, and port 80 redirecting to it. */
+export function serveHttpsWithRedirect(alb: elbv2.ApplicationLoadBalancer): void {
+  const stack = Stack.of(alb);
+  alb.addListener('Https', {
+    port: 443,
+    certificates: [acm.Certificate.fromCertificateArn(stack, 'Cert', 'arn:aws:acm:us-east-1:111111111111:certificate/abc')],
+    sslPolicy: elbv2.SslPolicy.RECOMMENDED_TLS,
+    defaultAction: elbv2.ListenerAction.fixedResponse(200),
+  });
+  alb.addRedirect();
 }

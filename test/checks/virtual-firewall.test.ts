@@ -1,8 +1,7 @@
 import { Fn, Stack } from 'aws-cdk-lib';
-import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
-import { check, newStack, ofRule } from './support';
+import { check, newStack, ofRule, serveHttpsWithRedirect } from './support';
 
 function vpcStack(options: Partial<ec2.VpcProps> = {}): { stack: Stack; vpc: ec2.Vpc } {
   const stack = newStack();
@@ -64,13 +63,7 @@ describe('LayeredDefense-SgOpenIngress', () => {
   test('Compliant: HTTPS open to everyone, HTTP open only where it redirects to HTTPS', () => {
     const { stack, vpc } = vpcStack();
     const alb = new elbv2.ApplicationLoadBalancer(stack, 'Alb', { vpc, internetFacing: true, ipAddressType: elbv2.IpAddressType.DUAL_STACK });
-    alb.addListener('Https', {
-      port: 443,
-      certificates: [acm.Certificate.fromCertificateArn(stack, 'Cert', 'arn:aws:acm:us-east-1:111111111111:certificate/abc')],
-      sslPolicy: elbv2.SslPolicy.RECOMMENDED_TLS,
-      defaultAction: elbv2.ListenerAction.fixedResponse(200),
-    });
-    alb.addRedirect();
+    serveHttpsWithRedirect(alb);
     const sg = new ec2.SecurityGroup(stack, 'App', { vpc });
     sg.addIngressRule(ec2.Peer.ipv4('10.0.0.0/16'), ec2.Port.tcp(22));
     expect(ofRule(check(stack), RULE)).toEqual([]);

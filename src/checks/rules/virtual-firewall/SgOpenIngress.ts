@@ -23,7 +23,7 @@ export const SgOpenIngress: LayeredDefenseRule = {
     const findings: RuleFinding[] = [];
     for (const group of model.securityGroups) {
       const ingress = withPrefixListsExpanded(group.ingress, (key) => model.resolveKey(key), context.cannotVerify);
-      findings.push(...judge(context, group.resource, ingress, port80Allowed(model, group.key), ''));
+      findings.push(...judge(context, group.resource, ingress, port80Allowed(model, group.key), () => ''));
     }
     // Standalone rules on a group outside this stack (an imported group): a group is a union of allows, so its
     // rules are judged together (0.0.0.0/1 in one rule and 128.0.0.0/1 in another is open to everyone).
@@ -33,15 +33,18 @@ export const SgOpenIngress: LayeredDefenseRule = {
       strayByGroup.set(rule.groupKey, [...(strayByGroup.get(rule.groupKey) ?? []), rule]);
     }
     for (const [groupKey, rules] of strayByGroup) {
-      const others = [...new Set(rules.map((r) => r.resource.path))].filter((path) => path !== rules[0].resource.path);
-      const where = `security group ${groupKey.replace(/^[a-z]+:/, '')}${others.length > 0 ? ` (with the rules of ${others.join(', ')})` : ''}: `;
+      // Built only for a finding: reading paths matches constructs to logical ids, which is not free.
+      const where = () => {
+        const others = [...new Set(rules.map((r) => r.resource.path))].filter((path) => path !== rules[0].resource.path);
+        return `security group ${groupKey.replace(/^[a-z]+:/, '')}${others.length > 0 ? ` (with the rules of ${others.join(', ')})` : ''}: `;
+      };
       findings.push(...judge(context, rules[0].resource, rules, port80Allowed(model, groupKey), where));
     }
     return findings;
   },
 };
 
-function judge(context: RuleContext, site: SgRuleModel['resource'], rules: SgRuleModel[], allow80: boolean, where: string): RuleFinding[] {
+function judge(context: RuleContext, site: SgRuleModel['resource'], rules: SgRuleModel[], allow80: boolean, where: () => string): RuleFinding[] {
   for (const rule of rules) {
     if (rule.unknown !== undefined) {
       context.cannotVerify(rule.resource, `an ingress rule (${rule.unknown})`);
@@ -54,7 +57,7 @@ function judge(context: RuleContext, site: SgRuleModel['resource'], rules: SgRul
       continue;
     }
     const traffic = open.map((o) => describeProtocolPorts(o.protocol, o.from, o.to)).join(', ');
-    findings.push({ resource: site, message: `${where}ingress from every ${family === IpFamily.IPV4 ? 'IPv4' : 'IPv6'} address (${everyone}) is allowed on ${traffic}` });
+    findings.push({ resource: site, message: `${where()}ingress from every ${family === IpFamily.IPV4 ? 'IPv4' : 'IPv6'} address (${everyone}) is allowed on ${traffic}` });
   }
   return findings;
 }
