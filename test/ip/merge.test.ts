@@ -12,6 +12,7 @@ import {
   rangeToCidrs,
   subtractRanges,
 } from '../../src/private/ip';
+import { WIDE_FIRST_DIGIT_MIN_KEYS } from '../../src/private/ip/radix-sort';
 
 function merged(cidrs: string[]): string[] {
   const result = mergeCidrStrings(cidrs);
@@ -130,6 +131,19 @@ describe('bulk merge agrees with range arithmetic over the whole space', () => {
       }),
       { numRuns: 15 },
     );
+  });
+
+  // Seeded rather than fast-check (a counterexample of thousands of entries takes jest minutes to print): lists long
+  // enough for the sort's 16-bit first split, with addresses that spread over it and addresses that share it.
+  test.each([0, 1, 2])('long IPv6 lists (the 16-bit first split) merge like the BigInt path, seed %i', (seed) => {
+    const group = fc.integer({ min: 0, max: 0xffff }).map((value) => value.toString(16));
+    const spread = fc.array(group, { minLength: 8, maxLength: 8 }).map((groups) => groups.join(':'));
+    const shared = fc.tuple(group, group, fc.integer({ min: 64, max: 128 })).map(([a, b, prefix]) => `2001:db8:${a}::${b}/${prefix}`);
+    const input = fc.sample(fc.oneof(spread, shared), { seed, numRuns: WIDE_FIRST_DIGIT_MIN_KEYS + 1000 });
+    const output = mergeCidrStrings(input, { normalizeHostBits: true });
+    const expected = mergeCidrs(input.map((text) => parseCidr(text, { normalizeHostBits: true }))).map(formatCidr);
+    expect(output.ipv6.length).toBe(expected.length);
+    expect(output.ipv6.findIndex((text, index) => text !== expected[index])).toBe(-1);
   });
 
   test('sampled addresses are in the output exactly when they are in some input block', () => {

@@ -1,5 +1,5 @@
 import * as fc from 'fast-check';
-import { LARGE_LAYOUT_MIN_KEYS, sortIndicesByWords, sortUint32Pairs } from '../../src/private/ip/radix-sort';
+import { LARGE_LAYOUT_MIN_KEYS, sortIndicesByWords, sortUint32Pairs, WIDE_FIRST_DIGIT_MIN_KEYS } from '../../src/private/ip/radix-sort';
 
 /** Keys drawn from a few shapes that exercise skipped digits: full range, one /16, one /8, and tiny values. */
 const keyOf = fc.oneof(
@@ -59,7 +59,44 @@ describe('sortUint32Pairs', () => {
   });
 });
 
+/** Whether `order` lists every index once and visits the keys in ascending big-endian order. */
+function ordersWords(words: Uint32Array, order: Uint32Array): boolean {
+  const seen = new Uint8Array(order.length);
+  for (let position = 0; position < order.length; position++) {
+    if (seen[order[position]]++ !== 0) {
+      return false;
+    }
+    if (position > 0) {
+      const previous = order[position - 1] * 4;
+      const current = order[position] * 4;
+      let word = 0;
+      while (word < 4 && words[previous + word] === words[current + word]) {
+        word++;
+      }
+      if (word < 4 && words[previous + word] > words[current + word]) {
+        return false;
+      }
+    }
+  }
+  return true;
+}
+
 describe('sortIndicesByWords', () => {
+  // Long lists take the 16-bit first split. Seeded, as for the large layout above. The shapes give keys whose top 16
+  // bits are all equal (the split is skipped), a few top values with long buckets, and duplicates.
+  test.each([
+    ['random keys', (words: number[]) => words],
+    ['keys sharing their top 16 bits', (words: number[]) => words.map((word, i) => (i % 4 === 0 ? (0x20010db8 & 0xffff0000) | (word & 0xffff) : word) >>> 0)],
+    ['keys sharing their first word', (words: number[]) => words.map((word, i) => (i % 4 === 0 ? 0x20010db8 : word))],
+    ['few distinct top values and duplicate keys', (words: number[]) => words.map((word, i) => (i % 4 === 0 ? (word % 3) << 16 : word % 5) >>> 0)],
+  ])('GIVEN %s, at least the wide-split threshold, WHEN sorted THEN the permutation orders them', (_shape, shape) => {
+    for (const seed of [0, 1, 2]) {
+      const count = fc.sample(fc.integer({ min: WIDE_FIRST_DIGIT_MIN_KEYS, max: WIDE_FIRST_DIGIT_MIN_KEYS + 5000 }), { seed, numRuns: 1 })[0];
+      const words = Uint32Array.from(shape(fc.sample(fc.nat({ max: 0xffffffff }), { seed, numRuns: count * 4 })));
+      expect(ordersWords(words, sortIndicesByWords(words, 4, count))).toBe(true);
+    }
+  });
+
   test('GIVEN 128-bit keys WHEN sorted THEN the permutation orders them as big-endian numbers', () => {
     fc.assert(
       fc.property(fc.array(fc.tuple(keyOf, keyOf, keyOf, keyOf), { maxLength: 400 }), (list) => {

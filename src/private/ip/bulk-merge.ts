@@ -1,7 +1,7 @@
 import { bigintToWords, wordsToBigint } from './format';
 import { invalidCidrError, parseCidrOrReason, ParseOptions } from './parse';
 import { sortIndicesByWords, sortUint32Pairs } from './radix-sort';
-import { LOOKS_LIKE_IPV6, looksLikeIpv6, scanIpv4, scanIpv6, scanPrefixLength, scanSimpleIpv4, scanSimpleIpv6, simpleIpv4End } from './scan';
+import { looksLikeIpv6, scanIpv4, scanIpv6, scanPrefixLength, scanSimpleIpv4, scanSimpleIpv6, simpleIpv4End } from './scan';
 import { TextListWriter } from './text-list';
 import { IpRange } from './types';
 import {
@@ -68,9 +68,13 @@ function addV4Entry(text: string, value: number, slash: number, normalize: boole
   return true;
 }
 
-function scanV6Entry(text: string, normalize: boolean, into: ScannedCidrs): boolean {
+/**
+ * Adds the IPv6 entry `text`. `simpleEnd` is what {@link scanSimpleIpv6} returned for it, already written to the
+ * entry's slot: where a plain full-form address ends, or -1 for any other form, which the strict scanner reads.
+ */
+function addV6Entry(text: string, simpleEnd: number, normalize: boolean, into: ScannedCidrs): boolean {
   const offset = into.v6Count * 4;
-  let slash = scanSimpleIpv6(text, into.v6First, offset);
+  let slash = simpleEnd;
   if (slash < 0) {
     slash = text.indexOf('/');
     if (!scanIpv6(text, 0, slash < 0 ? text.length : slash, into.v6First, offset)) {
@@ -83,7 +87,7 @@ function scanV6Entry(text: string, normalize: boolean, into: ScannedCidrs): bool
   if (prefix < 0) {
     return false;
   }
-  for (let word = 0; word < 4; word++) {
+  for (let word = prefix >>> 5; word < 4; word++) {
     const value = into.v6First[offset + word];
     const hostMask = IPV6_HOST_MASKS[prefix * 4 + word];
     if ((value & hostMask) !== 0) {
@@ -121,7 +125,6 @@ function scanCidrs(texts: readonly string[], options: ParseOptions | undefined):
       rejectEntry(text, options, index);
     }
     let value = scanSimpleIpv4(text);
-    let slash: number;
     if (value >= 0) {
       const addressEnd = simpleIpv4End();
       if (addressEnd === text.length) {
@@ -133,24 +136,30 @@ function scanCidrs(texts: readonly string[], options: ParseOptions | undefined):
         }
         continue;
       }
-      slash = addressEnd;
-    } else if (looksLikeIpv6(text)) {
-      // scanSimpleIpv4 accepts every valid IPv4 address, so this entry is IPv6 or bad; scanV6Entry decides which.
-      value = LOOKS_LIKE_IPV6;
-      slash = -1;
-    } else {
-      slash = text.indexOf('/');
-      value = scanIpv4(text, 0, slash < 0 ? text.length : slash);
+      if (!addV4Entry(text, value, addressEnd, normalize, scanned)) {
+        rejectEntry(text, options, index);
+      }
+      continue;
+    }
+    // scanSimpleIpv4 accepts the address of every valid IPv4 entry, so this one is IPv6 or bad. A plain full-form
+    // IPv6 address (the bulk of an IPv6 blocklist) is read here; the strict scanners decide the rest.
+    if (scanned.v6Prefix.length === 0) {
+      scanned.v6First = new Uint32Array((texts.length - index) * 4);
+      scanned.v6Prefix = new Uint8Array(texts.length - index);
+    }
+    const v6End = scanSimpleIpv6(text, scanned.v6First, scanned.v6Count * 4);
+    if (v6End === text.length) {
+      // A bare full-form address: a /128, so there are no host bits to check.
+      scanned.v6Prefix[scanned.v6Count++] = 128;
+      continue;
     }
     let accepted: boolean;
-    if (value !== LOOKS_LIKE_IPV6) {
-      accepted = value >= 0 && addV4Entry(text, value, slash, normalize, scanned);
+    if (v6End >= 0 || looksLikeIpv6(text)) {
+      accepted = addV6Entry(text, v6End, normalize, scanned);
     } else {
-      if (scanned.v6Prefix.length === 0) {
-        scanned.v6First = new Uint32Array((texts.length - index) * 4);
-        scanned.v6Prefix = new Uint8Array(texts.length - index);
-      }
-      accepted = scanV6Entry(text, normalize, scanned);
+      const slash = text.indexOf('/');
+      value = scanIpv4(text, 0, slash < 0 ? text.length : slash);
+      accepted = value >= 0 && addV4Entry(text, value, slash, normalize, scanned);
     }
     if (!accepted) {
       rejectEntry(text, options, index);

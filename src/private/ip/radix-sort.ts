@@ -179,15 +179,52 @@ function msdSort(words: Uint32Array, stride: number, order: Uint32Array, scratch
   }
 }
 
+/** From this many keys on, {@link sortIndicesByWords} splits by the top 16 bits first (one pass over 65,536 buckets). */
+export const WIDE_FIRST_DIGIT_MIN_KEYS = 4096;
+const WIDE_BUCKETS = 65536;
+
 /**
  * The permutation that sorts `count` multi-word keys ascending. Key `i` is `words[i * stride, i * stride + stride)`,
  * most significant word first.
  */
 export function sortIndicesByWords(words: Uint32Array, stride: number, count: number): Uint32Array {
   const order = new Uint32Array(count);
-  for (let i = 0; i < count; i++) {
-    order[i] = i;
+  const scratch = new Uint32Array(count);
+  const sortFrom = (firstDigit: number): Uint32Array => {
+    for (let i = 0; i < count; i++) {
+      order[i] = i;
+    }
+    msdSort(words, stride, order, scratch, 0, count, firstDigit);
+    return order;
+  };
+  if (count < WIDE_FIRST_DIGIT_MIN_KEYS) {
+    return sortFrom(0);
   }
-  msdSort(words, stride, order, new Uint32Array(count), 0, count, 0);
+  // A long list of random keys is split by its first 16 bits in one counting pass (8-bit digits would take a pass
+  // over 256 buckets and then one per bucket); each bucket is finished by the 8-bit sort from the third digit on.
+  const starts = new Uint32Array(WIDE_BUCKETS + 1);
+  for (let i = 0; i < count; i++) {
+    starts[(words[i * stride] >>> 16) + 1]++;
+  }
+  let shared = false;
+  for (let bucket = 1; bucket <= WIDE_BUCKETS; bucket++) {
+    shared ||= starts[bucket] === count;
+    starts[bucket] += starts[bucket - 1];
+  }
+  if (shared) {
+    return sortFrom(2);
+  }
+  // Scattering advances each bucket's start to its end, which is the next bucket's start.
+  for (let i = 0; i < count; i++) {
+    order[starts[words[i * stride] >>> 16]++] = i;
+  }
+  let low = 0;
+  for (let bucket = 0; bucket < WIDE_BUCKETS; bucket++) {
+    const high = starts[bucket];
+    if (high - low > 1) {
+      msdSort(words, stride, order, scratch, low, high, 2);
+    }
+    low = high;
+  }
   return order;
 }

@@ -85,20 +85,41 @@ function writeIpv4(bytes: Uint8Array, start: number, value: number): number {
   return writeDecimal(bytes, at, value & 255);
 }
 
-/** A 16-bit group in lowercase hex without leading zeros (RFC 5952 sections 4.1 and 4.3). */
+/** Hex of 0-255 without leading zeros: `[length, digit, digit]` per value. */
+const HEX_BYTE = new Uint8Array(256 * 3);
+/** Hex of 0-255 as exactly two digits: `[digit, digit]` per value. */
+const HEX_BYTE_PADDED = new Uint8Array(256 * 2);
+for (let value = 0; value < 256; value++) {
+  const text = value.toString(16);
+  HEX_BYTE[value * 3] = text.length;
+  for (let digit = 0; digit < text.length; digit++) {
+    HEX_BYTE[value * 3 + 1 + digit] = text.charCodeAt(digit);
+  }
+  HEX_BYTE_PADDED[value * 2] = HEX_DIGITS[value >>> 4];
+  HEX_BYTE_PADDED[value * 2 + 1] = HEX_DIGITS[value & 15];
+}
+
+/**
+ * A 16-bit group in lowercase hex without leading zeros (RFC 5952 sections 4.1 and 4.3), a byte at a time from
+ * tables. Like {@link writeDecimal} it stores two bytes for a one-digit byte; the spare one is overwritten next.
+ */
 function writeHexGroup(bytes: Uint8Array, start: number, group: number): number {
+  const high = group >>> 8;
   let at = start;
-  if (group >= 0x1000) {
-    bytes[at++] = HEX_DIGITS[group >>> 12];
+  if (high !== 0) {
+    const base = high * 3;
+    bytes[at] = HEX_BYTE[base + 1];
+    bytes[at + 1] = HEX_BYTE[base + 2];
+    at += HEX_BYTE[base];
+    const low = (group & 255) * 2;
+    bytes[at] = HEX_BYTE_PADDED[low];
+    bytes[at + 1] = HEX_BYTE_PADDED[low + 1];
+    return at + 2;
   }
-  if (group >= 0x100) {
-    bytes[at++] = HEX_DIGITS[(group >>> 8) & 15];
-  }
-  if (group >= 0x10) {
-    bytes[at++] = HEX_DIGITS[(group >>> 4) & 15];
-  }
-  bytes[at++] = HEX_DIGITS[group & 15];
-  return at;
+  const base = group * 3;
+  bytes[at] = HEX_BYTE[base + 1];
+  bytes[at + 1] = HEX_BYTE[base + 2];
+  return at + HEX_BYTE[base];
 }
 
 function writeGroups(bytes: Uint8Array, start: number, from: number, to: number): number {
