@@ -220,25 +220,62 @@ function modelledConstructs(stack: Stack): CfnResource[] {
 /**
  * Reads the modelled resources from the synthesized template: what will deploy, already resolved. Which construct
  * made each resource is worked out only when a rule asks for its path or construct (to report a finding), because
- * matching constructs to logical ids costs a hash of every construct's path.
+ * matching constructs to logical ids costs a hash of each construct's path.
  */
 function readTemplate(model: NetworkModel, resources: Json): void {
-  let constructsById: Map<string, CfnResource> | undefined;
-  const constructOf = (logicalId: string): CfnResource | undefined => {
-    if (!constructsById) {
-      constructsById = new Map();
-      for (const construct of modelledConstructs(model.stack)) {
-        // CfnElement's own rule for its logical id: an override, else the stack's allocation (no resolve needed).
-        constructsById.set((construct as Json)._logicalIdOverride ?? model.stack.getLogicalId(construct), construct);
-      }
-    }
-    return constructsById.get(logicalId);
-  };
+  const constructOf = new ConstructsByLogicalId(model.stack);
   for (const [logicalId, body] of Object.entries<Json>(resources)) {
     if (body && typeof body === 'object' && MODELLED_TYPES.has(body.Type)) {
       model.resources.set(logicalId, new TemplateResource(logicalId, body, model.stack, constructOf));
     }
   }
+}
+
+/**
+ * The stack's modelled constructs by logical id, hashed lazily one resource type at a time: a finding on a security
+ * group hashes the stack's security groups, not its hundreds of NACL entries. A logical id no construct of its type
+ * renders (a template edited after synthesis) is looked for among all the others before it is reported as none.
+ */
+class ConstructsByLogicalId {
+  private unhashed?: Map<string, CfnResource[]>;
+  private readonly byId = new Map<string, CfnResource>();
+
+  constructor(private readonly stack: Stack) {}
+
+  public find(logicalId: string, type: string): CfnResource | undefined {
+    const unhashed = this.unhashed ??= groupByType(modelledConstructs(this.stack));
+    if (!this.byId.has(logicalId)) {
+      this.hash(unhashed.get(type));
+      unhashed.delete(type);
+    }
+    if (!this.byId.has(logicalId)) {
+      for (const constructs of unhashed.values()) {
+        this.hash(constructs);
+      }
+      unhashed.clear();
+    }
+    return this.byId.get(logicalId);
+  }
+
+  private hash(constructs: readonly CfnResource[] | undefined): void {
+    for (const construct of constructs ?? []) {
+      // CfnElement's own rule for its logical id: an override, else the stack's allocation (no resolve needed).
+      this.byId.set((construct as Json)._logicalIdOverride ?? this.stack.getLogicalId(construct), construct);
+    }
+  }
+}
+
+function groupByType(constructs: readonly CfnResource[]): Map<string, CfnResource[]> {
+  const byType = new Map<string, CfnResource[]>();
+  for (const construct of constructs) {
+    const group = byType.get(construct.cfnResourceType);
+    if (group) {
+      group.push(construct);
+    } else {
+      byType.set(construct.cfnResourceType, [construct]);
+    }
+  }
+  return byType;
 }
 
 /** A resource read from the synthesized template; its construct is looked up on first use. */
@@ -251,7 +288,7 @@ class TemplateResource implements ModelResource {
     public readonly logicalId: string,
     body: Json,
     private readonly stack: Stack,
-    private readonly constructOf: (logicalId: string) => CfnResource | undefined,
+    private readonly constructs: ConstructsByLogicalId,
   ) {
     this.type = body.Type;
     this.properties = body.Properties ?? {};
@@ -268,7 +305,7 @@ class TemplateResource implements ModelResource {
 
   private lookUp(): { readonly construct: IConstruct; readonly path: string } {
     if (!this.site) {
-      const construct = this.constructOf(this.logicalId);
+      const construct = this.constructs.find(this.logicalId, this.type);
       this.site = construct
         ? { construct, path: construct.node.path }
         : { construct: this.stack, path: `${this.stack.node.path}/${this.logicalId}` };

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, Aspects, IAspect, Stack, Validations } from 'aws-cdk-lib';
+import { App, Aspects, CfnResource, IAspect, Stack, Validations } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { annotations as annotationsOf, check, newStack, ofRule } from './support';
@@ -262,6 +262,26 @@ describe('LayeredDefenseNagPack (cdk-nag 3)', () => {
       expect(spy).not.toHaveBeenCalled();
       expect(new LayeredDefenseNagPack(app).validateScope(app).violations.length).toBeGreaterThan(0);
       expect(spy).toHaveBeenCalled();
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  test('to report a finding, hashes only the constructs of the flagged resource type', () => {
+    // GIVEN a synthesized app whose one finding is on a security group, among a VPC, its subnets and other resources
+    const { app, stack } = badApp();
+    const pack = new LayeredDefenseNagPack(app, { skipRules: ['LayeredDefense-VpcFlowLogs', 'LayeredDefense-SgDenyIntent'] });
+    app.synth();
+    const spy = jest.spyOn(stack, 'getLogicalId');
+    try {
+      // WHEN the pack validates it
+      const report = pack.validateScope(app);
+      // THEN the finding is reported on the group's construct, and only security groups had their logical ids worked out
+      expect(report.violations.map((v) => [v.ruleName, v.violatingResources.map((r) => r.constructPath)])).toEqual([
+        ['LayeredDefense-SgOpenIngress', ['Stack/Sg/Resource']],
+      ]);
+      const hashedTypes = new Set(spy.mock.calls.map(([element]) => (element as CfnResource).cfnResourceType));
+      expect([...hashedTypes]).toEqual(['AWS::EC2::SecurityGroup']);
     } finally {
       spy.mockRestore();
     }
