@@ -1,13 +1,24 @@
 /**
- * Runs every `bench/*.bench.ts` (or those whose file or case name contains the first argument):
+ * Runs every `bench/*.bench.ts` case (or those whose file or case name contains the first argument):
  *
- *   npx ts-node --transpile-only --project tsconfig.dev.json bench/run.ts [filter]
+ *   npx projen bench [filter]
  *
- * Each case is warmed up, then both sides run alternately (ours first on even rounds, peer first on odd ones, so
- * neither always meets a cold cache or a pending GC) and the median is reported. A failed check or a throwing case
- * exits non-zero. A missed goal is printed as MISSED but does not fail: timings on a shared 2-core machine vary by
- * tens of percent from run to run.
+ * Each case runs in a child process of its own, so no case inherits another's heap: a CDK synth leaves tens of MB
+ * reachable in aws-cdk-lib's global caches, and a merge timed after twenty synths pays for collecting them. Inside
+ * that process our side and the peer run on the same input: warm-up runs, then interleaved rounds (ours first on
+ * even rounds, peer first on odd ones, so neither always meets a cold cache or a pending collection).
+ *
+ * A round times one batch of each side: as many consecutive runs as fill {@link MIN_BATCH_MS} (counted once, after
+ * the warm-up). A side that takes only milliseconds is so timed over several runs, and every sample spans that
+ * side's own young-generation collections instead of landing before or after one: single runs of a 7 ms merge that
+ * allocates 4 MB of output strings take 7 or 10 ms depending on whether a scavenge falls inside them, which made
+ * their median flip between the two from one benchmark run to the next. The figure is the median over rounds of the
+ * mean time per run, so every collection a side causes is counted, for ours and for the peer alike.
+ *
+ * A failed check, a throwing case or a crashed child exits non-zero. A missed goal is printed as MISSED but does not
+ * fail: timings on a shared 2-core machine vary by tens of percent from run to run.
  */
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { BenchCase, BenchGoal } from './harness';
@@ -17,11 +28,13 @@ interface BenchModule {
 }
 
 interface CaseResult {
-  readonly file: string;
   readonly name: string;
   readonly peerName: string;
   readonly oursMs: number;
   readonly peerMs?: number;
+  readonly rounds: number;
+  readonly oursBatch: number;
+  readonly peerBatch: number;
   readonly goal: string;
   readonly check: string;
   readonly failed: boolean;
@@ -30,12 +43,25 @@ interface CaseResult {
 const WARMUP_RUNS = 3;
 const MIN_ROUNDS = 7;
 const MAX_ROUNDS = 41;
-const TARGET_ROUND_MS = 600;
+/** How long the timed rounds of one case should take in all. */
+const TARGET_CASE_MS = 4000;
+/** A batch repeats a side until it lasts about this long. */
+const MIN_BATCH_MS = 100;
+/** Prefix of the line a child prints its result on. */
+const RESULT_MARKER = 'BENCH_RESULT ';
+const CHILD_FLAG = '--case';
 
-function timeOnce(run: () => unknown): { ms: number; output: unknown } {
+function elapsedMs(start: bigint): number {
+  return Number(process.hrtime.bigint() - start) / 1e6;
+}
+
+/** Mean time per run of `size` consecutive runs. */
+function timeBatch(run: () => unknown, size: number): number {
   const start = process.hrtime.bigint();
-  const output = run();
-  return { ms: Number(process.hrtime.bigint() - start) / 1e6, output };
+  for (let i = 0; i < size; i++) {
+    run();
+  }
+  return elapsedMs(start) / size;
 }
 
 function median(values: number[]): number {
@@ -44,8 +70,21 @@ function median(values: number[]): number {
   return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
-function roundsFor(warmMs: number): number {
-  const rounds = Math.ceil(TARGET_ROUND_MS / Math.max(warmMs, 0.01));
+/** Runs a side until {@link MIN_BATCH_MS} have passed: how many runs that took (its batch size) and how long. */
+function calibrate(run: () => unknown): { runs: number; ms: number } {
+  const start = process.hrtime.bigint();
+  let runs = 0;
+  let ms = 0;
+  while (ms < MIN_BATCH_MS) {
+    run();
+    runs++;
+    ms = elapsedMs(start);
+  }
+  return { runs, ms };
+}
+
+function roundsFor(roundMs: number): number {
+  const rounds = Math.ceil(TARGET_CASE_MS / Math.max(roundMs, 0.01));
   const clamped = Math.min(MAX_ROUNDS, Math.max(MIN_ROUNDS, rounds));
   return clamped % 2 === 1 ? clamped : clamped + 1;
 }
@@ -77,28 +116,28 @@ function judgeGoal(goal: BenchGoal | undefined, oursMs: number, peerMs: number |
   return `${parts.join(', ')}: ${misses.length === 0 ? 'met' : `MISSED (${misses.join(', ')})`}`;
 }
 
-function runCase(file: string, benchCase: BenchCase): CaseResult {
+function runCase(benchCase: BenchCase): CaseResult {
   const peer = benchCase.peer;
   let oursOutput: unknown;
   let peerOutput: unknown;
-  let warmMs = 0;
   for (let run = 0; run < WARMUP_RUNS; run++) {
-    const ours = timeOnce(benchCase.ours);
-    const theirs = peer === undefined ? { ms: 0, output: undefined } : timeOnce(peer);
-    oursOutput = ours.output;
-    peerOutput = theirs.output;
-    warmMs = ours.ms + theirs.ms;
+    oursOutput = benchCase.ours();
+    peerOutput = peer?.();
   }
+  const ours = calibrate(benchCase.ours);
+  const theirs = peer === undefined ? undefined : calibrate(peer);
+  const oursBatch = ours.runs;
+  const peerBatch = theirs?.runs ?? 0;
+  const rounds = roundsFor(ours.ms + (theirs?.ms ?? 0));
   const oursTimes: number[] = [];
   const peerTimes: number[] = [];
-  const rounds = roundsFor(warmMs);
   for (let round = 0; round < rounds; round++) {
     if (round % 2 === 0 || peer === undefined) {
-      oursTimes.push(timeOnce(benchCase.ours).ms);
-      if (peer !== undefined) peerTimes.push(timeOnce(peer).ms);
+      oursTimes.push(timeBatch(benchCase.ours, oursBatch));
+      if (peer !== undefined) peerTimes.push(timeBatch(peer, peerBatch));
     } else {
-      peerTimes.push(timeOnce(peer).ms);
-      oursTimes.push(timeOnce(benchCase.ours).ms);
+      peerTimes.push(timeBatch(peer, peerBatch));
+      oursTimes.push(timeBatch(benchCase.ours, oursBatch));
     }
   }
   let check = benchCase.check === undefined ? 'no check' : 'equal';
@@ -111,7 +150,18 @@ function runCase(file: string, benchCase: BenchCase): CaseResult {
   }
   const oursMs = median(oursTimes);
   const peerMs = peer === undefined ? undefined : median(peerTimes);
-  return { file, name: benchCase.name, peerName: benchCase.peerName, oursMs, peerMs, goal: judgeGoal(benchCase.goal, oursMs, peerMs), check, failed };
+  return {
+    name: benchCase.name,
+    peerName: benchCase.peerName,
+    oursMs,
+    peerMs,
+    rounds,
+    oursBatch,
+    peerBatch,
+    goal: judgeGoal(benchCase.goal, oursMs, peerMs),
+    check,
+    failed,
+  };
 }
 
 function formatMs(ms: number | undefined): string {
@@ -121,34 +171,78 @@ function formatMs(ms: number | undefined): string {
 function printResult(result: CaseResult): void {
   const ratio = result.peerMs === undefined ? '-' : (result.oursMs / result.peerMs).toFixed(3);
   const speedup = result.peerMs === undefined ? '-' : `${(result.peerMs / result.oursMs).toFixed(1)}x`;
+  const batches = result.peerMs === undefined ? `${result.oursBatch}` : `${result.oursBatch} + ${result.peerBatch}`;
   process.stdout.write(
     `${result.name}\n` +
       `  ours ${formatMs(result.oursMs)} ms | ${result.peerName} ${formatMs(result.peerMs)} ms | ratio ${ratio} | speedup ${speedup}\n` +
-      `  goal ${result.goal} | check ${result.check}\n`,
+      `  goal ${result.goal} | check ${result.check} | ${result.rounds} rounds of ${batches} runs\n`,
   );
 }
 
+async function loadCases(file: string): Promise<BenchCase[] | undefined> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const benchModule = require(path.join(__dirname, file)) as BenchModule;
+  return benchModule.cases === undefined ? undefined : benchModule.cases();
+}
+
+/** In a child: runs case `index` of `file` and prints its result as one JSON line. */
+async function runChild(file: string, index: number): Promise<number> {
+  const selected = (await loadCases(file))?.[index];
+  if (selected === undefined) {
+    throw new Error(`${file} has no case ${index}`);
+  }
+  process.stdout.write(`\n${RESULT_MARKER}${JSON.stringify(runCase(selected))}\n`);
+  return 0;
+}
+
+/** Runs one case in a fresh Node process (the same TypeScript loader as this one) and reads back its result. */
+function runInChild(file: string, index: number, benchCase: BenchCase): CaseResult {
+  const child = spawnSync(
+    process.execPath,
+    ['-r', 'ts-node/register/transpile-only', __filename, CHILD_FLAG, file, String(index)],
+    {
+      cwd: path.join(__dirname, '..'),
+      env: { ...process.env, TS_NODE_PROJECT: path.join(__dirname, '..', 'tsconfig.dev.json') },
+      stdio: ['ignore', 'pipe', 'inherit'],
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+    },
+  );
+  const lines = (child.stdout ?? '').split('\n');
+  const line = lines.find((text) => text.startsWith(RESULT_MARKER));
+  // Anything else the case printed is passed on.
+  const other = lines.filter((text) => text !== '' && !text.startsWith(RESULT_MARKER));
+  if (other.length > 0) {
+    process.stdout.write(`${other.join('\n')}\n`);
+  }
+  if (child.status !== 0 || line === undefined) {
+    const why = child.error?.message ?? `exit ${String(child.status ?? child.signal)}`;
+    return { name: benchCase.name, peerName: benchCase.peerName, oursMs: NaN, rounds: 0, oursBatch: 0, peerBatch: 0, goal: '-', check: `FAILED: the case's process ended without a result (${why})`, failed: true };
+  }
+  return JSON.parse(line.slice(RESULT_MARKER.length)) as CaseResult;
+}
+
 async function main(): Promise<number> {
+  if (process.argv[2] === CHILD_FLAG) {
+    return runChild(process.argv[3], Number(process.argv[4]));
+  }
   const filter = process.argv[2] ?? '';
   const files = fs.readdirSync(__dirname).filter((file) => file.endsWith('.bench.ts')).sort();
   let failures = 0;
-  process.stdout.write(`node ${process.version}; median of interleaved rounds after ${WARMUP_RUNS} warm-up runs; goals are advisory (shared machine)\n\n`);
+  process.stdout.write(
+    `node ${process.version}; each case in its own process; median over interleaved rounds of the mean per run, after ${WARMUP_RUNS} warm-up runs; goals are advisory (shared machine)\n\n`,
+  );
   for (const file of files) {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const benchModule = require(path.join(__dirname, file)) as BenchModule;
-    if (benchModule.cases === undefined) {
+    const cases = await loadCases(file);
+    if (cases === undefined) {
       process.stdout.write(`${file}: exports no cases(); skipped\n`);
       continue;
     }
-    const selected = (await benchModule.cases()).filter((benchCase) => file.includes(filter) || benchCase.name.includes(filter));
-    for (const benchCase of selected) {
-      let result: CaseResult;
-      try {
-        result = runCase(file, benchCase);
-      } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
-        result = { file, name: benchCase.name, peerName: benchCase.peerName, oursMs: NaN, goal: '-', check: `FAILED: threw ${message}`, failed: true };
+    for (const [index, benchCase] of cases.entries()) {
+      if (!file.includes(filter) && !benchCase.name.includes(filter)) {
+        continue;
       }
+      const result = runInChild(file, index, benchCase);
       printResult(result);
       failures += result.failed ? 1 : 0;
     }
