@@ -223,10 +223,10 @@ function modelledConstructs(stack: Stack): CfnResource[] {
  * matching constructs to logical ids costs a hash of each construct's path.
  */
 function readTemplate(model: NetworkModel, resources: Json): void {
-  const constructOf = new ConstructsByLogicalId(model.stack);
+  const constructs = new ConstructsByLogicalId(model.stack);
   for (const [logicalId, body] of Object.entries<Json>(resources)) {
     if (body && typeof body === 'object' && MODELLED_TYPES.has(body.Type)) {
-      model.resources.set(logicalId, new TemplateResource(logicalId, body, model.stack, constructOf));
+      model.resources.set(logicalId, new TemplateResource(logicalId, body, model.stack, constructs));
     }
   }
 }
