@@ -36,15 +36,27 @@ export interface NaclEntryModel {
   /** The entry in evaluable form; undefined when a value is unresolved or invalid (see `unknown`). */
   readonly normalized?: NormalizedNaclEntry;
   readonly unknown?: string;
+  /**
+   * True for an entry EC2 puts in every default NACL (ALLOW all, rule 100 for IPv4 and 101 for IPv6, both
+   * directions), which no template renders or can remove; its `resource` is the VPC's.
+   */
+  readonly builtIn?: boolean;
 }
 
 export interface NaclModel {
+  /** The `AWS::EC2::NetworkAcl`, or for a default NACL its VPC. */
   readonly resource: ModelResource;
   readonly key: string;
   readonly vpcKey: string;
   readonly entries: NaclEntryModel[];
   /** `AWS::EC2::SubnetNetworkAclAssociation` resources that attach this NACL. */
   readonly associations: ModelResource[];
+  /**
+   * Set when this is the default NACL of a VPC of the stack (`Fn::GetAtt [Vpc, DefaultNetworkAcl]`), modelled
+   * because an entry or association refers to it. EC2 creates it with the VPC and uses it for every subnet that has
+   * no association of its own; its entries include EC2's built-in ones.
+   */
+  readonly defaultOfVpc?: ModelResource;
 }
 
 export interface SubnetNaclAssociationModel {
@@ -125,6 +137,7 @@ export interface ApiStageModel {
 /** The resource types the model reads; everything else in the stack is ignored (and never resolved). */
 export const MODELLED_TYPES: ReadonlySet<string> = new Set([
   'AWS::EC2::VPC',
+  'AWS::EC2::VPCCidrBlock',
   'AWS::EC2::Subnet',
   'AWS::EC2::NetworkAcl',
   'AWS::EC2::NetworkAclEntry',
@@ -383,16 +396,27 @@ function link(model: NetworkModel): void {
     }
   }
 
-  // Network ACLs, entries, associations.
+  // Network ACLs, entries, associations. A VPC's default NACL is modelled when something in the stack refers to it.
   const nacls = new Map<string, NaclModel>();
   for (const r of all('AWS::EC2::NetworkAcl')) {
     const nacl: NaclModel = { resource: r, key: key(r), vpcKey: targetKey(r.properties.VpcId), entries: [], associations: [] };
     nacls.set(nacl.key, nacl);
     model.nacls.push(nacl);
   }
+  const ipv6Vpcs = new Set(all('AWS::EC2::VPCCidrBlock').filter((r) => addsIpv6(r.properties)).map((r) => targetKey(r.properties.VpcId)));
+  const naclOf = (naclKey: string): NaclModel | undefined => {
+    let nacl = nacls.get(naclKey);
+    const vpc = !nacl && naclKey.endsWith(DEFAULT_NACL_SUFFIX) ? vpcs.get(naclKey.slice(0, -DEFAULT_NACL_SUFFIX.length)) : undefined;
+    if (vpc) {
+      nacl = defaultNacl(vpc, naclKey, ipv6Vpcs.has(vpc.key));
+      nacls.set(naclKey, nacl);
+      model.nacls.push(nacl);
+    }
+    return nacl;
+  };
   for (const r of all('AWS::EC2::NetworkAclEntry')) {
     const entry = readNaclEntry(r);
-    const nacl = nacls.get(entry.naclKey);
+    const nacl = naclOf(entry.naclKey);
     if (nacl) {
       nacl.entries.push(entry);
     } else {
@@ -403,10 +427,10 @@ function link(model: NetworkModel): void {
     const association: SubnetNaclAssociationModel = {
       resource: r,
       subnetKey: targetKey(r.properties.SubnetId),
-      naclKey: targetKey(r.properties.NetworkAclId),
+      naclKey: naclKeyOf(r.properties.NetworkAclId),
     };
     model.subnetNaclAssociations.push(association);
-    nacls.get(association.naclKey)?.associations.push(r);
+    naclOf(association.naclKey)?.associations.push(r);
   }
   // Entries keep a global index so that duplicate rule numbers keep a deterministic order.
   for (const nacl of model.nacls) {
@@ -521,12 +545,58 @@ function link(model: NetworkModel): void {
   }
 }
 
+const DEFAULT_NACL_SUFFIX = '.DefaultNetworkAcl';
+
+/** The key of the NACL a `NetworkAclId` names. A VPC's default NACL gets a key of its own, not its VPC's. */
+function naclKeyOf(value: Json): string {
+  const ref = referenceOf(value);
+  return ref?.attribute === 'DefaultNetworkAcl' ? `id:${ref.logicalId}${DEFAULT_NACL_SUFFIX}` : targetKey(value);
+}
+
+/** Whether an `AWS::EC2::VPCCidrBlock` gives its VPC IPv6 addresses (Amazon's, from a pool, or from IPAM). */
+function addsIpv6(p: Json): boolean {
+  return p.AmazonProvidedIpv6CidrBlock === true || p.AmazonProvidedIpv6CidrBlock === 'true'
+    || p.Ipv6CidrBlock !== undefined || p.Ipv6Pool !== undefined || p.Ipv6IpamPoolId !== undefined;
+}
+
+/**
+ * A VPC's default NACL with the entries EC2 gives it: ALLOW all traffic in each direction, rule 100 for IPv4 and,
+ * once the VPC has IPv6 addresses, rule 101 for IPv6. Template entries refer to it with `Fn::GetAtt`.
+ * @see https://docs.aws.amazon.com/vpc/latest/userguide/default-network-acl.html
+ */
+function defaultNacl(vpc: VpcModel, key: string, ipv6: boolean): NaclModel {
+  const entries: NaclEntryModel[] = [];
+  for (const egress of [false, true]) {
+    entries.push(builtInEntry(vpc.resource, key, { RuleNumber: 100, Egress: egress, CidrBlock: '0.0.0.0/0' }));
+    if (ipv6) {
+      entries.push(builtInEntry(vpc.resource, key, { RuleNumber: 101, Egress: egress, Ipv6CidrBlock: '::/0' }));
+    }
+  }
+  return { resource: vpc.resource, key, vpcKey: vpc.key, entries, associations: [], defaultOfVpc: vpc.resource };
+}
+
+function builtInEntry(vpc: ModelResource, naclKey: string, properties: Json): NaclEntryModel {
+  // Reported as the VPC: its path and construct are looked up only when a rule reports on the entry.
+  const resource: ModelResource = {
+    logicalId: vpc.logicalId,
+    type: 'AWS::EC2::NetworkAclEntry',
+    properties: { Protocol: -1, RuleAction: 'allow', ...properties },
+    get path() {
+      return vpc.path;
+    },
+    get construct() {
+      return vpc.construct;
+    },
+  };
+  return { ...readNaclEntry(resource), naclKey, builtIn: true };
+}
+
 function readNaclEntry(r: ModelResource): NaclEntryModel {
   const p = r.properties;
   const egress = naclEgress(p.Egress);
   const family = p.CidrBlock !== undefined ? IpFamily.IPV4 : p.Ipv6CidrBlock !== undefined ? IpFamily.IPV6 : undefined;
   const ruleNumber = literalInteger(p.RuleNumber);
-  const naclKey = targetKey(p.NetworkAclId);
+  const naclKey = naclKeyOf(p.NetworkAclId);
   try {
     const [normalized] = normalizeNaclEntries([p]);
     return { resource: r, naclKey, egress, family, ruleNumber, normalized };

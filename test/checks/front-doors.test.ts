@@ -287,6 +287,20 @@ describe('LayeredDefenseNagPack (cdk-nag 3)', () => {
     }
   });
 
+  test("reads a VPC's default NACL from the template with its built-in entries", () => {
+    // GIVEN a synthesized app with a DENY after rule 100 on a VPC's default NACL
+    const { app, stack, vpc } = badApp();
+    new ec2.CfnNetworkAclEntry(stack, 'DenyOnDefault', {
+      networkAclId: vpc.vpcDefaultNetworkAcl, ruleNumber: 200, protocol: -1, ruleAction: 'deny', cidrBlock: '203.0.113.0/24',
+    });
+    app.synth();
+    // WHEN the pack validates it
+    const report = new LayeredDefenseNagPack(app).validateScope(app);
+    // THEN the entry is reported as shadowed, on its own construct
+    const shadowed = report.violations.find((v) => v.ruleName === 'LayeredDefense-NaclDenyShadowed');
+    expect(shadowed?.violatingResources.map((r) => r.constructPath)).toEqual(['Stack/DenyOnDefault']);
+  });
+
   test('the aspect and the pack find the same (rule, resource) pairs', () => {
     const forAspect = badApp();
     const aspectPairs = check(forAspect.stack).filter((m) => m.level !== 'info').map((m) => `${m.ruleId} ${m.path.slice(1)}`).sort();

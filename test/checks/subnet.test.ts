@@ -317,3 +317,99 @@ describe('LayeredDefense-NaclAllowlist', () => {
     expect(ofRule(check(stack), RULE)).toEqual([]);
   });
 });
+
+describe("a VPC's default NACL (EC2's built-in ALLOW-all entries 100 and 101)", () => {
+  /** A VPC whose subnets keep the default NACL, and a hand-written entry on that NACL. */
+  function defaultNaclStack(options: { ipv6?: boolean } = {}): { stack: Stack; vpc: ec2.Vpc } {
+    const stack = newStack();
+    const vpc = new ec2.Vpc(stack, 'Vpc', {
+      maxAzs: 1,
+      natGateways: 0,
+      restrictDefaultSecurityGroup: true,
+      flowLogs: { All: {} },
+      subnetConfiguration: [{ name: 'Public', subnetType: ec2.SubnetType.PUBLIC }],
+      ...(options.ipv6 ? { ipProtocol: ec2.IpProtocol.DUAL_STACK } : {}),
+    });
+    return { stack, vpc };
+  }
+
+  function defaultEntry(stack: Stack, vpc: ec2.Vpc, id: string, props: Partial<ec2.CfnNetworkAclEntryProps>): ec2.CfnNetworkAclEntry {
+    return new ec2.CfnNetworkAclEntry(stack, id, { networkAclId: vpc.vpcDefaultNetworkAcl, ruleNumber: 200, protocol: -1, ruleAction: 'deny', ...props });
+  }
+
+  test('Noncompliant: a DENY numbered after 100 is fully shadowed by the built-in ALLOW-all', () => {
+    // GIVEN a deny people add to vpc.vpcDefaultNetworkAcl with a number after the built-in rule 100
+    const { stack, vpc } = defaultNaclStack();
+    defaultEntry(stack, vpc, 'DenyBad', { cidrBlock: '203.0.113.0/24', ruleNumber: 200 });
+    // WHEN
+    const messages = check(stack);
+    // THEN it is an error naming the built-in entry, and the built-in entries are not reported themselves
+    const found = ofRule(messages, 'LayeredDefense-NaclDenyShadowed');
+    expect(found).toEqual([expect.objectContaining({ level: 'error', path: '/Stack/DenyBad' })]);
+    expect(found[0].text).toMatch(/rule 200 \(DENY 203\.0\.113\.0\/24 all traffic\) is fully shadowed by ALLOW rule 100: .* allowed by rule 100 \(ALLOW 0\.0\.0\.0\/0 all traffic\), built into the VPC's default NACL, before the deny is reached; on a default NACL, number DENY entries below 100/);
+    expect(messages.filter((m) => m.path.startsWith('/Stack/Vpc') && m.level !== 'info' && /Nacl/.test(m.text))).toEqual([]);
+  });
+
+  test('Compliant: a DENY numbered before 100 decides first; the NACL needs no association of its own', () => {
+    const { stack, vpc } = defaultNaclStack();
+    defaultEntry(stack, vpc, 'DenyBad', { cidrBlock: '203.0.113.0/24', ruleNumber: 50 });
+    defaultEntry(stack, vpc, 'DenyBadOut', { cidrBlock: '203.0.113.0/24', ruleNumber: 50, egress: true });
+    const messages = check(stack);
+    for (const rule of ['NaclDenyShadowed', 'NaclUnassociated', 'NaclDeadEntry', 'NaclReturnTraffic', 'NaclDuplicateRuleNumber']) {
+      expect(ofRule(messages, `LayeredDefense-${rule}`)).toEqual([]);
+    }
+  });
+
+  test('Noncompliant: an entry numbered 100 collides with the built-in one (EC2 rejects it)', () => {
+    const { stack, vpc } = defaultNaclStack();
+    defaultEntry(stack, vpc, 'Deny100', { cidrBlock: '203.0.113.0/24', ruleNumber: 100 });
+    const found = ofRule(check(stack), 'LayeredDefense-NaclDuplicateRuleNumber');
+    expect(found).toEqual([expect.objectContaining({ level: 'error', path: '/Stack/Deny100' })]);
+    expect(found[0].text).toMatch(/inbound rule number 100 is already used by the VPC's default NACL's built-in ALLOW-all entry/);
+  });
+
+  test('IPv6: rule 101 exists only once the VPC has IPv6 addresses', () => {
+    // GIVEN the same IPv6 DENY at 150 on the default NACL of an IPv4-only VPC and of a dual-stack VPC
+    const v4Only = defaultNaclStack();
+    defaultEntry(v4Only.stack, v4Only.vpc, 'DenyV6', { ipv6CidrBlock: '2001:db8::/32', ruleNumber: 150 });
+    const dual = defaultNaclStack({ ipv6: true });
+    defaultEntry(dual.stack, dual.vpc, 'DenyV6', { ipv6CidrBlock: '2001:db8::/32', ruleNumber: 150 });
+    // THEN only the dual-stack one is shadowed, by rule 101; and 101 is free in the IPv4-only VPC
+    expect(ofRule(check(v4Only.stack), 'LayeredDefense-NaclDenyShadowed')).toEqual([]);
+    const found = ofRule(check(dual.stack), 'LayeredDefense-NaclDenyShadowed');
+    expect(found).toEqual([expect.objectContaining({ path: '/Stack/DenyV6' })]);
+    expect(found[0].text).toMatch(/shadowed by ALLOW rule 101: .*rule 101 \(ALLOW ::\/0 all traffic\), built into the VPC's default NACL/);
+    defaultEntry(v4Only.stack, v4Only.vpc, 'Allow101', { ipv6CidrBlock: '2001:db8::/32', ruleNumber: 101, ruleAction: 'allow' });
+    expect(ofRule(check(v4Only.stack), 'LayeredDefense-NaclDuplicateRuleNumber')).toEqual([]);
+  });
+
+  test('Noncompliant: the built-in entry counts toward the quota', () => {
+    const { stack, vpc } = defaultNaclStack();
+    for (let i = 0; i < 18; i++) {
+      defaultEntry(stack, vpc, `Deny${i}`, { cidrBlock: `203.0.113.${i}/32`, ruleNumber: 10 + i });
+    }
+    expect(ofRule(check(stack), 'LayeredDefense-NaclEntryQuota')).toEqual([]);
+    defaultEntry(stack, vpc, 'DenyOneMore', { cidrBlock: '198.51.100.0/24', ruleNumber: 90 });
+    const found = ofRule(check(stack), 'LayeredDefense-NaclEntryQuota');
+    expect(found).toEqual([expect.objectContaining({ path: '/Stack/Vpc/Resource' })]);
+    expect(found[0].text).toMatch(/the VPC's default NACL: inbound IPv4 has 20 entries plus the final \* deny, 21 in all, over the quota of 20/);
+  });
+
+  test('the built-in entries are never reported as dead: nothing in a template can remove them', () => {
+    // GIVEN an inbound DENY of everything before the built-in rule 100, which therefore never decides a packet
+    const { stack, vpc } = defaultNaclStack();
+    defaultEntry(stack, vpc, 'DenyAll', { cidrBlock: '0.0.0.0/0', ruleNumber: 50 });
+    defaultEntry(stack, vpc, 'AllowLate', { cidrBlock: '198.51.100.0/24', ruleNumber: 60, ruleAction: 'allow' });
+    // THEN only the template's dead entry is reported
+    expect(ofRule(check(stack), 'LayeredDefense-NaclDeadEntry').map((m) => m.path)).toEqual(['/Stack/AllowLate']);
+  });
+
+  test('Noncompliant: denying all outbound traffic drops the responses to what the built-in entry admits', () => {
+    const { stack, vpc } = defaultNaclStack();
+    defaultEntry(stack, vpc, 'DenyAllOut', { cidrBlock: '0.0.0.0/0', ruleNumber: 50, egress: true });
+    const found = ofRule(check(stack), 'LayeredDefense-NaclReturnTraffic');
+    expect(found.length).toBeGreaterThan(0);
+    expect(found.every((m) => m.path === '/Stack/Vpc/Resource')).toBe(true);
+    expect(found[0].text).toMatch(/inbound IPv4 rule 100 \(ALLOW 0\.0\.0\.0\/0 all traffic\), built into the VPC's default NACL, admits/);
+  });
+});

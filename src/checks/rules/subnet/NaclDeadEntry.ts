@@ -18,6 +18,9 @@ export const NaclDeadEntry: LayeredDefenseRule = {
     const findings: RuleFinding[] = [];
     for (const scope of analysableScopes(model, context, 'dead entries')) {
       for (const fate of scope.analysis!.fates()) {
+        if (scope.siteOf(fate.entry).builtIn) {
+          continue; // EC2's own entry: nothing in the template can remove or renumber it
+        }
         const where = `${directionName(scope.direction)} ${familyName(scope.family)} ${describeEntry(fate.entry)}`;
         const never = neverMatchesReason(fate.entry);
         if (never !== undefined) {

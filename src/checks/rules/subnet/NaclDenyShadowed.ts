@@ -1,4 +1,4 @@
-import { analysableScopes, directionName, familyName } from './nacl-scopes';
+import { analysableScopes, describeScopeEntry, directionName, familyName } from './nacl-scopes';
 import { describeEntry, describeRanges } from '../../../model/model-nacl';
 import { LayeredDefenseRule, RuleFinding } from '../../rule';
 
@@ -35,7 +35,8 @@ export const NaclDenyShadowed: LayeredDefenseRule = {
           resource: scope.siteOf(fate.entry).resource,
           message: `${directionName(scope.direction)} ${familyName(scope.family)} ${describeEntry(fate.entry)} is ${fully ? 'fully' : 'partly'} `
             + `shadowed by ALLOW rule${allowRules.length > 1 ? 's' : ''} ${allowRules.join(', ')}: for example ${describeRanges([example.range])} `
-            + `${example.traffic.label} is allowed by ${describeEntry(example.by)} before the deny is reached`,
+            + `${example.traffic.label} is allowed by ${describeScopeEntry(scope, example.by)} before the deny is reached`
+            + (scope.nacl.defaultOfVpc ? '; on a default NACL, number DENY entries below 100, or give the subnets a NACL of their own' : ''),
         });
       }
     }

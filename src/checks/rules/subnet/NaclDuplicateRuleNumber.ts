@@ -39,9 +39,12 @@ export const NaclDuplicateRuleNumber: LayeredDefenseRule = {
           seen.set(key, entry);
           continue;
         }
+        // Report on the template's entry: EC2's built-in ones cannot be renumbered.
+        const [kept, duplicate] = entry.builtIn ? [entry, first] : [first, entry];
+        const owner = kept.builtIn ? "the VPC's default NACL's built-in ALLOW-all entry" : `${kept.resource.path} in the same NACL`;
         findings.push({
-          resource: entry.resource,
-          message: `${directionName(entry.egress ? 'egress' : 'ingress')} rule number ${entry.ruleNumber} is already used by ${first.resource.path} in the same NACL`,
+          resource: duplicate.resource,
+          message: `${directionName(entry.egress ? 'egress' : 'ingress')} rule number ${entry.ruleNumber} is already used by ${owner}`,
         });
       }
     }

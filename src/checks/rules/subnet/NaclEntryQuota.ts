@@ -36,7 +36,7 @@ export const NaclEntryQuota: LayeredDefenseRule = {
           }
           findings.push({
             resource: nacl.resource,
-            message: `${directionName(egress ? 'egress' : 'ingress')} ${familyName(family)} has ${count} entries plus the final * deny, `
+            message: `${nacl.defaultOfVpc ? "the VPC's default NACL: " : ''}${directionName(egress ? 'egress' : 'ingress')} ${familyName(family)} has ${count} entries plus the final * deny, `
               + `${count + 1} in all, over the quota of ${context.naclEntryQuota}`,
           });
         }

@@ -1,5 +1,5 @@
-import { analysableScopes, directionName, familyName } from './nacl-scopes';
-import { describeEntry, describeRanges, missingRanges, NaclDirectionAnalysis, naclScopes } from '../../../model/model-nacl';
+import { analysableScopes, describeScopeEntry, directionName, familyName } from './nacl-scopes';
+import { describeRanges, missingRanges, NaclDirectionAnalysis, naclScopes } from '../../../model/model-nacl';
 import type { NormalizedNaclEntry } from '../../../model/nacl-evaluator';
 import { IpRange, mergeRanges } from '../../../private/ip';
 import { LayeredDefenseRule, RuleContext, RuleFinding } from '../../rule';
@@ -50,7 +50,7 @@ export const NaclReturnTraffic: LayeredDefenseRule = {
           const name = protocol === TCP ? 'tcp' : 'udp';
           findings.push({
             resource: scope.siteOf(entry).resource,
-            message: `${directionName(scope.direction)} ${familyName(scope.family)} ${describeEntry(entry)} admits ${describeRanges(mergeRanges(admitted))}, `
+            message: `${directionName(scope.direction)} ${familyName(scope.family)} ${describeScopeEntry(scope, entry)} admits ${describeRanges(mergeRanges(admitted))}, `
               + `but ${directionName(back)} ${name} ${context.ephemeralFrom}-${context.ephemeralTo} ${back === 'egress' ? 'to' : 'from'} ${describeRanges(missing)} is not allowed, `
               + 'so the responses are dropped',
           });

@@ -16,7 +16,8 @@ export const NaclUnassociated: LayeredDefenseRule = {
   evaluate(model) {
     const findings: RuleFinding[] = [];
     for (const nacl of model.nacls) {
-      if (nacl.associations.length === 0) {
+      // A default NACL serves every subnet of its VPC that has no association of its own.
+      if (nacl.associations.length === 0 && !nacl.defaultOfVpc) {
         findings.push({ resource: nacl.resource, message: `the NACL ${nacl.resource.logicalId} is associated with no subnet in this stack, so it filters nothing` });
       }
     }

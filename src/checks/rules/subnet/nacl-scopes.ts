@@ -1,5 +1,6 @@
 import { IpFamily } from '../../../ip/family';
-import { NaclScope, naclScopes } from '../../../model/model-nacl';
+import { describeEntry, NaclScope, naclScopes } from '../../../model/model-nacl';
+import type { NormalizedNaclEntry } from '../../../model/nacl-evaluator';
 import type { NetworkModel } from '../../../model/network-model';
 import type { RuleContext } from '../../rule';
 
@@ -31,4 +32,9 @@ export function familyName(family: IpFamily): string {
 
 export function directionName(direction: 'ingress' | 'egress'): string {
   return direction === 'ingress' ? 'inbound' : 'outbound';
+}
+
+/** `describeEntry`, saying so when the entry is one EC2 built into a default NACL (which no template can change). */
+export function describeScopeEntry(scope: NaclScope, entry: NormalizedNaclEntry): string {
+  return scope.siteOf(entry).builtIn ? `${describeEntry(entry)}, built into the VPC's default NACL,` : describeEntry(entry);
 }
