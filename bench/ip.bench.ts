@@ -29,6 +29,22 @@ function randomIpv6Addresses(random: SeededRandom, count: number): string[] {
   });
 }
 
+/**
+ * IPv6 as blocklists usually write it: /48 to /64 networks in compressed form (`2001:db8:7a::/48`), which the
+ * strict scanner reads rather than the full-form fast path.
+ */
+function randomIpv6Networks(random: SeededRandom, count: number): string[] {
+  return Array.from({ length: count }, () => {
+    const prefix = random.between(48, 64);
+    const groups = Array.from({ length: 4 }, () => random.below(0x10000));
+    groups[3] = prefix <= 48 ? 0 : groups[3] & ~((2 ** (64 - prefix)) - 1) & 0xffff;
+    while (groups.length > 1 && groups[groups.length - 1] === 0) {
+      groups.pop();
+    }
+    return `${groups.map((group) => group.toString(16)).join(':')}::/${prefix}`;
+  });
+}
+
 /** Ours returns { ipv4, ipv6 }; the peer returns one list, IPv4 first. */
 function mergedList(output: unknown): string[] {
   const merged = output as { ipv4: string[]; ipv6: string[] };
@@ -62,6 +78,7 @@ export async function cases(): Promise<BenchCase[]> {
   const ipv4Addresses = asReadFromFile(randomIpv4Addresses(random, 100_000));
   const ipv4Networks = asReadFromFile(randomIpv4Networks(random, 100_000));
   const ipv6Addresses = asReadFromFile(randomIpv6Addresses(random, 20_000));
+  const ipv6Networks = asReadFromFile(randomIpv6Networks(random, 20_000));
   const distinctIpv4 = new Set(ipv4Addresses).size;
   const peerName = 'cidr-tools 12 mergeCidr';
   const exactGoal = { minSpeedup: 5 };
@@ -77,6 +94,7 @@ export async function cases(): Promise<BenchCase[]> {
     mergeCase('exact merge: 100,000 random IPv4 /32s', ipv4Addresses),
     mergeCase('exact merge: 100,000 IPv4 CIDRs, /12-/32', ipv4Networks),
     mergeCase('exact merge: 20,000 random IPv6 /128s', ipv6Addresses),
+    { ...mergeCase('exact merge: 20,000 IPv6 networks, /48-/64, compressed', ipv6Networks), goal: undefined },
     {
       name: 'CidrSet.fromCidrs + toCidrs: 100,000 random IPv4 /32s (public API, BigInt ranges)',
       peerName,

@@ -70,7 +70,7 @@ function addV4Entry(text: string, value: number, slash: number, normalize: boole
 
 /**
  * Adds the IPv6 entry `text`. `simpleEnd` is what {@link scanSimpleIpv6} returned for it, already written to the
- * entry's slot: where a plain full-form address ends, or -1 for any other form, which the strict scanner reads.
+ * entry's slot: where a full or compressed address ends, or -1 for any other form, which the strict scanner reads.
  */
 function addV6Entry(text: string, simpleEnd: number, normalize: boolean, into: ScannedCidrs): boolean {
   const offset = into.v6Count * 4;
@@ -141,15 +141,15 @@ function scanCidrs(texts: readonly string[], options: ParseOptions | undefined):
       }
       continue;
     }
-    // scanSimpleIpv4 accepts the address of every valid IPv4 entry, so this one is IPv6 or bad. A plain full-form
-    // IPv6 address (the bulk of an IPv6 blocklist) is read here; the strict scanners decide the rest.
+    // scanSimpleIpv4 accepts the address of every valid IPv4 entry, so this one is IPv6 or bad. An IPv6 address in
+    // full or compressed form is read here; the strict scanners decide the rest (embedded IPv4, errors).
     if (scanned.v6Prefix.length === 0) {
       scanned.v6First = new Uint32Array((texts.length - index) * 4);
       scanned.v6Prefix = new Uint8Array(texts.length - index);
     }
     const v6End = scanSimpleIpv6(text, scanned.v6First, scanned.v6Count * 4);
     if (v6End === text.length) {
-      // A bare full-form address: a /128, so there are no host bits to check.
+      // A bare address: a /128, so there are no host bits to check.
       scanned.v6Prefix[scanned.v6Count++] = 128;
       continue;
     }

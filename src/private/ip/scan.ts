@@ -198,22 +198,27 @@ export function scanSimpleIpv4(text: string): number {
 }
 
 /**
- * The IPv6 fast path: when `text` starts with eight groups of 1-4 hex digits separated by single colons (no `::`,
- * no embedded IPv4) followed by the end or '/', writes the address's four words to `out[offset..offset+3]` and
- * returns where the address ends; -1 for anything else, which the caller hands to {@link scanIpv6}. A subset of
- * scanIpv6's language with the same value, as for {@link scanSimpleIpv4}.
+ * The IPv6 fast path: when `text` starts with an address of 1-4 digit hex groups separated by single colons, with
+ * at most one `::` (full or compressed form, no embedded IPv4), followed by the end or '/', writes the address's four
+ * words to `out[offset..offset+3]` and returns where the address ends; -1 for anything else, which the caller hands
+ * to {@link scanIpv6}. A subset of scanIpv6's language with the same value, as for {@link scanSimpleIpv4}: it skips
+ * the search for '/' and the failure bookkeeping.
  */
 export function scanSimpleIpv6(text: string, out: Uint32Array, offset: number): number {
   const length = text.length;
   let i = 0;
-  let high = 0;
-  for (let group = 0; group < 8; group++) {
-    if (group > 0) {
-      if (i >= length || text.charCodeAt(i) !== COLON) {
-        return -1;
-      }
-      i++;
+  let count = 0;
+  let gapAt = -1;
+  if (length >= 2 && text.charCodeAt(0) === COLON) {
+    if (text.charCodeAt(1) !== COLON) {
+      return -1;
     }
+    gapAt = 0;
+    i = 2;
+  }
+  // After a leading '::' the address may already be over ('::' or '::/0').
+  let ended = gapAt === 0 && (i === length || text.charCodeAt(i) === SLASH);
+  while (!ended) {
     const groupStart = i;
     let value = 0;
     while (i < length && i - groupStart < 4) {
@@ -225,18 +230,29 @@ export function scanSimpleIpv6(text: string, out: Uint32Array, offset: number): 
       value = value * 16 + digit;
       i++;
     }
-    if (i === groupStart) {
+    if (i === groupStart || count === 8) {
       return -1;
     }
-    if ((group & 1) === 0) {
-      high = value;
-    } else {
-      out[offset + (group >>> 1)] = high * 0x10000 + value;
+    GROUPS[count++] = value;
+    if (i === length || text.charCodeAt(i) === SLASH) {
+      break;
+    }
+    if (text.charCodeAt(i) !== COLON || ++i === length) {
+      return -1; // a fifth digit, a '.', another character, or a trailing single ':'
+    }
+    if (text.charCodeAt(i) === COLON) {
+      if (gapAt >= 0) {
+        return -1;
+      }
+      gapAt = count;
+      i++;
+      ended = i === length || text.charCodeAt(i) === SLASH;
     }
   }
-  if (i < length && text.charCodeAt(i) !== SLASH) {
+  if (gapAt < 0 ? count !== 8 : count > 7) {
     return -1;
   }
+  writeWords(count, gapAt, out, offset);
   return i;
 }
 

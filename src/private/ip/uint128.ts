@@ -39,14 +39,20 @@ export function addPowerOfTwo(words: Uint32Array, offset: number, exponent: numb
     return false;
   }
   let word = 3 - (exponent >>> 5);
-  let carry = 2 ** (exponent & 31);
+  // (1 << 31) is negative as an int32; >>> 0 reads it as 2^31. No `%` or `**`: both are float operations here.
+  let carry = (1 << (exponent & 31)) >>> 0;
   while (carry !== 0) {
     if (word < 0) {
       return false;
     }
     const sum = words[offset + word] + carry;
-    words[offset + word] = sum % WORD;
-    carry = sum >= WORD ? 1 : 0;
+    if (sum >= WORD) {
+      words[offset + word] = sum - WORD;
+      carry = 1;
+    } else {
+      words[offset + word] = sum;
+      carry = 0;
+    }
     word--;
   }
   return true;
