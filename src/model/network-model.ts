@@ -403,14 +403,15 @@ function link(model: NetworkModel): void {
     nacls.set(nacl.key, nacl);
     model.nacls.push(nacl);
   }
-  const ipv6Vpcs = new Set(all('AWS::EC2::VPCCidrBlock').filter((r) => addsIpv6(r.properties)).map((r) => targetKey(r.properties.VpcId)));
+  const defaultNacls: NaclModel[] = [];
   const naclOf = (naclKey: string): NaclModel | undefined => {
     let nacl = nacls.get(naclKey);
     const vpc = !nacl && naclKey.endsWith(DEFAULT_NACL_SUFFIX) ? vpcs.get(naclKey.slice(0, -DEFAULT_NACL_SUFFIX.length)) : undefined;
     if (vpc) {
-      nacl = defaultNacl(vpc, naclKey, ipv6Vpcs.has(vpc.key));
+      nacl = defaultNacl(vpc, naclKey);
       nacls.set(naclKey, nacl);
       model.nacls.push(nacl);
+      defaultNacls.push(nacl);
     }
     return nacl;
   };
@@ -431,6 +432,10 @@ function link(model: NetworkModel): void {
     };
     model.subnetNaclAssociations.push(association);
     naclOf(association.naclKey)?.associations.push(r);
+  }
+  const ipv6 = vpcIpv6(all('AWS::EC2::VPCCidrBlock'));
+  for (const nacl of defaultNacls) {
+    addBuiltInIpv6Entries(nacl, ipv6.get(nacl.vpcKey) ?? 'none');
   }
   // Entries keep a global index so that duplicate rule numbers keep a deterministic order.
   for (const nacl of model.nacls) {
@@ -553,26 +558,64 @@ function naclKeyOf(value: Json): string {
   return ref?.attribute === 'DefaultNetworkAcl' ? `id:${ref.logicalId}${DEFAULT_NACL_SUFFIX}` : targetKey(value);
 }
 
-/** Whether an `AWS::EC2::VPCCidrBlock` gives its VPC IPv6 addresses (Amazon's, from a pool, or from IPAM). */
-function addsIpv6(p: Json): boolean {
-  return p.AmazonProvidedIpv6CidrBlock === true || p.AmazonProvidedIpv6CidrBlock === 'true'
-    || p.Ipv6CidrBlock !== undefined || p.Ipv6Pool !== undefined || p.Ipv6IpamPoolId !== undefined;
+/** Whether the stack gives a VPC IPv6 addresses: `unresolved` when a block's `AmazonProvidedIpv6CidrBlock` is not known. */
+type VpcIpv6 = 'none' | 'added' | 'unresolved';
+
+/** What the stack's `AWS::EC2::VPCCidrBlock` resources do for IPv6, by VPC key. */
+function vpcIpv6(blocks: readonly ModelResource[]): Map<string, VpcIpv6> {
+  const byVpc = new Map<string, VpcIpv6>();
+  for (const block of blocks) {
+    const p = block.properties;
+    const amazon = p.AmazonProvidedIpv6CidrBlock;
+    const state: VpcIpv6 = amazon === true || amazon === 'true' || p.Ipv6CidrBlock !== undefined || p.Ipv6Pool !== undefined || p.Ipv6IpamPoolId !== undefined
+      ? 'added'
+      : amazon === undefined || amazon === false || amazon === 'false' ? 'none' : 'unresolved';
+    const vpcKey = targetKey(p.VpcId);
+    const known = byVpc.get(vpcKey);
+    if (known !== 'added' && state !== 'none') {
+      byVpc.set(vpcKey, state);
+    }
+  }
+  return byVpc;
 }
 
 /**
- * A VPC's default NACL with the entries EC2 gives it: ALLOW all traffic in each direction, rule 100 for IPv4 and,
- * once the VPC has IPv6 addresses, rule 101 for IPv6. Template entries refer to it with `Fn::GetAtt`.
+ * A VPC's default NACL with EC2's IPv4 entries: ALLOW all traffic in each direction, rule 100. Template entries refer
+ * to it with `Fn::GetAtt`. Its IPv6 entries are added once every entry is read ({@link addBuiltInIpv6Entries}).
  * @see https://docs.aws.amazon.com/vpc/latest/userguide/default-network-acl.html
  */
-function defaultNacl(vpc: VpcModel, key: string, ipv6: boolean): NaclModel {
-  const entries: NaclEntryModel[] = [];
-  for (const egress of [false, true]) {
-    entries.push(builtInEntry(vpc.resource, key, { RuleNumber: 100, Egress: egress, CidrBlock: '0.0.0.0/0' }));
-    if (ipv6) {
-      entries.push(builtInEntry(vpc.resource, key, { RuleNumber: 101, Egress: egress, Ipv6CidrBlock: '::/0' }));
-    }
-  }
+function defaultNacl(vpc: VpcModel, key: string): NaclModel {
+  const entries = [false, true].map((egress) => builtInEntry(vpc.resource, key, { RuleNumber: 100, Egress: egress, CidrBlock: '0.0.0.0/0' }));
   return { resource: vpc.resource, key, vpcKey: vpc.key, entries, associations: [], defaultOfVpc: vpc.resource };
+}
+
+/**
+ * EC2 adds an ALLOW of all IPv6 traffic (rule 101) to each direction of a default NACL when the VPC gets an IPv6
+ * block, but not to a direction whose rules were changed before that. A stack that both gives the VPC IPv6 and adds
+ * entries in a direction leaves the order to CloudFormation, so rule 101 in that direction is unknown, as it is when
+ * whether the VPC gets IPv6 is unknown.
+ */
+function addBuiltInIpv6Entries(nacl: NaclModel, ipv6: VpcIpv6): void {
+  if (ipv6 === 'none') {
+    return;
+  }
+  for (const egress of [false, true]) {
+    const changed = nacl.entries.some((e) => !e.builtIn && (e.egress === undefined || e.egress === egress));
+    const entry = builtInEntry(nacl.resource, nacl.key, { RuleNumber: 101, Egress: egress, Ipv6CidrBlock: '::/0' });
+    if (ipv6 === 'added' && !changed) {
+      nacl.entries.push(entry);
+      continue;
+    }
+    const why = ipv6 === 'unresolved'
+      ? 'whether the VPC gets IPv6 addresses (AmazonProvidedIpv6CidrBlock is not known at synth)'
+      : `the order in which CloudFormation adds the VPC's IPv6 block and this stack's ${egress ? 'outbound' : 'inbound'} entries`;
+    nacl.entries.push({
+      ...entry,
+      normalized: undefined,
+      unknown: `whether EC2 added its built-in IPv6 ALLOW-all rule 101 to the VPC's default NACL, which depends on ${why}: `
+        + 'EC2 adds it only to a direction whose rules were not yet changed',
+    });
+  }
 }
 
 function builtInEntry(vpc: ModelResource, naclKey: string, properties: Json): NaclEntryModel {

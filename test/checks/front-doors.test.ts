@@ -301,13 +301,30 @@ describe('LayeredDefenseNagPack (cdk-nag 3)', () => {
     expect(shadowed?.violatingResources.map((r) => r.constructPath)).toEqual(['Stack/DenyOnDefault']);
   });
 
-  test('the aspect and the pack find the same (rule, resource) pairs', () => {
-    const forAspect = badApp();
-    const aspectPairs = check(forAspect.stack).filter((m) => m.level !== 'info').map((m) => `${m.ruleId} ${m.path.slice(1)}`).sort();
-    const forPack = badApp();
+  /** badApp with entries on the VPC's default NACL: a shadowed deny, a duplicate of rule 100, and an outbound deny-all. */
+  function badDefaultNaclApp(): ReturnType<typeof badApp> {
+    const bad = badApp();
+    const onDefault = (id: string, props: Partial<ec2.CfnNetworkAclEntryProps>) => new ec2.CfnNetworkAclEntry(bad.stack, id, {
+      networkAclId: bad.vpc.vpcDefaultNetworkAcl, ruleNumber: 200, protocol: -1, ruleAction: 'deny', cidrBlock: '203.0.113.0/24', ...props,
+    });
+    onDefault('Shadowed', {});
+    onDefault('Duplicate', { ruleNumber: 100, cidrBlock: '198.51.100.0/24' });
+    onDefault('DenyAllOut', { ruleNumber: 50, egress: true, cidrBlock: '0.0.0.0/0' });
+    return bad;
+  }
+
+  test.each([
+    ['an app with findings on groups, a VPC and its subnets', badApp],
+    ["an app with entries on a VPC's default NACL", badDefaultNaclApp],
+  ])('the aspect and the pack find the same (rule, resource) pairs: %s', (_name, build) => {
+    // Pairs, not messages: the aspect writes one message per finding, the pack lists a resource once per rule.
+    const forAspect = build();
+    const aspectPairs = [...new Set(check(forAspect.stack).filter((m) => m.level !== 'info').map((m) => `${m.ruleId} ${m.path.slice(1)}`))].sort();
+    const forPack = build();
     Validations.of(forPack.app).addPlugins(new LayeredDefenseNagPack(forPack.app));
-    const packPairs = nagReport(forPack.app).entries.flatMap((e) => e.paths.map((p) => `${e.rule} ${p}`)).sort();
+    const packPairs = [...new Set(nagReport(forPack.app).entries.flatMap((e) => e.paths.map((p) => `${e.rule} ${p}`)))].sort();
     expect(packPairs).toEqual(aspectPairs);
+    expect(packPairs.length).toBeGreaterThan(0);
   });
 });
 

@@ -1,4 +1,4 @@
-import { analysableScopes, familyName } from './nacl-scopes';
+import { analysableScopes, familyName, naclName } from './nacl-scopes';
 import { isReturnEntry } from './NaclReturnTraffic';
 import { describeEntry } from '../../../model/model-nacl';
 import { countAddresses, maxAddress, mergeRanges } from '../../../private/ip';
@@ -44,7 +44,7 @@ export const NaclAllowlist: LayeredDefenseRule = {
         reported.add(scope.nacl.key);
         findings.push({
           resource: scope.nacl.resource,
-          message: `inbound ${familyName(scope.family)} admits only specific sources (for example ${describeEntry(narrowEntry)}) and denies the rest: the NACL is an allowlist`,
+          message: `inbound ${familyName(scope.family)} admits only specific sources (for example ${describeEntry(narrowEntry)}) and denies the rest: ${naclName(scope.nacl)} is an allowlist`,
         });
       }
     }

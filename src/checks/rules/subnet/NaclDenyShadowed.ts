@@ -36,7 +36,7 @@ export const NaclDenyShadowed: LayeredDefenseRule = {
           message: `${directionName(scope.direction)} ${familyName(scope.family)} ${describeEntry(fate.entry)} is ${fully ? 'fully' : 'partly'} `
             + `shadowed by ALLOW rule${allowRules.length > 1 ? 's' : ''} ${allowRules.join(', ')}: for example ${describeRanges([example.range])} `
             + `${example.traffic.label} is allowed by ${describeScopeEntry(scope, example.by)} before the deny is reached`
-            + (scope.nacl.defaultOfVpc ? '; on a default NACL, number DENY entries below 100, or give the subnets a NACL of their own' : ''),
+            + (byAllow.some((o) => scope.siteOf(o.by).builtIn) ? '; on a default NACL, number DENY entries below 100, or give the subnets a NACL of their own' : ''),
         });
       }
     }

@@ -1,4 +1,4 @@
-import { directionName } from './nacl-scopes';
+import { directionName, entryOwner } from './nacl-scopes';
 import { describeValue } from '../../../model/model-values';
 import { NaclEntryModel } from '../../../model/network-model';
 import { LayeredDefenseRule, RuleFinding } from '../../rule';
@@ -28,7 +28,7 @@ export const NaclDuplicateRuleNumber: LayeredDefenseRule = {
           // Either direction: a duplicate if any other entry has the number.
           const other = nacl.entries.find((e) => e !== entry && e.ruleNumber === entry.ruleNumber);
           if (other) {
-            context.cannotVerify(entry.resource, `whether rule number ${entry.ruleNumber} is also used by ${other.resource.path} in the same direction `
+            context.cannotVerify(entry.resource, `whether rule number ${entry.ruleNumber} is also used by ${entryOwner(other)} in the same direction `
               + `(Egress ${describeValue(entry.resource.properties.Egress)})`);
           }
           continue;
@@ -41,10 +41,14 @@ export const NaclDuplicateRuleNumber: LayeredDefenseRule = {
         }
         // Report on the template's entry: EC2's built-in ones cannot be renumbered.
         const [kept, duplicate] = entry.builtIn ? [entry, first] : [first, entry];
-        const owner = kept.builtIn ? "the VPC's default NACL's built-in ALLOW-all entry" : `${kept.resource.path} in the same NACL`;
+        const where = `${directionName(entry.egress ? 'egress' : 'ingress')} rule number ${entry.ruleNumber}`;
+        if (kept.unknown !== undefined && kept.builtIn) {
+          context.cannotVerify(duplicate.resource, `whether ${where} is free (${kept.unknown})`);
+          continue;
+        }
         findings.push({
           resource: duplicate.resource,
-          message: `${directionName(entry.egress ? 'egress' : 'ingress')} rule number ${entry.ruleNumber} is already used by ${owner}`,
+          message: `${where} is already used by ${kept.builtIn ? entryOwner(kept) : `${kept.resource.path} in the same NACL`}`,
         });
       }
     }

@@ -1,6 +1,7 @@
-import { directionName, familyName } from './nacl-scopes';
+import { directionName, familyName, naclName } from './nacl-scopes';
 import { IpFamily } from '../../../ip/family';
 import { describeValue } from '../../../model/model-values';
+import type { NaclEntryModel } from '../../../model/network-model';
 import { LayeredDefenseRule, RuleFinding } from '../../rule';
 
 /**
@@ -20,23 +21,25 @@ export const NaclEntryQuota: LayeredDefenseRule = {
     for (const nacl of model.nacls) {
       for (const egress of [false, true]) {
         for (const family of [IpFamily.IPV4, IpFamily.IPV6]) {
-          const count = nacl.entries.filter((e) => e.egress === egress && e.family === family).length;
+          // A default NACL's built-in rule 101 may or may not exist (see NaclEntryModel.builtIn): it counts as maybe.
+          const certain = (e: NaclEntryModel) => e.egress === egress && e.family === family && !(e.builtIn && e.unknown !== undefined);
+          const count = nacl.entries.filter(certain).length;
           if (count + 1 <= context.naclEntryQuota) {
             // Entries of unknown direction or family may still take this scope over the quota.
             const maybe = nacl.entries.filter((e) => (e.egress === undefined || e.egress === egress)
               && (e.family === undefined || e.family === family)
-              && !(e.egress === egress && e.family === family));
+              && !certain(e));
             if (maybe.length > 0 && count + maybe.length + 1 > context.naclEntryQuota) {
               for (const e of maybe) {
-                context.cannotVerify(e.resource, `the ${directionName(egress ? 'egress' : 'ingress')} ${familyName(family)} entry count of the NACL `
-                  + `(${e.egress === undefined ? `Egress ${describeValue(e.resource.properties.Egress)}` : 'neither CidrBlock nor Ipv6CidrBlock is set'})`);
+                const why = e.builtIn ? e.unknown : e.egress === undefined ? `Egress ${describeValue(e.resource.properties.Egress)}` : 'neither CidrBlock nor Ipv6CidrBlock is set';
+                context.cannotVerify(e.resource, `the ${directionName(egress ? 'egress' : 'ingress')} ${familyName(family)} entry count of ${naclName(nacl)} (${why})`);
               }
             }
             continue;
           }
           findings.push({
             resource: nacl.resource,
-            message: `${nacl.defaultOfVpc ? "the VPC's default NACL: " : ''}${directionName(egress ? 'egress' : 'ingress')} ${familyName(family)} has ${count} entries plus the final * deny, `
+            message: `${nacl.defaultOfVpc ? `${naclName(nacl)}: ` : ''}${directionName(egress ? 'egress' : 'ingress')} ${familyName(family)} has ${count} entries plus the final * deny, `
               + `${count + 1} in all, over the quota of ${context.naclEntryQuota}`,
           });
         }

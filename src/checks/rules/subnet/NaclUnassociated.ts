@@ -1,3 +1,4 @@
+import type { NaclModel, NetworkModel } from '../../../model/network-model';
 import { LayeredDefenseRule, RuleFinding } from '../../rule';
 
 /**
@@ -16,11 +17,27 @@ export const NaclUnassociated: LayeredDefenseRule = {
   evaluate(model) {
     const findings: RuleFinding[] = [];
     for (const nacl of model.nacls) {
-      // A default NACL serves every subnet of its VPC that has no association of its own.
-      if (nacl.associations.length === 0 && !nacl.defaultOfVpc) {
+      if (nacl.defaultOfVpc) {
+        // A default NACL serves every subnet of its VPC that has no association of its own.
+        if (nacl.associations.length === 0 && nacl.entries.some((e) => !e.builtIn) && servesNoSubnet(model, nacl)) {
+          findings.push({
+            resource: nacl.resource,
+            message: `every subnet of the VPC ${nacl.resource.logicalId} in this stack is associated with a NACL of its own, so the entries added to the VPC's default NACL filter nothing`,
+          });
+        }
+        continue;
+      }
+      if (nacl.associations.length === 0) {
         findings.push({ resource: nacl.resource, message: `the NACL ${nacl.resource.logicalId} is associated with no subnet in this stack, so it filters nothing` });
       }
     }
     return findings;
   },
 };
+
+/** Whether every subnet of a default NACL's VPC in the stack (one at least) is associated with another NACL. */
+function servesNoSubnet(model: NetworkModel, nacl: NaclModel): boolean {
+  const subnets = model.vpcs.find((v) => v.key === nacl.vpcKey)?.subnets ?? [];
+  const elsewhere = new Set(model.subnetNaclAssociations.filter((a) => a.naclKey !== nacl.key).map((a) => a.subnetKey));
+  return subnets.length > 0 && subnets.every((subnet) => elsewhere.has(subnet.key));
+}

@@ -1,7 +1,7 @@
 import { IpFamily } from '../../../ip/family';
 import { describeEntry, NaclScope, naclScopes } from '../../../model/model-nacl';
 import type { NormalizedNaclEntry } from '../../../model/nacl-evaluator';
-import type { NetworkModel } from '../../../model/network-model';
+import type { NaclEntryModel, NaclModel, NetworkModel } from '../../../model/network-model';
 import type { RuleContext } from '../../rule';
 
 /**
@@ -37,4 +37,14 @@ export function directionName(direction: 'ingress' | 'egress'): string {
 /** `describeEntry`, saying so when the entry is one EC2 built into a default NACL (which no template can change). */
 export function describeScopeEntry(scope: NaclScope, entry: NormalizedNaclEntry): string {
   return scope.siteOf(entry).builtIn ? `${describeEntry(entry)}, built into the VPC's default NACL,` : describeEntry(entry);
+}
+
+/** Who owns an entry, for messages: its construct path, or EC2 for a default NACL's built-in entry. */
+export function entryOwner(entry: NaclEntryModel): string {
+  return entry.builtIn ? "EC2's built-in ALLOW-all entry of the VPC's default NACL" : entry.resource.path;
+}
+
+/** How messages name a NACL: a default NACL's findings sit on its VPC, so they say which NACL they mean. */
+export function naclName(nacl: NaclModel): string {
+  return nacl.defaultOfVpc ? "the VPC's default NACL" : 'the NACL';
 }
