@@ -592,8 +592,8 @@ function defaultNacl(vpc: VpcModel, key: string): NaclModel {
 /**
  * EC2 adds an ALLOW of all IPv6 traffic (rule 101) to each direction of a default NACL when the VPC gets an IPv6
  * block, but not to a direction whose rules were changed before that. A stack that both gives the VPC IPv6 and adds
- * entries in a direction leaves the order to CloudFormation, so rule 101 in that direction is unknown, as it is when
- * whether the VPC gets IPv6 is unknown.
+ * entries in a direction leaves the order to CloudFormation, so rule 101 in that direction is unknown, as it is in
+ * a changed direction when whether the VPC gets IPv6 is unknown.
  */
 function addBuiltInIpv6Entries(nacl: NaclModel, ipv6: VpcIpv6): void {
   if (ipv6 === 'none') {
@@ -602,7 +602,8 @@ function addBuiltInIpv6Entries(nacl: NaclModel, ipv6: VpcIpv6): void {
   for (const egress of [false, true]) {
     const changed = nacl.entries.some((e) => !e.builtIn && (e.egress === undefined || e.egress === egress));
     const entry = builtInEntry(nacl.resource, nacl.key, { RuleNumber: 101, Egress: egress, Ipv6CidrBlock: '::/0' });
-    if (ipv6 === 'added' && !changed) {
+    if (!changed) {
+      // Rule 101 is there if the VPC gets IPv6; without IPv6 there is no IPv6 traffic for it to decide anyway.
       nacl.entries.push(entry);
       continue;
     }
