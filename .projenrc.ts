@@ -90,7 +90,7 @@ project.addTask('pacmak:check', {
 });
 
 project.addTask('bench', {
-  description: 'Run the benchmarks in bench/ (each against a peer on the same input, in one process)',
+  description: 'Run the benchmarks in bench/ (each case in its own process, against a peer on the same input in that process)',
   env: { JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION: '20' },
   exec: 'ts-node --transpile-only --project tsconfig.dev.json bench/run.ts',
   receiveArgs: true,
