@@ -2,8 +2,9 @@ import { CfnParameter, Fn, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { check, newStack, ofRule } from './support';
 
-// GIVEN helpers: a one-subnet VPC and a custom NACL on it (CDK's NetworkAcl denies everything until entries are added).
-function naclStack(): { stack: Stack; vpc: ec2.Vpc; nacl: ec2.NetworkAcl } {
+// GIVEN helpers: a one-subnet VPC (flow logs on, default security group closed, so only NACL rules speak) and a
+// custom NACL on it (CDK's NetworkAcl denies everything until entries are added).
+function vpcStack(props: Partial<ec2.VpcProps> = {}): { stack: Stack; vpc: ec2.Vpc } {
   const stack = newStack();
   const vpc = new ec2.Vpc(stack, 'Vpc', {
     maxAzs: 1,
@@ -11,7 +12,13 @@ function naclStack(): { stack: Stack; vpc: ec2.Vpc; nacl: ec2.NetworkAcl } {
     restrictDefaultSecurityGroup: true,
     flowLogs: { All: {} },
     subnetConfiguration: [{ name: 'Public', subnetType: ec2.SubnetType.PUBLIC }],
+    ...props,
   });
+  return { stack, vpc };
+}
+
+function naclStack(): { stack: Stack; vpc: ec2.Vpc; nacl: ec2.NetworkAcl } {
+  const { stack, vpc } = vpcStack();
   const nacl = new ec2.NetworkAcl(stack, 'Nacl', { vpc, subnetSelection: { subnetType: ec2.SubnetType.PUBLIC } });
   return { stack, vpc, nacl };
 }
@@ -319,18 +326,9 @@ describe('LayeredDefense-NaclAllowlist', () => {
 });
 
 describe("a VPC's default NACL (EC2's built-in ALLOW-all entries 100 and 101)", () => {
-  /** A VPC whose subnets keep the default NACL, and a hand-written entry on that NACL. */
+  /** A VPC whose subnets keep the default NACL (dual-stack on request: its IPv6 block is an AWS::EC2::VPCCidrBlock). */
   function defaultNaclStack(options: { ipv6?: boolean } = {}): { stack: Stack; vpc: ec2.Vpc } {
-    const stack = newStack();
-    const vpc = new ec2.Vpc(stack, 'Vpc', {
-      maxAzs: 1,
-      natGateways: 0,
-      restrictDefaultSecurityGroup: true,
-      flowLogs: { All: {} },
-      subnetConfiguration: [{ name: 'Public', subnetType: ec2.SubnetType.PUBLIC }],
-      ...(options.ipv6 ? { ipProtocol: ec2.IpProtocol.DUAL_STACK } : {}),
-    });
-    return { stack, vpc };
+    return vpcStack(options.ipv6 ? { ipProtocol: ec2.IpProtocol.DUAL_STACK } : {});
   }
 
   function defaultEntry(stack: Stack, vpc: ec2.Vpc, id: string, props: Partial<ec2.CfnNetworkAclEntryProps>): ec2.CfnNetworkAclEntry {

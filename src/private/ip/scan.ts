@@ -13,8 +13,12 @@ const NINE = 57;
 const PERCENT = 37;
 const SLASH = 47;
 
-/** Hex digit value by char code (0-127), -1 for anything else. RFC 4291 section 2.2: hex is case-insensitive. */
-const HEX_VALUE = new Int8Array(128).fill(-1);
+/**
+ * Hex digit value by UTF-16 code unit, -1 for anything else. RFC 4291 section 2.2: hex is case-insensitive. Every
+ * code unit has an entry (64 KB) so the bulk scanner's inner loop indexes it with no range check, which costs about
+ * a sixth of scanning a full-form address.
+ */
+const HEX_VALUE = new Int8Array(65536).fill(-1);
 for (let digit = 0; digit < 10; digit++) {
   HEX_VALUE[ZERO + digit] = digit;
 }
@@ -22,13 +26,6 @@ for (let digit = 0; digit < 6; digit++) {
   HEX_VALUE[97 + digit] = 10 + digit;
   HEX_VALUE[65 + digit] = 10 + digit;
 }
-
-/**
- * {@link HEX_VALUE} for every UTF-16 code unit (64 KB), for the bulk scanner's inner loop: indexing it needs no range
- * check, which costs about a sixth of scanning a full-form address.
- */
-const HEX_VALUE_OF_CODE_UNIT = new Int8Array(65536).fill(-1);
-HEX_VALUE_OF_CODE_UNIT.set(HEX_VALUE);
 
 /** Scratch for the eight 16-bit groups of the IPv6 address being scanned. */
 const GROUPS = new Uint32Array(8);
@@ -222,7 +219,7 @@ export function scanSimpleIpv6(text: string, out: Uint32Array, offset: number): 
   // a leading '::') marks the gap.
   for (; i < length; i++) {
     const code = text.charCodeAt(i);
-    const digit = HEX_VALUE_OF_CODE_UNIT[code];
+    const digit = HEX_VALUE[code];
     if (digit >= 0) {
       if (++digits > 4) {
         return -1;
@@ -276,8 +273,9 @@ function describeCharacter(text: string, index: number): string {
   return `has an invalid character '${text.charAt(index)}'`;
 }
 
+/** The digit's value, or -1; also -1 for NaN (`charCodeAt` past the end). */
 function hexValue(code: number): number {
-  return code < 128 ? HEX_VALUE[code] : -1;
+  return code < 65536 ? HEX_VALUE[code] : -1;
 }
 
 /**
