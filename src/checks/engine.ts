@@ -1,31 +1,51 @@
-// Runs the registered rules over a stack's model, once per stack, and formats findings the same way for both
-// front doors: `[LayeredDefense-Xxx] <what is wrong> (HIPAA 164.312(e)(1)). Fix: <one line>.`
-import { Stack } from 'aws-cdk-lib';
+// Runs the registered rules over an app's model, once per app, and formats findings the same way for every front
+// door: `[LayeredDefense-Xxx] <what is wrong> (HIPAA 164.312(e)(1)). Fix: <one line>.` CDK-free: the aspect, the
+// nag pack and the CLI hand it templates and map its findings back to what they report on.
 import { CANNOT_VERIFY_RULE, RULES } from './registry';
 import { ResolvedChecksOptions } from './resolve-options';
 import { FindingSite, LayeredDefenseRule, RuleContext, RuleLevel } from './rule';
-import { buildNetworkModel, NetworkModel } from '../model/network-model';
+import { describeValue, Json } from '../model/model-values';
+import { buildNetworkModel, NetworkModel, StackInput } from '../model/network-model';
+
+/**
+ * The resource metadata key that carries acknowledgements in a template, for every front door:
+ * `Metadata: { 'cdk-layered-defense': { acknowledge: [ { id: 'LayeredDefense-NaclAllowlist', reason: '...' } ] } }`.
+ */
+export const ACKNOWLEDGEMENT_METADATA_KEY = 'cdk-layered-defense';
 
 /** A finding ready for a front door. */
 export interface CheckFinding {
   readonly ruleId: string;
   readonly level: RuleLevel;
+  /** The template resource that causes it. */
   readonly resource: FindingSite;
+  /** What is wrong, naming the values involved (no rule id, no fix). */
+  readonly message: string;
+  /** The fix, one line. */
+  readonly fix: string;
   /** The full message: rule id, what is wrong, HIPAA citation, fix. */
   readonly text: string;
+  /** The reason of an acknowledgement in the resource's template metadata, when it has one for this rule. */
+  readonly acknowledged?: string;
 }
 
-/**
- * Builds the stack's model once and evaluates every enabled rule on it. `synthesizedTemplate` (the stack's
- * template after synthesis) saves resolving the resources again.
- */
-export function checkStack(stack: Stack, options: ResolvedChecksOptions, synthesizedTemplate?: unknown): CheckFinding[] {
-  return checkModel(buildNetworkModel(stack, synthesizedTemplate), options);
+/** Builds the app's model once and evaluates every enabled rule on it. */
+export function checkStacks(stacks: readonly StackInput[], options: ResolvedChecksOptions): CheckFinding[] {
+  return checkModel(buildNetworkModel(stacks), options);
 }
 
 export function checkModel(model: NetworkModel, options: ResolvedChecksOptions): CheckFinding[] {
   const findings: CheckFinding[] = [];
   const cannotVerify = new Map<string, CheckFinding>();
+  const raiseCannotVerify = (resource: FindingSite, text: string) => {
+    const key = `${resource.key}\u0000${text}`;
+    if (!cannotVerify.has(key)) {
+      cannotVerify.set(key, finding(CANNOT_VERIFY_RULE, resource, text, undefined));
+    }
+  };
+  for (const { resource, reason } of model.unreadable) {
+    raiseCannotVerify(resource, `the resource: ${reason}`);
+  }
   for (const rule of RULES) {
     if (options.skipRules.has(rule.id) || rule === CANNOT_VERIFY_RULE) {
       continue;
@@ -34,31 +54,21 @@ export function checkModel(model: NetworkModel, options: ResolvedChecksOptions):
       naclEntryQuota: options.naclEntryQuota,
       ephemeralFrom: options.ephemeralFrom,
       ephemeralTo: options.ephemeralTo,
-      cannotVerify: (resource, what) => {
-        const key = `${resource.path}\u0000${rule.id}\u0000${what}`;
-        if (!cannotVerify.has(key)) {
-          cannotVerify.set(key, {
-            ruleId: CANNOT_VERIFY_RULE.id,
-            level: CANNOT_VERIFY_RULE.level,
-            resource,
-            text: formatMessage(CANNOT_VERIFY_RULE, `${rule.id} cannot verify ${what}: the value is not known at synth`, undefined),
-          });
-        }
-      },
+      cannotVerify: (resource, what) => raiseCannotVerify(resource, `${rule.id} cannot verify ${what}: the value is not known`),
     };
     let ruleFindings;
     try {
       ruleFindings = rule.evaluate(model, context);
     } catch (e) {
-      // A rule that cannot read the model must not pass silently: report on the stack's first modelled resource.
+      // A rule that cannot read the model must not pass silently: report on the app's first modelled resource.
       const site = firstSite(model);
       if (site) {
-        context.cannotVerify(site, `this stack (${(e as Error).message.split('\n')[0]})`);
+        context.cannotVerify(site, `the templates (${(e as Error).message.split('\n')[0]})`);
       }
       continue;
     }
     for (const f of ruleFindings) {
-      findings.push({ ruleId: rule.id, level: rule.level, resource: f.resource, text: formatMessage(rule, f.message, f.fix) });
+      findings.push(finding(rule, f.resource, f.message, f.fix));
     }
   }
   if (!options.skipRules.has(CANNOT_VERIFY_RULE.id)) {
@@ -67,12 +77,71 @@ export function checkModel(model: NetworkModel, options: ResolvedChecksOptions):
   return findings;
 }
 
+function finding(rule: LayeredDefenseRule, resource: FindingSite, message: string, fix: string | undefined): CheckFinding {
+  const body = message.replace(/[.\s]+$/, '');
+  const fixText = (fix ?? rule.fix).replace(/[.\s]+$/, '');
+  const acknowledged = templateAcknowledgement(resource.metadata, rule.id);
+  return {
+    ruleId: rule.id,
+    level: rule.level,
+    resource,
+    message: body,
+    fix: fixText,
+    text: formatMessage(rule, body, fixText),
+    ...(acknowledged !== undefined ? { acknowledged } : {}),
+  };
+}
+
 /** `[LayeredDefense-Xxx] <message> (HIPAA 164.312(e)(1)). Fix: <fix>.` */
 export function formatMessage(rule: LayeredDefenseRule, message: string, fix: string | undefined): string {
   const citation = rule.hipaa ? ` (HIPAA ${rule.hipaa})` : '';
   const body = message.replace(/[.\s]+$/, '');
   const fixText = (fix ?? rule.fix).replace(/[.\s]+$/, '');
   return `[${rule.id}] ${body}${citation}. Fix: ${fixText}.`;
+}
+
+/** The acknowledgements a resource's template metadata makes: rule id to reason (entries without a reason are ignored). */
+export function templateAcknowledgements(metadata: Json): Map<string, string> {
+  const result = new Map<string, string>();
+  const entries = metadata?.[ACKNOWLEDGEMENT_METADATA_KEY]?.acknowledge;
+  if (!Array.isArray(entries)) {
+    return result;
+  }
+  for (const entry of entries) {
+    if (typeof entry?.id === 'string' && typeof entry?.reason === 'string' && entry.reason.trim() !== '') {
+      result.set(entry.id, entry.reason);
+    }
+  }
+  return result;
+}
+
+function templateAcknowledgement(metadata: Json, ruleId: string): string | undefined {
+  if (metadata?.[ACKNOWLEDGEMENT_METADATA_KEY] === undefined) {
+    return undefined;
+  }
+  return templateAcknowledgements(metadata).get(ruleId);
+}
+
+/** Why a resource's acknowledgement metadata is malformed, for each malformed part; empty when it is well formed. */
+export function acknowledgementProblems(metadata: Json, knownRuleIds: ReadonlySet<string>): string[] {
+  const value = metadata?.[ACKNOWLEDGEMENT_METADATA_KEY];
+  if (value === undefined) {
+    return [];
+  }
+  const entries = value?.acknowledge;
+  if (!Array.isArray(entries)) {
+    return [`Metadata.${ACKNOWLEDGEMENT_METADATA_KEY}.acknowledge is ${describeValue(entries)}, not a list of { id, reason }`];
+  }
+  const problems: string[] = [];
+  entries.forEach((entry: Json, i: number) => {
+    const where = `Metadata.${ACKNOWLEDGEMENT_METADATA_KEY}.acknowledge[${i}]`;
+    if (typeof entry?.id !== 'string' || !knownRuleIds.has(entry.id)) {
+      problems.push(`${where}.id ${describeValue(entry?.id)} is not a rule id`);
+    } else if (typeof entry?.reason !== 'string' || entry.reason.trim() === '') {
+      problems.push(`${where} acknowledges ${entry.id} without a reason`);
+    }
+  });
+  return problems;
 }
 
 function firstSite(model: NetworkModel): FindingSite | undefined {

@@ -1,7 +1,8 @@
-import { Annotations, IAspect, Stack, Validations } from 'aws-cdk-lib';
+import { Annotations, CfnResource, IAspect, Stack, Validations } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { acknowledgementReason } from './acknowledgements';
-import { checkStack } from './engine';
+import { CdkAppTemplates, stackIdOf } from './cdk-app-templates';
+import { ACKNOWLEDGEMENT_METADATA_KEY, CheckFinding, checkStacks } from './engine';
 import { LayeredDefenseChecksProps } from './options';
 import { RULES } from './registry';
 import { ResolvedChecksOptions, resolveChecksOptions } from './resolve-options';
@@ -10,16 +11,19 @@ import { RULE_ID_PREFIX } from './rule';
 /**
  * The layered-defense rules as a CDK aspect: a layer used for the wrong job, or used wrongly, fails `cdk synth`.
  *
- * For each stack it builds the network model once (NACLs, security groups, web ACLs, listeners, flow logs, from
- * the resolved L1 properties), evaluates every rule, and annotates the offending L1 resource. It does so in synth's
- * validation step, after every aspect has run (whatever its priority or the order it was added in), so resources
- * that other aspects add or change are judged as they will be deployed:
+ * It judges the stacks of the app together: it builds one network model of every stack (NACLs, security groups, web
+ * ACLs, listeners, flow logs, from the resolved L1 properties, linked across stacks through their exports and
+ * imports), evaluates every rule once, and annotates the offending L1 resource of each stack it visited. It does so
+ * in synth's validation step, after every aspect has run (whatever its priority or the order it was added in), so
+ * resources that other aspects add or change are judged as they will be deployed:
  * - an error finding becomes an error annotation (the CDK CLI fails synth; `Annotations.fromStack` sees it);
  * - a warning finding becomes an acknowledgeable warning (`addWarningV2` with the rule id);
  * - an acknowledged finding becomes an info annotation that records the reason.
  *
  * Acknowledge with `Validations.of(scope).acknowledge({ id: 'LayeredDefense::<ruleId>', reason })` on the resource
- * or any ancestor: the same acknowledgement works for `LayeredDefenseNagPack`.
+ * or any ancestor: the same acknowledgement works for `LayeredDefenseNagPack`. The aspect also writes each
+ * acknowledgement it applies into the resource's template metadata (`cdk-layered-defense`), so the CLI judging the
+ * same `cdk.out` agrees; an acknowledgement written in that metadata directly is honoured too.
  *
  * @example
  * import { LayeredDefenseChecks } from 'cdk-layered-defense';
@@ -57,6 +61,8 @@ export class LayeredDefenseChecks implements IAspect {
   private readonly options: ResolvedChecksOptions;
   private readonly visited = new WeakSet<Stack>();
   private readonly judged = new WeakSet<Stack>();
+  /** The findings of each app (by its root), computed once, when the first of its stacks is validated. */
+  private readonly apps = new WeakMap<IConstruct, { readonly templates: CdkAppTemplates; readonly byStack: Map<string, CheckFinding[]> }>();
 
   constructor(props: LayeredDefenseChecksProps = {}) {
     this.options = resolveChecksOptions('LayeredDefenseChecks', props, LayeredDefenseChecks.ruleIds());
@@ -81,22 +87,57 @@ export class LayeredDefenseChecks implements IAspect {
     });
   }
 
-  /** Checks the stack once (a second synth of the same app must not repeat its annotations). */
+  /** Reports the stack's findings once (a second synth of the same app must not repeat its annotations). */
   private judge(stack: Stack): void {
     if (this.judged.has(stack)) {
       return;
     }
     this.judged.add(stack);
-    for (const finding of checkStack(stack, this.options)) {
-      const construct = finding.resource.construct;
-      const reason = acknowledgementReason(construct, finding.ruleId);
+    const { templates, byStack } = this.judgeApp(stack.node.root);
+    for (const finding of byStack.get(stackIdOf(stack)) ?? []) {
+      const construct = templates.constructOf(finding.resource) ?? stack;
+      const reason = acknowledgementReason(construct, finding.ruleId) ?? finding.acknowledged;
       if (reason !== undefined) {
         Annotations.of(construct).addInfo(`${finding.text} Acknowledged: ${reason}`);
+        recordAcknowledgement(construct, finding.ruleId, reason);
       } else if (finding.level === 'error') {
         Annotations.of(construct).addError(finding.text);
       } else {
         Annotations.of(construct).addWarningV2(finding.ruleId, finding.text);
       }
     }
+  }
+
+  /** Every stack of the app in one model, judged once. */
+  private judgeApp(root: IConstruct): { readonly templates: CdkAppTemplates; readonly byStack: Map<string, CheckFinding[]> } {
+    let judged = this.apps.get(root);
+    if (!judged) {
+      const templates = CdkAppTemplates.render(root);
+      const byStack = new Map<string, CheckFinding[]>();
+      for (const finding of checkStacks(templates.stacks, this.options)) {
+        const list = byStack.get(finding.resource.stack.id) ?? [];
+        list.push(finding);
+        byStack.set(finding.resource.stack.id, list);
+      }
+      judged = { templates, byStack };
+      this.apps.set(root, judged);
+    }
+    return judged;
+  }
+}
+
+/**
+ * Writes an acknowledgement into the resource's template metadata, where the CLI reads it, so that `cdk synth` and
+ * the CLI on the same `cdk.out` agree.
+ */
+function recordAcknowledgement(construct: IConstruct, ruleId: string, reason: string): void {
+  if (!CfnResource.isCfnResource(construct)) {
+    return;
+  }
+  const existing = construct.getMetadata(ACKNOWLEDGEMENT_METADATA_KEY);
+  const acknowledge: Array<{ id: string; reason: string }> = Array.isArray(existing?.acknowledge) ? [...existing.acknowledge] : [];
+  if (!acknowledge.some((a) => a?.id === ruleId)) {
+    acknowledge.push({ id: ruleId, reason });
+    construct.addMetadata(ACKNOWLEDGEMENT_METADATA_KEY, { ...existing, acknowledge });
   }
 }

@@ -1,13 +1,13 @@
-import * as fs from 'fs';
-import * as path from 'path';
-import { CfnResource, PolicyValidationPluginReport, Stack, Stage } from 'aws-cdk-lib';
+import { CfnResource, PolicyValidationPluginReport, Validations } from 'aws-cdk-lib';
 import { NagMessageLevel, NagPack, NagPackProps, NagRuleCompliance } from 'cdk-nag';
 import { IConstruct } from 'constructs';
-import { CheckFinding, checkStack } from './engine';
+import { acknowledgementReason } from './acknowledgements';
+import { CdkAppTemplates } from './cdk-app-templates';
+import { CheckFinding, checkStacks } from './engine';
 import { LayeredDefenseChecksProps } from './options';
 import { RULES } from './registry';
 import { ResolvedChecksOptions, resolveChecksOptions } from './resolve-options';
-import { LayeredDefenseRule, RULE_ID_PREFIX, shortRuleId } from './rule';
+import { RULE_ID_PREFIX, shortRuleId } from './rule';
 
 /** Options of `LayeredDefenseNagPack`: the checks' options plus cdk-nag's own. */
 export interface LayeredDefenseNagPackProps extends LayeredDefenseChecksProps, NagPackProps {}
@@ -18,8 +18,10 @@ export interface LayeredDefenseNagPackProps extends LayeredDefenseChecksProps, N
  * (warnings are reported without failing it).
  *
  * Rule ids are the same as `LayeredDefenseChecks`' (`LayeredDefense-<Short>`). Acknowledge with
- * `Validations.of(scope).acknowledge({ id: 'LayeredDefense::<ruleId>', reason })`. The network model is built
- * once per stack per synth, not once per resource.
+ * `Validations.of(scope).acknowledge({ id: 'LayeredDefense::<ruleId>', reason })`, or in the resource's template
+ * metadata (`cdk-layered-defense`). The network model of the whole app is built once per synth, not once per
+ * resource or stack, so a NACL entry, a security group rule or a web ACL association in one stack is judged with
+ * the NACL, group or load balancer it refers to in another.
  *
  * @example
  * import { LayeredDefenseNagPack } from 'cdk-layered-defense';
@@ -31,7 +33,7 @@ export class LayeredDefenseNagPack extends NagPack {
   public readonly name: string = RULE_ID_PREFIX;
   public readonly ruleIds?: string[] = RULES.map((r) => r.id);
   private readonly options: ResolvedChecksOptions;
-  private findingsByStack = new Map<Stack, Map<IConstruct, Set<string>>>();
+  private findingsByConstruct = new Map<IConstruct, CheckFinding[]>();
 
   constructor(scope?: IConstruct, props: LayeredDefenseNagPackProps = {}) {
     super(scope, props);
@@ -40,48 +42,59 @@ export class LayeredDefenseNagPack extends NagPack {
   }
 
   /**
-   * Validates a construct tree directly (what synth calls through `validate`); models are built afresh each time.
-   * Only error findings fail the report: warnings are listed but, as with the aspect, do not fail synth (a plain
-   * cdk-nag pack fails on any violation).
+   * Validates a construct tree directly (what synth calls through `validate`): every stack of the app in one model,
+   * read from the synthesized templates, built afresh each time. Only error findings fail the report: warnings are
+   * listed but, as with the aspect, do not fail synth (a plain cdk-nag pack fails on any violation).
    */
   public validateScope(scope: IConstruct): PolicyValidationPluginReport {
-    this.findingsByStack = new Map();
+    const templates = CdkAppTemplates.synthesized(scope.node.root);
+    this.findingsByConstruct = new Map();
+    for (const finding of checkStacks(templates.stacks, this.options)) {
+      const construct = templates.constructOf(finding.resource);
+      if (construct && isWithin(construct, scope)) {
+        const list = this.findingsByConstruct.get(construct) ?? [];
+        list.push(finding);
+        this.findingsByConstruct.set(construct, list);
+      }
+    }
     try {
       const report = super.validateScope(scope);
       // cdk-nag's walk visits CfnResources only; a finding on a template resource no construct renders is on its stack.
-      for (const byConstruct of this.findingsByStack.values()) {
-        for (const [construct, ruleIds] of byConstruct) {
-          if (!CfnResource.isCfnResource(construct)) {
-            this.applyFindings(construct, ruleIds);
-          }
+      for (const [construct, findings] of this.findingsByConstruct) {
+        if (!CfnResource.isCfnResource(construct)) {
+          this.applyFindings(construct, findings);
         }
       }
       // applyRule adds to the array cdk-nag returned in the report.
       return { ...report, success: report.violations.every((v) => v.severity !== 'error') };
     } finally {
-      this.findingsByStack = new Map(); // the models hold the app's constructs; do not keep them past this call
+      this.findingsByConstruct = new Map(); // the findings hold the app's constructs; do not keep them past this call
     }
   }
 
   protected checkResource(node: CfnResource): void {
-    const findings = this.findingsOf(node);
-    if (!findings) {
-      return; // compliant with every rule: cdk-nag reports only violations, so there is nothing to apply
+    const findings = this.findingsByConstruct.get(node);
+    if (findings) {
+      this.applyFindings(node, findings);
     }
-    this.applyFindings(node, findings);
+    // compliant with every rule otherwise: cdk-nag reports only violations, so there is nothing to apply
   }
 
-  /** Reports each finding through cdk-nag (which honours acknowledgements on the construct and its ancestors). */
-  private applyFindings(construct: IConstruct, findings: Set<string>): void {
+  /**
+   * Reports each finding through cdk-nag, with its own message (which honours acknowledgements on the construct and
+   * its ancestors). An acknowledgement in the resource's template metadata is applied as a CDK acknowledgement first.
+   */
+  private applyFindings(construct: IConstruct, findings: readonly CheckFinding[]): void {
     // cdk-nag types the node as CfnResource but reads only its construct path and ancestors' metadata.
     const node = construct as CfnResource;
-    for (const rule of RULES) {
-      if (!findings.has(rule.id)) {
-        continue;
+    for (const finding of findings) {
+      const rule = RULES.find((r) => r.id === finding.ruleId)!;
+      if (finding.acknowledged !== undefined && acknowledgementReason(construct, finding.ruleId) === undefined) {
+        Validations.of(construct).acknowledge({ id: `${RULE_ID_PREFIX}::${finding.ruleId}`, reason: finding.acknowledged });
       }
       this.applyRule({
         ruleSuffixOverride: shortRuleId(rule.id),
-        info: info(rule),
+        info: finding.text,
         explanation: rule.why,
         level: rule.level === 'error' ? NagMessageLevel.ERROR : NagMessageLevel.WARN,
         node,
@@ -89,45 +102,13 @@ export class LayeredDefenseNagPack extends NagPack {
       });
     }
   }
+}
 
-  private findingsOf(node: CfnResource): Set<string> | undefined {
-    const stack = Stack.of(node);
-    let byConstruct = this.findingsByStack.get(stack);
-    if (!byConstruct) {
-      byConstruct = indexFindings(checkStack(stack, this.options, synthesizedTemplate(stack)));
-      this.findingsByStack.set(stack, byConstruct);
+function isWithin(construct: IConstruct, scope: IConstruct): boolean {
+  for (let c: IConstruct | undefined = construct; c; c = c.node.scope) {
+    if (c === scope) {
+      return true;
     }
-    return byConstruct.get(node);
   }
-}
-
-/**
- * The stack's template as synthesis wrote it (policy validation runs after the assembly is written), or undefined
- * when it is not there (validateScope called before synth) or cannot be read.
- */
-function synthesizedTemplate(stack: Stack): unknown {
-  try {
-    const outdir = Stage.of(stack)?.outdir;
-    if (!outdir) {
-      return undefined;
-    }
-    return JSON.parse(fs.readFileSync(path.join(outdir, stack.templateFile), 'utf8'));
-  } catch {
-    return undefined;
-  }
-}
-
-function indexFindings(findings: readonly CheckFinding[]): Map<IConstruct, Set<string>> {
-  const index = new Map<IConstruct, Set<string>>();
-  for (const f of findings) {
-    const ids = index.get(f.resource.construct) ?? new Set<string>();
-    ids.add(f.ruleId);
-    index.set(f.resource.construct, ids);
-  }
-  return index;
-}
-
-function info(rule: LayeredDefenseRule): string {
-  const citation = rule.hipaa ? ` (HIPAA ${rule.hipaa})` : '';
-  return `[${rule.id}] ${rule.summary.replace(/\.$/, '')}${citation}. Fix: ${rule.fix.replace(/\.$/, '')}.`;
+  return false;
 }

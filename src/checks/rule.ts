@@ -1,7 +1,6 @@
 // What a rule is, inside the library. Rules are pure functions of the network model: no construct traversal, no
 // annotations; the front doors (aspect, nag pack) turn their findings into annotations or report entries.
-import { IConstruct } from 'constructs';
-import type { NetworkModel } from '../model/network-model';
+import type { ModelResource, NetworkModel } from '../model/network-model';
 
 /** The prefix of every rule id; also the cdk-nag pack name and the acknowledgement namespace. */
 export const RULE_ID_PREFIX = 'LayeredDefense';
@@ -11,12 +10,8 @@ export type RuleLevel = 'error' | 'warning';
 /** The defense layer a rule judges, outermost first (see AWS-FACTS.md "The four layers"). */
 export type RuleLayer = 'application' | 'subnet' | 'virtual firewall' | 'transmission' | 'audit' | 'model';
 
-/** Where a finding points: the L1 resource (its construct path) and its logical id. */
-export interface FindingSite {
-  readonly construct: IConstruct;
-  readonly path: string;
-  readonly logicalId?: string;
-}
+/** Where a finding points: the template resource that causes it (stack, logical id, path). */
+export type FindingSite = ModelResource;
 
 export interface RuleFinding {
   readonly resource: FindingSite;

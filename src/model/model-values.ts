@@ -5,14 +5,26 @@
 /** Resolved template JSON (`Stack.resolve` output): literals, lists, objects and intrinsic functions. */
 export type Json = any;
 
+/**
+ * The synthetic intrinsic the template reader writes for a value that lives in another stack of the app: an
+ * `Fn::ImportValue` resolved against the exporting stack's outputs, a nested stack's parameter, a parent's
+ * `Fn::GetAtt [Nested, Outputs.X]`. `value` is read in the context of the stack `stackId`.
+ */
+export const STACK_REF = 'LayeredDefense::StackRef';
+
 /** A `{ Ref }` or `{ Fn::GetAtt }` to a resource, by logical id. */
 export interface ResourceReference {
   readonly logicalId: string;
   /** The attribute of a `Fn::GetAtt`; undefined for a `Ref`. */
   readonly attribute?: string;
+  /** The stack the resource is in, when the reference crosses stacks (a `LayeredDefense::StackRef`). */
+  readonly stackId?: string;
 }
 
-/** The resource a value refers to, when the value is exactly a `Ref` or `Fn::GetAtt`. */
+/**
+ * The resource a value refers to, when the value is exactly a `Ref`, a `Fn::GetAtt` or a cross-stack value that
+ * is one. A `Ref` to a pseudo parameter (`AWS::Region`) refers to no resource.
+ */
 export function referenceOf(value: Json): ResourceReference | undefined {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     return undefined;
@@ -22,7 +34,7 @@ export function referenceOf(value: Json): ResourceReference | undefined {
     return undefined;
   }
   if (keys[0] === 'Ref' && typeof value.Ref === 'string') {
-    return { logicalId: value.Ref };
+    return value.Ref.startsWith('AWS::') ? undefined : { logicalId: value.Ref };
   }
   if (keys[0] === 'Fn::GetAtt') {
     const getAtt = value['Fn::GetAtt'];
@@ -34,27 +46,59 @@ export function referenceOf(value: Json): ResourceReference | undefined {
       return { logicalId: getAtt.slice(0, dot), attribute: getAtt.slice(dot + 1) };
     }
   }
+  if (keys[0] === STACK_REF) {
+    const target = value[STACK_REF];
+    const inner = typeof target?.stackId === 'string' ? referenceOf(target.value) : undefined;
+    return inner ? { ...inner, stackId: inner.stackId ?? target.stackId } : undefined;
+  }
   return undefined;
 }
 
-/** Every logical id a value refers to anywhere inside it (`Ref`, `Fn::GetAtt`, `Fn::Sub` placeholders excluded). */
-export function referencedLogicalIds(value: Json, into: Set<string> = new Set()): Set<string> {
+/** The model's key of a resource: `id:<stackId>/<logicalId>` (logical ids are alphanumeric, stack ids may hold `/`). */
+export function resourceKey(stackId: string, logicalId: string): string {
+  return `id:${stackId}/${logicalId}`;
+}
+
+/**
+ * Every resource a value refers to anywhere inside it, as resource keys: `Ref`, `Fn::GetAtt`, cross-stack values,
+ * and the `${Name}` / `${Name.Attribute}` placeholders of an `Fn::Sub` (the usual way to write an ARN), except
+ * pseudo parameters, `${!Literal}` and the names the `Fn::Sub`'s own variable map defines.
+ */
+export function referencedKeys(value: Json, stackId: string, into: Set<string> = new Set()): Set<string> {
   if (value === null || typeof value !== 'object') {
     return into;
   }
   if (Array.isArray(value)) {
     for (const item of value) {
-      referencedLogicalIds(item, into);
+      referencedKeys(item, stackId, into);
     }
     return into;
   }
   const ref = referenceOf(value);
   if (ref) {
-    into.add(ref.logicalId);
+    into.add(resourceKey(ref.stackId ?? stackId, ref.logicalId));
     return into;
   }
+  const keys = Object.keys(value);
+  if (keys.length === 1 && keys[0] === STACK_REF && typeof value[STACK_REF]?.stackId === 'string') {
+    return referencedKeys(value[STACK_REF].value, value[STACK_REF].stackId, into);
+  }
+  if (keys.length === 1 && keys[0] === 'Fn::Sub') {
+    const sub = value['Fn::Sub'];
+    const text = Array.isArray(sub) ? sub[0] : sub;
+    const variables = Array.isArray(sub) && sub[1] && typeof sub[1] === 'object' ? sub[1] : {};
+    if (typeof text === 'string') {
+      for (const match of text.matchAll(/\$\{([^!}][^}]*)\}/g)) {
+        const name = match[1].split('.')[0].trim();
+        if (!name.startsWith('AWS::') && !(name in variables)) {
+          into.add(resourceKey(stackId, name));
+        }
+      }
+    }
+    return referencedKeys(Object.values(variables), stackId, into);
+  }
   for (const child of Object.values(value)) {
-    referencedLogicalIds(child, into);
+    referencedKeys(child, stackId, into);
   }
   return into;
 }
@@ -92,6 +136,9 @@ export function describeValue(value: Json): string {
   if (typeof value === 'string') {
     return value;
   }
+  if (value !== null && typeof value === 'object' && !Array.isArray(value) && typeof value[STACK_REF]?.stackId === 'string') {
+    return `${describeValue(value[STACK_REF].value)} of stack ${value[STACK_REF].stackId}`;
+  }
   try {
     const text = JSON.stringify(value) ?? String(value);
     return text.length > 160 ? `${text.slice(0, 157)}...` : text;
@@ -101,16 +148,25 @@ export function describeValue(value: Json): string {
 }
 
 /**
- * A key that identifies what a value points at: `id:<logicalId>` for a reference to a resource in the stack,
- * `literal:<text>` for a literal (an imported subnet id), `value:<json>` for anything else.
+ * A key that identifies what a value points at: `id:<stackId>/<logicalId>` for a reference to a resource of the
+ * app (see {@link resourceKey}), `literal:<text>` for a literal (an imported subnet id), `value:<json>` for anything
+ * else. `stackId` is the stack the value is written in.
  */
-export function targetKey(value: Json): string {
+export function targetKey(value: Json, stackId: string): string {
   const ref = referenceOf(value);
   if (ref) {
-    return `id:${ref.logicalId}`;
+    return resourceKey(ref.stackId ?? stackId, ref.logicalId);
+  }
+  if (value !== null && typeof value === 'object' && !Array.isArray(value) && typeof value[STACK_REF]?.stackId === 'string') {
+    return targetKey(value[STACK_REF].value, value[STACK_REF].stackId);
   }
   if (isLiteralString(value)) {
     return `literal:${value}`;
   }
   return `value:${describeValue(value)}`;
+}
+
+/** How a message names what a key points at: the resource's path when it is modelled, else the key's text. */
+export function describeKey(key: string, pathOf?: (key: string) => string | undefined): string {
+  return pathOf?.(key) ?? key.replace(/^[a-z]+:/, '');
 }

@@ -1,27 +1,58 @@
-// The network model of one stack: the resources that make up the four defense layers, read once from their
-// resolved L1 properties (`Stack.resolve` of the template each resource renders), with references followed back
-// to logical ids. Rules judge this model and never walk the construct tree themselves.
+// The network model of an app: the resources that make up the four defense layers in every stack of the app, read
+// once from templates (files, a cloud assembly, or what a CDK front door renders), with references followed back
+// to resources, across stacks too (the template reader turns `Fn::ImportValue`, nested-stack parameters and
+// outputs into `LayeredDefense::StackRef` values). Rules judge this model; nothing here knows about constructs.
 //
 // Exact semantics live next to the data: NACL first-match evaluation in ./nacl-evaluator and ./model-nacl, WAF in
-// ./waf-evaluator, security groups as a union of allows in ./sg-rules. A value the model cannot know at synth (an
-// import, a parameter, a reference to another stack) is kept as it is, and the rule that needs it reports
+// ./waf-evaluator, security groups as a union of allows in ./sg-rules. A value the model cannot know (an import no
+// stack exports, a parameter without a value) is kept as it is, and the rule that needs it reports
 // "cannot verify" naming it.
-import { CfnResource, Stack } from 'aws-cdk-lib';
-import { IConstruct } from 'constructs';
-import { describeValue, Json, literalInteger, referenceOf, targetKey } from './model-values';
+import { describeValue, Json, literalInteger, referenceOf, resourceKey, STACK_REF, targetKey } from './model-values';
 import { naclEgress, normalizeNaclEntries, NormalizedNaclEntry } from './nacl-evaluator';
-import { defaultGroupVpcId, readSgRule, SgRuleModel } from './sg-rules';
+import { defaultGroupVpcKey, readSgRule, SgRuleModel } from './sg-rules';
 import { IpFamily } from '../ip/family';
 
-/** One L1 resource of the stack, with its resolved `Properties`. */
+/** 1-based line and column in a template file. */
+export interface SourcePosition {
+  readonly line: number;
+  readonly column: number;
+}
+
+/**
+ * One stack's template as the model reads it. The template reader's stacks fit; the CDK front doors build these
+ * from the constructs they render.
+ */
+export interface StackInput {
+  /** Unique within the app (an assembly artifact id, a nested stack's `<parent>/<logicalId>`, a file path). */
+  readonly id: string;
+  /** The CloudFormation stack name, for reports. */
+  readonly stackName: string;
+  readonly template: Json;
+  /** The template file, for reports. */
+  readonly file?: string;
+  /** Where a resource's logical id sits in `file`. */
+  positionOf?(logicalId: string): SourcePosition | undefined;
+  /** The construct path of a resource, when the caller knows the construct tree (CDK front doors). */
+  pathOf?(logicalId: string, type: string): string | undefined;
+}
+
+/** One resource of a template, with its `Properties`. */
 export interface ModelResource {
+  /** `id:<stackId>/<logicalId>`, unique in the app. */
+  readonly key: string;
+  readonly stack: StackInput;
   readonly logicalId: string;
   readonly type: string;
-  /** The construct path of the `CfnResource` (without a leading slash). */
+  /**
+   * How reports name the resource: its construct path (without a leading slash) when known, from the front door or
+   * the template's `aws:cdk:path` metadata, else `<stackName>/<logicalId>`.
+   */
   readonly path: string;
-  /** The `CfnResource`; for a template resource no construct of the stack renders, the stack. */
-  readonly construct: IConstruct;
+  /** The construct path, when known (not `<stackName>/<logicalId>`). */
+  readonly cdkPath?: string;
   readonly properties: Json;
+  /** The resource's `Metadata` (acknowledgements travel here). */
+  readonly metadata?: Json;
 }
 
 export interface NaclEntryModel {
@@ -159,33 +190,34 @@ export const MODELLED_TYPES: ReadonlySet<string> = new Set([
   'AWS::ApiGateway::Stage',
 ]);
 
-/** The network model of one stack. Build it with {@link buildNetworkModel}; it is read-only afterwards. */
+/** The network model of an app. Build it with {@link buildNetworkModel}; it is read-only afterwards. */
 export class NetworkModel {
+  /** Every modelled resource of the app, by key (`id:<stackId>/<logicalId>`). */
   public readonly resources = new Map<string, ModelResource>();
   public readonly vpcs: VpcModel[] = [];
   public readonly subnets: SubnetModel[] = [];
   public readonly nacls: NaclModel[] = [];
-  /** Entries whose `NetworkAclId` is not a NACL of this stack (imported, default NACL, unresolved). */
+  /** Entries whose `NetworkAclId` is not a NACL of the app (imported, unresolved). */
   public readonly strayNaclEntries: NaclEntryModel[] = [];
   public readonly subnetNaclAssociations: SubnetNaclAssociationModel[] = [];
   public readonly securityGroups: SecurityGroupModel[] = [];
-  /** Standalone rules on groups that are not in this stack (imported groups, default groups, unresolved ids). */
+  /** Standalone rules on groups that are not in the app (imported groups, unresolved ids). */
   public readonly straySgRules: SgRuleModel[] = [];
   public readonly loadBalancers: LoadBalancerModel[] = [];
-  /** Listeners whose load balancer is not in this stack. */
+  /** Listeners whose load balancer is not in the app. */
   public readonly strayListeners: ListenerModel[] = [];
   public readonly webAcls: WebAclModel[] = [];
-  /** Addresses of every `AWS::WAFv2::IPSet` with a resolved address list, by logical id (for the WAF evaluator). */
+  /** Addresses of every `AWS::WAFv2::IPSet` with a literal address list, by resource key. */
   public readonly ipSets: Record<string, string[]> = {};
-  /** IP sets whose addresses are unresolved: logical id to the value. */
+  /** IP sets whose addresses are not known: resource key to the value. */
   public readonly unresolvedIpSets = new Map<string, string>();
   public readonly webAclAssociations: ModelResource[] = [];
   public readonly apiStages: ApiStageModel[] = [];
   public readonly flowLogs: FlowLogModel[] = [];
-  /** Resources whose properties could not be rendered at all, with the reason. */
+  /** Resources whose properties could not be read at all, with the reason. */
   public readonly unreadable: Array<{ readonly resource: ModelResource; readonly reason: string }> = [];
 
-  constructor(public readonly stack: Stack) {}
+  constructor(public readonly stacks: readonly StackInput[]) {}
 
   public ofType(type: string): ModelResource[] {
     const result: ModelResource[] = [];
@@ -197,163 +229,107 @@ export class NetworkModel {
     return result;
   }
 
-  /** The resource a target key (`id:<logicalId>`) names, when it is in this stack. */
+  /** The resource a target key (`id:<stackId>/<logicalId>`) names, when it is in the app. */
   public resolveKey(key: string): ModelResource | undefined {
-    return key.startsWith('id:') ? this.resources.get(key.slice(3)) : undefined;
+    return this.resources.get(key);
   }
 
   public securityGroup(key: string): SecurityGroupModel | undefined {
     return this.securityGroups.find((g) => g.key === key);
   }
+
+  /**
+   * The addresses of the IP sets a web ACL's statements can reference, keyed by logical id as the WAF evaluator
+   * looks them up: the web ACL's own stack's sets, and the sets of other stacks its statements refer to.
+   */
+  public ipSetsFor(acl: ModelResource): Record<string, string[]> {
+    const result: Record<string, string[]> = {};
+    const prefix = resourceKey(acl.stack.id, '');
+    for (const [key, addresses] of Object.entries(this.ipSets)) {
+      if (key.startsWith(prefix) && !key.slice(prefix.length).includes('/')) {
+        result[key.slice(prefix.length)] = addresses;
+      }
+    }
+    collectCrossStackIpSets(this, acl.properties, result);
+    return result;
+  }
+}
+
+function collectCrossStackIpSets(model: NetworkModel, value: Json, into: Record<string, string[]>): void {
+  if (value === null || typeof value !== 'object') {
+    return;
+  }
+  if (!Array.isArray(value) && value[STACK_REF] !== undefined) {
+    const ref = referenceOf(value);
+    const addresses = ref?.stackId !== undefined ? model.ipSets[resourceKey(ref.stackId, ref.logicalId)] : undefined;
+    if (ref && addresses) {
+      into[ref.logicalId] = addresses;
+    }
+    return;
+  }
+  for (const child of Array.isArray(value) ? value : Object.values(value)) {
+    collectCrossStackIpSets(model, child, into);
+  }
 }
 
 /**
- * Reads every modelled resource of the stack (not of nested stacks: each stack gets its own model) and links them.
- * Resolves the modelled resources (one `resolve` call), or, after synthesis, reads them from the stack's
- * synthesized template when one is given.
+ * Reads every modelled resource of every stack and links them, across stacks where a value is a cross-stack
+ * reference. Resources of other types are never read further.
  */
-export function buildNetworkModel(stack: Stack, synthesizedTemplate?: Json): NetworkModel {
-  const model = new NetworkModel(stack);
-  const synthesized: Json = synthesizedTemplate?.Resources;
-  if (synthesized && typeof synthesized === 'object') {
-    readTemplate(model, synthesized);
-  } else {
-    readResources(model, modelledConstructs(stack));
+export function buildNetworkModel(stacks: readonly StackInput[]): NetworkModel {
+  const model = new NetworkModel(stacks);
+  for (const stack of stacks) {
+    const resources: Json = stack.template?.Resources;
+    if (resources === null || typeof resources !== 'object' || Array.isArray(resources)) {
+      continue;
+    }
+    for (const [logicalId, body] of Object.entries<Json>(resources)) {
+      if (body !== null && typeof body === 'object' && MODELLED_TYPES.has(body.Type)) {
+        const resource = new TemplateResource(stack, logicalId, body);
+        model.resources.set(resource.key, resource);
+        const properties = body.Properties ?? {};
+        if (properties === null || typeof properties !== 'object' || Array.isArray(properties)) {
+          model.unreadable.push({ resource, reason: `Properties is ${describeValue(body.Properties)}, not an object` });
+        }
+      }
+    }
   }
   link(model);
   return model;
 }
 
-/** The stack's own `CfnResource`s of a modelled type, in tree order. */
-function modelledConstructs(stack: Stack): CfnResource[] {
-  return stack.node.findAll().filter((construct): construct is CfnResource =>
-    CfnResource.isCfnResource(construct) && MODELLED_TYPES.has(construct.cfnResourceType) && Stack.of(construct) === stack);
-}
-
-/**
- * Reads the modelled resources from the synthesized template: what will deploy, already resolved. Which construct
- * made each resource is worked out only when a rule asks for its path or construct (to report a finding), because
- * matching constructs to logical ids costs a hash of each construct's path.
- */
-function readTemplate(model: NetworkModel, resources: Json): void {
-  const constructs = new ConstructsByLogicalId(model.stack);
-  for (const [logicalId, body] of Object.entries<Json>(resources)) {
-    if (body && typeof body === 'object' && MODELLED_TYPES.has(body.Type)) {
-      model.resources.set(logicalId, new TemplateResource(logicalId, body, model.stack, constructs));
-    }
-  }
-}
-
-/**
- * The stack's modelled constructs by logical id, hashed lazily one resource type at a time: a finding on a security
- * group hashes the stack's security groups, not its hundreds of NACL entries. A logical id no construct of its type
- * renders (a template edited after synthesis) is looked for among all the others before it is reported as none.
- */
-class ConstructsByLogicalId {
-  private unhashed?: Map<string, CfnResource[]>;
-  private readonly byId = new Map<string, CfnResource>();
-
-  constructor(private readonly stack: Stack) {}
-
-  public find(logicalId: string, type: string): CfnResource | undefined {
-    const unhashed = this.unhashed ??= groupByType(modelledConstructs(this.stack));
-    if (!this.byId.has(logicalId)) {
-      this.hash(unhashed.get(type));
-      unhashed.delete(type);
-    }
-    if (!this.byId.has(logicalId)) {
-      for (const constructs of unhashed.values()) {
-        this.hash(constructs);
-      }
-      unhashed.clear();
-    }
-    return this.byId.get(logicalId);
-  }
-
-  private hash(constructs: readonly CfnResource[] | undefined): void {
-    for (const construct of constructs ?? []) {
-      // CfnElement's own rule for its logical id: an override, else the stack's allocation (no resolve needed).
-      this.byId.set((construct as Json)._logicalIdOverride ?? this.stack.getLogicalId(construct), construct);
-    }
-  }
-}
-
-function groupByType(constructs: readonly CfnResource[]): Map<string, CfnResource[]> {
-  const byType = new Map<string, CfnResource[]>();
-  for (const construct of constructs) {
-    const group = byType.get(construct.cfnResourceType);
-    if (group) {
-      group.push(construct);
-    } else {
-      byType.set(construct.cfnResourceType, [construct]);
-    }
-  }
-  return byType;
-}
-
-/** A resource read from the synthesized template; its construct is looked up on first use. */
+/** A resource of a template; its path is worked out on first use (a front door's lookup can cost a hash). */
 class TemplateResource implements ModelResource {
+  public readonly key: string;
   public readonly type: string;
   public readonly properties: Json;
-  private site?: { readonly construct: IConstruct; readonly path: string };
+  public readonly metadata?: Json;
+  private site?: { readonly path: string; readonly cdkPath?: string };
 
-  constructor(
-    public readonly logicalId: string,
-    body: Json,
-    private readonly stack: Stack,
-    private readonly constructs: ConstructsByLogicalId,
-  ) {
+  constructor(public readonly stack: StackInput, public readonly logicalId: string, body: Json) {
+    this.key = resourceKey(stack.id, logicalId);
     this.type = body.Type;
-    this.properties = body.Properties ?? {};
-  }
-
-  /** The resource's `CfnResource`, or its stack when no construct of the stack renders this logical id. */
-  public get construct(): IConstruct {
-    return this.lookUp().construct;
+    const properties = body.Properties ?? {};
+    // A malformed Properties is reported as unreadable; rules read an empty object instead of crashing.
+    this.properties = properties !== null && typeof properties === 'object' && !Array.isArray(properties) ? properties : {};
+    this.metadata = body.Metadata;
   }
 
   public get path(): string {
     return this.lookUp().path;
   }
 
-  private lookUp(): { readonly construct: IConstruct; readonly path: string } {
+  public get cdkPath(): string | undefined {
+    return this.lookUp().cdkPath;
+  }
+
+  private lookUp(): { readonly path: string; readonly cdkPath?: string } {
     if (!this.site) {
-      const construct = this.constructs.find(this.logicalId, this.type);
-      this.site = construct
-        ? { construct, path: construct.node.path }
-        : { construct: this.stack, path: `${this.stack.node.path}/${this.logicalId}` };
+      const fromMetadata = this.metadata?.['aws:cdk:path'];
+      const cdkPath = this.stack.pathOf?.(this.logicalId, this.type) ?? (typeof fromMetadata === 'string' ? fromMetadata.replace(/^\//, '') : undefined);
+      this.site = { path: cdkPath ?? `${this.stack.stackName}/${this.logicalId}`, cdkPath };
     }
     return this.site;
-  }
-}
-
-/** Resolves the resources in one `resolve` call (cheaper than one per resource); one at a time if that fails. */
-function readResources(model: NetworkModel, constructs: CfnResource[]): void {
-  let rendered: Json[] | undefined;
-  try {
-    rendered = withoutUndefined(model.stack.resolve(constructs.map((c) => (c as Json)._toCloudFormation())));
-  } catch {
-    rendered = undefined;
-  }
-  constructs.forEach((construct, i) => readResource(model, construct, rendered?.[i]));
-}
-
-function readResource(model: NetworkModel, construct: CfnResource, resolved?: Json): void {
-  const path = construct.node.path;
-  let rendered: Json = resolved;
-  if (rendered === undefined) {
-    try {
-      rendered = withoutUndefined(model.stack.resolve((construct as Json)._toCloudFormation()));
-    } catch (e) {
-      const logicalId = model.stack.resolve(construct.logicalId);
-      const resource: ModelResource = { logicalId: String(logicalId), type: construct.cfnResourceType, path, construct, properties: {} };
-      model.resources.set(resource.logicalId, resource);
-      model.unreadable.push({ resource, reason: (e as Error).message.split('\n')[0] });
-      return;
-    }
-  }
-  for (const [logicalId, body] of Object.entries<Json>(rendered?.Resources ?? {})) {
-    model.resources.set(logicalId, { logicalId, type: body.Type, path, construct, properties: body.Properties ?? {} });
   }
 }
 
@@ -365,7 +341,8 @@ function link(model: NetworkModel): void {
     byType.set(r.type, list);
   }
   const all = (type: string) => byType.get(type) ?? [];
-  const key = (r: ModelResource) => `id:${r.logicalId}`;
+  const key = (r: ModelResource) => r.key;
+  const target = (r: ModelResource, value: Json) => targetKey(value, r.stack.id);
 
   // VPCs, subnets, flow logs, default security group handling.
   const vpcs = new Map<string, VpcModel>();
@@ -375,14 +352,14 @@ function link(model: NetworkModel): void {
     model.vpcs.push(vpc);
   }
   for (const r of all('AWS::EC2::Subnet')) {
-    const subnet: SubnetModel = { resource: r, key: key(r), vpcKey: targetKey(r.properties.VpcId) };
+    const subnet: SubnetModel = { resource: r, key: key(r), vpcKey: target(r, r.properties.VpcId) };
     model.subnets.push(subnet);
     vpcs.get(subnet.vpcKey)?.subnets.push(subnet);
   }
   for (const r of all('AWS::EC2::FlowLog')) {
     const flowLog: FlowLogModel = {
       resource: r,
-      targetKey: targetKey(r.properties.ResourceId),
+      targetKey: target(r, r.properties.ResourceId),
       resourceType: typeof r.properties.ResourceType === 'string' ? r.properties.ResourceType : undefined,
       trafficType: r.properties.TrafficType,
     };
@@ -390,16 +367,16 @@ function link(model: NetworkModel): void {
     vpcs.get(flowLog.targetKey)?.flowLogs.push(flowLog);
   }
   for (const r of all('Custom::VpcRestrictDefaultSG')) {
-    const vpcId = defaultGroupVpcId(r.properties.DefaultSecurityGroupId);
-    if (vpcId) {
-      vpcs.get(`id:${vpcId}`)?.defaultGroupRestrictions.push(r);
+    const vpcKey = defaultGroupVpcKey(r.properties.DefaultSecurityGroupId, r.stack.id);
+    if (vpcKey) {
+      vpcs.get(vpcKey)?.defaultGroupRestrictions.push(r);
     }
   }
 
   // Network ACLs, entries, associations. A VPC's default NACL is modelled when something in the stack refers to it.
   const nacls = new Map<string, NaclModel>();
   for (const r of all('AWS::EC2::NetworkAcl')) {
-    const nacl: NaclModel = { resource: r, key: key(r), vpcKey: targetKey(r.properties.VpcId), entries: [], associations: [] };
+    const nacl: NaclModel = { resource: r, key: key(r), vpcKey: target(r, r.properties.VpcId), entries: [], associations: [] };
     nacls.set(nacl.key, nacl);
     model.nacls.push(nacl);
   }
@@ -427,8 +404,8 @@ function link(model: NetworkModel): void {
   for (const r of all('AWS::EC2::SubnetNetworkAclAssociation')) {
     const association: SubnetNaclAssociationModel = {
       resource: r,
-      subnetKey: targetKey(r.properties.SubnetId),
-      naclKey: naclKeyOf(r.properties.NetworkAclId),
+      subnetKey: target(r, r.properties.SubnetId),
+      naclKey: naclKeyOf(r.properties.NetworkAclId, r.stack.id),
     };
     model.subnetNaclAssociations.push(association);
     naclOf(association.naclKey)?.associations.push(r);
@@ -448,7 +425,7 @@ function link(model: NetworkModel): void {
     const group: SecurityGroupModel = {
       resource: r,
       key: key(r),
-      vpcKey: r.properties.VpcId !== undefined ? targetKey(r.properties.VpcId) : undefined,
+      vpcKey: r.properties.VpcId !== undefined ? target(r, r.properties.VpcId) : undefined,
       description: typeof r.properties.GroupDescription === 'string' ? r.properties.GroupDescription : undefined,
       ingress: [],
       egress: [],
@@ -465,14 +442,14 @@ function link(model: NetworkModel): void {
   for (const [type, direction] of [['AWS::EC2::SecurityGroupIngress', 'ingress'], ['AWS::EC2::SecurityGroupEgress', 'egress']] as const) {
     for (const r of all(type)) {
       const groupId = r.properties.GroupId ?? r.properties.GroupName;
-      const groupKey = targetKey(groupId);
+      const groupKey = target(r, groupId);
       const rule = readSgRule(r, groupKey, direction, r.properties);
       const group = groups.get(groupKey);
-      const defaultOf = defaultGroupVpcId(groupId);
+      const defaultOf = defaultGroupVpcKey(groupId, r.stack.id);
       if (group) {
         (direction === 'ingress' ? group.ingress : group.egress).push(rule);
-      } else if (defaultOf && vpcs.has(`id:${defaultOf}`)) {
-        vpcs.get(`id:${defaultOf}`)!.defaultGroupRules.push(rule);
+      } else if (defaultOf && vpcs.has(defaultOf)) {
+        vpcs.get(defaultOf)!.defaultGroupRules.push(rule);
       } else {
         model.straySgRules.push(rule);
       }
@@ -487,7 +464,7 @@ function link(model: NetworkModel): void {
       key: key(r),
       scheme: r.properties.Scheme ?? 'internet-facing',
       lbType: r.properties.Type ?? 'application',
-      securityGroupKeys: asList(r.properties.SecurityGroups).map(targetKey),
+      securityGroupKeys: asList(r.properties.SecurityGroups).map((g) => target(r, g)),
       listeners: [],
     };
     lbs.set(lb.key, lb);
@@ -496,7 +473,7 @@ function link(model: NetworkModel): void {
   for (const r of all('AWS::ElasticLoadBalancingV2::Listener')) {
     const listener: ListenerModel = {
       resource: r,
-      loadBalancerKey: targetKey(r.properties.LoadBalancerArn),
+      loadBalancerKey: target(r, r.properties.LoadBalancerArn),
       port: literalInteger(r.properties.Port),
       protocol: r.properties.Protocol,
       sslPolicy: r.properties.SslPolicy,
@@ -520,31 +497,30 @@ function link(model: NetworkModel): void {
   for (const r of all('AWS::WAFv2::IPSet')) {
     const addresses = r.properties.Addresses;
     if (Array.isArray(addresses) && addresses.every((a: Json) => typeof a === 'string' && !a.includes('${Token['))) {
-      model.ipSets[r.logicalId] = addresses;
+      model.ipSets[r.key] = addresses;
     } else {
-      model.unresolvedIpSets.set(r.logicalId, describeValue(addresses));
+      model.unresolvedIpSets.set(r.key, describeValue(addresses));
     }
   }
   for (const r of all('AWS::WAFv2::WebACLAssociation')) {
     model.webAclAssociations.push(r);
-    acls.get(targetKey(r.properties.WebACLArn))?.associations.push(r);
+    acls.get(target(r, r.properties.WebACLArn))?.associations.push(r);
   }
   for (const r of all('AWS::WAFv2::LoggingConfiguration')) {
-    acls.get(targetKey(r.properties.ResourceArn))?.loggingConfigurations.push(r);
+    acls.get(target(r, r.properties.ResourceArn))?.loggingConfigurations.push(r);
   }
   for (const r of all('AWS::CloudFront::Distribution')) {
     const webAclId = r.properties.DistributionConfig?.WebACLId;
     if (webAclId !== undefined) {
-      acls.get(targetKey(webAclId))?.distributions.push(r);
+      acls.get(target(r, webAclId))?.distributions.push(r);
     }
   }
 
   // API Gateway REST stages.
   for (const r of all('AWS::ApiGateway::Stage')) {
-    const apiRef = referenceOf(r.properties.RestApiId);
     model.apiStages.push({
       resource: r,
-      restApi: apiRef ? model.resources.get(apiRef.logicalId) : undefined,
+      restApi: model.resources.get(target(r, r.properties.RestApiId)),
       stageName: r.properties.StageName,
     });
   }
@@ -553,9 +529,9 @@ function link(model: NetworkModel): void {
 const DEFAULT_NACL_SUFFIX = '.DefaultNetworkAcl';
 
 /** The key of the NACL a `NetworkAclId` names. A VPC's default NACL gets a key of its own, not its VPC's. */
-function naclKeyOf(value: Json): string {
+function naclKeyOf(value: Json, stackId: string): string {
   const ref = referenceOf(value);
-  return ref?.attribute === 'DefaultNetworkAcl' ? `id:${ref.logicalId}${DEFAULT_NACL_SUFFIX}` : targetKey(value);
+  return ref?.attribute === 'DefaultNetworkAcl' ? `${resourceKey(ref.stackId ?? stackId, ref.logicalId)}${DEFAULT_NACL_SUFFIX}` : targetKey(value, stackId);
 }
 
 /** Whether the stack gives a VPC IPv6 addresses: `unresolved` when a block's `AmazonProvidedIpv6CidrBlock` is not known. */
@@ -570,7 +546,7 @@ function vpcIpv6(blocks: readonly ModelResource[]): Map<string, VpcIpv6> {
     const state: VpcIpv6 = amazon === true || amazon === 'true' || p.Ipv6CidrBlock !== undefined || p.Ipv6Pool !== undefined || p.Ipv6IpamPoolId !== undefined
       ? 'added'
       : amazon === undefined || amazon === false || amazon === 'false' ? 'none' : 'unresolved';
-    const vpcKey = targetKey(p.VpcId);
+    const vpcKey = targetKey(p.VpcId, block.stack.id);
     const known = byVpc.get(vpcKey);
     if (known !== 'added' && state !== 'none') {
       byVpc.set(vpcKey, state);
@@ -622,14 +598,17 @@ function addBuiltInIpv6Entries(nacl: NaclModel, ipv6: VpcIpv6): void {
 function builtInEntry(vpc: ModelResource, naclKey: string, properties: Json): NaclEntryModel {
   // Reported as the VPC: its path and construct are looked up only when a rule reports on the entry.
   const resource: ModelResource = {
+    key: vpc.key,
+    stack: vpc.stack,
     logicalId: vpc.logicalId,
     type: 'AWS::EC2::NetworkAclEntry',
     properties: { Protocol: -1, RuleAction: 'allow', ...properties },
+    metadata: vpc.metadata,
     get path() {
       return vpc.path;
     },
-    get construct() {
-      return vpc.construct;
+    get cdkPath() {
+      return vpc.cdkPath;
     },
   };
   return { ...readNaclEntry(resource), naclKey, builtIn: true };
@@ -640,33 +619,13 @@ function readNaclEntry(r: ModelResource): NaclEntryModel {
   const egress = naclEgress(p.Egress);
   const family = p.CidrBlock !== undefined ? IpFamily.IPV4 : p.Ipv6CidrBlock !== undefined ? IpFamily.IPV6 : undefined;
   const ruleNumber = literalInteger(p.RuleNumber);
-  const naclKey = naclKeyOf(p.NetworkAclId);
+  const naclKey = naclKeyOf(p.NetworkAclId, r.stack.id);
   try {
     const [normalized] = normalizeNaclEntries([p]);
     return { resource: r, naclKey, egress, family, ruleNumber, normalized };
   } catch (e) {
     return { resource: r, naclKey, egress, family, ruleNumber, unknown: (e as Error).message.replace(/^NACL entry #0 /, '') };
   }
-}
-
-/**
- * The value as it will be in the template: L1 renderers leave absent optional properties as `undefined` keys
- * (every statement type of a WAF statement, for example), which JSON serialization drops.
- */
-function withoutUndefined(value: Json): Json {
-  if (Array.isArray(value)) {
-    return value.map(withoutUndefined);
-  }
-  if (value === null || typeof value !== 'object') {
-    return value;
-  }
-  const result: Record<string, Json> = {};
-  for (const [key, child] of Object.entries(value)) {
-    if (child !== undefined) {
-      result[key] = withoutUndefined(child);
-    }
-  }
-  return result;
 }
 
 function asList(value: Json): Json[] {

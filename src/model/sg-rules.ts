@@ -2,7 +2,7 @@
 // `AWS::EC2::SecurityGroup`) or standalone (`AWS::EC2::SecurityGroupIngress`/`Egress`), with the peer parsed into
 // an exact range. A security group is a union of allows: there is no order and no deny.
 // @see https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html
-import { describeValue, Json, literalInteger, referenceOf, targetKey } from './model-values';
+import { describeValue, Json, literalInteger, referenceOf, resourceKey, targetKey } from './model-values';
 import type { ModelResource } from './network-model';
 import { ParsedCidr, parseCidrOrReason } from '../private/ip';
 
@@ -13,9 +13,9 @@ export interface SgPeer {
   readonly kind: 'cidr' | 'group' | 'prefixList' | 'unknown';
   /** The exact range of a `cidr` peer. */
   readonly cidr?: ParsedCidr;
-  /** The target key of a `group` peer (`id:<logicalId>` for a group in the stack). */
+  /** The target key of a `group` peer (`id:<stackId>/<logicalId>` for a group of the app). */
   readonly groupKey?: string;
-  /** The target key of a `prefixList` peer (`id:<logicalId>` for an `AWS::EC2::PrefixList` in the stack). */
+  /** The target key of a `prefixList` peer (`id:<stackId>/<logicalId>` for an `AWS::EC2::PrefixList` of the app). */
   readonly prefixListKey?: string;
   /** How the template wrote the peer. */
   readonly text: string;
@@ -66,7 +66,7 @@ export function readSgRule(resource: ModelResource, groupKey: string, direction:
       toPort = to;
     }
   }
-  const peer = readPeer(rule, direction);
+  const peer = readPeer(rule, direction, resource.stack.id);
   if (peer.kind === 'unknown') {
     unknowns.push(`peer ${peer.text}`);
   }
@@ -84,7 +84,7 @@ export function readSgRule(resource: ModelResource, groupKey: string, direction:
   };
 }
 
-function readPeer(rule: Json, direction: SgDirection): SgPeer {
+function readPeer(rule: Json, direction: SgDirection, stackId: string): SgPeer {
   const cidrValue = rule?.CidrIp ?? rule?.CidrIpv6;
   if (cidrValue !== undefined) {
     const parsed = parseCidrOrReason(cidrValue, { normalizeHostBits: true });
@@ -95,19 +95,19 @@ function readPeer(rule: Json, direction: SgDirection): SgPeer {
   }
   const groupValue = direction === 'ingress' ? rule?.SourceSecurityGroupId ?? rule?.SourceSecurityGroupName : rule?.DestinationSecurityGroupId;
   if (groupValue !== undefined) {
-    return { kind: 'group', groupKey: targetKey(groupValue), text: describeValue(groupValue) };
+    return { kind: 'group', groupKey: targetKey(groupValue, stackId), text: describeValue(groupValue) };
   }
   const prefixList = direction === 'ingress' ? rule?.SourcePrefixListId : rule?.DestinationPrefixListId;
   if (prefixList !== undefined) {
-    return { kind: 'prefixList', prefixListKey: targetKey(prefixList), text: describeValue(prefixList) };
+    return { kind: 'prefixList', prefixListKey: targetKey(prefixList, stackId), text: describeValue(prefixList) };
   }
   return { kind: 'unknown', text: 'no peer' };
 }
 
-/** A group's key when a standalone rule's `GroupId` is `Fn::GetAtt [vpc, DefaultSecurityGroup]`. */
-export function defaultGroupVpcId(groupId: Json): string | undefined {
+/** The VPC's key when a `GroupId` is `Fn::GetAtt [vpc, DefaultSecurityGroup]` (written in stack `stackId`). */
+export function defaultGroupVpcKey(groupId: Json, stackId: string): string | undefined {
   const ref = referenceOf(groupId);
-  return ref?.attribute === 'DefaultSecurityGroup' ? ref.logicalId : undefined;
+  return ref?.attribute === 'DefaultSecurityGroup' ? resourceKey(ref.stackId ?? stackId, ref.logicalId) : undefined;
 }
 
 /** A short description of the traffic a rule allows: `tcp 22`, `udp 1000-2000`, `all traffic`, `protocol 47`. */

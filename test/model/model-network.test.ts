@@ -1,8 +1,14 @@
 import { CfnParameter, Fn, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
+import { CdkAppTemplates } from '../../src/checks/cdk-app-templates';
 import { buildNetworkModel } from '../../src/model/network-model';
 import { newStack } from '../checks/support';
+
+/** The model of the stack's app, as the aspect builds it. */
+function modelOf(stack: Stack) {
+  return buildNetworkModel(CdkAppTemplates.render(stack.node.root).stacks);
+}
 
 describe('buildNetworkModel', () => {
   test('links NACL entries and associations, security group rules and web ACL parts by logical id', () => {
@@ -19,7 +25,7 @@ describe('buildNetworkModel', () => {
     new wafv2.CfnLoggingConfiguration(stack, 'Logging', { resourceArn: acl.attrArn, logDestinationConfigs: ['arn:aws:logs:us-east-1:1:log-group:aws-waf-logs-x'] });
     new wafv2.CfnIPSet(stack, 'Set', { scope: 'REGIONAL', ipAddressVersion: 'IPV4', addresses: ['198.51.100.0/24'] });
     // WHEN
-    const model = buildNetworkModel(stack);
+    const model = modelOf(stack);
     // THEN
     expect(model.vpcs).toHaveLength(1);
     expect(model.vpcs[0].subnets).toHaveLength(2);
@@ -32,7 +38,8 @@ describe('buildNetworkModel', () => {
       ['group', 6, 5432, 5432],
     ]));
     expect(model.webAcls[0].loggingConfigurations.map((l) => l.logicalId)).toEqual(['Logging']);
-    expect(model.ipSets).toEqual({ Set: ['198.51.100.0/24'] });
+    expect(model.ipSets).toEqual({ 'id:Stack/Set': ['198.51.100.0/24'] });
+    expect(model.ipSetsFor(model.webAcls[0].resource)).toEqual({ Set: ['198.51.100.0/24'] });
   });
 
   test('unresolved values are kept and named, never guessed', () => {
@@ -41,7 +48,7 @@ describe('buildNetworkModel', () => {
     const nacl = new ec2.CfnNetworkAcl(stack, 'Nacl', { vpcId: vpc.ref });
     new ec2.CfnNetworkAclEntry(stack, 'Entry', { networkAclId: nacl.ref, ruleNumber: 100, protocol: -1, ruleAction: 'deny', cidrBlock: Fn.importValue('Bad') });
     new ec2.CfnNetworkAclEntry(stack, 'Elsewhere', { networkAclId: Fn.importValue('OtherNacl'), ruleNumber: 100, protocol: -1, ruleAction: 'deny', cidrBlock: '10.0.0.0/8' });
-    const model = buildNetworkModel(stack);
+    const model = modelOf(stack);
     expect(model.nacls[0].entries[0].unknown).toMatch(/Fn::ImportValue.*Bad/);
     expect(model.strayNaclEntries.map((e) => e.resource.logicalId)).toEqual(['Elsewhere']);
   });
@@ -54,7 +61,7 @@ describe('buildNetworkModel', () => {
     new ec2.CfnNetworkAclEntry(stack, 'Entry', { networkAclId: nacl.ref, ruleNumber: 100, protocol: -1, ruleAction: 'deny', cidrBlock: '10.0.0.0/8', egress: out.valueAsString as any });
     const literalEntry = new ec2.CfnNetworkAclEntry(stack, 'Literal', { networkAclId: nacl.ref, ruleNumber: 110, protocol: -1, ruleAction: 'deny', cidrBlock: '10.0.0.0/8' });
     literalEntry.addPropertyOverride('Egress', 'true');
-    const [entry, literal] = buildNetworkModel(stack).nacls[0].entries;
+    const [entry, literal] = modelOf(stack).nacls[0].entries;
     expect(entry.egress).toBeUndefined();
     expect(entry.normalized).toBeUndefined();
     expect(entry.unknown).toMatch(/Egress \{"Ref":"Out"\} is not true or false/);
@@ -62,11 +69,19 @@ describe('buildNetworkModel', () => {
     expect(literal.normalized?.direction).toBe('egress');
   });
 
-  test('each stack models only its own resources', () => {
+  test('the model spans the app: each resource is keyed by its stack and logical id', () => {
+    // GIVEN two stacks with a VPC of the same logical id
     const stack = newStack();
     const other = new Stack(stack.node.root as any, 'Other');
-    new ec2.CfnVPC(other, 'Vpc', { cidrBlock: '10.0.0.0/16' });
-    expect(buildNetworkModel(stack).vpcs).toEqual([]);
-    expect(buildNetworkModel(other).vpcs).toHaveLength(1);
+    new ec2.CfnVPC(stack, 'Vpc', { cidrBlock: '10.0.0.0/16' });
+    new ec2.CfnVPC(other, 'Vpc', { cidrBlock: '10.1.0.0/16' });
+    // WHEN
+    const model = modelOf(stack);
+    // THEN both are modelled, apart
+    expect(model.vpcs.map((v) => [v.key, v.resource.path, v.resource.properties.CidrBlock])).toEqual([
+      ['id:Stack/Vpc', 'Stack/Vpc', '10.0.0.0/16'],
+      ['id:Other/Vpc', 'Other/Vpc', '10.1.0.0/16'],
+    ]);
   });
+
 });

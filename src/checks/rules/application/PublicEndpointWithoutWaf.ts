@@ -1,4 +1,4 @@
-import { isLiteralString, Json, literalStrings, referencedLogicalIds } from '../../../model/model-values';
+import { isLiteralString, Json, literalStrings, referencedKeys } from '../../../model/model-values';
 import { LayeredDefenseRule, RuleFinding } from '../../rule';
 
 /**
@@ -17,7 +17,7 @@ export const PublicEndpointWithoutWaf: LayeredDefenseRule = {
   evaluate(model, context) {
     const findings: RuleFinding[] = [];
     const associated = model.webAclAssociations.map((a) => ({
-      ids: referencedLogicalIds(a.properties.ResourceArn),
+      keys: referencedKeys(a.properties.ResourceArn, a.stack.id),
       strings: literalStrings(a.properties.ResourceArn),
     }));
     for (const lb of model.loadBalancers) {
@@ -28,7 +28,7 @@ export const PublicEndpointWithoutWaf: LayeredDefenseRule = {
       if (lb.scheme !== 'internet-facing' || lb.lbType !== 'application') {
         continue;
       }
-      if (!associated.some((a) => a.ids.has(lb.resource.logicalId))) {
+      if (!associated.some((a) => a.keys.has(lb.resource.key))) {
         findings.push({ resource: lb.resource, message: `internet-facing Application Load Balancer ${lb.resource.logicalId} has no web ACL association` });
       }
     }
@@ -37,10 +37,10 @@ export const PublicEndpointWithoutWaf: LayeredDefenseRule = {
       if (Array.isArray(types) && types.includes('PRIVATE')) {
         continue;
       }
-      const apiId = stage.restApi?.logicalId;
+      const apiKey = stage.restApi?.key;
       const name = isLiteralString(stage.stageName) ? stage.stageName : undefined;
-      const found = associated.some((a) => a.ids.has(stage.resource.logicalId)
-        || (apiId !== undefined && a.ids.has(apiId) && name !== undefined && a.strings.some((s) => s.includes(`/stages/${name}`) || s === name)));
+      const found = associated.some((a) => a.keys.has(stage.resource.key)
+        || (apiKey !== undefined && a.keys.has(apiKey) && name !== undefined && a.strings.some((s) => s.includes(`/stages/${name}`) || s === name)));
       if (!found) {
         findings.push({ resource: stage.resource, message: `API Gateway stage ${name ?? stage.resource.logicalId} has no web ACL association` });
       }

@@ -31,7 +31,7 @@ export const WafAllowShadowsBlock: LayeredDefenseRule = {
         }
         const alone = evaluatorFor(model, acl, context, `rule '${rule.Name}'`, { Rules: [rule], DefaultAction: { Allow: {} } });
         const message = alone && orCannotVerify(acl, context, `rule '${rule.Name}' against earlier ALLOW rules`, () => {
-          const blocked = sampleRequests(model, rule.Statement).filter((r) => alone.evaluate(r).terminatingRule === rule.Name);
+          const blocked = sampleRequests(model.ipSetsFor(acl.resource), rule.Statement).filter((r) => alone.evaluate(r).terminatingRule === rule.Name);
           if (blocked.length === 0) {
             return undefined;
           }

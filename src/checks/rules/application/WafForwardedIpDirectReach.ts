@@ -1,6 +1,6 @@
 import { forwardedIpHeaders } from './waf-statements';
 import { IpFamily } from '../../../ip/family';
-import { describeValue, isLiteralString, Json, literalStrings, referencedLogicalIds } from '../../../model/model-values';
+import { describeValue, isLiteralString, Json, literalStrings, referencedKeys } from '../../../model/model-values';
 import type { LoadBalancerModel, NetworkModel, WebAclModel } from '../../../model/network-model';
 import { openToEveryone } from '../../../model/sg-coverage';
 import { SgRuleModel, withPrefixListsExpanded } from '../../../model/sg-rules';
@@ -53,12 +53,12 @@ export const WafForwardedIpDirectReach: LayeredDefenseRule = {
 /** The load balancer in this stack an association attaches the web ACL to; "cannot verify" for one outside it. */
 function associatedLoadBalancer(model: NetworkModel, acl: WebAclModel, association: WebAclModel['associations'][number], context: RuleContext): LoadBalancerModel | undefined {
   const arn = association.properties.ResourceArn;
-  const ids = referencedLogicalIds(arn);
-  const lb = model.loadBalancers.find((l) => ids.has(l.resource.logicalId));
+  const keys = referencedKeys(arn, association.stack.id);
+  const lb = model.loadBalancers.find((l) => keys.has(l.resource.key));
   if (lb) {
     return lb;
   }
-  const inStack = [...ids].some((id) => model.resources.has(id) || model.apiStages.some((s) => s.restApi?.logicalId === id));
+  const inStack = [...keys].some((key) => model.resources.has(key) || model.apiStages.some((s) => s.restApi?.key === key));
   const looksLikeLoadBalancer = literalStrings(arn).some((s) => s.includes('elasticloadbalancing'));
   if (!inStack && (looksLikeLoadBalancer || !isLiteralString(arn))) {
     context.cannotVerify(association, `whether clients can reach the resource of web ACL ${acl.resource.logicalId} without the proxy that sets its forwarded IP header `

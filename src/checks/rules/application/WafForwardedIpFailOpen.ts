@@ -31,7 +31,7 @@ export const WafForwardedIpFailOpen: LayeredDefenseRule = {
         }
         const finding = orCannotVerify(acl, context, `rule '${rule.Name}' without its forwarded IP header`, () => {
           const tried = new Set<string>();
-          for (const request of sampleRequests(model, rule.Statement)) {
+          for (const request of sampleRequests(model.ipSetsFor(acl.resource), rule.Statement)) {
             const key = `${request.uriPath}\u0000${request.sourceIp}`;
             if (!request.headers || tried.has(key) || evaluator.evaluate(request).terminatingRule !== rule.Name) {
               continue;

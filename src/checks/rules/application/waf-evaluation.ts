@@ -6,7 +6,7 @@ import type { RuleContext } from '../../rule';
 /** An evaluator for the web ACL, or undefined after reporting why it cannot be evaluated. */
 export function evaluatorFor(model: NetworkModel, acl: WebAclModel, context: RuleContext, what: string, properties?: Json): WafEvaluator | undefined {
   try {
-    return new WafEvaluator(properties ?? acl.resource.properties, { ipSets: model.ipSets });
+    return new WafEvaluator(properties ?? acl.resource.properties, { ipSets: model.ipSetsFor(acl.resource) });
   } catch (e) {
     if (e instanceof CannotEvaluateError) {
       context.cannotVerify(acl.resource, `${what} (${e.message})`);

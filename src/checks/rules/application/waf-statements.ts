@@ -2,7 +2,6 @@
 // (src/model/waf-evaluator.ts). Samples make the WAF rules exact where they say "this request passes"; their
 // limit is that a finding needs a sample that shows it, so a rule whose matches no sample reaches is not judged.
 import { Json, referenceOf } from '../../../model/model-values';
-import type { NetworkModel } from '../../../model/network-model';
 import type { WafRequest } from '../../../model/waf-evaluator';
 import { formatAddress, parseCidrOrReason } from '../../../private/ip';
 
@@ -63,7 +62,7 @@ const MAX_SAMPLES = 600;
  * addresses from the IP sets it references (first address of their first blocks) and documentation ranges,
  * each with and without every forwarded IP header it inspects.
  */
-export function sampleRequests(model: NetworkModel, statement: Json): WafRequest[] {
+export function sampleRequests(ipSets: Readonly<Record<string, readonly string[]>>, statement: Json): WafRequest[] {
   const paths = new Set<string>(['/']);
   const addresses = new Set<string>(TEST_ADDRESSES);
   const headers = new Set<string>(forwardedIpHeaders(statement));
@@ -75,7 +74,7 @@ export function sampleRequests(model: NetworkModel, statement: Json): WafRequest
     }
     if (type === 'IPSetReferenceStatement') {
       const ref = referenceOf(body?.Arn);
-      const list = ref ? model.ipSets[ref.logicalId] : undefined;
+      const list = ref ? ipSets[ref.logicalId] : undefined;
       for (const cidr of (list ?? []).slice(0, 3)) {
         const parsed = parseCidrOrReason(cidr, { normalizeHostBits: true });
         if (typeof parsed !== 'string') {
