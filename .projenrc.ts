@@ -105,6 +105,14 @@ project.addTask('synth:example', {
   exec: 'cdk synth --app "ts-node --transpile-only --project tsconfig.dev.json examples/hipaa-app.ts" --output cdk.out.example --no-notices --no-version-reporting --quiet',
 });
 
+// RULES.md is generated from the rule registry, so the reference can never drift from the rules that run.
+const rulesMd = project.addTask('rules:md', {
+  description: 'Write RULES.md from the rule registry and docs/rules-methods.md',
+  exec: 'ts-node --transpile-only --project tsconfig.dev.json build-tools/rules-md.ts',
+});
+project.preCompileTask.spawn(rulesMd);
+
+project.tsconfigDev.addInclude('build-tools/**/*.ts');
 project.tsconfigDev.addInclude('bench/**/*.ts');
 project.tsconfigDev.addInclude('examples/**/*.ts');
 // TypeScript's globs skip dotfiles, so name the projenrc explicitly for eslint's type information.

@@ -46,6 +46,10 @@ export function checkModel(model: NetworkModel, options: ResolvedChecksOptions):
   for (const { resource, reason } of model.unreadable) {
     raiseCannotVerify(resource, `the resource: ${reason}`);
   }
+  for (const entry of model.strayNaclEntries) {
+    raiseCannotVerify(entry.resource, `the entry: its NetworkAclId ${describeValue(entry.resource.properties.NetworkAclId)} is not a NACL of the templates `
+      + 'judged together, so no NACL rule can see the entries it is evaluated with (judge the stack that owns the NACL in the same run)');
+  }
   for (const rule of RULES) {
     if (options.skipRules.has(rule.id) || rule === CANNOT_VERIFY_RULE) {
       continue;
@@ -59,11 +63,12 @@ export function checkModel(model: NetworkModel, options: ResolvedChecksOptions):
     let ruleFindings;
     try {
       ruleFindings = rule.evaluate(model, context);
-    } catch (e) {
-      // A rule that cannot read the model must not pass silently: report on the app's first modelled resource.
+    } catch {
+      // A rule that cannot read the model must not pass silently: report on the app's first modelled resource. The
+      // JavaScript error is a defect of the rule, not news for the user; the fuzz test keeps this path rare.
       const site = firstSite(model);
       if (site) {
-        context.cannotVerify(site, `the templates (${(e as Error).message.split('\n')[0]})`);
+        context.cannotVerify(site, `the templates: a value does not have the shape CloudFormation documents (${rule.id} failed reading it)`);
       }
       continue;
     }

@@ -12,6 +12,7 @@ import { WafPathBypass } from './rules/application/WafPathBypass';
 import { WafUnassociated } from './rules/application/WafUnassociated';
 import { VpcFlowLogs } from './rules/audit/VpcFlowLogs';
 import { CannotVerify } from './rules/CannotVerify';
+import { InvalidValue } from './rules/InvalidValue';
 import { NaclAllowlist } from './rules/subnet/NaclAllowlist';
 import { NaclDeadEntry } from './rules/subnet/NaclDeadEntry';
 import { NaclDenyShadowed } from './rules/subnet/NaclDenyShadowed';
@@ -56,6 +57,7 @@ export const RULES: readonly LayeredDefenseRule[] = [
   HttpNotRedirected,
   TlsPolicyOutdated,
   VpcFlowLogs,
-  // Values unknown at synth
+  // Values AWS rejects, and values unknown at synth
+  InvalidValue,
   CannotVerify,
 ];

@@ -268,6 +268,12 @@ export interface NaclScope {
   /** Undefined when some entry of this direction (and family, or of unknown family) is unresolved. */
   readonly analysis?: NaclDirectionAnalysis;
   readonly unknownEntries: NaclEntryModel[];
+  /**
+   * Rule numbers two entries of this direction share (IPv4 and IPv6 share the numbers). EC2 rejects the second
+   * entry, and which one it keeps depends on the order CloudFormation creates them in, so no verdict on the
+   * scope's order is sound until they are renumbered.
+   */
+  readonly duplicateRuleNumbers: ReadonlySet<number>;
   /** The model entry of a normalized entry of `analysis`. */
   siteOf(entry: NormalizedNaclEntry): NaclEntryModel;
 }
@@ -282,6 +288,13 @@ export function naclScopes(nacl: NaclModel): NaclScope[] {
   }
   const scopes: NaclScope[] = [];
   for (const direction of ['ingress', 'egress'] as const) {
+    const duplicateRuleNumbers = new Set<number>();
+    const numbers = new Set<number>();
+    for (const e of nacl.entries) {
+      if (e.ruleNumber !== undefined && (e.egress ? 'egress' : 'ingress') === direction && e.egress !== undefined) {
+        (numbers.has(e.ruleNumber) ? duplicateRuleNumbers : numbers).add(e.ruleNumber);
+      }
+    }
     for (const family of [IpFamily.IPV4, IpFamily.IPV6]) {
       // An entry of unknown direction or family may belong here: it is unknown in every scope it may belong to.
       const own = nacl.entries.filter((e) => (e.egress === undefined || (e.egress ? 'egress' : 'ingress') === direction)
@@ -296,7 +309,7 @@ export function naclScopes(nacl: NaclModel): NaclScope[] {
           return n;
         });
       const analysis = unknownEntries.length === 0 ? new NaclDirectionAnalysis(normalized, direction, family) : undefined;
-      scopes.push({ nacl, direction, family, analysis, unknownEntries, siteOf: (n) => sites.get(n)! });
+      scopes.push({ nacl, direction, family, analysis, unknownEntries, duplicateRuleNumbers, siteOf: (n) => sites.get(n)! });
     }
   }
   scopeCache.set(nacl, scopes);

@@ -136,6 +136,9 @@ export function describeValue(value: Json): string {
   if (typeof value === 'string') {
     return value;
   }
+  if (value === undefined) {
+    return '(not set)';
+  }
   if (value !== null && typeof value === 'object' && !Array.isArray(value) && typeof value[STACK_REF]?.stackId === 'string') {
     return `${describeValue(value[STACK_REF].value)} of stack ${value[STACK_REF].stackId}`;
   }
@@ -145,6 +148,11 @@ export function describeValue(value: Json): string {
   } catch {
     return String(value);
   }
+}
+
+/** `describeValue`, with a literal string quoted (`'x'` reads as a value in a message, `x` as a word). */
+export function quoteValue(value: Json): string {
+  return typeof value === 'string' ? JSON.stringify(value) : describeValue(value);
 }
 
 /**

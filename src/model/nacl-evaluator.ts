@@ -5,6 +5,7 @@
 // @see https://docs.aws.amazon.com/vpc/latest/userguide/nacl-rules.html
 import { IpFamily } from '../ip/family';
 import { IpRange, maxAddress, parseCidr } from '../private/ip';
+import { quoteValue } from './model-values';
 
 /** The properties of one `AWS::EC2::NetworkAclEntry`, resolved (`Stack.resolve` or a template's `Properties`). */
 export interface NaclEntryProperties {
@@ -78,20 +79,20 @@ export function normalizeNaclEntries(entries: readonly NaclEntryProperties[]): N
 }
 
 function normalizeEntry(e: NaclEntryProperties, index: number): NormalizedNaclEntry {
-  const where = `NACL entry #${index} (RuleNumber ${JSON.stringify(e.RuleNumber)})`;
+  const where = `NACL entry #${index} (RuleNumber ${quoteValue(e.RuleNumber)})`;
   const ruleNumber = toInteger(e.RuleNumber, `${where}: RuleNumber`);
   const protocol = toInteger(e.Protocol, `${where}: Protocol`);
   const action = typeof e.RuleAction === 'string' ? e.RuleAction.toLowerCase() : undefined;
   if (action !== 'allow' && action !== 'deny') {
-    throw new Error(`${where}: RuleAction ${JSON.stringify(e.RuleAction)} is not 'allow' or 'deny'`);
+    throw new Error(`${where}: RuleAction ${quoteValue(e.RuleAction)} is not 'allow' or 'deny'`);
   }
   const egress = naclEgress(e.Egress);
   if (egress === undefined) {
-    throw new Error(`${where}: Egress ${JSON.stringify(e.Egress)} is not true or false (an unresolved value cannot be evaluated)`);
+    throw new Error(`${where}: Egress ${quoteValue(e.Egress)} is not true or false (an unresolved value cannot be evaluated)`);
   }
   const cidrText = e.CidrBlock ?? e.Ipv6CidrBlock;
   if (typeof cidrText !== 'string' || (e.CidrBlock !== undefined && e.Ipv6CidrBlock !== undefined)) {
-    throw new Error(`${where}: needs exactly one literal CidrBlock or Ipv6CidrBlock, got ${JSON.stringify(cidrText)}`);
+    throw new Error(`${where}: needs exactly one literal CidrBlock or Ipv6CidrBlock, got ${quoteValue(cidrText)}`);
   }
   const parsed = parseCidr(cidrText, { normalizeHostBits: true });
   const expected = e.CidrBlock !== undefined ? IpFamily.IPV4 : IpFamily.IPV6;
@@ -246,7 +247,7 @@ export function naclDecisionIntervals(
 function toInteger(value: unknown, what: string): number {
   const n = typeof value === 'number' ? value : typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : NaN;
   if (!Number.isInteger(n)) {
-    throw new Error(`${what} is ${JSON.stringify(value)}, not an integer (an unresolved value cannot be evaluated)`);
+    throw new Error(`${what} is ${quoteValue(value)}, not an integer (an unresolved value cannot be evaluated)`);
   }
   return n;
 }

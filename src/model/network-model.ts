@@ -7,10 +7,12 @@
 // ./waf-evaluator, security groups as a union of allows in ./sg-rules. A value the model cannot know (an import no
 // stack exports, a parameter without a value) is kept as it is, and the rule that needs it reports
 // "cannot verify" naming it.
-import { describeValue, Json, literalInteger, referenceOf, resourceKey, STACK_REF, targetKey } from './model-values';
+import { describeValue, isLiteralString, Json, literalInteger, referenceOf, resourceKey, STACK_REF, targetKey } from './model-values';
 import { naclEgress, normalizeNaclEntries, NormalizedNaclEntry } from './nacl-evaluator';
-import { defaultGroupVpcKey, readSgRule, SgRuleModel } from './sg-rules';
+import { defaultGroupVpcKey, readSgRules, SgRuleModel } from './sg-rules';
+import { isPolicyName } from './tls-listeners';
 import { IpFamily } from '../ip/family';
+import { parseCidrOrReason } from '../private/ip';
 
 /** 1-based line and column in a template file. */
 export interface SourcePosition {
@@ -57,7 +59,7 @@ export interface ModelResource {
 
 export interface NaclEntryModel {
   readonly resource: ModelResource;
-  /** The target key of the NACL the entry belongs to (`id:<logicalId>` for a NACL in this stack). */
+  /** The target key of the NACL the entry belongs to (`id:<stackId>/<logicalId>` for a NACL of the app). */
   readonly naclKey: string;
   /** True for outbound, false for inbound; undefined when `Egress` is not known at synth (see `unknown`). */
   readonly egress?: boolean;
@@ -165,7 +167,7 @@ export interface ApiStageModel {
   readonly stageName: Json;
 }
 
-/** The resource types the model reads; everything else in the stack is ignored (and never resolved). */
+/** The resource types the model reads; everything else is ignored (and never resolved). */
 export const MODELLED_TYPES: ReadonlySet<string> = new Set([
   'AWS::EC2::VPC',
   'AWS::EC2::VPCCidrBlock',
@@ -188,6 +190,7 @@ export const MODELLED_TYPES: ReadonlySet<string> = new Set([
   'AWS::CloudFront::Distribution',
   'AWS::ApiGateway::RestApi',
   'AWS::ApiGateway::Stage',
+  'AWS::ApiGateway::Deployment',
 ]);
 
 /** The network model of an app. Build it with {@link buildNetworkModel}; it is read-only afterwards. */
@@ -214,6 +217,8 @@ export class NetworkModel {
   public readonly webAclAssociations: ModelResource[] = [];
   public readonly apiStages: ApiStageModel[] = [];
   public readonly flowLogs: FlowLogModel[] = [];
+  /** Values AWS would reject, or that mean nothing, found while reading: the resource and what is wrong. */
+  public readonly invalid: Array<{ readonly resource: ModelResource; readonly problem: string }> = [];
   /** Resources whose properties could not be read at all, with the reason. */
   public readonly unreadable: Array<{ readonly resource: ModelResource; readonly reason: string }> = [];
 
@@ -393,6 +398,12 @@ function link(model: NetworkModel): void {
     return nacl;
   };
   for (const r of all('AWS::EC2::NetworkAclEntry')) {
+    const problem = invalidNaclEntry(r.properties);
+    if (problem !== undefined) {
+      // EC2 rejects it: it will never be an entry of its NACL, so it is judged by nothing but InvalidValue.
+      model.invalid.push({ resource: r, problem });
+      continue;
+    }
     const entry = readNaclEntry(r);
     const nacl = naclOf(entry.naclKey);
     if (nacl) {
@@ -431,10 +442,10 @@ function link(model: NetworkModel): void {
       egress: [],
     };
     for (const rule of asList(r.properties.SecurityGroupIngress)) {
-      group.ingress.push(readSgRule(r, group.key, 'ingress', rule));
+      group.ingress.push(...readSgRules(r, group.key, 'ingress', rule));
     }
     for (const rule of asList(r.properties.SecurityGroupEgress)) {
-      group.egress.push(readSgRule(r, group.key, 'egress', rule));
+      group.egress.push(...readSgRules(r, group.key, 'egress', rule));
     }
     groups.set(group.key, group);
     model.securityGroups.push(group);
@@ -443,15 +454,15 @@ function link(model: NetworkModel): void {
     for (const r of all(type)) {
       const groupId = r.properties.GroupId ?? r.properties.GroupName;
       const groupKey = target(r, groupId);
-      const rule = readSgRule(r, groupKey, direction, r.properties);
+      const rules = readSgRules(r, groupKey, direction, r.properties);
       const group = groups.get(groupKey);
       const defaultOf = defaultGroupVpcKey(groupId, r.stack.id);
       if (group) {
-        (direction === 'ingress' ? group.ingress : group.egress).push(rule);
+        (direction === 'ingress' ? group.ingress : group.egress).push(...rules);
       } else if (defaultOf && vpcs.has(defaultOf)) {
-        vpcs.get(defaultOf)!.defaultGroupRules.push(rule);
+        vpcs.get(defaultOf)!.defaultGroupRules.push(...rules);
       } else {
-        model.straySgRules.push(rule);
+        model.straySgRules.push(...rules);
       }
     }
   }
@@ -479,6 +490,9 @@ function link(model: NetworkModel): void {
       sslPolicy: r.properties.SslPolicy,
       defaultActions: r.properties.DefaultActions,
     };
+    if (isLiteralString(listener.sslPolicy) && !isPolicyName(listener.sslPolicy)) {
+      model.invalid.push({ resource: r, problem: `SslPolicy '${listener.sslPolicy}' is not an Elastic Load Balancing security policy (they are named ELBSecurityPolicy-<...>-<YYYY>-<MM>)` });
+    }
     const lb = lbs.get(listener.loadBalancerKey);
     if (lb) {
       lb.listeners.push(listener);
@@ -516,7 +530,12 @@ function link(model: NetworkModel): void {
     }
   }
 
-  // API Gateway REST stages.
+  // API Gateway REST stages, and the stage a deployment creates when it names one (StageName).
+  for (const r of all('AWS::ApiGateway::Deployment')) {
+    if (r.properties.StageName !== undefined) {
+      model.apiStages.push({ resource: r, restApi: model.resources.get(target(r, r.properties.RestApiId)), stageName: r.properties.StageName });
+    }
+  }
   for (const r of all('AWS::ApiGateway::Stage')) {
     model.apiStages.push({
       resource: r,
@@ -626,6 +645,70 @@ function readNaclEntry(r: ModelResource): NaclEntryModel {
   } catch (e) {
     return { resource: r, naclKey, egress, family, ruleNumber, unknown: (e as Error).message.replace(/^NACL entry #0 /, '') };
   }
+}
+
+/**
+ * What makes a NACL entry one EC2 rejects, judged only on literal values (an intrinsic is unknown, not invalid):
+ * a TCP or UDP entry needs a `PortRange` and an ICMP one an `Icmp`, ports go from 0 to 65535 with From <= To, rule
+ * numbers from 1 to 32766, the action is allow or deny, and there is exactly one well-formed CIDR.
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-networkaclentry.html
+ */
+export function invalidNaclEntry(p: Json): string | undefined {
+  const literal = (v: Json) => v === undefined || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
+  const ruleNumber = literalInteger(p.RuleNumber);
+  if (ruleNumber !== undefined && (ruleNumber < 1 || ruleNumber > 32766)) {
+    return `RuleNumber ${ruleNumber} is outside 1-32766`;
+  }
+  if (typeof p.RuleAction === 'string' && !['allow', 'deny'].includes(p.RuleAction.toLowerCase())) {
+    return `RuleAction '${p.RuleAction}' is not allow or deny`;
+  }
+  if (p.CidrBlock !== undefined && p.Ipv6CidrBlock !== undefined) {
+    return 'both CidrBlock and Ipv6CidrBlock are set; an entry takes exactly one';
+  }
+  if (p.CidrBlock === undefined && p.Ipv6CidrBlock === undefined) {
+    return 'neither CidrBlock nor Ipv6CidrBlock is set; an entry takes exactly one';
+  }
+  for (const [name, value, family] of [['CidrBlock', p.CidrBlock, IpFamily.IPV4], ['Ipv6CidrBlock', p.Ipv6CidrBlock, IpFamily.IPV6]] as const) {
+    if (typeof value === 'string' && !value.includes('${Token[')) {
+      const parsed = parseCidrOrReason(value, { normalizeHostBits: true });
+      if (typeof parsed === 'string' || parsed.family !== family) {
+        return `${name} '${value}' is not an ${family} CIDR`;
+      }
+    }
+  }
+  const protocol = literalInteger(p.Protocol);
+  if (protocol === undefined) {
+    return literal(p.Protocol) ? `Protocol ${describeValue(p.Protocol)} is not a protocol number (-1 for all)` : undefined;
+  }
+  if (protocol < -1 || protocol > 255) {
+    return `Protocol ${protocol} is not a protocol number (-1 for all, 0-255)`;
+  }
+  const names: Record<number, string> = { 6: 'tcp', 17: 'udp', 1: 'icmp', 58: 'icmpv6' };
+  if (protocol === 6 || protocol === 17) {
+    if (p.PortRange === undefined) {
+      return `Protocol ${protocol} (${names[protocol]}) needs a PortRange`;
+    }
+    if (literal(p.PortRange) || Array.isArray(p.PortRange) || (p.PortRange?.From === undefined && p.PortRange?.To === undefined)) {
+      return `PortRange ${describeValue(p.PortRange)} is not { From, To }`;
+    }
+    if (p.PortRange.From === undefined || p.PortRange.To === undefined) {
+      return `PortRange needs both From and To (From ${describeValue(p.PortRange.From)}, To ${describeValue(p.PortRange.To)})`;
+    }
+    const from = literalInteger(p.PortRange?.From);
+    const to = literalInteger(p.PortRange?.To);
+    for (const port of [from, to]) {
+      if (port !== undefined && (port < 0 || port > 65535)) {
+        return `PortRange ${describeValue(p.PortRange?.From)}-${describeValue(p.PortRange?.To)} is outside 0-65535`;
+      }
+    }
+    if (from !== undefined && to !== undefined && from > to) {
+      return `PortRange ${from}-${to} is inverted (From > To)`;
+    }
+  }
+  if ((protocol === 1 || protocol === 58) && (p.Icmp === undefined || literal(p.Icmp) || Array.isArray(p.Icmp))) {
+    return `Protocol ${protocol} (${names[protocol]}) needs Icmp { Type, Code } (Type -1 and Code -1 for all), not ${describeValue(p.Icmp)}`;
+  }
+  return undefined;
 }
 
 function asList(value: Json): Json[] {

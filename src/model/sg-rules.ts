@@ -42,8 +42,16 @@ const PROTOCOL_NUMBERS: Record<string, number> = { tcp: 6, udp: 17, icmp: 1, icm
 export const TCP = 6;
 export const UDP = 17;
 
-/** Reads one rule (inline item or standalone properties). `direction` decides which peer keys apply. */
-export function readSgRule(resource: ModelResource, groupKey: string, direction: SgDirection, rule: Json): SgRuleModel {
+/**
+ * Reads one rule (inline item or standalone properties), one record per peer it names: a rule that names more than
+ * one source (CloudFormation takes exactly one, but a template can write several) is judged on every one of them.
+ * `direction` decides which peer keys apply.
+ */
+export function readSgRules(resource: ModelResource, groupKey: string, direction: SgDirection, rule: Json): SgRuleModel[] {
+  if (rule === null || typeof rule !== 'object' || Array.isArray(rule)) {
+    const text = `the rule ${describeValue(rule)}, which is not an object`;
+    return [{ resource, direction, groupKey, fromPort: 0, toPort: 65535, peer: { kind: 'unknown', text }, unknown: text }];
+  }
   const unknowns: string[] = [];
   let protocol: number | undefined;
   const rawProtocol = rule?.IpProtocol;
@@ -66,42 +74,46 @@ export function readSgRule(resource: ModelResource, groupKey: string, direction:
       toPort = to;
     }
   }
-  const peer = readPeer(rule, direction, resource.stack.id);
-  if (peer.kind === 'unknown') {
-    unknowns.push(`peer ${peer.text}`);
-  }
   const description = typeof rule?.Description === 'string' ? rule.Description : undefined;
-  return {
-    resource,
-    direction,
-    groupKey,
-    protocol,
-    fromPort,
-    toPort,
-    peer,
-    description,
-    unknown: unknowns.length > 0 ? unknowns.join(', ') : undefined,
-  };
+  return readPeers(rule, direction, resource.stack.id).map((peer) => {
+    const own = peer.kind === 'unknown' ? [...unknowns, `peer ${peer.text}`] : unknowns;
+    return {
+      resource,
+      direction,
+      groupKey,
+      protocol,
+      fromPort,
+      toPort,
+      peer,
+      description,
+      unknown: own.length > 0 ? own.join(', ') : undefined,
+    };
+  });
 }
 
-function readPeer(rule: Json, direction: SgDirection, stackId: string): SgPeer {
-  const cidrValue = rule?.CidrIp ?? rule?.CidrIpv6;
-  if (cidrValue !== undefined) {
-    const parsed = parseCidrOrReason(cidrValue, { normalizeHostBits: true });
-    if (typeof parsed === 'string') {
-      return { kind: 'unknown', text: `${rule?.CidrIp !== undefined ? 'CidrIp' : 'CidrIpv6'} ${describeValue(cidrValue)}` };
+/** Every peer a rule names; one `unknown` peer when it names none. */
+function readPeers(rule: Json, direction: SgDirection, stackId: string): SgPeer[] {
+  const peers: SgPeer[] = [];
+  for (const name of ['CidrIp', 'CidrIpv6'] as const) {
+    const cidrValue = rule?.[name];
+    if (cidrValue === undefined) {
+      continue;
     }
-    return { kind: 'cidr', cidr: parsed, text: cidrValue };
+    const parsed = parseCidrOrReason(cidrValue, { normalizeHostBits: true });
+    peers.push(typeof parsed === 'string'
+      ? { kind: 'unknown', text: `${name} ${describeValue(cidrValue)}` }
+      : { kind: 'cidr', cidr: parsed, text: cidrValue });
   }
-  const groupValue = direction === 'ingress' ? rule?.SourceSecurityGroupId ?? rule?.SourceSecurityGroupName : rule?.DestinationSecurityGroupId;
+  const groupNames = direction === 'ingress' ? ['SourceSecurityGroupId', 'SourceSecurityGroupName'] : ['DestinationSecurityGroupId'];
+  const groupValue = groupNames.map((name) => rule?.[name]).find((v) => v !== undefined);
   if (groupValue !== undefined) {
-    return { kind: 'group', groupKey: targetKey(groupValue, stackId), text: describeValue(groupValue) };
+    peers.push({ kind: 'group', groupKey: targetKey(groupValue, stackId), text: describeValue(groupValue) });
   }
   const prefixList = direction === 'ingress' ? rule?.SourcePrefixListId : rule?.DestinationPrefixListId;
   if (prefixList !== undefined) {
-    return { kind: 'prefixList', prefixListKey: targetKey(prefixList, stackId), text: describeValue(prefixList) };
+    peers.push({ kind: 'prefixList', prefixListKey: targetKey(prefixList, stackId), text: describeValue(prefixList) });
   }
-  return { kind: 'unknown', text: 'no peer' };
+  return peers.length > 0 ? peers : [{ kind: 'unknown', text: 'no peer' }];
 }
 
 /** The VPC's key when a `GroupId` is `Fn::GetAtt [vpc, DefaultSecurityGroup]` (written in stack `stackId`). */

@@ -17,6 +17,18 @@ export const ELB_DEFAULT_SSL_POLICY = 'ELBSecurityPolicy-2016-08';
  */
 const TLS12_PLUS_POLICY = /^ELBSecurityPolicy-(TLS13-1-[23]-|TLS-1-2-|FS-1-2-)/;
 
+/**
+ * Every Elastic Load Balancing security policy is named `ELBSecurityPolicy-<parts>-<YYYY>-<MM>` (2016-08,
+ * TLS13-1-2-2021-06, FS-1-2-Res-2020-10, TLS13-1-2-FIPS-PQ-2025-09, ...); a name of another shape does not exist,
+ * and CloudFormation fails the listener.
+ * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html
+ */
+const POLICY_NAME = /^ELBSecurityPolicy-(?:[A-Za-z0-9]+-)*\d{4}-\d{2}$/;
+
+export function isPolicyName(policy: string): boolean {
+  return POLICY_NAME.test(policy);
+}
+
 export function isTls12PlusPolicy(policy: string): boolean {
   return TLS12_PLUS_POLICY.test(policy);
 }

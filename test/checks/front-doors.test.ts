@@ -34,6 +34,7 @@ const RULE_IDS = [
   'LayeredDefense-HttpNotRedirected',
   'LayeredDefense-TlsPolicyOutdated',
   'LayeredDefense-VpcFlowLogs',
+  'LayeredDefense-InvalidValue',
   'LayeredDefense-CannotVerify',
 ];
 

@@ -1,4 +1,4 @@
-import { isLiteralString, Json, literalStrings, referencedKeys } from '../../../model/model-values';
+import { isLiteralString, Json, literalStrings, quoteValue, referencedKeys } from '../../../model/model-values';
 import { LayeredDefenseRule, RuleFinding } from '../../rule';
 
 /**
@@ -22,7 +22,7 @@ export const PublicEndpointWithoutWaf: LayeredDefenseRule = {
     }));
     for (const lb of model.loadBalancers) {
       if (!isLiteralString(lb.scheme) || !isLiteralString(lb.lbType)) {
-        context.cannotVerify(lb.resource, `whether the load balancer is internet-facing (Scheme ${JSON.stringify(lb.scheme)}, Type ${JSON.stringify(lb.lbType)})`);
+        context.cannotVerify(lb.resource, `whether the load balancer is internet-facing (Scheme ${quoteValue(lb.scheme)}, Type ${quoteValue(lb.lbType)})`);
         continue;
       }
       if (lb.scheme !== 'internet-facing' || lb.lbType !== 'application') {

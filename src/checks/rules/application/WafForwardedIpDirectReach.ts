@@ -50,7 +50,7 @@ export const WafForwardedIpDirectReach: LayeredDefenseRule = {
   },
 };
 
-/** The load balancer in this stack an association attaches the web ACL to; "cannot verify" for one outside it. */
+/** The load balancer of the app an association attaches the web ACL to; "cannot verify" for one outside it. */
 function associatedLoadBalancer(model: NetworkModel, acl: WebAclModel, association: WebAclModel['associations'][number], context: RuleContext): LoadBalancerModel | undefined {
   const arn = association.properties.ResourceArn;
   const keys = referencedKeys(arn, association.stack.id);
@@ -96,7 +96,7 @@ function judge(model: NetworkModel, context: RuleContext, lb: LoadBalancerModel,
     }
   }
   if (open.length === 0) {
-    const unknown = [...unseen.map((g) => `security group ${g} is not in this stack`), ...ingress.filter((r) => r.unknown !== undefined).map((r) => `an ingress rule has ${r.unknown}`)];
+    const unknown = [...unseen.map((g) => `security group ${g} is not in the templates`), ...ingress.filter((r) => r.unknown !== undefined).map((r) => `an ingress rule has ${r.unknown}`)];
     if (unknown.length > 0) {
       context.cannotVerify(lb.resource, `whether clients can reach the load balancer without the proxy (${unknown.join('; ')})`);
     }

@@ -1,4 +1,4 @@
-import { Json } from '../../../model/model-values';
+import { Json, quoteValue } from '../../../model/model-values';
 import { LayeredDefenseRule, RuleFinding } from '../../rule';
 
 const MUST_REDACT = ['authorization', 'cookie'];
@@ -21,13 +21,13 @@ export const WafLogging: LayeredDefenseRule = {
     const findings: RuleFinding[] = [];
     for (const acl of model.webAcls) {
       if (acl.loggingConfigurations.length === 0) {
-        findings.push({ resource: acl.resource, message: `web ACL ${acl.resource.logicalId} has no AWS::WAFv2::LoggingConfiguration in this stack` });
+        findings.push({ resource: acl.resource, message: `web ACL ${acl.resource.logicalId} has no AWS::WAFv2::LoggingConfiguration in the app` });
         continue;
       }
       for (const logging of acl.loggingConfigurations) {
         const fields = logging.properties.RedactedFields ?? [];
         if (!Array.isArray(fields)) {
-          context.cannotVerify(logging, `the redacted fields (RedactedFields ${JSON.stringify(fields)})`);
+          context.cannotVerify(logging, `the redacted fields (RedactedFields ${quoteValue(fields)})`);
           continue;
         }
         const redacted = new Set(fields.map((f: Json) => f?.SingleHeader?.Name).filter((n: Json) => typeof n === 'string').map((n: string) => n.toLowerCase()));

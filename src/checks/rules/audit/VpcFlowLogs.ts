@@ -1,4 +1,4 @@
-import { isLiteralString } from '../../../model/model-values';
+import { isLiteralString, quoteValue } from '../../../model/model-values';
 import { FlowLogModel } from '../../../model/network-model';
 import { LayeredDefenseRule, RuleFinding, RuleContext } from '../../rule';
 
@@ -40,7 +40,7 @@ export const VpcFlowLogs: LayeredDefenseRule = {
 
 function capturesAll(flowLog: FlowLogModel, context: RuleContext): boolean {
   if (!isLiteralString(flowLog.trafficType)) {
-    context.cannotVerify(flowLog.resource, `the captured traffic (TrafficType ${JSON.stringify(flowLog.trafficType)})`);
+    context.cannotVerify(flowLog.resource, `the captured traffic (TrafficType ${quoteValue(flowLog.trafficType)})`);
     return true; // reported as cannot verify, not as missing
   }
   return flowLog.trafficType === 'ALL';

@@ -1,5 +1,5 @@
 import { directionName, entryOwner } from './nacl-scopes';
-import { describeValue } from '../../../model/model-values';
+import { describeValue, quoteValue } from '../../../model/model-values';
 import { NaclEntryModel } from '../../../model/network-model';
 import { LayeredDefenseRule, RuleFinding } from '../../rule';
 
@@ -21,7 +21,7 @@ export const NaclDuplicateRuleNumber: LayeredDefenseRule = {
       const seen = new Map<string, NaclEntryModel>();
       for (const entry of nacl.entries) {
         if (entry.ruleNumber === undefined) {
-          context.cannotVerify(entry.resource, `the rule number (RuleNumber ${JSON.stringify(entry.resource.properties.RuleNumber)})`);
+          context.cannotVerify(entry.resource, `the rule number (RuleNumber ${quoteValue(entry.resource.properties.RuleNumber)})`);
           continue;
         }
         if (entry.egress === undefined) {

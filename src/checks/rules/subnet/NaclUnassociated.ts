@@ -22,20 +22,20 @@ export const NaclUnassociated: LayeredDefenseRule = {
         if (nacl.associations.length === 0 && nacl.entries.some((e) => !e.builtIn) && servesNoSubnet(model, nacl)) {
           findings.push({
             resource: nacl.resource,
-            message: `every subnet of the VPC ${nacl.resource.logicalId} in this stack is associated with a NACL of its own, so the entries added to the VPC's default NACL filter nothing`,
+            message: `every subnet of the VPC ${nacl.resource.logicalId} in the app is associated with a NACL of its own, so the entries added to the VPC's default NACL filter nothing`,
           });
         }
         continue;
       }
       if (nacl.associations.length === 0) {
-        findings.push({ resource: nacl.resource, message: `the NACL ${nacl.resource.logicalId} is associated with no subnet in this stack, so it filters nothing` });
+        findings.push({ resource: nacl.resource, message: `the NACL ${nacl.resource.logicalId} is associated with no subnet in the app, so it filters nothing` });
       }
     }
     return findings;
   },
 };
 
-/** Whether every subnet of a default NACL's VPC in the stack (one at least) is associated with another NACL. */
+/** Whether every subnet of a default NACL's VPC in the app (one at least) is associated with another NACL. */
 function servesNoSubnet(model: NetworkModel, nacl: NaclModel): boolean {
   const subnets = model.vpcs.find((v) => v.key === nacl.vpcKey)?.subnets ?? [];
   const elsewhere = new Set(model.subnetNaclAssociations.filter((a) => a.naclKey !== nacl.key).map((a) => a.subnetKey));

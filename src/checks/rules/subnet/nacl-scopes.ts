@@ -7,11 +7,16 @@ import type { RuleContext } from '../../rule';
 /**
  * Every analysable NACL scope of the model. A scope with an unresolved entry cannot be judged exactly (the
  * entry may decide anything), so each unresolved entry is reported as "cannot verify" and the scope is skipped.
+ * A scope whose entries share a rule number is skipped too: NaclDuplicateRuleNumber reports it as an error, and
+ * any verdict on the order of entries EC2 will not all create would come from the template's order alone.
  */
 export function analysableScopes(model: NetworkModel, context: RuleContext, what: string): NaclScope[] {
   const result: NaclScope[] = [];
   for (const nacl of model.nacls) {
     for (const scope of naclScopes(nacl)) {
+      if (scope.duplicateRuleNumbers.size > 0 && scope.unknownEntries.length === 0) {
+        continue;
+      }
       if (scope.analysis) {
         if (scope.analysis.ordered.length > 0) {
           result.push(scope);

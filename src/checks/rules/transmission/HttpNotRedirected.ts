@@ -1,4 +1,4 @@
-import { isLiteralString } from '../../../model/model-values';
+import { describeValue, isLiteralString, Json, quoteValue } from '../../../model/model-values';
 import { redirectsToHttps } from '../../../model/tls-listeners';
 import { LayeredDefenseRule, RuleFinding } from '../../rule';
 
@@ -19,10 +19,18 @@ export const HttpNotRedirected: LayeredDefenseRule = {
     const findings: RuleFinding[] = [];
     for (const listener of [...model.loadBalancers.flatMap((lb) => lb.listeners), ...model.strayListeners]) {
       if (!isLiteralString(listener.protocol)) {
-        context.cannotVerify(listener.resource, `the listener protocol (Protocol ${JSON.stringify(listener.protocol)})`);
+        context.cannotVerify(listener.resource, `the listener protocol (Protocol ${quoteValue(listener.protocol)})`);
         continue;
       }
-      if (listener.protocol === 'HTTP' && !redirectsToHttps(listener)) {
+      if (listener.protocol !== 'HTTP') {
+        continue;
+      }
+      const actions: Json = listener.defaultActions;
+      if (!Array.isArray(actions) || actions.some((a: Json) => !isLiteralString(a?.Type) || (/^redirect$/i.test(a.Type) && !isLiteralString(a.RedirectConfig?.Protocol)))) {
+        context.cannotVerify(listener.resource, `the listener's default actions (DefaultActions ${describeValue(actions)})`);
+        continue;
+      }
+      if (!redirectsToHttps(listener)) {
         findings.push({ resource: listener.resource, message: `HTTP listener on port ${listener.port ?? '?'} serves requests instead of redirecting them to HTTPS` });
       }
     }

@@ -1,5 +1,5 @@
-import { isLiteralString } from '../../../model/model-values';
-import { ELB_DEFAULT_SSL_POLICY, isTls12PlusPolicy } from '../../../model/tls-listeners';
+import { isLiteralString, quoteValue } from '../../../model/model-values';
+import { ELB_DEFAULT_SSL_POLICY, isPolicyName, isTls12PlusPolicy } from '../../../model/tls-listeners';
 import { LayeredDefenseRule, RuleFinding } from '../../rule';
 
 /**
@@ -23,10 +23,10 @@ export const TlsPolicyOutdated: LayeredDefenseRule = {
       }
       const policy = listener.sslPolicy ?? ELB_DEFAULT_SSL_POLICY;
       if (!isLiteralString(policy)) {
-        context.cannotVerify(listener.resource, `the TLS policy (SslPolicy ${JSON.stringify(policy)})`);
+        context.cannotVerify(listener.resource, `the TLS policy (SslPolicy ${quoteValue(policy)})`);
         continue;
       }
-      if (!isTls12PlusPolicy(policy)) {
+      if (isPolicyName(policy) && !isTls12PlusPolicy(policy)) { // a name that is no policy is InvalidValue's
         findings.push({
           resource: listener.resource,
           message: `${listener.protocol} listener on port ${listener.port ?? '?'} uses ${policy}${listener.sslPolicy === undefined ? ' (the default when SslPolicy is not set)' : ''}, which allows TLS older than 1.2`,

@@ -46,7 +46,9 @@ export const SgOpenIngress: LayeredDefenseRule = {
 
 function judge(context: RuleContext, site: SgRuleModel['resource'], rules: SgRuleModel[], allow80: boolean, where: () => string): RuleFinding[] {
   for (const rule of rules) {
-    if (rule.unknown !== undefined) {
+    // Only a CIDR (or a peer not known at all) can admit everyone: a group or prefix-list peer never does, whatever
+    // its protocol and ports, so its unknown port (the RDS idiom's token) changes no verdict here.
+    if (rule.unknown !== undefined && (rule.peer.kind === 'cidr' || rule.peer.kind === 'unknown')) {
       context.cannotVerify(rule.resource, `an ingress rule (${rule.unknown})`);
     }
   }

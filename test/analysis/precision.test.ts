@@ -1,0 +1,233 @@
+// Precision on templates shaped like what people write: each case is a false positive or a silent pass that the
+// template-first analysis must not have. CDK-free: the templates are what the reader hands the model.
+import { judge, naclEntry, networkStack, ofRule, sites, stackRef } from './support';
+
+const ALLOW_ALL_IN = naclEntry({ Ref: 'Nacl' }, { RuleNumber: 100, RuleAction: 'allow', CidrBlock: '0.0.0.0/0' });
+const ALLOW_ALL_OUT = naclEntry({ Ref: 'Nacl' }, { RuleNumber: 100, RuleAction: 'allow', CidrBlock: '0.0.0.0/0', Egress: true });
+
+describe('NACL entries sharing a rule number', () => {
+  test('only the duplicate number is reported: no shadowing or dead entry from their order in the template', () => {
+    // GIVEN an ALLOW-all and a DENY that both take inbound rule number 100
+    const templates = {
+      Network: networkStack({
+        AllowAll: ALLOW_ALL_IN,
+        Deny: naclEntry({ Ref: 'Nacl' }, { RuleNumber: 100, RuleAction: 'deny', CidrBlock: '198.51.100.0/24' }),
+        AllowOut: ALLOW_ALL_OUT,
+      }),
+    };
+    // WHEN
+    const findings = judge(templates).filter((f) => f.ruleId.startsWith('LayeredDefense-Nacl'));
+    // THEN
+    expect(sites(findings)).toEqual([['LayeredDefense-NaclDuplicateRuleNumber', 'Network/Deny']]);
+  });
+});
+
+describe('across stacks', () => {
+  test("a DENY another stack adds to the network stack's NACL, after its ALLOW-all, is shadowed", () => {
+    // GIVEN the Network stack owns the NACL; the App stack adds an entry through a cross-stack reference
+    const templates = {
+      Network: networkStack({ AllowAll: ALLOW_ALL_IN, AllowOut: ALLOW_ALL_OUT }),
+      App: { Resources: { Deny: naclEntry(stackRef('Network', { Ref: 'Nacl' }), { RuleNumber: 200, RuleAction: 'deny', CidrBlock: '198.51.100.0/24' }) } },
+    };
+    // WHEN
+    const findings = judge(templates);
+    // THEN the finding sits on the entry, in the App stack
+    expect(sites(ofRule(findings, 'LayeredDefense-NaclDenyShadowed'))).toEqual([['LayeredDefense-NaclDenyShadowed', 'App/Deny']]);
+    expect(ofRule(findings, 'LayeredDefense-NaclDenyShadowed')[0].message).toMatch(/inbound IPv4 rule 200 \(DENY 198.51.100.0\/24 all traffic\) is fully shadowed by ALLOW rule 100/);
+  });
+
+  test('an entry on a NACL no template holds is "cannot verify", naming the value, never silence', () => {
+    // GIVEN an entry on an imported NACL nobody exports
+    const templates = {
+      App: { Resources: { Deny: naclEntry({ 'Fn::ImportValue': 'shared-nacl' }, { RuleNumber: 200, RuleAction: 'deny', CidrBlock: '198.51.100.0/24' }) } },
+    };
+    // WHEN
+    const cannot = ofRule(judge(templates), 'LayeredDefense-CannotVerify');
+    // THEN
+    expect(sites(cannot)).toEqual([['LayeredDefense-CannotVerify', 'App/Deny']]);
+    expect(cannot[0].message).toMatch(/shared-nacl/);
+  });
+
+  test('a web ACL associated from a third stack protects the load balancer: no PublicEndpointWithoutWaf', () => {
+    // GIVEN the load balancer in App, the web ACL in Edge, the association in Glue
+    const templates = {
+      App: { Resources: { Lb: { Type: 'AWS::ElasticLoadBalancingV2::LoadBalancer', Properties: { Scheme: 'internet-facing' } } } },
+      Edge: { Resources: { Acl: webAcl() } },
+      Glue: {
+        Resources: {
+          Assoc: {
+            Type: 'AWS::WAFv2::WebACLAssociation',
+            Properties: { ResourceArn: stackRef('App', { Ref: 'Lb' }), WebACLArn: stackRef('Edge', { 'Fn::GetAtt': ['Acl', 'Arn'] }) },
+          },
+        },
+      },
+    };
+    // WHEN
+    const findings = judge(templates);
+    // THEN
+    expect(ofRule(findings, 'LayeredDefense-PublicEndpointWithoutWaf')).toEqual([]);
+    expect(ofRule(findings, 'LayeredDefense-WafUnassociated')).toEqual([]);
+  });
+});
+
+describe('API Gateway', () => {
+  test('an association whose ResourceArn is built with Fn::Sub is recognised', () => {
+    // GIVEN the usual way to write a stage ARN
+    const templates = {
+      Api: {
+        Resources: {
+          Api: { Type: 'AWS::ApiGateway::RestApi', Properties: { Name: 'portal' } },
+          Stage: { Type: 'AWS::ApiGateway::Stage', Properties: { RestApiId: { Ref: 'Api' }, StageName: 'prod' } },
+          Acl: webAcl(),
+          Assoc: {
+            Type: 'AWS::WAFv2::WebACLAssociation',
+            Properties: {
+              WebACLArn: { 'Fn::GetAtt': ['Acl', 'Arn'] },
+              ResourceArn: { 'Fn::Sub': 'arn:${AWS::Partition}:apigateway:${AWS::Region}::/restapis/${Api}/stages/${Stage}' },
+            },
+          },
+        },
+      },
+    };
+    // THEN
+    expect(ofRule(judge(templates), 'LayeredDefense-PublicEndpointWithoutWaf')).toEqual([]);
+  });
+
+  test('a stage created by a deployment (StageName) is modelled: without a web ACL it is reported', () => {
+    // GIVEN a public REST API whose stage comes from its deployment
+    const templates = {
+      Api: {
+        Resources: {
+          Api: { Type: 'AWS::ApiGateway::RestApi', Properties: { Name: 'portal' } },
+          Deployment: { Type: 'AWS::ApiGateway::Deployment', Properties: { RestApiId: { Ref: 'Api' }, StageName: 'prod' } },
+        },
+      },
+    };
+    // THEN
+    expect(sites(ofRule(judge(templates), 'LayeredDefense-PublicEndpointWithoutWaf'))).toEqual([['LayeredDefense-PublicEndpointWithoutWaf', 'Api/Deployment']]);
+  });
+});
+
+describe('security groups', () => {
+  test('a rule that names more than one source is judged on every source', () => {
+    // GIVEN an ingress rule with a private IPv4 source and an open IPv6 one
+    const templates = {
+      App: {
+        Resources: {
+          Sg: { Type: 'AWS::EC2::SecurityGroup', Properties: { GroupDescription: 'app' } },
+          Ssh: {
+            Type: 'AWS::EC2::SecurityGroupIngress',
+            Properties: { GroupId: { 'Fn::GetAtt': ['Sg', 'GroupId'] }, IpProtocol: 'tcp', FromPort: 22, ToPort: 22, CidrIp: '10.0.0.0/8', CidrIpv6: '::/0' },
+          },
+        },
+      },
+    };
+    // THEN
+    const open = ofRule(judge(templates), 'LayeredDefense-SgOpenIngress');
+    expect(open.map((f) => f.message)).toEqual([expect.stringMatching(/every IPv6 address \(::\/0\) is allowed on tcp 22/)]);
+  });
+
+  test('a rule whose source is another group is never open to everyone, whatever its port: no "cannot verify"', () => {
+    // GIVEN the RDS idiom: the database group admits the app group on a port that is a parameter
+    const templates = {
+      Data: {
+        Parameters: { DbPort: { Type: 'Number' } },
+        Resources: {
+          DbSg: { Type: 'AWS::EC2::SecurityGroup', Properties: { GroupDescription: 'db' } },
+          AppSg: { Type: 'AWS::EC2::SecurityGroup', Properties: { GroupDescription: 'app' } },
+          FromApp: {
+            Type: 'AWS::EC2::SecurityGroupIngress',
+            Properties: {
+              GroupId: { 'Fn::GetAtt': ['DbSg', 'GroupId'] },
+              IpProtocol: 'tcp',
+              FromPort: { Ref: 'DbPort' },
+              ToPort: { Ref: 'DbPort' },
+              SourceSecurityGroupId: { 'Fn::GetAtt': ['AppSg', 'GroupId'] },
+            },
+          },
+        },
+      },
+    };
+    // THEN
+    expect(judge(templates).filter((f) => /SgOpenIngress/.test(f.text))).toEqual([]);
+  });
+});
+
+describe('invalid values are invalid, not unknown and not "allows nothing"', () => {
+  test.each([
+    ['udp without a PortRange', { Protocol: 17 }, /Protocol 17 \(udp\) needs a PortRange/],
+    ['an inverted port range', { Protocol: 6, PortRange: { From: 443, To: 80 } }, /PortRange 443-80 is inverted \(From > To\)/],
+  ])('a NACL entry with %s', (_name, props, message) => {
+    // GIVEN
+    const templates = {
+      Network: networkStack({
+        AllowAll: ALLOW_ALL_IN,
+        AllowOut: ALLOW_ALL_OUT,
+        Bad: naclEntry({ Ref: 'Nacl' }, { RuleNumber: 50, RuleAction: 'deny', CidrBlock: '198.51.100.0/24', ...props }),
+      }),
+    };
+    // WHEN
+    const findings = judge(templates);
+    // THEN one InvalidValue error on the entry, and no "cannot verify" or dead-entry verdict on it
+    expect(sites(ofRule(findings, 'LayeredDefense-InvalidValue'))).toEqual([['LayeredDefense-InvalidValue', 'Network/Bad']]);
+    expect(ofRule(findings, 'LayeredDefense-InvalidValue')[0].message).toMatch(message);
+    expect(findings.filter((f) => f.resource.logicalId === 'Bad' && f.ruleId !== 'LayeredDefense-InvalidValue')).toEqual([]);
+  });
+
+  test('a TLS policy name that does not exist', () => {
+    const templates = {
+      App: {
+        Resources: {
+          Lb: { Type: 'AWS::ElasticLoadBalancingV2::LoadBalancer', Properties: { Scheme: 'internal' } },
+          Https: {
+            Type: 'AWS::ElasticLoadBalancingV2::Listener',
+            Properties: { LoadBalancerArn: { Ref: 'Lb' }, Port: 443, Protocol: 'HTTPS', SslPolicy: 'TLS-1-2-please', DefaultActions: [{ Type: 'fixed-response' }] },
+          },
+        },
+      },
+    };
+    const findings = judge(templates);
+    expect(sites(ofRule(findings, 'LayeredDefense-InvalidValue'))).toEqual([['LayeredDefense-InvalidValue', 'App/Https']]);
+    expect(ofRule(findings, 'LayeredDefense-InvalidValue')[0].message).toMatch(/SslPolicy 'TLS-1-2-please' is not an Elastic Load Balancing security policy/);
+    expect(ofRule(findings, 'LayeredDefense-TlsPolicyOutdated')).toEqual([]);
+  });
+});
+
+test('a listener default action behind Fn::If is "cannot verify", not "does not redirect"', () => {
+  // GIVEN
+  const templates = {
+    App: {
+      Conditions: { Prod: { 'Fn::Equals': [{ Ref: 'Env' }, 'prod'] } },
+      Parameters: { Env: { Type: 'String' } },
+      Resources: {
+        Lb: { Type: 'AWS::ElasticLoadBalancingV2::LoadBalancer', Properties: { Scheme: 'internal' } },
+        Http: {
+          Type: 'AWS::ElasticLoadBalancingV2::Listener',
+          Properties: {
+            LoadBalancerArn: { Ref: 'Lb' },
+            Port: 80,
+            Protocol: 'HTTP',
+            DefaultActions: { 'Fn::If': ['Prod', [{ Type: 'redirect', RedirectConfig: { Protocol: 'HTTPS', StatusCode: 'HTTP_301' } }], [{ Type: 'fixed-response' }]] },
+          },
+        },
+      },
+    },
+  };
+  // WHEN
+  const findings = judge(templates);
+  // THEN
+  expect(ofRule(findings, 'LayeredDefense-HttpNotRedirected')).toEqual([]);
+  expect(ofRule(findings, 'LayeredDefense-CannotVerify').map((f) => f.message)).toEqual([expect.stringMatching(/HttpNotRedirected cannot verify the listener's default actions .*Fn::If/)]);
+});
+
+function webAcl(): Record<string, unknown> {
+  return {
+    Type: 'AWS::WAFv2::WebACL',
+    Properties: {
+      Scope: 'REGIONAL',
+      DefaultAction: { Allow: {} },
+      Rules: [],
+      VisibilityConfig: { CloudWatchMetricsEnabled: true, MetricName: 'acl', SampledRequestsEnabled: true },
+    },
+  };
+}
