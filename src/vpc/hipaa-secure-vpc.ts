@@ -5,11 +5,12 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { HIPAA_VPC_DEFAULTS, TIER_NAMES, tierSubnetConfiguration } from './defaults';
 import { IpBlocklistNacl } from '../nacl';
 import { createEncryptedLogGroup } from '../private/encrypted-log-group';
-import { addLayeredDefenseWarning, childPath, constructPathError } from '../private/errors';
+import { RULE_ID_PREFIX } from '../checks/rule';
+import { childPath, constructPathError } from '../private/errors';
 import { PathAllowlistWaf, PathAllowlistWafProps } from '../waf';
 
 /**
@@ -173,16 +174,17 @@ export class HipaaSecureVpc extends ec2.Vpc {
     const allocated = ipAddresses.allocateVpcCidr().cidrBlock;
     this.knownCidrBlock = allocated && !Token.isUnresolved(allocated) ? allocated : this.vpcCidrBlock;
 
+    // An escape hatch's reason is the acknowledgement of the rule it turns off, so the condition is reported once:
+    // by the checks, as acknowledged with that reason (and in the template metadata the CLI reads).
+    const vpcResource = this.node.defaultChild as IConstruct;
     if (hatches.keepDefaultSecurityGroupOpenBecause !== undefined) {
-      addLayeredDefenseWarning(this, 'HipaaSecureVpc.defaultSecurityGroupOpen',
-        `The default security group keeps its rules (escape hatch): ${hatches.keepDefaultSecurityGroupOpenBecause}`);
+      acknowledgeRule(vpcResource, 'LayeredDefense-SgDefaultOpen', `HipaaSecureVpc escape hatch keepDefaultSecurityGroupOpenBecause: ${hatches.keepDefaultSecurityGroupOpenBecause}`);
     } else {
       this.acknowledgeDefaultSecurityGroupHandler();
     }
 
     if (hatches.disableFlowLogsBecause !== undefined) {
-      addLayeredDefenseWarning(this, 'HipaaSecureVpc.flowLogsDisabled',
-        `Flow logs are disabled (escape hatch), so there is no record of traffic in this VPC: ${hatches.disableFlowLogsBecause}`);
+      acknowledgeRule(vpcResource, 'LayeredDefense-VpcFlowLogs', `HipaaSecureVpc escape hatch disableFlowLogsBecause: ${hatches.disableFlowLogsBecause}`);
     } else {
       this.flowLogGroup = this.addCloudWatchFlowLog(props);
       if (props.flowLogBucket) {
@@ -356,6 +358,14 @@ export class HipaaSecureVpc extends ec2.Vpc {
       });
     }
   }
+}
+
+/**
+ * Acknowledges one of the library's rules on a resource with a reason, as `LayeredDefenseChecks.acknowledge` does
+ * (the same id namespace), for the aspect, the nag pack and, through the template metadata the aspect writes, the CLI.
+ */
+function acknowledgeRule(scope: IConstruct, ruleId: string, reason: string): void {
+  Validations.of(scope).acknowledge({ id: `${RULE_ID_PREFIX}::${ruleId}`, reason });
 }
 
 function validateProps(path: string, props: HipaaSecureVpcProps): void {

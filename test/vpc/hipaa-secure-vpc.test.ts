@@ -4,6 +4,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import { check, ofRule } from '../checks/support';
 import { HipaaSecureVpc } from '../../src/vpc';
 import { appWithPeerChecks, synthFindings, unacknowledgedErrors } from '../support/validation';
 
@@ -124,19 +125,32 @@ describe('HipaaSecureVpc', () => {
   });
 
   describe('escape hatches', () => {
-    test('keeping the default security group open needs a reason and leaves a warning', () => {
+    test('keeping the default security group open needs a reason, which acknowledges SgDefaultOpen: reported once, as acknowledged', () => {
+      // GIVEN
       const stack = newStack(new App({ context: AZ_CONTEXT }));
       new HipaaSecureVpc(stack, 'Network', { escapeHatches: { keepDefaultSecurityGroupOpenBecause: 'A legacy appliance needs it until March.' } });
+      // WHEN the checks judge it
+      const messages = check(stack);
+      // THEN
       Template.fromStack(stack).resourceCountIs('Custom::VpcRestrictDefaultSG', 0);
-      Annotations.fromStack(stack).hasWarning('/Stack/Network', Match.stringLikeRegexp('default security group keeps its rules.*legacy appliance'));
+      expect(ofRule(messages, 'LayeredDefense-SgDefaultOpen').map((m) => [m.level, m.path])).toEqual([['info', '/Stack/Network/Resource']]);
+      expect(ofRule(messages, 'LayeredDefense-SgDefaultOpen')[0].text).toMatch(/Acknowledged: HipaaSecureVpc escape hatch keepDefaultSecurityGroupOpenBecause: A legacy appliance/);
+      expect(Annotations.fromStack(stack).findWarning('*', Match.anyValue())).toEqual([]);
     });
 
-    test('disabling flow logs needs a reason and leaves a warning', () => {
+    test('disabling flow logs needs a reason, which acknowledges VpcFlowLogs: synth passes, and the CLI sees the reason', () => {
+      // GIVEN
       const stack = newStack(new App({ context: AZ_CONTEXT }));
       const vpc = new HipaaSecureVpc(stack, 'Network', { escapeHatches: { disableFlowLogsBecause: 'This VPC only ever hosts synthetic test data.' } });
+      // WHEN
+      const messages = check(stack);
+      // THEN no error, one acknowledged finding, and the acknowledgement in the template metadata
       Template.fromStack(stack).resourceCountIs('AWS::EC2::FlowLog', 0);
       expect(vpc.flowLogGroup).toBeUndefined();
-      Annotations.fromStack(stack).hasWarning('/Stack/Network', Match.stringLikeRegexp('Flow logs are disabled.*synthetic test data'));
+      expect(ofRule(messages, 'LayeredDefense-VpcFlowLogs').map((m) => m.level)).toEqual(['info']);
+      Template.fromStack(stack).hasResource('AWS::EC2::VPC', {
+        Metadata: { 'cdk-layered-defense': { acknowledge: [{ id: 'LayeredDefense-VpcFlowLogs', reason: Match.stringLikeRegexp('synthetic test data') }] } },
+      });
     });
   });
 
