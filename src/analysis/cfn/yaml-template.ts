@@ -43,8 +43,6 @@ export interface ParsedYaml {
   readonly resourceKeys: () => Map<string, SourcePosition>;
 }
 
-/** Aliases nested deeper than this are a "billion laughs" document, not a template. */
-const MAX_ALIAS_EXPANSION = 100_000;
 
 export function parseYamlTemplate(text: string, file: string): ParsedYaml {
   const lineCounter = new LineCounter();
@@ -60,12 +58,21 @@ export function parseYamlTemplate(text: string, file: string): ParsedYaml {
       : `malformed YAML: ${firstSentence(e.message)}`;
     throw new InputError(file, problem, at(e.pos[0]));
   }
-  let expanded = 0;
+  // Every node without aliases takes at least one character; more nodes than that come from aliases expanding
+  // aliases (a "billion laughs" document), which no template needs.
+  const maxNodes = text.length + 100_000;
+  let nodes = 0;
+  const targets = new Map<Alias, unknown>();
   const convert = (node: unknown, depth: number): Json => {
     if (depth > 1000) throw new InputError(file, 'malformed YAML: nested too deeply', nodeAt(node));
+    if (++nodes > maxNodes) throw new InputError(file, 'malformed YAML: too many alias expansions', nodeAt(node));
     if (isAlias(node)) {
-      if (++expanded > MAX_ALIAS_EXPANSION) throw new InputError(file, 'malformed YAML: too many alias expansions', nodeAt(node));
-      const target = (node as Alias).resolve(doc as Document);
+      // yaml's Alias.resolve searches the whole document; each alias node is looked up once.
+      let target = targets.get(node as Alias);
+      if (!targets.has(node as Alias)) {
+        target = (node as Alias).resolve(doc as Document);
+        targets.set(node as Alias, target);
+      }
       if (!target) throw new InputError(file, `malformed YAML: unknown alias *${(node as Alias).source}`, nodeAt(node));
       return convert(target, depth + 1);
     }
@@ -85,7 +92,7 @@ export function parseYamlTemplate(text: string, file: string): ParsedYaml {
     const tag = (node as Node).tag;
     if (tag && !CORE_TAGS.has(tag)) {
       const long = SHORT_FORMS[tag];
-      if (!long) throw new InputError(file, `unknown YAML tag ${tag} (CloudFormation's short forms are ${Object.keys(SHORT_FORMS).join(', ')})`, nodeAt(node));
+      if (!long) throw new InputError(file, `unknown YAML tag ${tag}: not a CloudFormation short form such as !Ref, !GetAtt or !Sub`, tagAt(node, tag));
       return shortForm(long, value, node);
     }
     return value;
@@ -95,7 +102,7 @@ export function parseYamlTemplate(text: string, file: string): ParsedYaml {
       // `!GetAtt Resource.Attribute`: the attribute may itself hold dots (`Outputs.VpcId`).
       const dot = value.indexOf('.');
       if (dot <= 0 || dot === value.length - 1) {
-        throw new InputError(file, `!GetAtt ${JSON.stringify(value)} must be written LogicalId.Attribute`, nodeAt(node));
+        throw new InputError(file, `!GetAtt ${JSON.stringify(value)} must be written LogicalId.Attribute`, tagAt(node, '!GetAtt'));
       }
       return { [long]: [value.slice(0, dot), value.slice(dot + 1)] };
     }
@@ -133,6 +140,14 @@ export function parseYamlTemplate(text: string, file: string): ParsedYaml {
   const nodeAt = (node: unknown): SourcePosition | undefined => {
     const range = (node as Node | undefined)?.range;
     return range ? at(range[0]) : undefined;
+  };
+
+  /** A node's range starts after its tag; messages about the tag point at the tag. */
+  const tagAt = (node: unknown, tag: string): SourcePosition | undefined => {
+    const range = (node as Node | undefined)?.range;
+    if (!range) return undefined;
+    const i = text.lastIndexOf(tag, range[0]);
+    return at(i >= 0 && !text.slice(i, range[0]).includes('\n') ? i : range[0]);
   };
 
   const value = doc.contents === null ? null : convert(doc.contents, 0);
