@@ -42,6 +42,7 @@ class AppReader {
   readonly found: Found[] = [];
   private readonly ids = new Set<string>();
   private readonly assemblies = new Set<string>();
+  private readonly assetSources = new Map<string, Map<string, string>>();
 
   constructor(private readonly parameters: Readonly<Record<string, string>>) {}
 
@@ -128,6 +129,36 @@ class AppReader {
     }
   }
 
+  /** The asset manifests' file whose object key ends the TemplateURL, if any. */
+  private assetFromTemplateUrl(directory: string, templateUrl: Json): string | undefined {
+    const pieces = strings(templateUrl);
+    if (pieces.length === 0) return undefined;
+    let sources = this.assetSources.get(directory);
+    if (!sources) {
+      sources = new Map();
+      for (const name of fs.readdirSync(directory).filter((f) => f.endsWith('.assets.json'))) {
+        let manifest: Json;
+        try {
+          manifest = JSON.parse(fs.readFileSync(path.join(directory, name), 'utf8'));
+        } catch {
+          continue; // Not ours to judge: only a lookup aid.
+        }
+        const files = isObject(manifest) && isObject(manifest.files) ? manifest.files : {};
+        for (const entry of Object.values(files)) {
+          if (!isObject(entry) || !isObject(entry.source) || typeof entry.source.path !== 'string') continue;
+          for (const destination of Object.values(isObject(entry.destinations) ? entry.destinations : {})) {
+            if (isObject(destination) && typeof destination.objectKey === 'string') sources.set(destination.objectKey, entry.source.path);
+          }
+        }
+      }
+      this.assetSources.set(directory, sources);
+    }
+    for (const piece of pieces) {
+      for (const [objectKey, source] of sources) if (piece.endsWith(`/${objectKey}`) || piece === objectKey) return source;
+    }
+    return undefined;
+  }
+
   private add(
     file: TemplateFile,
     init: Omit<StackSource, 'template' | 'children'>,
@@ -145,15 +176,20 @@ class AppReader {
   }
 
   /**
-   * Nested stacks: an AWS::CloudFormation::Stack whose Metadata `aws:asset:path` names its template, a file next
-   * to the parent's (how CDK writes a NestedStack into the assembly).
+   * Nested stacks: an AWS::CloudFormation::Stack whose template is a file next to the parent's. CDK names it in
+   * the resource's Metadata `aws:asset:path` when asset metadata is on (the CDK CLI's default), and always in the
+   * asset manifest (`*.assets.json`) under the object key that ends the TemplateURL.
    */
   private addNestedStacks(parent: StackSource, parentFile: TemplateFile, inAssembly: boolean, depth: number): void {
+    const directory = path.dirname(parentFile.absolutePath);
     for (const [logicalId, resource] of Object.entries(parent.template.Resources as Record<string, Json>)) {
-      if (!isObject(resource) || resource.Type !== 'AWS::CloudFormation::Stack' || !isObject(resource.Metadata)) continue;
-      const asset = resource.Metadata['aws:asset:path'];
-      if (typeof asset !== 'string' || asset === '') continue;
-      const childPath = path.resolve(path.dirname(parentFile.absolutePath), asset);
+      if (!isObject(resource) || resource.Type !== 'AWS::CloudFormation::Stack') continue;
+      const metadata = isObject(resource.Metadata) ? resource.Metadata : {};
+      const asset = typeof metadata['aws:asset:path'] === 'string' && metadata['aws:asset:path'] !== ''
+        ? metadata['aws:asset:path'] as string
+        : this.assetFromTemplateUrl(directory, isObject(resource.Properties) ? resource.Properties.TemplateURL : undefined);
+      if (asset === undefined) continue;
+      const childPath = path.resolve(directory, asset);
       if (!fs.existsSync(childPath) || fs.statSync(childPath).isDirectory()) {
         if (!inAssembly) continue; // A template copied out of its assembly: the nested outputs stay unknown.
         throw new InputError(parentFile.file,
@@ -175,6 +211,14 @@ class AppReader {
       parent.children.set(logicalId, child);
     }
   }
+}
+
+/** Every string in an expression (the pieces of an Fn::Join or Fn::Sub). */
+function strings(value: Json, out: string[] = []): string[] {
+  if (typeof value === 'string') out.push(value);
+  else if (Array.isArray(value)) value.forEach((v) => strings(v, out));
+  else if (isObject(value)) Object.values(value).forEach((v) => strings(v, out));
+  return out;
 }
 
 function readJson(absolutePath: string, file: string): Json {
