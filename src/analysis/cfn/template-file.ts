@@ -47,6 +47,7 @@ export function readTemplateFile(absolutePath: string): TemplateFile {
     throw new InputError(file, 'no such file or directory');
   }
   if (stat.isDirectory()) throw new InputError(file, 'is a directory, expected a template file');
+  if (/\.ya?ml$/i.test(absolutePath) && stat.size > MAX_YAML_BYTES) throw tooLarge(file, stat.size, MAX_YAML_BYTES);
   const text = readText(absolutePath, file, stat.size);
   if (text.trim() === '') throw new InputError(file, 'empty file, expected a CloudFormation template');
 
