@@ -3,12 +3,12 @@
 
 import * as fs from 'fs';
 import * as path from 'path';
+import { isObject, setKey } from './json-object';
 import { locateJsonError, positionAt } from './json-text';
 import { App, StackSource } from './resolve';
 import { displayPath, readTemplateFile, TemplateFile } from './template-file';
 import { InputError, Json, LoadedApp, LoadedStack, ReadOptions } from './types';
 
-const isObject = (v: Json): v is Record<string, Json> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /** A stack source with the file it came from. */
 interface Found {
@@ -107,7 +107,7 @@ class AppReader {
         const file = readTemplateFile(templatePath);
         const manifestParameters: Record<string, string> = {};
         if (isObject(properties.parameters)) {
-          for (const [k, v] of Object.entries(properties.parameters)) if (typeof v === 'string') manifestParameters[k] = v;
+          for (const [k, v] of Object.entries(properties.parameters)) if (typeof v === 'string') setKey(manifestParameters, k, v);
         }
         this.add(file, {
           id: stage === undefined ? artifactId : displayName ?? `${stage}/${artifactId}`,

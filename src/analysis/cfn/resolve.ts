@@ -1,6 +1,7 @@
 // Resolves what a template's own text and its sibling stacks decide (parameters, pseudo parameters, conditions,
 // mappings, cross-stack values) and leaves every other intrinsic as written; no knowledge of resource types.
 
+import { isObject, own, setKey } from './json-object';
 import { Json, STACK_REF } from './types';
 
 /** A stack as the reader found it, before resolution. */
@@ -25,11 +26,9 @@ type Resolved = Json | typeof NO_VALUE;
 const UNKNOWN: unique symbol = Symbol('unknown');
 const PENDING: unique symbol = Symbol('pending');
 
-const isObject = (v: Json): v is Record<string, Json> => v !== null && typeof v === 'object' && !Array.isArray(v);
 const isScalar = (v: Json): boolean => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
 /** A value with no intrinsic left: a scalar, or a list of scalars (what a parameter can hold). */
 const isLiteral = (v: Json): boolean => isScalar(v) || (Array.isArray(v) && v.every(isScalar));
-const own = (o: Record<string, Json>, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
 const section = (template: Json, name: string): Record<string, Json> => {
   const s = isObject(template) ? template[name] : undefined;
   return isObject(s) ? s : {};
@@ -142,7 +141,7 @@ export class StackResolver {
     const resources: Record<string, Json> = {};
     for (const [logicalId, resource] of Object.entries(section(template, 'Resources'))) {
       if (!isObject(resource)) {
-        resources[logicalId] = resource;
+        setKey(resources, logicalId, resource);
         continue;
       }
       if (typeof resource.Condition === 'string' && this.condition(resource.Condition) === false) continue;
@@ -154,17 +153,17 @@ export class StackResolver {
         if (r !== v) {
           out ??= { ...resource };
           if (r === NO_VALUE) delete out[k];
-          else out[k] = r;
+          else setKey(out, k, r);
         }
       }
-      resources[logicalId] = out ?? resource;
+      setKey(resources, logicalId, out ?? resource);
     }
     const result: Record<string, Json> = { ...template, Resources: resources };
     if (isObject(template.Outputs)) {
       const outputs: Record<string, Json> = {};
       for (const [key, output] of Object.entries(template.Outputs as Record<string, Json>)) {
         if (!isObject(output)) {
-          outputs[key] = output;
+          setKey(outputs, key, output);
           continue;
         }
         if (typeof output.Condition === 'string' && this.condition(output.Condition) === false) continue;
@@ -179,7 +178,7 @@ export class StackResolver {
           if (e === NO_VALUE) delete o.Export;
           else o.Export = e;
         }
-        outputs[key] = o;
+        setKey(outputs, key, o);
       }
       result.Outputs = outputs;
     }
@@ -338,7 +337,7 @@ export class StackResolver {
       if (r !== v) {
         const copy: Record<string, Json> = out ?? (out = { ...value });
         if (r === NO_VALUE) delete copy[k];
-        else copy[k] = r;
+        else setKey(copy, k, r);
       }
     }
     return out ?? value;
@@ -488,14 +487,14 @@ export class StackResolver {
       unresolved = true;
       full += m[0];
       partial += m[0];
-      if (value !== undefined && value !== NO_VALUE) kept[name] = value;
-      else if (own(variables, name)) kept[name] = keepNoValue(variables[name]);
+      if (value !== undefined && value !== NO_VALUE) setKey(kept, name, value);
+      else if (own(variables, name)) setKey(kept, name, keepNoValue(variables[name]));
     }
     full += text.slice(last);
     partial += text.slice(last);
     if (!unresolved) return full;
     const variablesChanged = Object.keys(kept).length !== Object.keys(variables).length
-      || Object.keys(kept).some((k) => kept[k] !== variables[k]);
+      || Object.keys(kept).some((k) => !own(variables, k) || kept[k] !== variables[k]);
     if (partial === text && !variablesChanged) return original;
     return { 'Fn::Sub': Object.keys(kept).length > 0 ? [partial, kept] : partial };
   }

@@ -2,6 +2,7 @@
 // long forms) and remembers where the Resources keys sit; knows nothing about what the template means.
 
 import { Alias, Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, Node, parseDocument, Scalar, YAMLMap } from 'yaml';
+import { own, setKey } from './json-object';
 import { InputError, Json, SourcePosition } from './types';
 
 /**
@@ -89,7 +90,7 @@ export function parseYamlTemplate(text: string, file: string): ParsedYaml {
     } else {
       throw new InputError(file, 'malformed YAML: unsupported node', nodeAt(node));
     }
-    const tag = (node as Node).tag;
+    const tag = node === null || node === undefined ? undefined : (node as Node).tag;
     if (tag && !CORE_TAGS.has(tag)) {
       const long = SHORT_FORMS[tag];
       if (!long) throw new InputError(file, `unknown YAML tag ${tag}: not a CloudFormation short form such as !Ref, !GetAtt or !Sub`, tagAt(node, tag));
@@ -129,11 +130,11 @@ export function parseYamlTemplate(text: string, file: string): ParsedYaml {
       if (k !== null && typeof k === 'object') {
         throw new InputError(file, 'malformed YAML: a mapping key must be a plain value, not a mapping or list', nodeAt(key));
       }
-      out[String(k)] = convert(pair.value, depth + 1);
+      setKey(out, String(k), convert(pair.value, depth + 1));
     }
     // YAML merge: explicit keys win over merged ones; earlier merge sources win over later ones.
     for (const m of merged) {
-      for (const [k, v] of Object.entries(m)) if (!(k in out)) out[k] = v;
+      for (const [k, v] of Object.entries(m)) if (!own(out, k)) setKey(out, k, v);
     }
     return out;
   };

@@ -2,7 +2,7 @@ import * as path from 'path';
 import * as fc from 'fast-check';
 import { readApp } from '../../../src/analysis/cfn';
 import { locateJsonError, positionAt, scanResourceKeys } from '../../../src/analysis/cfn/json-text';
-import { FIXTURES, writeFiles } from './template-dir';
+import { FIXTURES } from './template-dir';
 
 const fixture = (...p: string[]) => path.join(FIXTURES, 'templates', ...p);
 

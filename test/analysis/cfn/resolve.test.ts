@@ -196,3 +196,19 @@ describe('properties of the resolution', () => {
     }), { numRuns: 50 });
   });
 });
+
+describe('keys from the template are data', () => {
+  test('a key named __proto__ stays a property, in JSON and YAML, through resolution', () => {
+    // GIVEN templates holding a __proto__ key next to a value the reader rewrites
+    const jsonText = '{"Parameters": {"P": {"Type": "String", "Default": "v"}}, "Resources": {"R": {"Type": "T", "Properties": {"__proto__": {"polluted": true}, "V": {"Ref": "P"}}}}}';
+    const yamlText = 'Parameters: {P: {Type: String, Default: v}}\nResources:\n  R:\n    Type: T\n    Properties:\n      __proto__: {polluted: true}\n      V: !Ref P\n';
+    for (const stack of [readOne(jsonText, {}, 't.json'), readOne(yamlText, {}, 't.yaml')]) {
+      const p = stack.template.Resources.R.Properties;
+      // THEN it is an own property, the prototype is untouched, and the rest is resolved
+      expect(Object.prototype.hasOwnProperty.call(p, '__proto__')).toBe(true);
+      expect(Object.getPrototypeOf(p)).toBe(Object.prototype);
+      expect(p.polluted).toBeUndefined();
+      expect(p.V).toBe('v');
+    }
+  });
+});
