@@ -318,21 +318,29 @@ export class StackResolver {
     if (Array.isArray(value)) {
       let out: Json[] | undefined;
       for (let i = 0; i < value.length; i++) {
-        const r = this.resolve(value[i]);
-        if (r !== value[i] && !out) out = value.slice(0, i);
+        const item = value[i];
+        const r = item === null || typeof item !== 'object' ? item : this.resolve(item);
+        if (r !== item && !out) out = value.slice(0, i);
         if (out && r !== NO_VALUE) out.push(r);
       }
       return out ?? value;
     }
-    const keys = Object.keys(value);
-    if (keys.length === 1) {
-      const k = keys[0];
+    // for-in, not Object.keys: this loop visits every object of every template, and allocates nothing.
+    let first: string | undefined;
+    let count = 0;
+    for (const k in value) {
+      if (count++ === 0) first = k;
+      else break;
+    }
+    if (count === 1) {
+      const k = first as string;
       if (k === STACK_REF) return value;
       if (k === 'Ref' || k.startsWith('Fn::')) return this.intrinsic(k, value[k], value);
     }
     let out: Record<string, Json> | undefined;
-    for (const k of keys) {
+    for (const k in value) {
       const v = value[k];
+      if (v === null || typeof v !== 'object') continue;
       const r = this.resolve(v);
       if (r !== v) {
         const copy: Record<string, Json> = out ?? (out = { ...value });

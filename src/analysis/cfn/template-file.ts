@@ -49,7 +49,7 @@ export function readTemplateFile(absolutePath: string): TemplateFile {
   if (stat.isDirectory()) throw new InputError(file, 'is a directory, expected a template file');
   if (/\.ya?ml$/i.test(absolutePath) && stat.size > MAX_YAML_BYTES) throw tooLarge(file, stat.size, MAX_YAML_BYTES);
   const text = readText(absolutePath, file, stat.size);
-  if (text.trim() === '') throw new InputError(file, 'empty file, expected a CloudFormation template');
+  if (!/\S/.test(text)) throw new InputError(file, 'empty file, expected a CloudFormation template');
 
   let template: Json;
   let positions: () => Map<string, SourcePosition>;

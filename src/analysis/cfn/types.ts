@@ -20,12 +20,12 @@ export interface LoadedStack {
   readonly file: string;
   /** The template after the reader's resolution. Resources with a false Condition are removed. */
   readonly template: Json;
-  /** Where a resource's logical id key sits in `file`; computed lazily on first call (no cost when unused). */
-  positionOf(logicalId: string): SourcePosition | undefined;
   /** Environment from the manifest (`aws://account/region`), when known. */
   readonly environment?: string;
   /** For a nested stack: the parent's id and the AWS::CloudFormation::Stack logical id. */
   readonly parent?: { readonly stackId: string; readonly logicalId: string };
+  /** Where a resource's logical id key sits in `file`; computed lazily on first call (no cost when unused). */
+  positionOf(logicalId: string): SourcePosition | undefined;
 }
 
 export interface LoadedApp {

@@ -2,8 +2,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App, CfnOutput, Fn, NestedStack, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { InputError, LoadedStack, readApp, STACK_REF } from '../../../src/analysis/cfn';
 import { FIXTURES, stackById, tempDir, writeFiles } from './template-dir';
+import { InputError, LoadedStack, readApp, STACK_REF } from '../../../src/analysis/cfn';
 
 const ASSEMBLY = path.join(FIXTURES, 'assemblies', 'two-stacks');
 const ref = (stackId: string, value: unknown) => ({ [STACK_REF]: { stackId, value } });
@@ -43,7 +43,7 @@ describe('a cloud assembly', () => {
     expect(props(stackById(app, 'Prod/App'), 'SharedEntry').NetworkAclId).toEqual(ref('Prod/Network', { Ref: 'ProdNacl' }));
   });
 
-  test("manifest parameters apply, and --parameter wins over them", () => {
+  test('manifest parameters apply, and --parameter wins over them', () => {
     expect(props(stackById(app, 'App'), 'AppSg').GroupDescription).toBe('internal app');
     const withCli = readApp([ASSEMBLY], { parameters: { Tier: 'restricted' } });
     expect(props(stackById(withCli, 'App'), 'AppSg').GroupDescription).toBe('restricted app');

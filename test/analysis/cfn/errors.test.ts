@@ -1,8 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { FIXTURES, tempDir, writeFiles } from './template-dir';
 import { InputError, readApp } from '../../../src/analysis/cfn';
 import { MAX_JSON_BYTES, MAX_YAML_BYTES } from '../../../src/analysis/cfn/template-file';
-import { FIXTURES, tempDir, writeFiles } from './template-dir';
 
 const invalid = (name: string) => path.join('test', 'fixtures', 'templates', 'invalid', name);
 

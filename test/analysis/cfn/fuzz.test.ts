@@ -2,9 +2,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as fc from 'fast-check';
 import { stringify } from 'yaml';
+import { FIXTURES, tempDir } from './template-dir';
 import { InputError, Json, readApp } from '../../../src/analysis/cfn';
 import { parseYamlTemplate } from '../../../src/analysis/cfn/yaml-template';
-import { FIXTURES, tempDir } from './template-dir';
 
 /** Texts that would mean a JavaScript error leaked into a message meant for a user. */
 const JS_ERROR_TEXT = /undefined|is not a function|Cannot read propert|is not iterable|Maximum call stack|NaN|\[object Object\]|TypeError|RangeError/;
@@ -129,8 +129,8 @@ describe('fuzz: mutated templates never crash the reader', () => {
   test('arbitrary text as a template', () => {
     const dir = tempDir();
     fc.assert(fc.property(fc.oneof(fc.string(), fc.json(), fc.constantFrom('{"Resources": {', 'Resources: !Ref', 'Resources:\n  A: *x', '\ufeff{"Resources":{}}', 'Resources: {a: !GetAtt}', '?', 'Resources:\n  ? \n  A: {Type: T, Properties: {V: }}\n')), fc.constantFrom('t.json', 't.yaml', 't.template'),
-      (text, name) => {
-        const file = path.join(dir, name);
+      (text, fileName) => {
+        const file = path.join(dir, fileName);
         fs.writeFileSync(file, text);
         const message = readEverything([file]);
         if (message !== undefined) {

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
-import { readApp } from '../../../src/analysis/cfn';
 import { writeFiles } from './template-dir';
+import { readApp } from '../../../src/analysis/cfn';
 
 jest.mock('fs', () => {
   const actual = jest.requireActual('fs');

@@ -1,8 +1,8 @@
 import * as path from 'path';
 import * as fc from 'fast-check';
+import { FIXTURES } from './template-dir';
 import { readApp } from '../../../src/analysis/cfn';
 import { locateJsonError, positionAt, scanResourceKeys } from '../../../src/analysis/cfn/json-text';
-import { FIXTURES } from './template-dir';
 
 const fixture = (...p: string[]) => path.join(FIXTURES, 'templates', ...p);
 
@@ -36,18 +36,21 @@ describe('positions of logical ids', () => {
   test('property: for any template printed with any indentation, each position points at its key', () => {
     const id = fc.stringMatching(/^[A-Za-z][A-Za-z0-9]{0,12}$/);
     const value = fc.jsonValue({ maxDepth: 3 });
-    fc.assert(fc.property(fc.uniqueArray(id, { minLength: 1, maxLength: 6 }), fc.array(value, { minLength: 6, maxLength: 6 }), fc.integer({ min: 0, max: 4 }), fc.jsonValue({ maxDepth: 2 }),
-      (ids, values, indent, before) => {
+    const ids = fc.uniqueArray(id, { minLength: 1, maxLength: 6 });
+    const values = fc.array(value, { minLength: 6, maxLength: 6 });
+    fc.assert(fc.property(ids, values, fc.integer({ min: 0, max: 4 }), fc.jsonValue({ maxDepth: 2 }),
+      (logicalIds, anyValues, indent, before) => {
         // GIVEN resources holding arbitrary JSON (which may itself say "Resources"), after an arbitrary section
-        const template = { Before: before, Resources: Object.fromEntries(ids.map((k, i) => [k, { Type: 'T', Properties: { Resources: values[i] } }])) };
+        const resources = Object.fromEntries(logicalIds.map((k, i) => [k, { Type: 'T', Properties: { Resources: anyValues[i] } }]));
+        const template = { Before: before, Resources: resources };
         const text = JSON.stringify(template, null, indent);
         const found = scanResourceKeys(text);
         const lines = text.split('\n');
-        for (const k of ids) {
+        for (const k of logicalIds) {
           const p = found.get(k)!;
           expect(lines[p.line - 1].slice(p.column - 1).startsWith(`"${k}"`)).toBe(true);
         }
-        expect([...found.keys()].filter((k) => k !== '').sort()).toEqual([...ids].sort());
+        expect([...found.keys()].filter((k) => k !== '').sort()).toEqual([...logicalIds].sort());
       }), { numRuns: 100 });
   });
 });

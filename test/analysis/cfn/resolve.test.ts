@@ -1,7 +1,7 @@
 import * as path from 'path';
 import * as fc from 'fast-check';
-import { readApp, STACK_REF } from '../../../src/analysis/cfn';
 import { FIXTURES, readOne } from './template-dir';
+import { readApp, STACK_REF } from '../../../src/analysis/cfn';
 
 /** A template whose one resource holds `value` as property V; returns V after reading. */
 function resolved(value: unknown, extra: Record<string, unknown> = {}, parameters?: Record<string, string>): unknown {
@@ -172,7 +172,7 @@ describe('Fn::Sub, Fn::FindInMap, Fn::Select, Fn::Split', () => {
   });
 
   test('Metadata stays exactly as written', () => {
-    const stack = readOne({ Parameters, Resources: { R: { Type: 'T', Metadata: { 'aws:cdk:path': 'S/R', x: { Ref: 'Env' } } } } });
+    const stack = readOne({ Parameters, Resources: { R: { Type: 'T', Metadata: { 'aws:cdk:path': 'S/R', 'x': { Ref: 'Env' } } } } });
     expect(stack.template.Resources.R.Metadata).toEqual({ 'aws:cdk:path': 'S/R', 'x': { Ref: 'Env' } });
   });
 });

@@ -1,7 +1,7 @@
 import * as path from 'path';
+import { FIXTURES } from './template-dir';
 import { InputError, readApp } from '../../../src/analysis/cfn';
 import { parseYamlTemplate } from '../../../src/analysis/cfn/yaml-template';
-import { FIXTURES } from './template-dir';
 
 const parse = (yaml: string) => parseYamlTemplate(yaml, 't.yaml').value;
 
