@@ -135,7 +135,10 @@ export class StackResolver {
     this.outputDefs = section(source.template, 'Outputs');
   }
 
-  /** The template with Resources and Outputs resolved; false-condition resources and outputs removed. */
+  /**
+   * The template with Resources and Outputs resolved: a resource or output whose condition is false is removed, one
+   * whose condition is true loses its `Condition`, an undecided one keeps it.
+   */
   resolveTemplate(): Json {
     const template = this.source.template;
     const resources: Record<string, Json> = {};
@@ -144,8 +147,14 @@ export class StackResolver {
         setKey(resources, logicalId, resource);
         continue;
       }
-      if (typeof resource.Condition === 'string' && this.condition(resource.Condition) === false) continue;
+      const exists = typeof resource.Condition === 'string' ? this.condition(resource.Condition) : undefined;
+      if (exists === false) continue;
       let out: Record<string, Json> | undefined;
+      if (exists === true) {
+        // Decided: the resource exists unconditionally, and the model need not wonder.
+        out = { ...resource };
+        delete out.Condition;
+      }
       for (const [k, v] of Object.entries(resource)) {
         // Metadata stays as written: the model reads aws:cdk:path and acknowledgements from it.
         if (k === 'Type' || k === 'Condition' || k === 'Metadata' || k === 'DependsOn') continue;
@@ -166,8 +175,10 @@ export class StackResolver {
           setKey(outputs, key, output);
           continue;
         }
-        if (typeof output.Condition === 'string' && this.condition(output.Condition) === false) continue;
+        const exists = typeof output.Condition === 'string' ? this.condition(output.Condition) : undefined;
+        if (exists === false) continue;
         const o: Record<string, Json> = { ...output };
+        if (exists === true) delete o.Condition;
         if (own(output, 'Value')) {
           const v = this.outputValue(key);
           if (v === undefined) delete o.Value;

@@ -149,3 +149,37 @@ describe('a cdk.out synthesized by aws-cdk-lib', () => {
     expect(text[p.line - 1].slice(p.column - 1)).toMatch(new RegExp(`^"${naclId}":`));
   });
 });
+
+describe('hand-written templates given together', () => {
+  test('an Fn::ImportValue in one YAML file resolves against an export of another, named from its stack name', () => {
+    // GIVEN two hand-written templates: network.yaml exports ${AWS::StackName}-NaclId, app.yaml imports network-NaclId
+    const files = writeFiles({
+      'network.yaml': [
+        'Resources:', '  Nacl:', '    Type: AWS::EC2::NetworkAcl', '    Properties: {VpcId: vpc-1}',
+        'Outputs:', '  NaclId:', '    Value: !Ref Nacl', '    Export:', '      Name: !Sub "${AWS::StackName}-NaclId"', '',
+      ].join('\n'),
+      'app.yaml': [
+        'Parameters:', '  Network: {Type: String, Default: network}',
+        'Resources:', '  Deny:', '    Type: AWS::EC2::NetworkAclEntry', '    Properties:',
+        '      NetworkAclId: !ImportValue', '        Fn::Sub: "${Network}-NaclId"', '',
+      ].join('\n'),
+    });
+    // WHEN both are read
+    const app = readApp([files['network.yaml'], files['app.yaml']]);
+    // THEN the entry's NACL is the network stack's Nacl
+    expect(app.stacks.map((s) => s.stackName)).toEqual(['network', 'app']);
+    expect(app.stacks[1].template.Resources.Deny.Properties.NetworkAclId).toEqual(ref(files['network.yaml'], { Ref: 'Nacl' }));
+    // AND read alone, the import stays an Fn::ImportValue naming the export it needs
+    const [alone] = readApp([files['app.yaml']]).stacks;
+    expect(alone.template.Resources.Deny.Properties.NetworkAclId).toEqual({ 'Fn::ImportValue': 'network-NaclId' });
+  });
+
+  test('stacks that import from each other in a loop stay unresolved instead of looping', () => {
+    const files = writeFiles({
+      'a.json': { Resources: { R: { Type: 'T' } }, Outputs: { O: { Value: { 'Fn::ImportValue': 'from-b' }, Export: { Name: 'from-a' } } } },
+      'b.json': { Resources: { R: { Type: 'T' } }, Outputs: { O: { Value: { 'Fn::ImportValue': 'from-a' }, Export: { Name: 'from-b' } } } },
+    });
+    const app = readApp([files['a.json'], files['b.json']]);
+    expect(JSON.stringify(app.stacks.map((s) => s.template.Outputs))).toContain('"Fn::ImportValue"');
+  });
+});

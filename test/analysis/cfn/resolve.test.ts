@@ -104,7 +104,10 @@ describe('conditions', () => {
     const t = template().template;
     expect(Object.keys(t.Resources).sort()).toEqual(['Always', 'Looping', 'MaybeOr', 'Missing', 'ProdAndMaybe', 'ProdOnly']);
     expect(t.Resources.Always.Properties).toEqual({ V: 'prod-value', W: { 'Fn::If': ['Unknown', 'a', { Ref: 'AWS::NoValue' }] } });
-    expect(t.Outputs).toEqual({ ProdOut: { Condition: 'IsProd', Value: 'p' } });
+    expect(t.Outputs).toEqual({ ProdOut: { Value: 'p' } });
+    // A true condition is dropped: the resource exists unconditionally
+    expect(t.Resources.ProdOnly).toEqual({ Type: 'T' });
+    expect(t.Resources.MaybeOr).toEqual({ Type: 'T' });
   });
 
   test('decided from --parameter: the other branch', () => {
