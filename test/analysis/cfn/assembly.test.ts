@@ -183,3 +183,33 @@ describe('hand-written templates given together', () => {
     expect(JSON.stringify(app.stacks.map((s) => s.template.Outputs))).toContain('"Fn::ImportValue"');
   });
 });
+
+describe('file kinds and nested stages', () => {
+  test('a .template file is JSON when it starts with "{", YAML otherwise', () => {
+    const files = writeFiles({ 'a.template': '{"Resources": {"A": {"Type": "T"}}}', 'b.template': 'Resources:\n  B: {Type: !Ref P}\n' });
+    const app = readApp([files['a.template'], files['b.template']]);
+    expect(app.stacks.map((s) => [s.stackName, Object.keys(s.template.Resources)])).toEqual([['a', ['A']], ['b', ['B']]]);
+    expect(app.stacks[1].template.Resources.B.Type).toEqual({ Ref: 'P' });
+  });
+
+  test('a stage inside a stage: ids are the display paths', () => {
+    // GIVEN Prod containing stage Inner containing stack Net (as CDK writes nested stages)
+    const files = writeFiles({
+      'manifest.json': { artifacts: { 'assembly-Prod': { type: 'cdk:cloud-assembly', properties: { directoryName: 'assembly-Prod', displayName: 'Prod' } } } },
+      'assembly-Prod/manifest.json': { artifacts: { 'assembly-Prod-Inner': { type: 'cdk:cloud-assembly', properties: { directoryName: 'assembly-Prod-Inner', displayName: 'Prod/Inner' } } } },
+      'assembly-Prod/assembly-Prod-Inner/manifest.json': {
+        artifacts: {
+          ProdInnerNetAB12: { type: 'aws:cloudformation:stack', properties: { templateFile: 'ProdInnerNetAB12.template.json', stackName: 'Prod-Inner-Net' }, displayName: 'Prod/Inner/Net' },
+          NoDisplay: { type: 'aws:cloudformation:stack', properties: { templateFile: 'ProdInnerNetAB12.template.json' } },
+        },
+      },
+      'assembly-Prod/assembly-Prod-Inner/ProdInnerNetAB12.template.json': { Resources: { R: { Type: 'T', Properties: { N: { Ref: 'AWS::StackName' } } } } },
+    });
+    const app = readApp([path.dirname(files['manifest.json'])]);
+    // THEN the stack's id is its display path, its name the manifest's stackName; without a display name, stage/artifact
+    expect(app.stacks.map((s) => [s.id, s.stackName, s.template.Resources.R.Properties.N])).toEqual([
+      ['Prod/Inner/Net', 'Prod-Inner-Net', 'Prod-Inner-Net'],
+      ['Prod/Inner/NoDisplay', 'ProdInnerNetAB12', 'ProdInnerNetAB12'],
+    ]);
+  });
+});

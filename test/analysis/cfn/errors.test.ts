@@ -99,3 +99,36 @@ describe('unreadable input is one InputError naming the file, the place and the 
     expect(() => readApp([path.join(FIXTURES, 'assemblies')])).toThrow(InputError);
   });
 });
+
+describe('broken cloud assemblies', () => {
+  const stack = (templateFile: string) => ({ type: 'aws:cloudformation:stack', properties: { templateFile } });
+
+  test('a nested stage whose directory is missing', () => {
+    const files = writeFiles({ 'manifest.json': { artifacts: { 'assembly-Prod': { type: 'cdk:cloud-assembly', properties: { directoryName: 'assembly-Prod' } } } } });
+    expect(inputError([path.dirname(files['manifest.json'])]).message)
+      .toBe(`${files['manifest.json']}: nested assembly assembly-Prod: assembly-Prod/manifest.json is not in the cloud assembly`);
+  });
+
+  test('a template that names itself as its nested stack is refused at a depth, not followed forever', () => {
+    // GIVEN an assembly whose template's nested stack is that same template
+    const files = writeFiles({
+      'manifest.json': { artifacts: { Loop: stack('Loop.template.json') } },
+      'Loop.template.json': { Resources: { Self: { Type: 'AWS::CloudFormation::Stack', Metadata: { 'aws:asset:path': 'Loop.template.json' } } } },
+    });
+    // THEN one InputError at the nested stack resource
+    expect(inputError([path.dirname(files['manifest.json'])]).message)
+      .toBe(`${files['Loop.template.json']}:3:5: nested stack Self: stacks nested more than 20 deep (a template that nests itself?)`);
+  });
+
+  test('a manifest that is not an object, or whose artifacts are not', () => {
+    const list = writeFiles({ 'manifest.json': '[]' });
+    expect(inputError([path.dirname(list['manifest.json'])]).message).toBe(`${list['manifest.json']}: not a cloud assembly manifest: expected an object with artifacts`);
+    const text = writeFiles({ 'manifest.json': { artifacts: 'none' } });
+    expect(inputError([path.dirname(text['manifest.json'])]).message).toBe(`${text['manifest.json']}: not a cloud assembly manifest: artifacts is not an object`);
+  });
+
+  test('a stack artifact without a template file', () => {
+    const files = writeFiles({ 'manifest.json': { artifacts: { S: { type: 'aws:cloudformation:stack', properties: {} } } } });
+    expect(inputError([path.dirname(files['manifest.json'])]).message).toBe(`${files['manifest.json']}: stack artifact S has no properties.templateFile`);
+  });
+});

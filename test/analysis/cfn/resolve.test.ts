@@ -215,3 +215,12 @@ describe('keys from the template are data', () => {
     }
   });
 });
+
+describe('parameter and condition corners', () => {
+  test('list parameters: an empty default is an empty list, a number default a one-item list; lists compare item by item', () => {
+    const Parameters = { Empty: { Type: 'CommaDelimitedList', Default: '' }, Ports: { Type: 'List<Number>', Default: 443 }, Pair: { Type: 'CommaDelimitedList', Default: 'a,b' } };
+    const Conditions = { SamePair: { 'Fn::Equals': [{ Ref: 'Pair' }, ['a', 'b']] }, OtherPair: { 'Fn::Equals': [{ Ref: 'Pair' }, ['a']] } };
+    expect(resolved({ E: { Ref: 'Empty' }, P: { Ref: 'Ports' }, S: { 'Fn::If': ['SamePair', 'same', 'other'] }, O: { 'Fn::If': ['OtherPair', 'same', 'other'] } }, { Parameters, Conditions }))
+      .toEqual({ E: [], P: ['443'], S: 'same', O: 'other' });
+  });
+});
