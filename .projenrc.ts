@@ -23,6 +23,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
 
   // The nag pack in src/ imports cdk-nag, so users bring it (as they bring aws-cdk-lib).
   peerDeps: ['cdk-nag@^3.0.2'],
+  // The template reader (src/analysis/cfn) parses YAML templates; jsii requires non-jsii runtime deps bundled.
+  bundledDeps: ['yaml'],
   devDeps: [
     'aws-cdk@^2',
     '@cdklabs/cdk-validator-cfnguard@0.0.62',

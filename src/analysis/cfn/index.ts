@@ -1,0 +1,4 @@
+// The CloudFormation reader: template files and cloud assemblies in, resolved templates out; CDK-free.
+export * from './types';
+export { readApp } from './read-app';
+export { isStackRef } from './resolve';

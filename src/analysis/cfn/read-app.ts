@@ -1,0 +1,243 @@
+// Finds the stacks behind the paths the user gave (template files, cloud assemblies with nested stages and nested
+// stacks) and hands each, resolved, to the model; CDK-free: it reads cdk.out as files, not through aws-cdk-lib.
+
+import * as fs from 'fs';
+import * as path from 'path';
+import { isObject, setKey } from './json-object';
+import { locateJsonError, positionAt } from './json-text';
+import { App, StackSource } from './resolve';
+import { displayPath, readTemplateFile, TemplateFile } from './template-file';
+import { InputError, Json, LoadedApp, LoadedStack, ReadOptions } from './types';
+
+
+/** A stack source with the file it came from. */
+interface Found {
+  readonly source: StackSource;
+  readonly file: TemplateFile;
+}
+
+/** Nested stacks nested deeper than this are a loop of templates, not an app (CloudFormation allows far fewer). */
+const MAX_NESTING = 20;
+
+/** paths: template files (.json/.yaml/.yml/.template) and/or cloud assembly directories (with manifest.json). */
+export function readApp(paths: readonly string[], options: ReadOptions = {}): LoadedApp {
+  const reader = new AppReader(options.parameters ?? {});
+  for (const p of paths) reader.readPath(p);
+  const found = reader.found;
+  const app = new App(found.map((f) => f.source));
+  // Every template is resolved here, so a caller never meets a failure later; positions stay lazy.
+  const stacks: LoadedStack[] = found.map(({ source, file }) => ({
+    id: source.id,
+    stackName: source.stackName,
+    file: file.file,
+    template: app.resolver(source, true).resolveTemplate(),
+    positionOf: (logicalId: string) => (logicalId === '' ? undefined : file.positionOf(logicalId)),
+    ...(source.environment !== undefined ? { environment: source.environment } : {}),
+    ...(source.parent ? { parent: { stackId: source.parent.source.id, logicalId: source.parent.logicalId } } : {}),
+  }));
+  return { stacks };
+}
+
+class AppReader {
+  readonly found: Found[] = [];
+  private readonly ids = new Set<string>();
+  private readonly assemblies = new Set<string>();
+  private readonly assetSources = new Map<string, Map<string, string>>();
+
+  constructor(private readonly parameters: Readonly<Record<string, string>>) {}
+
+  readPath(given: string): void {
+    const absolute = path.resolve(given);
+    let stat: fs.Stats;
+    try {
+      stat = fs.statSync(absolute);
+    } catch {
+      throw new InputError(displayPath(absolute), 'no such file or directory');
+    }
+    if (stat.isDirectory()) {
+      const manifest = path.join(absolute, 'manifest.json');
+      if (!fs.existsSync(manifest)) {
+        throw new InputError(displayPath(absolute),
+          'directory without manifest.json: not a cloud assembly (give the cdk.out directory or template files)');
+      }
+      const before = this.found.length;
+      this.readAssembly(absolute, undefined);
+      if (this.found.length === before) throw new InputError(displayPath(manifest), 'the cloud assembly has no CloudFormation stacks');
+      return;
+    }
+    if (path.basename(absolute) === 'manifest.json') {
+      this.readPath(path.dirname(absolute));
+      return;
+    }
+    const file = readTemplateFile(absolute);
+    this.add(file, {
+      id: given,
+      stackName: baseName(absolute),
+      parameterValues: this.parameters,
+    }, false, 0);
+  }
+
+  /**
+   * A cloud assembly: stacks are `aws:cloudformation:stack` artifacts, nested stages `cdk:cloud-assembly`
+   * artifacts whose `directoryName` is a nested assembly.
+   * @see https://github.com/aws/aws-cdk-cli/tree/main/packages/%40aws-cdk/cloud-assembly-schema
+   */
+  private readAssembly(directory: string, stage: string | undefined): void {
+    const real = fs.realpathSync(directory);
+    if (this.assemblies.has(real)) return;
+    this.assemblies.add(real);
+    const manifestPath = path.join(directory, 'manifest.json');
+    const manifestFile = displayPath(manifestPath);
+    const manifest = readJson(manifestPath, manifestFile);
+    if (!isObject(manifest)) throw new InputError(manifestFile, 'not a cloud assembly manifest: expected an object with artifacts');
+    const artifacts = manifest.artifacts ?? {};
+    if (!isObject(artifacts)) throw new InputError(manifestFile, 'not a cloud assembly manifest: artifacts is not an object');
+    for (const [artifactId, artifact] of Object.entries(artifacts)) {
+      if (!isObject(artifact)) continue;
+      const properties = isObject(artifact.properties) ? artifact.properties : {};
+      const displayName = typeof artifact.displayName === 'string' ? artifact.displayName : undefined;
+      if (artifact.type === 'aws:cloudformation:stack') {
+        if (typeof properties.templateFile !== 'string') {
+          throw new InputError(manifestFile, `stack artifact ${artifactId} has no properties.templateFile`);
+        }
+        const templatePath = path.join(directory, properties.templateFile);
+        if (!fs.existsSync(templatePath)) {
+          throw new InputError(manifestFile, `stack artifact ${artifactId}: its template ${properties.templateFile} is not in the cloud assembly`);
+        }
+        const file = readTemplateFile(templatePath);
+        const manifestParameters: Record<string, string> = {};
+        if (isObject(properties.parameters)) {
+          for (const [k, v] of Object.entries(properties.parameters)) if (typeof v === 'string') setKey(manifestParameters, k, v);
+        }
+        this.add(file, {
+          id: stage === undefined ? artifactId : displayName ?? `${stage}/${artifactId}`,
+          stackName: typeof properties.stackName === 'string' ? properties.stackName : displayName ?? baseName(templatePath),
+          environment: typeof artifact.environment === 'string' ? artifact.environment : undefined,
+          parameterValues: { ...manifestParameters, ...this.parameters },
+        }, true, 0);
+      } else if (artifact.type === 'cdk:cloud-assembly') {
+        if (typeof properties.directoryName !== 'string') {
+          throw new InputError(manifestFile, `nested assembly artifact ${artifactId} has no properties.directoryName`);
+        }
+        const nested = path.join(directory, properties.directoryName);
+        if (!fs.existsSync(path.join(nested, 'manifest.json'))) {
+          throw new InputError(manifestFile, `nested assembly ${artifactId}: ${properties.directoryName}/manifest.json is not in the cloud assembly`);
+        }
+        const name = typeof properties.displayName === 'string' ? properties.displayName : displayName ?? artifactId;
+        this.readAssembly(nested, stage === undefined || name.startsWith(`${stage}/`) ? name : `${stage}/${name}`);
+      }
+    }
+  }
+
+  /** The asset manifests' file whose object key ends the TemplateURL, if any. */
+  private assetFromTemplateUrl(directory: string, templateUrl: Json): string | undefined {
+    const pieces = strings(templateUrl);
+    if (pieces.length === 0) return undefined;
+    let sources = this.assetSources.get(directory);
+    if (!sources) {
+      sources = new Map();
+      for (const name of fs.readdirSync(directory).filter((f) => f.endsWith('.assets.json'))) {
+        let manifest: Json;
+        try {
+          manifest = JSON.parse(fs.readFileSync(path.join(directory, name), 'utf8'));
+        } catch {
+          continue; // Not ours to judge: only a lookup aid.
+        }
+        const files = isObject(manifest) && isObject(manifest.files) ? manifest.files : {};
+        for (const entry of Object.values(files)) {
+          if (!isObject(entry) || !isObject(entry.source) || typeof entry.source.path !== 'string') continue;
+          for (const destination of Object.values(isObject(entry.destinations) ? entry.destinations : {})) {
+            if (isObject(destination) && typeof destination.objectKey === 'string') sources.set(destination.objectKey, entry.source.path);
+          }
+        }
+      }
+      this.assetSources.set(directory, sources);
+    }
+    for (const piece of pieces) {
+      for (const [objectKey, source] of sources) if (piece.endsWith(`/${objectKey}`) || piece === objectKey) return source;
+    }
+    return undefined;
+  }
+
+  private add(
+    file: TemplateFile,
+    init: Omit<StackSource, 'template' | 'children'>,
+    inAssembly: boolean,
+    depth: number,
+  ): StackSource {
+    let id = init.id;
+    if (this.ids.has(id)) id = `${id} (${file.file})`;
+    for (let n = 2; this.ids.has(id); n++) id = `${init.id} (${file.file} #${n})`;
+    this.ids.add(id);
+    const source: StackSource = { ...init, id, template: file.template, children: new Map() };
+    this.found.push({ source, file });
+    this.addNestedStacks(source, file, inAssembly, depth);
+    return source;
+  }
+
+  /**
+   * Nested stacks: an AWS::CloudFormation::Stack whose template is a file next to the parent's. CDK names it in
+   * the resource's Metadata `aws:asset:path` when asset metadata is on (the CDK CLI's default), and always in the
+   * asset manifest (`*.assets.json`) under the object key that ends the TemplateURL.
+   */
+  private addNestedStacks(parent: StackSource, parentFile: TemplateFile, inAssembly: boolean, depth: number): void {
+    const directory = path.dirname(parentFile.absolutePath);
+    for (const [logicalId, resource] of Object.entries(parent.template.Resources as Record<string, Json>)) {
+      if (!isObject(resource) || resource.Type !== 'AWS::CloudFormation::Stack') continue;
+      const metadata = isObject(resource.Metadata) ? resource.Metadata : {};
+      const asset = typeof metadata['aws:asset:path'] === 'string' && metadata['aws:asset:path'] !== ''
+        ? metadata['aws:asset:path'] as string
+        : this.assetFromTemplateUrl(directory, isObject(resource.Properties) ? resource.Properties.TemplateURL : undefined);
+      if (asset === undefined) continue;
+      const childPath = path.resolve(directory, asset);
+      if (!fs.existsSync(childPath) || fs.statSync(childPath).isDirectory()) {
+        if (!inAssembly) continue; // A template copied out of its assembly: the nested outputs stay unknown.
+        throw new InputError(parentFile.file,
+          `nested stack ${logicalId}: its template ${asset} (Metadata aws:asset:path) is not in the cloud assembly`,
+          parentFile.positionOf(logicalId));
+      }
+      if (depth >= MAX_NESTING) {
+        throw new InputError(parentFile.file, `nested stack ${logicalId}: stacks nested more than ${MAX_NESTING} deep (a template that nests itself?)`,
+          parentFile.positionOf(logicalId));
+      }
+      const file = readTemplateFile(childPath);
+      const child = this.add(file, {
+        id: `${parent.id}/${logicalId}`,
+        stackName: `${parent.stackName}/${logicalId}`,
+        environment: parent.environment,
+        parameterValues: this.parameters,
+        parent: { source: parent, logicalId },
+      }, inAssembly, depth + 1);
+      parent.children.set(logicalId, child);
+    }
+  }
+}
+
+/** Every string in an expression (the pieces of an Fn::Join or Fn::Sub). */
+function strings(value: Json, out: string[] = []): string[] {
+  if (typeof value === 'string') out.push(value);
+  else if (Array.isArray(value)) value.forEach((v) => strings(v, out));
+  else if (isObject(value)) Object.values(value).forEach((v) => strings(v, out));
+  return out;
+}
+
+function readJson(absolutePath: string, file: string): Json {
+  let text: string;
+  try {
+    text = fs.readFileSync(absolutePath, 'utf8');
+  } catch {
+    throw new InputError(file, 'cannot read the file');
+  }
+  if (text.trim() === '') throw new InputError(file, 'empty file, expected JSON');
+  try {
+    return JSON.parse(text);
+  } catch {
+    const e = locateJsonError(text);
+    throw new InputError(file, `malformed JSON: ${e?.problem ?? 'not valid JSON'}`, positionAt(text, e?.offset ?? text.length));
+  }
+}
+
+/** `Network.template.json` -> `Network`, `vpc.yaml` -> `vpc`. */
+function baseName(file: string): string {
+  return path.basename(file).replace(/(\.nested)?(\.template)?\.(json|ya?ml|template)$/i, '') || path.basename(file);
+}

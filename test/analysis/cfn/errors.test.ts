@@ -1,0 +1,134 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { FIXTURES, tempDir, writeFiles } from './template-dir';
+import { InputError, readApp } from '../../../src/analysis/cfn';
+import { MAX_JSON_BYTES, MAX_YAML_BYTES } from '../../../src/analysis/cfn/template-file';
+
+const invalid = (name: string) => path.join('test', 'fixtures', 'templates', 'invalid', name);
+
+/** The InputError readApp throws for `paths`. */
+function inputError(paths: string[]): InputError {
+  try {
+    readApp(paths);
+  } catch (e) {
+    if (e instanceof InputError) return e;
+    throw new Error(`expected an InputError, got ${String(e)}`);
+  }
+  throw new Error('expected an InputError, the input was read');
+}
+
+describe('unreadable input is one InputError naming the file, the place and the problem', () => {
+  test.each([
+    ['trailing-comma.json', '4:3: malformed JSON: expected a property name in double quotes, found "}"'],
+    ['truncated.json', '4:1: malformed JSON: unexpected end of file (an object is not closed)'],
+    ['bad-indent.yaml', '4:1: malformed YAML: All mapping items must start at the same column'],
+    ['duplicate-key.yaml', '4:3: malformed YAML: Map keys must be unique'],
+    ['two-documents.yaml', '2:1: malformed YAML: more than one YAML document in the file; a template is one document'],
+    ['unknown-tag.yaml', '5:10: unknown YAML tag !Fn: not a CloudFormation short form such as !Ref, !GetAtt or !Sub'],
+    ['empty.json', ' empty file, expected a CloudFormation template'],
+    ['empty.yaml', ' empty file, expected a CloudFormation template'],
+    ['root-list.json', ' not a CloudFormation template: the document is a list, expected an object with a Resources section'],
+    ['root-string.json', ' not a CloudFormation template: the document is a string, expected an object with a Resources section'],
+    ['no-resources.yaml', ' not a CloudFormation template: no Resources section'],
+    ['resources-list.json', '2:3: not a CloudFormation template: Resources is a list, expected an object of resources'],
+  ])('%s', (name, problem) => {
+    // GIVEN a file that is not a readable template WHEN read THEN the message is file:line:col: problem, one line
+    const e = inputError([invalid(name)]);
+    expect(e.message).toBe(`${invalid(name)}:${problem}`);
+    expect(e.message).not.toMatch(/\n/);
+    expect(e.name).toBe('InputError');
+  });
+
+  test('a missing path', () => {
+    expect(inputError(['no/such/template.yaml']).message).toBe(`${path.join('no', 'such', 'template.yaml')}: no such file or directory`);
+  });
+
+  test('a directory without manifest.json', () => {
+    expect(inputError([path.join('test', 'fixtures', 'templates')]).message)
+      .toBe(`${path.join('test', 'fixtures', 'templates')}: directory without manifest.json: not a cloud assembly (give the cdk.out directory or template files)`);
+  });
+
+  test('a malformed manifest.json, with its position', () => {
+    const dir = path.dirname(writeFiles({ 'manifest.json': '{\n  "artifacts": {\n    "A": }\n}\n' })['manifest.json']);
+    expect(inputError([dir]).message).toBe(`${path.join(dir, 'manifest.json')}:3:10: malformed JSON: unexpected character "}"`);
+  });
+
+  test('an assembly without stacks', () => {
+    const dir = path.dirname(writeFiles({ 'manifest.json': { version: '48.0.0', artifacts: { Tree: { type: 'cdk:tree', properties: { file: 'tree.json' } } } } })['manifest.json']);
+    expect(inputError([dir]).message).toBe(`${path.join(dir, 'manifest.json')}: the cloud assembly has no CloudFormation stacks`);
+  });
+
+  test('a stack artifact whose template is missing', () => {
+    const dir = path.dirname(writeFiles({ 'manifest.json': { artifacts: { S: { type: 'aws:cloudformation:stack', properties: { templateFile: 'S.template.json' } } } } })['manifest.json']);
+    expect(inputError([dir]).message).toBe(`${path.join(dir, 'manifest.json')}: stack artifact S: its template S.template.json is not in the cloud assembly`);
+  });
+
+  test('a malformed template inside an assembly names the template', () => {
+    const files = writeFiles({
+      'manifest.json': { artifacts: { S: { type: 'aws:cloudformation:stack', properties: { templateFile: 'S.template.json' } } } },
+      'S.template.json': '{"Resources": {"A": {"Type": "T"}}',
+    });
+    expect(inputError([path.dirname(files['manifest.json'])]).message).toBe(`${files['S.template.json']}:1:35: malformed JSON: unexpected end of file (an object is not closed)`);
+  });
+
+  test.each([
+    ['JSON', 'huge.json', MAX_JSON_BYTES, '257 MB, larger than the 256 MB'],
+    ['YAML', 'huge.yaml', MAX_YAML_BYTES, '33 MB, larger than the 32 MB'],
+  ])('a %s file over the size limit is refused before it is read', (_, name, limit, words) => {
+    // GIVEN a sparse file just over the limit (no disk or memory spent)
+    const file = path.join(tempDir(), name);
+    const fd = fs.openSync(file, 'w');
+    fs.ftruncateSync(fd, limit + 1024 * 1024);
+    fs.closeSync(fd);
+    expect(inputError([file]).message).toBe(`${file}: file is ${words} this reader accepts (CloudFormation itself accepts templates up to 1 MB)`);
+  });
+
+  test('a large JSON template (tens of MB) is read', () => {
+    // GIVEN a 20 MB template of 40 000 resources
+    const resources: Record<string, unknown> = {};
+    for (let i = 0; i < 40_000; i++) resources[`Entry${i}`] = { Type: 'AWS::EC2::NetworkAclEntry', Properties: { NetworkAclId: { Ref: 'Nacl' }, RuleNumber: i, CidrBlock: '10.0.0.0/8', Padding: 'x'.repeat(400) } };
+    const file = writeFiles({ 'big.json': { Resources: resources } })['big.json'];
+    expect(fs.statSync(file).size).toBeGreaterThan(20 * 1024 * 1024);
+    // WHEN read THEN every resource is there, and the last key's position is found
+    const [stack] = readApp([file]).stacks;
+    expect(Object.keys(stack.template.Resources)).toHaveLength(40_000);
+    expect(stack.positionOf('Entry39999')?.line).toBeGreaterThan(40_000);
+  });
+
+  test('the fixtures directory of assemblies is itself not an assembly', () => {
+    expect(() => readApp([path.join(FIXTURES, 'assemblies')])).toThrow(InputError);
+  });
+});
+
+describe('broken cloud assemblies', () => {
+  const stack = (templateFile: string) => ({ type: 'aws:cloudformation:stack', properties: { templateFile } });
+
+  test('a nested stage whose directory is missing', () => {
+    const files = writeFiles({ 'manifest.json': { artifacts: { 'assembly-Prod': { type: 'cdk:cloud-assembly', properties: { directoryName: 'assembly-Prod' } } } } });
+    expect(inputError([path.dirname(files['manifest.json'])]).message)
+      .toBe(`${files['manifest.json']}: nested assembly assembly-Prod: assembly-Prod/manifest.json is not in the cloud assembly`);
+  });
+
+  test('a template that names itself as its nested stack is refused at a depth, not followed forever', () => {
+    // GIVEN an assembly whose template's nested stack is that same template
+    const files = writeFiles({
+      'manifest.json': { artifacts: { Loop: stack('Loop.template.json') } },
+      'Loop.template.json': { Resources: { Self: { Type: 'AWS::CloudFormation::Stack', Metadata: { 'aws:asset:path': 'Loop.template.json' } } } },
+    });
+    // THEN one InputError at the nested stack resource
+    expect(inputError([path.dirname(files['manifest.json'])]).message)
+      .toBe(`${files['Loop.template.json']}:3:5: nested stack Self: stacks nested more than 20 deep (a template that nests itself?)`);
+  });
+
+  test('a manifest that is not an object, or whose artifacts are not', () => {
+    const list = writeFiles({ 'manifest.json': '[]' });
+    expect(inputError([path.dirname(list['manifest.json'])]).message).toBe(`${list['manifest.json']}: not a cloud assembly manifest: expected an object with artifacts`);
+    const text = writeFiles({ 'manifest.json': { artifacts: 'none' } });
+    expect(inputError([path.dirname(text['manifest.json'])]).message).toBe(`${text['manifest.json']}: not a cloud assembly manifest: artifacts is not an object`);
+  });
+
+  test('a stack artifact without a template file', () => {
+    const files = writeFiles({ 'manifest.json': { artifacts: { S: { type: 'aws:cloudformation:stack', properties: {} } } } });
+    expect(inputError([path.dirname(files['manifest.json'])]).message).toBe(`${files['manifest.json']}: stack artifact S has no properties.templateFile`);
+  });
+});

@@ -1,0 +1,226 @@
+import * as path from 'path';
+import * as fc from 'fast-check';
+import { FIXTURES, readOne } from './template-dir';
+import { readApp, STACK_REF } from '../../../src/analysis/cfn';
+
+/** A template whose one resource holds `value` as property V; returns V after reading. */
+function resolved(value: unknown, extra: Record<string, unknown> = {}, parameters?: Record<string, string>): unknown {
+  const stack = readOne({ ...extra, Resources: { R: { Type: 'AWS::SNS::Topic', Properties: { V: value } } } }, { parameters });
+  return stack.template.Resources.R.Properties.V;
+}
+
+describe('parameters', () => {
+  const Parameters = {
+    Env: { Type: 'String', Default: 'prod' },
+    Port: { Type: 'Number', Default: 443 },
+    PortText: { Type: 'Number', Default: '8443' },
+    Cidrs: { Type: 'CommaDelimitedList', Default: '10.0.0.0/16, 10.1.0.0/16' },
+    Subnets: { Type: 'List<AWS::EC2::Subnet::Id>', Default: 'subnet-1,subnet-2' },
+    NoDefault: { Type: 'String' },
+    FromSsm: { Type: 'AWS::SSM::Parameter::Value<String>', Default: '/hipaa/cidr' },
+    SsmName: { Type: 'AWS::SSM::Parameter::Name', Default: '/hipaa/cidr' },
+  };
+
+  test.each([
+    ['Env', 'prod'],
+    ['Port', 443],
+    ['PortText', '8443'],
+    ['Cidrs', ['10.0.0.0/16', '10.1.0.0/16']],
+    ['Subnets', ['subnet-1', 'subnet-2']],
+    ['SsmName', '/hipaa/cidr'],
+  ])('Ref %s takes its Default, as the template wrote it', (name, expected) => {
+    expect(resolved({ Ref: name }, { Parameters })).toEqual(expected);
+  });
+
+  test.each(['NoDefault', 'FromSsm'])('Ref %s stays a Ref: its value is unknown at this point', (name) => {
+    expect(resolved({ Ref: name }, { Parameters })).toEqual({ Ref: name });
+  });
+
+  test('--parameter values win over defaults; list parameters split on commas; SSM-typed stay unknown', () => {
+    // GIVEN values for every parameter WHEN read THEN each Ref has the value given (an SSM value type is a name)
+    const parameters = { Env: 'dev', Cidrs: '192.168.0.0/16', NoDefault: 'set', FromSsm: '/other', Unused: 'x' };
+    expect(resolved([{ Ref: 'Env' }, { Ref: 'Cidrs' }, { Ref: 'NoDefault' }, { Ref: 'FromSsm' }], { Parameters }, parameters))
+      .toEqual(['dev', ['192.168.0.0/16'], 'set', { Ref: 'FromSsm' }]);
+  });
+
+  test('a parameter that is not declared is not a parameter: the Ref stays', () => {
+    expect(resolved({ Ref: 'Env' }, {}, { Env: 'dev' })).toEqual({ Ref: 'Env' });
+  });
+
+  test('a list parameter used whole and by Fn::Select', () => {
+    expect(resolved({ A: { Ref: 'Cidrs' }, B: { 'Fn::Select': [1, { Ref: 'Cidrs' }] }, C: { 'Fn::Join': [';', { Ref: 'Cidrs' }] } }, { Parameters }))
+      .toEqual({ A: ['10.0.0.0/16', '10.1.0.0/16'], B: '10.1.0.0/16', C: '10.0.0.0/16;10.1.0.0/16' });
+  });
+});
+
+describe('pseudo parameters', () => {
+  test('AWS::StackName is the stack name; Region and AccountId stay unknown for a lone template', () => {
+    const stack = readOne({ Resources: { R: { Type: 'T', Properties: { N: { Ref: 'AWS::StackName' }, G: { Ref: 'AWS::Region' }, A: { Ref: 'AWS::AccountId' }, P: { Ref: 'AWS::Partition' } } } } }, {}, 'network.template.json');
+    expect(stack.stackName).toBe('network');
+    expect(stack.template.Resources.R.Properties).toEqual({ N: 'network', G: { Ref: 'AWS::Region' }, A: { Ref: 'AWS::AccountId' }, P: { Ref: 'AWS::Partition' } });
+  });
+
+  test('AWS::NoValue removes the property and the list item', () => {
+    expect(resolved({ Keep: 1, Drop: { Ref: 'AWS::NoValue' }, List: ['a', { Ref: 'AWS::NoValue' }, 'b'] }))
+      .toEqual({ Keep: 1, List: ['a', 'b'] });
+  });
+
+  test('Region and AccountId come from the manifest environment unless unknown', () => {
+    // GIVEN the fixture assembly (aws://222222222222/us-east-1 for the Prod stage)
+    const app = readApp([path.join(FIXTURES, 'assemblies', 'two-stacks')]);
+    const prodApp = app.stacks.find((s) => s.id === 'Prod/App')!;
+    expect(prodApp.template.Resources.SharedEntry.Properties).toMatchObject({ Region: 'us-east-1', Account: '222222222222' });
+  });
+});
+
+describe('conditions', () => {
+  const Parameters = { Env: { Type: 'String', Default: 'prod' }, Unset: { Type: 'String' } };
+  const Conditions = {
+    IsProd: { 'Fn::Equals': [{ Ref: 'Env' }, 'prod'] },
+    IsDev: { 'Fn::Not': [{ Condition: 'IsProd' }] },
+    Unknown: { 'Fn::Equals': [{ Ref: 'Unset' }, 'x'] },
+    ProdOrUnknown: { 'Fn::Or': [{ Condition: 'IsProd' }, { Condition: 'Unknown' }] },
+    DevAndUnknown: { 'Fn::And': [{ Condition: 'IsDev' }, { Condition: 'Unknown' }] },
+    ProdAndUnknown: { 'Fn::And': [{ Condition: 'IsProd' }, { Condition: 'Unknown' }] },
+    Loop: { 'Fn::Not': [{ Condition: 'Loop' }] },
+  };
+  const template = (parameters?: Record<string, string>) => readOne({
+    Parameters,
+    Conditions,
+    Resources: {
+      Always: { Type: 'T', Properties: { V: { 'Fn::If': ['IsProd', 'prod-value', 'dev-value'] }, W: { 'Fn::If': ['Unknown', 'a', { Ref: 'AWS::NoValue' }] }, X: { 'Fn::If': ['IsDev', 'x', { Ref: 'AWS::NoValue' }] } } },
+      ProdOnly: { Type: 'T', Condition: 'IsProd' },
+      DevOnly: { Type: 'T', Condition: 'IsDev' },
+      MaybeOr: { Type: 'T', Condition: 'ProdOrUnknown' },
+      DevAndMaybe: { Type: 'T', Condition: 'DevAndUnknown' },
+      ProdAndMaybe: { Type: 'T', Condition: 'ProdAndUnknown' },
+      Looping: { Type: 'T', Condition: 'Loop' },
+      Missing: { Type: 'T', Condition: 'NotDeclared' },
+    },
+    Outputs: { DevOut: { Condition: 'IsDev', Value: 'x' }, ProdOut: { Condition: 'IsProd', Value: { 'Fn::If': ['IsProd', 'p', 'd'] } } },
+  }, { parameters });
+
+  test('decided from defaults: false-condition resources and outputs are removed, Fn::If picks its branch', () => {
+    const t = template().template;
+    expect(Object.keys(t.Resources).sort()).toEqual(['Always', 'Looping', 'MaybeOr', 'Missing', 'ProdAndMaybe', 'ProdOnly']);
+    expect(t.Resources.Always.Properties).toEqual({ V: 'prod-value', W: { 'Fn::If': ['Unknown', 'a', { Ref: 'AWS::NoValue' }] } });
+    expect(t.Outputs).toEqual({ ProdOut: { Value: 'p' } });
+    // A true condition is dropped: the resource exists unconditionally
+    expect(t.Resources.ProdOnly).toEqual({ Type: 'T' });
+    expect(t.Resources.MaybeOr).toEqual({ Type: 'T' });
+  });
+
+  test('decided from --parameter: the other branch', () => {
+    const t = template({ Env: 'dev' }).template;
+    // Fn::Or with a false input and an unknown one is unknown; so is Fn::And with a true one.
+    expect(Object.keys(t.Resources).sort()).toEqual(['Always', 'DevAndMaybe', 'DevOnly', 'Looping', 'MaybeOr', 'Missing']);
+    expect(t.Resources.Always.Properties).toMatchObject({ V: 'dev-value', X: 'x' });
+    expect(Object.keys(t.Outputs)).toEqual(['DevOut']);
+  });
+
+  test('undecidable conditions stay as written (an unknown input, a loop, a missing condition)', () => {
+    const t = template().template;
+    expect(t.Resources.ProdAndMaybe).toEqual({ Type: 'T', Condition: 'ProdAndUnknown' });
+    expect(t.Resources.Looping).toEqual({ Type: 'T', Condition: 'Loop' });
+    expect(t.Resources.Missing).toEqual({ Type: 'T', Condition: 'NotDeclared' });
+  });
+
+  test('the YAML fixture: short-form conditions decide which resources exist', () => {
+    const [stack] = readApp([path.join(FIXTURES, 'templates', 'yaml', 'short-forms.yaml')]).stacks;
+    expect(Object.keys(stack.template.Resources).sort()).toEqual(['MaybeOnly', 'ProdOnly', 'Vpc']);
+    expect(Object.keys(stack.template.Outputs)).toEqual(['VpcId']);
+    const tags = Object.fromEntries(stack.template.Resources.Vpc.Properties.Tags.map((t: any) => [t.Key, t.Value]));
+    expect(tags).toEqual({
+      Name: 'short-forms-prod',
+      Joined: 'a-prod',
+      Unknown: { 'Fn::Join': ['-', ['a', { Ref: 'Unset' }]] },
+      Split: ['x', 'y'],
+      Port: 443,
+      Imported: { 'Fn::ImportValue': 'shared-vpc-id' },
+      UserData: { 'Fn::Base64': '#!/bin/sh' },
+      Dropped: undefined,
+      Picked: 'prod',
+      Att: { 'Fn::GetAtt': ['Vpc', 'DefaultSecurityGroup'] },
+      AttDots: { 'Fn::GetAtt': ['Stack', 'Outputs.Name'] },
+      Transformed: { 'Fn::Transform': { Name: 'AWS::Include', Parameters: { Location: 's3://bucket/x.yaml' } } },
+    });
+    expect(stack.template.Resources.Vpc.Properties.CidrBlock).toBe('10.0.0.0/16');
+    expect(stack.template.Outputs.VpcId.Export.Name).toBe('short-forms-VpcId');
+  });
+});
+
+describe('Fn::Sub, Fn::FindInMap, Fn::Select, Fn::Split', () => {
+  const Parameters = { Env: { Type: 'String', Default: 'prod' }, Unset: { Type: 'String' } };
+
+  test.each([
+    ['all known', { 'Fn::Sub': '${Env}-${AWS::StackName}' }, 'prod-template'],
+    ['escaped ${!Literal} becomes ${Literal}', { 'Fn::Sub': '${!Env}-${Env}' }, '${Env}-prod'],
+    ['variable map', { 'Fn::Sub': ['${A}/${Env}', { A: { 'Fn::Join': ['.', ['x', 'y']] } }] }, 'x.y/prod'],
+    ['partly known: known parts substituted, the rest kept', { 'Fn::Sub': 'arn:${AWS::Partition}:${Env}:${Api}' }, { 'Fn::Sub': 'arn:${AWS::Partition}:prod:${Api}' }],
+    ['partly known keeps escapes', { 'Fn::Sub': '${!X}${Unset}' }, { 'Fn::Sub': '${!X}${Unset}' }],
+    ['attribute stays', { 'Fn::Sub': '${Vpc.CidrBlock}' }, { 'Fn::Sub': '${Vpc.CidrBlock}' }],
+  ])('Fn::Sub %s', (_, value, expected) => {
+    expect(resolved(value, { Parameters })).toEqual(expected);
+  });
+
+  test('Fn::FindInMap with known keys is the mapped value; unknown keys keep it', () => {
+    const Mappings = { Ports: { prod: { Https: 443, Cidrs: ['10.0.0.0/8'] } } };
+    expect(resolved({ A: { 'Fn::FindInMap': ['Ports', { Ref: 'Env' }, 'Https'] }, B: { 'Fn::FindInMap': ['Ports', 'prod', 'Cidrs'] }, C: { 'Fn::FindInMap': ['Ports', { Ref: 'Unset' }, 'Https'] }, D: { 'Fn::FindInMap': ['Ports', 'dev', 'Https'] } }, { Parameters, Mappings }))
+      .toEqual({ A: 443, B: ['10.0.0.0/8'], C: { 'Fn::FindInMap': ['Ports', { Ref: 'Unset' }, 'Https'] }, D: { 'Fn::FindInMap': ['Ports', 'dev', 'Https'] } });
+  });
+
+  test('Fn::Select out of range and Fn::Split of an unknown stay as written', () => {
+    expect(resolved({ A: { 'Fn::Select': [5, ['a']] }, B: { 'Fn::Split': [',', { Ref: 'Unset' }] } }, { Parameters }))
+      .toEqual({ A: { 'Fn::Select': [5, ['a']] }, B: { 'Fn::Split': [',', { Ref: 'Unset' }] } });
+  });
+
+  test('Metadata stays exactly as written', () => {
+    const stack = readOne({ Parameters, Resources: { R: { Type: 'T', Metadata: { 'aws:cdk:path': 'S/R', 'x': { Ref: 'Env' } } } } });
+    expect(stack.template.Resources.R.Metadata).toEqual({ 'aws:cdk:path': 'S/R', 'x': { Ref: 'Env' } });
+  });
+});
+
+describe('properties of the resolution', () => {
+  const literal = fc.letrec((tie) => ({
+    value: fc.oneof({ depthSize: 'small' }, fc.string(), fc.integer(), fc.boolean(), fc.constant(null),
+      fc.array(tie('value'), { maxLength: 3 }),
+      fc.dictionary(fc.string().filter((k) => k !== 'Ref' && !k.startsWith('Fn::') && k !== STACK_REF && k !== '__proto__'), tie('value'), { maxKeys: 3 })),
+  })).value;
+
+  test('a template without intrinsics reads back unchanged', () => {
+    fc.assert(fc.property(fc.dictionary(fc.string({ minLength: 1 }).filter((k) => k !== '__proto__'), literal, { maxKeys: 4 }), (properties) => {
+      expect(resolved(properties)).toEqual(properties);
+    }), { numRuns: 50 });
+  });
+
+  test('Fn::Sub of text without ${ is that text; Fn::Join of known strings is their join', () => {
+    fc.assert(fc.property(fc.string().filter((s) => !s.includes('${')), fc.array(fc.string(), { maxLength: 4 }), fc.string(), (text, parts, sep) => {
+      expect(resolved({ A: { 'Fn::Sub': text }, B: { 'Fn::Join': [sep, parts] } })).toEqual({ A: text, B: parts.join(sep) });
+    }), { numRuns: 50 });
+  });
+});
+
+describe('keys from the template are data', () => {
+  test('a key named __proto__ stays a property, in JSON and YAML, through resolution', () => {
+    // GIVEN templates holding a __proto__ key next to a value the reader rewrites
+    const jsonText = '{"Parameters": {"P": {"Type": "String", "Default": "v"}}, "Resources": {"R": {"Type": "T", "Properties": {"__proto__": {"polluted": true}, "V": {"Ref": "P"}}}}}';
+    const yamlText = 'Parameters: {P: {Type: String, Default: v}}\nResources:\n  R:\n    Type: T\n    Properties:\n      __proto__: {polluted: true}\n      V: !Ref P\n';
+    for (const stack of [readOne(jsonText, {}, 't.json'), readOne(yamlText, {}, 't.yaml')]) {
+      const p = stack.template.Resources.R.Properties;
+      // THEN it is an own property, the prototype is untouched, and the rest is resolved
+      expect(Object.prototype.hasOwnProperty.call(p, '__proto__')).toBe(true);
+      expect(Object.getPrototypeOf(p)).toBe(Object.prototype);
+      expect(p.polluted).toBeUndefined();
+      expect(p.V).toBe('v');
+    }
+  });
+});
+
+describe('parameter and condition corners', () => {
+  test('list parameters: an empty default is an empty list, a number default a one-item list; lists compare item by item', () => {
+    const Parameters = { Empty: { Type: 'CommaDelimitedList', Default: '' }, Ports: { Type: 'List<Number>', Default: 443 }, Pair: { Type: 'CommaDelimitedList', Default: 'a,b' } };
+    const Conditions = { SamePair: { 'Fn::Equals': [{ Ref: 'Pair' }, ['a', 'b']] }, OtherPair: { 'Fn::Equals': [{ Ref: 'Pair' }, ['a']] } };
+    expect(resolved({ E: { Ref: 'Empty' }, P: { Ref: 'Ports' }, S: { 'Fn::If': ['SamePair', 'same', 'other'] }, O: { 'Fn::If': ['OtherPair', 'same', 'other'] } }, { Parameters, Conditions }))
+      .toEqual({ E: [], P: ['443'], S: 'same', O: 'other' });
+  });
+});
