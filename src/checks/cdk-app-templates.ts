@@ -3,8 +3,9 @@
 // constructs.
 import * as fs from 'fs';
 import * as path from 'path';
-import { CfnOutput, CfnResource, Stack, Stage } from 'aws-cdk-lib';
+import { CfnCondition, CfnElement, CfnMapping, CfnOutput, CfnParameter, CfnResource, Stack, Stage } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
+import { resolveTemplates, TemplateInMemory } from '../analysis/cfn';
 import { Json } from '../model/model-values';
 import { MODELLED_TYPES, ModelResource, StackInput } from '../model/network-model';
 
@@ -34,17 +35,27 @@ export class CdkAppTemplates {
   private readonly byId = new Map<string, { readonly stack: Stack; readonly lookup: ConstructsByLogicalId }>();
 
   private constructor(root: IConstruct, template: (stack: Stack, lookup: ConstructsByLogicalId) => Json) {
-    for (const stack of stacksOf(root)) {
+    const stacks = stacksOf(root);
+    const rendered: TemplateInMemory[] = stacks.map((stack) => {
       const lookup = new ConstructsByLogicalId(stack);
       const id = stackIdOf(stack);
       this.byId.set(id, { stack, lookup });
-      this.stacks.push({
+      const parent = stack.nestedStackParent;
+      return {
         id,
         stackName: stack.stackName,
         template: template(stack, lookup),
-        pathOf: (logicalId, type) => lookup.find(logicalId, type)?.node.path,
-      });
-    }
+        environment: stack.environment,
+        ...(parent ? { parent: { stackId: stackIdOf(parent), logicalId: nestedStackLogicalId(stack) } } : {}),
+      };
+    });
+    // Cross-stack values (exports and imports, nested stacks' parameters and outputs) as the template reader resolves
+    // them for the CLI, so both judge the same links.
+    const resolved = resolveTemplates(rendered);
+    rendered.forEach(({ id, stackName }, i) => {
+      const lookup = this.byId.get(id)!.lookup;
+      this.stacks.push({ id, stackName, template: resolved[i], pathOf: (logicalId, type) => lookup.find(logicalId, type)?.node.path });
+    });
   }
 
   /** The Stack a stack input was made from. */
@@ -66,11 +77,13 @@ export class CdkAppTemplates {
  */
 export function stackIdOf(stack: Stack): string {
   const parent = stack.nestedStackParent;
+  return parent ? `${stackIdOf(parent)}/${nestedStackLogicalId(stack)}` : stack.artifactId;
+}
+
+/** The logical id, in its parent, of a nested stack's AWS::CloudFormation::Stack resource. */
+function nestedStackLogicalId(stack: Stack): string {
   const resource = (stack as Json).nestedStackResource as CfnResource | undefined;
-  if (parent && resource) {
-    return `${stackIdOf(parent)}/${parent.resolve(resource.logicalId)}`;
-  }
-  return stack.artifactId;
+  return resource ? String(stack.nestedStackParent!.resolve(resource.logicalId)) : stack.node.id;
 }
 
 function stacksOf(root: IConstruct): Stack[] {
@@ -91,9 +104,11 @@ function modelledConstructs(stack: Stack): CfnResource[] {
  */
 function renderStack(stack: Stack, lookup: ConstructsByLogicalId): Json {
   const constructs = modelledConstructs(stack);
-  const outputs = stack.node.findAll().filter((c): c is CfnOutput => c instanceof CfnOutput && Stack.of(c) === stack);
+  // Outputs carry exports, parameters what a parent passes a nested stack, conditions and mappings what decides values.
+  const outputs = stack.node.findAll().filter((c): c is CfnElement => (c instanceof CfnOutput || c instanceof CfnParameter
+    || c instanceof CfnCondition || c instanceof CfnMapping) && Stack.of(c) === stack);
   const resources: Record<string, Json> = {};
-  const rendered: Json = { Resources: resources, Outputs: {} };
+  const rendered: Json = { Resources: resources, Outputs: {}, Parameters: {}, Conditions: {}, Mappings: {} };
   let all: Json[] | undefined;
   try {
     all = withoutUndefined(stack.resolve([...constructs, ...outputs].map((c) => (c as Json)._toCloudFormation())));
@@ -119,7 +134,9 @@ function renderStack(stack: Stack, lookup: ConstructsByLogicalId): Json {
       resources[logicalId] = body;
       lookup.remember(logicalId, construct);
     }
-    Object.assign(rendered.Outputs, fragment?.Outputs ?? {});
+    for (const section of ['Outputs', 'Parameters', 'Conditions', 'Mappings']) {
+      Object.assign(rendered[section], fragment?.[section] ?? {});
+    }
   });
   return rendered;
 }

@@ -6,11 +6,14 @@
 export type Json = any;
 
 /**
- * The synthetic intrinsic the template reader writes for a value that lives in another stack of the app: an
+ * The synthetic intrinsic the template reader writes for a value that lives in another stack of the app (an
  * `Fn::ImportValue` resolved against the exporting stack's outputs, a nested stack's parameter, a parent's
- * `Fn::GetAtt [Nested, Outputs.X]`. `value` is read in the context of the stack `stackId`.
+ * `Fn::GetAtt [Nested, Outputs.X]`): `{ 'LayeredDefense::StackRef': { stackId, value } }`, `value` read in stack
+ * `stackId`.
  */
-export const STACK_REF = 'LayeredDefense::StackRef';
+import { STACK_REF } from '../analysis/cfn/types';
+
+export { STACK_REF };
 
 /** A `{ Ref }` or `{ Fn::GetAtt }` to a resource, by logical id. */
 export interface ResourceReference {

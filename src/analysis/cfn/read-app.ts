@@ -241,3 +241,42 @@ function readJson(absolutePath: string, file: string): Json {
 function baseName(file: string): string {
   return path.basename(file).replace(/(\.nested)?(\.template)?\.(json|ya?ml|template)$/i, '') || path.basename(file);
 }
+
+/** A template already in memory (what a CDK front door renders), with how it nests. */
+export interface TemplateInMemory {
+  readonly id: string;
+  readonly stackName: string;
+  readonly template: Json;
+  readonly environment?: string;
+  /** For a nested stack: the parent's id and the logical id of its AWS::CloudFormation::Stack there. */
+  readonly parent?: { readonly stackId: string; readonly logicalId: string };
+}
+
+/**
+ * Resolves templates that are already in memory as `readApp` resolves files: parameters (defaults, and what a
+ * parent passes a nested stack), conditions, and cross-stack values (exports and imports, nested stacks' parameters
+ * and outputs) into `LayeredDefense::StackRef` values. Returns the resolved templates in the given order.
+ */
+export function resolveTemplates(templates: readonly TemplateInMemory[]): Json[] {
+  const sources = new Map<string, StackSource>();
+  for (const t of templates) {
+    sources.set(t.id, {
+      id: t.id,
+      stackName: t.stackName,
+      template: t.template,
+      parameterValues: {},
+      children: new Map(),
+      ...(t.environment !== undefined ? { environment: t.environment } : {}),
+    });
+  }
+  for (const t of templates) {
+    const parent = t.parent ? sources.get(t.parent.stackId) : undefined;
+    if (t.parent && parent) {
+      const source = sources.get(t.id)!;
+      (source as { parent?: StackSource['parent'] }).parent = { source: parent, logicalId: t.parent.logicalId };
+      parent.children.set(t.parent.logicalId, source);
+    }
+  }
+  const app = new App([...sources.values()]);
+  return templates.map((t) => app.resolver(sources.get(t.id)!, true).resolveTemplate());
+}

@@ -1,6 +1,6 @@
 import { IpFamily } from '../../../ip/family';
 import type { NetworkModel } from '../../../model/network-model';
-import { openToEveryone, withoutTcpPorts } from '../../../model/sg-coverage';
+import { cidrRules, openToEveryone, withoutTcpPorts } from '../../../model/sg-coverage';
 import { describeProtocolPorts, SgRuleModel, withPrefixListsExpanded } from '../../../model/sg-rules';
 import { redirectsToHttps } from '../../../model/tls-listeners';
 import { LayeredDefenseRule, RuleContext, RuleFinding } from '../../rule';
@@ -44,6 +44,11 @@ export const SgOpenIngress: LayeredDefenseRule = {
   },
 };
 
+/**
+ * Findings for the traffic the rules admit from everyone. Each finding sits on the resource whose rules open it: a
+ * standalone `AWS::EC2::SecurityGroupIngress` (in this stack or another) when its rules alone do, else `site` (the
+ * group, or the first stray rule), naming the other resources whose rules add up to it.
+ */
 function judge(context: RuleContext, site: SgRuleModel['resource'], rules: SgRuleModel[], allow80: boolean, where: () => string): RuleFinding[] {
   for (const rule of rules) {
     // Only a CIDR (or a peer not known at all) can admit everyone: a group or prefix-list peer never does, whatever
@@ -55,11 +60,22 @@ function judge(context: RuleContext, site: SgRuleModel['resource'], rules: SgRul
   const findings: RuleFinding[] = [];
   for (const [family, everyone] of [[IpFamily.IPV4, '0.0.0.0/0'], [IpFamily.IPV6, '::/0']] as const) {
     const open = withoutTcpPorts(openToEveryone(rules, family), allow80 ? [443, 80] : [443]);
-    if (open.length === 0) {
-      continue;
+    const bySite = new Map<SgRuleModel['resource'], { traffic: string[]; others: Set<string> }>();
+    for (const o of open) {
+      const contributors = [...new Set(cidrRules(rules, family)
+        .filter((r) => r.protocol === -1 || (r.protocol === o.protocol && r.fromPort <= o.to && o.from <= r.toPort))
+        .map((r) => r.resource))];
+      const at = contributors.length === 1 ? contributors[0] : site;
+      const entry = bySite.get(at) ?? { traffic: [], others: new Set<string>() };
+      entry.traffic.push(describeProtocolPorts(o.protocol, o.from, o.to));
+      contributors.filter((r) => r !== at).forEach((r) => entry.others.add(r.path));
+      bySite.set(at, entry);
     }
-    const traffic = open.map((o) => describeProtocolPorts(o.protocol, o.from, o.to)).join(', ');
-    findings.push({ resource: site, message: `${where()}ingress from every ${family === IpFamily.IPV4 ? 'IPv4' : 'IPv6'} address (${everyone}) is allowed on ${traffic}` });
+    for (const [at, { traffic, others }] of bySite) {
+      const prefix = at === site ? where() : '';
+      const withOthers = others.size > 0 ? ` (with the rules of ${[...others].join(', ')})` : '';
+      findings.push({ resource: at, message: `${prefix}ingress from every ${family === IpFamily.IPV4 ? 'IPv4' : 'IPv6'} address (${everyone}) is allowed on ${traffic.join(', ')}${withOthers}` });
+    }
   }
   return findings;
 }
