@@ -1,4 +1,4 @@
-import { Aws, Duration, Fn, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Aws, Duration, Fn, Names, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -394,10 +394,12 @@ export class DomainAllowlistFirewall extends Construct {
           + 'somewhere other than the internet gateway; the firewall forwards inspected traffic to its subnet\'s route table, '
           + 'so use PUBLIC or PRIVATE_ISOLATED subnets as firewall subnets');
       }
+      acknowledgeFirewallRouteToIgw(existing);
       return;
     }
     const route = new ec2.CfnRoute(this, newId, { routeTableId: subnet.routeTable.routeTableId, ...destination, gatewayId: igw });
     route.node.addDependency(vpc.internetConnectivityEstablished);
+    acknowledgeFirewallRouteToIgw(route);
   }
 
   private edgeRoute(edge: ec2.CfnRouteTable, id: string, destination: RouteDestination, endpoint: string, subnet: ec2.ISubnet): void {
@@ -603,6 +605,19 @@ function inboundRules(ports: number[]): string {
   }
   rules.push('drop ip $EXTERNAL_NET any -> $HOME_NET any (msg:"Connection from the internet not to a public listener port"; flow:to_server; sid:2; rev:1;)');
   return rules.join('\n');
+}
+
+/**
+ * cdk-nag HIPAA.Security VPCNoUnrestrictedRouteToIGW flags every 0.0.0.0/0 route to an internet gateway. A firewall
+ * subnet's route is the one that must exist: it carries only traffic the firewall has inspected, and the subnet
+ * holds nothing but the firewall endpoint.
+ */
+function acknowledgeFirewallRouteToIgw(route: ec2.CfnRoute): void {
+  Validations.of(route).acknowledge({
+    id: 'HIPAA.Security::HIPAA.Security-VPCNoUnrestrictedRouteToIGW',
+    reason: 'DomainAllowlistFirewall: the firewall subnet holds only the Network Firewall endpoint, and its route to the '
+      + 'internet gateway carries only traffic the firewall has inspected (egress to allowlisted domains).',
+  });
 }
 
 function checkSubnetInApp(scope: IConstruct, subnet: ec2.ISubnet, what: string): void {

@@ -39,14 +39,15 @@ export interface TierOptions {
 }
 
 export function tierSubnetConfiguration(cidrMask: number, options: TierOptions = {}): ec2.SubnetConfiguration[] {
-  // An IPv6 address is reachable from the internet wherever an IGW route exists; in the tiers that route to the
-  // internet gateway nothing should get one by accident (load balancers bring their own).
+  // Every tier gets an IPv6 block, but nothing gets an IPv6 address by accident (HIPAA.Security
+  // VPCSubnetAutoAssignPublicIpDisabled): IPv6 addresses are global, so a resource asks for one (load balancers with
+  // ipAddressType DUAL_STACK, instances with ipv6AddressCount).
   const noIpv6OnLaunch = options.dualStack ? { ipv6AssignAddressOnCreation: false } : {};
   const tiers: ec2.SubnetConfiguration[] = [
     // Only load balancers and NAT live here; an instance launched here by mistake gets no public IP.
     { name: TIER_NAMES.public, subnetType: ec2.SubnetType.PUBLIC, cidrMask, mapPublicIpOnLaunch: false, ...noIpv6OnLaunch },
-    { name: TIER_NAMES.application, subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask },
-    { name: TIER_NAMES.data, subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask },
+    { name: TIER_NAMES.application, subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask, ...noIpv6OnLaunch },
+    { name: TIER_NAMES.data, subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask, ...noIpv6OnLaunch },
   ];
   if (options.firewallTier) {
     // Firewall endpoints only: a /28 per AZ is what Network Firewall needs, and PUBLIC gives the route to the IGW.

@@ -3,6 +3,8 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { evaluate, permutations } from './intrinsics';
+import { check, serveHttpsWithRedirect } from '../checks/support';
+import { appWithPeerChecks, synthFindings } from '../support/validation';
 import { DomainAllowlistFirewall, DomainAllowlistFirewallProps, FirewallManagedRuleGroup, StatefulDefaultActions } from '../../src/firewall';
 import { HipaaSecureVpc } from '../../src/vpc';
 
@@ -222,6 +224,36 @@ describe('HipaaSecureVpc with egressAllowedDomains, dual stack, three AZs', () =
 
   test('raises no warning', () => {
     Annotations.fromStack(stack).hasNoWarning('*', Match.anyValue());
+  });
+});
+
+describe('peers and our own checks', () => {
+  function firewalledStack(app: App, withAlb = true): Stack {
+    const stack = new Stack(app, 'Stack', { env: { account: '111111111111', region: 'us-east-1' } });
+    const vpc = new HipaaSecureVpc(stack, 'Network', { ipProtocol: ec2.IpProtocol.DUAL_STACK, egressAllowedDomains: ['.example.com'] });
+    if (withAlb) {
+      serveHttpsWithRedirect(new elbv2.ApplicationLoadBalancer(stack, 'Alb', { vpc, internetFacing: true }));
+    }
+    return stack;
+  }
+
+  test('a dual-stack HipaaSecureVpc with egressAllowedDomains leaves no finding of cdk-nag HIPAA.Security, AwsSolutions or cfn-guard open', () => {
+    // GIVEN the public tier behind the firewall: no route from a workload subnet reaches the internet gateway directly
+    const app = appWithPeerChecks(AZ_CONTEXT);
+    firewalledStack(app);
+
+    // WHEN
+    const findings = synthFindings(app);
+
+    // THEN nothing is open, and only the firewall subnets route to the IGW, which the construct acknowledges
+    const open = findings.filter((f) => !f.acknowledged && f.paths.some((p) => p.startsWith('Stack/Network')));
+    expect(open.map((f) => `${f.rule} ${f.paths.join(',')}`)).toEqual([]);
+    const routesToIgw = findings.filter((f) => f.rule.endsWith('VPCNoUnrestrictedRouteToIGW')).flatMap((f) => f.paths);
+    expect(routesToIgw.sort()).toEqual([1, 2].flatMap((i) => [`Stack/Network/FirewallSubnet${i}/DefaultRoute`, `Stack/Network/FirewallSubnet${i}/DefaultRoute6`]));
+  });
+
+  test('... and no finding of LayeredDefenseChecks', () => {
+    expect(check(firewalledStack(new App({ context: AZ_CONTEXT }), false))).toEqual([]);
   });
 });
 
