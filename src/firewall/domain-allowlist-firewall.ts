@@ -385,7 +385,8 @@ export class DomainAllowlistFirewall extends Construct {
     new ec2.CfnRoute(this, newId, { routeTableId: subnet.routeTable.routeTableId, ...destination, vpcEndpointId: endpoint });
   }
 
-  private routeToInternetGateway(subnet: ec2.Subnet, igw: string, childId: string, destination: RouteDestination, newId: string, vpc: ec2.IVpc): void {
+  private routeToInternetGateway(subnet: ec2.Subnet, igw: string, childId: string, destination: RouteDestination, newId: string,
+    vpc: ec2.IVpc): void {
     const existing = subnet.node.tryFindChild(childId);
     if (existing instanceof ec2.CfnRoute) {
       const stack = Stack.of(this);

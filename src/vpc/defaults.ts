@@ -51,7 +51,13 @@ export function tierSubnetConfiguration(cidrMask: number, options: TierOptions =
   ];
   if (options.firewallTier) {
     // Firewall endpoints only: a /28 per AZ is what Network Firewall needs, and PUBLIC gives the route to the IGW.
-    tiers.push({ name: FIREWALL_TIER_NAME, subnetType: ec2.SubnetType.PUBLIC, cidrMask: FIREWALL_TIER_CIDR_MASK, mapPublicIpOnLaunch: false, ...noIpv6OnLaunch });
+    tiers.push({
+      name: FIREWALL_TIER_NAME,
+      subnetType: ec2.SubnetType.PUBLIC,
+      cidrMask: FIREWALL_TIER_CIDR_MASK,
+      mapPublicIpOnLaunch: false,
+      ...noIpv6OnLaunch,
+    });
   }
   return tiers;
 }

@@ -3,10 +3,10 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { evaluate, permutations } from './intrinsics';
-import { check, serveHttpsWithRedirect } from '../checks/support';
-import { appWithPeerChecks, synthFindings } from '../support/validation';
 import { DomainAllowlistFirewall, DomainAllowlistFirewallProps, FirewallManagedRuleGroup, StatefulDefaultActions } from '../../src/firewall';
 import { HipaaSecureVpc } from '../../src/vpc';
+import { check, serveHttpsWithRedirect } from '../checks/support';
+import { appWithPeerChecks, synthFindings } from '../support/validation';
 
 const AZS = ['us-east-1a', 'us-east-1b', 'us-east-1c'];
 const AZ_CONTEXT = { 'availability-zones:account=111111111111:region=us-east-1': AZS };
@@ -179,7 +179,8 @@ describe('HipaaSecureVpc with egressAllowedDomains, dual stack, three AZs', () =
     for (const [, outbound] of routed) {
       const subnet = subnetOfRouteTable(template, outbound.RouteTableId)!;
       const family = outbound.DestinationCidrBlock ? 'CidrBlock' : 'Ipv6CidrBlock';
-      const back = edgeRoutes.filter(([, r]) => JSON.stringify(r.DestinationCidrBlock ?? r.DestinationIpv6CidrBlock) === JSON.stringify(subnet[family]));
+      const cidr = JSON.stringify(subnet[family]);
+      const back = edgeRoutes.filter(([, r]) => JSON.stringify(r.DestinationCidrBlock ?? r.DestinationIpv6CidrBlock) === cidr);
       expect(back).toHaveLength(1);
       expect(deployedEndpoint(template, back[0][1].VpcEndpointId, order)).toBe(deployedEndpoint(template, outbound.VpcEndpointId, order));
     }
