@@ -155,6 +155,8 @@ export interface HipaaSecureVpcProps {
  * - The default security group's rules are revoked at deploy time, so nothing attached to it by mistake is
  *   reachable (HIPAA.Security VPCDefaultSecurityGroupClosed).
  * - Gateway endpoints for S3 and DynamoDB; interface endpoints on request.
+ * - With `egressAllowedDomains`, a `Firewall` tier and a `DomainAllowlistFirewall`: egress only to those domains.
+ * - With `ipProtocol: DUAL_STACK`, IPv6 in every tier.
  */
 export class HipaaSecureVpc extends ec2.Vpc {
   /** The log group that receives the flow logs, unless flow logs were switched off with an escape hatch. */

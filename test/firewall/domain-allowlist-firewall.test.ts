@@ -422,6 +422,18 @@ describe('DomainAllowlistFirewall on its own', () => {
     })).toThrow(/subnet 'Stack\/Vpc\/PublicSubnet2' is in us-east-1b, where there is no firewall subnet/);
   });
 
+  test('rejects two firewall subnets in one AZ', () => {
+    const stack = newStack();
+    const vpc = plainVpc(stack);
+    const [app1] = vpc.selectSubnets({ subnetGroupName: 'App' }).subnets;
+    const [firewall1] = vpc.selectSubnets({ subnetGroupName: 'Firewall' }).subnets;
+    expect(() => new DomainAllowlistFirewall(stack, 'Egress', {
+      vpc,
+      firewallSubnets: { subnets: [firewall1, app1] },
+      allowedDomains: ['example.com'],
+    })).toThrow(/firewallSubnets holds two subnets in us-east-1a \('Stack\/Vpc\/FirewallSubnet1' and 'Stack\/Vpc\/AppSubnet1'\)/);
+  });
+
   test('rejects a VPC whose AZs are unknown at synth', () => {
     const stack = new Stack(new App(), 'Stack');
     expect(() => new HipaaSecureVpc(stack, 'Network', { egressAllowedDomains: ['example.com'] }))
