@@ -42,15 +42,17 @@ function byHand(stack: Stack, vpc: ec2.Vpc): void {
       statefulRuleOptions: { ruleOrder: 'STRICT_ORDER' },
     },
   });
-  const inbound = new nfw.CfnRuleGroup(stack, 'Inbound', {
-    ruleGroupName: 'inbound',
+  const baseline = new nfw.CfnRuleGroup(stack, 'Baseline', {
+    ruleGroupName: 'baseline',
     type: 'STATEFUL',
     capacity: 10,
     ruleGroup: {
       ruleVariables: { ipSets: { HOME_NET: { definition: homeNet }, PUBLIC_NET: { definition: publicSubnets.map((s) => s.ipv4CidrBlock) } } },
       rulesSource: {
         rulesString: 'pass tcp $EXTERNAL_NET any -> $PUBLIC_NET [80,443] (flow:to_server; sid:1; rev:1;)\n'
-          + 'drop ip $EXTERNAL_NET any -> $HOME_NET any (flow:to_server; sid:2; rev:1;)',
+          + 'drop ip $EXTERNAL_NET any -> $HOME_NET any (flow:to_server; sid:2; rev:1;)\n'
+          + 'drop udp $HOME_NET any -> $EXTERNAL_NET any (flow:to_server; sid:3; rev:1;)\n'
+          + 'drop icmp $HOME_NET any -> $EXTERNAL_NET any (flow:to_server; sid:4; rev:1;)',
       },
       statefulRuleOptions: { ruleOrder: 'STRICT_ORDER' },
     },
@@ -65,7 +67,7 @@ function byHand(stack: Stack, vpc: ec2.Vpc): void {
       statefulRuleGroupReferences: [
         { resourceArn: allowlist.attrRuleGroupArn, priority: 100 },
         ...MANAGED.map((name, i) => ({ resourceArn: `arn:${Aws.PARTITION}:network-firewall:${Aws.REGION}:aws-managed:stateful-rulegroup/${name}`, priority: 200 + 10 * i })),
-        { resourceArn: inbound.attrRuleGroupArn, priority: 1000 },
+        { resourceArn: baseline.attrRuleGroupArn, priority: 1000 },
       ],
       policyVariables: { ruleVariables: { HOME_NET: { definition: homeNet } } },
     },

@@ -40,12 +40,12 @@ export const NETWORK_FIREWALL_LIMITS = {
   natGatewayIdleTimeout: 350,
 } as const;
 
-/** Stateful rule group priorities in the policy: the allowlist first, managed groups next, the inbound rules last. */
+/** Stateful rule group priorities in the policy: the allowlist first, managed groups next, the baseline rules last. */
 export const POLICY_PRIORITIES = {
   allowlist: 100,
   managedStart: 200,
   managedStep: 10,
-  inbound: 1000,
+  baseline: 1000,
 } as const;
 
 /** The name of the firewall tier in HipaaSecureVpc. */

@@ -134,8 +134,8 @@ const DROP_TO_ALERT: Record<string, string> = {
   'aws:drop_established_app_layer_to_server': 'aws:alert_established_app_layer_to_server',
 };
 
-/** Capacity of the inbound rule group: it holds two rules. */
-const INBOUND_RULE_GROUP_CAPACITY = 10;
+/** Capacity of the baseline rule group: it holds four rules. */
+const BASELINE_RULE_GROUP_CAPACITY = 10;
 
 /**
  * AWS Network Firewall for egress control: traffic from the protected CIDRs may reach only the allowlisted domains
@@ -146,8 +146,9 @@ const INBOUND_RULE_GROUP_CAPACITY = 10;
  * rules (stateless decisions are never logged); a drop-established default with its alert default; stream exception
  * policy REJECT; TCP idle timeout 350 s; `HOME_NET` set to the protected CIDRs. Stateful groups in priority order:
  * the domain allowlist (pass rules only: under strict order a domain list adds no drop rules, the default drops),
- * the managed groups, then a group that passes connections from the internet to `inboundTcpPorts` on the public
- * subnets and drops every other connection from the internet. ALERT and FLOW logs go to KMS-encrypted CloudWatch
+ * the managed groups, then a baseline group that passes connections from the internet to `inboundTcpPorts` on the
+ * public subnets, drops every other connection from the internet, and drops UDP and ICMP egress (which the
+ * drop-established default lets through until a response establishes the flow). ALERT and FLOW logs go to KMS-encrypted CloudWatch
  * Logs groups kept six years.
  *
  * Routes, per Availability Zone, every endpoint picked by its AZ (never by its position in `EndpointIds`):
@@ -168,8 +169,11 @@ export class DomainAllowlistFirewall extends Construct {
   public readonly firewallPolicy: nfw.CfnFirewallPolicy;
   /** The domain allowlist rule group. */
   public readonly allowlistRuleGroup: nfw.CfnRuleGroup;
-  /** The rule group that admits connections from the internet to the public listener ports and drops the rest. */
-  public readonly inboundRuleGroup: nfw.CfnRuleGroup;
+  /**
+   * The rules a domain allowlist cannot express, after the managed groups: connections from the internet reach the
+   * public listener ports only, and no UDP or ICMP leaves.
+   */
+  public readonly baselineRuleGroup: nfw.CfnRuleGroup;
   /** The log group of ALERT records (drops, alerts and rejects). */
   public readonly alertLogGroup: logs.ILogGroup;
   /** The log group of FLOW records. */
@@ -247,14 +251,14 @@ export class DomainAllowlistFirewall extends Construct {
       },
     });
 
-    this.inboundRuleGroup = new nfw.CfnRuleGroup(this, 'InboundRuleGroup', {
-      ruleGroupName: `${uniqueName(this, 'inbound')}`,
+    this.baselineRuleGroup = new nfw.CfnRuleGroup(this, 'BaselineRuleGroup', {
+      ruleGroupName: `${uniqueName(this, 'baseline')}`,
       type: 'STATEFUL',
-      capacity: INBOUND_RULE_GROUP_CAPACITY,
-      description: 'Connections from the internet: the public listener ports only',
+      capacity: BASELINE_RULE_GROUP_CAPACITY,
+      description: 'Connections from the internet to the public listener ports only; no UDP or ICMP egress',
       ruleGroup: {
         ruleVariables: { ipSets: { HOME_NET: { definition: homeNet }, PUBLIC_NET: { definition: publicNet } } },
-        rulesSource: { rulesString: inboundRules(inboundPorts) },
+        rulesSource: { rulesString: baselineRules(inboundPorts) },
         statefulRuleOptions: { ruleOrder: 'STRICT_ORDER' },
       },
     });
@@ -265,7 +269,7 @@ export class DomainAllowlistFirewall extends Construct {
         resourceArn: `arn:${Aws.PARTITION}:network-firewall:${Aws.REGION}:aws-managed:stateful-rulegroup/${group.name}`,
         priority: POLICY_PRIORITIES.managedStart + POLICY_PRIORITIES.managedStep * i,
       })),
-      { resourceArn: this.inboundRuleGroup.attrRuleGroupArn, priority: POLICY_PRIORITIES.inbound },
+      { resourceArn: this.baselineRuleGroup.attrRuleGroupArn, priority: POLICY_PRIORITIES.baseline },
     ];
 
     this.firewallPolicy = new nfw.CfnFirewallPolicy(this, 'Policy', {
@@ -358,7 +362,7 @@ export class DomainAllowlistFirewall extends Construct {
       // IPv6 has no NAT: private egress would leave through the egress-only gateway uninspected, and its return
       // traffic cannot be steered back through the firewall (only an internet or virtual private gateway takes an
       // edge route table). So private ::/0 goes to the same-AZ endpoint and out through the internet gateway, whose
-      // edge route table brings the responses back; the inbound rule group keeps these subnets egress-only.
+      // edge route table brings the responses back; the baseline rule group keeps these subnets egress-only.
       vpc.privateSubnets.forEach((s, i) => {
         const subnet = s as ec2.Subnet;
         const route = subnet.node.tryFindChild('DefaultRoute6');
@@ -471,9 +475,9 @@ export class DomainAllowlistFirewall extends Construct {
       }
       names.add(group.name);
     }
-    // The allowlist and the inbound group count too.
+    // The allowlist and the baseline group count too.
     if (groups.length + 2 > NETWORK_FIREWALL_LIMITS.maxStatefulRuleGroups) {
-      throw constructError(this, `${groups.length} managed rule groups plus the allowlist and inbound groups exceed the `
+      throw constructError(this, `${groups.length} managed rule groups plus the allowlist and baseline groups exceed the `
         + `${NETWORK_FIREWALL_LIMITS.maxStatefulRuleGroups} stateful rule groups a policy holds; drop ${groups.length + 2 - NETWORK_FIREWALL_LIMITS.maxStatefulRuleGroups} of them`);
     }
     return groups;
@@ -482,7 +486,7 @@ export class DomainAllowlistFirewall extends Construct {
   private validateCapacity(capacity: number | undefined): number {
     const d = DOMAIN_ALLOWLIST_FIREWALL_DEFAULTS;
     const needed = domainListCapacity(this.allowedDomains.length, TARGET_TYPES.length);
-    const max = NETWORK_FIREWALL_LIMITS.maxStatefulCapacity - INBOUND_RULE_GROUP_CAPACITY;
+    const max = NETWORK_FIREWALL_LIMITS.maxStatefulCapacity - BASELINE_RULE_GROUP_CAPACITY;
     if (capacity === undefined) {
       const planned = Math.max(d.minimumAllowlistCapacity, Math.ceil((needed * d.capacityHeadroomFactor) / 100) * 100);
       if (needed > max) {
@@ -500,7 +504,7 @@ export class DomainAllowlistFirewall extends Construct {
     }
     if (capacity > max) {
       throw constructError(this, `allowlistCapacity ${capacity} is above the ${max} units a policy has room for (30,000 stateful `
-        + `capacity per policy, ${INBOUND_RULE_GROUP_CAPACITY} used by the inbound group); lower it`);
+        + `capacity per policy, ${BASELINE_RULE_GROUP_CAPACITY} used by the baseline group); lower it`);
     }
     if (capacity < needed * 1.2) {
       addLayeredDefenseWarning(this, 'FirewallCapacityNoHeadroom',
@@ -596,15 +600,23 @@ interface RouteDestination {
 }
 
 /**
- * Suricata rules of the inbound group, after the allowlist and the managed groups. `flow:to_server` makes each rule
+ * Suricata rules of the baseline group, after the allowlist and the managed groups. `flow:to_server` makes each rule
  * judge the side that opened the connection: responses to the workload's own egress are never matched here.
+ *
+ * The drop-established default drops only packets of established connections, so it never drops the TCP handshake
+ * (which the SNI and Host rules need) but also never a UDP or ICMP flow that no response establishes: one-way UDP (an
+ * exfiltration or tunnelling channel) would leave unjudged. The domain allowlist covers TLS and HTTP over TCP only,
+ * so UDP and ICMP egress are dropped here outright (QUIC clients fall back to TLS over TCP).
+ * @see https://docs.aws.amazon.com/network-firewall/latest/developerguide/suricata-rule-evaluation-order.html#suricata-strict-rule-evaluation-order
  */
-function inboundRules(ports: number[]): string {
+function baselineRules(ports: number[]): string {
   const rules: string[] = [];
   if (ports.length > 0) {
     rules.push(`pass tcp $EXTERNAL_NET any -> $PUBLIC_NET [${ports.join(',')}] (msg:"Connection from the internet to a public listener port"; flow:to_server; sid:1; rev:1;)`);
   }
   rules.push('drop ip $EXTERNAL_NET any -> $HOME_NET any (msg:"Connection from the internet not to a public listener port"; flow:to_server; sid:2; rev:1;)');
+  rules.push('drop udp $HOME_NET any -> $EXTERNAL_NET any (msg:"UDP egress: only TLS and HTTP to allowlisted domains leave"; flow:to_server; sid:3; rev:1;)');
+  rules.push('drop icmp $HOME_NET any -> $EXTERNAL_NET any (msg:"ICMP egress: only TLS and HTTP to allowlisted domains leave"; flow:to_server; sid:4; rev:1;)');
   return rules.join('\n');
 }
 

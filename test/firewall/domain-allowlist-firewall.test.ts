@@ -85,12 +85,12 @@ describe('HipaaSecureVpc with egressAllowedDomains, dual stack, three AZs', () =
     });
   });
 
-  test('the allowlist runs first, then the strict-order managed threat signatures, then the inbound rules', () => {
+  test('the allowlist runs first, then the strict-order managed threat signatures, then the baseline rules', () => {
     const [[, policy]] = resourcesOf(template, 'AWS::NetworkFirewall::FirewallPolicy');
     const references = policy.FirewallPolicy.StatefulRuleGroupReferences as { Priority: number; ResourceArn: any }[];
     const ordered = [...references].sort((a, b) => a.Priority - b.Priority).map((r) => JSON.stringify(r.ResourceArn));
     expect(ordered[0]).toContain('AllowlistRuleGroup');
-    expect(ordered[ordered.length - 1]).toContain('InboundRuleGroup');
+    expect(ordered[ordered.length - 1]).toContain('BaselineRuleGroup');
     const managed = ordered.slice(1, -1);
     expect(managed).toHaveLength(4);
     for (const arn of managed) {
@@ -112,12 +112,14 @@ describe('HipaaSecureVpc with egressAllowedDomains, dual stack, three AZs', () =
     expect(firewall.allowlistCapacity).toBe(100);
   });
 
-  test('connections from the internet reach only the public listener ports; every rule of the inbound group has flow:', () => {
-    const [, inbound] = resourcesOf(template, 'AWS::NetworkFirewall::RuleGroup').find(([id]) => id.includes('Inbound'))!;
+  test('connections from the internet reach only the public listener ports, no UDP or ICMP leaves; every baseline rule has flow:', () => {
+    const [, inbound] = resourcesOf(template, 'AWS::NetworkFirewall::RuleGroup').find(([id]) => id.includes('Baseline'))!;
     const rules = (inbound.RuleGroup.RulesSource.RulesString as string).split('\n');
     expect(rules).toEqual([
       expect.stringMatching(/^pass tcp \$EXTERNAL_NET any -> \$PUBLIC_NET \[80,443\] \(.*flow:to_server;/),
       expect.stringMatching(/^drop ip \$EXTERNAL_NET any -> \$HOME_NET any \(.*flow:to_server;/),
+      expect.stringMatching(/^drop udp \$HOME_NET any -> \$EXTERNAL_NET any \(.*flow:to_server;/),
+      expect.stringMatching(/^drop icmp \$HOME_NET any -> \$EXTERNAL_NET any \(.*flow:to_server;/),
     ]);
     // PUBLIC_NET: the public subnets' IPv4 and IPv6 CIDRs, nothing else
     const publicNet = inbound.RuleGroup.RuleVariables.IPSets.PUBLIC_NET.Definition;
@@ -385,6 +387,9 @@ describe('DomainAllowlistFirewall on its own', () => {
     ['a managed group for action order', () => ({ managedRuleGroups: [FirewallManagedRuleGroup.of('ThreatSignaturesBotnetActionOrder')] }),
       /managed rule group 'ThreatSignaturesBotnetActionOrder' is not a strict-order AWS managed group/],
     ['a bad inbound port', () => ({ inboundTcpPorts: [0] }), /inboundTcpPorts has 0/],
+    ['protected CIDRs with host bits', () => ({ protectedCidrs: ['10.0.0.1/16'] }), /protectedCidrs has '10.0.0.1\/16': .*give the VPC's CIDRs/],
+    ['protected CIDRs that are every address', () => ({ protectedCidrs: ['0.0.0.0/0'] }), /protectedCidrs has '0.0.0.0\/0': it is every address/],
+    ['empty protected CIDRs', () => ({ protectedCidrs: [] }), /protectedCidrs is empty/],
     ['an imported VPC', (stack) => ({
       vpc: ec2.Vpc.fromVpcAttributes(stack, 'Imported', {
         vpcId: 'vpc-1234', availabilityZones: ['us-east-1a'], publicSubnetIds: ['subnet-1'], isolatedSubnetIds: ['subnet-2'],
