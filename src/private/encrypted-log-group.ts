@@ -31,7 +31,7 @@ export function createEncryptedLogGroup(scope: Construct, id: string, options: E
   });
 }
 
-function createLogsKey(scope: Construct, id: string, description: string, removalPolicy: RemovalPolicy): kms.Key {
+export function createLogsKey(scope: Construct, id: string, description: string, removalPolicy: RemovalPolicy): kms.Key {
   const stack = Stack.of(scope);
   const key = new kms.Key(scope, id, { enableKeyRotation: true, description, removalPolicy });
   key.addToResourcePolicy(new iam.PolicyStatement({

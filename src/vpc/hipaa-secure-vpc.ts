@@ -1,4 +1,4 @@
-import { Stack, Token, Validations } from 'aws-cdk-lib';
+import { Fn, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -7,6 +7,8 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct, IConstruct } from 'constructs';
 import { HIPAA_VPC_DEFAULTS, TIER_NAMES, tierSubnetConfiguration } from './defaults';
+import { FIREWALL_TIER_NAME } from '../firewall/defaults';
+import { DomainAllowlistFirewall } from '../firewall/domain-allowlist-firewall';
 import { IpBlocklistNacl } from '../nacl';
 import { createEncryptedLogGroup } from '../private/encrypted-log-group';
 import { RULE_ID_PREFIX } from '../checks/rule';
@@ -116,6 +118,27 @@ export interface HipaaSecureVpcProps {
   readonly blocklistSubnets?: ec2.SubnetSelection;
 
   /**
+   * Egress to the internet only to these domains (TLS SNI and HTTP Host; a leading dot admits subdomains): adds the
+   * `Firewall` tier (a /28 per AZ), a `DomainAllowlistFirewall` and the routes that send the public tier's traffic
+   * (and so the NAT gateways' egress) through the firewall endpoint of its AZ, both ways.
+   *
+   * @default - no Network Firewall
+   * @see https://docs.aws.amazon.com/network-firewall/latest/developerguide/arch-igw-ngw.html
+   */
+  readonly egressAllowedDomains?: string[];
+
+  /**
+   * IPv4 only, or dual stack: with `ec2.IpProtocol.DUAL_STACK` the VPC gets an Amazon-provided IPv6 block and every
+   * tier an IPv6 /64 per AZ; the private tiers reach the internet over IPv6 through an egress-only internet gateway
+   * (through the firewall when `egressAllowedDomains` is set); the public and firewall tiers assign no IPv6 address
+   * on launch; the blocklist NACL gets its IPv6 entries; flow logs record both families.
+   *
+   * @default ec2.IpProtocol.IPV4_ONLY
+   * @see https://docs.aws.amazon.com/vpc/latest/userguide/vpc-migrate-ipv6.html
+   */
+  readonly ipProtocol?: ec2.IpProtocol;
+
+  /**
    * Explicit ways to switch off a guarantee, each with its reason.
    *
    * @default - no guarantee is weakened
@@ -133,11 +156,16 @@ export interface HipaaSecureVpcProps {
  * - The default security group's rules are revoked at deploy time, so nothing attached to it by mistake is
  *   reachable (HIPAA.Security VPCDefaultSecurityGroupClosed).
  * - Gateway endpoints for S3 and DynamoDB; interface endpoints on request.
+ * - With `egressAllowedDomains`, a `Firewall` tier and a `DomainAllowlistFirewall`: egress only to those domains.
+ * - With `ipProtocol: DUAL_STACK`, IPv6 in every tier.
  */
 export class HipaaSecureVpc extends ec2.Vpc {
   /** The log group that receives the flow logs, unless flow logs were switched off with an escape hatch. */
   public readonly flowLogGroup?: logs.ILogGroup;
 
+
+  /** The Network Firewall created from `egressAllowedDomains`. */
+  public readonly egressFirewall?: DomainAllowlistFirewall;
 
   /** The interface endpoints created from `interfaceEndpoints` and `addInterfaceEndpointFor`. */
   public readonly interfaceEndpoints: ec2.InterfaceVpcEndpoint[] = [];
@@ -158,11 +186,16 @@ export class HipaaSecureVpc extends ec2.Vpc {
     const maxAzs = props.maxAzs ?? HIPAA_VPC_DEFAULTS.maxAzs;
     const hatches = props.escapeHatches ?? {};
     const ipAddresses = props.ipAddresses ?? ec2.IpAddresses.cidr(HIPAA_VPC_DEFAULTS.cidr);
+    const dualStack = props.ipProtocol === ec2.IpProtocol.DUAL_STACK;
+    const firewallTier = props.egressAllowedDomains !== undefined;
     super(scope, id, {
       maxAzs,
       ipAddresses,
+      ipProtocol: props.ipProtocol,
       natGateways: props.natGateways ?? maxAzs,
-      subnetConfiguration: tierSubnetConfiguration(props.cidrMask ?? HIPAA_VPC_DEFAULTS.cidrMask),
+      // With a Firewall tier there are two PUBLIC groups: NAT gateways belong in the public tier, behind the firewall.
+      natGatewaySubnets: firewallTier ? { subnetGroupName: TIER_NAMES.public } : undefined,
+      subnetConfiguration: tierSubnetConfiguration(props.cidrMask ?? HIPAA_VPC_DEFAULTS.cidrMask, { dualStack, firewallTier }),
       restrictDefaultSecurityGroup: hatches.keepDefaultSecurityGroupOpenBecause === undefined,
       gatewayEndpoints: (props.gatewayEndpoints ?? HIPAA_VPC_DEFAULTS.gatewayEndpoints)
         ? {
@@ -206,6 +239,27 @@ export class HipaaSecureVpc extends ec2.Vpc {
     if (props.blockedCidrs !== undefined) {
       this.blocklistNacl = this.createBlocklist(props.blockedCidrs);
     }
+
+    if (props.egressAllowedDomains !== undefined) {
+      this.egressFirewall = new DomainAllowlistFirewall(this, 'EgressFirewall', {
+        vpc: this,
+        firewallSubnets: { subnetGroupName: FIREWALL_TIER_NAME },
+        allowedDomains: props.egressAllowedDomains,
+        protectedCidrs: [this.knownCidrBlock, ...(dualStack ? [Fn.select(0, this.vpcIpv6CidrBlocks)] : [])],
+      });
+    }
+  }
+
+  /**
+   * Firewall subnets hold nothing but the firewall endpoints, so a selection by subnet type (an internet-facing load
+   * balancer asks for PUBLIC) never returns them; only `{ subnetGroupName: 'Firewall' }` or explicit subnets do.
+   */
+  protected selectSubnetObjects(selection: ec2.SubnetSelection = {}): ec2.ISubnet[] {
+    const subnets = super.selectSubnetObjects(selection);
+    if (selection.subnetGroupName !== undefined || selection.subnets !== undefined) {
+      return subnets;
+    }
+    return subnets.filter((s) => !(s.node.scope === this && new RegExp(`^${FIREWALL_TIER_NAME}Subnet\\d+$`).test(s.node.id)));
   }
 
   /** The blocklist NACL, once `blockedCidrs` or `addBlockedCidrs` created it. */
