@@ -225,7 +225,9 @@ function validTimeout(name: TimeoutName, duration: Duration): number {
       + `EC2 accepts whole seconds within ${bounds.range}`);
   }
   if (seconds < bounds.min || seconds > bounds.max) {
-    throw new Error(`ConnectionTrackingTimeouts: ${name} ${duration.toHumanString()} (${seconds} seconds) is out of range: `
+    const human = duration.toHumanString();
+    const inSeconds = human === `${seconds} seconds` ? '' : ` (${seconds} seconds)`;
+    throw new Error(`ConnectionTrackingTimeouts: ${name} ${human}${inSeconds} is out of range: `
       + `EC2 accepts ${bounds.range}`);
   }
   return seconds;

@@ -3,6 +3,7 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { ConnectionTrackingTimeouts } from '../../src';
+import { diffTemplates } from '../../src/analysis/diff';
 
 const THIRTY_MINUTES = { TcpEstablishedTimeout: 1800 };
 
@@ -26,12 +27,12 @@ function groupRef(stack: Stack, group: ec2.SecurityGroup) {
 
 describe('ConnectionTrackingTimeouts: bounds', () => {
   test.each([
-    ['tcpEstablished', { tcpEstablished: Duration.seconds(59) }, /tcpEstablished 59 seconds \(59 seconds\) is out of range: EC2 accepts 60-432000 seconds/],
+    ['tcpEstablished', { tcpEstablished: Duration.seconds(59) }, /tcpEstablished 59 seconds is out of range: EC2 accepts 60-432000 seconds/],
     ['tcpEstablished', { tcpEstablished: Duration.days(6) }, /tcpEstablished 6 days \(518400 seconds\) is out of range: EC2 accepts 60-432000 seconds/],
     ['udpStream', { tcpEstablished: Duration.hours(1), udpStream: Duration.seconds(181) }, /udpStream 3 minutes 1 second \(181 seconds\) is out of range: EC2 accepts 60-180 seconds/],
-    ['udpStream', { tcpEstablished: Duration.hours(1), udpStream: Duration.seconds(59) }, /udpStream .*\(59 seconds\) is out of range: EC2 accepts 60-180 seconds/],
-    ['udp', { tcpEstablished: Duration.hours(1), udp: Duration.seconds(29) }, /udp 29 seconds \(29 seconds\) is out of range: EC2 accepts 30-60 seconds/],
-    ['udp', { tcpEstablished: Duration.hours(1), udp: Duration.seconds(61) }, /udp .*\(61 seconds\) is out of range: EC2 accepts 30-60 seconds/],
+    ['udpStream', { tcpEstablished: Duration.hours(1), udpStream: Duration.seconds(59) }, /udpStream 59 seconds is out of range: EC2 accepts 60-180 seconds/],
+    ['udp', { tcpEstablished: Duration.hours(1), udp: Duration.seconds(29) }, /udp 29 seconds is out of range: EC2 accepts 30-60 seconds/],
+    ['udp', { tcpEstablished: Duration.hours(1), udp: Duration.seconds(61) }, /udp 1 minute 1 second \(61 seconds\) is out of range: EC2 accepts 30-60 seconds/],
     ['tcpEstablished', { tcpEstablished: Duration.millis(60_500) }, /tcpEstablished .* is not a whole number of seconds/],
   ])('%s out of range is an error naming the value and the range (%#)', (_name, props, message) => {
     // WHEN / THEN
@@ -229,5 +230,39 @@ describe('ConnectionTrackingTimeouts: network interfaces and instances', () => {
     // THEN
     Annotations.fromStack(stack).hasWarning('/Stack/Bastion/Resource',
       Match.stringLikeRegexp('AWS::EC2::Instance cannot set connection tracking timeouts.*432,000 s.*launch template.*cdk-layered-defense:ConnectionTrackingNotSettable'));
+  });
+});
+
+describe('ConnectionTrackingTimeouts with the connection-tracking diff', () => {
+  function bastionApp(withSsh: boolean, bounded: boolean) {
+    const app = new App({ context: { '@aws-cdk/aws-autoscaling:generateLaunchTemplateInsteadOfLaunchConfig': true } });
+    const stack = new Stack(app, 'Network');
+    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 1, natGateways: 0, subnetConfiguration: [{ name: 'Public', subnetType: ec2.SubnetType.PUBLIC }] });
+    const sg = new ec2.SecurityGroup(stack, 'BastionSg', { vpc });
+    if (withSsh) {
+      sg.addIngressRule(ec2.Peer.ipv4('198.51.100.7/32'), ec2.Port.tcp(22), 'admin');
+    }
+    new autoscaling.AutoScalingGroup(stack, 'Bastion', {
+      vpc, vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC }, securityGroup: sg,
+      instanceType: new ec2.InstanceType('t3.micro'), machineImage: ec2.MachineImage.latestAmazonLinux2023(),
+    });
+    if (bounded) {
+      Aspects.of(app).add(new ConnectionTrackingTimeouts({ tcpEstablished: Duration.minutes(30) }));
+    }
+    const template = Template.fromStack(stack).toJSON();
+    return [{ stackId: 'Network', stackName: 'Network', template }];
+  }
+
+  test.each([[false, 432_000], [true, 1_800]])('removing SSH from the admin address: bounded %s lingers %d s', (bounded, seconds) => {
+    // GIVEN a bastion auto scaling group whose group admits SSH from the admin address
+    const before = bastionApp(true, bounded);
+    // WHEN the rule is removed
+    const after = bastionApp(false, bounded);
+    const { changes } = diffTemplates(before, after);
+    // THEN
+    expect(changes).toHaveLength(1);
+    expect(changes[0]).toMatchObject({ direction: 'ingress', tracked: true, lingerSeconds: seconds, removed: [{ peer: '198.51.100.7/32', ports: '22' }] });
+    expect(changes[0].timeoutSource).toMatch(bounded ? /^TcpEstablishedTimeout on AWS::EC2::LaunchTemplate / : /^EC2's default TcpEstablishedTimeout/);
+    expect(changes[0].cutOff?.subnets).toEqual([expect.stringMatching(/^VpcPublicSubnet1Subnet/)]);
   });
 });
