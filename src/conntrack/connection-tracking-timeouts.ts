@@ -73,6 +73,7 @@ const NOT_SETTABLE_WARNING = 'ConnectionTrackingNotSettable';
  * @see https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/security-group-connection-tracking.html
  *
  * @example
+ * import { Duration } from 'aws-cdk-lib';
  * import { ConnectionTrackingTimeouts } from 'cdk-layered-defense';
  *
  * declare const app: App;

@@ -82,7 +82,9 @@ describe('ConnectionTrackingTimeouts: launch templates', () => {
     const web = new ec2.SecurityGroup(stack, 'Web', { vpc });
     new ec2.LaunchTemplate(stack, 'Template', { securityGroup: web, associatePublicIpAddress: true });
     // WHEN
-    Aspects.of(app).add(new ConnectionTrackingTimeouts({ tcpEstablished: Duration.hours(1), udpStream: Duration.minutes(2), udp: Duration.seconds(45) }));
+    Aspects.of(app).add(new ConnectionTrackingTimeouts({
+      tcpEstablished: Duration.hours(1), udpStream: Duration.minutes(2), udp: Duration.seconds(45),
+    }));
     // THEN
     expect(launchTemplateData(stack).NetworkInterfaces).toEqual([{
       DeviceIndex: 0,
@@ -170,7 +172,9 @@ describe('ConnectionTrackingTimeouts: launch templates', () => {
     const ownGroup = asg.connections.securityGroups[0] as ec2.SecurityGroup;
     const data = launchTemplateData(stack);
     expect(data.SecurityGroupIds).toBeUndefined();
-    expect(data.NetworkInterfaces).toEqual([{ DeviceIndex: 0, Groups: [groupRef(stack, ownGroup)], ConnectionTrackingSpecification: THIRTY_MINUTES }]);
+    expect(data.NetworkInterfaces).toEqual([
+      { DeviceIndex: 0, Groups: [groupRef(stack, ownGroup)], ConnectionTrackingSpecification: THIRTY_MINUTES },
+    ]);
   });
 
   test('an auto scaling group with a launch configuration gets a warning that says to use a launch template', () => {
@@ -243,8 +247,11 @@ describe('ConnectionTrackingTimeouts with the connection-tracking diff', () => {
       sg.addIngressRule(ec2.Peer.ipv4('198.51.100.7/32'), ec2.Port.tcp(22), 'admin');
     }
     new autoscaling.AutoScalingGroup(stack, 'Bastion', {
-      vpc, vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC }, securityGroup: sg,
-      instanceType: new ec2.InstanceType('t3.micro'), machineImage: ec2.MachineImage.latestAmazonLinux2023(),
+      vpc,
+      vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC },
+      securityGroup: sg,
+      instanceType: new ec2.InstanceType('t3.micro'),
+      machineImage: ec2.MachineImage.latestAmazonLinux2023(),
     });
     if (bounded) {
       Aspects.of(app).add(new ConnectionTrackingTimeouts({ tcpEstablished: Duration.minutes(30) }));

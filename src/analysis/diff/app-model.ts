@@ -4,8 +4,8 @@
 // @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-securitygroup.html
 import { DiffDirection, DiffStackInput, Json } from './types';
 import { IpFamily } from '../../ip/family';
-import { IpRange, parseCidrOrReason } from '../../private/ip';
 import { describeValue, literalInteger, referenceOf } from '../../model/model-values';
+import { IpRange, parseCidrOrReason } from '../../private/ip';
 
 /** The synthetic cross-stack form the reader writes (ANALYSIS-CONTRACT.md). */
 const STACK_REF = 'LayeredDefense::StackRef';
@@ -109,7 +109,7 @@ function resourcesOf(template: Json): [string, Json][] {
 }
 
 /** Reads one app. */
-export function readApp(stacks: readonly DiffStackInput[], keys: GroupKeys): AppModel {
+export function readAppModel(stacks: readonly DiffStackInput[], keys: GroupKeys): AppModel {
   const groups = new Map<string, GroupModel>();
   const naclEntries = new Map<string, NaclEntryModel>();
   const standalone: [DiffStackInput, string, Json][] = [];

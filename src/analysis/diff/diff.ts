@@ -6,12 +6,12 @@
 // automatically. A network ACL is stateless: its changes apply to existing flows at once.
 // @see https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/security-group-connection-tracking.html
 import {
-  ALL_PROTOCOLS, AppModel, Attachment, FULL, GroupKeys, GroupModel, ICMP, ICMPV6, NaclEntryModel, readApp, RuleModel, TCP, UDP,
+  ALL_PROTOCOLS, AppModel, Attachment, FULL, GroupKeys, GroupModel, ICMP, ICMPV6, NaclEntryModel, readAppModel, RuleModel, TCP, UDP,
 } from './app-model';
 import { AccessChange, CutOffAdvice, DiffDirection, DiffOptions, DiffResult, DiffStackInput, Json, RemovedAccess } from './types';
 import { IpFamily } from '../../ip/family';
-import { formatRangesAsCidrs, IpRange, mergeRanges, subtractRanges } from '../../private/ip';
 import { describeValue, literalInteger } from '../../model/model-values';
+import { formatRangesAsCidrs, IpRange, mergeRanges, subtractRanges } from '../../private/ip';
 
 /** EC2's default idle timeouts (EC2 User Guide, "Connection tracking timeouts"). */
 export const DEFAULT_TCP_ESTABLISHED_SECONDS = 432_000;
@@ -41,8 +41,8 @@ interface Item {
  */
 export function diffTemplates(before: readonly DiffStackInput[], after: readonly DiffStackInput[], options: DiffOptions = {}): DiffResult {
   const [beforeKeys, afterKeys] = pairStacks(before, after);
-  const old = readApp(before, beforeKeys);
-  const now = readApp(after, afterKeys);
+  const old = readAppModel(before, beforeKeys);
+  const now = readAppModel(after, afterKeys);
   const changes: AccessChange[] = [];
   for (const group of old.groups.values()) {
     const next = now.groups.get(group.key);
@@ -97,8 +97,13 @@ function groupChanges(
   for (const rule of beforeRules) {
     if (rule.unknown !== undefined && !afterTexts.has(rule.text)) {
       items.push({
-        peer: rule.peer.text, peerKind: rule.peer.kind === 'unknown' ? 'unknown' : rule.peer.kind,
-        slot: 'unknown', intervals: [], tracked: true, lingerSeconds: timeouts.tcp, unknown: rule.unknown,
+        peer: rule.peer.text,
+        peerKind: rule.peer.kind === 'unknown' ? 'unknown' : rule.peer.kind,
+        slot: 'unknown',
+        intervals: [],
+        tracked: true,
+        lingerSeconds: timeouts.tcp,
+        unknown: rule.unknown,
       });
     }
   }
@@ -173,8 +178,13 @@ function removedKnownAccess(before: RuleModel[], after: RuleModel[], opposite: R
           && allowsAllTraffic(opposite, family, slot);
         for (const cidr of cidrs) {
           items.push({
-            peer: cidr, peerKind: 'cidr', slot, intervals: [[first, last]], family,
-            tracked: !untracked, lingerSeconds: untracked ? 0 : lingerFor(slot, timeouts),
+            peer: cidr,
+            peerKind: 'cidr',
+            slot,
+            intervals: [[first, last]],
+            family,
+            tracked: !untracked,
+            lingerSeconds: untracked ? 0 : lingerFor(slot, timeouts),
           });
         }
       }
@@ -185,8 +195,12 @@ function removedKnownAccess(before: RuleModel[], after: RuleModel[], opposite: R
         }
         if (!isKeys.has(peerKey(rule))) {
           items.push({
-            peer: rule.peer.text, peerKind: rule.peer.kind, slot, intervals: [[first, last]],
-            tracked: true, lingerSeconds: lingerFor(slot, timeouts),
+            peer: rule.peer.text,
+            peerKind: rule.peer.kind,
+            slot,
+            intervals: [[first, last]],
+            tracked: true,
+            lingerSeconds: lingerFor(slot, timeouts),
           });
         }
       }
@@ -338,8 +352,8 @@ function portsText(slot: Slot | 'unknown', intervals: [number, number][]): strin
 }
 
 function icmpText(first: number, last: number): string {
-  const type = (value: number) => value >> 8;
-  const code = (value: number) => value & 255;
+  const type = (value: number) => Math.floor(value / 256);
+  const code = (value: number) => value % 256;
   if (code(first) === 0 && code(last) === 255) {
     return type(first) === type(last) ? `type ${type(first)}` : `types ${type(first)}-${type(last)}`;
   }
@@ -476,7 +490,7 @@ function naclChanges(old: AppModel, now: AppModel): AccessChange[] {
     const next = now.naclEntries.get(key);
     if (next === undefined) {
       report(entry, `NACL entry ${naclText(entry.properties)} removed`, [naclRemoved(entry.properties)]);
-    } else if (describeValue(sorted(entry.properties)) !== describeValue(sorted(next.properties))) {
+    } else if (describeValue(withSortedKeys(entry.properties)) !== describeValue(withSortedKeys(next.properties))) {
       report(entry, `NACL entry ${naclText(entry.properties)} changed to ${naclText(next.properties)}`, [naclRemoved(entry.properties)]);
     }
   }
@@ -488,12 +502,12 @@ function naclChanges(old: AppModel, now: AppModel): AccessChange[] {
   return changes;
 }
 
-function sorted(value: Json): Json {
+function withSortedKeys(value: Json): Json {
   if (Array.isArray(value)) {
-    return value.map(sorted);
+    return value.map(withSortedKeys);
   }
   if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.keys(value).sort().map((key) => [key, sorted(value[key])]));
+    return Object.fromEntries(Object.keys(value).sort().map((key) => [key, withSortedKeys(value[key])]));
   }
   return value;
 }

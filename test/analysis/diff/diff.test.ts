@@ -37,7 +37,8 @@ function bastionTemplate(timeout?: number) {
     BastionAsg: {
       Type: 'AWS::AutoScaling::AutoScalingGroup',
       Properties: {
-        MinSize: '1', MaxSize: '1',
+        MinSize: '1',
+        MaxSize: '1',
         LaunchTemplate: { LaunchTemplateId: { Ref: 'BastionTemplate' }, Version: { 'Fn::GetAtt': ['BastionTemplate', 'LatestVersionNumber'] } },
         VPCZoneIdentifier: [{ Ref: 'PublicSubnet1' }, { Ref: 'PublicSubnet2' }],
       },
@@ -266,7 +267,10 @@ describe('diffTemplates: values unknown at synth, stacks and NACLs', () => {
     });
     const removed = diffTemplates(app({ SshIn: entry(ADMIN) }), app({})).changes;
     expect(removed).toMatchObject([{
-      resourceType: 'AWS::EC2::NetworkAclEntry', direction: 'ingress', lingerSeconds: 0, tracked: false,
+      resourceType: 'AWS::EC2::NetworkAclEntry',
+      direction: 'ingress',
+      lingerSeconds: 0,
+      tracked: false,
       removed: [{ peer: ADMIN, protocol: 'tcp', ports: '22', lingerSeconds: 0 }],
     }]);
     expect(removed[0].message).toMatch(/100 allow tcp 22 198.51.100.7\/32 removed\. Network ACLs are stateless/);
@@ -276,9 +280,10 @@ describe('diffTemplates: values unknown at synth, stacks and NACLs', () => {
   });
 
   test('the text report names each change, what lingers and the cut-off call', () => {
-    const text = formatDiffText(diffTemplates(app({ BastionSg: group([SSH_FROM_ADMIN]), Bastion: BASTION_INSTANCE }), app({ BastionSg: group([]), Bastion: BASTION_INSTANCE })));
+    const before = app({ BastionSg: group([SSH_FROM_ADMIN]), Bastion: BASTION_INSTANCE });
+    const text = formatDiffText(diffTemplates(before, app({ BastionSg: group([]), Bastion: BASTION_INSTANCE })));
     expect(text).toContain('Network BastionSg (AWS::EC2::SecurityGroup) ingress: established connections linger up to 432000 s (5 days)');
-    expect(text).toContain("  - tcp 22 from 198.51.100.7/32 - lingers 432000 s (5 days)");
+    expect(text).toContain('  - tcp 22 from 198.51.100.7/32 - lingers 432000 s (5 days)');
     expect(text).toContain("cut off now: blocklist.addBlockedCidrs(['198.51.100.7/32'])");
     expect(text).toMatch(/1 change remove access: 1 leave established connections up \(longest 432000 s \(5 days\)\), 0 cut at once\.\n$/);
     expect(formatDiffText({ changes: [] })).toBe('No security group or network ACL change removes access.\n');
