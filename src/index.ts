@@ -1,4 +1,5 @@
 export * from './checks';
+export * from './conntrack';
 export * from './firewall';
 export * from './ip';
 export * from './nacl';
