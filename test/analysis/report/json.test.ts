@@ -1,5 +1,5 @@
-import { renderJson, toJsonReport } from '../../../src/analysis/report/json';
 import { ALLOWLIST_ACKNOWLEDGED, CLEAN, SHADOWED_DENY, STACK_LEVEL, TWO_STACKS } from './sample-result';
+import { renderJson, toJsonReport } from '../../../src/analysis/report/json';
 
 describe('JSON report', () => {
   test('every finding has the keys of the issue, null where a value is unknown', () => {

@@ -1,8 +1,8 @@
 import * as path from 'path';
+import { ALLOWLIST_ACKNOWLEDGED, CLEAN, OPEN_SSH, SHADOWED_DENY, STACK_LEVEL, TWO_STACKS } from './sample-result';
+import { sarifSchemaErrors } from './sarif-schema';
 import { artifactUri, FINGERPRINT_KEY, renderSarif, securitySeverity, toSarifLog } from '../../../src/analysis/report/sarif';
 import { RULES } from '../../../src/checks/registry';
-import { sarifSchemaErrors } from './sarif-schema';
-import { ALLOWLIST_ACKNOWLEDGED, CLEAN, OPEN_SSH, SHADOWED_DENY, STACK_LEVEL, TWO_STACKS } from './sample-result';
 
 const REPO = 'https://github.com/cdk-layered-defense/cdk-layered-defense.git';
 const CWD = path.resolve('/work/repo');
@@ -69,7 +69,7 @@ describe('SARIF report', () => {
     expect(rule.help.markdown).toContain(`(${rule.helpUri})`);
     // AND every rule has a numeric security-severity and the security tag GitHub needs to show it
     for (const r of rules) {
-      expect(Number(r['properties']['security-severity'])).toBeGreaterThan(0);
+      expect(Number(r.properties['security-severity'])).toBeGreaterThan(0);
       expect(r.properties.tags).toContain('security');
       expect(r.properties.tags.every((t: string) => /^[a-z0-9-]+$/.test(t))).toBe(true);
     }

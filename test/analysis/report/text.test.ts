@@ -1,5 +1,5 @@
-import { renderText } from '../../../src/analysis/report/text';
 import { ALLOWLIST_ACKNOWLEDGED, CLEAN, OPEN_SSH, SHADOWED_DENY, STACK_LEVEL, TWO_STACKS } from './sample-result';
+import { renderText } from '../../../src/analysis/report/text';
 
 const ESC = '\u001b[';
 
