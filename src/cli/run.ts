@@ -72,8 +72,14 @@ const CHECK: CommandSpec = {
   ],
 };
 
-/** Every command, in help order. `explain` and `diff` join this list. */
+/** Every command, in help order. `explain` and `diff` join this list and COMMAND_HANDLERS. */
 export const COMMANDS: readonly CommandSpec[] = [CHECK];
+
+type CommandHandler = (options: ReadonlyMap<string, readonly string[]>, args: readonly string[], io: CliIo, deps: Partial<CliDeps>) => number;
+
+const COMMAND_HANDLERS: Readonly<Record<string, CommandHandler>> = {
+  check: runCheck,
+};
 
 export function runCli(argv: readonly string[], io: CliIo = processIo(), deps: Partial<CliDeps> = {}): number {
   try {
@@ -86,7 +92,7 @@ export function runCli(argv: readonly string[], io: CliIo = processIo(), deps: P
       io.stdout.write(`${deps.version ?? packageInfo().version}\n`);
       return 0;
     }
-    return runCheck(parsed.options, parsed.positionals, io, deps);
+    return COMMAND_HANDLERS[parsed.command.name](parsed.options, parsed.positionals, io, deps);
   } catch (error) {
     io.stderr.write(`${oneLine(describeError(error))}\n`);
     return 2;
