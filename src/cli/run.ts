@@ -10,7 +10,6 @@ import type { RuleInfo } from '../analysis/report/rule-info';
 import { renderSarif } from '../analysis/report/sarif';
 import { describeSummary, FAIL_ON_VALUES, FailOn, failingFindings, summarize } from '../analysis/report/summary';
 import { renderText } from '../analysis/report/text';
-import { RULES } from '../checks/registry';
 
 export const TOOL = 'cdk-layered-defense';
 
@@ -100,14 +99,15 @@ export function runCli(argv: readonly string[], io: CliIo = processIo(), deps: P
 }
 
 function runCheck(options: ReadonlyMap<string, readonly string[]>, paths: readonly string[], io: CliIo, deps: Partial<CliDeps>): number {
-  const rules = deps.rules ?? RULES;
+  let loaded: readonly RuleInfo[] | undefined;
+  const rules = () => (loaded ??= deps.rules ?? registryRules());
   const format = oneOf(single(options, 'format') ?? 'text', FORMATS, '--format');
   const failOn = oneOf(single(options, 'fail-on') ?? 'error', FAIL_ON_VALUES, '--fail-on') as FailOn;
   const output = single(options, 'output');
   if (output === '') {
     throw new UsageError('--output needs a file name');
   }
-  const skipRules = (options.get('skip-rule') ?? []).map((id) => ruleIdOf(id, rules));
+  const skipRules = (options.get('skip-rule') ?? []).map((id) => ruleIdOf(id, rules()));
   const parameters = parseParameters(options.get('parameter') ?? []);
   if (paths.length === 0) {
     throw new UsageError(`check needs at least one path: a cloud assembly directory (cdk.out) or a template file; see '${TOOL} check --help'`);
@@ -127,7 +127,7 @@ function runCheck(options: ReadonlyMap<string, readonly string[]>, paths: readon
   const report = render(result, format, {
     failOn,
     color: format === 'text' && toStdout && wantsColor(io),
-    rules,
+    rules: format === 'sarif' ? rules() : [],
     cwd: io.cwd,
     version: deps.version,
     repositoryUrl: deps.repositoryUrl,
@@ -241,6 +241,17 @@ function oneLine(text: string): string {
     // eslint-disable-next-line no-control-regex
     .replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
     .trim();
+}
+
+/**
+ * The rule registry still lives with the CDK front doors (src/checks) and loads aws-cdk-lib; required here, inside
+ * runCli, so --help, --version and usage errors stay fast, and a failure to load it is one line, not a stack trace.
+ * Becomes a static import once the registry moves under src/analysis.
+ */
+function registryRules(): readonly RuleInfo[] {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const registry: typeof import('../checks/registry') = require('../checks/registry');
+  return registry.RULES;
 }
 
 /** The module that holds `analyzePaths`, relative to this file. */
