@@ -34,7 +34,14 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // Node 20 is the runtime here; TypeScript 7 is rejected by ts-jest and typescript-eslint.
     '@types/node@^20',
     'typescript@~6.0.3',
+    // The CLI tests validate SARIF output against the SARIF 2.1.0 schema (draft-04, shipped in test/fixtures/sarif/).
+    'ajv@^8',
+    'ajv-draft-04@^1',
+    'ajv-formats@^3',
   ],
+
+  // The CLI (src/cli/main.ts): `npx cdk-layered-defense check cdk.out`. Not exported from src/index.ts.
+  bin: { 'cdk-layered-defense': 'lib/cli/main.js' },
 
   // Construct Hub: every jsii language. Their packagers need registries this project's machines cannot
   // reach, so local builds package JavaScript only and `npx projen pacmak:check` proves the targets generate.
@@ -127,5 +134,20 @@ project.eslint?.addOverride({
   rules: { 'no-bitwise': 'off' },
 });
 project.eslint?.addIgnorePattern('*.tmp.ts');
+
+// The analysis core and the CLI read templates, never the construct tree: they must run (and load) without
+// aws-cdk-lib or constructs, so `npx cdk-layered-defense check` works on any CloudFormation.
+project.eslint?.addOverride({
+  files: ['src/analysis/**/*.ts', 'src/cli/**/*.ts'],
+  rules: {
+    'no-restricted-imports': ['error', {
+      paths: [
+        { name: 'aws-cdk-lib', message: 'src/analysis and src/cli are CDK-free: read templates, not constructs.' },
+        { name: 'constructs', message: 'src/analysis and src/cli are CDK-free: read templates, not constructs.' },
+      ],
+      patterns: [{ group: ['aws-cdk-lib/*', 'constructs/*'], message: 'src/analysis and src/cli are CDK-free: read templates, not constructs.' }],
+    }],
+  },
+});
 
 project.synth();

@@ -1,0 +1,306 @@
+// The CLI's logic, in-process and testable: runCli(argv, io, deps) returns the exit code and writes through `io`.
+// main.ts only binds it to the process. Exit codes: 0 nothing at or above --fail-on, 1 something is, 2 a usage
+// error or an input that cannot be read (one line on stderr, never a stack trace).
+import * as fs from 'fs';
+import * as path from 'path';
+import { CommandSpec, parseCommandLine, renderCommandHelp, renderToolHelp, UsageError } from './args';
+import type { AnalysisResult } from '../analysis/findings';
+import { renderJson } from '../analysis/report/json';
+import type { RuleInfo } from '../analysis/report/rule-info';
+import { renderSarif } from '../analysis/report/sarif';
+import { describeSummary, FAIL_ON_VALUES, FailOn, failingFindings, summarize } from '../analysis/report/summary';
+import { renderText } from '../analysis/report/text';
+
+export const TOOL = 'cdk-layered-defense';
+
+export type ReportFormat = 'text' | 'json' | 'sarif';
+const FORMATS: readonly ReportFormat[] = ['text', 'json', 'sarif'];
+
+/** The options `check` hands the analysis (the contract of src/analysis/analyze.ts `analyzePaths`). */
+export interface CheckAnalyzeOptions {
+  readonly parameters?: Record<string, string>;
+  readonly skipRules?: readonly string[];
+}
+export type Analyze = (paths: readonly string[], options?: CheckAnalyzeOptions) => AnalysisResult;
+
+export interface CliIo {
+  readonly stdout: { readonly isTTY?: boolean; write(text: string): unknown };
+  readonly stderr: { write(text: string): unknown };
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** The directory relative paths (inputs, --output, SARIF URIs) are taken from. */
+  readonly cwd: string;
+  writeFile(file: string, text: string): void;
+}
+
+export interface CliDeps {
+  readonly analyze: Analyze;
+  readonly rules: readonly RuleInfo[];
+  readonly version: string;
+  readonly repositoryUrl: string;
+}
+
+const EXIT_CODES = [
+  'Exit codes:',
+  '  0  nothing at or above --fail-on (acknowledged findings never count)',
+  '  1  findings at or above --fail-on',
+  '  2  a usage error, or an input that cannot be read (missing file, malformed JSON or YAML, not a template)',
+];
+
+const CHECK: CommandSpec = {
+  name: 'check',
+  arguments: '<path>...',
+  summary: 'Check CloudFormation templates and cloud assemblies (cdk.out) against the layered-defense rules',
+  details: [
+    'Each <path> is a cloud assembly directory (cdk.out, with manifest.json: every stack, nested stages and nested\n'
+    + 'stacks) or a template file (.json, .yaml, .yml, .template). All paths are checked as one app, so a resource\n'
+    + 'in one stack is linked to the NACL, subnet, security group or web ACL it imports from another.',
+    'Acknowledge a finding in the template, in the resource\'s Metadata:\n'
+    + '  cdk-layered-defense: { acknowledge: [ { id: LayeredDefense-<Rule>, reason: <why it is safe> } ] }',
+  ],
+  options: {
+    'format': { kind: 'string', placeholder: 'text|json|sarif', description: 'Report format (default: text)' },
+    'output': { kind: 'string', placeholder: '<file>', description: 'Write the report to <file> (parent folders are created) instead of standard output' },
+    'fail-on': { kind: 'string', placeholder: 'error|warning|none', description: 'The lowest level that makes the exit code 1 (default: error)' },
+    'skip-rule': { kind: 'string', repeatable: true, placeholder: '<id>', description: 'Do not run this rule (LayeredDefense-NaclAllowlist, or NaclAllowlist)' },
+    'parameter': { kind: 'string', repeatable: true, placeholder: 'KEY=VALUE', description: 'Value of template parameter KEY, for every stack that declares it' },
+  },
+  examples: [
+    'check cdk.out',
+    'check template.yaml --parameter Environment=prod --fail-on warning',
+    'check cdk.out --format sarif --output reports/cdk-layered-defense.sarif',
+  ],
+};
+
+/** Every command, in help order. `explain` and `diff` join this list and COMMAND_HANDLERS. */
+export const COMMANDS: readonly CommandSpec[] = [CHECK];
+
+type CommandHandler = (options: ReadonlyMap<string, readonly string[]>, args: readonly string[], io: CliIo, deps: Partial<CliDeps>) => number;
+
+const COMMAND_HANDLERS: Readonly<Record<string, CommandHandler>> = {
+  check: runCheck,
+};
+
+export function runCli(argv: readonly string[], io: CliIo = processIo(), deps: Partial<CliDeps> = {}): number {
+  try {
+    const parsed = parseCommandLine(argv, COMMANDS, TOOL);
+    if (parsed.kind === 'help') {
+      io.stdout.write(parsed.command ? renderCommandHelp(parsed.command, TOOL, EXIT_CODES) : renderToolHelp(COMMANDS, TOOL, EXIT_CODES));
+      return 0;
+    }
+    if (parsed.kind === 'version') {
+      io.stdout.write(`${deps.version ?? packageInfo().version}\n`);
+      return 0;
+    }
+    return COMMAND_HANDLERS[parsed.command.name](parsed.options, parsed.positionals, io, deps);
+  } catch (error) {
+    io.stderr.write(`${oneLine(describeError(error))}\n`);
+    return 2;
+  }
+}
+
+function runCheck(options: ReadonlyMap<string, readonly string[]>, paths: readonly string[], io: CliIo, deps: Partial<CliDeps>): number {
+  let loaded: readonly RuleInfo[] | undefined;
+  const rules = () => (loaded ??= deps.rules ?? registryRules());
+  const format = oneOf(single(options, 'format') ?? 'text', FORMATS, '--format');
+  const failOn = oneOf(single(options, 'fail-on') ?? 'error', FAIL_ON_VALUES, '--fail-on') as FailOn;
+  const output = single(options, 'output');
+  if (output === '') {
+    throw new UsageError('--output needs a file name');
+  }
+  const skipRules = (options.get('skip-rule') ?? []).map((id) => ruleIdOf(id, rules()));
+  const parameters = parseParameters(options.get('parameter') ?? []);
+  if (paths.length === 0) {
+    throw new UsageError(`check needs at least one path: a cloud assembly directory (cdk.out) or a template file; see '${TOOL} check --help'`);
+  }
+
+  const analyze = deps.analyze ?? analyzeWithEngine;
+  const analysed = analyze(paths, {
+    ...(Object.keys(parameters).length > 0 ? { parameters } : {}),
+    ...(skipRules.length > 0 ? { skipRules } : {}),
+  });
+  // A skipped rule reports nothing, whatever the engine did with the option.
+  const result: AnalysisResult = skipRules.length > 0
+    ? { ...analysed, findings: analysed.findings.filter((f) => !skipRules.includes(f.ruleId)) }
+    : analysed;
+
+  const toStdout = output === undefined || output === '-';
+  const report = render(result, format, {
+    failOn,
+    color: format === 'text' && toStdout && wantsColor(io),
+    rules: format === 'sarif' ? rules() : [],
+    cwd: io.cwd,
+    version: deps.version,
+    repositoryUrl: deps.repositoryUrl,
+  });
+  if (toStdout) {
+    io.stdout.write(report);
+  } else {
+    const target = path.resolve(io.cwd, output);
+    try {
+      io.writeFile(target, report);
+    } catch (error) {
+      throw new UsageError(`cannot write ${output}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    }
+    io.stdout.write(`${TOOL}: wrote the ${format} report to ${output}: ${describeSummary(summarize(result))}\n`);
+  }
+  return failingFindings(result.findings, failOn).length > 0 ? 1 : 0;
+}
+
+interface RenderOptions {
+  readonly failOn: FailOn;
+  readonly color: boolean;
+  readonly rules: readonly RuleInfo[];
+  readonly cwd: string;
+  readonly version?: string;
+  readonly repositoryUrl?: string;
+}
+
+function render(result: AnalysisResult, format: ReportFormat, options: RenderOptions): string {
+  switch (format) {
+    case 'json':
+      return renderJson(result, { failOn: options.failOn });
+    case 'sarif': {
+      const info = options.version !== undefined && options.repositoryUrl !== undefined
+        ? { version: options.version, repositoryUrl: options.repositoryUrl }
+        : packageInfo();
+      return renderSarif(result, {
+        rules: options.rules,
+        toolVersion: options.version ?? info.version,
+        repositoryUrl: options.repositoryUrl ?? info.repositoryUrl,
+        cwd: options.cwd,
+      });
+    }
+    default:
+      return renderText(result, { color: options.color });
+  }
+}
+
+/** Colour for a terminal only: not in a pipe or a file, and never when NO_COLOR is set (https://no-color.org). */
+export function wantsColor(io: Pick<CliIo, 'stdout' | 'env'>): boolean {
+  const noColor = io.env.NO_COLOR;
+  return io.stdout.isTTY === true && (noColor === undefined || noColor === '') && io.env.TERM !== 'dumb';
+}
+
+/** `--skip-rule NaclAllowlist` and `--skip-rule layereddefense-naclallowlist` name the same rule. */
+function ruleIdOf(given: string, rules: readonly RuleInfo[]): string {
+  const wanted = given.trim().toLowerCase();
+  const rule = rules.find((r) => r.id.toLowerCase() === wanted || r.id.toLowerCase() === `layereddefense-${wanted}`);
+  if (!rule) {
+    throw new UsageError(`--skip-rule: unknown rule '${given}'; rule ids look like LayeredDefense-NaclAllowlist (see RULES.md for the list)`);
+  }
+  return rule.id;
+}
+
+/** CloudFormation parameter names are alphanumeric; a value may be empty or hold '=' (only the first one splits). */
+function parseParameters(given: readonly string[]): Record<string, string> {
+  const parameters: Record<string, string> = {};
+  for (const pair of given) {
+    const equals = pair.indexOf('=');
+    const key = equals < 0 ? pair : pair.slice(0, equals);
+    if (equals < 0 || !/^[A-Za-z0-9]+$/.test(key)) {
+      throw new UsageError(`--parameter '${pair}' is not KEY=VALUE with an alphanumeric parameter name`);
+    }
+    if (Object.prototype.hasOwnProperty.call(parameters, key)) {
+      throw new UsageError(`--parameter ${key} is given more than once`);
+    }
+    parameters[key] = pair.slice(equals + 1);
+  }
+  return parameters;
+}
+
+function single(options: ReadonlyMap<string, readonly string[]>, name: string): string | undefined {
+  return options.get(name)?.[0];
+}
+
+function oneOf<T extends string>(value: string, allowed: readonly T[], option: string): T {
+  if (!(allowed as readonly string[]).includes(value)) {
+    throw new UsageError(`${option} must be one of ${allowed.join(', ')}, not '${value}'`);
+  }
+  return value as T;
+}
+
+/**
+ * The reader's InputError (unreadable input) and our UsageError carry a message made for the user; anything else
+ * is a defect in this tool, said as one line all the same.
+ */
+function describeError(error: unknown): string {
+  if (error instanceof UsageError) {
+    return `${TOOL}: ${error.message}`;
+  }
+  if (error instanceof Error && (error.name === 'InputError' || error.constructor.name === 'InputError')) {
+    return error.message;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return `${TOOL}: internal error: ${message.split('\n')[0]} (please report it with the input that caused it)`;
+}
+
+/** One line whatever the message holds: newlines become spaces, other control characters are escaped. */
+function oneLine(text: string): string {
+  return text
+    .replace(/\s*[\r\n]+\s*/g, ' ')
+    // eslint-disable-next-line no-control-regex
+    .replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+    .trim();
+}
+
+/**
+ * The rule registry still lives with the CDK front doors (src/checks) and loads aws-cdk-lib; required here, inside
+ * runCli, so --help, --version and usage errors stay fast, and a failure to load it is one line, not a stack trace.
+ * Becomes a static import once the registry moves under src/analysis.
+ */
+function registryRules(): readonly RuleInfo[] {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const registry: typeof import('../checks/registry') = require('../checks/registry');
+  return registry.RULES;
+}
+
+/** The module that holds `analyzePaths`, relative to this file. */
+const ANALYZE_MODULE = '../analysis/analyze';
+
+/**
+ * The analysis engine (src/analysis/analyze.ts) is built on another branch; until it is merged, this build must
+ * say so (exit 2), not crash. Replace with a static `import { analyzePaths } from '../analysis/analyze'` then.
+ */
+function analyzeWithEngine(paths: readonly string[], options?: CheckAnalyzeOptions): AnalysisResult {
+  let engine: { analyzePaths?: Analyze };
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    engine = require(ANALYZE_MODULE);
+  } catch (error) {
+    const firstLine = String((error as Error).message).split('\n')[0];
+    if ((error as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND' && firstLine.includes(ANALYZE_MODULE)) {
+      throw new UsageError('this build has no analysis engine (analysis/analyze is missing); install a released cdk-layered-defense');
+    }
+    throw error;
+  }
+  if (typeof engine.analyzePaths !== 'function') {
+    throw new UsageError('this build\'s analysis engine has no analyzePaths(); install a released cdk-layered-defense');
+  }
+  return engine.analyzePaths(paths, options);
+}
+
+interface PackageInfo { readonly version: string; readonly repositoryUrl: string }
+
+/** package.json sits two folders up from both src/cli (tests) and lib/cli (the installed bin). */
+function packageInfo(): PackageInfo {
+  try {
+    const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8'));
+    const repository = typeof pkg.repository === 'string' ? pkg.repository : pkg.repository?.url;
+    return { version: String(pkg.version ?? 'unknown'), repositoryUrl: String(repository ?? 'https://github.com/cdk-layered-defense/cdk-layered-defense') };
+  } catch {
+    return { version: 'unknown', repositoryUrl: 'https://github.com/cdk-layered-defense/cdk-layered-defense' };
+  }
+}
+
+export function processIo(): CliIo {
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+    cwd: process.cwd(),
+    writeFile(file, text) {
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      fs.writeFileSync(file, text);
+    },
+  };
+}
