@@ -5,13 +5,9 @@ import { CANNOT_VERIFY_RULE, RULES } from './registry';
 import { ResolvedChecksOptions } from './resolve-options';
 import { FindingSite, LayeredDefenseRule, RuleContext, RuleLevel } from './rule';
 import { describeValue, Json } from '../model/model-values';
-import { buildNetworkModel, NetworkModel, StackInput } from '../model/network-model';
+import { ACKNOWLEDGEMENT_METADATA_KEY, buildNetworkModel, NetworkModel, StackInput } from '../model/network-model';
 
-/**
- * The resource metadata key that carries acknowledgements in a template, for every front door:
- * `Metadata: { 'cdk-layered-defense': { acknowledge: [ { id: 'LayeredDefense-NaclAllowlist', reason: '...' } ] } }`.
- */
-export const ACKNOWLEDGEMENT_METADATA_KEY = 'cdk-layered-defense';
+export { ACKNOWLEDGEMENT_METADATA_KEY };
 
 /** A finding ready for a front door. */
 export interface CheckFinding {
@@ -28,6 +24,8 @@ export interface CheckFinding {
   /** The reason of an acknowledgement in the resource's template metadata, when it has one for this rule. */
   readonly acknowledged?: string;
 }
+
+const RULE_IDS: ReadonlySet<string> = new Set(RULES.map((r) => r.id));
 
 /** Builds the app's model once and evaluates every enabled rule on it. */
 export function checkStacks(stacks: readonly StackInput[], options: ResolvedChecksOptions): CheckFinding[] {
@@ -58,6 +56,7 @@ export function checkModel(model: NetworkModel, options: ResolvedChecksOptions):
       naclEntryQuota: options.naclEntryQuota,
       ephemeralFrom: options.ephemeralFrom,
       ephemeralTo: options.ephemeralTo,
+      ruleIds: RULE_IDS,
       cannotVerify: (resource, what) => raiseCannotVerify(resource, `${rule.id} cannot verify ${what}: the value is not known`),
     };
     let ruleFindings;
@@ -125,28 +124,6 @@ function templateAcknowledgement(metadata: Json, ruleId: string): string | undef
     return undefined;
   }
   return templateAcknowledgements(metadata).get(ruleId);
-}
-
-/** Why a resource's acknowledgement metadata is malformed, for each malformed part; empty when it is well formed. */
-export function acknowledgementProblems(metadata: Json, knownRuleIds: ReadonlySet<string>): string[] {
-  const value = metadata?.[ACKNOWLEDGEMENT_METADATA_KEY];
-  if (value === undefined) {
-    return [];
-  }
-  const entries = value?.acknowledge;
-  if (!Array.isArray(entries)) {
-    return [`Metadata.${ACKNOWLEDGEMENT_METADATA_KEY}.acknowledge is ${describeValue(entries)}, not a list of { id, reason }`];
-  }
-  const problems: string[] = [];
-  entries.forEach((entry: Json, i: number) => {
-    const where = `Metadata.${ACKNOWLEDGEMENT_METADATA_KEY}.acknowledge[${i}]`;
-    if (typeof entry?.id !== 'string' || !knownRuleIds.has(entry.id)) {
-      problems.push(`${where}.id ${describeValue(entry?.id)} is not a rule id`);
-    } else if (typeof entry?.reason !== 'string' || entry.reason.trim() === '') {
-      problems.push(`${where} acknowledges ${entry.id} without a reason`);
-    }
-  });
-  return problems;
 }
 
 function firstSite(model: NetworkModel): FindingSite | undefined {

@@ -28,6 +28,8 @@ export interface RuleContext {
   /** The ephemeral port range responses must be allowed on. */
   readonly ephemeralFrom: number;
   readonly ephemeralTo: number;
+  /** Every rule id of the registry (to judge acknowledgements that name a rule). */
+  readonly ruleIds: ReadonlySet<string>;
   /**
    * Reports that this rule cannot judge a resource because a value is unknown at synth; `what` names the value.
    * It becomes a `LayeredDefense-CannotVerify` warning: never a silent pass.

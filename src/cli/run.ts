@@ -4,12 +4,14 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { CommandSpec, parseCommandLine, renderCommandHelp, renderToolHelp, UsageError } from './args';
+import { analyzePaths } from '../analysis/analyze';
 import type { AnalysisResult } from '../analysis/findings';
 import { renderJson } from '../analysis/report/json';
 import type { RuleInfo } from '../analysis/report/rule-info';
 import { renderSarif } from '../analysis/report/sarif';
 import { describeSummary, FAIL_ON_VALUES, FailOn, failingFindings, summarize } from '../analysis/report/summary';
 import { renderText } from '../analysis/report/text';
+import { RULES } from '../checks/registry';
 
 export const TOOL = 'cdk-layered-defense';
 
@@ -99,8 +101,7 @@ export function runCli(argv: readonly string[], io: CliIo = processIo(), deps: P
 }
 
 function runCheck(options: ReadonlyMap<string, readonly string[]>, paths: readonly string[], io: CliIo, deps: Partial<CliDeps>): number {
-  let loaded: readonly RuleInfo[] | undefined;
-  const rules = () => (loaded ??= deps.rules ?? registryRules());
+  const rules = () => deps.rules ?? RULES;
   const format = oneOf(single(options, 'format') ?? 'text', FORMATS, '--format');
   const failOn = oneOf(single(options, 'fail-on') ?? 'error', FAIL_ON_VALUES, '--fail-on') as FailOn;
   const output = single(options, 'output');
@@ -113,7 +114,7 @@ function runCheck(options: ReadonlyMap<string, readonly string[]>, paths: readon
     throw new UsageError(`check needs at least one path: a cloud assembly directory (cdk.out) or a template file; see '${TOOL} check --help'`);
   }
 
-  const analyze = deps.analyze ?? analyzeWithEngine;
+  const analyze = deps.analyze ?? analyzePaths;
   const analysed = analyze(paths, {
     ...(Object.keys(parameters).length > 0 ? { parameters } : {}),
     ...(skipRules.length > 0 ? { skipRules } : {}),
@@ -243,41 +244,6 @@ function oneLine(text: string): string {
     .trim();
 }
 
-/**
- * The rule registry still lives with the CDK front doors (src/checks) and loads aws-cdk-lib; required here, inside
- * runCli, so --help, --version and usage errors stay fast, and a failure to load it is one line, not a stack trace.
- * Becomes a static import once the registry moves under src/analysis.
- */
-function registryRules(): readonly RuleInfo[] {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const registry: typeof import('../checks/registry') = require('../checks/registry');
-  return registry.RULES;
-}
-
-/** The module that holds `analyzePaths`, relative to this file. */
-const ANALYZE_MODULE = '../analysis/analyze';
-
-/**
- * The analysis engine (src/analysis/analyze.ts) is built on another branch; until it is merged, this build must
- * say so (exit 2), not crash. Replace with a static `import { analyzePaths } from '../analysis/analyze'` then.
- */
-function analyzeWithEngine(paths: readonly string[], options?: CheckAnalyzeOptions): AnalysisResult {
-  let engine: { analyzePaths?: Analyze };
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    engine = require(ANALYZE_MODULE);
-  } catch (error) {
-    const firstLine = String((error as Error).message).split('\n')[0];
-    if ((error as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND' && firstLine.includes(ANALYZE_MODULE)) {
-      throw new UsageError('this build has no analysis engine (analysis/analyze is missing); install a released cdk-layered-defense');
-    }
-    throw error;
-  }
-  if (typeof engine.analyzePaths !== 'function') {
-    throw new UsageError('this build\'s analysis engine has no analyzePaths(); install a released cdk-layered-defense');
-  }
-  return engine.analyzePaths(paths, options);
-}
 
 interface PackageInfo { readonly version: string; readonly repositoryUrl: string }
 

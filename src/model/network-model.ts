@@ -292,6 +292,9 @@ export function buildNetworkModel(stacks: readonly StackInput[]): NetworkModel {
       if (body !== null && typeof body === 'object' && MODELLED_TYPES.has(body.Type)) {
         const resource = new TemplateResource(stack, logicalId, body);
         model.resources.set(resource.key, resource);
+        for (const problem of acknowledgementProblems(body.Metadata)) {
+          model.invalid.push({ resource, problem });
+        }
         const properties = body.Properties ?? {};
         if (properties === null || typeof properties !== 'object' || Array.isArray(properties)) {
           model.unreadable.push({ resource, reason: `Properties is ${describeValue(body.Properties)}, not an object` });
@@ -301,6 +304,34 @@ export function buildNetworkModel(stacks: readonly StackInput[]): NetworkModel {
   }
   link(model);
   return model;
+}
+
+/** The resource metadata key that carries acknowledgements in a template (every front door honours it). */
+export const ACKNOWLEDGEMENT_METADATA_KEY = 'cdk-layered-defense';
+
+/**
+ * What is malformed in a resource's acknowledgements (`Metadata.cdk-layered-defense.acknowledge`): each entry needs a
+ * rule id (`LayeredDefense-<Name>`) and a reason. A malformed one acknowledges nothing, and says so.
+ */
+export function acknowledgementProblems(metadata: Json): string[] {
+  const value = metadata?.[ACKNOWLEDGEMENT_METADATA_KEY];
+  if (value === undefined) {
+    return [];
+  }
+  const entries = value?.acknowledge;
+  if (!Array.isArray(entries)) {
+    return [`Metadata.${ACKNOWLEDGEMENT_METADATA_KEY}.acknowledge is ${describeValue(entries)}, not a list of { id, reason }: it acknowledges nothing`];
+  }
+  const problems: string[] = [];
+  entries.forEach((entry: Json, i: number) => {
+    const where = `Metadata.${ACKNOWLEDGEMENT_METADATA_KEY}.acknowledge[${i}]`;
+    if (typeof entry?.id !== 'string' || !/^LayeredDefense-[A-Za-z0-9]+$/.test(entry.id)) {
+      problems.push(`${where}.id ${describeValue(entry?.id)} is not a rule id (LayeredDefense-<Name>): it acknowledges nothing`);
+    } else if (typeof entry?.reason !== 'string' || entry.reason.trim() === '') {
+      problems.push(`${where} acknowledges ${entry.id} without a reason, so it acknowledges nothing: say why the finding does not apply`);
+    }
+  });
+  return problems;
 }
 
 /** A resource of a template; its path is worked out on first use (a front door's lookup can cost a hash). */
