@@ -893,7 +893,7 @@ export class PathAllowlistWaf extends Construct {
       throw e;
     }
     if (capacity > WEB_ACL_MAX_CAPACITY) {
-      throw constructError(this, `adding ${what} brings the web ACL to an estimated ${capacity} WCU, above the ${WEB_ACL_MAX_CAPACITY} WCU a web ACL can hold; remove managed rule groups or merge protected paths into fewer allowlists`);
+      throw constructError(this, `adding ${what} brings the web ACL to an estimated ${capacity} WCU, above the ${WEB_ACL_MAX_CAPACITY} WCU a web ACL can hold; remove rules you added or managed rule groups, or merge protected paths into fewer allowlists`);
     }
   }
 
