@@ -149,7 +149,9 @@ export class WafEvaluator {
         continue;
       }
       const verdict: WafVerdict = action === 'ALLOW' ? 'ALLOW' : 'BLOCK';
-      return { action: verdict, terminatingRule: name, terminatingGroupRule: group?.rule, terminatingAction: action, matchedRules, skippedRules, labels };
+      return {
+        action: verdict, terminatingRule: name, terminatingGroupRule: group?.rule, terminatingAction: action, matchedRules, skippedRules, labels,
+      };
     }
     return { action: this.defaultAction, terminatingRule: undefined, terminatingAction: undefined, matchedRules, skippedRules, labels };
   }

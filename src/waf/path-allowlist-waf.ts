@@ -925,7 +925,9 @@ function managedGroupStatement(group: ManagedRuleGroup, scopeDown: CfnStatement 
     Name: group.name,
     ...(options.version !== undefined ? { Version: options.version } : {}),
     ...(excluded.length > 0 ? { ExcludedRules: excluded.map((name) => ({ Name: name })) } : {}),
-    ...(overrides.length > 0 ? { RuleActionOverrides: overrides.map((o) => ({ Name: o.ruleName, ActionToUse: { [ACTION_KEYS[o.action]]: {} } })) } : {}),
+    ...(overrides.length > 0
+      ? { RuleActionOverrides: overrides.map((o) => ({ Name: o.ruleName, ActionToUse: { [ACTION_KEYS[o.action]]: {} } })) }
+      : {}),
     ...(scopeDown ? { ScopeDownStatement: scopeDown } : {}),
   };
 }

@@ -1,5 +1,5 @@
-import type { WafStatement } from './rules';
 import { AWS_MANAGED_RULE_NAMES } from './private/managed-rule-names';
+import type { WafStatement } from './rules';
 
 /**
  * Where a web ACL can be used.
@@ -206,7 +206,9 @@ export class ManagedRuleGroup {
   /** How the group is tuned. */
   public readonly options: ManagedRuleGroupOptions;
 
-  private constructor(vendorName: string, name: string, capacity: number, ruleNames: readonly string[] | undefined, options: ManagedRuleGroupOptions) {
+  private constructor(
+    vendorName: string, name: string, capacity: number, ruleNames: readonly string[] | undefined, options: ManagedRuleGroupOptions,
+  ) {
     this.vendorName = vendorName;
     this.name = name;
     this.capacity = capacity;

@@ -170,7 +170,10 @@ describe('template helpers', () => {
 
 describe('the core rule set body size limit (SizeRestrictions_BODY)', () => {
   const crs = (statement: object = {}, OverrideAction: object = { None: {} }) => ({
-    Name: 'CRS', Priority: 10, OverrideAction, VisibilityConfig: visibility,
+    Name: 'CRS',
+    Priority: 10,
+    OverrideAction,
+    VisibilityConfig: visibility,
     Statement: { ManagedRuleGroupStatement: { VendorName: 'AWS', Name: 'AWSManagedRulesCommonRuleSet', ...statement } },
   });
   const post = (uriPath: string, bodySize: number): WafRequest => ({ uriPath, sourceIp: '192.0.2.1', method: 'POST', bodySize });
