@@ -245,12 +245,20 @@ const ASSOCIATIONS = new WeakMap<IConstruct, Map<string, string>>();
  * A WAFv2 web ACL that blocks requests to protected URI paths unless the client is allowlisted: the HTTP-level
  * decision that neither security groups nor network ACLs can express.
  *
- * Rules, in priority order (the default action is ALLOW):
- * - per allowlist k (10k, only with `forwardedIp`): BLOCK when the path is protected and the forwarded IP header
- *   is missing. AWS WAF skips a rule whose forwarded IP header is missing, so without this rule such a request
- *   would pass the allowlist rule unjudged.
- * - per allowlist k (10k + 1): BLOCK when the path is protected and the client is in none of the allowlist's IP sets.
- * - from 1000: the managed rule groups, which allowlisted clients pass through too.
+ * Rules, in priority order (the default action is ALLOW; the bands are in `PRIORITIES`, ./defaults.ts):
+ * - 1-9: reserved for blocked sources;
+ * - from 100: your rules placed BEFORE_PATH_RULES (`addRule`);
+ * - per allowlist k (1000 + 10k, only with `forwardedIp`): BLOCK when the path is protected and the forwarded IP
+ *   header is missing. AWS WAF skips a rule whose forwarded IP header is missing, so without this rule such a
+ *   request would pass the allowlist rule unjudged.
+ * - per allowlist k (1000 + 10k + 1): BLOCK when the path is protected and the client is in none of the
+ *   allowlist's IP sets.
+ * - from 2000: rate limits (`addRateLimit`); from 3000: your rules placed AFTER_PATH_RULES, the default;
+ * - from 4000: the managed rule groups, which allowlisted clients pass through too (tunable:
+ *   `tuneManagedRuleGroup`, `ManagedRuleGroup.withOptions`);
+ * - from 5000: your rules placed AFTER_MANAGED_RULE_GROUPS.
+ * Overrides of `webAcl` under `Rules` (`addPropertyOverride('Rules.<index>.<field>', value)`) are applied to the
+ * rendered rules or refused with an error.
  * Logging to an encrypted CloudWatch Logs group with `authorization` and `cookie` redacted; CloudWatch metrics
  * and sampled requests on every rule.
  */

@@ -1,5 +1,6 @@
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import * as fc from 'fast-check';
 import {
   ManagedRuleGroup,
   PathAllowlistWaf,
@@ -173,6 +174,46 @@ describe('addRule', () => {
     }
     // blocked sources (addBlockedSources) keep 1 to 9 to themselves
     expect(after.every(([, p]) => (p as number) >= 10)).toBe(true);
+  });
+
+  test('by property: whatever is added, in whatever order, every rule already there keeps its priority', () => {
+    const GROUPS = [
+      ManagedRuleGroup.ADMIN_PROTECTION,
+      ManagedRuleGroup.ANONYMOUS_IP_LIST,
+      ManagedRuleGroup.LINUX_OPERATING_SYSTEM,
+      ManagedRuleGroup.AMAZON_IP_REPUTATION_LIST,
+    ];
+    type Op = 'before' | 'after' | 'late' | 'path' | 'rate' | 'group';
+    const apply = (ops: Op[]) => {
+      const { stack, waf } = newWaf({ managedRuleGroups: [] });
+      let groups = 0;
+      ops.forEach((op, i) => {
+        const placement = { before: RulePlacement.BEFORE_PATH_RULES, after: RulePlacement.AFTER_PATH_RULES, late: RulePlacement.AFTER_MANAGED_RULE_GROUPS }[op as 'before'];
+        if (placement) {
+          waf.addRule({ name: `R${i}`, statement: WafStatement.labelMatch('myapp:x'), action: WafAction.COUNT, placement });
+        } else if (op === 'path') {
+          waf.addProtectedPath(`/p${i}`, ['203.0.113.0/24']);
+        } else if (op === 'rate') {
+          waf.addRateLimit({ limit: 100, window: Duration.minutes(5) });
+        } else {
+          if (groups < GROUPS.length) {
+            waf.addManagedRuleGroup(GROUPS[groups++]);
+          }
+        }
+      });
+      return rulesOf(stack).map((r) => [r.Name, r.Priority] as const);
+    };
+    const ops = fc.array(fc.constantFrom<Op>('before', 'after', 'late', 'path', 'rate', 'group'), { minLength: 1, maxLength: 7 });
+    fc.assert(fc.property(ops, fc.nat(), (all, cut) => {
+      const before = apply(all.slice(0, cut % all.length));
+      const after = apply(all);
+      for (const entry of before) {
+        expect(after).toContainEqual(entry);
+      }
+      const priorities = after.map(([, p]) => p);
+      expect(priorities).toEqual([...priorities].sort((a, b) => a - b));
+      expect(new Set(priorities).size).toBe(priorities.length);
+    }), { numRuns: 8 });
   });
 
   test('a rule renders its action, labels, metrics and the protected paths\' transformations', () => {
