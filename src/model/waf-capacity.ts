@@ -9,7 +9,9 @@ import { CannotEvaluateError } from './waf-transformations';
  * - each text transformation +10 (a `NONE` entry is the absence of a transformation and costs nothing);
  * - inspecting all query parameters +10; the JSON body doubles the base cost;
  * - AND, OR and NOT cost the sum of the statements they hold;
- * - a rate-based rule 2 plus its scope-down statement; a rule group costs the capacity its owner fixed.
+ * - a rate-based rule 2 plus its scope-down statement, plus 30 per custom aggregation key (and 10 per text
+ *   transformation of a key) (waf-rule-statement-type-rate-based.html);
+ * - a rule group costs the capacity its owner fixed, plus its scope-down statement.
  * This is an upper bound: AWS may charge a transformation shared by several statements once.
  * Quotas: 5,000 WCU per web ACL; the base price covers 1,500 (aws-waf-capacity-units.html).
  */
@@ -85,17 +87,17 @@ export function statementCapacity(statement: Json, options: CapacityOptions = {}
     case 'LabelMatchStatement':
       return 1;
     case 'RateBasedStatement':
-      return 2 + (body.ScopeDownStatement ? statementCapacity(body.ScopeDownStatement, options) : 0);
+      return 2 + scopeDownCapacity(body, options) + customKeysCapacity(body.CustomKeys);
     case 'ManagedRuleGroupStatement':
     case 'RuleGroupReferenceStatement': {
       const custom = options.ruleGroupCapacity?.(body, type);
       if (custom !== undefined) {
-        return custom;
+        return custom + scopeDownCapacity(body, options);
       }
       if (type === 'ManagedRuleGroupStatement' && body.VendorName === 'AWS') {
         const known = AWS_MANAGED_RULE_GROUP_CAPACITY[body.Name];
         if (known !== undefined) {
-          return known;
+          return known + scopeDownCapacity(body, options);
         }
       }
       throw new CannotEvaluateError(`the capacity of ${type} ${JSON.stringify(body.Name ?? body.Arn ?? body.ARN)} is not known`);
@@ -108,6 +110,24 @@ export function statementCapacity(statement: Json, options: CapacityOptions = {}
 /** The WCU of a list of resolved rules (the `Rules` of a web ACL). */
 export function rulesCapacity(rules: readonly Json[], options: CapacityOptions = {}): number {
   return rules.reduce((sum, rule) => sum + statementCapacity(rule.Statement, options), 0);
+}
+
+function scopeDownCapacity(body: Json, options: CapacityOptions): number {
+  return body.ScopeDownStatement ? statementCapacity(body.ScopeDownStatement, options) : 0;
+}
+
+function customKeysCapacity(keys: Json): number {
+  if (keys === undefined) {
+    return 0;
+  }
+  if (!Array.isArray(keys)) {
+    throw new CannotEvaluateError(`RateBasedStatement.CustomKeys is not a resolved list: ${JSON.stringify(keys)}`);
+  }
+  return keys.reduce((sum: number, key: Json) => {
+    const inner = Object.values<Json>(key ?? {})[0];
+    const transformations: Json[] = Array.isArray(inner?.TextTransformations) ? inner.TextTransformations : [];
+    return sum + 30 + 10 * transformations.filter((t) => t?.Type !== 'NONE').length;
+  }, 0);
 }
 
 function fieldCost(base: number, body: Json): number {

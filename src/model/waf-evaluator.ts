@@ -21,8 +21,17 @@ export { CannotEvaluateError } from './waf-transformations';
  *   around the IP set reference; a header without a valid address in the chosen position takes the
  *   `FallbackBehavior` (MATCH or NO_MATCH); position ANY looks at the last 10 addresses;
  * - IP containment uses the IP core's exact ranges, never string comparison.
- * Rule group statements (managed, custom) and rate-based statements are opaque: they do not match by default,
- * or make the evaluator throw `CannotEvaluateError` with `opaqueStatements: 'CANNOT_EVALUATE'`.
+ * - the one managed rule whose effect the request model can know: the core rule set's `SizeRestrictions_BODY`
+ *   (`AWSManagedRulesCommonRuleSet`), which blocks a body over 8 KB (8,192 bytes) and labels it
+ *   `awswaf:managed:aws:core-rule-set:SizeRestrictions_Body` (aws-managed-rule-groups-baseline.html), for a request
+ *   with `bodySize`; with the group's `ExcludedRules` (count), `RuleActionOverrides`, rule-level `OverrideAction`
+ *   Count and `ScopeDownStatement` (a request it does not match skips the group) applied;
+ * - a rate-based statement, for a request that says how many requests of its aggregation key reached the rule in
+ *   the evaluation window (`requestsInWindow`): it matches when the scope-down matches and the count is over
+ *   `Limit` (waf-rule-statement-type-rate-based.html); a request without the custom key header is not counted.
+ * Other rule group statements (managed, custom), and rate-based statements for a request without
+ * `requestsInWindow`, are opaque: they do not match by default, or make the evaluator throw
+ * `CannotEvaluateError` with `opaqueStatements: 'CANNOT_EVALUATE'`.
  * Anything else it does not model (an unknown statement, field or transformation, an unresolved token) throws
  * `CannotEvaluateError` naming it, so a check can report "cannot verify" instead of guessing.
  */
@@ -37,6 +46,13 @@ export interface WafRequest {
   readonly headers?: Record<string, string>;
   readonly method?: string;
   readonly queryString?: string;
+  /** The size of the request body in bytes. @default - unknown: managed rules on the body are opaque */
+  readonly bodySize?: number;
+  /**
+   * How many requests with this request's aggregation key (this one included) reached a rate-based rule within its
+   * evaluation window. @default - unknown: rate-based statements are opaque
+   */
+  readonly requestsInWindow?: number;
 }
 
 export type WafVerdict = 'ALLOW' | 'BLOCK';
@@ -46,6 +62,8 @@ export interface WafEvaluation {
   readonly action: WafVerdict;
   /** The rule that ended evaluation; absent when the default action applied. */
   readonly terminatingRule?: string;
+  /** When a rule group's rule ended evaluation: that rule's name inside the group (e.g. `SizeRestrictions_BODY`). */
+  readonly terminatingGroupRule?: string;
   /** The terminating rule's own action (ALLOW, BLOCK, CAPTCHA or CHALLENGE); absent for the default action. */
   readonly terminatingAction?: string;
   /** Every rule whose statement matched, in evaluation order, COUNT rules included. */
@@ -73,6 +91,8 @@ export interface WafEvaluatorOptions {
 type Json = any;
 
 const FORWARDED_ANY_MAX_ADDRESSES = 10;
+/** The core rule set's SizeRestrictions_BODY blocks bodies over 8 KB (8,192 bytes). */
+const CRS_BODY_SIZE_LIMIT = 8192;
 
 /** Evaluates one request against a web ACL's resolved `Properties`. */
 export function evaluateWebAcl(webAcl: Json, request: WafRequest, options: WafEvaluatorOptions = {}): WafEvaluation {
@@ -116,21 +136,62 @@ export class WafEvaluator {
         skippedRules.push(name);
         continue;
       }
-      if (!this.statement(rule.Statement, ctx)) {
+      const group = this.modelledGroupRule(rule, ctx);
+      if (group === undefined && !this.statement(rule.Statement, ctx)) {
         continue;
       }
       matchedRules.push(name);
-      for (const label of rule.RuleLabels ?? []) {
-        labels.push(String(label.Name));
+      for (const label of group?.labels ?? rule.RuleLabels?.map((l: Json) => l.Name) ?? []) {
+        labels.push(String(label));
       }
-      const action = ruleAction(rule);
+      const action = group?.action ?? ruleAction(rule);
       if (action === 'COUNT' || action === 'NONE') {
         continue;
       }
       const verdict: WafVerdict = action === 'ALLOW' ? 'ALLOW' : 'BLOCK';
-      return { action: verdict, terminatingRule: name, terminatingAction: action, matchedRules, skippedRules, labels };
+      return {
+        action: verdict, terminatingRule: name, terminatingGroupRule: group?.rule, terminatingAction: action, matchedRules, skippedRules, labels,
+      };
     }
     return { action: this.defaultAction, terminatingRule: undefined, terminatingAction: undefined, matchedRules, skippedRules, labels };
+  }
+
+  /**
+   * For a managed rule group rule whose matching rule the model knows (the core rule set's body size limit, for a
+   * request with `bodySize`): that rule, its action after the group's overrides and the rule's OverrideAction, and
+   * its labels. Undefined when the group is not modelled for this request or no modelled rule of it matches.
+   */
+  private modelledGroupRule(rule: Json, ctx: EvalContext): { rule: string; action: string; labels: string[] } | undefined {
+    const group = rule.Statement?.ManagedRuleGroupStatement;
+    if (!group || group.VendorName !== 'AWS' || group.Name !== 'AWSManagedRulesCommonRuleSet' || ctx.request.bodySize === undefined) {
+      return undefined;
+    }
+    if (!(ctx.request.bodySize > CRS_BODY_SIZE_LIMIT)) {
+      return undefined;
+    }
+    if (group.ScopeDownStatement !== undefined && !this.statement(group.ScopeDownStatement, ctx)) {
+      return undefined;
+    }
+    const ruleName = 'SizeRestrictions_BODY';
+    let action = 'BLOCK';
+    const excluded = group.ExcludedRules ?? [];
+    const overrides = group.RuleActionOverrides ?? [];
+    if (!Array.isArray(excluded) || !Array.isArray(overrides)) {
+      throw new CannotEvaluateError(`rule '${rule.Name}': ExcludedRules or RuleActionOverrides is not a resolved list`);
+    }
+    if (excluded.some((e: Json) => e?.Name === ruleName)) {
+      action = 'COUNT';
+    }
+    const override = overrides.find((o: Json) => o?.Name === ruleName);
+    if (override) {
+      action = actionOf(override.ActionToUse, `the override of ${ruleName} in rule '${rule.Name}'`);
+    }
+    if (rule.OverrideAction?.Count !== undefined) {
+      action = 'COUNT';
+    } else if (rule.OverrideAction?.None === undefined) {
+      throw new CannotEvaluateError(`rule '${rule.Name}' has neither OverrideAction None nor Count: ${describe(rule.OverrideAction)}`);
+    }
+    return { rule: ruleName, action, labels: ['awswaf:managed:aws:core-rule-set:SizeRestrictions_Body'] };
   }
 
   /** True when the statement tree inspects a forwarded IP header that the request lacks. */
@@ -170,9 +231,16 @@ export class WafEvaluator {
         return this.ipSetReference(body, ctx.request);
       case 'LabelMatchStatement':
         return labelMatch(body, ctx.labels);
+      case 'RateBasedStatement':
+        if (ctx.request.requestsInWindow !== undefined) {
+          return this.rateBased(body, ctx);
+        }
+        if (this.options.opaqueStatements === 'CANNOT_EVALUATE') {
+          throw new CannotEvaluateError(`${type} is opaque to the model without requestsInWindow`);
+        }
+        return false;
       case 'ManagedRuleGroupStatement':
       case 'RuleGroupReferenceStatement':
-      case 'RateBasedStatement':
         if (this.options.opaqueStatements === 'CANNOT_EVALUATE') {
           throw new CannotEvaluateError(`${type} is opaque to the model`);
         }
@@ -180,6 +248,27 @@ export class WafEvaluator {
       default:
         throw new CannotEvaluateError(`statement type '${type}' is not modelled`);
     }
+  }
+
+  /** Over the limit within the window, among the requests the scope-down admits and the custom keys can count. */
+  private rateBased(body: Json, ctx: EvalContext): boolean {
+    const limit = body.Limit;
+    if (typeof limit !== 'number') {
+      throw new CannotEvaluateError(`RateBasedStatement Limit is not a resolved number: ${describe(limit)}`);
+    }
+    if (body.ScopeDownStatement !== undefined && !this.statement(body.ScopeDownStatement, ctx)) {
+      return false;
+    }
+    for (const key of body.CustomKeys ?? []) {
+      const header = key?.Header?.Name;
+      if (header === undefined) {
+        throw new CannotEvaluateError(`rate-based custom key ${describe(key)} is not modelled`);
+      }
+      if (headerValue(ctx.request, header) === undefined) {
+        return false;
+      }
+    }
+    return (ctx.request.requestsInWindow ?? 0) > limit;
   }
 
   private byteMatch(body: Json, request: WafRequest): boolean {
@@ -327,15 +416,19 @@ function priorityOf(rule: Json): number {
   return p;
 }
 
+function actionOf(action: Json, what: string): string {
+  for (const [key, verdict] of [['Allow', 'ALLOW'], ['Block', 'BLOCK'], ['Count', 'COUNT'], ['Captcha', 'CAPTCHA'], ['Challenge', 'CHALLENGE']]) {
+    if (action?.[key] !== undefined) {
+      return verdict;
+    }
+  }
+  throw new CannotEvaluateError(`${what} has an action the model does not know: ${describe(action)}`);
+}
+
 function ruleAction(rule: Json): string {
   const action = rule.Action;
   if (action) {
-    for (const [key, verdict] of [['Allow', 'ALLOW'], ['Block', 'BLOCK'], ['Count', 'COUNT'], ['Captcha', 'CAPTCHA'], ['Challenge', 'CHALLENGE']]) {
-      if (action[key] !== undefined) {
-        return verdict;
-      }
-    }
-    throw new CannotEvaluateError(`rule '${rule.Name}' has an action the model does not know: ${describe(action)}`);
+    return actionOf(action, `rule '${rule.Name}'`);
   }
   const override = rule.OverrideAction;
   if (override?.Count !== undefined || override?.None !== undefined) {

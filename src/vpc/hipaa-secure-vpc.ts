@@ -282,14 +282,22 @@ export class HipaaSecureVpc extends ec2.Vpc {
 
   /**
    * Protect URI paths of an Application Load Balancer so only allowlisted clients reach them (the application
-   * layer's job): a `PathAllowlistWaf` under this VPC, associated with the load balancer.
+   * layer's job): a `PathAllowlistWaf` associated with the load balancer, under this VPC when the load balancer is
+   * in the VPC's stack, and directly under the load balancer's stack otherwise. The association refers to the load
+   * balancer, so a web ACL in the VPC's stack would make that stack depend on the load balancer's, which already
+   * depends on the VPC's: a dependency cycle.
    *
    * @param id the construct id of the web ACL construct
    * @param loadBalancer the load balancer to protect; it must not already have a path-allowlist web ACL
    * @param props the protected paths, the allowlist and the web ACL's options
    */
   public protectPaths(id: string, loadBalancer: elbv2.IApplicationLoadBalancer, props: PathAllowlistWafProps): PathAllowlistWaf {
-    const waf = new PathAllowlistWaf(this, id, props);
+    const lbStack = Stack.of(loadBalancer);
+    const scope = lbStack === Stack.of(this) ? this : lbStack;
+    if (scope !== this && scope.node.tryFindChild(id)) {
+      throw constructPathError(this.node.path, `protectPaths: the load balancer is in stack ${lbStack.node.path}, where the web ACL is created, and that stack already has a construct '${id}'; choose another id.`);
+    }
+    const waf = new PathAllowlistWaf(scope, id, props);
     waf.associate(loadBalancer);
     return waf;
   }

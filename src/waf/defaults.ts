@@ -29,13 +29,33 @@ export const PATH_ALLOWLIST_WAF_DEFAULTS = {
 } as const;
 
 /**
- * Rule priorities. Allowlist k (1-based, in the order they are added) owns 10k (the missing-forwarded-header
- * rule) and 10k + 1 (the block rule), so adding a path never renumbers earlier rules; managed rule groups follow
- * from 1000 in steps of 10, always after every path rule.
+ * Rule priorities, in bands that leave room, so adding a rule of one kind never renumbers a rule of another (WAF
+ * runs rules in ascending priority; https://docs.aws.amazon.com/waf/latest/developerguide/web-acl-processing-order.html):
+ * - 1-9: blocked sources (`addBlockedSources`, threat-feed overflow): before everything, so no ALLOW of any rule can
+ *   let a blocked source through;
+ * - 100-999: your rules placed BEFORE_PATH_RULES, in the order added;
+ * - 1000 + 10k and 1000 + 10k + 1 (k = 1..99): allowlist k's missing-forwarded-header rule and its block rule, so
+ *   adding a path never renumbers earlier rules;
+ * - 2000-2999: rate limits;
+ * - 3000-3999: your rules placed AFTER_PATH_RULES (the default);
+ * - 4000 + 10i: managed rule group i, in the order given;
+ * - 5000-5999: your rules placed AFTER_MANAGED_RULE_GROUPS.
+ * Before this release the allowlists took 10k and 10k + 1 and the groups 1000 + 10i; the one-time move (an
+ * in-place update of the web ACL, whose rules AWS WAF replaces as a whole) makes room for a band before the path rules.
  */
 export const PRIORITIES = {
+  blockedSourcesStart: 1,
+  blockedSourcesEnd: 9,
+  beforePathStart: 100,
+  pathStart: 1000,
   allowlistStep: 10,
   maxAllowlists: 99,
-  managedStart: 1000,
+  rateLimitStart: 2000,
+  afterPathStart: 3000,
+  managedStart: 4000,
   managedStep: 10,
+  maxManagedGroups: 99,
+  afterManagedStart: 5000,
+  /** Rules a user band holds (the size of each band above). */
+  bandSize: 900,
 } as const;

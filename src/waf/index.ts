@@ -1,2 +1,3 @@
 export * from './types';
 export * from './path-allowlist-waf';
+export * from './rules';

@@ -6,18 +6,23 @@ import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct, IConstruct } from 'constructs';
 import { PATH_ALLOWLIST_WAF_DEFAULTS, PRIORITIES } from './defaults';
 import { anyOf, canonicalProtectedPath, CfnStatement, MAX_REGEX_LENGTH, pathMatchStatement, pathRegexLength } from './private/path-statements';
+import { RenderContext } from './private/render-context';
+import { RateLimitAggregateKey, RateLimitOptions, RulePlacement, WafRuleOptions, WafStatement } from './rules';
 import {
   ForwardedIpFallback,
   ForwardedIpOptions,
   ForwardedIpPosition,
   ManagedRuleGroup,
+  ManagedRuleGroupOptions,
   OriginPathStyle,
   PathMatchType,
   ProtectedPathOptions,
+  WafAction,
   WafScope,
 } from './types';
 import { IpFamily } from '../ip/family';
 import { rulesCapacity, WEB_ACL_BASE_PRICE_CAPACITY, WEB_ACL_MAX_CAPACITY } from '../model/waf-capacity';
+import { CannotEvaluateError } from '../model/waf-transformations';
 import { createEncryptedLogGroup } from '../private/encrypted-log-group';
 import { addLayeredDefenseWarning, constructError } from '../private/errors';
 import { countAddresses, embeddedIpv4Reason, formatCidr, formatRangesAsCidrs, mergeCidrStringsToRanges, parseCidr, ParsedCidr } from '../private/ip';
@@ -124,6 +129,26 @@ interface Allowlist {
   readonly ipSets: wafv2.CfnIPSet[];
 }
 
+/** A managed rule group as added: the group (with its options) and its rendered scope-down statement. */
+interface AddedManagedGroup {
+  readonly group: ManagedRuleGroup;
+  readonly scopeDown?: CfnStatement;
+}
+
+/** A rule as rendered, and whether the construct enforces it (an override of it is refused). */
+interface RenderedRule {
+  readonly rule: CfnStatement;
+  readonly enforced: boolean;
+}
+
+/** An escape-hatch override of one rule of the rendered `Rules` list (`addPropertyOverride('Rules.<index>...')`). */
+interface RulesOverride {
+  readonly text: string;
+  readonly index: number;
+  readonly path: string[];
+  readonly value: unknown;
+}
+
 interface ForwardedIpSettings {
   readonly headerName: string;
   readonly position: ForwardedIpPosition;
@@ -135,6 +160,84 @@ const IP_SET_MAX_ADDRESSES = 10_000;
 /** Reference statements (IP set, regex pattern set, rule group) per web ACL (AWS WAF quota). */
 const MAX_REFERENCE_STATEMENTS = 50;
 
+/** The user bands of priorities: where each placement's rules start. */
+const USER_BAND_START: Record<RulePlacement, number> = {
+  [RulePlacement.BEFORE_PATH_RULES]: PRIORITIES.beforePathStart,
+  [RulePlacement.AFTER_PATH_RULES]: PRIORITIES.afterPathStart,
+  [RulePlacement.AFTER_MANAGED_RULE_GROUPS]: PRIORITIES.afterManagedStart,
+};
+
+/** The CloudFormation key of each action (Rule.Action, RuleActionOverride.ActionToUse). */
+const ACTION_KEYS: Record<WafAction, string> = {
+  [WafAction.ALLOW]: 'Allow',
+  [WafAction.BLOCK]: 'Block',
+  [WafAction.COUNT]: 'Count',
+  [WafAction.CAPTCHA]: 'Captcha',
+  [WafAction.CHALLENGE]: 'Challenge',
+};
+
+/** AWS WAF's evaluation windows for rate-based rules, in seconds (waf-rule-statement-type-rate-based-high-level-settings.html). */
+const RATE_WINDOWS = [60, 120, 300, 600];
+/** AWS WAF's bounds on a rate-based rule's limit (API_RateBasedStatement: 10 to 2,000,000,000). */
+const RATE_LIMIT_MIN = 10;
+const RATE_LIMIT_MAX = 2_000_000_000;
+
+/**
+ * The web ACL, with its rules rendered late (paths, rules and groups added after construction count). CDK applies
+ * `addPropertyOverride('Rules.5.Action', ...)` by walking into the override object, which for a late-rendered
+ * `Rules` is the Lazy itself, so the override would vanish. This class takes every override under `Rules` to the
+ * construct, which applies it to the rendered list or refuses it with an error.
+ */
+class RulesWebAcl extends wafv2.CfnWebACL {
+  private rulesOverrideHandler?: (parts: string[], value: unknown) => void;
+
+  /** Renders `Rules` with `produce`; later overrides under `Rules` go to `handler`. */
+  public renderRulesWith(produce: () => CfnStatement[], handler: (parts: string[], value: unknown) => void): void {
+    super.addOverride('Properties.Rules', Lazy.any({ produce }));
+    this.rulesOverrideHandler = handler;
+  }
+
+  public addOverride(path: string, value: any): void {
+    const parts = splitOverridePath(path);
+    if (this.rulesOverrideHandler && parts[0] === 'Properties' && (parts[1] === 'Rules' || (parts.length === 1 && value && typeof value === 'object' && 'Rules' in value))) {
+      this.rulesOverrideHandler(parts.slice(1), value);
+      return;
+    }
+    super.addOverride(path, value);
+  }
+}
+
+/** CDK's override path syntax: `.` separates keys, `\.` is a literal dot. */
+function splitOverridePath(path: string): string[] {
+  const parts = [''];
+  for (let i = 0; i < path.length; i++) {
+    if (path[i] === '\\' && i + 1 < path.length) {
+      parts[parts.length - 1] += path[++i];
+    } else if (path[i] === '.') {
+      parts.push('');
+    } else {
+      parts[parts.length - 1] += path[i];
+    }
+  }
+  return parts;
+}
+
+/** `target` with `value` at `path` (deleted when undefined), copying only the objects along the path. */
+function withValueAt(target: any, path: readonly string[], value: unknown): any {
+  if (path.length === 0) {
+    return value;
+  }
+  const [key, ...rest] = path;
+  const copy: any = Array.isArray(target) ? [...target] : { ...(target && typeof target === 'object' ? target : {}) };
+  const next = withValueAt(copy[key], rest, value);
+  if (next === undefined) {
+    delete copy[key];
+  } else {
+    copy[key] = next;
+  }
+  return copy;
+}
+
 /** Resource keys already associated with a PathAllowlistWaf, per app. */
 const ASSOCIATIONS = new WeakMap<IConstruct, Map<string, string>>();
 
@@ -142,12 +245,20 @@ const ASSOCIATIONS = new WeakMap<IConstruct, Map<string, string>>();
  * A WAFv2 web ACL that blocks requests to protected URI paths unless the client is allowlisted: the HTTP-level
  * decision that neither security groups nor network ACLs can express.
  *
- * Rules, in priority order (the default action is ALLOW):
- * - per allowlist k (10k, only with `forwardedIp`): BLOCK when the path is protected and the forwarded IP header
- *   is missing. AWS WAF skips a rule whose forwarded IP header is missing, so without this rule such a request
- *   would pass the allowlist rule unjudged.
- * - per allowlist k (10k + 1): BLOCK when the path is protected and the client is in none of the allowlist's IP sets.
- * - from 1000: the managed rule groups, which allowlisted clients pass through too.
+ * Rules, in priority order (the default action is ALLOW; the bands are in `PRIORITIES`, ./defaults.ts):
+ * - 1-9: reserved for blocked sources;
+ * - from 100: your rules placed BEFORE_PATH_RULES (`addRule`);
+ * - per allowlist k (1000 + 10k, only with `forwardedIp`): BLOCK when the path is protected and the forwarded IP
+ *   header is missing. AWS WAF skips a rule whose forwarded IP header is missing, so without this rule such a
+ *   request would pass the allowlist rule unjudged.
+ * - per allowlist k (1000 + 10k + 1): BLOCK when the path is protected and the client is in none of the
+ *   allowlist's IP sets.
+ * - from 2000: rate limits (`addRateLimit`); from 3000: your rules placed AFTER_PATH_RULES, the default;
+ * - from 4000: the managed rule groups, which allowlisted clients pass through too (tunable:
+ *   `tuneManagedRuleGroup`, `ManagedRuleGroup.withOptions`);
+ * - from 5000: your rules placed AFTER_MANAGED_RULE_GROUPS.
+ * Overrides of `webAcl` under `Rules` (`addPropertyOverride('Rules.<index>.<field>', value)`) are applied to the
+ * rendered rules or refused with an error.
  * Logging to an encrypted CloudWatch Logs group with `authorization` and `cookie` redacted; CloudWatch metrics
  * and sampled requests on every rule.
  */
@@ -168,7 +279,14 @@ export class PathAllowlistWaf extends Construct {
   private readonly originPathStyle: OriginPathStyle;
   private readonly forwardedIp?: ForwardedIpSettings;
   private readonly allowlists: Allowlist[] = [];
-  private readonly managedRuleGroups: ManagedRuleGroup[] = [];
+  private readonly managedRuleGroups: AddedManagedGroup[] = [];
+  private readonly userRules: Record<RulePlacement, CfnStatement[]> = {
+    [RulePlacement.BEFORE_PATH_RULES]: [],
+    [RulePlacement.AFTER_PATH_RULES]: [],
+    [RulePlacement.AFTER_MANAGED_RULE_GROUPS]: [],
+  };
+  private readonly rateLimits: CfnStatement[] = [];
+  private readonly rulesOverrides: RulesOverride[] = [];
   private readonly metricPrefix: string;
 
   constructor(scope: Construct, id: string, props: PathAllowlistWafProps) {
@@ -189,7 +307,7 @@ export class PathAllowlistWaf extends Construct {
       }
     }
 
-    this.webAcl = new wafv2.CfnWebACL(this, 'Resource', {
+    const webAcl = new RulesWebAcl(this, 'Resource', {
       name: props.webAclName,
       scope: this.wafScope,
       defaultAction: { allow: {} },
@@ -201,7 +319,8 @@ export class PathAllowlistWaf extends Construct {
     });
     // Rules are rendered in the CloudFormation shape (an override, which the L1 neither maps nor validates) so
     // the capacity estimate and the evaluator read exactly what is deployed; Lazy, so later paths and groups count.
-    this.webAcl.addPropertyOverride('Rules', Lazy.any({ produce: () => this.renderRules() }));
+    webAcl.renderRulesWith(() => this.renderRules(true), (parts, value) => this.recordRulesOverride(parts, value));
+    this.webAcl = webAcl;
     this.webAclArn = this.webAcl.attrArn;
     this.webAclId = this.webAcl.attrId;
 
@@ -247,8 +366,8 @@ export class PathAllowlistWaf extends Construct {
    * @see https://docs.aws.amazon.com/waf/latest/developerguide/aws-waf-capacity-units.html
    */
   public get estimatedCapacity(): number {
-    const capacities = new Map(this.managedRuleGroups.map((g) => [`${g.vendorName}/${g.name}`, g.capacity]));
-    return rulesCapacity(this.renderRules(), {
+    const capacities = new Map(this.managedRuleGroups.map(({ group }) => [`${group.vendorName}/${group.name}`, group.capacity]));
+    return rulesCapacity(this.renderRules(false), {
       ruleGroupCapacity: (statement) => capacities.get(`${statement.VendorName}/${statement.Name}`),
     });
   }
@@ -264,18 +383,133 @@ export class PathAllowlistWaf extends Construct {
   }
 
   /**
-   * Runs another managed rule group after the path rules and the groups already added.
+   * Runs another managed rule group after the path rules and the groups already added. Tune it with
+   * `ManagedRuleGroup.withOptions` (or later with `tuneManagedRuleGroup`).
    * @see https://docs.aws.amazon.com/waf/latest/developerguide/aws-managed-rule-groups-list.html
    */
   public addManagedRuleGroup(group: ManagedRuleGroup): void {
     if (!Number.isInteger(group.capacity) || group.capacity < 1) {
       throw constructError(this, `managed rule group '${group.name}' has capacity ${group.capacity}; give the WCU its vendor publishes (a positive integer)`);
     }
-    if (this.managedRuleGroups.some((g) => g.vendorName === group.vendorName && g.name === group.name)) {
+    if (this.managedRuleGroups.some(({ group: g }) => g.vendorName === group.vendorName && g.name === group.name)) {
       throw constructError(this, `managed rule group '${group.vendorName}/${group.name}' is added twice; remove the duplicate`);
     }
-    this.managedRuleGroups.push(group);
+    if (this.managedRuleGroups.length >= PRIORITIES.maxManagedGroups) {
+      throw constructError(this, `more than ${PRIORITIES.maxManagedGroups} managed rule groups; a web ACL cannot hold their capacity anyway`);
+    }
+    this.managedRuleGroups.push(this.checkedManagedGroup(group));
     this.checkCapacity(`managed rule group '${group.name}'`);
+  }
+
+  /**
+   * Tunes a managed rule group already in the web ACL (the defaults included): rule action overrides (COUNT, or
+   * another action), excluded rules, a scope-down statement, a version. The options replace the group's own.
+   * For example, let patient-document uploads through the core rule set's 8 KB body limit:
+   * `waf.tuneManagedRuleGroup(ManagedRuleGroup.COMMON_RULE_SET, { ruleActionOverrides: [{ ruleName: 'SizeRestrictions_BODY', action: WafAction.COUNT }] })`.
+   * @see https://docs.aws.amazon.com/waf/latest/developerguide/web-acl-rule-group-override-options.html
+   */
+  public tuneManagedRuleGroup(group: ManagedRuleGroup, options: ManagedRuleGroupOptions): void {
+    const index = this.managedRuleGroups.findIndex(({ group: g }) => g.vendorName === group.vendorName && g.name === group.name);
+    if (index < 0) {
+      const present = this.managedRuleGroups.map(({ group: g }) => g.name).join(', ') || 'none';
+      throw constructError(this, `managed rule group '${group.vendorName}/${group.name}' is not in this web ACL (it has: ${present}); add it with addManagedRuleGroup(group.withOptions(...)) instead`);
+    }
+    this.managedRuleGroups[index] = this.checkedManagedGroup(this.managedRuleGroups[index].group.withOptions(options));
+    this.checkCapacity(`the options of managed rule group '${group.name}'`);
+  }
+
+  /**
+   * Adds a rule of your own. It runs in its placement's band (see `RulePlacement`), after the rules already there;
+   * adding it renumbers no other rule. Its capacity counts toward the web ACL's, and the checks judge it like
+   * every other rule (an ALLOW before the path rules that lets through what they block is an error).
+   * @see https://docs.aws.amazon.com/waf/latest/developerguide/waf-rules.html
+   */
+  public addRule(rule: WafRuleOptions): void {
+    this.checkRuleName(rule.name);
+    if (!Object.values(WafAction).includes(rule.action)) {
+      throw constructError(this, `rule '${rule.name}' has action '${rule.action}'; use a WafAction (ALLOW, BLOCK, COUNT, CAPTCHA or CHALLENGE)`);
+    }
+    const placement = rule.placement ?? RulePlacement.AFTER_PATH_RULES;
+    const band = this.userRules[placement];
+    if (!band) {
+      throw constructError(this, `rule '${rule.name}' has placement '${placement}'; use a RulePlacement`);
+    }
+    if (band.length >= PRIORITIES.bandSize) {
+      throw constructError(this, `more than ${PRIORITIES.bandSize} rules placed ${placement}; merge rules with WafStatement.anyOf`);
+    }
+    if (!(rule.statement instanceof WafStatement)) {
+      throw constructError(this, `rule '${rule.name}' needs a statement made with the WafStatement factories (WafStatement.pathMatches, WafStatement.fromCloudFormation, ...)`);
+    }
+    const labels = (rule.labels ?? []).map((label) => {
+      if (Token.isUnresolved(label) || !/^[0-9A-Za-z_\-:]{1,1024}$/.test(label)) {
+        throw constructError(this, `rule '${rule.name}' label '${label}' is not a WAF label (letters, digits, '_', '-' and ':' namespaces), e.g. 'myapp:upload'`);
+      }
+      return { Name: label };
+    });
+    band.push({
+      Name: rule.name,
+      Priority: USER_BAND_START[placement] + band.length,
+      Action: { [ACTION_KEYS[rule.action]]: {} },
+      Statement: rule.statement._render(this.renderContext()),
+      ...(labels.length > 0 ? { RuleLabels: labels } : {}),
+      VisibilityConfig: this.visibility(rule.name),
+    });
+    this.checkCapacity(`rule '${rule.name}'`);
+  }
+
+  /**
+   * Adds a rate-based rule: requests over `limit` per aggregation key within `window` get the action (BLOCK by
+   * default), for example login throttling on `/login`. Rate limits run after the path rules, before your
+   * AFTER_PATH_RULES rules, in the order added.
+   * @see https://docs.aws.amazon.com/waf/latest/developerguide/waf-rule-statement-type-rate-based.html
+   */
+  public addRateLimit(options: RateLimitOptions): void {
+    const name = options.name ?? `RateLimit${this.rateLimits.length + 1}`;
+    this.checkRuleName(name);
+    const { limit, window } = options;
+    if (Token.isUnresolved(limit) || !Number.isInteger(limit) || limit < RATE_LIMIT_MIN || limit > RATE_LIMIT_MAX) {
+      throw constructError(this, `rate limit '${name}' has limit ${limit}; AWS WAF takes a whole number from ${RATE_LIMIT_MIN} to ${RATE_LIMIT_MAX} (requests per aggregation key in the window)`);
+    }
+    if (!window || typeof window.toSeconds !== 'function' || window.isUnresolved() || !RATE_WINDOWS.includes(window.toSeconds({ integral: false }))) {
+      throw constructError(this, `rate limit '${name}' has window ${window?.toHumanString?.() ?? window}; AWS WAF counts over 1, 2, 5 or 10 minutes (Duration.minutes(1), (2), (5) or (10))`);
+    }
+    const action = options.action ?? WafAction.BLOCK;
+    if (action === WafAction.ALLOW || !Object.values(WafAction).includes(action)) {
+      throw constructError(this, `rate limit '${name}' has action ${action}; a rate-based rule can BLOCK, COUNT, CAPTCHA or CHALLENGE, not ALLOW`);
+    }
+    if (this.rateLimits.length >= PRIORITIES.bandSize) {
+      throw constructError(this, `more than ${PRIORITIES.bandSize} rate limits`);
+    }
+    if (!options.aggregateKey && this.forwardedIp) {
+      throw constructError(this, `rate limit '${name}' needs an aggregateKey, because this web ACL judges clients by ${this.forwardedIp.headerName}: `
+        + 'RateLimitAggregateKey.sourceIp() counts per proxy address (all clients behind one proxy share the limit), '
+        + 'RateLimitAggregateKey.forwardedIp() counts per first address of the header (which a client can choose unless the proxy replaces the header)');
+    }
+    const aggregateKey = options.aggregateKey ?? RateLimitAggregateKey.sourceIp();
+    if (!(aggregateKey instanceof RateLimitAggregateKey)) {
+      throw constructError(this, `rate limit '${name}' needs an aggregateKey made with the RateLimitAggregateKey factories`);
+    }
+    const ctx = this.renderContext();
+    const key = aggregateKey._render(ctx);
+    if (key.AggregateKeyType === 'CONSTANT' && options.scopeDownPath === undefined) {
+      throw constructError(this, `rate limit '${name}' counts all requests as one (RateLimitAggregateKey.constant()), which AWS WAF only allows with a scope-down; set scopeDownPath`);
+    }
+    const scopeDown = options.scopeDownPath !== undefined ? WafStatement.pathMatches([options.scopeDownPath])._render(ctx) : undefined;
+    this.rateLimits.push({
+      Name: name,
+      Priority: PRIORITIES.rateLimitStart + this.rateLimits.length,
+      Action: { [ACTION_KEYS[action]]: {} },
+      Statement: {
+        RateBasedStatement: {
+          Limit: limit,
+          EvaluationWindowSec: window.toSeconds(),
+          ...key,
+          ...(scopeDown ? { ScopeDownStatement: scopeDown } : {}),
+        },
+      },
+      VisibilityConfig: this.visibility(name),
+    });
+    this.checkCapacity(`rate limit '${name}'`);
   }
 
   /**
@@ -469,8 +703,16 @@ export class PathAllowlistWaf extends Construct {
     return { logGroup, loggingConfiguration };
   }
 
-  private renderRules(): CfnStatement[] {
-    const rules: CfnStatement[] = [];
+  /**
+   * The rules in priority order, with every accepted escape-hatch override applied. `strict` (at synth) refuses an
+   * override that points past the rules or at a rule the construct enforces; while rules are still being added
+   * (capacity checks), an override whose index does not exist yet is left out.
+   */
+  private renderRules(strict: boolean): CfnStatement[] {
+    if (strict && this.webAcl.rules !== undefined) {
+      throw constructError(this, 'webAcl.rules is set, but PathAllowlistWaf renders the rules and would drop it; add rules with addRule() or addRateLimit(), or override one rule with webAcl.addPropertyOverride(\'Rules.<index>.<field>\', value)');
+    }
+    const paths: CfnStatement[] = [];
     for (const allowlist of this.allowlists) {
       const path = pathMatchStatement(allowlist.paths, allowlist.matchType, this.originPathStyle);
       const base = `PathAllowlist${allowlist.index}`;
@@ -480,7 +722,7 @@ export class PathAllowlistWaf extends Construct {
         // a request without the header has no such component and a size constraint on it does not match
         // (waf-rule-statement-fields-list.html), so NOT(size > 0) matches a missing header, and an empty one;
         // AWS's own example for "requests that are missing a specific header" (waf-rate-based-example-limit-missing-header.html).
-        rules.push(this.blockRule(`${base}-MissingForwardedIp`, PRIORITIES.allowlistStep * allowlist.index, {
+        paths.push(this.blockRule(`${base}-MissingForwardedIp`, PRIORITIES.pathStart + PRIORITIES.allowlistStep * allowlist.index, {
           AndStatement: {
             Statements: [path, {
               NotStatement: {
@@ -509,21 +751,135 @@ export class PathAllowlistWaf extends Construct {
           } : {}),
         },
       }));
-      rules.push(this.blockRule(base, PRIORITIES.allowlistStep * allowlist.index + 1, {
+      paths.push(this.blockRule(base, PRIORITIES.pathStart + PRIORITIES.allowlistStep * allowlist.index + 1, {
         AndStatement: { Statements: [path, { NotStatement: { Statement: anyOf(references) } }] },
       }));
     }
-    this.managedRuleGroups.forEach((group, i) => {
+    const managed = this.managedRuleGroups.map(({ group, scopeDown }, i) => {
       const name = `${group.vendorName}-${group.name}`;
-      rules.push({
+      return {
         Name: name,
         Priority: PRIORITIES.managedStart + PRIORITIES.managedStep * i,
         OverrideAction: { None: {} },
-        Statement: { ManagedRuleGroupStatement: { VendorName: group.vendorName, Name: group.name } },
+        Statement: { ManagedRuleGroupStatement: managedGroupStatement(group, scopeDown) },
         VisibilityConfig: this.visibility(name),
-      });
+      };
     });
+    const entries: RenderedRule[] = [
+      ...this.userRules[RulePlacement.BEFORE_PATH_RULES].map((rule) => ({ rule, enforced: false })),
+      ...paths.map((rule) => ({ rule, enforced: true })),
+      ...this.rateLimits.map((rule) => ({ rule, enforced: false })),
+      ...this.userRules[RulePlacement.AFTER_PATH_RULES].map((rule) => ({ rule, enforced: false })),
+      ...managed.map((rule) => ({ rule, enforced: false })),
+      ...this.userRules[RulePlacement.AFTER_MANAGED_RULE_GROUPS].map((rule) => ({ rule, enforced: false })),
+    ];
+    return this.applyRulesOverrides(entries, strict);
+  }
+
+  private applyRulesOverrides(entries: RenderedRule[], strict: boolean): CfnStatement[] {
+    let rules = entries.map((e) => e.rule);
+    for (const override of this.rulesOverrides) {
+      if (override.index >= entries.length) {
+        if (strict) {
+          throw constructError(this, `webAcl.addPropertyOverride('${override.text}') points at rule ${override.index}, but the web ACL has ${entries.length} rules (indexes 0 to ${entries.length - 1}, in priority order as in the template); fix the index`);
+        }
+        continue;
+      }
+      const target = entries[override.index];
+      if (target.enforced) {
+        if (strict) {
+          throw constructError(this, `webAcl.addPropertyOverride('${override.text}') would change rule '${target.rule.Name}', a path allowlist rule this construct enforces; `
+            + 'change the protected paths or allowlists instead, or add a rule of your own with addRule()');
+        }
+        continue;
+      }
+      rules = withValueAt(rules, [String(override.index), ...override.path], override.value);
+    }
+    if (strict && this.rulesOverrides.length > 0) {
+      for (const key of ['Name', 'Priority'] as const) {
+        const seen = new Set<unknown>();
+        for (const rule of rules) {
+          if (seen.has(rule?.[key])) {
+            throw constructError(this, `after the Rules overrides two rules have ${key} ${JSON.stringify(rule[key])}; AWS WAF needs it unique, so fix the override`);
+          }
+          seen.add(rule?.[key]);
+        }
+      }
+    }
     return rules;
+  }
+
+  /** Takes an override under `Rules` (from `webAcl.addPropertyOverride`): records it, or refuses it now. */
+  private recordRulesOverride(parts: string[], value: unknown): void {
+    const text = parts.join('.');
+    if (parts.length <= 1) {
+      throw constructError(this, `an override of '${parts.length === 0 ? 'Properties' : 'Rules'}' as a whole would replace every rule, the path rules included; `
+        + 'add rules with addRule() or addRateLimit(), tune managed groups with tuneManagedRuleGroup(), or override one rule by index: webAcl.addPropertyOverride(\'Rules.<index>.<field>\', value)');
+    }
+    if (!/^\d+$/.test(parts[1])) {
+      throw constructError(this, `override '${text}': '${parts[1]}' is not a rule index; write Rules.<index>.<field>, the index counting the rules in priority order as in the template`);
+    }
+    if (parts.length === 2 && value === undefined) {
+      throw constructError(this, `override '${text}' would delete a whole rule and leave a gap in Rules; to stop a rule from deciding, set its action: webAcl.addPropertyOverride('${text}.Action', { Count: {} })`);
+    }
+    this.rulesOverrides.push({ text, index: Number(parts[1]), path: parts.slice(2), value });
+  }
+
+  /** Validates a managed group's options against its documented rules, and renders its scope-down statement. */
+  private checkedManagedGroup(group: ManagedRuleGroup): AddedManagedGroup {
+    const options = group.options ?? {};
+    const overrides = options.ruleActionOverrides ?? [];
+    const excluded = options.excludedRules ?? [];
+    const label = `managed rule group '${group.vendorName}/${group.name}'`;
+    const named = [...overrides.map((o) => o.ruleName), ...excluded];
+    if (named.length > 0 && !group.ruleNames) {
+      throw constructError(this, `${label} has no known rule list, so the rules ${named.map((n) => `'${n}'`).join(', ')} cannot be checked; `
+        + 'give the vendor\'s rule names: ManagedRuleGroup.of(vendorName, name, capacity, ruleNames)');
+    }
+    const seen = new Set<string>();
+    for (const name of named) {
+      if (Token.isUnresolved(name) || typeof name !== 'string') {
+        throw constructError(this, `${label}: rule name '${name}' must be a literal string`);
+      }
+      if (!group.ruleNames!.includes(name)) {
+        const near = group.ruleNames!.find((r) => r.toLowerCase() === name.toLowerCase());
+        throw constructError(this, `${label} has no rule '${name}'${near ? ` (did you mean '${near}'? rule names are case-sensitive)` : ''}; AWS WAF would ignore the override and the rule would keep its action. `
+          + `Its documented rules: ${group.ruleNames!.join(', ')}`);
+      }
+      if (seen.has(name)) {
+        throw constructError(this, `${label}: rule '${name}' is overridden or excluded twice; keep one (an excluded rule counts, like an override to COUNT)`);
+      }
+      seen.add(name);
+    }
+    for (const o of overrides) {
+      if (!Object.values(WafAction).includes(o.action)) {
+        throw constructError(this, `${label}: the override of '${o.ruleName}' has action '${o.action}'; use a WafAction`);
+      }
+    }
+    if (options.version !== undefined) {
+      const pattern = group.vendorName === 'AWS' ? /^Version_\d+\.\d+$/ : /^[\w.-]{1,128}$/;
+      if (Token.isUnresolved(options.version) || !pattern.test(options.version)) {
+        throw constructError(this, `${label}: version '${options.version}' is not a version name${group.vendorName === 'AWS' ? ' of the form Version_<major>.<minor>, e.g. \'Version_1.12\'' : ''}; list the group's versions with the ListAvailableManagedRuleGroupVersions API`);
+      }
+    }
+    if (options.scopeDown !== undefined && !(options.scopeDown instanceof WafStatement)) {
+      throw constructError(this, `${label}: scopeDown needs a statement made with the WafStatement factories`);
+    }
+    const scopeDown = options.scopeDown?._render(this.renderContext());
+    return { group, scopeDown };
+  }
+
+  private checkRuleName(name: string): void {
+    if (Token.isUnresolved(name) || typeof name !== 'string' || !/^[\w-]{1,128}$/.test(name)) {
+      throw constructError(this, `rule name '${name}' must be 1 to 128 letters, digits, '_' or '-', e.g. 'ThrottleLogin'`);
+    }
+    if (this.renderRules(false).some((r) => r.Name === name)) {
+      throw constructError(this, `a rule named '${name}' is already in the web ACL; rule names must be unique`);
+    }
+  }
+
+  private renderContext(): RenderContext {
+    return { scope: this, originPathStyle: this.originPathStyle, forwardedIp: this.forwardedIp };
   }
 
   private blockRule(name: string, priority: number, statement: CfnStatement): CfnStatement {
@@ -535,19 +891,53 @@ export class PathAllowlistWaf extends Construct {
   }
 
   private checkCapacity(what: string): void {
-    const capacity = this.estimatedCapacity;
+    let capacity: number;
+    try {
+      capacity = this.estimatedCapacity;
+    } catch (e) {
+      if (e instanceof CannotEvaluateError) {
+        throw constructError(this, `the capacity of ${what} cannot be estimated (${e.message}); the 5,000 WCU limit could not be checked, so use statements whose capacity AWS publishes and this library knows`);
+      }
+      throw e;
+    }
     if (capacity > WEB_ACL_MAX_CAPACITY) {
-      throw constructError(this, `adding ${what} brings the web ACL to an estimated ${capacity} WCU, above the ${WEB_ACL_MAX_CAPACITY} WCU a web ACL can hold; remove managed rule groups or merge protected paths into fewer allowlists`);
+      throw constructError(this, `adding ${what} brings the web ACL to an estimated ${capacity} WCU, above the ${WEB_ACL_MAX_CAPACITY} WCU a web ACL can hold; remove rules you added or managed rule groups, or merge protected paths into fewer allowlists`);
     }
   }
 
   private warnAboveBasePrice(): void {
-    const capacity = this.estimatedCapacity;
+    let capacity: number;
+    try {
+      capacity = this.estimatedCapacity;
+    } catch (e) {
+      if (e instanceof CannotEvaluateError) {
+        addLayeredDefenseWarning(this, 'WafCapacityUnknown', `the web ACL's capacity cannot be estimated after the Rules overrides (${e.message}); check it stays within 5,000 WCU.`);
+        return;
+      }
+      throw e;
+    }
     if (capacity > WEB_ACL_BASE_PRICE_CAPACITY) {
       addLayeredDefenseWarning(this, 'WafCapacityAboveBasePrice',
         `the web ACL uses an estimated ${capacity} WCU, above the ${WEB_ACL_BASE_PRICE_CAPACITY} WCU its base price covers, so AWS charges extra; remove managed rule groups you do not need to stay within it.`);
     }
   }
+}
+
+/** The CloudFormation `ManagedRuleGroupStatement` of a group with its options. */
+function managedGroupStatement(group: ManagedRuleGroup, scopeDown: CfnStatement | undefined): CfnStatement {
+  const options = group.options ?? {};
+  const overrides = options.ruleActionOverrides ?? [];
+  const excluded = options.excludedRules ?? [];
+  return {
+    VendorName: group.vendorName,
+    Name: group.name,
+    ...(options.version !== undefined ? { Version: options.version } : {}),
+    ...(excluded.length > 0 ? { ExcludedRules: excluded.map((name) => ({ Name: name })) } : {}),
+    ...(overrides.length > 0
+      ? { RuleActionOverrides: overrides.map((o) => ({ Name: o.ruleName, ActionToUse: { [ACTION_KEYS[o.action]]: {} } })) }
+      : {}),
+    ...(scopeDown ? { ScopeDownStatement: scopeDown } : {}),
+  };
 }
 
 function associationsOf(scope: IConstruct): Map<string, string> {

@@ -1,9 +1,10 @@
-import { CfnCondition, Fn, Stack } from 'aws-cdk-lib';
+import { CfnCondition, Duration, Fn, Stack } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { check, newStack, ofRule } from './support';
+import { PathAllowlistWaf, RulePlacement, WafAction, WafStatement } from '../../src/waf';
 
 const PATH_TRANSFORMS = [
   { priority: 0, type: 'URL_DECODE' },
@@ -368,5 +369,67 @@ describe('LayeredDefense-PublicEndpointWithoutWaf', () => {
     const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 0 });
     new elbv2.ApplicationLoadBalancer(stack, 'Internal', { vpc, internetFacing: false });
     expect(ofRule(check(stack), RULE)).toEqual([]);
+  });
+});
+
+describe('the WAF rules judge the rules a user adds to PathAllowlistWaf', () => {
+  function portal(configure: (waf: PathAllowlistWaf) => void): Stack {
+    const stack = newStack();
+    const waf = new PathAllowlistWaf(stack, 'Waf', { protectedPaths: ['/admin'], allowedCidrs: ['198.51.100.0/24'] });
+    configure(waf);
+    return stack;
+  }
+  const SHADOWS = 'LayeredDefense-WafAllowShadowsBlock';
+  const BYPASS = 'LayeredDefense-WafPathBypass';
+
+  test('Compliant: the path rules alone, and rules added after them', () => {
+    const stack = portal((waf) => {
+      waf.addRule({ name: 'HealthCheck', statement: WafStatement.exemptPath('/health'), action: WafAction.ALLOW });
+      waf.addRule({ name: 'AllowAllLate', statement: WafStatement.pathMatches(['/']), action: WafAction.ALLOW, placement: RulePlacement.AFTER_MANAGED_RULE_GROUPS });
+      waf.addRateLimit({ limit: 100, window: Duration.minutes(5), scopeDownPath: '/login' });
+    });
+    const messages = check(stack);
+    expect(ofRule(messages, SHADOWS)).toEqual([]);
+    expect(ofRule(messages, BYPASS)).toEqual([]);
+  });
+
+  test('Noncompliant: an addRule ALLOW before the path rules that allows what they block', () => {
+    const stack = portal((waf) => waf.addRule({
+      name: 'AllowAdminTools', statement: WafStatement.pathMatches(['/admin']), action: WafAction.ALLOW, placement: RulePlacement.BEFORE_PATH_RULES,
+    }));
+    const found = ofRule(check(stack), SHADOWS);
+    expect(found).toEqual([expect.objectContaining({ level: 'error', path: '/Stack/Waf/Resource' })]);
+    expect(found[0].text).toMatch(/BLOCK rule 'PathAllowlist1' never blocks: .*\/admin.* is allowed first by ALLOW rule 'AllowAdminTools'/);
+  });
+
+  test('Compliant: an exception for one address before the path rules is a partial overlap, not a shadow', () => {
+    const stack = portal((waf) => waf.addRule({
+      name: 'MonitoringProbe',
+      statement: WafStatement.allOf([WafStatement.exemptPath('/admin/health'), WafStatement.fromCloudFormation({ ByteMatchStatement: { FieldToMatch: { SingleHeader: { Name: 'x-probe' } }, SearchString: 'secret', PositionalConstraint: 'EXACTLY', TextTransformations: [{ Priority: 0, Type: 'NONE' }] } })]),
+      action: WafAction.ALLOW,
+      placement: RulePlacement.BEFORE_PATH_RULES,
+    }));
+    expect(ofRule(check(stack), SHADOWS)).toEqual([]);
+  });
+
+  test('Noncompliant: a raw user rule with a plain STARTS_WITH path match is bypassable', () => {
+    const stack = portal((waf) => waf.addRule({
+      name: 'BlockWpAdmin',
+      statement: WafStatement.fromCloudFormation({ ByteMatchStatement: { FieldToMatch: { UriPath: {} }, SearchString: '/wp-admin', PositionalConstraint: 'STARTS_WITH', TextTransformations: [{ Priority: 0, Type: 'NONE' }] } }),
+      action: WafAction.BLOCK,
+    }));
+    const found = ofRule(check(stack), BYPASS);
+    expect(found).toEqual([expect.objectContaining({ level: 'error', path: '/Stack/Waf/Resource' })]);
+    expect(found[0].text).toMatch(/rule 'BlockWpAdmin' \(BLOCK\) matches the URI path with STARTS_WITH '\/wp-admin' without URL_DECODE and NORMALIZE_PATH/);
+  });
+
+  test('capacity: rules the user adds count toward the capacity rules too', () => {
+    const stack = portal((waf) => {
+      const xss = WafStatement.fromCloudFormation({ XssMatchStatement: { FieldToMatch: { Body: {} }, TextTransformations: [{ Priority: 0, Type: 'URL_DECODE' }] } });
+      for (let i = 0; i < 7; i++) {
+        waf.addRule({ name: `Xss${i}`, statement: xss, action: WafAction.BLOCK }); // 50 WCU each: 1,202 + 350 > 1,500
+      }
+    });
+    expect(ofRule(check(stack), 'LayeredDefense-WafCapacityCost')).toEqual([expect.objectContaining({ level: 'warning' })]);
   });
 });

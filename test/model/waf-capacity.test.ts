@@ -18,6 +18,10 @@ describe('statementCapacity', () => {
     ['regex on the JSON body', { RegexMatchStatement: { FieldToMatch: { JsonBody: {} }, TextTransformations: tt(1) } }, 16],
     ['AND of NOT and OR', { AndStatement: { Statements: [{ IPSetReferenceStatement: {} }, { NotStatement: { Statement: { OrStatement: { Statements: [{ IPSetReferenceStatement: {} }, { GeoMatchStatement: {} }] } } } }] } }, 3],
     ['AWS managed common rule set', { ManagedRuleGroupStatement: { VendorName: 'AWS', Name: 'AWSManagedRulesCommonRuleSet' } }, 700],
+    ['AWS managed common rule set with a scope-down regex', { ManagedRuleGroupStatement: { VendorName: 'AWS', Name: 'AWSManagedRulesCommonRuleSet', ScopeDownStatement: { RegexMatchStatement: { FieldToMatch: uri, TextTransformations: tt(3) } } } }, 733],
+    ['rate-based, by IP', { RateBasedStatement: { Limit: 100, AggregateKeyType: 'IP' } }, 2],
+    ['rate-based with a scope-down', { RateBasedStatement: { Limit: 100, AggregateKeyType: 'IP', ScopeDownStatement: { RegexMatchStatement: { FieldToMatch: uri, TextTransformations: tt(1) } } } }, 15],
+    ['rate-based by two custom keys, one transformed', { RateBasedStatement: { Limit: 100, AggregateKeyType: 'CUSTOM_KEYS', CustomKeys: [{ Header: { Name: 'a', TextTransformations: [{ Priority: 0, Type: 'NONE' }] } }, { QueryArgument: { Name: 'b', TextTransformations: tt(1) } }] } }, 72],
   ])('%s: %d WCU', (_what, statement, wcu) => {
     expect(statementCapacity(statement)).toBe(wcu);
   });

@@ -1,3 +1,4 @@
+import * as fc from 'fast-check';
 import { CannotEvaluateError, evaluateWebAcl, ipSetsFromTemplate, WafEvaluator, WafRequest, webAclsFromTemplate } from '../../src/model/waf-evaluator';
 
 const visibility = { CloudWatchMetricsEnabled: true, SampledRequestsEnabled: true, MetricName: 'm' };
@@ -164,5 +165,106 @@ describe('template helpers', () => {
     };
     expect(Object.keys(webAclsFromTemplate(template))).toEqual(['Acl']);
     expect(ipSetsFromTemplate(template)).toEqual({ Set: ['192.0.2.0/24'] });
+  });
+});
+
+describe('the core rule set body size limit (SizeRestrictions_BODY)', () => {
+  const crs = (statement: object = {}, OverrideAction: object = { None: {} }) => ({
+    Name: 'CRS',
+    Priority: 10,
+    OverrideAction,
+    VisibilityConfig: visibility,
+    Statement: { ManagedRuleGroupStatement: { VendorName: 'AWS', Name: 'AWSManagedRulesCommonRuleSet', ...statement } },
+  });
+  const post = (uriPath: string, bodySize: number): WafRequest => ({ uriPath, sourceIp: '192.0.2.1', method: 'POST', bodySize });
+  const LABEL = 'awswaf:managed:aws:core-rule-set:SizeRestrictions_Body';
+
+  test('a body over 8,192 bytes is blocked by the group, labelled; 8,192 bytes is not', () => {
+    const webAcl = acl([crs()]);
+    expect(evaluateWebAcl(webAcl, post('/upload', 8193))).toEqual({
+      action: 'BLOCK', terminatingRule: 'CRS', terminatingGroupRule: 'SizeRestrictions_BODY', terminatingAction: 'BLOCK', matchedRules: ['CRS'], skippedRules: [], labels: [LABEL],
+    });
+    expect(evaluateWebAcl(webAcl, post('/upload', 8192))).toMatchObject({ action: 'ALLOW', matchedRules: [] });
+  });
+
+  test.each<[string, object, object | undefined, string]>([
+    ['an exclusion counts it', { ExcludedRules: [{ Name: 'SizeRestrictions_BODY' }] }, undefined, 'ALLOW'],
+    ['an override to COUNT counts it', { RuleActionOverrides: [{ Name: 'SizeRestrictions_BODY', ActionToUse: { Count: {} } }] }, undefined, 'ALLOW'],
+    ['an override to CAPTCHA asks', { RuleActionOverrides: [{ Name: 'SizeRestrictions_BODY', ActionToUse: { Captcha: {} } }] }, undefined, 'BLOCK'],
+    ['an override of another rule changes nothing', { RuleActionOverrides: [{ Name: 'CrossSiteScripting_BODY', ActionToUse: { Count: {} } }] }, undefined, 'BLOCK'],
+    ['the rule-level OverrideAction Count counts the whole group', {}, { Count: {} }, 'ALLOW'],
+  ])('%s', (_, statement, overrideAction, action) => {
+    const result = evaluateWebAcl(acl([crs(statement, overrideAction)]), post('/upload', 20_000));
+    expect(result.action).toBe(action);
+    expect(result.labels).toEqual([LABEL]);
+  });
+
+  test('a counted match still labels the request, so a later rule can block it elsewhere', () => {
+    const laterRule = rule('OnlyUpload', 20, {
+      AndStatement: {
+        Statements: [
+          { LabelMatchStatement: { Scope: 'LABEL', Key: LABEL } },
+          { NotStatement: { Statement: { ByteMatchStatement: { FieldToMatch: { UriPath: {} }, SearchString: '/upload', PositionalConstraint: 'EXACTLY', TextTransformations: lower } } } },
+        ],
+      },
+    });
+    const webAcl = acl([crs({ ExcludedRules: [{ Name: 'SizeRestrictions_BODY' }] }), laterRule]);
+    expect(evaluateWebAcl(webAcl, post('/upload', 20_000)).action).toBe('ALLOW');
+    expect(evaluateWebAcl(webAcl, post('/profile', 20_000))).toMatchObject({ action: 'BLOCK', terminatingRule: 'OnlyUpload' });
+  });
+
+  test('a request the scope-down does not match skips the group', () => {
+    const notUpload = { NotStatement: { Statement: { ByteMatchStatement: { FieldToMatch: { UriPath: {} }, SearchString: '/upload', PositionalConstraint: 'EXACTLY', TextTransformations: lower } } } };
+    const webAcl = acl([crs({ ScopeDownStatement: notUpload })]);
+    expect(evaluateWebAcl(webAcl, post('/upload', 20_000))).toMatchObject({ action: 'ALLOW', labels: [] });
+    expect(evaluateWebAcl(webAcl, post('/profile', 20_000)).action).toBe('BLOCK');
+  });
+
+  test('without a body size, or for another group, the group stays opaque', () => {
+    expect(evaluateWebAcl(acl([crs()]), req('/upload', '192.0.2.1')).action).toBe('ALLOW');
+    expect(() => evaluateWebAcl(acl([crs()]), req('/upload', '192.0.2.1'), { opaqueStatements: 'CANNOT_EVALUATE' })).toThrow(CannotEvaluateError);
+    const sqli = { ...crs(), Statement: { ManagedRuleGroupStatement: { VendorName: 'AWS', Name: 'AWSManagedRulesSQLiRuleSet' } } };
+    expect(evaluateWebAcl(acl([sqli]), post('/upload', 20_000)).action).toBe('ALLOW');
+  });
+
+  test('by property: blocked exactly when the body is over 8 KB', () => {
+    const webAcl = new WafEvaluator(acl([crs()]));
+    fc.assert(fc.property(fc.nat({ max: 1_000_000 }), (bodySize) => {
+      expect(webAcl.evaluate(post('/', bodySize)).action).toBe(bodySize > 8192 ? 'BLOCK' : 'ALLOW');
+    }));
+  });
+});
+
+describe('rate-based statements', () => {
+  const login = { ByteMatchStatement: { FieldToMatch: { UriPath: {} }, SearchString: '/login', PositionalConstraint: 'STARTS_WITH', TextTransformations: lower } };
+  const rate = (statement: object) => acl([rule('Throttle', 1, { RateBasedStatement: { Limit: 100, EvaluationWindowSec: 300, AggregateKeyType: 'IP', ...statement } })]);
+  const at = (uriPath: string, requestsInWindow: number, headers?: Record<string, string>): WafRequest => ({ uriPath, sourceIp: '192.0.2.1', headers, requestsInWindow });
+
+  test('matches once the requests in the window exceed the limit, within the scope-down', () => {
+    const webAcl = rate({ ScopeDownStatement: login });
+    expect(evaluateWebAcl(webAcl, at('/login', 101))).toMatchObject({ action: 'BLOCK', terminatingRule: 'Throttle' });
+    expect(evaluateWebAcl(webAcl, at('/login', 100)).action).toBe('ALLOW');
+    expect(evaluateWebAcl(webAcl, at('/home', 10_000)).action).toBe('ALLOW');
+  });
+
+  test('by property: over the limit and in scope, exactly', () => {
+    const evaluator = new WafEvaluator(rate({ ScopeDownStatement: login }));
+    fc.assert(fc.property(fc.nat({ max: 1000 }), fc.constantFrom('/login', '/LOGIN/x', '/home'), (n, uriPath) => {
+      expect(evaluator.evaluate(at(uriPath, n)).action).toBe(n > 100 && uriPath.toLowerCase().startsWith('/login') ? 'BLOCK' : 'ALLOW');
+    }));
+  });
+
+  test('a forwarded IP aggregation skips a request without the header; a header key does not count it', () => {
+    const forwarded = rate({ AggregateKeyType: 'FORWARDED_IP', ForwardedIPConfig: { HeaderName: 'X-Forwarded-For', FallbackBehavior: 'NO_MATCH' } });
+    expect(evaluateWebAcl(forwarded, at('/', 500))).toMatchObject({ action: 'ALLOW', skippedRules: ['Throttle'] });
+    expect(evaluateWebAcl(forwarded, at('/', 500, { 'X-Forwarded-For': '192.0.2.9' })).action).toBe('BLOCK');
+    const byKey = rate({ AggregateKeyType: 'CUSTOM_KEYS', CustomKeys: [{ Header: { Name: 'x-api-key', TextTransformations: [{ Priority: 0, Type: 'NONE' }] } }] });
+    expect(evaluateWebAcl(byKey, at('/', 500)).action).toBe('ALLOW');
+    expect(evaluateWebAcl(byKey, at('/', 500, { 'x-api-key': 'k' })).action).toBe('BLOCK');
+  });
+
+  test('without requestsInWindow it stays opaque', () => {
+    expect(evaluateWebAcl(rate({}), req('/', '192.0.2.1')).action).toBe('ALLOW');
+    expect(() => evaluateWebAcl(rate({}), req('/', '192.0.2.1'), { opaqueStatements: 'CANNOT_EVALUATE' })).toThrow(/opaque to the model without requestsInWindow/);
   });
 });

@@ -254,6 +254,45 @@ describe('HipaaSecureVpc hooks for the other layers', () => {
     expect(waf.node.path).toBe('Stack/Network/AdminOnly');
   });
 
+  test('protectPaths with the load balancer in another stack creates the web ACL in that stack, with no dependency cycle', () => {
+    // GIVEN: the VPC in a network stack, the load balancer in an application stack that uses the VPC
+    const app = new App({ context: AZ_CONTEXT });
+    const env = { account: '111111111111', region: 'us-east-1' };
+    const networkStack = new Stack(app, 'Network', { env });
+    const vpc = new HipaaSecureVpc(networkStack, 'Vpc');
+    const appStack = new Stack(app, 'Application', { env });
+    const alb = new elbv2.ApplicationLoadBalancer(appStack, 'Alb', { vpc, internetFacing: true });
+
+    // WHEN
+    const waf = vpc.protectPaths('AdminOnly', alb, { protectedPaths: ['/admin'], allowedCidrs: ['198.51.100.0/24'] });
+
+    // THEN: the whole app synthesizes (a web ACL in the network stack would make it depend on the application stack)
+    expect(() => app.synth()).not.toThrow();
+    expect(waf.node.path).toBe('Application/AdminOnly');
+    const template = Template.fromStack(appStack);
+    template.resourceCountIs('AWS::WAFv2::WebACL', 1);
+    template.hasResourceProperties('AWS::WAFv2::WebACLAssociation', {
+      ResourceArn: { Ref: Match.stringLikeRegexp('^Alb') },
+      WebACLArn: appStack.resolve(waf.webAclArn),
+    });
+    Template.fromStack(networkStack).resourceCountIs('AWS::WAFv2::WebACL', 0);
+    expect(appStack.dependencies).toContain(networkStack);
+    expect(networkStack.dependencies).not.toContain(appStack);
+  });
+
+  test('protectPaths in another stack refuses an id that stack already uses', () => {
+    // GIVEN
+    const app = new App({ context: AZ_CONTEXT });
+    const env = { account: '111111111111', region: 'us-east-1' };
+    const vpc = new HipaaSecureVpc(new Stack(app, 'Network', { env }), 'Vpc');
+    const appStack = new Stack(app, 'Application', { env });
+    const alb = new elbv2.ApplicationLoadBalancer(appStack, 'Alb', { vpc, internetFacing: true });
+
+    // WHEN / THEN
+    expect(() => vpc.protectPaths('Alb', alb, { protectedPaths: ['/admin'], allowedCidrs: ['198.51.100.0/24'] }))
+      .toThrow(/Network\/Vpc: protectPaths: the load balancer is in stack Application, .* already has a construct 'Alb'; choose another id/);
+  });
+
   test('allowTls adds one allow rule from the client group to the server group, nothing else', () => {
     // GIVEN
     const { stack, vpc } = stackWithVpc();

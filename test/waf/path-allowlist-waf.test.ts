@@ -55,7 +55,7 @@ describe('web ACL', () => {
     template.hasResourceProperties('AWS::WAFv2::WebACL', {
       Rules: Match.arrayWith([{
         Name: 'PathAllowlist1',
-        Priority: 11,
+        Priority: 1011,
         Action: { Block: {} },
         VisibilityConfig: { CloudWatchMetricsEnabled: true, SampledRequestsEnabled: true, MetricName: Match.stringLikeRegexp('PathAllowlist1$') },
         Statement: {
@@ -165,7 +165,7 @@ describe('forwarded IP', () => {
     const { template, waf } = synth(props);
     const rules = webAclRules(template);
     const missing = rules.find((r) => r.Name === 'PathAllowlist1-MissingForwardedIp');
-    expect(missing.Priority).toBe(10);
+    expect(missing.Priority).toBe(1010);
     expect(missing.Action).toEqual({ Block: {} });
     expect(missing.Statement.AndStatement.Statements[1]).toEqual({
       NotStatement: {
@@ -247,11 +247,11 @@ describe('managed rule groups', () => {
     const { template } = synth();
     const rules = webAclRules(template).map((r) => [r.Name, r.Priority, r.OverrideAction ?? r.Action]);
     expect(rules).toEqual([
-      ['PathAllowlist1', 11, { Block: {} }],
-      ['AWS-AWSManagedRulesAmazonIpReputationList', 1000, { None: {} }],
-      ['AWS-AWSManagedRulesCommonRuleSet', 1010, { None: {} }],
-      ['AWS-AWSManagedRulesKnownBadInputsRuleSet', 1020, { None: {} }],
-      ['AWS-AWSManagedRulesSQLiRuleSet', 1030, { None: {} }],
+      ['PathAllowlist1', 1011, { Block: {} }],
+      ['AWS-AWSManagedRulesAmazonIpReputationList', 4000, { None: {} }],
+      ['AWS-AWSManagedRulesCommonRuleSet', 4010, { None: {} }],
+      ['AWS-AWSManagedRulesKnownBadInputsRuleSet', 4020, { None: {} }],
+      ['AWS-AWSManagedRulesSQLiRuleSet', 4030, { None: {} }],
     ]);
     template.hasResourceProperties('AWS::WAFv2::WebACL', {
       Rules: Match.arrayWith([Match.objectLike({
@@ -314,14 +314,14 @@ describe('addProtectedPath', () => {
     // THEN
     const template = Template.fromStack(stack);
     expect(webAclRules(template).map((r) => [r.Name, r.Priority])).toEqual([
-      ['PathAllowlist1-MissingForwardedIp', 10],
-      ['PathAllowlist1', 11],
-      ['PathAllowlist2-MissingForwardedIp', 20],
-      ['PathAllowlist2', 21],
-      ['AWS-AWSManagedRulesAmazonIpReputationList', 1000],
-      ['AWS-AWSManagedRulesCommonRuleSet', 1010],
-      ['AWS-AWSManagedRulesKnownBadInputsRuleSet', 1020],
-      ['AWS-AWSManagedRulesSQLiRuleSet', 1030],
+      ['PathAllowlist1-MissingForwardedIp', 1010],
+      ['PathAllowlist1', 1011],
+      ['PathAllowlist2-MissingForwardedIp', 1020],
+      ['PathAllowlist2', 1021],
+      ['AWS-AWSManagedRulesAmazonIpReputationList', 4000],
+      ['AWS-AWSManagedRulesCommonRuleSet', 4010],
+      ['AWS-AWSManagedRulesKnownBadInputsRuleSet', 4020],
+      ['AWS-AWSManagedRulesSQLiRuleSet', 4030],
     ]);
     template.hasResourceProperties('AWS::WAFv2::IPSet', { Addresses: ['203.0.113.0/24'] });
     expect(webAclRules(template)[3].Statement.AndStatement.Statements[0].OrStatement.Statements[0].RegexMatchStatement.RegexString)

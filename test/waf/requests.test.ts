@@ -1,8 +1,20 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as fc from 'fast-check';
 import { ipSetsFromTemplate, WafEvaluator, webAclsFromTemplate } from '../../src/model/waf-evaluator';
-import { ForwardedIpFallback, ForwardedIpPosition, OriginPathStyle, PathAllowlistWaf, PathAllowlistWafProps, PathMatchType } from '../../src/waf';
+import {
+  ForwardedIpFallback,
+  ForwardedIpPosition,
+  ManagedRuleGroup,
+  OriginPathStyle,
+  PathAllowlistWaf,
+  PathAllowlistWafProps,
+  PathMatchType,
+  RateLimitAggregateKey,
+  RulePlacement,
+  WafAction,
+  WafStatement,
+} from '../../src/waf';
 
 /**
  * The synthesized web ACL, judged request by request through the model of WAF semantics: what a user relies on
@@ -229,5 +241,103 @@ describe('addProtectedPath', () => {
     ['/public', '203.0.113.5', 'ALLOW', undefined],
   ])('%s from %s -> %s', (uriPath, sourceIp, action, terminatingRule) => {
     expect(evaluator.evaluate({ uriPath, sourceIp })).toMatchObject({ action, terminatingRule });
+  });
+});
+
+describe('production tuning, request by request', () => {
+  const KB = 1024;
+  const upload = (uriPath: string, bodySize: number) => ({ uriPath, sourceIp: OTHER_V4, method: 'POST', bodySize });
+
+  test('the upload case: a 20 KB body to /upload is blocked by the core rule set by default', () => {
+    const evaluator = evaluatorFor(EXAMPLE);
+    expect(evaluator.evaluate(upload('/upload', 20 * KB))).toMatchObject({
+      action: 'BLOCK', terminatingRule: 'AWS-AWSManagedRulesCommonRuleSet', terminatingGroupRule: 'SizeRestrictions_BODY',
+    });
+    expect(evaluator.evaluate(upload('/upload', 8 * KB)).action).toBe('ALLOW');
+  });
+
+  test('the upload case: with SizeRestrictions_BODY set to COUNT, a 20 KB body to /upload is allowed and labelled', () => {
+    const evaluator = evaluatorFor(EXAMPLE, (waf) => waf.tuneManagedRuleGroup(ManagedRuleGroup.COMMON_RULE_SET, {
+      ruleActionOverrides: [{ ruleName: 'SizeRestrictions_BODY', action: WafAction.COUNT }],
+    }));
+    expect(evaluator.evaluate(upload('/upload', 20 * KB))).toMatchObject({
+      action: 'ALLOW', labels: ['awswaf:managed:aws:core-rule-set:SizeRestrictions_Body'],
+    });
+    // the path rules still run first: a large body to /admin from outside is blocked by the path rule
+    expect(evaluator.evaluate(upload('/admin/import', 20 * KB))).toMatchObject({ action: 'BLOCK', terminatingRule: 'PathAllowlist1' });
+  });
+
+  test('the upload case, narrowly: large bodies only on /upload, with a label rule after the groups', () => {
+    const evaluator = evaluatorFor(EXAMPLE, (waf) => {
+      waf.tuneManagedRuleGroup(ManagedRuleGroup.COMMON_RULE_SET, { ruleActionOverrides: [{ ruleName: 'SizeRestrictions_BODY', action: WafAction.COUNT }] });
+      waf.addRule({
+        name: 'LargeBodiesOnlyOnUpload',
+        placement: RulePlacement.AFTER_MANAGED_RULE_GROUPS,
+        action: WafAction.BLOCK,
+        statement: WafStatement.allOf([
+          WafStatement.labelMatch('awswaf:managed:aws:core-rule-set:SizeRestrictions_Body'),
+          WafStatement.not(WafStatement.exemptPath('/upload')),
+        ]),
+      });
+    });
+    for (const uriPath of ['/upload', '/upload/', '/upload/scan.pdf', '/UPLOAD/x', '/x/../upload']) {
+      expect({ uriPath, ...evaluator.evaluate(upload(uriPath, 20 * KB)) }).toMatchObject({ uriPath, action: 'ALLOW' });
+    }
+    // paths that are, or that some origin resolves to, something else stay limited to 8 KB
+    for (const uriPath of ['/profile', '/uploads', '/upload/../profile', '/upload/..;/profile', '/upload;x/../profile', '/upload/%2e%2e/profile', '/upload/%252e%252e/profile']) {
+      expect({ uriPath, ...evaluator.evaluate(upload(uriPath, 20 * KB)) }).toMatchObject({ uriPath, action: 'BLOCK', terminatingRule: 'LargeBodiesOnlyOnUpload' });
+    }
+    expect(evaluator.evaluate(upload('/profile', 4 * KB)).action).toBe('ALLOW');
+  });
+
+  test('the upload case, by property: a body reaches /upload exactly when it is at most 8 KB, or the override is in place', () => {
+    const plain = evaluatorFor(EXAMPLE);
+    const tuned = evaluatorFor(EXAMPLE, (waf) => waf.tuneManagedRuleGroup(ManagedRuleGroup.COMMON_RULE_SET, { excludedRules: ['SizeRestrictions_BODY'] }));
+    fc.assert(fc.property(fc.integer({ min: 0, max: 64 * KB }), (bodySize) => {
+      expect(plain.evaluate(upload('/upload', bodySize)).action).toBe(bodySize <= 8192 ? 'ALLOW' : 'BLOCK');
+      expect(tuned.evaluate(upload('/upload', bodySize)).action).toBe('ALLOW');
+    }));
+  });
+
+  test('a scope-down that exempts /upload from the core rule set exempts nothing else', () => {
+    const evaluator = evaluatorFor({ ...EXAMPLE, managedRuleGroups: [ManagedRuleGroup.COMMON_RULE_SET.withOptions({ scopeDown: WafStatement.not(WafStatement.exemptPath('/upload')) })] });
+    expect(evaluator.evaluate(upload('/upload/scan.pdf', 20 * KB)).action).toBe('ALLOW');
+    expect(evaluator.evaluate(upload('/upload/..;/profile', 20 * KB)).action).toBe('BLOCK');
+    expect(evaluator.evaluate(upload('/profile', 20 * KB)).action).toBe('BLOCK');
+  });
+
+  test('login throttling: over the limit on /login in any spelling is blocked; under it, or elsewhere, is not', () => {
+    const evaluator = evaluatorFor(EXAMPLE, (waf) => waf.addRateLimit({ limit: 100, window: Duration.minutes(5), scopeDownPath: '/login' }));
+    const at = (uriPath: string, requestsInWindow: number) => evaluator.evaluate({ uriPath, sourceIp: OTHER_V4, requestsInWindow });
+    for (const uriPath of ['/login', '/LOGIN', '/%6cogin', '//login/', '/x/../login', '/login;jsessionid=1']) {
+      expect({ uriPath, ...at(uriPath, 101) }).toMatchObject({ uriPath, action: 'BLOCK', terminatingRule: 'RateLimit1' });
+      expect({ uriPath, ...at(uriPath, 100) }).toMatchObject({ uriPath, action: 'ALLOW' });
+    }
+    expect(at('/logins', 5000).action).toBe('ALLOW');
+    expect(at('/', 5000).action).toBe('ALLOW');
+  });
+
+  test('a rate limit by header does not count requests without the header', () => {
+    const evaluator = evaluatorFor(EXAMPLE, (waf) => waf.addRateLimit({ limit: 10, window: Duration.minutes(1), aggregateKey: RateLimitAggregateKey.header('x-api-key') }));
+    expect(evaluator.evaluate({ uriPath: '/api', sourceIp: OTHER_V4, headers: { 'X-Api-Key': 'k' }, requestsInWindow: 11 }).action).toBe('BLOCK');
+    expect(evaluator.evaluate({ uriPath: '/api', sourceIp: OTHER_V4, requestsInWindow: 11 }).action).toBe('ALLOW');
+  });
+
+  test('your own rules decide in their band: a BLOCK after the path rules, an ALLOW that skips the managed groups', () => {
+    const evaluator = evaluatorFor(EXAMPLE, (waf) => {
+      waf.addRule({ name: 'NoWordPress', statement: WafStatement.pathMatches(['/wp-admin']), action: WafAction.BLOCK });
+      waf.addRule({ name: 'HealthCheck', statement: WafStatement.exemptPath('/health'), action: WafAction.ALLOW });
+    });
+    expect(evaluator.evaluate({ uriPath: '/WP-ADMIN/x', sourceIp: OFFICE_V4 })).toMatchObject({ action: 'BLOCK', terminatingRule: 'NoWordPress' });
+    expect(evaluator.evaluate(upload('/health', 20 * KB))).toMatchObject({ action: 'ALLOW', terminatingRule: 'HealthCheck' });
+    // the path rules come first: an ALLOW after them cannot open a protected path
+    expect(evaluator.evaluate({ uriPath: '/admin', sourceIp: OTHER_V4 })).toMatchObject({ action: 'BLOCK', terminatingRule: 'PathAllowlist1' });
+  });
+
+  test('an ALLOW placed before the path rules lets a protected path through: what the checks report as an error', () => {
+    const evaluator = evaluatorFor(EXAMPLE, (waf) => waf.addRule({
+      name: 'AllowAll', statement: WafStatement.pathMatches(['/']), action: WafAction.ALLOW, placement: RulePlacement.BEFORE_PATH_RULES,
+    }));
+    expect(evaluator.evaluate({ uriPath: '/admin', sourceIp: OTHER_V4 })).toMatchObject({ action: 'ALLOW', terminatingRule: 'AllowAll' });
   });
 });

@@ -102,8 +102,14 @@ export function sampleRequests(ipSets: Readonly<Record<string, readonly string[]
 
 function pathsFor(type: string, body: Json): string[] {
   if (type === 'RegexMatchStatement') {
-    const literal = /^\^?((?:[A-Za-z0-9/_.-]|\\[./-])*)/.exec(String(body.RegexString ?? ''))?.[1]?.replace(/\\(.)/g, '$1');
-    return literal ? [literal, `${literal}${literal.endsWith('/') ? '' : '/'}x`] : [];
+    const regex = String(body.RegexString ?? '');
+    const literal = /^\^?((?:[A-Za-z0-9/_.-]|\\[./-])*)/.exec(regex)?.[1]?.replace(/\\(.)/g, '$1');
+    // The path segments the regex spells out (`/api` and `/admin` in PathAllowlistWaf's `^J(?:/api S J/admin)...`),
+    // each alone and all in a row: character classes and groups around them are not path text.
+    const segments = [...regex.replace(/\[(?:\\.|[^\]])*\]/g, '').matchAll(/\/((?:[A-Za-z0-9_]|\\[-.~])+)/g)]
+      .map((m) => `/${m[1].replace(/\\(.)/g, '$1')}`);
+    const candidates = [literal, ...segments, segments.length > 1 ? segments.join('') : undefined].filter((p): p is string => !!p && p !== '/');
+    return [...new Set(candidates)].flatMap((p) => [p, `${p}${p.endsWith('/') ? '' : '/'}x`]);
   }
   const s = searchString(body);
   if (s === undefined) {
