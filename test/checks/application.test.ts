@@ -1,4 +1,4 @@
-import { CfnCondition, Duration, Fn, Stack } from 'aws-cdk-lib';
+import { CfnCondition, CfnParameter, Duration, Fn, Stack } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -160,7 +160,9 @@ describe('LayeredDefense-WafPathBypass', () => {
   });
   test('Token: Rules behind Fn::If cannot be verified, and are not passed silently', () => {
     const { stack, acl } = aclStack();
-    const condition = new CfnCondition(stack, 'Strict', { expression: Fn.conditionEquals('a', 'b') });
+    // A condition on a parameter without a default: nothing decides it before deployment
+    const mode = new CfnParameter(stack, 'Mode', { type: 'String' });
+    const condition = new CfnCondition(stack, 'Strict', { expression: Fn.conditionEquals(mode.valueAsString, 'strict') });
     acl.addPropertyOverride('Rules', Fn.conditionIf(condition.logicalId, [], []));
     const messages = check(stack);
     expect(ofRule(messages, RULE)).toEqual([]);
@@ -168,10 +170,22 @@ describe('LayeredDefense-WafPathBypass', () => {
     expect(text).toMatch(/LayeredDefense-WafPathBypass cannot verify URI path matches \(Rules \{"Fn::If"/);
     expect(text).toMatch(/LayeredDefense-WafCapacityLimit cannot verify the capacity \(WCU\) \(Rules is not a resolved list/);
   });
+  test('Compliant: Rules behind an Fn::If whose condition the template decides are judged on the branch it picks', () => {
+    // GIVEN a condition on literals ('a' equals 'b' is false): the else branch, an empty rule list, is what deploys
+    const { stack, acl } = aclStack();
+    const condition = new CfnCondition(stack, 'Strict', { expression: Fn.conditionEquals('a', 'b') });
+    acl.addPropertyOverride('Rules', Fn.conditionIf(condition.logicalId, [{ Bogus: true }], []));
+    // WHEN
+    const messages = check(stack);
+    // THEN nothing to verify, and nothing unknown
+    expect(ofRule(messages, RULE)).toEqual([]);
+    expect(ofRule(messages, 'LayeredDefense-CannotVerify')).toEqual([]);
+  });
   test('Token: a rule statement or search string behind Fn::If cannot be verified', () => {
     const { stack } = aclStack({
       rules: (s) => {
-        const condition = new CfnCondition(s, 'Strict', { expression: Fn.conditionEquals('a', 'b') });
+        const mode = new CfnParameter(s, 'Mode', { type: 'String' });
+        const condition = new CfnCondition(s, 'Strict', { expression: Fn.conditionEquals(mode.valueAsString, 'strict') });
         return [
           rule('Chosen', 0, 'block', Fn.conditionIf(condition.logicalId, pathStartsWith('/admin'), pathStartsWith('/x')) as any),
           rule('Searched', 1, 'block', pathStartsWith(Fn.conditionIf(condition.logicalId, '/admin', '/x').toString())),
