@@ -20,7 +20,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { AwsSolutionsChecks, NagPack } from 'cdk-nag';
 import { BenchCase, createRandom, SeededRandom } from './harness';
-import { LayeredDefenseChecks, LayeredDefenseNagPack } from '../src/checks';
+import { LayeredDefenseChecks, LayeredDefenseNagPack } from '../src/frontdoors';
 
 const STACKS = 50;
 const VPCS = 2;

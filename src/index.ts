@@ -1,4 +1,4 @@
-export * from './checks';
+export * from './frontdoors';
 export * from './conntrack';
 export * from './firewall';
 export * from './ip';

@@ -2,10 +2,10 @@
 // template reader (./cfn), judges them together in one network model with the rule registry, and places each
 // finding on its template file, line and column. CDK-free.
 import { readApp } from './cfn';
+import { CheckFinding, checkStacks } from './engine';
 import { AnalysisResult, Finding } from './findings';
-import { CheckFinding, checkStacks } from '../checks/engine';
-import { RULES } from '../checks/registry';
-import { resolveChecksOptions } from '../checks/resolve-options';
+import { resolveChecksOptions } from './resolve-options';
+import { RULES } from './rules/registry';
 
 export interface AnalyzeOptions {
   /** `--parameter KEY=VALUE` values, for every stack that declares KEY. */

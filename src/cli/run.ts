@@ -11,7 +11,7 @@ import type { RuleInfo } from '../analysis/report/rule-info';
 import { renderSarif } from '../analysis/report/sarif';
 import { describeSummary, FAIL_ON_VALUES, FailOn, failingFindings, summarize } from '../analysis/report/summary';
 import { renderText } from '../analysis/report/text';
-import { RULES } from '../checks/registry';
+import { RULES } from '../analysis/rules/registry';
 
 export const TOOL = 'cdk-layered-defense';
 

@@ -7,11 +7,11 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct, IConstruct } from 'constructs';
 import { HIPAA_VPC_DEFAULTS, TIER_NAMES, tierSubnetConfiguration } from './defaults';
+import { RULE_ID_PREFIX } from '../analysis/rules/rule';
 import { FIREWALL_TIER_NAME } from '../firewall/defaults';
 import { DomainAllowlistFirewall } from '../firewall/domain-allowlist-firewall';
 import { IpBlocklistNacl } from '../nacl';
 import { createEncryptedLogGroup } from '../private/encrypted-log-group';
-import { RULE_ID_PREFIX } from '../checks/rule';
 import { childPath, constructPathError } from '../private/errors';
 import { PathAllowlistWaf, PathAllowlistWafProps } from '../waf';
 

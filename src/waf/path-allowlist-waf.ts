@@ -20,9 +20,9 @@ import {
   WafAction,
   WafScope,
 } from './types';
+import { rulesCapacity, WEB_ACL_BASE_PRICE_CAPACITY, WEB_ACL_MAX_CAPACITY } from '../analysis/model/waf-capacity';
+import { CannotEvaluateError } from '../analysis/model/waf-transformations';
 import { IpFamily } from '../ip/family';
-import { rulesCapacity, WEB_ACL_BASE_PRICE_CAPACITY, WEB_ACL_MAX_CAPACITY } from '../model/waf-capacity';
-import { CannotEvaluateError } from '../model/waf-transformations';
 import { createEncryptedLogGroup } from '../private/encrypted-log-group';
 import { addLayeredDefenseWarning, constructError } from '../private/errors';
 import { countAddresses, embeddedIpv4Reason, formatCidr, formatRangesAsCidrs, mergeCidrStringsToRanges, parseCidr, ParsedCidr } from '../private/ip';

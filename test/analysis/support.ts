@@ -1,9 +1,9 @@
 // CDK-free helpers for judging templates written as plain objects: the shape the template reader hands the model.
-import { CheckFinding, checkStacks } from '../../src/checks/engine';
-import { RULES } from '../../src/checks/registry';
-import { resolveChecksOptions } from '../../src/checks/resolve-options';
-import { LayeredDefenseChecksProps } from '../../src/checks/options';
-import { StackInput } from '../../src/model/network-model';
+import { CheckFinding, checkStacks } from '../../src/analysis/engine';
+import { StackInput } from '../../src/analysis/model/network-model';
+import { LayeredDefenseChecksProps } from '../../src/analysis/options';
+import { resolveChecksOptions } from '../../src/analysis/resolve-options';
+import { RULES } from '../../src/analysis/rules/registry';
 
 /** Templates by stack id (the stack name is the id). */
 export type Templates = Record<string, unknown>;

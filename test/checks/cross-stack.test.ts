@@ -7,7 +7,7 @@ import * as path from 'path';
 import { App, Stack, Validations } from 'aws-cdk-lib';
 import { annotations, Message } from './support';
 import { build, ENV, twoStacks } from './two-stack-app';
-import { LayeredDefenseChecks, LayeredDefenseNagPack } from '../../src/checks';
+import { LayeredDefenseChecks, LayeredDefenseNagPack } from '../../src/frontdoors';
 import { readFindings } from '../support/validation';
 
 /** `[ruleId, level, construct path]`, sorted, with the stack name taken off the path (to compare layouts). */

@@ -5,8 +5,8 @@ import { App, Aspects, CfnResource, IAspect, Stack, Validations } from 'aws-cdk-
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { annotations as annotationsOf, check, newStack, ofRule } from './support';
-import { LayeredDefenseChecks, LayeredDefenseNagPack } from '../../src/checks';
-import * as networkModel from '../../src/model/network-model';
+import * as networkModel from '../../src/analysis/model/network-model';
+import { LayeredDefenseChecks, LayeredDefenseNagPack } from '../../src/frontdoors';
 import { Finding, synthReport } from '../support/validation';
 
 /** The complete list of rule ids: adding or losing a rule is a visible change. */

@@ -7,7 +7,7 @@ import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { check, serveHttpsWithRedirect } from './support';
-import { LayeredDefenseNagPack } from '../../src/checks';
+import { LayeredDefenseNagPack } from '../../src/frontdoors';
 import { IpBlocklistNacl } from '../../src/nacl';
 import { HipaaSecureVpc } from '../../src/vpc';
 import { PathAllowlistWaf, WafScope } from '../../src/waf';

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { renderRulesMd, ruleAnchor } from '../../build-tools/rules-md';
-import { RULES } from '../../src/checks/registry';
+import { RULES } from '../../src/analysis/rules/registry';
 
 /** The rows of the rule table in RULES.md, cells unescaped. */
 function documentedRules(): string[][] {
@@ -45,7 +45,7 @@ describe('registry', () => {
     for (const rule of RULES) {
       expect(rule.id).toMatch(/^LayeredDefense-[A-Z][A-Za-z0-9]+$/);
       const short = rule.id.slice('LayeredDefense-'.length);
-      const files = [...fs.readdirSync(path.join(__dirname, '..', '..', 'src', 'checks', 'rules'), { recursive: true })].map(String);
+      const files = [...fs.readdirSync(path.join(__dirname, '..', '..', 'src', 'analysis', 'rules'), { recursive: true })].map(String);
       expect(files.some((f) => f.endsWith(`${short}.ts`))).toBe(true);
     }
   });

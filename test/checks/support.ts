@@ -2,7 +2,7 @@ import { App, Stack, StackProps } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { IConstruct } from 'constructs';
-import { LayeredDefenseChecks, LayeredDefenseChecksProps } from '../../src/checks';
+import { LayeredDefenseChecks, LayeredDefenseChecksProps } from '../../src/frontdoors';
 
 /** One annotation the aspect added. */
 export interface Message {

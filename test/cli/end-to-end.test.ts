@@ -3,12 +3,12 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { Stack } from 'aws-cdk-lib';
 import { runCli } from '../../src/cli/run';
+import { LayeredDefenseChecks } from '../../src/frontdoors';
 import { sarifSchemaErrors } from '../analysis/report/sarif-schema';
 import { annotations } from '../checks/support';
 import { twoStacks } from '../checks/two-stack-app';
-import { LayeredDefenseChecks } from '../../src/checks';
-import { Stack } from 'aws-cdk-lib';
 
 const ROOT = path.join(__dirname, '..', '..');
 const BAD = 'test/fixtures/templates/subnet/bad/shadowed-deny.yaml';

@@ -14,7 +14,7 @@ import {
   ExampleAcknowledgement,
   HipaaExampleStack,
 } from '../../examples/hipaa-app';
-import { ipSetsFromTemplate, WafEvaluator, webAclsFromTemplate } from '../../src/model/waf-evaluator';
+import { ipSetsFromTemplate, WafEvaluator, webAclsFromTemplate } from '../../src/analysis/model/waf-evaluator';
 import { Finding, synthFindings, unacknowledgedErrors } from '../support/validation';
 
 /** An acknowledged violation as `validation-report.json` records it. */

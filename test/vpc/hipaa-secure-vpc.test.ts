@@ -4,8 +4,8 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { check, ofRule } from '../checks/support';
 import { HipaaSecureVpc } from '../../src/vpc';
+import { check, ofRule } from '../checks/support';
 import { appWithPeerChecks, synthFindings, unacknowledgedErrors } from '../support/validation';
 
 function newStack(app: App = new App()): Stack {

@@ -1,7 +1,7 @@
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as fc from 'fast-check';
-import { ipSetsFromTemplate, WafEvaluator, webAclsFromTemplate } from '../../src/model/waf-evaluator';
+import { ipSetsFromTemplate, WafEvaluator, webAclsFromTemplate } from '../../src/analysis/model/waf-evaluator';
 import {
   ForwardedIpFallback,
   ForwardedIpPosition,

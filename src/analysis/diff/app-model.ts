@@ -4,8 +4,8 @@
 // @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-securitygroup.html
 import { DiffDirection, DiffStackInput, Json } from './types';
 import { IpFamily } from '../../ip/family';
-import { describeValue, literalInteger, referenceOf } from '../../model/model-values';
 import { IpRange, parseCidrOrReason } from '../../private/ip';
+import { describeValue, literalInteger, referenceOf } from '../model/model-values';
 
 /** The synthetic cross-stack form the reader writes (ANALYSIS-CONTRACT.md). */
 const STACK_REF = 'LayeredDefense::StackRef';

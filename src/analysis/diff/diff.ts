@@ -10,8 +10,8 @@ import {
 } from './app-model';
 import { AccessChange, CutOffAdvice, DiffDirection, DiffOptions, DiffResult, DiffStackInput, Json, RemovedAccess } from './types';
 import { IpFamily } from '../../ip/family';
-import { describeValue, literalInteger } from '../../model/model-values';
 import { formatRangesAsCidrs, IpRange, mergeRanges, subtractRanges } from '../../private/ip';
+import { describeValue, literalInteger } from '../model/model-values';
 
 /** EC2's default idle timeouts (EC2 User Guide, "Connection tracking timeouts"). */
 export const DEFAULT_TCP_ESTABLISHED_SECONDS = 432_000;

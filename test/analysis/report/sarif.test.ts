@@ -2,7 +2,7 @@ import * as path from 'path';
 import { ALLOWLIST_ACKNOWLEDGED, CLEAN, OPEN_SSH, SHADOWED_DENY, STACK_LEVEL, TWO_STACKS } from './sample-result';
 import { sarifSchemaErrors } from './sarif-schema';
 import { artifactUri, FINGERPRINT_KEY, renderSarif, securitySeverity, toSarifLog } from '../../../src/analysis/report/sarif';
-import { RULES } from '../../../src/checks/registry';
+import { RULES } from '../../../src/analysis/rules/registry';
 
 const REPO = 'https://github.com/cdk-layered-defense/cdk-layered-defense.git';
 const CWD = path.resolve('/work/repo');

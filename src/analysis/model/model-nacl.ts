@@ -1,0 +1,317 @@
+// Exact analysis of one NACL direction and family: which entry decides which (address x traffic) piece.
+//
+// The traffic dimension is split into classes that every entry either matches completely or not at all (protocols
+// named by some entry plus "any other protocol"; TCP/UDP port intervals cut at every entry's bounds; ICMP
+// type x code pairs named by some entry plus "any other"), and for each class the address space is split in
+// rule-number order (first match wins, implicit final deny), as ./nacl-evaluator does. So "entry X is shadowed"
+// and "responses to these peers are dropped" are exact statements, never samples.
+// @see https://docs.aws.amazon.com/vpc/latest/userguide/nacl-rules.html
+import { DecidedPiece, entryMatchesTraffic, firstMatchPieces, NaclDirection, NaclTraffic, NormalizedNaclEntry, orderedEntries } from './nacl-evaluator';
+import type { NaclEntryModel, NaclModel } from './network-model';
+import { IpFamily } from '../../ip/family';
+import { formatCidr, IpRange, maxAddress, mergeRanges, rangeToCidrs, subtractRanges, intersectRanges } from '../../private/ip';
+
+const TCP = 6;
+const UDP = 17;
+const ICMP = 1;
+const ICMPV6 = 58;
+const ALL = -1;
+
+/** A set of packets every entry treats alike, with one representative packet. */
+export interface TrafficClass {
+  readonly traffic: NaclTraffic;
+  /** Last port of the class's port interval (TCP/UDP), for descriptions. */
+  readonly portTo?: number;
+  readonly label: string;
+}
+
+/** True when the entry can never match a packet of its family (e.g. ICMP on an IPv6 entry, ports From > To). */
+export function neverMatchesReason(entry: NormalizedNaclEntry): string | undefined {
+  if (entry.ports && entry.ports.from > entry.ports.to) {
+    return `its PortRange ${entry.ports.from}-${entry.ports.to} is empty (From > To)`;
+  }
+  if (entry.protocol === ICMP && entry.range.family === IpFamily.IPV6) {
+    return 'protocol 1 (ICMP) never occurs in IPv6 traffic; IPv6 uses protocol 58 (ICMPv6)';
+  }
+  if (entry.protocol === ICMPV6 && entry.range.family === IpFamily.IPV4) {
+    return 'protocol 58 (ICMPv6) never occurs in IPv4 traffic; IPv4 uses protocol 1 (ICMP)';
+  }
+  return undefined;
+}
+
+/** Traffic classes for a set of entries (which should share a direction and family). */
+export function trafficClasses(entries: readonly NormalizedNaclEntry[]): TrafficClass[] {
+  const protocols = new Set<number>();
+  for (const e of entries) {
+    if (e.protocol !== ALL) {
+      protocols.add(e.protocol);
+    }
+  }
+  const classes: TrafficClass[] = [];
+  for (const protocol of [...protocols].sort((a, b) => a - b)) {
+    const own = entries.filter((e) => e.protocol === protocol);
+    if (protocol === TCP || protocol === UDP) {
+      classes.push(...portClasses(own, protocol, 0, 65535));
+    } else if (protocol === ICMP || protocol === ICMPV6) {
+      classes.push(...icmpClasses(own, protocol));
+    } else {
+      classes.push({ traffic: { protocol }, label: `protocol ${protocol}` });
+    }
+  }
+  let other = 253; // RFC 3692 experimentation: a protocol no entry names stands for "any other protocol"
+  while (protocols.has(other)) {
+    other = (other + 1) % 256;
+  }
+  classes.push({ traffic: { protocol: other }, label: protocols.size === 0 ? 'all traffic' : 'any other protocol' });
+  return classes;
+}
+
+/** The port classes of one protocol inside [from, to], cut at every entry's bounds. */
+export function portClasses(entries: readonly NormalizedNaclEntry[], protocol: number, from: number, to: number): TrafficClass[] {
+  const cuts = new Set<number>([from, to + 1]);
+  for (const e of entries) {
+    if (e.protocol === protocol && e.ports && e.ports.from <= e.ports.to) {
+      for (const cut of [e.ports.from, e.ports.to + 1]) {
+        if (cut > from && cut <= to) {
+          cuts.add(cut);
+        }
+      }
+    }
+  }
+  const sorted = [...cuts].sort((a, b) => a - b);
+  const name = protocol === TCP ? 'tcp' : 'udp';
+  const classes: TrafficClass[] = [];
+  for (let i = 0; i + 1 < sorted.length; i++) {
+    const first = sorted[i];
+    const last = sorted[i + 1] - 1;
+    classes.push({ traffic: { protocol, port: first }, portTo: last, label: first === last ? `${name} ${first}` : `${name} ${first}-${last}` });
+  }
+  return classes;
+}
+
+function icmpClasses(entries: readonly NormalizedNaclEntry[], protocol: number): TrafficClass[] {
+  const types = new Set<number>();
+  const codes = new Set<number>();
+  for (const e of entries) {
+    if (e.icmp && e.icmp.type !== -1) {
+      types.add(e.icmp.type);
+    }
+    if (e.icmp && e.icmp.code !== -1) {
+      codes.add(e.icmp.code);
+    }
+  }
+  const unused = (set: Set<number>) => {
+    let n = 255;
+    while (set.has(n)) {
+      n--;
+    }
+    return n;
+  };
+  const name = protocol === ICMP ? 'icmp' : 'icmpv6';
+  const classes: TrafficClass[] = [];
+  const otherType = unused(types);
+  const otherCode = unused(codes);
+  for (const type of [...types, otherType]) {
+    for (const code of [...codes, otherCode]) {
+      const typeLabel = type === otherType ? 'other types' : `type ${type}`;
+      const codeLabel = code === otherCode ? (codes.size > 0 ? ' other codes' : '') : ` code ${code}`;
+      classes.push({ traffic: { protocol, icmpType: type, icmpCode: code }, label: `${name} ${typeLabel}${codeLabel}` });
+    }
+  }
+  return classes;
+}
+
+/**
+ * The deciding entry of every address for one kind of traffic: sorted, disjoint pieces covering the family's
+ * address space. `ordered` must be in evaluation order (see `orderedEntries`). Entries that can never match a packet
+ * of their family (see `neverMatchesReason`) are passed over, as AWS never sees such a packet.
+ */
+export function decidePieces(ordered: readonly NormalizedNaclEntry[], family: IpFamily, traffic: NaclTraffic): DecidedPiece[] {
+  return firstMatchPieces(ordered.filter((entry) => neverMatchesReason(entry) === undefined), family, traffic);
+}
+
+/** Where an earlier entry takes traffic that an entry also matches. */
+export interface Overtaking {
+  readonly by: NormalizedNaclEntry;
+  readonly range: IpRange;
+  readonly traffic: TrafficClass;
+}
+
+/** What happens to each entry of one direction and family. */
+export interface EntryFate {
+  readonly entry: NormalizedNaclEntry;
+  /** Pieces (per traffic class) this entry decides. */
+  readonly decides: Array<{ readonly range: IpRange; readonly traffic: TrafficClass }>;
+  /** Pieces the entry matches that an earlier entry decides. */
+  readonly overtaken: Overtaking[];
+}
+
+/** One direction and family of one NACL, analysed exactly. */
+export class NaclDirectionAnalysis {
+  public readonly ordered: NormalizedNaclEntry[];
+  public readonly classes: TrafficClass[];
+  private readonly piecesByClass: DecidedPiece[][];
+  private fatesCache?: EntryFate[];
+
+  constructor(entries: readonly NormalizedNaclEntry[], public readonly direction: NaclDirection, public readonly family: IpFamily) {
+    this.ordered = orderedEntries(entries, direction, family);
+    this.classes = trafficClasses(this.ordered.filter((e) => neverMatchesReason(e) === undefined));
+    this.piecesByClass = this.classes.map((c) => decidePieces(this.ordered, family, c.traffic));
+  }
+
+  /** For every entry: what it decides, and which earlier entries take traffic it matches. */
+  public fates(): EntryFate[] {
+    if (this.fatesCache) {
+      return this.fatesCache;
+    }
+    const fates = new Map<NormalizedNaclEntry, EntryFate>();
+    for (const entry of this.ordered) {
+      fates.set(entry, { entry, decides: [], overtaken: [] });
+    }
+    this.classes.forEach((traffic, i) => {
+      for (const entry of this.ordered) {
+        if (neverMatchesReason(entry) !== undefined || !entryMatchesTraffic(entry, traffic.traffic)) {
+          continue;
+        }
+        const fate = fates.get(entry)!;
+        for (const piece of this.piecesByClass[i]) {
+          if (piece.last < entry.range.first || piece.first > entry.range.last) {
+            continue;
+          }
+          const range: IpRange = {
+            family: this.family,
+            first: piece.first > entry.range.first ? piece.first : entry.range.first,
+            last: piece.last < entry.range.last ? piece.last : entry.range.last,
+          };
+          if (piece.decider === entry) {
+            fate.decides.push({ range, traffic });
+          } else if (piece.decider !== undefined) {
+            fate.overtaken.push({ by: piece.decider, range, traffic });
+          }
+        }
+      }
+    });
+    this.fatesCache = [...fates.values()];
+    return this.fatesCache;
+  }
+
+  /**
+   * The addresses to which every port in [from, to] of `protocol` is allowed (merged ranges). Used for return
+   * traffic: responses must be allowed on the whole ephemeral range.
+   */
+  public allowedForAllPorts(protocol: number, from: number, to: number): IpRange[] {
+    const classes = portClasses(this.ordered, protocol, from, to);
+    let allowed: IpRange[] = [{ family: this.family, first: 0n, last: maxAddress(this.family) }];
+    for (const c of classes) {
+      const pieces = decidePieces(this.ordered, this.family, c.traffic)
+        .filter((p) => p.decider?.action === 'allow')
+        .map((p) => ({ family: this.family, first: p.first, last: p.last }));
+      allowed = intersectRanges(allowed, mergeRanges(pieces));
+      if (allowed.length === 0) {
+        break;
+      }
+    }
+    return allowed;
+  }
+
+  /** The decision for a given traffic class index: pieces with their deciders. */
+  public piecesOf(classIndex: number): readonly DecidedPiece[] {
+    return this.piecesByClass[classIndex];
+  }
+}
+
+/** The addresses in `wanted` that are not in `allowed` (both merged or not). */
+export function missingRanges(wanted: readonly IpRange[], allowed: readonly IpRange[]): IpRange[] {
+  return subtractRanges(mergeRanges(wanted), mergeRanges(allowed));
+}
+
+/** `10.0.0.0/8`, or `10.0.0.0/8 and 3 more blocks` for a range that is not one CIDR. */
+export function describeRanges(ranges: readonly IpRange[]): string {
+  const cidrs = ranges.flatMap((r) => rangeToCidrs(r));
+  if (cidrs.length === 0) {
+    return 'no addresses';
+  }
+  const first = formatCidr(cidrs[0]);
+  return cidrs.length === 1 ? first : `${first} and ${cidrs.length - 1} more block${cidrs.length > 2 ? 's' : ''}`;
+}
+
+/** `tcp 22`, `all traffic`, `icmp type 8 code 0`: the traffic an entry matches. */
+export function describeEntryTraffic(entry: NormalizedNaclEntry): string {
+  if (entry.protocol === ALL) {
+    return 'all traffic';
+  }
+  if (entry.ports) {
+    const name = entry.protocol === TCP ? 'tcp' : 'udp';
+    return entry.ports.from === entry.ports.to ? `${name} ${entry.ports.from}` : `${name} ${entry.ports.from}-${entry.ports.to}`;
+  }
+  if (entry.icmp) {
+    const name = entry.protocol === ICMP ? 'icmp' : 'icmpv6';
+    const type = entry.icmp.type === -1 ? 'all types' : `type ${entry.icmp.type}`;
+    const code = entry.icmp.code === -1 ? '' : ` code ${entry.icmp.code}`;
+    return `${name} ${type}${code}`;
+  }
+  return `protocol ${entry.protocol}`;
+}
+
+/** `rule 100 (ALLOW 10.0.0.0/8 tcp 443)`. */
+export function describeEntry(entry: NormalizedNaclEntry): string {
+  const cidr = describeRanges([entry.range]);
+  return `rule ${entry.ruleNumber} (${entry.action.toUpperCase()} ${cidr} ${describeEntryTraffic(entry)})`;
+}
+
+
+/** One direction and family of a NACL, ready to judge, or the entries that keep it from being judged exactly. */
+export interface NaclScope {
+  readonly nacl: NaclModel;
+  readonly direction: NaclDirection;
+  readonly family: IpFamily;
+  /** Undefined when some entry of this direction (and family, or of unknown family) is unresolved. */
+  readonly analysis?: NaclDirectionAnalysis;
+  readonly unknownEntries: NaclEntryModel[];
+  /**
+   * Rule numbers two entries of this direction share (IPv4 and IPv6 share the numbers). EC2 rejects the second
+   * entry, and which one it keeps depends on the order CloudFormation creates them in, so no verdict on the
+   * scope's order is sound until they are renumbered.
+   */
+  readonly duplicateRuleNumbers: ReadonlySet<number>;
+  /** The model entry of a normalized entry of `analysis`. */
+  siteOf(entry: NormalizedNaclEntry): NaclEntryModel;
+}
+
+const scopeCache = new WeakMap<NaclModel, NaclScope[]>();
+
+/** The four scopes (ingress/egress x IPv4/IPv6) of a NACL, analysed once and cached. */
+export function naclScopes(nacl: NaclModel): NaclScope[] {
+  const cached = scopeCache.get(nacl);
+  if (cached) {
+    return cached;
+  }
+  const scopes: NaclScope[] = [];
+  for (const direction of ['ingress', 'egress'] as const) {
+    const duplicateRuleNumbers = new Set<number>();
+    const numbers = new Set<number>();
+    for (const e of nacl.entries) {
+      if (e.ruleNumber !== undefined && (e.egress ? 'egress' : 'ingress') === direction && e.egress !== undefined) {
+        (numbers.has(e.ruleNumber) ? duplicateRuleNumbers : numbers).add(e.ruleNumber);
+      }
+    }
+    for (const family of [IpFamily.IPV4, IpFamily.IPV6]) {
+      // An entry of unknown direction or family may belong here: it is unknown in every scope it may belong to.
+      const own = nacl.entries.filter((e) => (e.egress === undefined || (e.egress ? 'egress' : 'ingress') === direction)
+        && (e.family === family || e.family === undefined));
+      const unknownEntries = own.filter((e) => e.normalized === undefined);
+      const sites = new Map<NormalizedNaclEntry, NaclEntryModel>();
+      const normalized = own
+        .filter((e) => e.normalized !== undefined)
+        .map((e, index) => {
+          const n: NormalizedNaclEntry = { ...e.normalized!, index };
+          sites.set(n, e);
+          return n;
+        });
+      const analysis = unknownEntries.length === 0 ? new NaclDirectionAnalysis(normalized, direction, family) : undefined;
+      scopes.push({ nacl, direction, family, analysis, unknownEntries, duplicateRuleNumbers, siteOf: (n) => sites.get(n)! });
+    }
+  }
+  scopeCache.set(nacl, scopes);
+  return scopes;
+}

@@ -1,0 +1,253 @@
+// Exact network ACL semantics over resolved `AWS::EC2::NetworkAclEntry` properties, as they appear in a
+// synthesized template. Per direction and IP family, entries are evaluated in ascending rule number, the first
+// match decides, and a packet nothing matches meets the implicit final deny (`*`). Addresses are compared as exact
+// ranges through the IP core, never as strings.
+// @see https://docs.aws.amazon.com/vpc/latest/userguide/nacl-rules.html
+import { quoteValue } from './model-values';
+import { IpFamily } from '../../ip/family';
+import { IpRange, maxAddress, parseCidr } from '../../private/ip';
+
+/** The properties of one `AWS::EC2::NetworkAclEntry`, resolved (`Stack.resolve` or a template's `Properties`). */
+export interface NaclEntryProperties {
+  readonly Egress?: boolean | string;
+  readonly RuleNumber: number | string;
+  readonly RuleAction: string;
+  readonly Protocol: number | string;
+  readonly CidrBlock?: unknown;
+  readonly Ipv6CidrBlock?: unknown;
+  readonly PortRange?: { readonly From?: number | string; readonly To?: number | string };
+  readonly Icmp?: { readonly Type?: number | string; readonly Code?: number | string };
+  readonly [other: string]: unknown;
+}
+
+export type NaclDirection = 'ingress' | 'egress';
+export type NaclAction = 'allow' | 'deny';
+
+/** A packet as a NACL sees it: the remote address (source for ingress, destination for egress). */
+export interface NaclPacket {
+  readonly direction: NaclDirection;
+  readonly address: string;
+  /** IP protocol number: 6 TCP, 17 UDP, 1 ICMP, 58 ICMPv6, or any other. */
+  readonly protocol: number;
+  /** Destination port of a TCP or UDP packet (for return traffic, the client's ephemeral port). */
+  readonly port?: number;
+  readonly icmpType?: number;
+  readonly icmpCode?: number;
+}
+
+/** The traffic part of a packet, without the address. */
+export type NaclTraffic = Omit<NaclPacket, 'address' | 'direction'>;
+
+export interface NaclVerdict {
+  readonly action: NaclAction;
+  /** The deciding entry's rule number, or `*` for the implicit final deny. */
+  readonly ruleNumber: number | '*';
+}
+
+/** One piece of an address space and the verdict every address in it gets. */
+export interface NaclDecisionInterval extends NaclVerdict {
+  readonly first: bigint;
+  readonly last: bigint;
+}
+
+/** An entry in a form that can be matched: what the properties say, checked once. */
+export interface NormalizedNaclEntry {
+  readonly direction: NaclDirection;
+  readonly ruleNumber: number;
+  readonly action: NaclAction;
+  readonly protocol: number;
+  readonly range: IpRange;
+  readonly ports?: { readonly from: number; readonly to: number };
+  readonly icmp?: { readonly type: number; readonly code: number };
+  /** Position in the input, the tie-break for duplicate rule numbers (which EC2 itself would reject). */
+  readonly index: number;
+}
+
+const ALL_PROTOCOLS = -1;
+const TCP = 6;
+const UDP = 17;
+const ICMP = 1;
+const ICMPV6 = 58;
+
+/**
+ * Check and normalize entries. Throws an `Error` naming the entry for a value the evaluator cannot judge exactly:
+ * an unresolved token, a malformed CIDR, a TCP/UDP entry without `PortRange` or an ICMP entry without `Icmp` (both
+ * of which CloudFormation requires).
+ */
+export function normalizeNaclEntries(entries: readonly NaclEntryProperties[]): NormalizedNaclEntry[] {
+  return entries.map((e, index) => normalizeEntry(e, index));
+}
+
+function normalizeEntry(e: NaclEntryProperties, index: number): NormalizedNaclEntry {
+  const where = `NACL entry #${index} (RuleNumber ${quoteValue(e.RuleNumber)})`;
+  const ruleNumber = toInteger(e.RuleNumber, `${where}: RuleNumber`);
+  const protocol = toInteger(e.Protocol, `${where}: Protocol`);
+  const action = typeof e.RuleAction === 'string' ? e.RuleAction.toLowerCase() : undefined;
+  if (action !== 'allow' && action !== 'deny') {
+    throw new Error(`${where}: RuleAction ${quoteValue(e.RuleAction)} is not 'allow' or 'deny'`);
+  }
+  const egress = naclEgress(e.Egress);
+  if (egress === undefined) {
+    throw new Error(`${where}: Egress ${quoteValue(e.Egress)} is not true or false (an unresolved value cannot be evaluated)`);
+  }
+  const cidrText = e.CidrBlock ?? e.Ipv6CidrBlock;
+  if (typeof cidrText !== 'string' || (e.CidrBlock !== undefined && e.Ipv6CidrBlock !== undefined)) {
+    throw new Error(`${where}: needs exactly one literal CidrBlock or Ipv6CidrBlock, got ${quoteValue(cidrText)}`);
+  }
+  const parsed = parseCidr(cidrText, { normalizeHostBits: true });
+  const expected = e.CidrBlock !== undefined ? IpFamily.IPV4 : IpFamily.IPV6;
+  if (parsed.family !== expected) {
+    throw new Error(`${where}: '${cidrText}' is not an ${expected} CIDR`);
+  }
+  let ports: NormalizedNaclEntry['ports'];
+  if (protocol === TCP || protocol === UDP) {
+    if (e.PortRange === undefined) {
+      throw new Error(`${where}: protocol ${protocol} needs a PortRange`);
+    }
+    ports = { from: toInteger(e.PortRange.From, `${where}: PortRange.From`), to: toInteger(e.PortRange.To, `${where}: PortRange.To`) };
+  }
+  let icmp: NormalizedNaclEntry['icmp'];
+  if (protocol === ICMP || protocol === ICMPV6) {
+    if (e.Icmp === undefined) {
+      throw new Error(`${where}: protocol ${protocol} needs Icmp (use Type -1 and Code -1 for all)`);
+    }
+    icmp = { type: toInteger(e.Icmp.Type ?? -1, `${where}: Icmp.Type`), code: toInteger(e.Icmp.Code ?? -1, `${where}: Icmp.Code`) };
+  }
+  return {
+    direction: egress ? 'egress' : 'ingress',
+    ruleNumber,
+    action,
+    protocol,
+    range: { family: parsed.family, first: parsed.first, last: parsed.last },
+    ports,
+    icmp,
+    index,
+  };
+}
+
+/**
+ * The direction of an entry: `Egress` true or 'true' is outbound; false, 'false' or absent (CloudFormation's
+ * default) is inbound; anything else (a parameter, a condition) is unknown, never guessed.
+ */
+export function naclEgress(value: unknown): boolean | undefined {
+  if (value === undefined || value === false || value === 'false') {
+    return false;
+  }
+  if (value === true || value === 'true') {
+    return true;
+  }
+  return undefined;
+}
+
+/** Whether an entry's protocol, ports and ICMP type/code match the traffic (the address is matched separately). */
+export function entryMatchesTraffic(entry: NormalizedNaclEntry, traffic: NaclTraffic): boolean {
+  if (entry.protocol === ALL_PROTOCOLS) {
+    return true;
+  }
+  if (entry.protocol !== traffic.protocol) {
+    return false;
+  }
+  if (entry.ports) {
+    if (traffic.port === undefined) {
+      throw new Error(`A protocol ${traffic.protocol} packet needs a port to be evaluated`);
+    }
+    return entry.ports.from <= traffic.port && traffic.port <= entry.ports.to;
+  }
+  if (entry.icmp) {
+    const typeOk = entry.icmp.type === -1 || entry.icmp.type === traffic.icmpType;
+    const codeOk = entry.icmp.code === -1 || entry.icmp.code === traffic.icmpCode;
+    return typeOk && codeOk;
+  }
+  return true;
+}
+
+/** The entries that apply to a direction and family, in evaluation order (rule number, then input order). */
+export function orderedEntries(entries: readonly NormalizedNaclEntry[], direction: NaclDirection, family: IpFamily): NormalizedNaclEntry[] {
+  return entries
+    .filter((e) => e.direction === direction && e.range.family === family)
+    .sort((a, b) => a.ruleNumber - b.ruleNumber || a.index - b.index);
+}
+
+/** The verdict a NACL gives one packet: ascending rule number, first match wins, implicit final deny. */
+export function evaluateNaclPacket(entries: readonly NaclEntryProperties[], packet: NaclPacket): NaclVerdict {
+  const address = parseCidr(packet.address);
+  if (address.first !== address.last) {
+    throw new Error(`'${packet.address}' is not a single address`);
+  }
+  for (const entry of orderedEntries(normalizeNaclEntries(entries), packet.direction, address.family)) {
+    if (entry.range.first <= address.first && address.first <= entry.range.last && entryMatchesTraffic(entry, packet)) {
+      return { action: entry.action, ruleNumber: entry.ruleNumber };
+    }
+  }
+  return { action: 'deny', ruleNumber: '*' };
+}
+
+/** A piece of address space and the entry that decides it (undefined for the implicit final deny). */
+export interface DecidedPiece {
+  readonly first: bigint;
+  readonly last: bigint;
+  readonly decider?: NormalizedNaclEntry;
+}
+
+/**
+ * The deciding entry of every address for one kind of traffic: sorted, disjoint pieces covering the family's
+ * address space, found by splitting it in the order of `ordered` (evaluation order, see `orderedEntries`): first
+ * match wins, and what no entry matches falls to the implicit final deny.
+ */
+export function firstMatchPieces(ordered: readonly NormalizedNaclEntry[], family: IpFamily, traffic: NaclTraffic): DecidedPiece[] {
+  let unassigned: Array<{ first: bigint; last: bigint }> = [{ first: 0n, last: maxAddress(family) }];
+  const decided: DecidedPiece[] = [];
+  for (const entry of ordered) {
+    if (unassigned.length === 0) {
+      break;
+    }
+    if (!entryMatchesTraffic(entry, traffic)) {
+      continue;
+    }
+    const rest: typeof unassigned = [];
+    for (const piece of unassigned) {
+      const first = piece.first > entry.range.first ? piece.first : entry.range.first;
+      const last = piece.last < entry.range.last ? piece.last : entry.range.last;
+      if (first > last) {
+        rest.push(piece);
+        continue;
+      }
+      decided.push({ first, last, decider: entry });
+      if (piece.first < first) {
+        rest.push({ first: piece.first, last: first - 1n });
+      }
+      if (last < piece.last) {
+        rest.push({ first: last + 1n, last: piece.last });
+      }
+    }
+    unassigned = rest;
+  }
+  for (const piece of unassigned) {
+    decided.push({ ...piece });
+  }
+  return decided.sort((a, b) => (a.first < b.first ? -1 : a.first > b.first ? 1 : 0));
+}
+
+/**
+ * The verdict for every address of a family, for one direction and kind of traffic: sorted, disjoint intervals
+ * that cover the whole address space (interval splitting in rule-number order). This is what shadowing and
+ * coverage analyses need: e.g. "the denied part of the IPv4 space is exactly the blocklist".
+ */
+export function naclDecisionIntervals(
+  entries: readonly NaclEntryProperties[],
+  direction: NaclDirection,
+  family: IpFamily,
+  traffic: NaclTraffic,
+): NaclDecisionInterval[] {
+  return firstMatchPieces(orderedEntries(normalizeNaclEntries(entries), direction, family), family, traffic).map(({ first, last, decider }) => (
+    decider ? { first, last, action: decider.action, ruleNumber: decider.ruleNumber } : { first, last, action: 'deny', ruleNumber: '*' }
+  ));
+}
+
+function toInteger(value: unknown, what: string): number {
+  const n = typeof value === 'number' ? value : typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : NaN;
+  if (!Number.isInteger(n)) {
+    throw new Error(`${what} is ${quoteValue(value)}, not an integer (an unresolved value cannot be evaluated)`);
+  }
+  return n;
+}

@@ -1,0 +1,707 @@
+// The network model of an app: the resources that make up the four defense layers in every stack of the app, read
+// once from templates (files, a cloud assembly, or what a CDK front door renders), with references followed back
+// to resources, across stacks too (the template reader turns `Fn::ImportValue`, nested-stack parameters and
+// outputs into `LayeredDefense::StackRef` values). Rules judge this model; nothing here knows about constructs.
+//
+// Exact semantics live next to the data: NACL first-match evaluation in ./nacl-evaluator and ./model-nacl, WAF in
+// ./waf-evaluator, security groups as a union of allows in ./sg-rules. A value the model cannot know (an import no
+// stack exports, a parameter without a value) is kept as it is, and the rule that needs it reports
+// "cannot verify" naming it.
+import { describeValue, isLiteralString, Json, literalInteger, referenceOf, resourceKey, STACK_REF, targetKey } from './model-values';
+import { naclEgress, normalizeNaclEntries, NormalizedNaclEntry } from './nacl-evaluator';
+import type { ModelResource, StackInput } from './resource';
+import { defaultGroupVpcKey, readSgRules, SgRuleModel } from './sg-rules';
+import { isPolicyName } from './tls-listeners';
+import { IpFamily } from '../../ip/family';
+import { parseCidrOrReason } from '../../private/ip';
+
+export type { ModelResource, SourcePosition, StackInput } from './resource';
+
+export interface NaclEntryModel {
+  readonly resource: ModelResource;
+  /** The target key of the NACL the entry belongs to (`id:<stackId>/<logicalId>` for a NACL of the app). */
+  readonly naclKey: string;
+  /** True for outbound, false for inbound; undefined when `Egress` is not known at synth (see `unknown`). */
+  readonly egress?: boolean;
+  /** From which property is set (`CidrBlock` or `Ipv6CidrBlock`), even when its value is unresolved. */
+  readonly family?: IpFamily;
+  readonly ruleNumber?: number;
+  /** The entry in evaluable form; undefined when a value is unresolved or invalid (see `unknown`). */
+  readonly normalized?: NormalizedNaclEntry;
+  readonly unknown?: string;
+  /**
+   * True for an entry EC2 puts in every default NACL (ALLOW all, rule 100 for IPv4 and 101 for IPv6, both
+   * directions), which no template renders or can remove; its `resource` is the VPC's.
+   */
+  readonly builtIn?: boolean;
+}
+
+export interface NaclModel {
+  /** The `AWS::EC2::NetworkAcl`, or for a default NACL its VPC. */
+  readonly resource: ModelResource;
+  readonly key: string;
+  readonly vpcKey: string;
+  readonly entries: NaclEntryModel[];
+  /** `AWS::EC2::SubnetNetworkAclAssociation` resources that attach this NACL. */
+  readonly associations: ModelResource[];
+  /**
+   * Set when this is the default NACL of a VPC of the stack (`Fn::GetAtt [Vpc, DefaultNetworkAcl]`), modelled
+   * because an entry or association refers to it. EC2 creates it with the VPC and uses it for every subnet that has
+   * no association of its own; its entries include EC2's built-in ones.
+   */
+  readonly defaultOfVpc?: ModelResource;
+}
+
+export interface SubnetNaclAssociationModel {
+  readonly resource: ModelResource;
+  readonly subnetKey: string;
+  readonly naclKey: string;
+}
+
+export interface SecurityGroupModel {
+  readonly resource: ModelResource;
+  readonly key: string;
+  readonly vpcKey?: string;
+  readonly description?: string;
+  readonly ingress: SgRuleModel[];
+  readonly egress: SgRuleModel[];
+}
+
+export interface SubnetModel {
+  readonly resource: ModelResource;
+  readonly key: string;
+  readonly vpcKey: string;
+}
+
+export interface FlowLogModel {
+  readonly resource: ModelResource;
+  readonly targetKey: string;
+  readonly resourceType?: string;
+  readonly trafficType: Json;
+}
+
+export interface VpcModel {
+  readonly resource: ModelResource;
+  readonly key: string;
+  readonly subnets: SubnetModel[];
+  readonly flowLogs: FlowLogModel[];
+  /** CDK's `Custom::VpcRestrictDefaultSG` resources that empty this VPC's default security group. */
+  readonly defaultGroupRestrictions: ModelResource[];
+  /** Standalone rules added to this VPC's default security group. */
+  readonly defaultGroupRules: SgRuleModel[];
+}
+
+export interface LoadBalancerModel {
+  readonly resource: ModelResource;
+  readonly key: string;
+  /** `internet-facing` (CloudFormation's default) or `internal`; unresolved values are kept. */
+  readonly scheme: Json;
+  /** `application` (the default), `network` or `gateway`. */
+  readonly lbType: Json;
+  readonly securityGroupKeys: string[];
+  readonly listeners: ListenerModel[];
+}
+
+export interface ListenerModel {
+  readonly resource: ModelResource;
+  readonly loadBalancerKey: string;
+  readonly port?: number;
+  readonly protocol: Json;
+  readonly sslPolicy: Json;
+  readonly defaultActions: Json;
+}
+
+export interface WebAclModel {
+  readonly resource: ModelResource;
+  readonly key: string;
+  readonly scope: Json;
+  readonly associations: ModelResource[];
+  readonly loggingConfigurations: ModelResource[];
+  /** CloudFront distributions whose `WebACLId` refers to this web ACL. */
+  readonly distributions: ModelResource[];
+}
+
+export interface ApiStageModel {
+  readonly resource: ModelResource;
+  readonly restApi?: ModelResource;
+  readonly stageName: Json;
+}
+
+/** The resource types the model reads; everything else is ignored (and never resolved). */
+export const MODELLED_TYPES: ReadonlySet<string> = new Set([
+  'AWS::EC2::VPC',
+  'AWS::EC2::VPCCidrBlock',
+  'AWS::EC2::Subnet',
+  'AWS::EC2::NetworkAcl',
+  'AWS::EC2::NetworkAclEntry',
+  'AWS::EC2::SubnetNetworkAclAssociation',
+  'AWS::EC2::SecurityGroup',
+  'AWS::EC2::SecurityGroupIngress',
+  'AWS::EC2::SecurityGroupEgress',
+  'AWS::EC2::PrefixList',
+  'AWS::EC2::FlowLog',
+  'Custom::VpcRestrictDefaultSG',
+  'AWS::ElasticLoadBalancingV2::LoadBalancer',
+  'AWS::ElasticLoadBalancingV2::Listener',
+  'AWS::WAFv2::WebACL',
+  'AWS::WAFv2::IPSet',
+  'AWS::WAFv2::WebACLAssociation',
+  'AWS::WAFv2::LoggingConfiguration',
+  'AWS::CloudFront::Distribution',
+  'AWS::ApiGateway::RestApi',
+  'AWS::ApiGateway::Stage',
+  'AWS::ApiGateway::Deployment',
+]);
+
+/** The network model of an app. Build it with {@link buildNetworkModel}; it is read-only afterwards. */
+export class NetworkModel {
+  /** Every modelled resource of the app, by key (`id:<stackId>/<logicalId>`). */
+  public readonly resources = new Map<string, ModelResource>();
+  public readonly vpcs: VpcModel[] = [];
+  public readonly subnets: SubnetModel[] = [];
+  public readonly nacls: NaclModel[] = [];
+  /** Entries whose `NetworkAclId` is not a NACL of the app (imported, unresolved). */
+  public readonly strayNaclEntries: NaclEntryModel[] = [];
+  public readonly subnetNaclAssociations: SubnetNaclAssociationModel[] = [];
+  public readonly securityGroups: SecurityGroupModel[] = [];
+  /** Standalone rules on groups that are not in the app (imported groups, unresolved ids). */
+  public readonly straySgRules: SgRuleModel[] = [];
+  public readonly loadBalancers: LoadBalancerModel[] = [];
+  /** Listeners whose load balancer is not in the app. */
+  public readonly strayListeners: ListenerModel[] = [];
+  public readonly webAcls: WebAclModel[] = [];
+  /** Addresses of every `AWS::WAFv2::IPSet` with a literal address list, by resource key. */
+  public readonly ipSets: Record<string, string[]> = {};
+  /** IP sets whose addresses are not known: resource key to the value. */
+  public readonly unresolvedIpSets = new Map<string, string>();
+  public readonly webAclAssociations: ModelResource[] = [];
+  public readonly apiStages: ApiStageModel[] = [];
+  public readonly flowLogs: FlowLogModel[] = [];
+  /** Values AWS would reject, or that mean nothing, found while reading: the resource and what is wrong. */
+  public readonly invalid: Array<{ readonly resource: ModelResource; readonly problem: string }> = [];
+  /** Resources whose properties could not be read at all, with the reason. */
+  public readonly unreadable: Array<{ readonly resource: ModelResource; readonly reason: string }> = [];
+
+  constructor(public readonly stacks: readonly StackInput[]) {}
+
+  public ofType(type: string): ModelResource[] {
+    const result: ModelResource[] = [];
+    for (const r of this.resources.values()) {
+      if (r.type === type) {
+        result.push(r);
+      }
+    }
+    return result;
+  }
+
+  /** The resource a target key (`id:<stackId>/<logicalId>`) names, when it is in the app. */
+  public resolveKey(key: string): ModelResource | undefined {
+    return this.resources.get(key);
+  }
+
+  public securityGroup(key: string): SecurityGroupModel | undefined {
+    return this.securityGroups.find((g) => g.key === key);
+  }
+
+  /**
+   * The addresses of the IP sets a web ACL's statements can reference, keyed by logical id as the WAF evaluator
+   * looks them up: the web ACL's own stack's sets, and the sets of other stacks its statements refer to.
+   */
+  public ipSetsFor(acl: ModelResource): Record<string, string[]> {
+    const result: Record<string, string[]> = {};
+    const prefix = resourceKey(acl.stack.id, '');
+    for (const [key, addresses] of Object.entries(this.ipSets)) {
+      if (key.startsWith(prefix) && !key.slice(prefix.length).includes('/')) {
+        result[key.slice(prefix.length)] = addresses;
+      }
+    }
+    collectCrossStackIpSets(this, acl.properties, result);
+    return result;
+  }
+}
+
+function collectCrossStackIpSets(model: NetworkModel, value: Json, into: Record<string, string[]>): void {
+  if (value === null || typeof value !== 'object') {
+    return;
+  }
+  if (!Array.isArray(value) && value[STACK_REF] !== undefined) {
+    const ref = referenceOf(value);
+    const addresses = ref?.stackId !== undefined ? model.ipSets[resourceKey(ref.stackId, ref.logicalId)] : undefined;
+    if (ref && addresses) {
+      into[ref.logicalId] = addresses;
+    }
+    return;
+  }
+  for (const child of Array.isArray(value) ? value : Object.values(value)) {
+    collectCrossStackIpSets(model, child, into);
+  }
+}
+
+/**
+ * Reads every modelled resource of every stack and links them, across stacks where a value is a cross-stack
+ * reference. Resources of other types are never read further.
+ */
+export function buildNetworkModel(stacks: readonly StackInput[]): NetworkModel {
+  const model = new NetworkModel(stacks);
+  for (const stack of stacks) {
+    const resources: Json = stack.template?.Resources;
+    if (resources === null || typeof resources !== 'object' || Array.isArray(resources)) {
+      continue;
+    }
+    for (const [logicalId, body] of Object.entries<Json>(resources)) {
+      if (body !== null && typeof body === 'object' && MODELLED_TYPES.has(body.Type)) {
+        const resource = new TemplateResource(stack, logicalId, body);
+        model.resources.set(resource.key, resource);
+        for (const problem of acknowledgementProblems(body.Metadata)) {
+          model.invalid.push({ resource, problem });
+        }
+        const properties = body.Properties ?? {};
+        if (properties === null || typeof properties !== 'object' || Array.isArray(properties)) {
+          model.unreadable.push({ resource, reason: `Properties is ${describeValue(body.Properties)}, not an object` });
+        }
+      }
+    }
+  }
+  link(model);
+  return model;
+}
+
+/** The resource metadata key that carries acknowledgements in a template (every front door honours it). */
+export const ACKNOWLEDGEMENT_METADATA_KEY = 'cdk-layered-defense';
+
+/**
+ * What is malformed in a resource's acknowledgements (`Metadata.cdk-layered-defense.acknowledge`): each entry needs a
+ * rule id (`LayeredDefense-<Name>`) and a reason. A malformed one acknowledges nothing, and says so.
+ */
+export function acknowledgementProblems(metadata: Json): string[] {
+  const value = metadata?.[ACKNOWLEDGEMENT_METADATA_KEY];
+  if (value === undefined) {
+    return [];
+  }
+  const entries = value?.acknowledge;
+  if (!Array.isArray(entries)) {
+    return [`Metadata.${ACKNOWLEDGEMENT_METADATA_KEY}.acknowledge is ${describeValue(entries)}, not a list of { id, reason }: it acknowledges nothing`];
+  }
+  const problems: string[] = [];
+  entries.forEach((entry: Json, i: number) => {
+    const where = `Metadata.${ACKNOWLEDGEMENT_METADATA_KEY}.acknowledge[${i}]`;
+    if (typeof entry?.id !== 'string' || !/^LayeredDefense-[A-Za-z0-9]+$/.test(entry.id)) {
+      problems.push(`${where}.id ${describeValue(entry?.id)} is not a rule id (LayeredDefense-<Name>): it acknowledges nothing`);
+    } else if (typeof entry?.reason !== 'string' || entry.reason.trim() === '') {
+      problems.push(`${where} acknowledges ${entry.id} without a reason, so it acknowledges nothing: say why the finding does not apply`);
+    }
+  });
+  return problems;
+}
+
+/** A resource of a template; its path is worked out on first use (a front door's lookup can cost a hash). */
+class TemplateResource implements ModelResource {
+  public readonly key: string;
+  public readonly type: string;
+  public readonly properties: Json;
+  public readonly metadata?: Json;
+  private site?: { readonly path: string; readonly cdkPath?: string };
+
+  constructor(public readonly stack: StackInput, public readonly logicalId: string, body: Json) {
+    this.key = resourceKey(stack.id, logicalId);
+    this.type = body.Type;
+    const properties = body.Properties ?? {};
+    // A malformed Properties is reported as unreadable; rules read an empty object instead of crashing.
+    this.properties = properties !== null && typeof properties === 'object' && !Array.isArray(properties) ? properties : {};
+    this.metadata = body.Metadata;
+  }
+
+  public get path(): string {
+    return this.lookUp().path;
+  }
+
+  public get cdkPath(): string | undefined {
+    return this.lookUp().cdkPath;
+  }
+
+  private lookUp(): { readonly path: string; readonly cdkPath?: string } {
+    if (!this.site) {
+      const fromMetadata = this.metadata?.['aws:cdk:path'];
+      const cdkPath = this.stack.pathOf?.(this.logicalId, this.type) ?? (typeof fromMetadata === 'string' ? fromMetadata.replace(/^\//, '') : undefined);
+      this.site = { path: cdkPath ?? `${this.stack.stackName}/${this.logicalId}`, cdkPath };
+    }
+    return this.site;
+  }
+}
+
+function link(model: NetworkModel): void {
+  const byType = new Map<string, ModelResource[]>();
+  for (const r of model.resources.values()) {
+    const list = byType.get(r.type) ?? [];
+    list.push(r);
+    byType.set(r.type, list);
+  }
+  const all = (type: string) => byType.get(type) ?? [];
+  const key = (r: ModelResource) => r.key;
+  const target = (r: ModelResource, value: Json) => targetKey(value, r.stack.id);
+
+  // VPCs, subnets, flow logs, default security group handling.
+  const vpcs = new Map<string, VpcModel>();
+  for (const r of all('AWS::EC2::VPC')) {
+    const vpc: VpcModel = { resource: r, key: key(r), subnets: [], flowLogs: [], defaultGroupRestrictions: [], defaultGroupRules: [] };
+    vpcs.set(vpc.key, vpc);
+    model.vpcs.push(vpc);
+  }
+  for (const r of all('AWS::EC2::Subnet')) {
+    const subnet: SubnetModel = { resource: r, key: key(r), vpcKey: target(r, r.properties.VpcId) };
+    model.subnets.push(subnet);
+    vpcs.get(subnet.vpcKey)?.subnets.push(subnet);
+  }
+  for (const r of all('AWS::EC2::FlowLog')) {
+    const flowLog: FlowLogModel = {
+      resource: r,
+      targetKey: target(r, r.properties.ResourceId),
+      resourceType: typeof r.properties.ResourceType === 'string' ? r.properties.ResourceType : undefined,
+      trafficType: r.properties.TrafficType,
+    };
+    model.flowLogs.push(flowLog);
+    vpcs.get(flowLog.targetKey)?.flowLogs.push(flowLog);
+  }
+  for (const r of all('Custom::VpcRestrictDefaultSG')) {
+    const vpcKey = defaultGroupVpcKey(r.properties.DefaultSecurityGroupId, r.stack.id);
+    if (vpcKey) {
+      vpcs.get(vpcKey)?.defaultGroupRestrictions.push(r);
+    }
+  }
+
+  // Network ACLs, entries, associations. A VPC's default NACL is modelled when something in the stack refers to it.
+  const nacls = new Map<string, NaclModel>();
+  for (const r of all('AWS::EC2::NetworkAcl')) {
+    const nacl: NaclModel = { resource: r, key: key(r), vpcKey: target(r, r.properties.VpcId), entries: [], associations: [] };
+    nacls.set(nacl.key, nacl);
+    model.nacls.push(nacl);
+  }
+  const defaultNacls: NaclModel[] = [];
+  const naclOf = (naclKey: string): NaclModel | undefined => {
+    let nacl = nacls.get(naclKey);
+    const vpc = !nacl && naclKey.endsWith(DEFAULT_NACL_SUFFIX) ? vpcs.get(naclKey.slice(0, -DEFAULT_NACL_SUFFIX.length)) : undefined;
+    if (vpc) {
+      nacl = defaultNacl(vpc, naclKey);
+      nacls.set(naclKey, nacl);
+      model.nacls.push(nacl);
+      defaultNacls.push(nacl);
+    }
+    return nacl;
+  };
+  for (const r of all('AWS::EC2::NetworkAclEntry')) {
+    const problem = invalidNaclEntry(r.properties);
+    if (problem !== undefined) {
+      // EC2 rejects it: it will never be an entry of its NACL, so it is judged by nothing but InvalidValue.
+      model.invalid.push({ resource: r, problem });
+      continue;
+    }
+    const entry = readNaclEntry(r);
+    const nacl = naclOf(entry.naclKey);
+    if (nacl) {
+      nacl.entries.push(entry);
+    } else {
+      model.strayNaclEntries.push(entry);
+    }
+  }
+  for (const r of all('AWS::EC2::SubnetNetworkAclAssociation')) {
+    const association: SubnetNaclAssociationModel = {
+      resource: r,
+      subnetKey: target(r, r.properties.SubnetId),
+      naclKey: naclKeyOf(r.properties.NetworkAclId, r.stack.id),
+    };
+    model.subnetNaclAssociations.push(association);
+    naclOf(association.naclKey)?.associations.push(r);
+  }
+  const ipv6 = vpcIpv6(all('AWS::EC2::VPCCidrBlock'));
+  for (const nacl of defaultNacls) {
+    addBuiltInIpv6Entries(nacl, ipv6.get(nacl.vpcKey) ?? 'none');
+  }
+  // Entries keep a global index so that duplicate rule numbers keep a deterministic order.
+  for (const nacl of model.nacls) {
+    nacl.entries.sort((a, b) => (a.ruleNumber ?? 0) - (b.ruleNumber ?? 0));
+  }
+
+  // Security groups and their rules.
+  const groups = new Map<string, SecurityGroupModel>();
+  for (const r of all('AWS::EC2::SecurityGroup')) {
+    const group: SecurityGroupModel = {
+      resource: r,
+      key: key(r),
+      vpcKey: r.properties.VpcId !== undefined ? target(r, r.properties.VpcId) : undefined,
+      description: typeof r.properties.GroupDescription === 'string' ? r.properties.GroupDescription : undefined,
+      ingress: [],
+      egress: [],
+    };
+    for (const rule of asList(r.properties.SecurityGroupIngress)) {
+      group.ingress.push(...readSgRules(r, group.key, 'ingress', rule));
+    }
+    for (const rule of asList(r.properties.SecurityGroupEgress)) {
+      group.egress.push(...readSgRules(r, group.key, 'egress', rule));
+    }
+    groups.set(group.key, group);
+    model.securityGroups.push(group);
+  }
+  for (const [type, direction] of [['AWS::EC2::SecurityGroupIngress', 'ingress'], ['AWS::EC2::SecurityGroupEgress', 'egress']] as const) {
+    for (const r of all(type)) {
+      const groupId = r.properties.GroupId ?? r.properties.GroupName;
+      const groupKey = target(r, groupId);
+      const rules = readSgRules(r, groupKey, direction, r.properties);
+      const group = groups.get(groupKey);
+      const defaultOf = defaultGroupVpcKey(groupId, r.stack.id);
+      if (group) {
+        (direction === 'ingress' ? group.ingress : group.egress).push(...rules);
+      } else if (defaultOf && vpcs.has(defaultOf)) {
+        vpcs.get(defaultOf)!.defaultGroupRules.push(...rules);
+      } else {
+        model.straySgRules.push(...rules);
+      }
+    }
+  }
+
+  // Load balancers and listeners.
+  const lbs = new Map<string, LoadBalancerModel>();
+  for (const r of all('AWS::ElasticLoadBalancingV2::LoadBalancer')) {
+    const lb: LoadBalancerModel = {
+      resource: r,
+      key: key(r),
+      scheme: r.properties.Scheme ?? 'internet-facing',
+      lbType: r.properties.Type ?? 'application',
+      securityGroupKeys: asList(r.properties.SecurityGroups).map((g) => target(r, g)),
+      listeners: [],
+    };
+    lbs.set(lb.key, lb);
+    model.loadBalancers.push(lb);
+  }
+  for (const r of all('AWS::ElasticLoadBalancingV2::Listener')) {
+    const listener: ListenerModel = {
+      resource: r,
+      loadBalancerKey: target(r, r.properties.LoadBalancerArn),
+      port: literalInteger(r.properties.Port),
+      protocol: r.properties.Protocol,
+      sslPolicy: r.properties.SslPolicy,
+      defaultActions: r.properties.DefaultActions,
+    };
+    if (isLiteralString(listener.sslPolicy) && !isPolicyName(listener.sslPolicy)) {
+      model.invalid.push({ resource: r, problem: `SslPolicy '${listener.sslPolicy}' is not an Elastic Load Balancing security policy (they are named ELBSecurityPolicy-<...>-<YYYY>-<MM>)` });
+    }
+    const lb = lbs.get(listener.loadBalancerKey);
+    if (lb) {
+      lb.listeners.push(listener);
+    } else {
+      model.strayListeners.push(listener);
+    }
+  }
+
+  // WAF: web ACLs, IP sets, associations, logging, CloudFront distributions.
+  const acls = new Map<string, WebAclModel>();
+  for (const r of all('AWS::WAFv2::WebACL')) {
+    const acl: WebAclModel = { resource: r, key: key(r), scope: r.properties.Scope, associations: [], loggingConfigurations: [], distributions: [] };
+    acls.set(acl.key, acl);
+    model.webAcls.push(acl);
+  }
+  for (const r of all('AWS::WAFv2::IPSet')) {
+    const addresses = r.properties.Addresses;
+    if (Array.isArray(addresses) && addresses.every((a: Json) => typeof a === 'string' && !a.includes('${Token['))) {
+      model.ipSets[r.key] = addresses;
+    } else {
+      model.unresolvedIpSets.set(r.key, describeValue(addresses));
+    }
+  }
+  for (const r of all('AWS::WAFv2::WebACLAssociation')) {
+    model.webAclAssociations.push(r);
+    acls.get(target(r, r.properties.WebACLArn))?.associations.push(r);
+  }
+  for (const r of all('AWS::WAFv2::LoggingConfiguration')) {
+    acls.get(target(r, r.properties.ResourceArn))?.loggingConfigurations.push(r);
+  }
+  for (const r of all('AWS::CloudFront::Distribution')) {
+    const webAclId = r.properties.DistributionConfig?.WebACLId;
+    if (webAclId !== undefined) {
+      acls.get(target(r, webAclId))?.distributions.push(r);
+    }
+  }
+
+  // API Gateway REST stages, and the stage a deployment creates when it names one (StageName).
+  for (const r of all('AWS::ApiGateway::Deployment')) {
+    if (r.properties.StageName !== undefined) {
+      model.apiStages.push({ resource: r, restApi: model.resources.get(target(r, r.properties.RestApiId)), stageName: r.properties.StageName });
+    }
+  }
+  for (const r of all('AWS::ApiGateway::Stage')) {
+    model.apiStages.push({
+      resource: r,
+      restApi: model.resources.get(target(r, r.properties.RestApiId)),
+      stageName: r.properties.StageName,
+    });
+  }
+}
+
+const DEFAULT_NACL_SUFFIX = '.DefaultNetworkAcl';
+
+/** The key of the NACL a `NetworkAclId` names. A VPC's default NACL gets a key of its own, not its VPC's. */
+function naclKeyOf(value: Json, stackId: string): string {
+  const ref = referenceOf(value);
+  return ref?.attribute === 'DefaultNetworkAcl' ? `${resourceKey(ref.stackId ?? stackId, ref.logicalId)}${DEFAULT_NACL_SUFFIX}` : targetKey(value, stackId);
+}
+
+/** Whether the stack gives a VPC IPv6 addresses: `unresolved` when a block's `AmazonProvidedIpv6CidrBlock` is not known. */
+type VpcIpv6 = 'none' | 'added' | 'unresolved';
+
+/** What the stack's `AWS::EC2::VPCCidrBlock` resources do for IPv6, by VPC key. */
+function vpcIpv6(blocks: readonly ModelResource[]): Map<string, VpcIpv6> {
+  const byVpc = new Map<string, VpcIpv6>();
+  for (const block of blocks) {
+    const p = block.properties;
+    const amazon = p.AmazonProvidedIpv6CidrBlock;
+    const state: VpcIpv6 = amazon === true || amazon === 'true' || p.Ipv6CidrBlock !== undefined || p.Ipv6Pool !== undefined || p.Ipv6IpamPoolId !== undefined
+      ? 'added'
+      : amazon === undefined || amazon === false || amazon === 'false' ? 'none' : 'unresolved';
+    const vpcKey = targetKey(p.VpcId, block.stack.id);
+    const known = byVpc.get(vpcKey);
+    if (known !== 'added' && state !== 'none') {
+      byVpc.set(vpcKey, state);
+    }
+  }
+  return byVpc;
+}
+
+/**
+ * A VPC's default NACL with EC2's IPv4 entries: ALLOW all traffic in each direction, rule 100. Template entries refer
+ * to it with `Fn::GetAtt`. Its IPv6 entries are added once every entry is read ({@link addBuiltInIpv6Entries}).
+ * @see https://docs.aws.amazon.com/vpc/latest/userguide/default-network-acl.html
+ */
+function defaultNacl(vpc: VpcModel, key: string): NaclModel {
+  const entries = [false, true].map((egress) => builtInEntry(vpc.resource, key, { RuleNumber: 100, Egress: egress, CidrBlock: '0.0.0.0/0' }));
+  return { resource: vpc.resource, key, vpcKey: vpc.key, entries, associations: [], defaultOfVpc: vpc.resource };
+}
+
+/**
+ * EC2 adds an ALLOW of all IPv6 traffic (rule 101) to each direction of a default NACL when the VPC gets an IPv6
+ * block, but not to a direction whose rules were changed before that. A stack that both gives the VPC IPv6 and adds
+ * entries in a direction leaves the order to CloudFormation, so rule 101 in that direction is unknown, as it is in
+ * a changed direction when whether the VPC gets IPv6 is unknown.
+ */
+function addBuiltInIpv6Entries(nacl: NaclModel, ipv6: VpcIpv6): void {
+  if (ipv6 === 'none') {
+    return;
+  }
+  for (const egress of [false, true]) {
+    const changed = nacl.entries.some((e) => !e.builtIn && (e.egress === undefined || e.egress === egress));
+    const entry = builtInEntry(nacl.resource, nacl.key, { RuleNumber: 101, Egress: egress, Ipv6CidrBlock: '::/0' });
+    if (!changed) {
+      // Rule 101 is there if the VPC gets IPv6; without IPv6 there is no IPv6 traffic for it to decide anyway.
+      nacl.entries.push(entry);
+      continue;
+    }
+    const why = ipv6 === 'unresolved'
+      ? 'whether the VPC gets IPv6 addresses (AmazonProvidedIpv6CidrBlock is not known at synth)'
+      : `the order in which CloudFormation adds the VPC's IPv6 block and this stack's ${egress ? 'outbound' : 'inbound'} entries`;
+    nacl.entries.push({
+      ...entry,
+      normalized: undefined,
+      unknown: `whether EC2 added its built-in IPv6 ALLOW-all rule 101 to the VPC's default NACL, which depends on ${why}: `
+        + 'EC2 adds it only to a direction whose rules were not yet changed',
+    });
+  }
+}
+
+function builtInEntry(vpc: ModelResource, naclKey: string, properties: Json): NaclEntryModel {
+  // Reported as the VPC: its path and construct are looked up only when a rule reports on the entry.
+  const resource: ModelResource = {
+    key: vpc.key,
+    stack: vpc.stack,
+    logicalId: vpc.logicalId,
+    type: 'AWS::EC2::NetworkAclEntry',
+    properties: { Protocol: -1, RuleAction: 'allow', ...properties },
+    metadata: vpc.metadata,
+    get path() {
+      return vpc.path;
+    },
+    get cdkPath() {
+      return vpc.cdkPath;
+    },
+  };
+  return { ...readNaclEntry(resource), naclKey, builtIn: true };
+}
+
+function readNaclEntry(r: ModelResource): NaclEntryModel {
+  const p = r.properties;
+  const egress = naclEgress(p.Egress);
+  const family = p.CidrBlock !== undefined ? IpFamily.IPV4 : p.Ipv6CidrBlock !== undefined ? IpFamily.IPV6 : undefined;
+  const ruleNumber = literalInteger(p.RuleNumber);
+  const naclKey = naclKeyOf(p.NetworkAclId, r.stack.id);
+  try {
+    const [normalized] = normalizeNaclEntries([p]);
+    return { resource: r, naclKey, egress, family, ruleNumber, normalized };
+  } catch (e) {
+    return { resource: r, naclKey, egress, family, ruleNumber, unknown: (e as Error).message.replace(/^NACL entry #0 /, '') };
+  }
+}
+
+/**
+ * What makes a NACL entry one EC2 rejects, judged only on literal values (an intrinsic is unknown, not invalid):
+ * a TCP or UDP entry needs a `PortRange` and an ICMP one an `Icmp`, ports go from 0 to 65535 with From <= To, rule
+ * numbers from 1 to 32766, the action is allow or deny, and there is exactly one well-formed CIDR.
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-networkaclentry.html
+ */
+export function invalidNaclEntry(p: Json): string | undefined {
+  const literal = (v: Json) => v === undefined || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
+  const ruleNumber = literalInteger(p.RuleNumber);
+  if (ruleNumber !== undefined && (ruleNumber < 1 || ruleNumber > 32766)) {
+    return `RuleNumber ${ruleNumber} is outside 1-32766`;
+  }
+  if (typeof p.RuleAction === 'string' && !['allow', 'deny'].includes(p.RuleAction.toLowerCase())) {
+    return `RuleAction '${p.RuleAction}' is not allow or deny`;
+  }
+  if (p.CidrBlock !== undefined && p.Ipv6CidrBlock !== undefined) {
+    return 'both CidrBlock and Ipv6CidrBlock are set; an entry takes exactly one';
+  }
+  if (p.CidrBlock === undefined && p.Ipv6CidrBlock === undefined) {
+    return 'neither CidrBlock nor Ipv6CidrBlock is set; an entry takes exactly one';
+  }
+  for (const [name, value, family] of [['CidrBlock', p.CidrBlock, IpFamily.IPV4], ['Ipv6CidrBlock', p.Ipv6CidrBlock, IpFamily.IPV6]] as const) {
+    if (typeof value === 'string' && !value.includes('${Token[')) {
+      const parsed = parseCidrOrReason(value, { normalizeHostBits: true });
+      if (typeof parsed === 'string' || parsed.family !== family) {
+        return `${name} '${value}' is not an ${family} CIDR`;
+      }
+    }
+  }
+  const protocol = literalInteger(p.Protocol);
+  if (protocol === undefined) {
+    return literal(p.Protocol) ? `Protocol ${describeValue(p.Protocol)} is not a protocol number (-1 for all)` : undefined;
+  }
+  if (protocol < -1 || protocol > 255) {
+    return `Protocol ${protocol} is not a protocol number (-1 for all, 0-255)`;
+  }
+  const names: Record<number, string> = { 6: 'tcp', 17: 'udp', 1: 'icmp', 58: 'icmpv6' };
+  if (protocol === 6 || protocol === 17) {
+    if (p.PortRange === undefined) {
+      return `Protocol ${protocol} (${names[protocol]}) needs a PortRange`;
+    }
+    if (literal(p.PortRange) || Array.isArray(p.PortRange) || (p.PortRange?.From === undefined && p.PortRange?.To === undefined)) {
+      return `PortRange ${describeValue(p.PortRange)} is not { From, To }`;
+    }
+    if (p.PortRange.From === undefined || p.PortRange.To === undefined) {
+      return `PortRange needs both From and To (From ${describeValue(p.PortRange.From)}, To ${describeValue(p.PortRange.To)})`;
+    }
+    const from = literalInteger(p.PortRange?.From);
+    const to = literalInteger(p.PortRange?.To);
+    for (const port of [from, to]) {
+      if (port !== undefined && (port < 0 || port > 65535)) {
+        return `PortRange ${describeValue(p.PortRange?.From)}-${describeValue(p.PortRange?.To)} is outside 0-65535`;
+      }
+    }
+    if (from !== undefined && to !== undefined && from > to) {
+      return `PortRange ${from}-${to} is inverted (From > To)`;
+    }
+  }
+  if ((protocol === 1 || protocol === 58) && (p.Icmp === undefined || literal(p.Icmp) || Array.isArray(p.Icmp))) {
+    return `Protocol ${protocol} (${names[protocol]}) needs Icmp { Type, Code } (Type -1 and Code -1 for all), not ${describeValue(p.Icmp)}`;
+  }
+  return undefined;
+}
+
+function asList(value: Json): Json[] {
+  return Array.isArray(value) ? value : [];
+}

@@ -1,0 +1,46 @@
+// What the model is made of: a stack's template as it reads it, and one resource of it. Kept apart from the model
+// so the per-service readers (security groups, NACLs, WAF) can name a resource without importing the model.
+import type { Json } from './model-values';
+
+/** 1-based line and column in a template file. */
+export interface SourcePosition {
+  readonly line: number;
+  readonly column: number;
+}
+
+/**
+ * One stack's template as the model reads it. The template reader's stacks fit; the CDK front doors build these
+ * from the constructs they render.
+ */
+export interface StackInput {
+  /** Unique within the app (an assembly artifact id, a nested stack's `<parent>/<logicalId>`, a file path). */
+  readonly id: string;
+  /** The CloudFormation stack name, for reports. */
+  readonly stackName: string;
+  readonly template: Json;
+  /** The template file, for reports. */
+  readonly file?: string;
+  /** Where a resource's logical id sits in `file`. */
+  positionOf?(logicalId: string): SourcePosition | undefined;
+  /** The construct path of a resource, when the caller knows the construct tree (CDK front doors). */
+  pathOf?(logicalId: string, type: string): string | undefined;
+}
+
+/** One resource of a template, with its `Properties`. */
+export interface ModelResource {
+  /** `id:<stackId>/<logicalId>`, unique in the app. */
+  readonly key: string;
+  readonly stack: StackInput;
+  readonly logicalId: string;
+  readonly type: string;
+  /**
+   * How reports name the resource: its construct path (without a leading slash) when known, from the front door or
+   * the template's `aws:cdk:path` metadata, else `<stackName>/<logicalId>`.
+   */
+  readonly path: string;
+  /** The construct path, when known (not `<stackName>/<logicalId>`). */
+  readonly cdkPath?: string;
+  readonly properties: Json;
+  /** The resource's `Metadata` (acknowledgements travel here). */
+  readonly metadata?: Json;
+}

@@ -1,0 +1,34 @@
+import { LayeredDefenseRule, RuleFinding } from './rule';
+import { ACKNOWLEDGEMENT_METADATA_KEY } from '../model/network-model';
+
+/**
+ * A value AWS rejects or that means nothing, found while reading the templates: a NACL entry EC2 would refuse
+ * (TCP or UDP without a `PortRange`, an inverted port range, a rule number outside 1-32766, a malformed CIDR), a
+ * listener `SslPolicy` that names no security policy; and acknowledgement metadata without a reason or with an id that
+ * is no rule, which acknowledges nothing. Such a value is not "unknown" and does not "allow nothing":
+ * the deployment fails, or runs with something other than what the reviewer read.
+ */
+export const InvalidValue: LayeredDefenseRule = {
+  id: 'LayeredDefense-InvalidValue',
+  level: 'error',
+  layer: 'model',
+  summary: 'A property has a value AWS rejects (a NACL entry without its PortRange, an inverted port range, a security policy that does not exist), or an acknowledgement is malformed.',
+  why: 'CloudFormation fails the resource, or the deployed resource differs from the template a reviewer approved; no layer rule can judge a value that will not exist.',
+  fix: 'Correct the value as the message says',
+  evaluate(model, context) {
+    const findings: RuleFinding[] = model.invalid.map(({ resource, problem }) => ({ resource, message: problem }));
+    // A well-formed acknowledgement of a rule that does not exist (a typo) acknowledges nothing either.
+    for (const resource of model.resources.values()) {
+      const entries = resource.metadata?.[ACKNOWLEDGEMENT_METADATA_KEY]?.acknowledge;
+      if (!Array.isArray(entries)) {
+        continue;
+      }
+      entries.forEach((entry, i) => {
+        if (typeof entry?.id === 'string' && /^LayeredDefense-[A-Za-z0-9]+$/.test(entry.id) && !context.ruleIds.has(entry.id)) {
+          findings.push({ resource, message: `Metadata.${ACKNOWLEDGEMENT_METADATA_KEY}.acknowledge[${i}].id ${entry.id} is not a rule id, so it acknowledges nothing` });
+        }
+      });
+    }
+    return findings;
+  },
+};

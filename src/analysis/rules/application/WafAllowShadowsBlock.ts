@@ -1,0 +1,57 @@
+import { aclRules, evaluatorFor, orCannotVerify } from './waf-evaluation';
+import { sampleRequests, wafRuleAction } from './waf-statements';
+import { LayeredDefenseRule, RuleFinding } from '../rule';
+
+/**
+ * A BLOCK rule that never gets to block: every sample request it blocks on its own is allowed first by an ALLOW
+ * rule with a lower priority number (rules run in ascending priority; ALLOW ends evaluation). Method: sample
+ * requests built from the BLOCK rule's own statement (see waf-statements.ts) are kept when the rule alone
+ * blocks them, then run through the whole web ACL. A partial overlap (an allowlist exception before a block) is
+ * intended and not reported; a finding means no sample got blocked. Limit: samples, not a proof.
+ * @see https://docs.aws.amazon.com/waf/latest/developerguide/web-acl-processing-order.html
+ */
+export const WafAllowShadowsBlock: LayeredDefenseRule = {
+  id: 'LayeredDefense-WafAllowShadowsBlock',
+  level: 'error',
+  layer: 'application',
+  hipaa: '164.312(a)(1)',
+  summary: 'A WAF ALLOW rule with a lower priority number allows every request a BLOCK rule would block, so the block never happens.',
+  why: 'WAF runs rules in ascending priority and ALLOW ends evaluation: an earlier, broader ALLOW takes the requests before the BLOCK rule sees them.',
+  fix: 'Give the BLOCK rule a lower priority number than the ALLOW rule, or narrow the ALLOW rule so it does not match what must be blocked',
+  evaluate(model, context) {
+    const findings: RuleFinding[] = [];
+    for (const acl of model.webAcls) {
+      const full = evaluatorFor(model, acl, context, 'rule order');
+      if (!full) {
+        continue;
+      }
+      for (const rule of aclRules(acl)) {
+        if (wafRuleAction(rule) !== 'BLOCK') {
+          continue;
+        }
+        const alone = evaluatorFor(model, acl, context, `rule '${rule.Name}'`, { Rules: [rule], DefaultAction: { Allow: {} } });
+        const message = alone && orCannotVerify(acl, context, `rule '${rule.Name}' against earlier ALLOW rules`, () => {
+          const samples = sampleRequests(model.ipSetsFor(acl.resource), rule.Statement);
+          const blocked = samples.filter((r) => alone.evaluate(r).terminatingRule === rule.Name);
+          if (blocked.length === 0) {
+            return undefined;
+          }
+          const allowers = new Set<string>();
+          for (const request of blocked) {
+            const result = full.evaluate(request);
+            if (result.terminatingAction !== 'ALLOW' || !result.terminatingRule) {
+              return undefined;
+            }
+            allowers.add(result.terminatingRule);
+          }
+          return `BLOCK rule '${rule.Name}' never blocks: each of ${blocked.length} requests it blocks on its own (for example ${blocked[0].uriPath} from ${blocked[0].sourceIp}) `
+            + `is allowed first by ALLOW rule ${[...allowers].map((n) => `'${n}'`).join(', ')}`;
+        });
+        if (message) {
+          findings.push({ resource: acl.resource, message });
+        }
+      }
+    }
+    return findings;
+  },
+};

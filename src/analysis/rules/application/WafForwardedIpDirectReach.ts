@@ -1,0 +1,111 @@
+import { forwardedIpHeaders } from './waf-statements';
+import { IpFamily } from '../../../ip/family';
+import { describeValue, isLiteralString, Json, literalStrings, referencedKeys } from '../../model/model-values';
+import type { LoadBalancerModel, NetworkModel, WebAclModel } from '../../model/network-model';
+import { openToEveryone } from '../../model/sg-coverage';
+import { SgRuleModel, withPrefixListsExpanded } from '../../model/sg-rules';
+import { LayeredDefenseRule, RuleContext, RuleFinding } from '../rule';
+
+/**
+ * A web ACL that judges clients by a forwarded IP header (X-Forwarded-For) trusts the proxy in front of the
+ * resource to have written that header. When the load balancer's security groups admit every address
+ * (0.0.0.0/0 or ::/0, or pieces whose union is the whole space), a client can skip the proxy, connect to the load
+ * balancer directly and send any X-Forwarded-For it likes, for example an allowlisted address. Prefix-list and
+ * security-group peers (CloudFront's origin-facing prefix list, the proxy's group) are not expanded: they are the fix.
+ * @see https://docs.aws.amazon.com/waf/latest/developerguide/waf-rule-statement-forwarded-ip-address.html
+ * @see https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/LocationsOfEdgeServers.html
+ */
+export const WafForwardedIpDirectReach: LayeredDefenseRule = {
+  id: 'LayeredDefense-WafForwardedIpDirectReach',
+  level: 'warning',
+  layer: 'application',
+  hipaa: '164.312(a)(1)',
+  summary: 'A web ACL judges clients by a forwarded IP header (X-Forwarded-For), and the load balancer it protects admits every address, so clients can reach it without the proxy.',
+  why: 'A forwarded IP header is only as trustworthy as the proxy that writes it: a client that connects to the load balancer directly chooses the header itself and can claim an allowlisted address.',
+  fix: 'Let the load balancer security group admit only the proxy: the CloudFront origin-facing managed prefix list (com.amazonaws.global.cloudfront.origin-facing) or the proxy\'s security group or addresses, instead of 0.0.0.0/0 and ::/0',
+  evaluate(model, context) {
+    const findings: RuleFinding[] = [];
+    for (const acl of model.webAcls) {
+      const rules = acl.resource.properties.Rules;
+      if (rules !== undefined && !Array.isArray(rules)) {
+        if (acl.associations.length > 0) {
+          context.cannotVerify(acl.resource, `whether the web ACL judges clients by a forwarded IP header (Rules ${describeValue(rules)})`);
+        }
+        continue;
+      }
+      const forwardedRules = ((rules ?? []) as Json[])
+        .filter((r) => forwardedIpHeaders(r?.Statement).length > 0)
+        .map((r) => `'${describeValue(r?.Name)}'`);
+      if (forwardedRules.length === 0) {
+        continue;
+      }
+      for (const association of acl.associations) {
+        const lb = associatedLoadBalancer(model, acl, association, context);
+        if (lb) {
+          findings.push(...judge(model, context, lb, acl, forwardedRules));
+        }
+      }
+    }
+    return findings;
+  },
+};
+
+/** The load balancer of the app an association attaches the web ACL to; "cannot verify" for one outside it. */
+function associatedLoadBalancer(model: NetworkModel, acl: WebAclModel, association: WebAclModel['associations'][number], context: RuleContext): LoadBalancerModel | undefined {
+  const arn = association.properties.ResourceArn;
+  const keys = referencedKeys(arn, association.stack.id);
+  const lb = model.loadBalancers.find((l) => keys.has(l.resource.key));
+  if (lb) {
+    return lb;
+  }
+  const inStack = [...keys].some((key) => model.resources.has(key) || model.apiStages.some((s) => s.restApi?.key === key));
+  const looksLikeLoadBalancer = literalStrings(arn).some((s) => s.includes('elasticloadbalancing'));
+  if (!inStack && (looksLikeLoadBalancer || !isLiteralString(arn))) {
+    context.cannotVerify(association, `whether clients can reach the resource of web ACL ${acl.resource.logicalId} without the proxy that sets its forwarded IP header `
+      + `(ResourceArn ${describeValue(arn)})`);
+  }
+  return undefined;
+}
+
+function judge(model: NetworkModel, context: RuleContext, lb: LoadBalancerModel, acl: WebAclModel, forwardedRules: string[]): RuleFinding[] {
+  if (!isLiteralString(lb.lbType)) {
+    context.cannotVerify(lb.resource, `whether clients can reach the load balancer without the proxy (Type ${describeValue(lb.lbType)})`);
+    return [];
+  }
+  if (lb.lbType !== 'application') {
+    return [];
+  }
+  const ingress: SgRuleModel[] = [];
+  const unseen: string[] = [];
+  for (const key of lb.securityGroupKeys) {
+    const group = model.securityGroup(key);
+    if (group) {
+      ingress.push(...group.ingress);
+    } else {
+      // A group outside this stack: its standalone rules here are seen, its own rules are not.
+      ingress.push(...model.straySgRules.filter((r) => r.direction === 'ingress' && r.groupKey === key));
+      unseen.push(key.replace(/^[a-z]+:/, ''));
+    }
+  }
+  // A customer-managed prefix list of the stack is judged by its entries; managed lists (the fix) stay as they are.
+  const expanded = withPrefixListsExpanded(ingress, (key) => model.resolveKey(key), context.cannotVerify);
+  const open: string[] = [];
+  for (const [family, everyone] of [[IpFamily.IPV4, '0.0.0.0/0'], [IpFamily.IPV6, '::/0']] as const) {
+    if (openToEveryone(expanded, family).length > 0) {
+      open.push(everyone);
+    }
+  }
+  if (open.length === 0) {
+    const unknown = [...unseen.map((g) => `security group ${g} is not in the templates`), ...ingress.filter((r) => r.unknown !== undefined).map((r) => `an ingress rule has ${r.unknown}`)];
+    if (unknown.length > 0) {
+      context.cannotVerify(lb.resource, `whether clients can reach the load balancer without the proxy (${unknown.join('; ')})`);
+    }
+    return [];
+  }
+  return [{
+    resource: lb.resource,
+    message: `web ACL ${acl.resource.logicalId} judges clients by a forwarded IP header (rule${forwardedRules.length > 1 ? 's' : ''} ${forwardedRules.join(', ')}), `
+      + `but the security groups of load balancer ${lb.resource.logicalId} admit ${open.join(' and ')}, so a client can connect without the proxy and choose the header, `
+      + 'for example an allowlisted address',
+  }];
+}

@@ -1,0 +1,248 @@
+import { searchString, wafRuleAction } from './waf-statements';
+import { describeValue, Json } from '../../model/model-values';
+import { LayeredDefenseRule, RuleContext, RuleFinding } from '../rule';
+
+const DECODE = new Set(['URL_DECODE', 'URL_DECODE_UNI']);
+const NORMALIZE = new Set(['NORMALIZE_PATH', 'NORMALIZE_PATH_WIN']);
+const PATH_MATCHES = new Set(['ByteMatchStatement', 'RegexMatchStatement', 'RegexPatternSetReferenceStatement']);
+/** Statements that hold statements (`Statements`, `Statement` or `ScopeDownStatement`). */
+const CONTAINERS = new Set(['AndStatement', 'OrStatement', 'NotStatement', 'RateBasedStatement', 'ManagedRuleGroupStatement']);
+
+/**
+ * A URI path match that an attacker can step around. Text transformations run in ascending priority, so their
+ * order matters: URL decoding must come before path normalization (else `/x/%2e%2e/admin` is decoded after
+ * normalization) and before LOWERCASE (else `/%41dmin` is lowercased first and decodes to `/Admin`). Without
+ * URL_DECODE then NORMALIZE_PATH (or NORMALIZE_PATH_WIN), `/%61dmin`, `//admin` and `/x/../admin` do not start
+ * with `/admin`; without LOWERCASE any match on letters is case-sensitive, so `/ADMIN` slips past; with LOWERCASE,
+ * a search string holding uppercase letters can never match. Checked on every path match in an ALLOW, BLOCK,
+ * CAPTCHA or CHALLENGE rule (in an ALLOW rule the bypass lets requests skip later blocks; inside NOT it turns a
+ * block into a pass). A rule whose statement, action or path match is not resolved at synth is "cannot verify".
+ * @see https://docs.aws.amazon.com/waf/latest/developerguide/waf-rule-statement-transformation.html
+ */
+export const WafPathBypass: LayeredDefenseRule = {
+  id: 'LayeredDefense-WafPathBypass',
+  level: 'error',
+  layer: 'application',
+  hipaa: '164.312(a)(1)',
+  summary: 'A WAF URI path match lacks URL decoding before path normalization and LOWERCASE, is case-sensitive, or can never match, so encoded or re-cased paths bypass it.',
+  why: 'WAF compares the path exactly as sent unless text transformations run first: /%61dmin, //admin, /x/../admin and /ADMIN reach the same handler as /admin on most servers but do not match a plain match on /admin.',
+  fix: 'Give the path match the text transformations URL_DECODE (priority 0), NORMALIZE_PATH (priority 1) and LOWERCASE (priority 2), with a lowercase search string, as PathAllowlistWaf does',
+  evaluate(model, context) {
+    const findings: RuleFinding[] = [];
+    for (const acl of model.webAcls) {
+      const rules = acl.resource.properties.Rules;
+      if (rules === undefined) {
+        continue;
+      }
+      if (!Array.isArray(rules)) {
+        context.cannotVerify(acl.resource, `URI path matches (Rules ${describeValue(rules)})`);
+        continue;
+      }
+      for (const rule of rules) {
+        findings.push(...judgeRule(acl.resource, context, rule));
+      }
+    }
+    return findings;
+  },
+};
+
+/** A path match and the statements that contain it, outermost first. */
+interface PathMatch {
+  readonly type: string;
+  readonly body: Json;
+  /** What it matches, without its transformations: a normalized and an unnormalized match of one key pair up. */
+  readonly key: string;
+  readonly ancestors: ReadonlyArray<{ readonly type: string; readonly body: Json }>;
+  readonly order: TransformationOrder;
+}
+
+function judgeRule(site: RuleFinding['resource'], context: RuleContext, rule: Json): RuleFinding[] {
+  if (!isPlainObject(rule)) {
+    context.cannotVerify(site, `URI path matches of a rule (${describeValue(rule)})`);
+    return [];
+  }
+  const name = describeValue(rule.Name);
+  const action = wafRuleAction(rule);
+  if (action === undefined) {
+    context.cannotVerify(site, `URI path matches of rule '${name}' (Action ${describeValue(rule.Action)})`);
+    return [];
+  }
+  if (action === 'COUNT' || action === 'NONE') {
+    return [];
+  }
+  const matches: PathMatch[] = [];
+  const unknown = collectPathMatches(rule.Statement, [], matches);
+  if (unknown !== undefined) {
+    context.cannotVerify(site, `URI path matches of rule '${name}' (${unknown})`);
+    return [];
+  }
+  const findings: RuleFinding[] = [];
+  for (const match of matches) {
+    // A match of the decoded but unnormalized path next to the same match normalized (PathAllowlistWaf's guard
+    // against origins that do not resolve '..') complements it, but only where the two are alternatives: both
+    // under one OR, with nothing but ORs between. Under AND, //admin fails the unnormalized match and the pair.
+    const normalizedSibling = match.order.lastNormalize < 0
+      && matches.some((other) => other !== match && other.key === match.key && other.order.lastNormalize >= 0 && alternatives(match, other));
+    const problems = bypasses(match, normalizedSibling);
+    if (problems.length > 0) {
+      const { type, body } = match;
+      const what = type === 'ByteMatchStatement' ? `${body.PositionalConstraint} '${searchString(body)}'` : type === 'RegexMatchStatement' ? `regex '${body.RegexString}'` : 'regex pattern set';
+      findings.push({ resource: site, message: `rule '${name}' (${action}) matches the URI path with ${what} ${problems.join(' and ')}` });
+    }
+  }
+  return findings;
+}
+
+/**
+ * Collects the URI path matches of a statement tree. Returns what is unresolved (an intrinsic where a statement,
+ * a statement list or a path match's values should be) instead: such a rule cannot be judged.
+ */
+function collectPathMatches(statement: Json, ancestors: PathMatch['ancestors'], into: PathMatch[]): string | undefined {
+  if (!isPlainObject(statement) || isIntrinsic(statement)) {
+    return `statement ${describeValue(statement)}`;
+  }
+  for (const [type, body] of Object.entries<Json>(statement)) {
+    if (PATH_MATCHES.has(type)) {
+      if (!isPlainObject(body) || !isPlainObject(body.FieldToMatch) || isIntrinsic(body.FieldToMatch)) {
+        return `${type} ${describeValue(body)}`;
+      }
+      if (body.FieldToMatch.UriPath === undefined) {
+        continue;
+      }
+      const unresolved = unresolvedPathMatch(type, body);
+      if (unresolved !== undefined) {
+        return `${type} ${unresolved}`;
+      }
+      into.push({
+        type,
+        body,
+        key: JSON.stringify([type, body.PositionalConstraint, searchString(body), body.RegexString, body.Arn]),
+        ancestors,
+        order: transformationOrder(body),
+      });
+      continue;
+    }
+    if (!CONTAINERS.has(type)) {
+      continue;
+    }
+    if (!isPlainObject(body) || isIntrinsic(body)) {
+      return `${type} ${describeValue(body)}`;
+    }
+    const inner = [...ancestors, { type, body }];
+    if (body.Statements !== undefined) {
+      if (!Array.isArray(body.Statements)) {
+        return `${type}.Statements ${describeValue(body.Statements)}`;
+      }
+      for (const child of body.Statements) {
+        const unknown = collectPathMatches(child, inner, into);
+        if (unknown !== undefined) {
+          return unknown;
+        }
+      }
+    }
+    for (const child of [body.Statement, body.ScopeDownStatement]) {
+      const unknown = child === undefined ? undefined : collectPathMatches(child, inner, into);
+      if (unknown !== undefined) {
+        return unknown;
+      }
+    }
+  }
+  return undefined;
+}
+
+function unresolvedPathMatch(type: string, body: Json): string | undefined {
+  const transformations = body.TextTransformations;
+  if (!Array.isArray(transformations) || transformations.some((t) => !isPlainObject(t) || typeof t.Type !== 'string' || !Number.isFinite(Number(t.Priority)))) {
+    return `TextTransformations ${describeValue(transformations)}`;
+  }
+  if (type === 'ByteMatchStatement' && (searchString(body) === undefined || typeof body.PositionalConstraint !== 'string')) {
+    return `SearchString ${describeValue(body.SearchString ?? body.SearchStringBase64)}, PositionalConstraint ${describeValue(body.PositionalConstraint)}`;
+  }
+  if (type === 'RegexMatchStatement' && typeof body.RegexString !== 'string') {
+    return `RegexString ${describeValue(body.RegexString)}`;
+  }
+  return undefined;
+}
+
+/** True when the lowest statement containing both is an OR and only ORs lie between it and each of them. */
+function alternatives(a: PathMatch, b: PathMatch): boolean {
+  let common = 0;
+  while (common < a.ancestors.length && common < b.ancestors.length && a.ancestors[common].body === b.ancestors[common].body) {
+    common++;
+  }
+  if (common === 0) {
+    return false;
+  }
+  const below = [...a.ancestors.slice(common - 1), ...b.ancestors.slice(common)];
+  return below.every((s) => s.type === 'OrStatement');
+}
+
+interface TransformationOrder {
+  readonly types: string[];
+  /** Index of the last transformation of each kind, in priority order; -1 when there is none. */
+  readonly lastDecode: number;
+  readonly lastNormalize: number;
+  readonly lastLowercase: number;
+}
+
+function transformationOrder(body: Json): TransformationOrder {
+  const transformations: Json[] = [...body.TextTransformations];
+  transformations.sort((a, b) => Number(a.Priority) - Number(b.Priority));
+  const types = transformations.map((t) => String(t.Type));
+  const last = (wanted: (t: string) => boolean) => types.reduce((found, t, i) => (wanted(t) ? i : found), -1);
+  return { types, lastDecode: last((t) => DECODE.has(t)), lastNormalize: last((t) => NORMALIZE.has(t)), lastLowercase: last((t) => t === 'LOWERCASE') };
+}
+
+function bypasses(match: PathMatch, normalizedSibling: boolean): string[] {
+  const { type, body } = match;
+  const { lastDecode, lastLowercase } = match.order;
+  const lastNormalize = normalizedSibling ? Number.MAX_SAFE_INTEGER : match.order.lastNormalize;
+  const problems: string[] = [];
+  if (lastDecode < 0 || lastNormalize < 0) {
+    const missing = [lastDecode < 0 ? 'URL_DECODE' : undefined, lastNormalize < 0 ? 'NORMALIZE_PATH' : undefined].filter(Boolean).join(' and ');
+    problems.push(`without ${missing}, so encoded or unnormalized paths such as /%61dmin, //admin and /x/../admin slip past`);
+  } else if (lastNormalize < lastDecode) {
+    problems.push('normalizes before URL-decoding, so an encoded traversal (/x/%2e%2e/admin) is decoded after normalization and slips past');
+  }
+  const text = literalText(type, body);
+  const caseInsensitiveRegex = type === 'RegexMatchStatement' && /^\^?\(\?[a-z]*i[a-z]*\)/.test(String(body.RegexString));
+  if (!/[A-Za-z]/.test(text) || caseInsensitiveRegex) {
+    return problems;
+  }
+  if (lastLowercase < 0) {
+    problems.push('without LOWERCASE, so the match is case-sensitive and a re-cased path such as /ADMIN slips past');
+  } else if (lastDecode > lastLowercase) {
+    problems.push('lowercases before URL-decoding, so an encoded capital (/%41dmin) decodes to /Admin after LOWERCASE and slips past');
+  } else if (/[A-Z]/.test(text)) {
+    problems.push(type === 'ByteMatchStatement'
+      ? 'that holds uppercase letters after LOWERCASE, so the match can never succeed and every request passes it'
+      : 'that holds uppercase letters after LOWERCASE, which can never match');
+  }
+  return problems;
+}
+
+/**
+ * The letters a match compares literally: a byte match's search string; a regex without escapes (`\d`, `\/`,
+ * `\p{Lu}`), character classes and group syntax (`(?:`, `(?<name>`), which are not text of the path.
+ */
+function literalText(type: string, body: Json): string {
+  if (type === 'ByteMatchStatement') {
+    return searchString(body) ?? '';
+  }
+  if (type === 'RegexMatchStatement') {
+    return String(body.RegexString)
+      .replace(/\\[pP]\{[^}]*\}/g, '')
+      .replace(/\\./g, '')
+      .replace(/\[[^\]]*\]/g, '')
+      .replace(/\(\?(?:P?<[^>]*>|[a-zA-Z]*[:)]|[=!]|<[=!])/g, '');
+  }
+  return '';
+}
+
+function isPlainObject(value: Json): boolean {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+function isIntrinsic(value: Json): boolean {
+  return Object.keys(value).some((k) => k === 'Ref' || k.startsWith('Fn::'));
+}

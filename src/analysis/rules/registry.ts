@@ -1,0 +1,63 @@
+// The rule registry: one list, in a stable order (layers outermost first), for both front doors. RULES.md at the
+// repository root documents every entry; test/checks/registry.test.ts keeps the two equal.
+import { PublicEndpointWithoutWaf } from './application/PublicEndpointWithoutWaf';
+import { WafAllowShadowsBlock } from './application/WafAllowShadowsBlock';
+import { WafCapacityCost } from './application/WafCapacityCost';
+import { WafCapacityLimit } from './application/WafCapacityLimit';
+import { WafForwardedIpDirectReach } from './application/WafForwardedIpDirectReach';
+import { WafForwardedIpFailOpen } from './application/WafForwardedIpFailOpen';
+import { WafLogging } from './application/WafLogging';
+import { WafPathBypass } from './application/WafPathBypass';
+import { WafUnassociated } from './application/WafUnassociated';
+import { VpcFlowLogs } from './audit/VpcFlowLogs';
+import { CannotVerify } from './CannotVerify';
+import { InvalidValue } from './InvalidValue';
+import { LayeredDefenseRule } from './rule';
+import { NaclAllowlist } from './subnet/NaclAllowlist';
+import { NaclDeadEntry } from './subnet/NaclDeadEntry';
+import { NaclDenyShadowed } from './subnet/NaclDenyShadowed';
+import { NaclDuplicateRuleNumber } from './subnet/NaclDuplicateRuleNumber';
+import { NaclEntryQuota } from './subnet/NaclEntryQuota';
+import { NaclReturnTraffic } from './subnet/NaclReturnTraffic';
+import { NaclSubnetConflict } from './subnet/NaclSubnetConflict';
+import { NaclUnassociated } from './subnet/NaclUnassociated';
+import { HttpNotRedirected } from './transmission/HttpNotRedirected';
+import { TlsPolicyOutdated } from './transmission/TlsPolicyOutdated';
+import { SgDefaultOpen } from './virtual-firewall/SgDefaultOpen';
+import { SgDenyIntent } from './virtual-firewall/SgDenyIntent';
+import { SgOpenIngress } from './virtual-firewall/SgOpenIngress';
+
+export const CANNOT_VERIFY_RULE: LayeredDefenseRule = CannotVerify;
+
+export const RULES: readonly LayeredDefenseRule[] = [
+  // Application layer (WAF)
+  WafUnassociated,
+  WafLogging,
+  WafPathBypass,
+  WafForwardedIpFailOpen,
+  WafForwardedIpDirectReach,
+  WafAllowShadowsBlock,
+  WafCapacityLimit,
+  WafCapacityCost,
+  PublicEndpointWithoutWaf,
+  // Subnet layer (NACL)
+  NaclDenyShadowed,
+  NaclDeadEntry,
+  NaclReturnTraffic,
+  NaclEntryQuota,
+  NaclDuplicateRuleNumber,
+  NaclUnassociated,
+  NaclSubnetConflict,
+  NaclAllowlist,
+  // Virtual firewall layer (security groups)
+  SgOpenIngress,
+  SgDefaultOpen,
+  SgDenyIntent,
+  // Transmission security and audit
+  HttpNotRedirected,
+  TlsPolicyOutdated,
+  VpcFlowLogs,
+  // Values AWS rejects, and values unknown at synth
+  InvalidValue,
+  CannotVerify,
+];

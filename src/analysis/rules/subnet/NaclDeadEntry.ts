@@ -1,0 +1,45 @@
+import { analysableScopes, directionName, familyName } from './nacl-scopes';
+import { describeEntry, neverMatchesReason } from '../../model/model-nacl';
+import { LayeredDefenseRule, RuleFinding } from '../rule';
+
+/**
+ * An entry that never decides a packet: it can never match (an empty port range, ICMP on an IPv6 entry), or
+ * everything it matches is decided first by lower-numbered entries. A DENY taken by an ALLOW is reported by
+ * NaclDenyShadowed instead. Dead entries use quota (20 per direction and family) and mislead reviewers.
+ */
+export const NaclDeadEntry: LayeredDefenseRule = {
+  id: 'LayeredDefense-NaclDeadEntry',
+  level: 'warning',
+  layer: 'subnet',
+  summary: 'A NACL entry can never decide a packet: it matches nothing, or lower-numbered entries decide everything it matches.',
+  why: 'A dead entry does nothing but use one of the 20 entries per direction and family, and a reviewer reading it believes the NACL enforces something it does not.',
+  fix: 'Remove the entry, or renumber it (and fix its protocol or port range) so it decides the traffic it was written for',
+  evaluate(model, context) {
+    const findings: RuleFinding[] = [];
+    for (const scope of analysableScopes(model, context, 'dead entries')) {
+      for (const fate of scope.analysis!.fates()) {
+        if (scope.siteOf(fate.entry).builtIn) {
+          continue; // EC2's own entry: nothing in the template can remove or renumber it
+        }
+        const where = `${directionName(scope.direction)} ${familyName(scope.family)} ${describeEntry(fate.entry)}`;
+        const never = neverMatchesReason(fate.entry);
+        if (never !== undefined) {
+          findings.push({ resource: scope.siteOf(fate.entry).resource, message: `${where} can never match: ${never}` });
+          continue;
+        }
+        if (fate.decides.length > 0 || fate.overtaken.length === 0) {
+          continue;
+        }
+        if (fate.entry.action === 'deny' && fate.overtaken.some((o) => o.by.action === 'allow')) {
+          continue; // NaclDenyShadowed reports it, as an error
+        }
+        const deciders = [...new Set(fate.overtaken.map((o) => o.by.ruleNumber))].sort((a, b) => a - b);
+        findings.push({
+          resource: scope.siteOf(fate.entry).resource,
+          message: `${where} never decides a packet: everything it matches is decided first by rule${deciders.length > 1 ? 's' : ''} ${deciders.join(', ')}`,
+        });
+      }
+    }
+    return findings;
+  },
+};

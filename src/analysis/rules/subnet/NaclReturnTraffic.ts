@@ -1,0 +1,86 @@
+import { analysableScopes, describeScopeEntry, directionName, familyName } from './nacl-scopes';
+import { IpRange, mergeRanges } from '../../../private/ip';
+import { describeRanges, missingRanges, NaclDirectionAnalysis, naclScopes } from '../../model/model-nacl';
+import type { NormalizedNaclEntry } from '../../model/nacl-evaluator';
+import { LayeredDefenseRule, RuleContext, RuleFinding } from '../rule';
+
+const TCP = 6;
+const UDP = 17;
+
+/**
+ * Stateless return traffic: NACLs do not track connections, so a response needs its own ALLOW in the other
+ * direction, to the peer, on the peer's ephemeral port range. For every ALLOW that admits a service (inbound,
+ * or outbound for connections the subnet starts), the addresses it actually admits (after earlier entries) must
+ * be allowed on every port of the ephemeral range in the other direction; the rest is reported, exactly.
+ * @see https://docs.aws.amazon.com/vpc/latest/userguide/nacl-ephemeral-ports.html
+ */
+export const NaclReturnTraffic: LayeredDefenseRule = {
+  id: 'LayeredDefense-NaclReturnTraffic',
+  level: 'error',
+  layer: 'subnet',
+  summary: 'A NACL allows a service in one direction but not the responses in the other direction on the ephemeral port range, so the responses are dropped.',
+  why: 'NACLs are stateless: unlike a security group, a NACL does not let responses back automatically, so the connection the ALLOW was written for never completes.',
+  fix: 'Add an ALLOW in the other direction for the same peers on the ephemeral range (1024-65535 unless you set ephemeralPortRange), numbered after your DENY entries',
+  evaluate(model, context) {
+    const findings: RuleFinding[] = [];
+    const scopes = analysableScopes(model, context, 'return traffic');
+    for (const scope of scopes) {
+      const other = naclScopes(scope.nacl).find((s) => s.family === scope.family && s.direction !== scope.direction);
+      if (!other?.analysis) {
+        continue; // the other direction has an unresolved entry, reported as cannot verify
+      }
+      for (const fate of scope.analysis!.fates()) {
+        const entry = fate.entry;
+        if (entry.action !== 'allow' || fate.decides.length === 0 || isReturnEntry(entry, context)) {
+          continue;
+        }
+        // An all-protocols ALLOW admits TCP and UDP services alike; both need their responses allowed.
+        const protocols = entry.protocol === -1 ? [TCP, UDP] : entry.protocol === TCP || entry.protocol === UDP ? [entry.protocol] : [];
+        for (const protocol of protocols) {
+          const admitted = admittedRanges(scope.analysis!, fate.decides, protocol);
+          if (admitted.length === 0) {
+            continue;
+          }
+          const allowed = other.analysis.allowedForAllPorts(protocol, context.ephemeralFrom, context.ephemeralTo);
+          const missing = missingRanges(admitted, allowed);
+          if (missing.length === 0) {
+            continue;
+          }
+          const back = scope.direction === 'ingress' ? 'egress' : 'ingress';
+          const name = protocol === TCP ? 'tcp' : 'udp';
+          findings.push({
+            resource: scope.siteOf(entry).resource,
+            message: `${directionName(scope.direction)} ${familyName(scope.family)} ${describeScopeEntry(scope, entry)} admits ${describeRanges(mergeRanges(admitted))}, `
+              + `but ${directionName(back)} ${name} ${context.ephemeralFrom}-${context.ephemeralTo} ${back === 'egress' ? 'to' : 'from'} ${describeRanges(missing)} is not allowed, `
+              + 'so the responses are dropped',
+          });
+        }
+      }
+    }
+    return findings;
+  },
+};
+
+/**
+ * An ALLOW on a wide range above the well-known ports (the configured ephemeral range, or any span of at least
+ * 10,000 ports from 1024 up, such as Linux's 32768-60999 or Windows' 49152-65535) is return traffic for the other
+ * direction, not a service.
+ */
+export function isReturnEntry(entry: Pick<NormalizedNaclEntry, 'ports'>, context: Pick<RuleContext, 'ephemeralFrom' | 'ephemeralTo'>): boolean {
+  const ports = entry.ports;
+  if (ports === undefined || ports.from < 1024) {
+    return false;
+  }
+  return (ports.from <= context.ephemeralFrom && ports.to >= context.ephemeralTo) || ports.to - ports.from + 1 >= 10000;
+}
+
+/** The addresses the entry decides for `protocol` traffic (for an all-protocols entry: the classes that stand for it). */
+type Decided = ReadonlyArray<{ range: IpRange; traffic: { traffic: { protocol: number } } }>;
+
+function admittedRanges(analysis: NaclDirectionAnalysis, decides: Decided, protocol: number): IpRange[] {
+  const named = analysis.classes.some((c) => c.traffic.protocol === protocol);
+  const otherClass = analysis.classes[analysis.classes.length - 1];
+  return decides
+    .filter((d) => d.traffic.traffic.protocol === protocol || (!named && d.traffic === otherClass))
+    .map((d) => d.range);
+}

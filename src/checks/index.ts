@@ -1,3 +1,0 @@
-export * from './options';
-export * from './layered-defense-checks';
-export * from './layered-defense-nag-pack';
