@@ -102,7 +102,13 @@ project.addTask('synth:example', {
     JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION: '20',
     CDK_DISABLE_CLI_TELEMETRY: 'true',
   },
-  exec: 'cdk synth --app "ts-node --transpile-only --project tsconfig.dev.json examples/hipaa-app.ts" --output cdk.out.example --no-notices --no-version-reporting --quiet',
+  // One shell step, so the summary (examples/synth-summary.ts) is printed after a failed synth too, from a fresh
+  // assembly, and the task still exits with synth's status.
+  exec: [
+    'rm -rf cdk.out.example;',
+    'cdk synth --app "ts-node --transpile-only --project tsconfig.dev.json examples/hipaa-app.ts" --output cdk.out.example --no-notices --no-version-reporting --quiet;',
+    'ts-node --transpile-only --project tsconfig.dev.json examples/synth-summary.ts cdk.out.example $?',
+  ].join(' '),
 });
 
 project.tsconfigDev.addInclude('bench/**/*.ts');
