@@ -1,4 +1,4 @@
-import { awscdk, javascript } from 'projen';
+import { awscdk, DependencyType, javascript } from 'projen';
 
 const project = new awscdk.AwsCdkConstructLibrary({
   name: 'cdk-layered-defense',
@@ -17,13 +17,23 @@ const project = new awscdk.AwsCdkConstructLibrary({
   // jest and eslint compile with this file; jsii compiles src/ with tsconfig.json.
   tsconfigDevFile: 'tsconfig.dev.json',
 
-  cdkVersion: '2.276.0',
+  // The oldest aws-cdk-lib the library works with: from 2.271.0 an acknowledgement (Validations.acknowledge) covers
+  // only its own construct and those under it in validation-report.json; before, it hid that rule's findings on every
+  // resource of the app. .ci/run runs the CDK tests against it. Builds and tests use the newer release below.
+  cdkVersion: '2.271.0',
   constructsVersion: '10.8.1',
   jsiiVersion: '~6.0.0',
+  // Peer ranges start at the oldest supported release; develop against the pinned releases in devDeps instead.
+  peerDependencyOptions: { pinnedDevDependency: false },
+  // aws-cdk-lib 2.271+ itself requires Node 20; this is also the version tested (README "Versions").
+  minNodeVersion: '20.0.0',
+  workflowNodeVersion: 'lts/*',
 
   // The nag pack in src/ imports cdk-nag, so users bring it (as they bring aws-cdk-lib).
   peerDeps: ['cdk-nag@^3.0.2'],
   devDeps: [
+    'aws-cdk-lib@2.276.0',
+    'cdk-nag@3.0.2',
     'aws-cdk@^2',
     '@cdklabs/cdk-validator-cfnguard@0.0.62',
     // Benchmark peer only, never imported from src/. 13.0.0 requires ip-bigint@^10.0.1, which is not published.
@@ -78,6 +88,18 @@ if (packageJs) {
   project.packageTask.spawn(packageJs);
 }
 
+// The CDK dependencies put constructs among the peers after devDeps are read; develop against this release of it.
+project.deps.addDependency('constructs@10.8.1', DependencyType.BUILD);
+
+// Node 20 is past its end of life for jsii, which prints a banner on every jsii, jsii-rosetta, jsii-pacmak and
+// jsii-docgen run; Node 20 is what this project's machines run (README "Versions").
+project.tasks.addEnvironment('JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION', '20');
+
+// The package holds the compiled library, its jsii assembly, the docs and the README examples' fixture (Construct
+// Hub compiles the examples with it); build-tools/check-package-files.ts fails the build on anything else.
+project.npmignore?.exclude('/cdk.out*', '/bench/', '/examples/', '/.ci/', '/coverage/', '/build-tools/', '/test-reports/', '/.jsii.tabl.json', '/reports/', '/.stryker-tmp/');
+project.packageTask.exec('ts-node --transpile-only --project tsconfig.dev.json build-tools/check-package-files.ts dist/js');
+
 // Every README code block must compile against the real API (jsii-rosetta, with rosetta/default.ts-fixture).
 project.postCompileTask.exec('jsii-rosetta extract --compile --fail', {
   env: { JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION: '20' },
@@ -113,6 +135,7 @@ project.addTask('synth:example', {
 
 project.tsconfigDev.addInclude('bench/**/*.ts');
 project.tsconfigDev.addInclude('examples/**/*.ts');
+project.tsconfigDev.addInclude('build-tools/**/*.ts');
 // TypeScript's globs skip dotfiles, so name the projenrc explicitly for eslint's type information.
 project.tsconfigDev.addInclude('.projenrc.ts');
 

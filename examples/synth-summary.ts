@@ -38,7 +38,6 @@ interface PluginReport {
 interface CfnResourceJson {
   readonly Type: string;
   readonly Properties?: any;
-  readonly Metadata?: Record<string, unknown>;
 }
 type Resources = Record<string, CfnResourceJson>;
 
@@ -55,6 +54,9 @@ export function summarizeAssembly(dir: string, synthStatus: number): string[] {
   const reportFile = path.join(dir, 'validation-report.json');
   const plugins: PluginReport[] = fs.existsSync(reportFile) ? readJson(reportFile).pluginReports ?? [] : [];
   const resources: Resources = Object.assign({}, ...stacks.map((s) => readJson(s.template).Resources ?? {}));
+  // Construct paths by logical id, from the `aws:cdk:logicalId` entries of each stack's metadata file.
+  const paths = new Map<string, string>(stacks.flatMap((s) => metadataEntries(s.metadata))
+    .filter(([, e]) => e.type === 'aws:cdk:logicalId').map(([constructPath, e]) => [String(e.data), constructPath]));
 
   const known = new Set(CHECKERS.map((c) => c.plugin));
   const checkers = [
@@ -66,7 +68,7 @@ export function summarizeAssembly(dir: string, synthStatus: number): string[] {
     'Checkers (counted per resource; each acknowledged finding keeps its reason in the report):',
     ...checkers.map((line) => `  ${line}`),
     'Layers of the example, outermost first:',
-    ...layerLines(resources).map(([layer, line]) => `  ${layer.padEnd(17)} ${line}`),
+    ...layerLines(resources, paths).map(([layer, line]) => `  ${layer.padEnd(17)} ${line}`),
     `Templates: ${stacks.map((s) => s.template).join(', ') || 'none'}`,
     `Validation report: ${fs.existsSync(reportFile) ? reportFile : `none (${reportFile} was not written)`}`,
   ];
@@ -86,7 +88,7 @@ function pluginLine(label: string, report: PluginReport | undefined): string {
 
 /** The aspect's findings are error and warning annotations, its acknowledgements info annotations. */
 function aspectLine(label: string, stacks: ReadonlyArray<{ metadata?: string }>): string {
-  const ours = stacks.flatMap((s) => s.metadata && fs.existsSync(s.metadata) ? Object.values<any[]>(readJson(s.metadata)).flat() : [])
+  const ours = stacks.flatMap((s) => metadataEntries(s.metadata)).map(([, e]) => e)
     .filter((e) => /^\[LayeredDefense-/.test(String(e.data)));
   const of = (type: string) => ours.filter((e) => e.type === type).length;
   const failed = of('aws:cdk:error') > 0 ? ' -> FAILED' : '';
@@ -105,10 +107,11 @@ function count(violations: readonly Violation[]): number {
 }
 
 /** One line per layer, read from the synthesized resources. */
-function layerLines(resources: Resources): Array<[string, string]> {
+function layerLines(resources: Resources, paths: ReadonlyMap<string, string>): Array<[string, string]> {
   const all = Object.entries(resources);
   const ofType = (type: string) => all.filter(([, r]) => r.Type === type);
-  const name = (logicalId: unknown) => shortPath(resources, String(logicalId));
+  // A construct path without the stack and the trailing `/Resource`, or the logical id.
+  const name = (logicalId: unknown) => paths.get(String(logicalId))?.split('/').slice(2).join('/').replace(/\/Resource$/, '') ?? String(logicalId);
   const refOf = (value: any) => value?.Ref ?? value?.['Fn::GetAtt']?.[0];
 
   const webAcls = ofType('AWS::WAFv2::WebACL').map(([id, acl]) => {
@@ -157,10 +160,12 @@ function layerLines(resources: Resources): Array<[string, string]> {
   ];
 }
 
-/** A resource's construct path without the stack and the trailing `/Resource`, or its logical id. */
-function shortPath(resources: Resources, logicalId: string): string {
-  const cdkPath = resources[logicalId]?.Metadata?.['aws:cdk:path'];
-  return typeof cdkPath === 'string' ? cdkPath.split('/').slice(1).join('/').replace(/\/Resource$/, '') : logicalId;
+/** A stack metadata file's entries as [construct path, entry] (the path starts with `/`). */
+function metadataEntries(file: string | undefined): Array<[string, { type: string; data?: unknown }]> {
+  if (!file || !fs.existsSync(file)) {
+    return [];
+  }
+  return Object.entries<any[]>(readJson(file)).flatMap(([constructPath, entries]) => entries.map((e): [string, any] => [constructPath, e]));
 }
 
 /** The logical ids every `key` (`Ref`, `Fn::GetAtt`) anywhere under `value` refers to. */
