@@ -50,7 +50,10 @@ export function summarizeAssembly(dir: string, synthStatus: number): string[] {
   }
   const stacks = Object.values<any>(readJson(manifestFile).artifacts ?? {})
     .filter((a) => a.type === 'aws:cloudformation:stack')
-    .map((a) => ({ template: path.join(dir, a.properties.templateFile), metadata: a.additionalMetadataFile ? path.join(dir, a.additionalMetadataFile) : undefined }));
+    .map((a) => ({
+      template: path.join(dir, a.properties.templateFile),
+      metadata: a.additionalMetadataFile ? path.join(dir, a.additionalMetadataFile) : undefined,
+    }));
   const reportFile = path.join(dir, 'validation-report.json');
   const plugins: PluginReport[] = fs.existsSync(reportFile) ? readJson(reportFile).pluginReports ?? [] : [];
   const resources: Resources = Object.assign({}, ...stacks.map((s) => readJson(s.template).Resources ?? {}));
@@ -60,7 +63,9 @@ export function summarizeAssembly(dir: string, synthStatus: number): string[] {
 
   const known = new Set(CHECKERS.map((c) => c.plugin));
   const checkers = [
-    ...CHECKERS.map((c) => c.plugin === undefined ? aspectLine(c.label, stacks) : pluginLine(c.label, plugins.find((p) => p.pluginName === c.plugin))),
+    ...CHECKERS.map((c) => c.plugin === undefined
+      ? aspectLine(c.label, stacks)
+      : pluginLine(c.label, plugins.find((p) => p.pluginName === c.plugin))),
     ...plugins.filter((p) => !known.has(p.pluginName)).map((p) => pluginLine(p.pluginName, p)),
   ];
   return [
@@ -118,7 +123,7 @@ function layerLines(resources: Resources, paths: ReadonlyMap<string, string>): A
     const targets = ofType('AWS::WAFv2::WebACLAssociation').filter(([, a]) => refOf(a.Properties?.WebACLArn) === id).map(([, a]) => name(refOf(a.Properties.ResourceArn)));
     const rules = (acl.Properties?.Rules ?? []) as any[];
     const own = rules.filter((r) => !r.Statement?.ManagedRuleGroupStatement).map((r) => {
-      const ipSets = unique(collect(r.Statement, 'Fn::GetAtt').flatMap((id) => resources[id]?.Properties?.Addresses ?? []));
+      const ipSets = unique(collect(r.Statement, 'Fn::GetAtt').flatMap((ipSet) => resources[ipSet]?.Properties?.Addresses ?? []));
       return `${r.Name} (${Object.keys(r.Action ?? {})[0]?.toLowerCase() ?? 'count'}${ipSets.length ? `, IP sets ${ipSets.join(' ')}` : ''})`;
     });
     const managed = rules.length - own.length;
