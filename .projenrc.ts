@@ -1,4 +1,4 @@
-import { awscdk, javascript } from 'projen';
+import { awscdk, DependencyType, javascript } from 'projen';
 
 const project = new awscdk.AwsCdkConstructLibrary({
   name: 'cdk-layered-defense',
@@ -17,15 +17,25 @@ const project = new awscdk.AwsCdkConstructLibrary({
   // jest and eslint compile with this file; jsii compiles src/ with tsconfig.json.
   tsconfigDevFile: 'tsconfig.dev.json',
 
-  cdkVersion: '2.276.0',
+  // The oldest aws-cdk-lib the library works with: from 2.271.0 an acknowledgement (Validations.acknowledge) covers
+  // only its own construct and those under it in validation-report.json; before, it hid that rule's findings on every
+  // resource of the app. .ci/run runs the CDK tests against it. Builds and tests use the newer release below.
+  cdkVersion: '2.271.0',
   constructsVersion: '10.8.1',
   jsiiVersion: '~6.0.0',
+  // Peer ranges start at the oldest supported release; develop against the pinned releases in devDeps instead.
+  peerDependencyOptions: { pinnedDevDependency: false },
+  // aws-cdk-lib 2.271+ itself requires Node 20; this is also the version tested (README "Versions").
+  minNodeVersion: '20.0.0',
+  workflowNodeVersion: 'lts/*',
 
   // The nag pack in src/ imports cdk-nag, so users bring it (as they bring aws-cdk-lib).
   peerDeps: ['cdk-nag@^3.0.2'],
   // The template reader (src/analysis/cfn) parses YAML templates; jsii requires non-jsii runtime deps bundled.
   bundledDeps: ['yaml'],
   devDeps: [
+    'aws-cdk-lib@2.276.0',
+    'cdk-nag@3.0.2',
     'aws-cdk@^2',
     '@cdklabs/cdk-validator-cfnguard@0.0.62',
     // Benchmark peer only, never imported from src/. 13.0.0 requires ip-bigint@^10.0.1, which is not published.
@@ -87,6 +97,18 @@ if (packageJs) {
   project.packageTask.spawn(packageJs);
 }
 
+// The CDK dependencies put constructs among the peers after devDeps are read; develop against this release of it.
+project.deps.addDependency('constructs@10.8.1', DependencyType.BUILD);
+
+// Node 20 is past its end of life for jsii, which prints a banner on every jsii, jsii-rosetta, jsii-pacmak and
+// jsii-docgen run; Node 20 is what this project's machines run (README "Versions").
+project.tasks.addEnvironment('JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION', '20');
+
+// The package holds the compiled library, its jsii assembly, the docs and the README examples' fixture (Construct
+// Hub compiles the examples with it); build-tools/check-package-files.ts fails the build on anything else.
+project.npmignore?.exclude('/cdk.out*', '/bench/', '/examples/', '/.ci/', '/coverage/', '/build-tools/', '/test-reports/', '/.jsii.tabl.json', '/reports/', '/.stryker-tmp/');
+project.packageTask.exec('ts-node --transpile-only --project tsconfig.dev.json build-tools/check-package-files.ts dist/js');
+
 // Every README code block must compile against the real API (jsii-rosetta, with rosetta/default.ts-fixture).
 project.postCompileTask.exec('jsii-rosetta extract --compile --fail', {
   env: { JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION: '20' },
@@ -111,7 +133,13 @@ project.addTask('synth:example', {
     JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION: '20',
     CDK_DISABLE_CLI_TELEMETRY: 'true',
   },
-  exec: 'cdk synth --app "ts-node --transpile-only --project tsconfig.dev.json examples/hipaa-app.ts" --output cdk.out.example --no-notices --no-version-reporting --quiet',
+  // One shell step, so the summary (examples/synth-summary.ts) is printed after a failed synth too, from a fresh
+  // assembly, and the task still exits with synth's status.
+  exec: [
+    'rm -rf cdk.out.example;',
+    'cdk synth --app "ts-node --transpile-only --project tsconfig.dev.json examples/hipaa-app.ts" --output cdk.out.example --no-notices --no-version-reporting --quiet;',
+    'ts-node --transpile-only --project tsconfig.dev.json examples/synth-summary.ts cdk.out.example $?',
+  ].join(' '),
 });
 
 // RULES.md is generated from the rule registry, so the reference can never drift from the rules that run.

@@ -1,4 +1,4 @@
-import { CfnResource, PolicyValidationPluginReport, Validations } from 'aws-cdk-lib';
+import { CfnResource, IPolicyValidationContext, PolicyValidationPluginReport, Validations } from 'aws-cdk-lib';
 import { NagMessageLevel, NagPack, NagPackProps, NagRuleCompliance } from 'cdk-nag';
 import { IConstruct } from 'constructs';
 import { acknowledgementReason } from './acknowledgements';
@@ -16,6 +16,10 @@ export interface LayeredDefenseNagPackProps extends LayeredDefenseChecksProps, N
  * The layered-defense rules as a cdk-nag 3 pack (a CDK policy-validation plugin): findings appear in
  * `validation-report.json` next to HIPAA.Security and AwsSolutions, and an unacknowledged error fails synth
  * (warnings are reported without failing it).
+ *
+ * Its entry in `validation-report.json` always holds one `info` entry, `LayeredDefense-Ran`, that says how many rules
+ * ran on how many stacks: aws-cdk-lib lists a plugin there only when it reports something, and a reviewer must be
+ * able to tell a clean run from a pack that was never attached.
  *
  * Rule ids are the same as `LayeredDefenseChecks`' (`LayeredDefense-<Short>`). Acknowledge with
  * `Validations.of(scope).acknowledge({ id: 'LayeredDefense::<ruleId>', reason })`, or in the resource's template
@@ -39,6 +43,27 @@ export class LayeredDefenseNagPack extends NagPack {
     super(scope, props);
     this.packName = RULE_ID_PREFIX;
     this.options = resolveChecksOptions('LayeredDefenseNagPack', props, RULES.map((r) => r.id));
+  }
+
+  /**
+   * What synth calls: the findings of `validateScope`, plus the `LayeredDefense-Ran` info entry. The entry names no
+   * resource, so aws-cdk-lib prints nothing for it and it never fails synth.
+   */
+  public validate(context: IPolicyValidationContext): PolicyValidationPluginReport {
+    const report = super.validate(context);
+    const rules = RULES.length - this.options.skipRules.size;
+    const stacks = context.templatePaths.length;
+    const findings = (level: string) => report.violations.filter((v) => v.severity === level)
+      .reduce((n, v) => n + v.violatingResources.length, 0);
+    const ran = {
+      ruleName: RAN_ENTRY,
+      description: `${RULE_ID_PREFIX} ran ${rules} of its ${RULES.length} rules on ${plural(stacks, 'stack')} and reported ` +
+        `${plural(findings('error'), 'error')} and ${plural(findings('warning'), 'warning')} before acknowledgements.`,
+      severity: 'info',
+      violatingResources: [],
+      ruleMetadata: { rulesRun: String(rules), stacks: String(stacks) },
+    };
+    return { ...report, violations: [...report.violations, ran] };
   }
 
   /**
@@ -102,6 +127,13 @@ export class LayeredDefenseNagPack extends NagPack {
       });
     }
   }
+}
+
+/** The rule name of the pack's info entry in `validation-report.json`: it ran, on what. Not a finding. */
+const RAN_ENTRY = `${RULE_ID_PREFIX}-Ran`;
+
+function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
 
 function isWithin(construct: IConstruct, scope: IConstruct): boolean {

@@ -7,7 +7,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { annotations as annotationsOf, check, newStack, ofRule } from './support';
 import * as networkModel from '../../src/analysis/model/network-model';
 import { LayeredDefenseChecks, LayeredDefenseNagPack } from '../../src/frontdoors';
-import { Finding, synthReport } from '../support/validation';
+import { capturingConsoleError, Finding, readFindings, synthReport } from '../support/validation';
 
 /** The complete list of rule ids: adding or losing a rule is a visible change. */
 const RULE_IDS = [
@@ -48,10 +48,26 @@ function badApp(): { app: App; stack: Stack; vpc: ec2.Vpc; sg: ec2.SecurityGroup
   return { app, stack, vpc, sg };
 }
 
-/** The LayeredDefense plugin's findings in the validation report, with the error synth threw. */
+/**
+ * `Annotations.fromStack`, which synthesizes the app: the open SSH port of `badApp` is also a warning of
+ * aws-cdk-lib's CloudFormation validation, whose report the synth prints; capture it instead.
+ */
+function synthAnnotations(stack: Stack): Annotations {
+  return capturingConsoleError(() => Annotations.fromStack(stack)).result;
+}
+
+/** `app.synth()`, with the validation report aws-cdk-lib prints for warnings captured (see `synthAnnotations`). */
+function synthQuietly(app: App): void {
+  capturingConsoleError(() => app.synth());
+}
+
+/**
+ * The LayeredDefense plugin's findings in the validation report (without its `LayeredDefense-Ran` info entry, which
+ * says that it ran and is not a finding), with the error synth threw.
+ */
 function nagReport(app: App): { error?: Error; entries: Finding[] } {
   const { error, findings } = synthReport(app);
-  return { error, entries: findings.filter((f) => f.plugin === 'LayeredDefense') };
+  return { error, entries: findings.filter((f) => f.plugin === 'LayeredDefense' && f.rule !== 'LayeredDefense-Ran') };
 }
 
 describe('rule ids', () => {
@@ -80,7 +96,7 @@ describe('LayeredDefenseChecks (aspect)', () => {
     // WHEN
     Aspects.of(app).add(new LayeredDefenseChecks());
     // THEN
-    const annotations = Annotations.fromStack(stack);
+    const annotations = synthAnnotations(stack);
     annotations.hasError('/Stack/Sg/Resource', Match.stringLikeRegexp('^\\[LayeredDefense-SgOpenIngress\\] .*tcp 22 \\(HIPAA 164\\.312\\(e\\)\\(1\\)\\)\\. Fix: .*\\.$'));
     annotations.hasError('/Stack/Vpc/Resource', Match.stringLikeRegexp('LayeredDefense-VpcFlowLogs'));
     annotations.hasWarning('/Stack/Sg/Resource', Match.stringLikeRegexp('LayeredDefense-SgDenyIntent'));
@@ -92,7 +108,7 @@ describe('LayeredDefenseChecks (aspect)', () => {
     LayeredDefenseChecks.acknowledge(vpc, 'LayeredDefense-VpcFlowLogs', 'Flow logs are enabled by the organization');
     Validations.of(sg).acknowledge({ id: 'LayeredDefense-SgDenyIntent', reason: 'Description only' });
     Aspects.of(app).add(new LayeredDefenseChecks());
-    const annotations = Annotations.fromStack(stack);
+    const annotations = synthAnnotations(stack);
     annotations.hasNoError('*', Match.stringLikeRegexp('LayeredDefense-'));
     annotations.hasNoWarning('*', Match.stringLikeRegexp('LayeredDefense-SgDenyIntent'));
     annotations.hasInfo('/Stack/Sg/Resource', Match.stringLikeRegexp('LayeredDefense-SgOpenIngress.*Acknowledged: Bastion for the break-glass runbook'));
@@ -147,7 +163,7 @@ describe('LayeredDefenseChecks (aspect)', () => {
     Aspects.of(app).add(addOpenGroup);
 
     // WHEN
-    const annotations = Annotations.fromStack(stack);
+    const annotations = synthAnnotations(stack);
 
     // THEN both are judged as they will be deployed
     annotations.hasError('/Stack/Sg/Resource', Match.stringLikeRegexp('LayeredDefense-SgOpenIngress.*tcp 22'));
@@ -210,6 +226,66 @@ describe('LayeredDefenseNagPack (cdk-nag 3)', () => {
     ]));
   });
 
+  test('an acknowledgement covers its own scope only: the same rule on another resource still fails synth', () => {
+    // GIVEN two groups open to SSH, one of them acknowledged (aws-cdk-lib before 2.271.0 applied an acknowledgement
+    // to every resource with that rule, which is why the peer dependency starts there)
+    const { app, stack, vpc, sg } = badApp();
+    const other = new ec2.SecurityGroup(stack, 'Other', { vpc, description: 'Application' });
+    other.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(22));
+    Validations.of(sg).acknowledge({ id: 'LayeredDefense::LayeredDefense-SgOpenIngress', reason: 'Bastion for the break-glass runbook' });
+    Validations.of(app).addPlugins(new LayeredDefenseNagPack(app));
+    // WHEN
+    const { error, entries } = nagReport(app);
+    // THEN the acknowledged group is suppressed, and the other one is still an error that fails synth
+    expect(entries.filter((e) => e.rule === 'LayeredDefense-SgOpenIngress').map((e) => [e.paths, e.acknowledged])).toEqual(expect.arrayContaining([
+      [['Stack/Sg/Resource'], true],
+      [['Stack/Other/Resource'], false],
+    ]));
+    expect(String(error)).toMatch(/ValidationFailed[\s\S]*Stack\/Other\/Resource/);
+  });
+
+  test('the report always says that the pack ran and on what, and synth prints nothing for that entry', () => {
+    // GIVEN a stack our rules find nothing in
+    const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'layered-defense-checks-')) });
+    const stack = new Stack(app, 'Stack');
+    new ec2.Vpc(stack, 'Vpc', { maxAzs: 1, natGateways: 0, restrictDefaultSecurityGroup: true, flowLogs: { All: {} } });
+    Validations.of(app).addPlugins(new LayeredDefenseNagPack(app));
+    // WHEN it synthesizes
+    const { error, findings, printed } = synthReport(app);
+    const entries = findings.filter((f) => f.plugin === 'LayeredDefense');
+    // THEN synth passes, the pack is in validation-report.json with one info entry that names no resource, and
+    // nothing about it reached the console
+    expect(error).toBeUndefined();
+    expect(entries).toEqual([{
+      plugin: 'LayeredDefense',
+      rule: 'LayeredDefense-Ran',
+      severity: 'info',
+      paths: [],
+      acknowledged: false,
+      reason: undefined,
+    }]);
+    expect(printed).not.toMatch(/LayeredDefense/);
+    const report = JSON.parse(fs.readFileSync(path.join(app.outdir, 'validation-report.json'), 'utf8'));
+    const ours = report.pluginReports.find((p: { pluginName: string }) => p.pluginName === 'LayeredDefense');
+    expect(ours.conclusion).toBe('success');
+    expect(ours.violations[0].description).toBe(`LayeredDefense ran ${RULE_IDS.length} of its ${RULE_IDS.length} rules on 1 stack and reported 0 errors and 0 warnings before acknowledgements.`);
+  });
+
+  test('the ran entry counts the rules that ran and the findings by level', () => {
+    // GIVEN badApp (two errors, one warning) and a pack that skips one rule
+    const { app } = badApp();
+    Validations.of(app).addPlugins(new LayeredDefenseNagPack(app, { skipRules: ['LayeredDefense-CannotVerify'] }));
+    // WHEN
+    synthReport(app);
+    // THEN
+    const report = JSON.parse(fs.readFileSync(path.join(app.outdir, 'validation-report.json'), 'utf8'));
+    const ran = report.pluginReports.find((p: { pluginName: string }) => p.pluginName === 'LayeredDefense')
+      .violations.find((v: { ruleName: string }) => v.ruleName === 'LayeredDefense-Ran');
+    expect(ran.description).toBe(`LayeredDefense ran ${RULE_IDS.length - 1} of its ${RULE_IDS.length} rules on 1 stack and reported 2 errors and 1 warning before acknowledgements.`);
+    expect(ran.severity).toBe('info');
+    expect(readFindings(app.outdir).filter((f) => f.rule === 'LayeredDefense-Ran').map((f) => f.paths)).toEqual([[]]);
+  });
+
   test('the model is built once per synth, not once per resource or stack', () => {
     const { app } = badApp();
     Validations.of(app).addPlugins(new LayeredDefenseNagPack(app, { skipRules: ['LayeredDefense-SgOpenIngress', 'LayeredDefense-VpcFlowLogs'] }));
@@ -235,7 +311,7 @@ describe('LayeredDefenseNagPack (cdk-nag 3)', () => {
     // GIVEN a synthesized app whose template gained a group open to the internet after synthesis (post-processing)
     const { app, stack } = badApp();
     const pack = new LayeredDefenseNagPack(app, { skipRules: ['LayeredDefense-SgOpenIngress', 'LayeredDefense-VpcFlowLogs', 'LayeredDefense-SgDenyIntent'] });
-    app.synth();
+    synthQuietly(app);
     expect(pack.validateScope(app).violations).toEqual([]);
     const templatePath = path.join(app.outdir, stack.templateFile);
     const template = JSON.parse(fs.readFileSync(templatePath, 'utf8'));
@@ -256,7 +332,7 @@ describe('LayeredDefenseNagPack (cdk-nag 3)', () => {
   test('matches constructs to logical ids only when there is a finding to report', () => {
     const { app, stack } = badApp();
     const pack = new LayeredDefenseNagPack(app, { skipRules: ['LayeredDefense-SgOpenIngress', 'LayeredDefense-VpcFlowLogs', 'LayeredDefense-SgDenyIntent'] });
-    app.synth();
+    synthQuietly(app);
     const spy = jest.spyOn(stack, 'getLogicalId');
     try {
       expect(pack.validateScope(app).violations).toEqual([]);
@@ -272,7 +348,7 @@ describe('LayeredDefenseNagPack (cdk-nag 3)', () => {
     // GIVEN a synthesized app whose one finding is on a security group, among a VPC, its subnets and other resources
     const { app, stack } = badApp();
     const pack = new LayeredDefenseNagPack(app, { skipRules: ['LayeredDefense-VpcFlowLogs', 'LayeredDefense-SgDenyIntent'] });
-    app.synth();
+    synthQuietly(app);
     const spy = jest.spyOn(stack, 'getLogicalId');
     try {
       // WHEN the pack validates it
@@ -294,7 +370,7 @@ describe('LayeredDefenseNagPack (cdk-nag 3)', () => {
     new ec2.CfnNetworkAclEntry(stack, 'DenyOnDefault', {
       networkAclId: vpc.vpcDefaultNetworkAcl, ruleNumber: 200, protocol: -1, ruleAction: 'deny', cidrBlock: '203.0.113.0/24',
     });
-    app.synth();
+    synthQuietly(app);
     // WHEN the pack validates it
     const report = new LayeredDefenseNagPack(app).validateScope(app);
     // THEN the entry is reported as shadowed, on its own construct

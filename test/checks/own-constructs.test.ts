@@ -11,6 +11,7 @@ import { LayeredDefenseNagPack } from '../../src/frontdoors';
 import { IpBlocklistNacl } from '../../src/nacl';
 import { HipaaSecureVpc } from '../../src/vpc';
 import { PathAllowlistWaf, WafScope } from '../../src/waf';
+import { capturingConsoleError } from '../support/validation';
 
 /**
  * Our three constructs with their defaults, wired the way the README shows (the web ACL must protect something).
@@ -43,10 +44,12 @@ function nagPackViolations(behindProxy: boolean): any[] {
   const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'layered-defense-own-')) });
   ownConstructs(app, behindProxy);
   Validations.of(app).addPlugins(new LayeredDefenseNagPack(app));
-  app.synth();
+  // A warning makes aws-cdk-lib print the report; the test reads it from the file instead.
+  capturingConsoleError(() => app.synth());
   const report = JSON.parse(fs.readFileSync(path.join(app.outdir, 'validation-report.json'), 'utf8'));
   const ours = (report.pluginReports ?? []).find((p: any) => p.pluginName === 'LayeredDefense');
-  return ours?.violations ?? [];
+  // The pack always adds its LayeredDefense-Ran info entry (front-doors.test.ts); the findings are the rest.
+  return (ours?.violations ?? []).filter((v: any) => v.ruleName !== 'LayeredDefense-Ran');
 }
 
 test('HipaaSecureVpc, IpBlocklistNacl and PathAllowlistWaf with defaults: zero findings from the aspect', () => {

@@ -1,3 +1,4 @@
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -14,6 +15,7 @@ import {
   ExampleAcknowledgement,
   HipaaExampleStack,
 } from '../../examples/hipaa-app';
+import { summarizeAssembly } from '../../examples/synth-summary';
 import { ipSetsFromTemplate, WafEvaluator, webAclsFromTemplate } from '../../src/analysis/model/waf-evaluator';
 import { Finding, synthFindings, unacknowledgedErrors } from '../support/validation';
 
@@ -26,7 +28,8 @@ interface ReportAcknowledgement {
   readonly reason: string;
 }
 
-const README = path.join(__dirname, '..', '..', 'README.md');
+const ROOT = path.join(__dirname, '..', '..');
+const README = path.join(ROOT, 'README.md');
 
 /** The README's example-app section: from its heading to the next top-level heading. */
 function readmeExampleSection(): string {
@@ -99,14 +102,15 @@ describe('examples/hipaa-app.ts (the main job)', () => {
       // GIVEN the example app with every check attached (beforeAll) WHEN it synthesizes
       // THEN every plugin ran, no error is left unacknowledged, and no lookup was needed
       expect(new Set(findings.map((f) => f.plugin)))
-        .toEqual(new Set(['HIPAA.Security', 'AwsSolutions', 'cdk-validator-cfnguard', 'CloudFormation Validate']));
+        .toEqual(new Set(['LayeredDefense', 'HIPAA.Security', 'AwsSolutions', 'cdk-validator-cfnguard', 'CloudFormation Validate']));
       expect(unacknowledgedErrors(findings)).toEqual([]);
       expect(manifest.missing ?? []).toEqual([]);
     });
 
     test('our own checks run through both front doors and find nothing', () => {
-      // THEN the LayeredDefense pack reported no violation (the report lists only plugins with findings) ...
-      expect(findings.filter((f) => f.plugin === 'LayeredDefense')).toEqual([]);
+      // THEN the LayeredDefense pack's only entry is the info that says it ran (which names no resource) ...
+      expect(findings.filter((f) => f.plugin === 'LayeredDefense').map((f) => [f.rule, f.severity, f.paths]))
+        .toEqual([['LayeredDefense-Ran', 'info', []]]);
       // ... and the aspect left no error or warning annotation
       expect(layeredDefenseAnnotations).toEqual([]);
     });
@@ -126,12 +130,20 @@ describe('examples/hipaa-app.ts (the main job)', () => {
         .toContain('LayeredDefense-SgOpenIngress');
       expect(aspectAnnotations(badOutdir, /LayeredDefense-SgOpenIngress/).map((a) => a.split(': ')[0]))
         .toEqual([`/${bad.appSecurityGroup.node.path}/Resource`]);
+
+      // AND the main job's summary says that synth failed, and which checkers failed it
+      const summary = summarizeAssembly(badOutdir, 1);
+      expect(summary[0]).toBe('Main job: synth FAILED (exit status 1).');
+      expect(summary).toEqual(expect.arrayContaining([
+        expect.stringMatching(/^ {2}LayeredDefenseChecks \(aspect\) +1 error, 0 warnings, 0 acknowledged -> FAILED$/),
+        expect.stringMatching(/^ {2}LayeredDefenseNagPack +1 error, 0 warnings, 0 acknowledged -> FAILED \(ran 24 of its 24 rules on 1 stack\)$/),
+      ]));
       fs.rmSync(badOutdir, { recursive: true, force: true });
     });
 
     test('leaves no unacknowledged warning either', () => {
-      // THEN the main job's report is clean, not just free of errors
-      expect(findings.filter((f) => !f.acknowledged)).toEqual([]);
+      // THEN the main job's report is clean, not just free of errors (the pack's info entry is not a finding)
+      expect(findings.filter((f) => !f.acknowledged && f.severity !== 'info')).toEqual([]);
     });
 
     test('every acknowledgement in the report carries a reason', () => {
@@ -173,6 +185,53 @@ describe('examples/hipaa-app.ts (the main job)', () => {
       // THEN they equal EXAMPLE_ACKNOWLEDGEMENTS
       expect(documented.map((a) => `${key(a)} (${a.by})`).sort())
         .toEqual(EXAMPLE_ACKNOWLEDGEMENTS.map((a) => `${key(a)} (${a.by})`).sort());
+    });
+  });
+
+  describe("the main job's summary (examples/synth-summary.ts)", () => {
+    test('names every checker with its counts, the layers one line each, and where the templates and report are', () => {
+      // GIVEN the example's assembly (beforeAll) WHEN the summary script runs on it, as the main job runs it
+      const printed = execFileSync(process.execPath, [
+        require.resolve('ts-node/dist/bin'), '--transpile-only', '--project', path.join(ROOT, 'tsconfig.dev.json'),
+        path.join(ROOT, 'examples', 'synth-summary.ts'), outdir, '0',
+      ], { encoding: 'utf8' });
+      const lines = printed.trim().split('\n');
+
+      // THEN it says synth passed, and lists each checker that ran with its findings and acknowledgements
+      expect(lines[0]).toBe('Main job: synth passed.');
+      const checker = (label: string, counts: string) => new RegExp(`^  ${label.replace(/[().]/g, '\\$&')} +${counts}$`);
+      for (const expected of [
+        checker('LayeredDefenseChecks (aspect)', '0 errors, 0 warnings, 0 acknowledged'),
+        checker('LayeredDefenseNagPack', '0 findings, 0 acknowledged \\(ran 24 of its 24 rules on 1 stack\\)'),
+        checker('cdk-nag HIPAA.Security', '0 findings, [1-9]\\d* acknowledged'),
+        checker('cdk-nag AwsSolutions', '0 findings, [1-9]\\d* acknowledged'),
+        checker('cfn-guard Control Tower rules', '0 findings, [1-9]\\d* acknowledged'),
+        checker("aws-cdk-lib's CloudFormation validation", '0 findings, [1-9]\\d* acknowledged'),
+      ]) {
+        expect(lines).toContainEqual(expect.stringMatching(expected));
+      }
+
+      // AND one line per layer, read from the template
+      const layer = (name: string) => lines.find((l) => l.startsWith(`  ${name.padEnd(17)} `)) ?? `no ${name} line`;
+      expect(layer('application')).toMatch(/web ACL Network\/AdminOnlyFromOffice on Alb: rules PathAllowlist1 \(block, IP sets 198\.51\.100\.0\/24 2001:db8:1::\/48\)/);
+      expect(layer('subnet')).toBe('  subnet            NACL Network/Blocklist/NetworkAcl on 2 subnets denies 198.51.100.7/32, 203.0.113.0/24 in both directions');
+      expect(layer('virtual firewall')).toMatch(/^ {2}virtual firewall +AppSecurityGroup admits only AlbSecurityGroup on tcp 8443; AlbSecurityGroup admits anyone on tcp 443, tcp 80$/);
+      expect(layer('transmission')).toMatch(/HTTPS 443 \(ELBSecurityPolicy-TLS13-1-2-2021-06\); HTTP 80 redirects to HTTPS 443; HTTPS 8443 to the targets$/);
+      expect(layer('audit')).toMatch(/flow log of ALL traffic; WAF logging on 1 web ACL; access logs on 1 load balancer$/);
+
+      // AND where the template and the report are
+      expect(lines).toContain(`Templates: ${path.join(outdir, `${EXAMPLE_STACK_ID}.template.json`)}`);
+      expect(lines).toContain(`Validation report: ${path.join(outdir, 'validation-report.json')}`);
+    });
+
+    test('says so when synth failed before it wrote an assembly', () => {
+      // GIVEN an empty output directory (the app threw before synthesis)
+      const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'hipaa-app-empty-'));
+      // WHEN
+      const summary = summarizeAssembly(empty, 1);
+      // THEN
+      expect(summary).toEqual([`Main job: synth FAILED (exit status 1) before it wrote a cloud assembly (no ${path.join(empty, 'manifest.json')}); the error is above.`]);
+      fs.rmSync(empty, { recursive: true, force: true });
     });
   });
 

@@ -23,15 +23,38 @@ export function appWithPeerChecks(context: Record<string, unknown> = {}): App {
   return app;
 }
 
-/** Synthesizes the app and returns every finding, acknowledged or not, with the error synth threw, if any. */
-export function synthReport(app: App): { error?: Error; findings: Finding[] } {
-  let error: Error | undefined;
+/**
+ * Runs `fn` (something that synthesizes) and returns what it wrote to `console.error` instead of letting it reach
+ * the test output. aws-cdk-lib prints the validation report there whenever a plugin reports an unacknowledged
+ * violation and synth does not throw (a warning from its CloudFormation validation, say), so a passing run would
+ * otherwise look like a failing one.
+ */
+export function capturingConsoleError<T>(fn: () => T): { result: T; printed: string } {
+  const lines: string[] = [];
+  const spy = jest.spyOn(console, 'error').mockImplementation((...args: unknown[]) => {
+    lines.push(args.map(String).join(' '));
+  });
   try {
-    app.synth();
-  } catch (e) {
-    error = e as Error;
+    return { result: fn(), printed: lines.join('\n') };
+  } finally {
+    spy.mockRestore();
   }
-  return { error, findings: readFindings(app.outdir) };
+}
+
+/**
+ * Synthesizes the app and returns every finding, acknowledged or not, with the error synth threw, if any, and what
+ * aws-cdk-lib printed (captured, see `capturingConsoleError`).
+ */
+export function synthReport(app: App): { error?: Error; findings: Finding[]; printed: string } {
+  const { result: error, printed } = capturingConsoleError(() => {
+    try {
+      app.synth();
+      return undefined;
+    } catch (e) {
+      return e as Error;
+    }
+  });
+  return { error, findings: readFindings(app.outdir), printed };
 }
 
 /** Synthesizes the app (never throwing on findings) and returns every finding, acknowledged or not. */
