@@ -106,7 +106,7 @@ project.tasks.addEnvironment('JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION', '2
 
 // The package holds the compiled library, its jsii assembly, the docs and the README examples' fixture (Construct
 // Hub compiles the examples with it); build-tools/check-package-files.ts fails the build on anything else.
-project.npmignore?.exclude('/cdk.out*', '/bench/', '/examples/', '/.ci/', '/coverage/', '/build-tools/', '/test-reports/', '/.jsii.tabl.json', '/reports/', '/.stryker-tmp/');
+project.npmignore?.exclude('/cdk.out*', '/bench/', '/examples/', '/.ci/', '/coverage/', '/build-tools/', '/docs/', '/test-reports/', '/.jsii.tabl.json', '/reports/', '/.stryker-tmp/');
 project.packageTask.exec('ts-node --transpile-only --project tsconfig.dev.json build-tools/check-package-files.ts dist/js');
 
 // Every README code block must compile against the real API (jsii-rosetta, with rosetta/default.ts-fixture).

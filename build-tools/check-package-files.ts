@@ -8,8 +8,15 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 
+/**
+ * The package's bundled dependencies (`bundledDependencies` in package.json): jsii ships the non-jsii runtime
+ * dependencies (the template reader's YAML parser) inside the tarball, under node_modules/.
+ */
+const BUNDLED: readonly string[] = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8')).bundledDependencies ?? [];
+
 /** What a jsii construct library ships. Anything else (cdk.out*, bench/, examples/, .ci/, test/, ...) is a leak. */
 const ALLOWED: readonly RegExp[] = [
+  ...BUNDLED.map((name) => new RegExp(`^node_modules/${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/`)),
   /^package\.json$/,
   /^\.jsii$/, // the jsii assembly: the other languages and Construct Hub read it
   /^lib\/.+\.(js|d\.ts)$/,
