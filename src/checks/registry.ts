@@ -14,6 +14,7 @@ import { VpcFlowLogs } from './rules/audit/VpcFlowLogs';
 import { CannotVerify } from './rules/CannotVerify';
 import { NaclAllowlist } from './rules/subnet/NaclAllowlist';
 import { NaclDeadEntry } from './rules/subnet/NaclDeadEntry';
+import { NaclDenyOwnVpc } from './rules/subnet/NaclDenyOwnVpc';
 import { NaclDenyShadowed } from './rules/subnet/NaclDenyShadowed';
 import { NaclDuplicateRuleNumber } from './rules/subnet/NaclDuplicateRuleNumber';
 import { NaclEntryQuota } from './rules/subnet/NaclEntryQuota';
@@ -41,6 +42,7 @@ export const RULES: readonly LayeredDefenseRule[] = [
   PublicEndpointWithoutWaf,
   // Subnet layer (NACL)
   NaclDenyShadowed,
+  NaclDenyOwnVpc,
   NaclDeadEntry,
   NaclReturnTraffic,
   NaclEntryQuota,
