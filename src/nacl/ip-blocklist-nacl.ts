@@ -12,16 +12,19 @@ import {
   planBlocklistNacl,
 } from './plan';
 import { IpFamily } from '../ip/family';
-import { addLayeredDefenseWarning, constructError } from '../private/errors';
+import { addLayeredDefenseInfo, addLayeredDefenseWarning, constructError } from '../private/errors';
 import {
   IpRange,
   NON_PUBLIC_RANGE_LIST,
   ParsedCidr,
+  countAddresses,
   embeddedIpv4Reason,
   formatCidr,
+  mergeCidrStringsToRanges,
   nonPublicOverlap,
   parseCidr,
 } from '../private/ip';
+import { PathAllowlistWaf } from '../waf/path-allowlist-waf';
 
 /**
  * Properties of an `IpBlocklistNacl`.
@@ -82,6 +85,17 @@ export interface IpBlocklistNaclProps {
    */
   readonly reservedEntries?: number;
 
+  /**
+   * A web ACL that blocks, for HTTP traffic, the ranges that do not fit the NACL. When the exact ranges of a
+   * family do not fit (and no lossy cover within the collateral budget does), the ranges covering the most
+   * addresses stay exact NACL entries, which block every protocol, and the rest go to the web ACL's blocked
+   * sources (`PathAllowlistWaf.addBlockedSources`), which block HTTP requests to the resources the web ACL
+   * protects. An info annotation reports the split.
+   *
+   * @default - ranges that do not fit are an error
+   * @see https://docs.aws.amazon.com/waf/latest/developerguide/waf-ip-set-managing.html
+   */
+  readonly overflowWaf?: PathAllowlistWaf;
 
   /**
    * Entries a NACL may hold per direction and IP family, the `*` entry included (the account's
@@ -173,6 +187,7 @@ export class IpBlocklistNacl extends Construct {
   private readonly normalizeHostBits: boolean;
   private readonly allowNonPublicRanges: boolean;
   private readonly vpc: ec2.IVpc;
+  private readonly overflowWaf?: PathAllowlistWaf;
   private readonly listed = new Map<string, string>();
   private readonly entries = new Map<string, ec2.CfnNetworkAclEntry>();
   private plan!: BlocklistPlan;
@@ -196,6 +211,7 @@ export class IpBlocklistNacl extends Construct {
     this.normalizeHostBits = props.normalizeHostBits === true;
     this.allowNonPublicRanges = props.allowNonPublicRanges === true;
     this.vpc = props.vpc;
+    this.overflowWaf = props.overflowWaf;
 
     this.subnets = selectSubnets(this, props.vpc, props.subnetSelection);
     claimSubnets(this, this.subnets);
@@ -219,6 +235,13 @@ export class IpBlocklistNacl extends Construct {
     this.node.addValidation({ validate: () => this.validatePlan() });
   }
 
+  /**
+   * The ranges sent to `overflowWaf` because they did not fit the NACL, as canonical CIDRs (IPv4, then IPv6);
+   * empty without `overflowWaf` or when everything fits.
+   */
+  public get overflowCidrs(): string[] {
+    return this.plan.ok ? [...this.plan.ipv4.overflowCidrs, ...this.plan.ipv6.overflowCidrs] : [];
+  }
 
   /**
    * Block more ranges. A malformed CIDR, host bits, `/0`, an unresolved token, an empty list or a CIDR already listed
@@ -301,6 +324,7 @@ export class IpBlocklistNacl extends Construct {
       collateralBudget: this.budget,
       // A lossy cover never widens into the VPC's own blocks or non-public space, whatever allowNonPublicRanges says.
       protectedRanges: [...NON_PUBLIC_RANGE_LIST, ...vpcBlocks.map((b) => b.block)],
+      overflow: this.overflowWaf !== undefined,
     });
   }
 
@@ -332,6 +356,7 @@ export class IpBlocklistNacl extends Construct {
       // Synth fails in validatePlan; keep the tree as it was rather than half a blocklist.
       return;
     }
+    this.overflowWaf?._setBlockedSources(this.node.path, this.overflowCidrs);
     const wanted = new Map<string, PlannedNaclEntry>(this.plan.entries.map((e) => [e.id, e]));
     for (const [id] of this.entries) {
       if (!wanted.has(id)) {
@@ -381,6 +406,7 @@ export class IpBlocklistNacl extends Construct {
             + 'exactly.');
         }
       }
+      this.reportOverflow();
       if (!this.allowsIpv6 && this.plan.ipv6.exactCidrs.length > 0) {
         addLayeredDefenseWarning(this, 'NaclIpv6WithoutVpcIpv6', 'blockedCidrs include IPv6 ranges (for example '
           + `'${this.plan.ipv6.exactCidrs[0]}') but the VPC has no IPv6, so their deny entries match nothing. Set `
@@ -423,7 +449,28 @@ export class IpBlocklistNacl extends Construct {
     return errors;
   }
 
-
+  /** The info annotation that says which layer blocks what when ranges overflowed to the WAF. */
+  private reportOverflow(): void {
+    if (!this.overflowWaf) {
+      return;
+    }
+    const parts: string[] = [];
+    for (const family of [this.plan.ipv4, this.plan.ipv6]) {
+      if (family.overflowCidrs.length === 0) {
+        continue;
+      }
+      const name = family.family === IpFamily.IPV4 ? 'IPv4' : 'IPv6';
+      const nacl = mergeCidrStringsToRanges(family.denyCidrs);
+      const waf = mergeCidrStringsToRanges(family.overflowCidrs);
+      parts.push(`${name}: ${family.denyCidrs.length} ranges (${countAddresses(nacl, family.family)} addresses) in the NACL `
+        + `for every protocol, ${family.overflowCidrs.length} ranges (${countAddresses(waf, family.family)} addresses) in `
+        + 'the web ACL for HTTP only');
+    }
+    if (parts.length > 0) {
+      addLayeredDefenseInfo(this, `Blocklist split: ${parts.join('; ')} (web ACL '${this.overflowWaf.node.path}'). `
+        + 'Traffic other than HTTP requests to the resources that web ACL protects is not blocked for the WAF\'s ranges.');
+    }
+  }
 }
 
 function parseBlockedCidr(scope: IConstruct, text: unknown, where: string, normalizeHostBits: boolean): ParsedCidr {

@@ -29,11 +29,14 @@ export const PATH_ALLOWLIST_WAF_DEFAULTS = {
 } as const;
 
 /**
- * Rule priorities. Allowlist k (1-based, in the order they are added) owns 10k (the missing-forwarded-header
- * rule) and 10k + 1 (the block rule), so adding a path never renumbers earlier rules; managed rule groups follow
- * from 1000 in steps of 10, always after every path rule.
+ * Rule priorities. Blocked sources (`addBlockedSources`, a blocklist's overflow) own 1-9 and run first: a known-bad
+ * source is refused whatever path it asks for. Allowlist k (1-based, in the order they are added) owns 10k (the
+ * missing-forwarded-header rule) and 10k + 1 (the block rule), so adding a path never renumbers earlier rules;
+ * managed rule groups follow from 1000 in steps of 10, always after every path rule.
  */
 export const PRIORITIES = {
+  /** `BlockedSources` (the connection's source address); `BlockedSources-ForwardedIp` takes the next number. */
+  blockedSourcesStart: 1,
   allowlistStep: 10,
   maxAllowlists: 99,
   managedStart: 1000,
