@@ -27,32 +27,10 @@ import {
 import { PathAllowlistWaf } from '../waf/path-allowlist-waf';
 
 /**
- * Properties of an `IpBlocklistNacl`.
+ * How an `IpBlocklistNacl` plans its entries: the quota, what may be widened or sent elsewhere, and what is refused.
+ * `HipaaSecureVpc` takes the same options as `blocklistOptions`.
  */
-export interface IpBlocklistNaclProps {
-  /**
-   * The VPC of the subnets to protect: an `ec2.Vpc`, a `HipaaSecureVpc`, or an imported VPC
-   * (`Vpc.fromLookup`, `Vpc.fromVpcAttributes`).
-   */
-  readonly vpc: ec2.IVpc;
-
-  /**
-   * The subnets to protect. Their current network ACL association is replaced by this blocklist's NACL (a subnet
-   * has exactly one NACL), so each subnet can be in one blocklist only.
-   *
-   * @see https://docs.aws.amazon.com/vpc/latest/userguide/network-acls.html
-   */
-  readonly subnetSelection: ec2.SubnetSelection;
-
-  /**
-   * The sources and destinations to deny, for every protocol and in both directions: IPv4 or IPv6 CIDRs
-   * (`203.0.113.0/24`, `2001:db8:bad::/48`) or single addresses (`198.51.100.7`). Overlapping, adjacent and repeated
-   * ranges are merged exactly (a feed repeats itself); host bits (unless `normalizeHostBits`), `/0`, unresolved tokens,
-   * a range overlapping the VPC's own CIDR blocks and non-public ranges (unless `allowNonPublicRanges`) are errors.
-   * Add more with `addBlockedCidrs()`; read a threat feed with `BlocklistFeed`.
-   */
-  readonly blockedCidrs: string[];
-
+export interface IpBlocklistNaclOptions {
   /**
    * Accept CIDRs whose host bits are set and clear them (`198.51.100.7/24` blocks `198.51.100.0/24`), as
    * `CidrSet.fromCidrs` does with the same option.
@@ -145,6 +123,34 @@ export interface IpBlocklistNaclProps {
 }
 
 /**
+ * Properties of an `IpBlocklistNacl`.
+ */
+export interface IpBlocklistNaclProps extends IpBlocklistNaclOptions {
+  /**
+   * The VPC of the subnets to protect: an `ec2.Vpc`, a `HipaaSecureVpc`, or an imported VPC
+   * (`Vpc.fromLookup`, `Vpc.fromVpcAttributes`).
+   */
+  readonly vpc: ec2.IVpc;
+
+  /**
+   * The subnets to protect. Their current network ACL association is replaced by this blocklist's NACL (a subnet
+   * has exactly one NACL), so each subnet can be in one blocklist only.
+   *
+   * @see https://docs.aws.amazon.com/vpc/latest/userguide/network-acls.html
+   */
+  readonly subnetSelection: ec2.SubnetSelection;
+
+  /**
+   * The sources and destinations to deny, for every protocol and in both directions: IPv4 or IPv6 CIDRs
+   * (`203.0.113.0/24`, `2001:db8:bad::/48`) or single addresses (`198.51.100.7`). Overlapping, adjacent and repeated
+   * ranges are merged exactly (a feed repeats itself); host bits (unless `normalizeHostBits`), `/0`, unresolved tokens,
+   * a range overlapping the VPC's own CIDR blocks and non-public ranges (unless `allowNonPublicRanges`) are errors.
+   * Add more with `addBlockedCidrs()`; read a threat feed with `BlocklistFeed`.
+   */
+  readonly blockedCidrs: string[];
+}
+
+/**
  * A network ACL that denies known-bad IPv4 and IPv6 ranges (bots, bad reputation, an attacker to cut off now) for
  * every protocol and in both directions on the selected subnets, and allows all other traffic: the NACL is a
  * blocklist, security groups do the allowing. NACLs are stateless and act at once, which is what cutting a source
@@ -187,7 +193,8 @@ export class IpBlocklistNacl extends Construct {
   private readonly normalizeHostBits: boolean;
   private readonly allowNonPublicRanges: boolean;
   private readonly vpc: ec2.IVpc;
-  private readonly overflowWaf?: PathAllowlistWaf;
+  private readonly overflowWafs: PathAllowlistWaf[] = [];
+  private optionsPrefix = '';
   private readonly listed = new Map<string, string>();
   private readonly entries = new Map<string, ec2.CfnNetworkAclEntry>();
   private plan!: BlocklistPlan;
@@ -211,7 +218,9 @@ export class IpBlocklistNacl extends Construct {
     this.normalizeHostBits = props.normalizeHostBits === true;
     this.allowNonPublicRanges = props.allowNonPublicRanges === true;
     this.vpc = props.vpc;
-    this.overflowWaf = props.overflowWaf;
+    if (props.overflowWaf) {
+      this.overflowWafs.push(props.overflowWaf);
+    }
 
     this.subnets = selectSubnets(this, props.vpc, props.subnetSelection);
     claimSubnets(this, this.subnets);
@@ -251,6 +260,30 @@ export class IpBlocklistNacl extends Construct {
     this.addCidrs(cidrs, 'addBlockedCidrs()');
   }
 
+  /**
+   * Send the ranges that do not fit the NACL to this web ACL too (as `overflowWaf` does), and re-plan: from now on,
+   * ranges that fit neither exactly nor within the collateral budget are blocked at every such web ACL for HTTP.
+   */
+  public addOverflowWaf(waf: PathAllowlistWaf): void {
+    if (!(waf instanceof PathAllowlistWaf)) {
+      throw constructError(this, 'addOverflowWaf: expected a PathAllowlistWaf');
+    }
+    if (this.overflowWafs.includes(waf)) {
+      return;
+    }
+    this.overflowWafs.push(waf);
+    this.apply(this.planFor([...this.listed.keys()], vpcCidrBlocks(this.vpc).known));
+  }
+
+  /**
+   * Where the options live for the user when this blocklist belongs to another construct (`blocklistOptions.` on a
+   * HipaaSecureVpc), so errors name the option they can set.
+   * @internal
+   */
+  public _setOptionsPrefix(prefix: string): void {
+    this.optionsPrefix = prefix;
+  }
+
   /** The blocked ranges as listed (canonical form, in the order added), before merging. */
   public get blockedCidrs(): string[] {
     return [...this.listed.keys()];
@@ -275,7 +308,7 @@ export class IpBlocklistNacl extends Construct {
   private familyPlan(family: IpFamily) {
     const plan = family === IpFamily.IPV4 ? this.plan.ipv4 : this.plan.ipv6;
     if (plan.overflowCoverExtra !== undefined) {
-      throw constructError(this, describeOverflow(plan, this.maxEntriesPerDirection));
+      throw constructError(this, describeOverflow(plan, this.maxEntriesPerDirection, this.optionsPrefix));
     }
     return plan;
   }
@@ -324,7 +357,7 @@ export class IpBlocklistNacl extends Construct {
       collateralBudget: this.budget,
       // A lossy cover never widens into the VPC's own blocks or non-public space, whatever allowNonPublicRanges says.
       protectedRanges: [...NON_PUBLIC_RANGE_LIST, ...vpcBlocks.map((b) => b.block)],
-      overflow: this.overflowWaf !== undefined,
+      overflow: this.overflowWafs.length > 0,
     });
   }
 
@@ -356,7 +389,9 @@ export class IpBlocklistNacl extends Construct {
       // Synth fails in validatePlan; keep the tree as it was rather than half a blocklist.
       return;
     }
-    this.overflowWaf?._setBlockedSources(this.node.path, this.overflowCidrs);
+    for (const waf of this.overflowWafs) {
+      waf._setBlockedSources(this.node.path, this.overflowCidrs);
+    }
     const wanted = new Map<string, PlannedNaclEntry>(this.plan.entries.map((e) => [e.id, e]));
     for (const [id] of this.entries) {
       if (!wanted.has(id)) {
@@ -389,7 +424,7 @@ export class IpBlocklistNacl extends Construct {
     const errors: string[] = [];
     for (const family of [this.plan.ipv4, this.plan.ipv6]) {
       if (family.overflowCoverExtra !== undefined) {
-        errors.push(describeOverflow(family, this.maxEntriesPerDirection));
+        errors.push(describeOverflow(family, this.maxEntriesPerDirection, this.optionsPrefix));
       }
     }
     errors.push(...this.checkVpcBlocksAtSynth());
@@ -451,7 +486,7 @@ export class IpBlocklistNacl extends Construct {
 
   /** The info annotation that says which layer blocks what when ranges overflowed to the WAF. */
   private reportOverflow(): void {
-    if (!this.overflowWaf) {
+    if (this.overflowWafs.length === 0) {
       return;
     }
     const parts: string[] = [];
@@ -467,7 +502,8 @@ export class IpBlocklistNacl extends Construct {
         + 'the web ACL for HTTP only');
     }
     if (parts.length > 0) {
-      addLayeredDefenseInfo(this, `Blocklist split: ${parts.join('; ')} (web ACL '${this.overflowWaf.node.path}'). `
+      const acls = this.overflowWafs.map((w) => `'${w.node.path}'`).join(', ');
+      addLayeredDefenseInfo(this, `Blocklist split: ${parts.join('; ')} (web ACL${this.overflowWafs.length > 1 ? 's' : ''} ${acls}). `
         + 'Traffic other than HTTP requests to the resources that web ACL protects is not blocked for the WAF\'s ranges.');
     }
   }

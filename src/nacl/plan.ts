@@ -250,15 +250,15 @@ function splitForOverflow(exact: readonly ReturnType<typeof parseCidr>[], capaci
  * The message for a family that does not fit: the count, the capacity, and the three ways out (raise the quota,
  * accept a bounded lossy cover with its exact cost, or block the rest at the WAF layer for HTTP traffic).
  */
-export function describeOverflow(plan: FamilyPlan, maxEntriesPerDirection: number): string {
+export function describeOverflow(plan: FamilyPlan, maxEntriesPerDirection: number, optionsPrefix = ''): string {
   const v4 = plan.family === IpFamily.IPV4;
   const name = v4 ? 'IPv4' : 'IPv6';
   const extra = plan.overflowCoverExtra ?? 0n;
   const quota = maxEntriesPerDirection < LARGEST_MAX_ENTRIES_PER_DIRECTION
-    ? `ask AWS to raise the 'Rules per network ACL' quota (up to ${LARGEST_MAX_ENTRIES_PER_DIRECTION}) and set maxEntriesPerDirection to match`
+    ? `ask AWS to raise the 'Rules per network ACL' quota (up to ${LARGEST_MAX_ENTRIES_PER_DIRECTION}) and set ${optionsPrefix}maxEntriesPerDirection to match`
     : `the quota is already at its maximum (${LARGEST_MAX_ENTRIES_PER_DIRECTION}); merge or drop ranges`;
   const needed = v4 ? extra.toString() : ((extra + IPV6_BUDGET_UNIT - 1n) / IPV6_BUDGET_UNIT).toString();
-  const budgetProp = v4 ? 'maxCollateralIpv4Addresses' : 'maxCollateralIpv6Slash64s';
+  const budgetProp = optionsPrefix + (v4 ? 'maxCollateralIpv4Addresses' : 'maxCollateralIpv6Slash64s');
   const budgetNow = v4 ? plan.budget.toString() : (plan.budget / IPV6_BUDGET_UNIT).toString();
   const unit = v4 ? '' : ' (counted in /64 networks)';
   return `blockedCidrs hold ${plan.exactCidrs.length} ${name} ranges after an exact merge, but the NACL has room for `
@@ -273,7 +273,10 @@ export function describeOverflow(plan: FamilyPlan, maxEntriesPerDirection: numbe
         + 'never means; '
       : `(2) accept a lossy cover: the best ${plan.capacity}-entry cover also blocks ${extra} ${name} addresses that are not `
         + `in the list; set ${budgetProp} to at least ${needed}${unit} (now ${budgetNow}); `)
-    + '(3) set overflowWaf to a PathAllowlistWaf: the ranges that do not fit are blocked there for HTTP traffic.';
+    + (optionsPrefix === ''
+      ? '(3) set overflowWaf to a PathAllowlistWaf: the ranges that do not fit are blocked there for HTTP traffic.'
+      : `(3) set ${optionsPrefix}overflowWaf to a PathAllowlistWaf, or blocklistOverflowToWaf: true with protectPaths, and the ranges `
+        + 'that do not fit are blocked at the web ACL for HTTP traffic.');
 }
 
 function compareStrings(a: string, b: string): number {
