@@ -217,15 +217,16 @@ function planFamily(family: IpFamily, exactCidrs: string[], capacity: number, bu
   if (exactCidrs.length <= capacity) {
     return { ...base, denyCidrs: exactCidrs };
   }
-  const parsed = exactCidrs.map((c) => parseCidr(c));
   // The cover is only worth computing when it could be used or when the error must give its cost.
-  const cover = budget > 0n || !overflow ? protectedLossyCover(family, parsed, capacity, protectedRanges) : undefined;
+  const cover = budget > 0n || !overflow
+    ? protectedLossyCover(family, exactCidrs.map((c) => parseCidr(c)), capacity, protectedRanges)
+    : undefined;
   const everything = cover !== undefined && cover.blocks.some((block) => block.prefixLength === 0);
   if (cover && !everything && budget > 0n && cover.extra <= budget) {
     return { ...base, denyCidrs: cover.blocks.map((c) => formatCidr(c)), extraAddresses: cover.extra, lossy: true };
   }
   if (overflow) {
-    return { ...base, ...splitForOverflow(parsed, capacity) };
+    return { ...base, ...splitForOverflow(exactCidrs, capacity) };
   }
   if (!cover) {
     return { ...base, denyCidrs: [], overflowCoverExtra: 0n, coverTouchesProtected: true };
@@ -237,12 +238,17 @@ function planFamily(family: IpFamily, exactCidrs: string[], capacity: number, bu
  * The `capacity` exact ranges that cover the most addresses stay in the NACL (which blocks every protocol); the rest
  * go to the WAF (which blocks HTTP only). Ties go to the lower address, so the split is deterministic.
  */
-function splitForOverflow(exact: readonly ReturnType<typeof parseCidr>[], capacity: number): { denyCidrs: string[]; overflowCidrs: string[] } {
-  const order = exact.map((_, i) => i).sort((a, b) => exact[a].prefixLength - exact[b].prefixLength || a - b);
-  const kept = new Set(order.slice(0, capacity));
+function splitForOverflow(exact: readonly string[], capacity: number): { denyCidrs: string[]; overflowCidrs: string[] } {
+  // The exact merge is canonical `network/prefix` text, ascending: the prefix length is the text after the slash.
+  const prefixes = exact.map((cidr) => Number(cidr.slice(cidr.indexOf('/') + 1)));
+  const order = exact.map((_, i) => i).sort((a, b) => prefixes[a] - prefixes[b] || a - b);
+  const kept = new Uint8Array(exact.length);
+  for (const index of order.slice(0, capacity)) {
+    kept[index] = 1;
+  }
   const denyCidrs: string[] = [];
   const overflowCidrs: string[] = [];
-  exact.forEach((cidr, i) => (kept.has(i) ? denyCidrs : overflowCidrs).push(formatCidr(cidr)));
+  exact.forEach((cidr, i) => (kept[i] === 1 ? denyCidrs : overflowCidrs).push(cidr));
   return { denyCidrs, overflowCidrs };
 }
 
