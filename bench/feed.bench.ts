@@ -1,9 +1,9 @@
 import { BenchCase, assertSameStrings } from './harness';
-import { fireholLevel1Like } from '../test/support/feeds';
 import { IpFamily } from '../src/ip/family';
 import { BlocklistFeed } from '../src/nacl';
 import { planBlocklistNacl } from '../src/nacl/plan';
 import { NON_PUBLIC_RANGE_LIST, formatRangesAsCidrs, mergeCidrStringsToRanges, parseCidr } from '../src/private/ip';
+import { fireholLevel1Like } from '../test/support/feeds';
 
 /** The WAF quota: ranges per IP set. */
 const IP_SET_MAX_ADDRESSES = 10_000;

@@ -263,6 +263,8 @@ export class IpBlocklistNacl extends Construct {
   /**
    * Send the ranges that do not fit the NACL to this web ACL too (as `overflowWaf` does), and re-plan: from now on,
    * ranges that fit neither exactly nor within the collateral budget are blocked at every such web ACL for HTTP.
+   *
+   * @param waf the web ACL whose blocked sources take the overflow
    */
   public addOverflowWaf(waf: PathAllowlistWaf): void {
     if (!(waf instanceof PathAllowlistWaf)) {
@@ -477,7 +479,7 @@ export class IpBlocklistNacl extends Construct {
     // Only a family the blocklist denies can overlap; an unknown IPv6 block does not matter to an IPv4-only list.
     const unseen = blocks.unknown.filter((u) => u.family === undefined || blocking(u.family));
     if (unseen.length > 0) {
-      addLayeredDefenseWarning(this, 'NaclVpcCidrUnknown', `cannot check that the blocked ranges stay clear of the VPC's own `
+      addLayeredDefenseWarning(this, 'NaclVpcCidrUnknown', 'cannot check that the blocked ranges stay clear of the VPC\'s own '
         + `addresses: ${unseen.map((u) => u.what).join('; ')}. A deny entry on the VPC's own range would cut its traffic `
         + 'crossing these subnets; check the blocked ranges against the VPC\'s CIDR blocks.');
     }

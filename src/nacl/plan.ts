@@ -275,9 +275,9 @@ export function describeOverflow(plan: FamilyPlan, maxEntriesPerDirection: numbe
       ? `(2) a lossy cover cannot help: every ${plan.capacity}-entry cover would also block the VPC's own CIDR blocks or `
         + 'private or reserved ranges; '
       : plan.coverIsEverything
-      ? `(2) a lossy cover cannot help: the best ${plan.capacity}-entry cover is every ${name} address, which a blocklist `
+        ? `(2) a lossy cover cannot help: the best ${plan.capacity}-entry cover is every ${name} address, which a blocklist `
         + 'never means; '
-      : `(2) accept a lossy cover: the best ${plan.capacity}-entry cover also blocks ${extra} ${name} addresses that are not `
+        : `(2) accept a lossy cover: the best ${plan.capacity}-entry cover also blocks ${extra} ${name} addresses that are not `
         + `in the list; set ${budgetProp} to at least ${needed}${unit} (now ${budgetNow}); `)
     + (optionsPrefix === ''
       ? '(3) set overflowWaf to a PathAllowlistWaf: the ranges that do not fit are blocked there for HTTP traffic.'

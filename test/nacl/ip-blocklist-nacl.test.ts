@@ -596,8 +596,10 @@ describe('IpBlocklistNacl: ranges that would cut the VPC\'s own traffic', () => 
     const { stack, vpc } = vpcStack();
     const b = blocklist(stack, vpc, { blockedCidrs: ['192.168.0.0/16', '100.64.0.0/10'], allowNonPublicRanges: true });
     expect(b.plannedDenyCidrs(IpFamily.IPV4)).toEqual(['100.64.0.0/10', '192.168.0.0/16']);
-    expect(() => blocklist(stack, vpc, { blockedCidrs: ['192.0.2.0/24', '198.51.100.0/24', '203.0.113.0/24', '2001:db8::/32'],
-      subnetSelection: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED } }, 'Docs')).not.toThrow();
+    expect(() => blocklist(stack, vpc, {
+      blockedCidrs: ['192.0.2.0/24', '198.51.100.0/24', '203.0.113.0/24', '2001:db8::/32'],
+      subnetSelection: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+    }, 'Docs')).not.toThrow();
   });
 
   test('the lossy cover never widens into the VPC or non-public ranges, even when that costs more', () => {

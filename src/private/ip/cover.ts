@@ -43,14 +43,14 @@ import { IpFamily } from '../../ip/family';
 /** Exact arithmetic for extra-address counts: numbers for IPv4 (at most 2^32, exact in a double), BigInt for IPv6. */
 interface CostArithmetic<C> {
   readonly zero: C;
+  /** A cost larger than any real one (a choice that is not allowed); sums holding it stay at least as large. */
+  readonly infinite: C;
   add(a: C, b: C): C;
   less(a: C, b: C): boolean;
   /** 2^hostBits - covered: the extra addresses of one block of `hostBits` host bits holding `covered` input ones. */
   blockCost(hostBits: number, covered: C): C;
   blockSize(hostBits: number): C;
   toBigInt(cost: C): bigint;
-  /** A cost larger than any real one (a choice that is not allowed); sums holding it stay at least as large. */
-  readonly infinite: C;
   isInfinite(cost: C): boolean;
 }
 
