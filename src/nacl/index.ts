@@ -1,1 +1,2 @@
 export * from './ip-blocklist-nacl';
+export * from './blocklist-feed';

@@ -2,7 +2,7 @@
 // No CDK imports: the construct turns the plan into resources, and tests and benchmarks call it directly.
 // Not exported from src/nacl/index.ts (it uses bigint and plain TypeScript types jsii cannot carry).
 import { IpFamily } from '../ip/family';
-import { formatCidr, lossyCover, mergeCidrStrings, parseCidr } from '../private/ip';
+import { formatCidr, IpRange, mergeCidrStrings, parseCidr, protectedLossyCover } from '../private/ip';
 
 /** An inclusive range of NACL rule numbers. */
 export interface RuleNumberBand {
@@ -15,11 +15,13 @@ export interface RuleNumberBand {
  *
  * EC2 gives IPv4 and IPv6 entries one rule-number space per direction, so each family gets its own band and a
  * number never changes family. Every deny band lies below both allow-all entries, so a blocked source is denied
- * before anything allows it. Numbers 1-99 are never used: they are left for entries users add themselves
- * (evaluated before the blocklist).
+ * before anything allows it. Numbers 1-99 are never used: they are left for entries users and responders add
+ * themselves (evaluated before the blocklist; GuardDuty responders such as aws-samples/amazon-guardduty-waf-acl
+ * write entries 71-80), and `reservedEntries` keeps room for them in the quota.
  * @see https://docs.aws.amazon.com/vpc/latest/userguide/nacl-rules.html
  */
 export const BLOCKLIST_RULE_NUMBERS = {
+  reserved: { first: 1, last: 99 } as RuleNumberBand,
   ipv4Deny: { first: 100, last: 15_999 } as RuleNumberBand,
   ipv6Deny: { first: 16_100, last: 31_999 } as RuleNumberBand,
   ipv4AllowAll: 32_000,
@@ -47,6 +49,19 @@ export interface BlocklistPlanOptions {
   readonly collateralBudget: { readonly ipv4: bigint; readonly ipv6: bigint };
   /** Deny bands; tests shrink them to force collisions. @default BLOCKLIST_RULE_NUMBERS */
   readonly denyBands?: { readonly ipv4: RuleNumberBand; readonly ipv6: RuleNumberBand };
+  /**
+   * Addresses a lossy cover must not widen into (the VPC's own CIDR blocks, non-public ranges): a cover block may
+   * hold one of them only when it is itself listed. @default - none
+   */
+  readonly protectedRanges?: readonly IpRange[];
+  /** Entries per direction and family kept free for entries written by others (rule numbers 1-99). @default 0 */
+  readonly reservedEntries?: number;
+  /**
+   * When the ranges of a family fit neither exactly nor within the collateral budget, keep the ranges that cover the
+   * most addresses as exact deny entries and return the rest as `overflowCidrs` (for a WAF) instead of failing.
+   * @default false
+   */
+  readonly overflow?: boolean;
 }
 
 export interface FamilyPlan {
@@ -58,8 +73,10 @@ export interface FamilyPlan {
   /** Addresses the deny entries block beyond the listed ranges (0n unless a lossy cover is used). */
   readonly extraAddresses: bigint;
   readonly lossy: boolean;
-  /** Deny entries that fit per direction: maxEntriesPerDirection minus the allow-all and `*` entries. */
+  /** Deny entries that fit per direction: maxEntriesPerDirection minus the allow-all, `*` and reserved entries. */
   readonly capacity: number;
+  /** The exact ranges the deny entries leave out, for the WAF (only with the `overflow` option). */
+  readonly overflowCidrs: string[];
   readonly budget: bigint;
   /** Set when the family does not fit: the extra addresses the best cover within capacity would block. */
   readonly overflowCoverExtra?: bigint;
@@ -68,6 +85,8 @@ export interface FamilyPlan {
    * blocklist never means, whatever the budget.
    */
   readonly coverIsEverything?: boolean;
+  /** Set when the family does not fit and every cover within capacity would widen into a protected range. */
+  readonly coverTouchesProtected?: boolean;
 }
 
 export interface PlannedNaclEntry {
@@ -152,11 +171,16 @@ export function assignRuleNumbers(cidrs: readonly string[], band: RuleNumberBand
  * caller's to refuse). The exact merge is the IP core's bulk string merge, the fast path for large feeds.
  */
 export function planBlocklistNacl(cidrs: readonly string[], options: BlocklistPlanOptions): BlocklistPlan {
-  const capacity = options.maxEntriesPerDirection - NON_DENY_ENTRIES_PER_FAMILY;
+  const capacity = options.maxEntriesPerDirection - NON_DENY_ENTRIES_PER_FAMILY - (options.reservedEntries ?? 0);
+  if (!Number.isInteger(capacity) || capacity < 1) {
+    throw new Error(`No room for deny entries: maxEntriesPerDirection ${options.maxEntriesPerDirection} minus 2 minus reservedEntries ${options.reservedEntries ?? 0} is ${capacity}`);
+  }
   const bands = options.denyBands ?? { ipv4: BLOCKLIST_RULE_NUMBERS.ipv4Deny, ipv6: BLOCKLIST_RULE_NUMBERS.ipv6Deny };
   const merged = mergeCidrStrings(cidrs);
-  const ipv4 = planFamily(IpFamily.IPV4, merged.ipv4, capacity, options.collateralBudget.ipv4);
-  const ipv6 = planFamily(IpFamily.IPV6, merged.ipv6, capacity, options.collateralBudget.ipv6);
+  const family = (f: IpFamily, exact: string[], budget: bigint) =>
+    planFamily(f, exact, capacity, budget, options.protectedRanges ?? [], options.overflow === true);
+  const ipv4 = family(IpFamily.IPV4, merged.ipv4, options.collateralBudget.ipv4);
+  const ipv6 = family(IpFamily.IPV6, merged.ipv6, options.collateralBudget.ipv6);
   const ok = ipv4.overflowCoverExtra === undefined && ipv6.overflowCoverExtra === undefined;
   if (!ok) {
     return { ipv4, ipv6, ok, entries: [] };
@@ -187,47 +211,78 @@ export function entryId(egress: boolean, action: 'allow' | 'deny', ruleNumber: n
   return `${egress ? 'Egress' : 'Ingress'}${action === 'deny' ? 'Deny' : 'Allow'}${ruleNumber}`;
 }
 
-function planFamily(family: IpFamily, exactCidrs: string[], capacity: number, budget: bigint): FamilyPlan {
+function planFamily(family: IpFamily, exactCidrs: string[], capacity: number, budget: bigint,
+  protectedRanges: readonly IpRange[], overflow: boolean): FamilyPlan {
+  const base = { family, exactCidrs, capacity, budget, overflowCidrs: [] as string[], extraAddresses: 0n, lossy: false };
   if (exactCidrs.length <= capacity) {
-    return { family, exactCidrs, denyCidrs: exactCidrs, extraAddresses: 0n, lossy: false, capacity, budget };
+    return { ...base, denyCidrs: exactCidrs };
   }
-  const cover = lossyCover(family, exactCidrs.map((c) => parseCidr(c)), capacity);
-  if (cover.blocks.some((block) => block.prefixLength === 0)) {
-    const overflow = { overflowCoverExtra: cover.extra, coverIsEverything: true };
-    return { family, exactCidrs, denyCidrs: [], extraAddresses: 0n, lossy: false, capacity, budget, ...overflow };
+  // The cover is only worth computing when it could be used or when the error must give its cost.
+  const cover = budget > 0n || !overflow
+    ? protectedLossyCover(family, exactCidrs.map((c) => parseCidr(c)), capacity, protectedRanges)
+    : undefined;
+  const everything = cover !== undefined && cover.blocks.some((block) => block.prefixLength === 0);
+  if (cover && !everything && budget > 0n && cover.extra <= budget) {
+    return { ...base, denyCidrs: cover.blocks.map((c) => formatCidr(c)), extraAddresses: cover.extra, lossy: true };
   }
-  if (budget > 0n && cover.extra <= budget) {
-    const denyCidrs = cover.blocks.map((c) => formatCidr(c));
-    return { family, exactCidrs, denyCidrs, extraAddresses: cover.extra, lossy: true, capacity, budget };
+  if (overflow) {
+    return { ...base, ...splitForOverflow(exactCidrs, capacity) };
   }
-  return { family, exactCidrs, denyCidrs: [], extraAddresses: 0n, lossy: false, capacity, budget, overflowCoverExtra: cover.extra };
+  if (!cover) {
+    return { ...base, denyCidrs: [], overflowCoverExtra: 0n, coverTouchesProtected: true };
+  }
+  return { ...base, denyCidrs: [], overflowCoverExtra: cover.extra, ...(everything ? { coverIsEverything: true } : {}) };
+}
+
+/**
+ * The `capacity` exact ranges that cover the most addresses stay in the NACL (which blocks every protocol); the rest
+ * go to the WAF (which blocks HTTP only). Ties go to the lower address, so the split is deterministic.
+ */
+function splitForOverflow(exact: readonly string[], capacity: number): { denyCidrs: string[]; overflowCidrs: string[] } {
+  // The exact merge is canonical `network/prefix` text, ascending: the prefix length is the text after the slash.
+  const prefixes = exact.map((cidr) => Number(cidr.slice(cidr.indexOf('/') + 1)));
+  const order = exact.map((_, i) => i).sort((a, b) => prefixes[a] - prefixes[b] || a - b);
+  const kept = new Uint8Array(exact.length);
+  for (const index of order.slice(0, capacity)) {
+    kept[index] = 1;
+  }
+  const denyCidrs: string[] = [];
+  const overflowCidrs: string[] = [];
+  exact.forEach((cidr, i) => (kept[i] === 1 ? denyCidrs : overflowCidrs).push(cidr));
+  return { denyCidrs, overflowCidrs };
 }
 
 /**
  * The message for a family that does not fit: the count, the capacity, and the three ways out (raise the quota,
  * accept a bounded lossy cover with its exact cost, or block the rest at the WAF layer for HTTP traffic).
  */
-export function describeOverflow(plan: FamilyPlan, maxEntriesPerDirection: number): string {
+export function describeOverflow(plan: FamilyPlan, maxEntriesPerDirection: number, optionsPrefix = ''): string {
   const v4 = plan.family === IpFamily.IPV4;
   const name = v4 ? 'IPv4' : 'IPv6';
   const extra = plan.overflowCoverExtra ?? 0n;
   const quota = maxEntriesPerDirection < LARGEST_MAX_ENTRIES_PER_DIRECTION
-    ? `ask AWS to raise the 'Rules per network ACL' quota (up to ${LARGEST_MAX_ENTRIES_PER_DIRECTION}) and set maxEntriesPerDirection to match`
+    ? `ask AWS to raise the 'Rules per network ACL' quota (up to ${LARGEST_MAX_ENTRIES_PER_DIRECTION}) and set ${optionsPrefix}maxEntriesPerDirection to match`
     : `the quota is already at its maximum (${LARGEST_MAX_ENTRIES_PER_DIRECTION}); merge or drop ranges`;
   const needed = v4 ? extra.toString() : ((extra + IPV6_BUDGET_UNIT - 1n) / IPV6_BUDGET_UNIT).toString();
-  const budgetProp = v4 ? 'maxCollateralIpv4Addresses' : 'maxCollateralIpv6Slash64s';
+  const budgetProp = optionsPrefix + (v4 ? 'maxCollateralIpv4Addresses' : 'maxCollateralIpv6Slash64s');
   const budgetNow = v4 ? plan.budget.toString() : (plan.budget / IPV6_BUDGET_UNIT).toString();
   const unit = v4 ? '' : ' (counted in /64 networks)';
   return `blockedCidrs hold ${plan.exactCidrs.length} ${name} ranges after an exact merge, but the NACL has room for `
     + `${plan.capacity} ${name} deny entries per direction (maxEntriesPerDirection ${maxEntriesPerDirection} minus the `
-    + 'allow-all and \'*\' entries). Fix one of: '
+    + 'allow-all, \'*\' and reserved entries). Fix one of: '
     + `(1) ${quota}; `
-    + (plan.coverIsEverything
-      ? `(2) a lossy cover cannot help: the best ${plan.capacity}-entry cover is every ${name} address, which a blocklist `
+    + (plan.coverTouchesProtected
+      ? `(2) a lossy cover cannot help: every ${plan.capacity}-entry cover would also block the VPC's own CIDR blocks or `
+        + 'private or reserved ranges; '
+      : plan.coverIsEverything
+        ? `(2) a lossy cover cannot help: the best ${plan.capacity}-entry cover is every ${name} address, which a blocklist `
         + 'never means; '
-      : `(2) accept a lossy cover: the best ${plan.capacity}-entry cover also blocks ${extra} ${name} addresses that are not `
+        : `(2) accept a lossy cover: the best ${plan.capacity}-entry cover also blocks ${extra} ${name} addresses that are not `
         + `in the list; set ${budgetProp} to at least ${needed}${unit} (now ${budgetNow}); `)
-    + '(3) block the rest at the WAF layer (PathAllowlistWaf or a WAF IP set) for HTTP traffic.';
+    + (optionsPrefix === ''
+      ? '(3) set overflowWaf to a PathAllowlistWaf: the ranges that do not fit are blocked there for HTTP traffic.'
+      : `(3) set ${optionsPrefix}overflowWaf to a PathAllowlistWaf, or blocklistOverflowToWaf: true with protectPaths, and the ranges `
+        + 'that do not fit are blocked at the web ACL for HTTP traffic.');
 }
 
 function compareStrings(a: string, b: string): number {

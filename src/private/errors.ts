@@ -29,3 +29,8 @@ export function childPath(scope: IConstruct, id: string): string {
 export function addLayeredDefenseWarning(scope: IConstruct, id: string, message: string): void {
   Annotations.of(scope).addWarningV2(`${WARNING_ID_PREFIX}:${id}`, message);
 }
+
+/** What a construct decided that a reviewer should see (a split across layers, say): an info annotation. */
+export function addLayeredDefenseInfo(scope: IConstruct, message: string): void {
+  Annotations.of(scope).addInfo(message);
+}

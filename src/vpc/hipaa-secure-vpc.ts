@@ -10,7 +10,7 @@ import { HIPAA_VPC_DEFAULTS, TIER_NAMES, tierSubnetConfiguration } from './defau
 import { RULE_ID_PREFIX } from '../analysis/rules/rule';
 import { FIREWALL_TIER_NAME } from '../firewall/defaults';
 import { DomainAllowlistFirewall } from '../firewall/domain-allowlist-firewall';
-import { IpBlocklistNacl } from '../nacl';
+import { IpBlocklistNacl, IpBlocklistNaclOptions } from '../nacl';
 import { createEncryptedLogGroup } from '../private/encrypted-log-group';
 import { childPath, constructPathError } from '../private/errors';
 import { PathAllowlistWaf, PathAllowlistWafProps } from '../waf';
@@ -139,6 +139,24 @@ export interface HipaaSecureVpcProps {
   readonly ipProtocol?: ec2.IpProtocol;
 
   /**
+   * How the blocklist NACL plans its entries, as `IpBlocklistNacl` takes them: the entry quota, collateral budgets
+   * for a lossy cover, reserved entries for responders, `allowNonPublicRanges`, `normalizeHostBits`, and an
+   * `overflowWaf` for the ranges that do not fit.
+   *
+   * @default - IpBlocklistNacl's defaults: 20 entries per direction, exact entries only, nothing reserved
+   */
+  readonly blocklistOptions?: IpBlocklistNaclOptions;
+
+  /**
+   * Send the blocked ranges that do not fit the NACL to the web ACL of every `protectPaths` call (its blocked
+   * sources, which block HTTP requests from them to the load balancer it protects), as `overflowWaf` does for one
+   * web ACL. Until a `protectPaths` call, ranges that do not fit stay an error at synth.
+   *
+   * @default false - ranges that do not fit are an error, unless `blocklistOptions.overflowWaf` takes them
+   */
+  readonly blocklistOverflowToWaf?: boolean;
+
+  /**
    * Explicit ways to switch off a guarantee, each with its reason.
    *
    * @default - no guarantee is weakened
@@ -173,6 +191,9 @@ export class HipaaSecureVpc extends ec2.Vpc {
   private endpointSecurityGroup?: ec2.SecurityGroup;
   private blocklistNacl?: IpBlocklistNacl;
   private readonly blocklistSubnets: ec2.SubnetSelection;
+  private readonly blocklistOptions: IpBlocklistNaclOptions;
+  private readonly blocklistOverflowToWaf: boolean;
+  private readonly pathWafs: PathAllowlistWaf[] = [];
 
   /**
    * The VPC's IPv4 range as a literal when it is known at synth (`ec2.IpAddresses.cidr`), so rules that allow
@@ -236,6 +257,8 @@ export class HipaaSecureVpc extends ec2.Vpc {
     }
 
     this.blocklistSubnets = props.blocklistSubnets ?? { subnetGroupName: TIER_NAMES.public };
+    this.blocklistOptions = props.blocklistOptions ?? {};
+    this.blocklistOverflowToWaf = props.blocklistOverflowToWaf === true;
     if (props.blockedCidrs !== undefined) {
       this.blocklistNacl = this.createBlocklist(props.blockedCidrs);
     }
@@ -299,6 +322,10 @@ export class HipaaSecureVpc extends ec2.Vpc {
     }
     const waf = new PathAllowlistWaf(scope, id, props);
     waf.associate(loadBalancer);
+    this.pathWafs.push(waf);
+    if (this.blocklistOverflowToWaf) {
+      this.blocklistNacl?.addOverflowWaf(waf);
+    }
     return waf;
   }
 
@@ -326,11 +353,20 @@ export class HipaaSecureVpc extends ec2.Vpc {
   }
 
   private createBlocklist(cidrs: string[]): IpBlocklistNacl {
-    return new IpBlocklistNacl(this, 'Blocklist', {
+    // The web ACLs of earlier protectPaths calls take the overflow from the first plan on.
+    const overflowWaf = this.blocklistOptions.overflowWaf ?? (this.blocklistOverflowToWaf ? this.pathWafs[0] : undefined);
+    const blocklist = new IpBlocklistNacl(this, 'Blocklist', {
+      ...this.blocklistOptions,
+      overflowWaf,
       vpc: this,
       subnetSelection: this.blocklistSubnets,
       blockedCidrs: cidrs,
     });
+    blocklist._setOptionsPrefix('blocklistOptions.');
+    if (this.blocklistOverflowToWaf) {
+      this.pathWafs.forEach((waf) => blocklist.addOverflowWaf(waf));
+    }
+    return blocklist;
   }
 
   /**

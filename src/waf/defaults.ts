@@ -44,6 +44,7 @@ export const PATH_ALLOWLIST_WAF_DEFAULTS = {
  * in-place update of the web ACL, whose rules AWS WAF replaces as a whole) makes room for a band before the path rules.
  */
 export const PRIORITIES = {
+  /** `BlockedSources` (the connection's source address); `BlockedSources-ForwardedIp` takes the next number. */
   blockedSourcesStart: 1,
   blockedSourcesEnd: 9,
   beforePathStart: 100,

@@ -238,6 +238,9 @@ function withValueAt(target: any, path: readonly string[], value: unknown): any 
   return copy;
 }
 
+/** The key of the blocked sources added with `addBlockedSources` (blocklist NACLs use their construct paths). */
+const ADDED_BLOCKED_SOURCES = 'addBlockedSources()';
+
 /** Resource keys already associated with a PathAllowlistWaf, per app. */
 const ASSOCIATIONS = new WeakMap<IConstruct, Map<string, string>>();
 
@@ -246,7 +249,8 @@ const ASSOCIATIONS = new WeakMap<IConstruct, Map<string, string>>();
  * decision that neither security groups nor network ACLs can express.
  *
  * Rules, in priority order (the default action is ALLOW; the bands are in `PRIORITIES`, ./defaults.ts):
- * - 1-9: reserved for blocked sources;
+ * - 1 (and 2 with `forwardedIp`), only after `addBlockedSources` or a blocklist's overflow: BLOCK when the source is
+ *   a blocked source, whatever the path (band 1-9);
  * - from 100: your rules placed BEFORE_PATH_RULES (`addRule`);
  * - per allowlist k (1000 + 10k, only with `forwardedIp`): BLOCK when the path is protected and the forwarded IP
  *   header is missing. AWS WAF skips a rule whose forwarded IP header is missing, so without this rule such a
@@ -288,6 +292,9 @@ export class PathAllowlistWaf extends Construct {
   private readonly rateLimits: CfnStatement[] = [];
   private readonly rulesOverrides: RulesOverride[] = [];
   private readonly metricPrefix: string;
+  /** Blocked sources by who added them: `addBlockedSources` calls, and each blocklist NACL that overflows here. */
+  private readonly blockedSourceLists = new Map<string, string[]>();
+  private blockedSourceIpSets: wafv2.CfnIPSet[] = [];
 
   constructor(scope: Construct, id: string, props: PathAllowlistWafProps) {
     super(scope, id);
@@ -370,6 +377,42 @@ export class PathAllowlistWaf extends Construct {
     return rulesCapacity(this.renderRules(false), {
       ruleGroupCapacity: (statement) => capacities.get(`${statement.VendorName}/${statement.Name}`),
     });
+  }
+
+  /**
+   * Blocks every request whose source is in one of these ranges, whatever its path: a BLOCK rule that runs before
+   * the path rules (priority 1, and 2 for the forwarded IP header when `forwardedIp` is set), matching IPv4 and IPv6
+   * IP sets of at most 10,000 ranges each (the AWS WAF quota; larger lists are split across sets). Use it for
+   * threat feeds too large for a NACL; `IpBlocklistNacl`'s `overflowWaf` sends what does not fit its NACL here.
+   * It blocks HTTP requests to the resources this web ACL protects only, not other traffic.
+   *
+   * @param cidrs IPv4 and IPv6 CIDRs or addresses; overlaps and repeats are merged
+   * @see https://docs.aws.amazon.com/waf/latest/developerguide/waf-ip-set-managing.html
+   */
+  public addBlockedSources(cidrs: string[]): void {
+    const checked = this.validateBlockedSources(cidrs);
+    const own = this.blockedSourceLists.get(ADDED_BLOCKED_SOURCES) ?? [];
+    this.blockedSourceLists.set(ADDED_BLOCKED_SOURCES, [...own, ...checked]);
+    this.updateBlockedSources();
+  }
+
+  /**
+   * The blocked sources an `IpBlocklistNacl` sends here, replacing what it sent before (its plan changes as ranges
+   * are added). Not part of the public API.
+   * @internal
+   */
+  public _setBlockedSources(owner: string, cidrs: string[]): void {
+    if (cidrs.length === 0) {
+      this.blockedSourceLists.delete(owner);
+    } else {
+      this.blockedSourceLists.set(owner, this.validateBlockedSources(cidrs));
+    }
+    this.updateBlockedSources();
+  }
+
+  /** The blocked sources' IP sets, IPv4 first; empty until sources are added. */
+  public get blockedSourcesIpSets(): wafv2.CfnIPSet[] {
+    return [...this.blockedSourceIpSets];
   }
 
   /**
@@ -575,11 +618,77 @@ export class PathAllowlistWaf extends Construct {
       }
     }
     this.allowlists.push({ index, paths: canonical, matchType, ipSets });
-    const references = this.allowlists.reduce((sum, a) => sum + a.ipSets.length, 0);
-    if (references > MAX_REFERENCE_STATEMENTS) {
-      throw constructError(this, `the allowlists need ${references} IP set reference statements, above the ${MAX_REFERENCE_STATEMENTS} a web ACL holds; merge allowlists or summarize the CIDRs`);
-    }
+    this.checkReferenceStatements(`protected path(s) ${label}`);
     this.checkCapacity(`protected path(s) ${label}`);
+  }
+
+  private validateBlockedSources(cidrs: string[]): string[] {
+    if (Token.isUnresolved(cidrs) || !Array.isArray(cidrs) || cidrs.length === 0) {
+      throw constructError(this, 'addBlockedSources: list at least one literal CIDR to block (for example \'203.0.113.0/24\'); IP sets are planned at synth, so tokens are refused');
+    }
+    return cidrs.map((text, i) => {
+      if (typeof text !== 'string' || Token.isUnresolved(text)) {
+        throw constructError(this, `blocked source [${i}] '${String(text)}' is not a literal CIDR string; IP sets are planned at synth`);
+      }
+      let cidr: ParsedCidr;
+      try {
+        cidr = parseCidr(text);
+      } catch (e) {
+        throw constructError(this, `blocked source [${i}]: ${(e as Error).message}`);
+      }
+      if (cidr.prefixLength === 0) {
+        throw constructError(this, `blocked source [${i}] '${text}' is /0: an AWS WAF IP set cannot hold /0, and blocking every address would take the site down; list the ranges to block`);
+      }
+      const embedded = embeddedIpv4Reason(cidr);
+      if (embedded) {
+        throw constructError(this, `blocked source [${i}] '${text}' ${embedded} (AWS WAF matches IPv4 clients against the IPv4 IP set only).`);
+      }
+      return formatCidr(cidr);
+    });
+  }
+
+  /** Re-plans the blocked sources' IP sets from every list: merged per family, split at the IP set quota. */
+  private updateBlockedSources(): void {
+    const ranges = mergeCidrStringsToRanges([...this.blockedSourceLists.values()].flat());
+    for (const family of [IpFamily.IPV4, IpFamily.IPV6]) {
+      if (formatRangesAsCidrs(ranges, family).some((c) => c.endsWith('/0'))) {
+        const name = family === IpFamily.IPV4 ? 'IPv4' : 'IPv6';
+        throw constructError(this, `the blocked ${name} sources add up to every ${name} address, which an AWS WAF IP set cannot hold and a blocklist never means; list only the ranges to block`);
+      }
+    }
+    const wanted = new Map<string, { version: 'IPV4' | 'IPV6'; addresses: string[] }>();
+    for (const [version, family] of [['IPV4', IpFamily.IPV4], ['IPV6', IpFamily.IPV6]] as const) {
+      const addresses = formatRangesAsCidrs(ranges, family);
+      for (let start = 0, part = 1; start < addresses.length; start += IP_SET_MAX_ADDRESSES, part++) {
+        const id = `BlockedSources${version === 'IPV4' ? 'Ipv4' : 'Ipv6'}${part === 1 ? '' : `Part${part}`}`;
+        wanted.set(id, { version, addresses: addresses.slice(start, start + IP_SET_MAX_ADDRESSES) });
+      }
+    }
+    for (const ipSet of this.blockedSourceIpSets) {
+      if (!wanted.has(ipSet.node.id)) {
+        this.node.tryRemoveChild(ipSet.node.id);
+      }
+    }
+    this.blockedSourceIpSets = [...wanted].map(([id, { version, addresses }]) => {
+      const existing = this.node.tryFindChild(id);
+      if (existing instanceof wafv2.CfnIPSet) {
+        existing.addresses = addresses;
+        return existing;
+      }
+      return new wafv2.CfnIPSet(this, id, { scope: this.wafScope, ipAddressVersion: version, addresses });
+    });
+    this.checkReferenceStatements('the blocked sources');
+    this.checkCapacity('blocked sources');
+  }
+
+  /** Reference statements a web ACL may hold (AWS WAF quota): allowlist IP sets, and blocked sources once or twice. */
+  private checkReferenceStatements(what: string): void {
+    const allowlists = this.allowlists.reduce((sum, a) => sum + a.ipSets.length, 0);
+    const blocked = this.blockedSourceIpSets.length * (this.forwardedIp ? 2 : 1);
+    if (allowlists + blocked > MAX_REFERENCE_STATEMENTS) {
+      throw constructError(this, `${what} bring the web ACL to ${allowlists + blocked} IP set reference statements (${allowlists} for `
+        + `allowlists, ${blocked} for blocked sources), above the ${MAX_REFERENCE_STATEMENTS} a web ACL holds; merge allowlists or summarize the CIDRs`);
+    }
   }
 
   /** Each protected path must fit one regex statement on its own, with the patterns added after every segment. */
@@ -712,6 +821,27 @@ export class PathAllowlistWaf extends Construct {
     if (strict && this.webAcl.rules !== undefined) {
       throw constructError(this, 'webAcl.rules is set, but PathAllowlistWaf renders the rules and would drop it; add rules with addRule() or addRateLimit(), or override one rule with webAcl.addPropertyOverride(\'Rules.<index>.<field>\', value)');
     }
+    const blocked: CfnStatement[] = [];
+    if (this.blockedSourceIpSets.length > 0) {
+      const references = (forwarded: boolean) => anyOf(this.blockedSourceIpSets.map((ipSet) => ({
+        IPSetReferenceStatement: {
+          Arn: ipSet.attrArn,
+          ...(forwarded && this.forwardedIp ? {
+            IPSetForwardedIPConfig: {
+              HeaderName: this.forwardedIp.headerName,
+              Position: this.forwardedIp.position,
+              FallbackBehavior: this.forwardedIp.fallbackBehavior,
+            },
+          } : {}),
+        },
+      })));
+      blocked.push(this.blockRule('BlockedSources', PRIORITIES.blockedSourcesStart, references(false)));
+      if (this.forwardedIp) {
+        // AWS WAF skips a forwarded-IP rule for a request without the header, so the connection's source is judged
+        // by the rule above and the client the proxy reports by this one.
+        blocked.push(this.blockRule('BlockedSources-ForwardedIp', PRIORITIES.blockedSourcesStart + 1, references(true)));
+      }
+    }
     const paths: CfnStatement[] = [];
     for (const allowlist of this.allowlists) {
       const path = pathMatchStatement(allowlist.paths, allowlist.matchType, this.originPathStyle);
@@ -766,6 +896,8 @@ export class PathAllowlistWaf extends Construct {
       };
     });
     const entries: RenderedRule[] = [
+      // Blocked sources are enforced like the path rules: an override must not let a listed source through.
+      ...blocked.map((rule) => ({ rule, enforced: true })),
       ...this.userRules[RulePlacement.BEFORE_PATH_RULES].map((rule) => ({ rule, enforced: false })),
       ...paths.map((rule) => ({ rule, enforced: true })),
       ...this.rateLimits.map((rule) => ({ rule, enforced: false })),

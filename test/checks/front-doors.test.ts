@@ -21,6 +21,7 @@ const RULE_IDS = [
   'LayeredDefense-WafCapacityCost',
   'LayeredDefense-PublicEndpointWithoutWaf',
   'LayeredDefense-NaclDenyShadowed',
+  'LayeredDefense-NaclDenyOwnVpc',
   'LayeredDefense-NaclDeadEntry',
   'LayeredDefense-NaclReturnTraffic',
   'LayeredDefense-NaclEntryQuota',

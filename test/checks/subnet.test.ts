@@ -1,6 +1,7 @@
 import { CfnParameter, Fn, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { check, newStack, ofRule } from './support';
+import { IpBlocklistNacl } from '../../src/nacl';
 
 // GIVEN helpers: a one-subnet VPC (flow logs on, default security group closed, so only NACL rules speak) and a
 // custom NACL on it (CDK's NetworkAcl denies everything until entries are added).
@@ -450,5 +451,62 @@ describe("a VPC's default NACL (EC2's built-in ALLOW-all entries 100 and 101)", 
     expect(found.length).toBeGreaterThan(0);
     expect(found.every((m) => m.path === '/Stack/Vpc/Resource')).toBe(true);
     expect(found[0].text).toMatch(/inbound IPv4 rule 100 \(ALLOW 0\.0\.0\.0\/0 all traffic\), built into the VPC's default NACL, admits/);
+  });
+});
+
+describe('LayeredDefense-NaclDenyOwnVpc', () => {
+  const RULE = 'LayeredDefense-NaclDenyOwnVpc';
+
+  test('Noncompliant: a blocklist range that contains the VPC (10.0.0.0/8 on 10.0.0.0/16), in either direction', () => {
+    // GIVEN a hand-written DENY of a feed's bogon range on a VPC of 10.0.0.0/16
+    const { stack, nacl } = naclStack();
+    allowEphemeral(nacl);
+    entry(nacl, 'DenyBogon', 50, ec2.AclCidr.ipv4('10.0.0.0/8'), ec2.AclTraffic.allTraffic(), { deny: true });
+    entry(nacl, 'DenyBogonOut', 50, ec2.AclCidr.ipv4('10.0.0.0/8'), ec2.AclTraffic.allTraffic(), { deny: true, egress: true });
+    // WHEN
+    const found = ofRule(check(stack), RULE);
+    // THEN
+    expect(found.map((f) => [f.level, f.path])).toEqual([['error', '/Stack/Nacl/DenyBogon/Resource'], ['error', '/Stack/Nacl/DenyBogonOut/Resource']]);
+    expect(found[0].text).toMatch(/inbound rule 50 \(DENY 10\.0\.0\.0\/8 all traffic\) covers the VPC's own CIDR block 10\.0\.0\.0\/16 \(CidrBlock of Vpc8378EB38\)/);
+  });
+
+  test('Noncompliant: a range straddling the edge of a secondary IPv4 block, and one containing an IPv6 block (L1)', () => {
+    const { stack, vpc, nacl } = naclStack();
+    new ec2.CfnVPCCidrBlock(stack, 'Secondary', { vpcId: vpc.vpcId, cidrBlock: '198.18.0.0/24' });
+    new ec2.CfnVPCCidrBlock(stack, 'V6', { vpcId: vpc.vpcId, ipv6CidrBlock: '2600:1f18:abc::/56' });
+    new ec2.CfnNetworkAclEntry(stack, 'Straddle', { networkAclId: nacl.networkAclId, ruleNumber: 60, protocol: -1, ruleAction: 'deny', cidrBlock: '198.18.0.0/23' });
+    new ec2.CfnNetworkAclEntry(stack, 'V6Deny', { networkAclId: nacl.networkAclId, ruleNumber: 61, protocol: -1, ruleAction: 'deny', ipv6CidrBlock: '2600:1f18::/32' });
+    const found = ofRule(check(stack), RULE);
+    expect(found.map((f) => f.path).sort()).toEqual(['/Stack/Straddle', '/Stack/V6Deny']);
+    expect(found.find((f) => f.path === '/Stack/V6Deny')!.text).toMatch(/covers the VPC's own CIDR block 2600:1f18:abc::\/56 \(Ipv6CidrBlock of V6\)/);
+  });
+
+  test('Compliant: a DENY strictly inside the VPC (subnet segmentation), an ALLOW of the VPC, a DENY outside it', () => {
+    const { stack, nacl } = naclStack();
+    allowEphemeral(nacl);
+    entry(nacl, 'DenyOtherSubnet', 50, ec2.AclCidr.ipv4('10.0.128.0/20'), ec2.AclTraffic.allTraffic(), { deny: true });
+    entry(nacl, 'DenyOutside', 51, ec2.AclCidr.ipv4('203.0.113.0/24'), ec2.AclTraffic.allTraffic(), { deny: true });
+    entry(nacl, 'AllowVpc', 60, ec2.AclCidr.ipv4('10.0.0.0/16'), ec2.AclTraffic.tcpPort(443));
+    expect(ofRule(check(stack), RULE)).toEqual([]);
+  });
+
+  test('Compliant: IpBlocklistNacl refuses such ranges, so its NACL never raises it', () => {
+    const { stack, vpc } = vpcStack();
+    new IpBlocklistNacl(stack, 'Blocklist', { vpc, subnetSelection: { subnetType: ec2.SubnetType.PUBLIC }, blockedCidrs: ['203.0.113.0/24'] });
+    expect(ofRule(check(stack), RULE)).toEqual([]);
+  });
+
+  test('Cannot verify: the VPC\'s block comes from IPAM, or its IPv6 block from Amazon, and the NACL denies that family', () => {
+    const stack = newStack();
+    const vpc = new ec2.CfnVPC(stack, 'Vpc', { ipv4IpamPoolId: 'ipam-pool-0123456789abcdef0', ipv4NetmaskLength: 16 });
+    new ec2.CfnVPCCidrBlock(stack, 'V6', { vpcId: vpc.ref, amazonProvidedIpv6CidrBlock: true });
+    const nacl = new ec2.CfnNetworkAcl(stack, 'Nacl', { vpcId: vpc.ref });
+    new ec2.CfnNetworkAclEntry(stack, 'Deny4', { networkAclId: nacl.ref, ruleNumber: 60, protocol: -1, ruleAction: 'deny', cidrBlock: '203.0.113.0/24' });
+    new ec2.CfnNetworkAclEntry(stack, 'Deny6', { networkAclId: nacl.ref, ruleNumber: 61, protocol: -1, ruleAction: 'deny', ipv6CidrBlock: '2001:db8::/32' });
+    const messages = check(stack);
+    expect(ofRule(messages, RULE)).toEqual([]);
+    const cannot = ofRule(messages, 'LayeredDefense-CannotVerify').filter((m) => m.text.includes('NaclDenyOwnVpc'));
+    expect(cannot.map((m) => m.path)).toEqual(['/Stack/Nacl', '/Stack/Nacl']);
+    expect(cannot.map((m) => m.text).join('\n')).toMatch(/IPv4 DENY entries .*IPAM pool[\s\S]*IPv6 DENY entries .*assigned by AWS at deploy/);
   });
 });

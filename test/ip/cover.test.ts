@@ -1,7 +1,7 @@
 import * as fc from 'fast-check';
-import { maskOfCidrs, popcount, referenceLossyExtra, tinyBlock, tinyCidr, tinyFamily } from './tiny-region';
+import { ALL_TINY_BLOCKS, blockMask, maskOf, maskOfCidrs, popcount, referenceLossyExtra, tinyBlock, tinyCidr, tinyFamily } from './tiny-region';
 import { CidrSet, IpFamily } from '../../src/ip';
-import { countAddresses, lossyCover, mergeRanges, parseCidr, subtractRanges } from '../../src/private/ip';
+import { countAddresses, formatCidr, lossyCover, mergeRanges, parseCidr, protectedLossyCover, subtractRanges } from '../../src/private/ip';
 
 describe('bounded lossy cover', () => {
   test('picks the cheapest merge, not the nearest neighbours', () => {
@@ -113,5 +113,78 @@ describe('lossy cover properties', () => {
       expect(BigInt(cover.extraAddresses)).toBe(covered - distinct);
       expect(set.subtract(CidrSet.fromCidrs(cover.cidrs)).isEmpty).toBe(true);
     }
+  });
+});
+
+/** Brute force: the fewest extra addresses of at most `maxBlocks` blocks covering `mask` whose extras avoid `avoid`. */
+function referenceProtectedExtra(mask: number, avoid: number, maxBlocks: number): number {
+  let best = Infinity;
+  const choose = (from: number, left: number, covered: number): void => {
+    if ((covered & mask) === mask) {
+      if ((covered & ~mask & avoid) === 0) {
+        best = Math.min(best, popcount(covered) - popcount(mask));
+      }
+      return;
+    }
+    if (left === 0) {
+      return;
+    }
+    for (let index = from; index < ALL_TINY_BLOCKS.length; index++) {
+      choose(index + 1, left - 1, covered | blockMask(ALL_TINY_BLOCKS[index]));
+    }
+  };
+  choose(0, maxBlocks, 0);
+  return best;
+}
+
+describe('lossy cover that avoids protected ranges', () => {
+  test('is optimal under the constraint against brute force, and says so when no cover avoids them', () => {
+    fc.assert(
+      fc.property(tinyFamily, fc.array(tinyBlock, { minLength: 1, maxLength: 8 }), fc.array(tinyBlock, { maxLength: 3 }),
+        fc.integer({ min: 1, max: 4 }), (family, blocks, protectedBlocks, maxBlocks) => {
+          // GIVEN random blocks, random protected blocks (which may overlap the input) and a budget
+          const input = blocks.map((block) => parseCidr(tinyCidr(family, block)));
+          const mask = maskOf(blocks);
+          const avoid = maskOf(protectedBlocks);
+          // WHEN covered under the constraint
+          const cover = protectedLossyCover(family, input, maxBlocks, protectedBlocks.map((block) => parseCidr(tinyCidr(family, block))));
+          // THEN it matches the brute-force optimum, or is undefined exactly when no allowed cover exists
+          const expected = referenceProtectedExtra(mask, avoid, maxBlocks);
+          if (expected === Infinity) {
+            expect(cover).toBeUndefined();
+            return;
+          }
+          expect(cover).toBeDefined();
+          const coverMask = maskOfCidrs(cover!.blocks.map(formatCidr));
+          expect(cover!.blocks.length).toBeLessThanOrEqual(maxBlocks);
+          expect(coverMask & mask).toBe(mask);
+          expect(coverMask & ~mask & avoid).toBe(0);
+          expect(Number(cover!.extra)).toBe(popcount(coverMask) - popcount(mask));
+          expect(Number(cover!.extra)).toBe(expected);
+        }),
+      { numRuns: 400 },
+    );
+  });
+
+  test('goes around a protected range to the next cheapest merge', () => {
+    // GIVEN two pairs of ranges: merging the first pair costs 128 extra addresses (198.18.0.128/25, a VPC here),
+    // merging the second costs 192
+    const listed = ['198.18.0.0/25', '198.18.1.0/24', '198.18.6.0/24', '198.18.7.0/26'].map((c) => parseCidr(c));
+    const vpc = [parseCidr('198.18.0.128/25')];
+    // WHEN covered with three blocks, without and with the constraint
+    const free = lossyCover(IpFamily.IPV4, listed, 3);
+    const constrained = protectedLossyCover(IpFamily.IPV4, listed, 3, vpc)!;
+    // THEN the unconstrained optimum widens into the VPC, the constrained one merges the other pair
+    expect(free.blocks.map(formatCidr)).toEqual(['198.18.0.0/23', '198.18.6.0/24', '198.18.7.0/26']);
+    expect(free.extra).toBe(128n);
+    expect(constrained.blocks.map(formatCidr)).toEqual(['198.18.0.0/25', '198.18.1.0/24', '198.18.6.0/23']);
+    expect(constrained.extra).toBe(192n);
+  });
+
+  test('listed protected addresses may stay (allowNonPublicRanges), but no cover widens into the rest of the range', () => {
+    const listed = ['10.0.0.0/25', '10.0.1.0/25', '203.0.113.0/24'].map((c) => parseCidr(c));
+    const protectedRanges = [parseCidr('10.0.0.0/8')];
+    expect(protectedLossyCover(IpFamily.IPV4, listed, 3, protectedRanges)!.extra).toBe(0n);
+    expect(protectedLossyCover(IpFamily.IPV4, listed, 2, protectedRanges)).toBeUndefined();
   });
 });

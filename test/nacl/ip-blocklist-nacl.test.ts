@@ -28,6 +28,15 @@ function vpcStack(options: { ipv6?: boolean } = {}) {
   return { app, stack, vpc };
 }
 
+/** An imported VPC whose CIDR blocks synth cannot see. */
+function importedVpc(stack: Stack): ec2.IVpc {
+  return ec2.Vpc.fromVpcAttributes(stack, 'Imported', {
+    vpcId: 'vpc-0123456789abcdef0',
+    availabilityZones: ['us-east-1a'],
+    publicSubnetIds: ['subnet-0aaaaaaaaaaaaaaaa'],
+  });
+}
+
 function blocklist(stack: Stack, vpc: ec2.IVpc, props: Partial<IpBlocklistNaclProps> = {}, id = 'Blocklist') {
   return new IpBlocklistNacl(stack, id, { vpc, subnetSelection: PUBLIC, blockedCidrs: EXAMPLE, ...props });
 }
@@ -227,8 +236,8 @@ describe('IpBlocklistNacl', () => {
   });
 
   describe('safe updates (two synths compared)', () => {
-    const BEFORE = ['203.0.113.0/24', '198.51.100.7', '192.0.2.44', '2001:db8:bad::/48', '2001:db8:beef::/64', '100.64.1.0/24'];
-    const AFTER = ['203.0.113.0/24', '192.0.2.44', '2001:db8:bad::/48', '100.64.9.0/24', '2001:db8:cafe::/56', '198.18.0.1'];
+    const BEFORE = ['203.0.113.0/24', '198.51.100.7', '192.0.2.44', '2001:db8:bad::/48', '2001:db8:beef::/64', '185.220.101.0/24'];
+    const AFTER = ['203.0.113.0/24', '192.0.2.44', '2001:db8:bad::/48', '185.220.109.0/24', '2001:db8:cafe::/56', '198.18.0.1'];
 
     test('kept ranges keep rule number and logical id; creates never take a deleted slot; denies before allows', () => {
       // GIVEN / WHEN
@@ -257,9 +266,9 @@ describe('IpBlocklistNacl', () => {
     });
 
     test('a range merged into a wider one frees its slot and the wider range takes its own', () => {
-      const before = blocklistTemplate(['10.1.0.0/25', '10.1.0.128/25']);
-      const after = blocklistTemplate(['10.1.0.0/25', '10.1.0.128/25', '10.1.1.0/24']);
-      expect(after.filter((e) => e.RuleAction === 'deny' && !e.Egress).map((e) => e.CidrBlock)).toEqual(['10.1.0.0/23']);
+      const before = blocklistTemplate(['45.1.0.0/25', '45.1.0.128/25']);
+      const after = blocklistTemplate(['45.1.0.0/25', '45.1.0.128/25', '45.1.1.0/24']);
+      expect(after.filter((e) => e.RuleAction === 'deny' && !e.Egress).map((e) => e.CidrBlock)).toEqual(['45.1.0.0/23']);
       expect(updateViolations(asPlanned(before), asPlanned(after))).toEqual([]);
     });
   });
@@ -321,7 +330,7 @@ describe('IpBlocklistNacl', () => {
       const { stack, vpc } = vpcStack();
       blocklist(stack, vpc, { blockedCidrs: hosts(19) });
       expect(() => Template.fromStack(stack)).toThrow(
-        /\[Stack\/Blocklist\] blockedCidrs hold 19 IPv4 ranges .*room for 18 IPv4 deny entries.*raise the 'Rules per network ACL' quota.*maxCollateralIpv4Addresses to at least \d+.*WAF layer/s,
+        /\[Stack\/Blocklist\] blockedCidrs hold 19 IPv4 ranges .*room for 18 IPv4 deny entries.*raise the 'Rules per network ACL' quota.*maxCollateralIpv4Addresses to at least \d+.*set overflowWaf to a PathAllowlistWaf/s,
       );
     });
 
@@ -372,11 +381,12 @@ describe('IpBlocklistNacl', () => {
         /^Stack\/Blocklist: blockedCidrs\[0\] '0\.0\.0\.0\/0' blocks every IPv4 address/],
       ['IPv6 /0', (s, v) => blocklist(s, v, { blockedCidrs: ['203.0.113.0/24', '::/0'] }),
         /^Stack\/Blocklist: blockedCidrs\[1\] '::\/0' blocks every IPv6 address/],
-      ['IPv4 halves that merge to /0', (s, v) => blocklist(s, v, { blockedCidrs: ['0.0.0.0/1', '128.0.0.0/1'] }),
+      // An imported VPC without a visible CIDR, with non-public ranges allowed: the last guard against /0 still holds.
+      ['IPv4 halves that merge to /0', (s) => blocklist(s, importedVpc(s), { blockedCidrs: ['0.0.0.0/1', '128.0.0.0/1'], allowNonPublicRanges: true }),
         /^Stack\/Blocklist: blockedCidrs makes the blocked IPv4 ranges add up to every IPv4 address \('0\.0\.0\.0\/0'\)/],
-      ['IPv6 halves that merge to /0', (s, v) => blocklist(s, v, { blockedCidrs: ['::/1', '8000::/1'] }),
+      ['IPv6 halves that merge to /0', (s) => blocklist(s, importedVpc(s), { blockedCidrs: ['::/1', '8000::/1'], allowNonPublicRanges: true }),
         /^Stack\/Blocklist: blockedCidrs makes the blocked IPv6 ranges add up to every IPv6 address \('::\/0'\)/],
-      ['an add that completes /0', (s, v) => blocklist(s, v, { blockedCidrs: ['0.0.0.0/1'] }).addBlockedCidrs(['128.0.0.0/1']),
+      ['an add that completes /0', (s) => blocklist(s, importedVpc(s), { blockedCidrs: ['0.0.0.0/1'], allowNonPublicRanges: true }).addBlockedCidrs(['128.0.0.0/1']),
         /^Stack\/Blocklist: addBlockedCidrs\(\) makes the blocked IPv4 ranges add up to every IPv4 address/],
       ['IPv4-mapped IPv6 range', (s, v) => blocklist(s, v, { blockedCidrs: ['::ffff:203.0.113.0/120'] }),
         /^Stack\/Blocklist: blockedCidrs\[0\] '::ffff:203\.0\.113\.0\/120' is an IPv4-mapped IPv6 range.*write the IPv4 CIDR '203\.0\.113\.0\/24' instead/],
@@ -386,10 +396,6 @@ describe('IpBlocklistNacl', () => {
         /^Stack\/Blocklist: blockedCidrs is empty; list at least one CIDR/],
       ['empty add', (s, v) => blocklist(s, v).addBlockedCidrs([]),
         /^Stack\/Blocklist: addBlockedCidrs\(\) is empty/],
-      ['exact duplicate', (s, v) => blocklist(s, v, { blockedCidrs: ['198.51.100.7', '198.51.100.7/32'] }),
-        /^Stack\/Blocklist: blockedCidrs\[1\] '198\.51\.100\.7\/32' is already blocked \(listed as '198\.51\.100\.7'\)/],
-      ['duplicate across calls', (s, v) => blocklist(s, v).addBlockedCidrs(['2001:DB8:BAD::/48']),
-        /^Stack\/Blocklist: addBlockedCidrs\(\)\[0\] '2001:DB8:BAD::\/48' is already blocked \(listed as '2001:db8:bad::\/48'\)/],
       ['invalid add', (s, v) => blocklist(s, v).addBlockedCidrs(['192.0.2.0/24', '192.0.2.300']),
         /^Stack\/Blocklist: addBlockedCidrs\(\)\[1\]: Invalid CIDR '192\.0\.2\.300'/],
       ['imported value token', (s, v) => blocklist(s, v, { blockedCidrs: [Fn.importValue('BadIps')] }),
@@ -425,8 +431,8 @@ describe('IpBlocklistNacl', () => {
 
     test('a refused add leaves the blocklist as it was', () => {
       // GIVEN a blocklist of one half of the IPv4 space
-      const { stack, vpc } = vpcStack();
-      const b = blocklist(stack, vpc, { blockedCidrs: ['0.0.0.0/1'] });
+      const { stack } = vpcStack();
+      const b = blocklist(stack, importedVpc(stack), { blockedCidrs: ['0.0.0.0/1'], allowNonPublicRanges: true });
 
       // WHEN the other half is added (refused)
       expect(() => b.addBlockedCidrs(['128.0.0.0/1'])).toThrow(/add up to every IPv4 address/);
@@ -446,7 +452,7 @@ describe('IpBlocklistNacl', () => {
       });
 
       // WHEN it synthesizes THEN it fails, saying a cover cannot help
-      expect(() => app.synth()).toThrow(/a lossy cover cannot help: the best 1-entry cover is every IPv4 address/);
+      expect(() => app.synth()).toThrow(/a lossy cover cannot help: every 1-entry cover would also block the VPC's own CIDR blocks or private or reserved ranges/);
     });
 
     test('two blocklists on different subnets are fine, and so is one per app', () => {
@@ -496,5 +502,165 @@ describe('IpBlocklistNacl', () => {
     expect(reportedPaths).toEqual(expect.arrayContaining(['Stack/HandWritten/Resource', 'Stack/HandWritten/DenyTestNet/Resource']));
     expect(reportedPaths.filter((p) => p.startsWith('Stack/Blocklist/'))).toEqual([]);
     expect(findings.filter((f) => !f.acknowledged).map((f) => f.rule)).toContain('AwsSolutions-VPC7');
+  });
+});
+
+describe('IpBlocklistNacl: ranges that would cut the VPC\'s own traffic', () => {
+  test('a range overlapping the VPC\'s primary IPv4 block is an error naming both', () => {
+    // GIVEN a VPC of 10.0.0.0/16 (the ec2.Vpc default) WHEN a feed's 10.0.0.0/8 is blocked, non-public ranges allowed
+    const { stack, vpc } = vpcStack();
+    // THEN
+    expect(() => blocklist(stack, vpc, { blockedCidrs: ['203.0.113.0/24', '10.0.0.0/8'], allowNonPublicRanges: true }))
+      .toThrow(/^Stack\/Blocklist: blockedCidrs\[1\] '10\.0\.0\.0\/8' overlaps the VPC's CIDR block '10\.0\.0\.0\/16' \(primary block of 'Stack\/Vpc\/Resource'\): denying it would cut the VPC's own traffic/);
+  });
+
+  test('a range inside a secondary IPv4 block or an IPv6 block of the VPC is an error', () => {
+    const { stack, vpc } = vpcStack();
+    new ec2.CfnVPCCidrBlock(stack, 'Secondary', { vpcId: vpc.vpcId, cidrBlock: '198.18.0.0/16' });
+    new ec2.CfnVPCCidrBlock(stack, 'Ipv6', { vpcId: vpc.vpcId, ipv6CidrBlock: '2600:1f18:abc::/56' });
+    expect(() => blocklist(stack, vpc, { blockedCidrs: ['198.18.7.0/24'] }))
+      .toThrow(/'198\.18\.7\.0\/24' overlaps the VPC's CIDR block '198\.18\.0\.0\/16' \(secondary block 'Stack\/Secondary'\)/);
+    expect(() => blocklist(stack, vpc, { blockedCidrs: ['2600:1f18::/32'], subnetSelection: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED } }, 'Other'))
+      .toThrow(/'2600:1f18::\/32' overlaps the VPC's CIDR block '2600:1f18:abc::\/56' \(IPv6 block 'Stack\/Ipv6'\)/);
+  });
+
+  test('a block of another VPC does not count', () => {
+    const { stack, vpc } = vpcStack();
+    const other = new ec2.Vpc(stack, 'Other', { maxAzs: 1, natGateways: 0, subnetConfiguration: [{ name: 'P', subnetType: ec2.SubnetType.PUBLIC }] });
+    new ec2.CfnVPCCidrBlock(stack, 'OtherSecondary', { vpcId: other.vpcId, cidrBlock: '198.18.0.0/16' });
+    expect(() => blocklist(stack, vpc, { blockedCidrs: ['198.18.7.0/24'] })).not.toThrow();
+  });
+
+  test('a secondary block added after the blocklist fails synth', () => {
+    const { app, stack, vpc } = vpcStack();
+    blocklist(stack, vpc, { blockedCidrs: ['198.18.7.0/24'] });
+    new ec2.CfnVPCCidrBlock(stack, 'Secondary', { vpcId: vpc.vpcId, cidrBlock: '198.18.0.0/16' });
+    expect(() => app.synth()).toThrow(/\[Stack\/Blocklist\] blocked range '198\.18\.7\.0\/24' overlaps the VPC's CIDR block '198\.18\.0\.0\/16'/);
+  });
+
+  test('an imported VPC\'s primary block is checked when given', () => {
+    const { stack } = vpcStack();
+    const vpc = ec2.Vpc.fromVpcAttributes(stack, 'WithCidr', {
+      vpcId: 'vpc-0123456789abcdef0', vpcCidrBlock: '198.18.0.0/16', availabilityZones: ['us-east-1a'], publicSubnetIds: ['subnet-0aaaaaaaaaaaaaaaa'],
+    });
+    expect(() => blocklist(stack, vpc, { blockedCidrs: ['198.18.128.0/17'] }))
+      .toThrow(/overlaps the VPC's CIDR block '198\.18\.0\.0\/16' \(primary block of the imported VPC 'Stack\/WithCidr'\)/);
+  });
+
+  test('Vpc.fromLookup before the lookup ran (placeholder block 1.2.3.4/5) is not checked against the placeholder', () => {
+    const app = new App();
+    const stack = new Stack(app, 'Stack', { env: { account: '123456789012', region: 'us-east-1' } });
+    const vpc = ec2.Vpc.fromLookup(stack, 'Lookup', { vpcId: 'vpc-12345' });
+    expect(() => blocklist(stack, vpc, { blockedCidrs: ['1.2.3.0/24'], vpcHasIpv6: false })).not.toThrow();
+    expect(Annotations.fromStack(stack).findWarning('/Stack/Blocklist', Match.stringLikeRegexp('primary block of the imported VPC .* is not known at synth'))).toHaveLength(1);
+  });
+
+  test('an imported VPC whose blocks synth cannot see gets a warning, not a silent pass', () => {
+    const { stack } = vpcStack();
+    blocklist(stack, importedVpc(stack), { blockedCidrs: ['203.0.113.0/24'] });
+    Annotations.fromStack(stack).hasWarning('/Stack/Blocklist', Match.stringLikeRegexp(
+      "cannot check that the blocked ranges stay clear of the VPC's own addresses: the imported VPC 'Stack/Imported' may have secondary and IPv6 CIDR blocks.*NaclVpcCidrUnknown"));
+  });
+
+  test('an Amazon-provided IPv6 block is unknown at synth: a warning only when IPv6 ranges are blocked', () => {
+    const v4Only = vpcStack({ ipv6: true });
+    blocklist(v4Only.stack, v4Only.vpc, { blockedCidrs: ['203.0.113.0/24'] });
+    expect(Annotations.fromStack(v4Only.stack).findWarning('*', Match.stringLikeRegexp('NaclVpcCidrUnknown'))).toEqual([]);
+    const both = vpcStack({ ipv6: true });
+    blocklist(both.stack, both.vpc);
+    Annotations.fromStack(both.stack).hasWarning('/Stack/Blocklist', Match.stringLikeRegexp('IPv6 block .* is assigned by AWS at deploy'));
+  });
+
+  const NON_PUBLIC: Array<[string, RegExp]> = [
+    ['0.0.0.0/8', /"this network"/], ['10.20.0.0/16', /'10\.0\.0\.0\/8', private address space \(RFC 1918\)/],
+    ['100.64.0.0/10', /shared address space \(RFC 6598\)/], ['127.0.0.1', /loopback/], ['169.254.169.254', /link-local/],
+    ['172.16.0.0/12', /RFC 1918/], ['192.168.1.0/24', /RFC 1918/], ['224.0.0.0/4', /multicast/], ['240.0.0.0/4', /reserved/],
+    ['255.255.255.255', /'224\.0\.0\.0\/3'/], ['::/128', /unspecified/], ['::1', /loopback/], ['fd00:1::/32', /unique local/],
+    ['fe80::/10', /link-local/], ['ff02::1', /multicast/], ['172.0.0.0/8', /'172\.16\.0\.0\/12'/],
+  ];
+
+  test.each(NON_PUBLIC)('%s is refused, naming the range and why', (cidr, why) => {
+    const { stack, vpc } = vpcStack({ ipv6: true });
+    let error: Error | undefined;
+    try {
+      blocklist(stack, vpc, { blockedCidrs: [cidr] });
+    } catch (e) {
+      error = e as Error;
+    }
+    expect(error?.message).toMatch(new RegExp(`^Stack/Blocklist: blockedCidrs\\[0\\] '${cidr.replace(/[.*]/g, '\\$&')}' overlaps '`));
+    expect(error?.message).toMatch(why);
+    expect(error?.message).toMatch(/set allowNonPublicRanges: true/);
+  });
+
+  test('allowNonPublicRanges lets a peer network be blocked; documentation ranges are always allowed', () => {
+    const { stack, vpc } = vpcStack();
+    const b = blocklist(stack, vpc, { blockedCidrs: ['192.168.0.0/16', '100.64.0.0/10'], allowNonPublicRanges: true });
+    expect(b.plannedDenyCidrs(IpFamily.IPV4)).toEqual(['100.64.0.0/10', '192.168.0.0/16']);
+    expect(() => blocklist(stack, vpc, {
+      blockedCidrs: ['192.0.2.0/24', '198.51.100.0/24', '203.0.113.0/24', '2001:db8::/32'],
+      subnetSelection: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+    }, 'Docs')).not.toThrow();
+  });
+
+  test('the lossy cover never widens into the VPC or non-public ranges, even when that costs more', () => {
+    // GIVEN ranges on both sides of the VPC's secondary block 198.18.1.0/24 and of 192.168.0.0/16's neighbours
+    const { stack, vpc } = vpcStack();
+    new ec2.CfnVPCCidrBlock(stack, 'Secondary', { vpcId: vpc.vpcId, cidrBlock: '198.18.1.0/24' });
+    const listed = ['198.18.0.0/24', '198.18.2.0/24', '198.18.3.0/24', '45.0.0.0/24', '45.0.3.0/25'];
+    // WHEN it must fit in 3 deny entries with a generous budget
+    const b = blocklist(stack, vpc, { blockedCidrs: listed, maxEntriesPerDirection: 5, maxCollateralIpv4Addresses: 1_000_000 });
+    // THEN the cover keeps the VPC's block out: 198.18.0.0/22 (256 extra) would be cheaper than 45.0.0.0/22 (640)
+    expect(b.plannedDenyCidrs(IpFamily.IPV4)).toEqual(['45.0.0.0/22', '198.18.0.0/24', '198.18.2.0/23']);
+    expect(b.collateralAddresses(IpFamily.IPV4)).toBe('640');
+  });
+
+  test('when every cover would widen into protected space, synth fails and says so', () => {
+    const { app, stack, vpc } = vpcStack();
+    // 9.255.255.0/24 and 11.0.0.0/24 sit on both sides of 10.0.0.0/8: any single block covering both holds it
+    blocklist(stack, vpc, { blockedCidrs: ['9.255.255.0/24', '11.0.0.0/24'], maxEntriesPerDirection: 3, maxCollateralIpv4Addresses: 2 ** 32 });
+    expect(() => app.synth()).toThrow(/every 1-entry cover would also block the VPC's own CIDR blocks or private or reserved ranges/);
+  });
+});
+
+describe('IpBlocklistNacl: feeds repeat themselves', () => {
+  test('a CIDR listed twice (in any spelling, in one call or across calls) is merged, not an error', () => {
+    const { stack, vpc } = vpcStack({ ipv6: true });
+    const b = blocklist(stack, vpc, { blockedCidrs: ['198.51.100.7', '198.51.100.7/32', '2001:db8:bad::/48'] });
+    b.addBlockedCidrs(['2001:DB8:BAD::/48', '203.0.113.0/24']);
+    expect(b.blockedCidrs).toEqual(['198.51.100.7/32', '2001:db8:bad::/48', '203.0.113.0/24']);
+    expect(b.plannedDenyCidrs(IpFamily.IPV4)).toEqual(['198.51.100.7/32', '203.0.113.0/24']);
+  });
+
+  test('normalizeHostBits clears host bits as CidrSet does; without it they stay an error', () => {
+    const { stack, vpc } = vpcStack();
+    const b = blocklist(stack, vpc, { blockedCidrs: ['203.0.113.77/24', '198.51.100.7'], normalizeHostBits: true });
+    expect(b.plannedDenyCidrs(IpFamily.IPV4)).toEqual(['198.51.100.7/32', '203.0.113.0/24']);
+    expect(() => blocklist(stack, vpc, { blockedCidrs: ['203.0.113.77/24'], subnetSelection: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED } }, 'Strict'))
+      .toThrow(/has host bits set/);
+  });
+});
+
+describe('IpBlocklistNacl: reservedEntries for responders', () => {
+  const hosts = (n: number) => Array.from({ length: n }, (_, i) => `198.18.0.${i * 2 + 1}`);
+
+  test('reserved entries count against the quota and rules 1-99 stay free', () => {
+    // GIVEN 10 reserved entries (a GuardDuty responder writes rules 71-80)
+    const { stack, vpc } = vpcStack();
+    blocklist(stack, vpc, { blockedCidrs: hosts(8), reservedEntries: 10 });
+    // THEN 8 deny entries fit (20 - 2 - 10) and none is numbered below 100
+    const entries = entriesOf(Template.fromStack(stack));
+    expect(entries.filter((e) => e.RuleAction === 'deny')).toHaveLength(16);
+    expect(Math.min(...entries.map((e) => Number(e.RuleNumber)))).toBeGreaterThanOrEqual(100);
+  });
+
+  test('one range more than the room left fails synth', () => {
+    const { stack, vpc } = vpcStack();
+    blocklist(stack, vpc, { blockedCidrs: hosts(9), reservedEntries: 10 });
+    expect(() => Template.fromStack(stack)).toThrow(/hold 9 IPv4 ranges .* room for 8 IPv4 deny entries .*allow-all, '\*' and reserved entries/);
+  });
+
+  test.each([[-1], [18], [2.5]])('reservedEntries %p is refused', (reserved) => {
+    const { stack, vpc } = vpcStack();
+    expect(() => blocklist(stack, vpc, { reservedEntries: reserved })).toThrow(/^Stack\/Blocklist: reservedEntries is .*; it must be an integer from 0 to 17/);
   });
 });

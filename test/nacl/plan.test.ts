@@ -169,7 +169,7 @@ describe('planBlocklistNacl', () => {
     expect(message).toMatch(/room for 18 IPv4 deny entries per direction/);
     expect(message).toMatch(/raise the 'Rules per network ACL' quota \(up to 40\)/);
     expect(message).toMatch(new RegExp(`also blocks ${p.ipv4.overflowCoverExtra} IPv4 addresses.*maxCollateralIpv4Addresses to at least ${p.ipv4.overflowCoverExtra}`));
-    expect(message).toMatch(/WAF layer .* for HTTP traffic/);
+    expect(message).toMatch(/set overflowWaf .* for HTTP traffic/);
   });
 
   test('a raised quota fits 38 ranges per family and says so when even 40 is not enough', () => {

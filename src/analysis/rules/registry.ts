@@ -15,6 +15,7 @@ import { InvalidValue } from './InvalidValue';
 import { LayeredDefenseRule } from './rule';
 import { NaclAllowlist } from './subnet/NaclAllowlist';
 import { NaclDeadEntry } from './subnet/NaclDeadEntry';
+import { NaclDenyOwnVpc } from './subnet/NaclDenyOwnVpc';
 import { NaclDenyShadowed } from './subnet/NaclDenyShadowed';
 import { NaclDuplicateRuleNumber } from './subnet/NaclDuplicateRuleNumber';
 import { NaclEntryQuota } from './subnet/NaclEntryQuota';
@@ -42,6 +43,7 @@ export const RULES: readonly LayeredDefenseRule[] = [
   PublicEndpointWithoutWaf,
   // Subnet layer (NACL)
   NaclDenyShadowed,
+  NaclDenyOwnVpc,
   NaclDeadEntry,
   NaclReturnTraffic,
   NaclEntryQuota,

@@ -1,6 +1,7 @@
 import { bigintToWords } from './format';
 import { mergeCidrs } from './merge';
-import { blockSize, familyBits, ParsedCidr } from './types';
+import { mergeRanges, rangesOverlap, subtractRanges } from './ranges';
+import { blockSize, familyBits, IpRange, ParsedCidr } from './types';
 import { IpFamily } from '../../ip/family';
 
 /*
@@ -30,17 +31,27 @@ import { IpFamily } from '../../ip/family';
  * with 1 <= i <= cap(left) and 1 <= j - i <= cap(right): best is non-increasing in j and constant from |L| on, so
  * larger i or j - i never help. A node's children are disjoint prefixes inside it, so blocks chosen below the two
  * children never overlap. The tree-knapsack bound makes the merges O(N * K) in total.
+ *
+ * Protected ranges (a VPC's own CIDR, private and reserved space): a block may not cover an address of them that is
+ * not itself an input address. The argument above still holds under that constraint, because every step replaces a
+ * block by one whose extra addresses are a subset of the original's (a leaf has none; A lies inside B), so a
+ * feasible optimal answer still uses only trie-node prefixes. The DP gives a node whose prefix would cover a
+ * protected address an infinite single-block cost; leaves are always allowed, so best(v, |L(v)|) stays finite and
+ * the optimum under the constraint is found, or the K-block budget is shown infeasible.
  */
 
 /** Exact arithmetic for extra-address counts: numbers for IPv4 (at most 2^32, exact in a double), BigInt for IPv6. */
 interface CostArithmetic<C> {
   readonly zero: C;
+  /** A cost larger than any real one (a choice that is not allowed); sums holding it stay at least as large. */
+  readonly infinite: C;
   add(a: C, b: C): C;
   less(a: C, b: C): boolean;
   /** 2^hostBits - covered: the extra addresses of one block of `hostBits` host bits holding `covered` input ones. */
   blockCost(hostBits: number, covered: C): C;
   blockSize(hostBits: number): C;
   toBigInt(cost: C): bigint;
+  isInfinite(cost: C): boolean;
 }
 
 const NUMBER_COSTS: CostArithmetic<number> = {
@@ -50,7 +61,12 @@ const NUMBER_COSTS: CostArithmetic<number> = {
   blockCost: (hostBits, covered) => 2 ** hostBits - covered,
   blockSize: (hostBits) => 2 ** hostBits,
   toBigInt: (cost) => BigInt(cost),
+  infinite: Infinity,
+  isInfinite: (cost) => cost === Infinity,
 };
+
+/** Above any real IPv6 extra count (at most 2^128); sums of it and real counts stay above 2^128. */
+const BIGINT_INFINITE = 2n ** 130n;
 
 const BIGINT_COSTS: CostArithmetic<bigint> = {
   zero: 0n,
@@ -59,6 +75,8 @@ const BIGINT_COSTS: CostArithmetic<bigint> = {
   blockCost: (hostBits, covered) => blockSize(hostBits) - covered,
   blockSize,
   toBigInt: (cost) => cost,
+  infinite: BIGINT_INFINITE,
+  isInfinite: (cost) => cost >= BIGINT_INFINITE,
 };
 
 /** Marks "cover this node with its own prefix" in the split table. */
@@ -86,6 +104,8 @@ class CoverSolver<C> {
     private readonly leaves: readonly ParsedCidr[],
     private readonly bits: number,
     private readonly maxBlocks: number,
+    /** Protected addresses no chosen block may cover (input addresses already removed), merged. */
+    private readonly protectedRanges: readonly IpRange[] = [],
   ) {
     this.stride = bits / 32;
     this.keys = new Uint32Array(leaves.length * this.stride);
@@ -98,11 +118,17 @@ class CoverSolver<C> {
     });
   }
 
-  /** Solves for the whole input and returns the chosen blocks, ascending, and their extra-address count. */
-  public solve(): { blocks: ParsedCidr[]; extra: bigint } {
+  /**
+   * Solves for the whole input and returns the chosen blocks, ascending, and their extra-address count; undefined
+   * when no choice of at most maxBlocks blocks avoids the protected ranges.
+   */
+  public solve(): { blocks: ParsedCidr[]; extra: bigint } | undefined {
     const root = this.solveNode(0, this.leaves.length - 1);
     const budget = Math.min(this.maxBlocks, this.leaves.length);
     const extra = this.rows[budget - 1];
+    if (this.costs.isInfinite(extra)) {
+      return undefined;
+    }
     const blocks: ParsedCidr[] = [];
     this.collect(root, budget, blocks);
     return { blocks, extra: this.costs.toBigInt(extra) };
@@ -142,7 +168,8 @@ class CoverSolver<C> {
     const cap = Math.min(this.maxBlocks, high - low + 1);
     const covered = this.costs.add(this.nodeCovered[left], this.nodeCovered[right]);
     const node = this.newNode(left, right, low, prefix, covered);
-    this.mergeRows(leftCap, rightCap, cap, this.costs.blockCost(this.bits - prefix, covered));
+    const allowed = this.protectedRanges.length === 0 || !rangesOverlap(this.protectedRanges, this.nodeBlock(node));
+    this.mergeRows(leftCap, rightCap, cap, allowed ? this.costs.blockCost(this.bits - prefix, covered) : this.costs.infinite);
     return node;
   }
 
@@ -230,6 +257,15 @@ class CoverSolver<C> {
  * one of them and the fewest other addresses (`extra`). When the exact merge fits, it is returned with extra 0.
  */
 export function lossyCover(family: IpFamily, cidrs: readonly ParsedCidr[], maxBlocks: number): { blocks: ParsedCidr[]; extra: bigint } {
+  return protectedLossyCover(family, cidrs, maxBlocks, [])!;
+}
+
+/**
+ * The optimal bounded lossy cover among those whose extra addresses avoid `protectedRanges` (a block may hold a
+ * protected address only when it is an input address): undefined when no cover of at most `maxBlocks` blocks does.
+ */
+export function protectedLossyCover(family: IpFamily, cidrs: readonly ParsedCidr[], maxBlocks: number,
+  protectedRanges: readonly IpRange[]): { blocks: ParsedCidr[]; extra: bigint } | undefined {
   if (typeof maxBlocks !== 'number' || !Number.isInteger(maxBlocks) || maxBlocks < 1) {
     throw new Error(`Invalid maxBlocks ${String(maxBlocks)}: expected an integer of at least 1`);
   }
@@ -238,8 +274,9 @@ export function lossyCover(family: IpFamily, cidrs: readonly ParsedCidr[], maxBl
     return { blocks: leaves, extra: 0n };
   }
   const bits = familyBits(family);
+  const avoid = subtractRanges(mergeRanges(protectedRanges.filter((r) => r.family === family)), leaves);
   const solver = family === IpFamily.IPV4
-    ? new CoverSolver(NUMBER_COSTS, leaves, bits, maxBlocks)
-    : new CoverSolver(BIGINT_COSTS, leaves, bits, maxBlocks);
+    ? new CoverSolver(NUMBER_COSTS, leaves, bits, maxBlocks, avoid)
+    : new CoverSolver(BIGINT_COSTS, leaves, bits, maxBlocks, avoid);
   return solver.solve();
 }

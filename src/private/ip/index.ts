@@ -1,5 +1,5 @@
 export { formatRangesAsCidrs, mergeCidrStrings, mergeCidrStringsToRanges } from './bulk-merge';
-export { lossyCover } from './cover';
+export { lossyCover, protectedLossyCover } from './cover';
 export { bigintToWords, formatAddress, formatCidr, formatIpv4, formatIpv6Words, wordsToBigint } from './format';
 export { embeddedIpv4Reason } from './embedded-ipv4';
 export { mergeCidrs } from './merge';
@@ -16,3 +16,5 @@ export {
 } from './ranges';
 export { blockSize, compareRanges, familyBits, maxAddress } from './types';
 export type { IpRange, ParsedCidr } from './types';
+export { NON_PUBLIC_RANGES, NON_PUBLIC_RANGE_LIST, nonPublicOverlap } from './non-public';
+export type { NonPublicRange } from './non-public';
