@@ -29,7 +29,7 @@ describe('PathAllowlistWaf.addBlockedSources', () => {
     template.hasResourceProperties('AWS::WAFv2::IPSet', { IPAddressVersion: 'IPV4', Addresses: ['192.0.2.7/32', '203.0.113.0/24'] });
     template.hasResourceProperties('AWS::WAFv2::IPSet', { IPAddressVersion: 'IPV6', Addresses: ['2001:db8:bad::/48'] });
     const rules = Object.values(template.findResources('AWS::WAFv2::WebACL'))[0].Properties.Rules as any[];
-    expect(rules.map((r) => [r.Name, r.Priority])).toEqual([['BlockedSources', 1], ['PathAllowlist1', 11]]);
+    expect(rules.map((r) => [r.Name, r.Priority])).toEqual([['BlockedSources', 1], ['PathAllowlist1', 1011]]);
     expect(rules[0].Action).toEqual({ Block: {} });
     expect(rules[0].Statement.OrStatement.Statements).toHaveLength(2);
     expect(PRIORITIES.blockedSourcesStart).toBe(1);
