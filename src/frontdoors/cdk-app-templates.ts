@@ -20,7 +20,7 @@ export class CdkAppTemplates {
    * synth's validation step, before the templates are written.
    */
   public static render(root: IConstruct): CdkAppTemplates {
-    return new CdkAppTemplates(root, (stack, lookup) => renderStack(stack, lookup));
+    return new CdkAppTemplates(root, (stack, lookup) => renderStack(stack, lookup), true);
   }
 
   /**
@@ -28,13 +28,14 @@ export class CdkAppTemplates {
    * that); a stack whose template cannot be read is rendered instead. What the nag pack uses.
    */
   public static synthesized(root: IConstruct): CdkAppTemplates {
-    return new CdkAppTemplates(root, (stack, lookup) => synthesizedTemplate(stack) ?? renderStack(stack, lookup));
+    // A stack whose written template cannot be read is rendered, which holds the modelled resources only.
+    return new CdkAppTemplates(root, (stack, lookup) => synthesizedTemplate(stack) ?? renderStack(stack, lookup), true);
   }
 
   public readonly stacks: StackInput[] = [];
   private readonly byId = new Map<string, { readonly stack: Stack; readonly lookup: ConstructsByLogicalId }>();
 
-  private constructor(root: IConstruct, template: (stack: Stack, lookup: ConstructsByLogicalId) => Json) {
+  private constructor(root: IConstruct, template: (stack: Stack, lookup: ConstructsByLogicalId) => Json, private readonly partial: boolean) {
     const stacks = stacksOf(root);
     const rendered: TemplateInMemory[] = stacks.map((stack) => {
       const lookup = new ConstructsByLogicalId(stack);
@@ -54,7 +55,7 @@ export class CdkAppTemplates {
     const resolved = resolveTemplates(rendered);
     rendered.forEach(({ id, stackName }, i) => {
       const lookup = this.byId.get(id)!.lookup;
-      this.stacks.push({ id, stackName, template: resolved[i], pathOf: (logicalId, type) => lookup.find(logicalId, type)?.node.path });
+      this.stacks.push({ id, stackName, template: resolved[i], partial: this.partial, pathOf: (logicalId, type) => lookup.find(logicalId, type)?.node.path });
     });
   }
 

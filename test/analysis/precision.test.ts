@@ -231,3 +231,47 @@ function webAcl(): Record<string, unknown> {
     },
   };
 }
+
+describe('mistakes CloudFormation would reject are findings, never a resource no rule sees', () => {
+  test('a misspelt resource type is InvalidValue, with the type it was meant to be', () => {
+    // GIVEN a standalone ingress rule whose type lost a letter: no rule would ever judge it
+    const templates = {
+      App: {
+        Resources: {
+          Sg: { Type: 'AWS::EC2::SecurityGroup', Properties: { GroupDescription: 'app' } },
+          Ssh: { Type: 'AWS::EC2::SecurityGroupIngres', Properties: { GroupId: { Ref: 'Sg' }, IpProtocol: 'tcp', FromPort: 22, ToPort: 22, CidrIp: '0.0.0.0/0' } },
+          Bucket: { Type: 'AWS::S3::Bucket' },
+        },
+      },
+    };
+    // THEN
+    const invalid = ofRule(judge(templates), 'LayeredDefense-InvalidValue');
+    expect(sites(invalid)).toEqual([['LayeredDefense-InvalidValue', 'App/Ssh']]);
+    expect(invalid[0].message).toMatch(/Type AWS::EC2::SecurityGroupIngres is not a resource type; did you mean AWS::EC2::SecurityGroupIngress\?/);
+  });
+
+  test('a dangling Ref, GetAtt or Sub placeholder is InvalidValue; a declared parameter or pseudo parameter is not', () => {
+    const templates = {
+      Net: {
+        Parameters: { VpcCidr: { Type: 'String', Default: '10.0.0.0/16' } },
+        Resources: {
+          Vpc: { Type: 'AWS::EC2::VPC', Properties: { CidrBlock: { Ref: 'VpcCidr' } } },
+          Sg: {
+            Type: 'AWS::EC2::SecurityGroup',
+            Properties: {
+              GroupDescription: { 'Fn::Sub': '${AWS::StackName} app in ${Vpc} of ${Vpcc}' },
+              VpcId: { Ref: 'Vcp' },
+              SecurityGroupIngress: [{ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, SourceSecurityGroupId: { 'Fn::GetAtt': ['LbSg', 'GroupId'] } }],
+            },
+          },
+        },
+      },
+    };
+    const invalid = ofRule(judge(templates), 'LayeredDefense-InvalidValue').map((f) => f.message).sort();
+    expect(invalid).toEqual([
+      expect.stringMatching(/^Fn::GetAtt LbSg names no resource/),
+      expect.stringMatching(/^Fn::Sub \$\{Vpcc\} names no resource/),
+      expect.stringMatching(/^Ref Vcp names no resource/),
+    ]);
+  });
+});

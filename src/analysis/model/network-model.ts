@@ -249,11 +249,28 @@ export function buildNetworkModel(stacks: readonly StackInput[]): NetworkModel {
       continue;
     }
     for (const [logicalId, body] of Object.entries<Json>(resources)) {
-      if (body !== null && typeof body === 'object' && MODELLED_TYPES.has(body.Type)) {
+      if (body === null || typeof body !== 'object' || Array.isArray(body) || typeof body.Type !== 'string') {
+        const resource = new TemplateResource(stack, logicalId, { Type: 'AWS::CloudFormation::Unknown' });
+        model.invalid.push({ resource, problem: `the resource ${describeValue(body)} has no Type: CloudFormation rejects the template` });
+        continue;
+      }
+      if (!MODELLED_TYPES.has(body.Type)) {
+        const meant = misspeltModelledType(body.Type);
+        if (meant !== undefined) {
+          model.invalid.push({ resource: new TemplateResource(stack, logicalId, body), problem: `Type ${body.Type} is not a resource type; did you mean ${meant}?` });
+        }
+        continue;
+      }
+      {
         const resource = new TemplateResource(stack, logicalId, body);
         model.resources.set(resource.key, resource);
         for (const problem of acknowledgementProblems(body.Metadata)) {
           model.invalid.push({ resource, problem });
+        }
+        if (!stack.partial) {
+          for (const name of danglingReferences(body.Properties, stack.template)) {
+            model.invalid.push({ resource, problem: `${name} names no resource, parameter or pseudo parameter of the template: CloudFormation rejects it` });
+          }
         }
         const properties = body.Properties ?? {};
         if (properties === null || typeof properties !== 'object' || Array.isArray(properties)) {
@@ -264,6 +281,93 @@ export function buildNetworkModel(stacks: readonly StackInput[]): NetworkModel {
   }
   link(model);
   return model;
+}
+
+/**
+ * The modelled type a resource type is a typo of (the same letters in another case, or one or two edits away), so a
+ * misspelt `AWS::EC2::SecurityGroupIngres` is an error instead of a resource no rule ever sees.
+ */
+function misspeltModelledType(type: string): string | undefined {
+  for (const modelled of MODELLED_TYPES) {
+    if (modelled.toLowerCase() === type.toLowerCase() || editDistanceAtMost(modelled, type, 2)) {
+      return modelled;
+    }
+  }
+  return undefined;
+}
+
+function editDistanceAtMost(a: string, b: string, limit: number): boolean {
+  if (Math.abs(a.length - b.length) > limit) {
+    return false;
+  }
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    if (Math.min(...current) > limit) {
+      return false;
+    }
+    previous = current;
+  }
+  return previous[b.length] <= limit;
+}
+
+/**
+ * `Ref X`, `Fn::GetAtt [X, ...]` and `Fn::Sub` `${X}` in a value that name nothing the template declares (a
+ * resource, a parameter, a pseudo parameter); cross-stack values are left to the reader, which resolved them.
+ */
+function danglingReferences(value: Json, template: Json): string[] {
+  const declared = (name: string, isRef: boolean) => name.startsWith('AWS::')
+    || Object.prototype.hasOwnProperty.call(template?.Resources ?? {}, name)
+    || (isRef && Object.prototype.hasOwnProperty.call(template?.Parameters ?? {}, name));
+  const found = new Set<string>();
+  const walk = (v: Json): void => {
+    if (v === null || typeof v !== 'object') {
+      return;
+    }
+    if (Array.isArray(v)) {
+      v.forEach(walk);
+      return;
+    }
+    const keys = Object.keys(v);
+    if (keys.length === 1 && keys[0] === STACK_REF) {
+      return;
+    }
+    if (keys.length === 1 && keys[0] === 'Ref' && typeof v.Ref === 'string' && !declared(v.Ref, true)) {
+      found.add(`Ref ${v.Ref}`);
+      return;
+    }
+    if (keys.length === 1 && keys[0] === 'Fn::GetAtt') {
+      const getAtt = v['Fn::GetAtt'];
+      const target = Array.isArray(getAtt) ? getAtt[0] : typeof getAtt === 'string' ? getAtt.split('.')[0] : undefined;
+      if (typeof target === 'string' && !declared(target, false)) {
+        found.add(`Fn::GetAtt ${target}`);
+      } else if (target === undefined || typeof target !== 'string') {
+        found.add(`Fn::GetAtt ${describeValue(getAtt)}`);
+      }
+      return;
+    }
+    if (keys.length === 1 && keys[0] === 'Fn::Sub') {
+      const sub = v['Fn::Sub'];
+      const text = Array.isArray(sub) ? sub[0] : sub;
+      const variables = Array.isArray(sub) && sub[1] !== null && typeof sub[1] === 'object' ? sub[1] : {};
+      if (typeof text === 'string') {
+        for (const match of text.matchAll(/\$\{([^!}][^}]*)\}/g)) {
+          const name = match[1].split('.')[0].trim();
+          if (!(name in variables) && !declared(name, true)) {
+            found.add(`Fn::Sub \${${match[1]}}`);
+          }
+        }
+      }
+      walk(Object.values(variables));
+      return;
+    }
+    Object.values(v).forEach(walk);
+  };
+  walk(value);
+  return [...found];
 }
 
 /** The resource metadata key that carries acknowledgements in a template (every front door honours it). */
