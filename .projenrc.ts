@@ -32,6 +32,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // Node 20 is the runtime here; TypeScript 7 is rejected by ts-jest and typescript-eslint.
     '@types/node@^20',
     'typescript@~6.0.3',
+    // Mutation testing (`npx projen mutation`, never in CI). Stryker 10 requires Node 22; this project runs on 20.
+    '@stryker-mutator/core@9.6.1',
+    '@stryker-mutator/jest-runner@9.6.1',
+    '@stryker-mutator/typescript-checker@9.6.1',
   ],
 
   // Construct Hub: every jsii language. Their packagers need registries this project's machines cannot
@@ -105,7 +109,15 @@ project.addTask('synth:example', {
   exec: 'cdk synth --app "ts-node --transpile-only --project tsconfig.dev.json examples/hipaa-app.ts" --output cdk.out.example --no-notices --no-version-reporting --quiet',
 });
 
+project.addTask('mutation', {
+  description: 'Mutation testing of the analysis core, one named group at a time (Stryker; slow, never in CI): mutation [group...] [--concurrency=N]',
+  env: { JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION: '20' },
+  exec: 'ts-node --transpile-only --project tsconfig.dev.json build-tools/mutation.ts',
+  receiveArgs: true,
+});
+
 project.tsconfigDev.addInclude('bench/**/*.ts');
+project.tsconfigDev.addInclude('build-tools/**/*.ts');
 project.tsconfigDev.addInclude('examples/**/*.ts');
 // TypeScript's globs skip dotfiles, so name the projenrc explicitly for eslint's type information.
 project.tsconfigDev.addInclude('.projenrc.ts');

@@ -1,6 +1,7 @@
 import { CfnParameter, Fn, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { check, newStack, ofRule } from './support';
+import { isReturnEntry } from '../../src/checks/rules/subnet/NaclReturnTraffic';
 
 // GIVEN helpers: a one-subnet VPC (flow logs on, default security group closed, so only NACL rules speak) and a
 // custom NACL on it (CDK's NetworkAcl denies everything until entries are added).
@@ -229,6 +230,119 @@ describe('LayeredDefense-NaclReturnTraffic', () => {
   });
 });
 
+describe('isReturnEntry: which ALLOWs are responses for the other direction, not services', () => {
+  const DEFAULT = { ephemeralFrom: 1024, ephemeralTo: 65535 };
+  const ports = (from: number, to: number) => ({ ports: { from, to } });
+
+  test('an entry without ports (all traffic, ICMP) is never a return entry', () => {
+    expect(isReturnEntry({ ports: undefined }, DEFAULT)).toBe(false);
+  });
+
+  test('the configured ephemeral range, or a wider one, is a return entry', () => {
+    expect(isReturnEntry(ports(1024, 65535), DEFAULT)).toBe(true);
+    // a narrow configured range: only its own bounds (or wider) make a return entry, one port less does not
+    const narrow = { ephemeralFrom: 5000, ephemeralTo: 6000 };
+    expect(isReturnEntry(ports(5000, 6000), narrow)).toBe(true);
+    expect(isReturnEntry(ports(4999, 6001), narrow)).toBe(true);
+    expect(isReturnEntry(ports(5001, 6000), narrow)).toBe(false);
+    expect(isReturnEntry(ports(5000, 5999), narrow)).toBe(false);
+  });
+
+  test('a span of 10,000 ports from 1024 up is a return entry; 9,999 ports is a service range', () => {
+    expect(isReturnEntry(ports(20000, 29999), DEFAULT)).toBe(true);
+    expect(isReturnEntry(ports(20000, 29998), DEFAULT)).toBe(false);
+    expect(isReturnEntry(ports(32768, 60999), DEFAULT)).toBe(true); // Linux
+    expect(isReturnEntry(ports(49152, 65535), DEFAULT)).toBe(true); // Windows
+  });
+
+  test('a range that starts below 1024 holds well-known service ports, however wide', () => {
+    expect(isReturnEntry(ports(0, 65535), DEFAULT)).toBe(false);
+    expect(isReturnEntry(ports(1023, 65535), DEFAULT)).toBe(false);
+    expect(isReturnEntry(ports(1023, 65535), { ephemeralFrom: 1023, ephemeralTo: 65535 })).toBe(false);
+    expect(isReturnEntry(ports(1024, 11023), { ephemeralFrom: 32768, ephemeralTo: 65535 })).toBe(true);
+  });
+});
+
+describe('LayeredDefense-NaclReturnTraffic: services and return entries', () => {
+  const RULE = 'LayeredDefense-NaclReturnTraffic';
+
+  test('Noncompliant: inbound PostgreSQL from the VPC with no outbound ALLOW at all', () => {
+    // GIVEN
+    const { stack, nacl } = naclStack();
+    entry(nacl, 'AllowPg', 100, ec2.AclCidr.ipv4('10.0.0.0/16'), ec2.AclTraffic.tcpPort(5432));
+    // WHEN
+    const found = ofRule(check(stack), RULE);
+    // THEN
+    expect(found).toEqual([expect.objectContaining({ path: '/Stack/Nacl/AllowPg/Resource' })]);
+    expect(found[0].text).toContain('inbound IPv4 rule 100 (ALLOW 10.0.0.0/16 tcp 5432) admits 10.0.0.0/16, '
+      + 'but outbound tcp 1024-65535 to 10.0.0.0/16 is not allowed, so the responses are dropped');
+  });
+
+  test('Noncompliant: an inbound ALLOW of tcp 0-65535 is a service range (it starts below 1024)', () => {
+    const { stack, nacl } = naclStack();
+    entry(nacl, 'AllowAllTcp', 100, ec2.AclCidr.anyIpv4(), ec2.AclTraffic.tcpPortRange(0, 65535));
+    expect(ofRule(check(stack), RULE)).toEqual([expect.objectContaining({ path: '/Stack/Nacl/AllowAllTcp/Resource' })]);
+  });
+
+  test('Compliant: an inbound ALLOW of 10,000 high ports is the return path of outbound connections', () => {
+    const { stack, nacl } = naclStack();
+    entry(nacl, 'OutHttps', 100, ec2.AclCidr.anyIpv4(), ec2.AclTraffic.tcpPort(443), { egress: true });
+    entry(nacl, 'ReturnIn', 100, ec2.AclCidr.anyIpv4(), ec2.AclTraffic.tcpPortRange(1024, 65535));
+    entry(nacl, 'Wide', 110, ec2.AclCidr.anyIpv4(), ec2.AclTraffic.udpPortRange(20000, 29999));
+    expect(ofRule(check(stack), RULE)).toEqual([]);
+  });
+
+  test('Noncompliant: 9,999 high ports are a service range, and its UDP responses are named', () => {
+    const { stack, nacl } = naclStack();
+    entry(nacl, 'Media', 110, ec2.AclCidr.anyIpv4(), ec2.AclTraffic.udpPortRange(20000, 29998));
+    const found = ofRule(check(stack), RULE);
+    expect(found).toEqual([expect.objectContaining({ path: '/Stack/Nacl/Media/Resource' })]);
+    expect(found[0].text).toMatch(/inbound IPv4 rule 110 \(ALLOW 0\.0\.0\.0\/0 udp 20000-29998\) admits 0\.0\.0\.0\/0, but outbound udp 1024-65535 to 0\.0\.0\.0\/0 is not allowed/);
+  });
+
+  test('Noncompliant (mirror): the message names the inbound direction and the peers it comes from', () => {
+    const { stack, nacl } = naclStack();
+    entry(nacl, 'OutDns', 100, ec2.AclCidr.ipv4('10.0.0.2/32'), ec2.AclTraffic.udpPort(53), { egress: true });
+    entry(nacl, 'InTcp', 100, ec2.AclCidr.anyIpv4(), ec2.AclTraffic.tcpPortRange(1024, 65535));
+    const found = ofRule(check(stack), RULE);
+    expect(found).toHaveLength(1);
+    expect(found[0].text).toMatch(/outbound IPv4 rule 100 \(ALLOW 10\.0\.0\.2\/32 udp 53\) admits 10\.0\.0\.2\/32, but inbound udp 1024-65535 from 10\.0\.0\.2\/32 is not allowed/);
+  });
+
+  test('Compliant: an ALLOW that decides nothing (an earlier DENY takes it all) needs no responses', () => {
+    const { stack, nacl } = naclStack();
+    entry(nacl, 'DenyAll', 50, ec2.AclCidr.anyIpv4(), ec2.AclTraffic.allTraffic(), { deny: true });
+    entry(nacl, 'AllowHttps', 100, ec2.AclCidr.anyIpv4(), ec2.AclTraffic.tcpPort(443));
+    expect(ofRule(check(stack), RULE)).toEqual([]);
+  });
+
+  test('Compliant: an ICMP ALLOW has no ephemeral-port responses', () => {
+    const { stack, nacl } = naclStack();
+    entry(nacl, 'Ping', 100, ec2.AclCidr.anyIpv4(), ec2.AclTraffic.icmp({ type: 8, code: -1 }));
+    expect(ofRule(check(stack), RULE)).toEqual([]);
+  });
+
+  test('Noncompliant: an all-traffic ALLOW next to a TCP entry still needs its UDP responses', () => {
+    // GIVEN inbound: tcp 22 denied, then everything from the VPC allowed; outbound: TCP responses only
+    const { stack, nacl } = naclStack();
+    entry(nacl, 'DenySsh', 90, ec2.AclCidr.anyIpv4(), ec2.AclTraffic.tcpPort(22), { deny: true });
+    entry(nacl, 'AllowVpc', 100, ec2.AclCidr.ipv4('10.0.0.0/16'), ec2.AclTraffic.allTraffic());
+    entry(nacl, 'EphOut', 100, ec2.AclCidr.ipv4('10.0.0.0/16'), ec2.AclTraffic.tcpPortRange(1024, 65535), { egress: true });
+    // WHEN
+    const found = ofRule(check(stack), RULE);
+    // THEN only UDP is missing; TCP responses to what rule 100 admits are allowed
+    expect(found.map((m) => /outbound (tcp|udp)/.exec(m.text)![1])).toEqual(['udp']);
+  });
+
+  test('Compliant: responses allowed only to the peers the ALLOW actually admits after an earlier DENY', () => {
+    const { stack, nacl } = naclStack();
+    entry(nacl, 'DenyHalf', 90, ec2.AclCidr.ipv4('10.0.0.0/17'), ec2.AclTraffic.tcpPort(443), { deny: true });
+    entry(nacl, 'AllowHttps', 100, ec2.AclCidr.ipv4('10.0.0.0/16'), ec2.AclTraffic.tcpPort(443));
+    entry(nacl, 'EphOut', 100, ec2.AclCidr.ipv4('10.0.128.0/17'), ec2.AclTraffic.tcpPortRange(1024, 65535), { egress: true });
+    expect(ofRule(check(stack), RULE)).toEqual([]);
+  });
+});
+
 describe('LayeredDefense-NaclEntryQuota', () => {
   const RULE = 'LayeredDefense-NaclEntryQuota';
   function withDenies(count: number) {
@@ -259,6 +373,65 @@ describe('LayeredDefense-NaclEntryQuota', () => {
     expect(ofRule(messages, RULE)).toEqual([]);
     expect(ofRule(messages, 'LayeredDefense-CannotVerify').filter((m) => m.path === '/Stack/Maybe').map((m) => m.text).join('\n'))
       .toMatch(/LayeredDefense-NaclEntryQuota cannot verify the inbound IPv4 entry count of the NACL \(Egress \{"Ref":"Out"\}/);
+  });
+});
+
+describe('LayeredDefense-NaclEntryQuota: each direction and family is counted on its own', () => {
+  const RULE = 'LayeredDefense-NaclEntryQuota';
+  /** `count` DENY entries in one direction and family of a fresh NACL. */
+  function denies(nacl: ec2.NetworkAcl, count: number, options: { egress?: boolean; ipv6?: boolean; prefix?: string }) {
+    for (let i = 0; i < count; i++) {
+      const cidr = options.ipv6 ? ec2.AclCidr.ipv6(`2001:db8:${i}::/48`) : ec2.AclCidr.ipv4(`10.${i}.0.0/16`);
+      entry(nacl, `${options.prefix ?? 'Deny'}${i}`, 100 + i, cidr, ec2.AclTraffic.allTraffic(), { deny: true, egress: options.egress });
+    }
+  }
+
+  test('Noncompliant: 20 outbound IPv4 entries', () => {
+    // GIVEN
+    const { stack, nacl } = naclStack();
+    denies(nacl, 20, { egress: true });
+    // WHEN
+    const found = ofRule(check(stack), RULE);
+    // THEN
+    expect(found).toEqual([expect.objectContaining({ level: 'error', path: '/Stack/Nacl/Resource' })]);
+    expect(found[0].text).toMatch(/outbound IPv4 has 20 entries plus the final \* deny, 21 in all, over the quota of 20/);
+  });
+
+  test('Noncompliant: 20 inbound IPv6 entries', () => {
+    const { stack, nacl } = naclStack();
+    denies(nacl, 20, { ipv6: true });
+    const found = ofRule(check(stack), RULE);
+    expect(found).toHaveLength(1);
+    expect(found[0].text).toMatch(/^\[LayeredDefense-NaclEntryQuota\] inbound IPv6 has 20 entries plus the final \* deny, 21 in all, over the quota of 20/);
+  });
+
+  test('Compliant: 19 entries in each direction and family, 76 in all', () => {
+    const { stack, nacl } = naclStack();
+    denies(nacl, 19, { prefix: 'In4' });
+    denies(nacl, 19, { prefix: 'Out4', egress: true });
+    denies(nacl, 19, { prefix: 'In6', ipv6: true });
+    denies(nacl, 19, { prefix: 'Out6', ipv6: true, egress: true });
+    expect(ofRule(check(stack), RULE)).toEqual([]);
+  });
+
+  test('Token: 18 inbound entries and one of unknown direction fit whatever the direction is', () => {
+    const { stack, nacl } = naclStack();
+    denies(nacl, 18, {});
+    const out = new CfnParameter(stack, 'Out', { type: 'String' });
+    new ec2.CfnNetworkAclEntry(stack, 'Maybe', { networkAclId: nacl.networkAclId, ruleNumber: 500, protocol: -1, ruleAction: 'deny', cidrBlock: '203.0.113.0/24', egress: out.valueAsString as any });
+    const messages = check(stack);
+    expect(ofRule(messages, RULE)).toEqual([]);
+    expect(ofRule(messages, 'LayeredDefense-CannotVerify').filter((m) => /NaclEntryQuota/.test(m.text))).toEqual([]);
+  });
+
+  test('Token: an entry of unknown family may take 19 outbound IPv6 entries over the quota', () => {
+    const { stack, nacl } = naclStack();
+    denies(nacl, 19, { ipv6: true, egress: true });
+    // an entry with neither CidrBlock nor Ipv6CidrBlock (EC2 would refuse it; the check cannot tell its family)
+    new ec2.CfnNetworkAclEntry(stack, 'Maybe', { networkAclId: nacl.networkAclId, ruleNumber: 500, protocol: -1, ruleAction: 'deny', egress: true });
+    const messages = ofRule(check(stack), 'LayeredDefense-CannotVerify').filter((m) => /NaclEntryQuota/.test(m.text));
+    expect(messages).toEqual([expect.objectContaining({ path: '/Stack/Maybe' })]);
+    expect(messages[0].text).toMatch(/the outbound IPv6 entry count of the NACL \(neither CidrBlock nor Ipv6CidrBlock is set\)/);
   });
 });
 

@@ -1,0 +1,155 @@
+// Mutation testing of the analysis core (Stryker, jest runner, TypeScript checker), one named group at a time.
+// `npx projen mutation` runs every group; `npx projen mutation path-statements nacl-plan` runs those. Each group pairs
+// the files it mutates with the tests that exercise them, so a group stays well under 30 minutes on two cores.
+// Not part of the build and not run in CI. Prints `<group>: NN.N%` and then each file's score.
+import { spawnSync } from 'child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'fs';
+import { join } from 'path';
+
+interface Group {
+  /** Files to mutate (globs relative to the project root). */
+  readonly mutate: string[];
+  /** Test files that exercise them. */
+  readonly tests: string[];
+}
+
+const SUBNET_RULES = 'src/checks/rules/subnet';
+const APPLICATION_RULES = 'src/checks/rules/application';
+
+/** Named target groups, smallest first. */
+export const GROUPS: Record<string, Group> = {
+  'path-statements': {
+    mutate: ['src/waf/private/path-statements.ts'],
+    tests: ['test/waf/path-statements.test.ts', 'test/waf/path-allowlist-waf.test.ts', 'test/waf/requests.test.ts', 'test/waf/bad-input.test.ts'],
+  },
+  'nacl-return-traffic': {
+    mutate: [`${SUBNET_RULES}/NaclReturnTraffic.ts`],
+    tests: ['test/checks/subnet.test.ts'],
+  },
+  'nacl-entry-quota': {
+    mutate: [`${SUBNET_RULES}/NaclEntryQuota.ts`],
+    tests: ['test/checks/subnet.test.ts'],
+  },
+  'model-nacl': {
+    mutate: ['src/model/model-nacl.ts'],
+    tests: ['test/model/model-nacl.test.ts', 'test/checks/subnet.test.ts'],
+  },
+  'nacl-evaluator': {
+    mutate: ['src/model/nacl-evaluator.ts'],
+    tests: ['test/model/nacl-evaluator.test.ts', 'test/model/model-nacl.test.ts'],
+  },
+  'nacl-plan': {
+    mutate: ['src/nacl/plan.ts'],
+    tests: ['test/nacl/plan.test.ts'],
+  },
+  'subnet-rules': {
+    mutate: [`${SUBNET_RULES}/*.ts`, `!${SUBNET_RULES}/NaclReturnTraffic.ts`, `!${SUBNET_RULES}/NaclEntryQuota.ts`],
+    tests: ['test/checks/subnet.test.ts'],
+  },
+  'waf-evaluator': {
+    mutate: ['src/model/waf-evaluator.ts', 'src/model/waf-transformations.ts'],
+    tests: ['test/model/waf-evaluator.test.ts', 'test/model/waf-transformations.test.ts', 'test/waf/requests.test.ts'],
+  },
+  'application-rules': {
+    mutate: [`${APPLICATION_RULES}/*.ts`],
+    tests: ['test/checks/application.test.ts'],
+  },
+  'ip': {
+    mutate: ['src/ip/**/*.ts', 'src/private/ip/**/*.ts'],
+    tests: ['test/ip/*.test.ts'],
+  },
+};
+
+const REPORT_DIR = join('reports', 'mutation');
+
+interface FileReport {
+  readonly mutants: ReadonlyArray<{ readonly status: string }>;
+}
+
+/** Stryker's mutation score: detected (killed or timed out) over valid mutants (compile errors and ignored excluded). */
+export function score(mutants: FileReport['mutants']): { detected: number; valid: number } {
+  let detected = 0;
+  let valid = 0;
+  for (const m of mutants) {
+    if (m.status === 'Killed' || m.status === 'Timeout') {
+      detected++;
+      valid++;
+    } else if (m.status === 'Survived' || m.status === 'NoCoverage') {
+      valid++;
+    }
+  }
+  return { detected, valid };
+}
+
+function percent(s: { detected: number; valid: number }): string {
+  return s.valid === 0 ? 'n/a' : `${((100 * s.detected) / s.valid).toFixed(1)}%`;
+}
+
+function runGroup(name: string, group: Group, concurrency: number): string[] {
+  mkdirSync('.stryker-tmp', { recursive: true });
+  const reportFile = join(REPORT_DIR, `${name}.json`);
+  const config = {
+    packageManager: 'npm',
+    testRunner: 'jest',
+    checkers: ['typescript'],
+    tsconfigFile: 'tsconfig.dev.json',
+    typescriptChecker: { prioritizePerformanceOverAccuracy: true },
+    coverageAnalysis: 'perTest',
+    concurrency,
+    mutate: group.mutate,
+    jest: {
+      projectType: 'custom',
+      enableFindRelatedTests: false,
+      config: {
+        testMatch: group.tests.map((t) => `<rootDir>/${t}`),
+        collectCoverage: false,
+        reporters: ['default'],
+      },
+    },
+    reporters: ['clear-text', 'json', 'progress-append-only'],
+    clearTextReporter: { allowColor: false, logTests: false, reportScoreTable: true },
+    jsonReporter: { fileName: reportFile },
+    tempDirName: '.stryker-tmp',
+    ignorePatterns: ['/lib', '/dist', '/.jsii', '/cdk.out*', '/reports', '/coverage', '/test-reports', '/bench/results', '/API.md'],
+    timeoutMS: 30_000,
+    dryRunTimeoutMinutes: 20,
+  };
+  const configFile = join('.stryker-tmp', `${name}.config.json`);
+  writeFileSync(configFile, JSON.stringify(config, undefined, 2));
+  const started = Date.now();
+  const run = spawnSync('npx', ['stryker', 'run', configFile], { stdio: 'inherit' });
+  const minutes = ((Date.now() - started) / 60_000).toFixed(1);
+  if (run.status !== 0 || !existsSync(reportFile)) {
+    return [`${name}: failed (stryker exit ${run.status}, ${minutes} min)`];
+  }
+  const report = JSON.parse(readFileSync(reportFile, 'utf8')) as { files: Record<string, FileReport> };
+  const files = Object.entries(report.files).sort(([a], [b]) => a.localeCompare(b));
+  const total = score(files.flatMap(([, f]) => f.mutants));
+  const lines = [`${name}: ${percent(total)} (${total.detected}/${total.valid} mutants detected, ${minutes} min)`];
+  for (const [file, f] of files) {
+    const s = score(f.mutants);
+    const survivors = f.mutants.filter((m) => m.status === 'Survived' || m.status === 'NoCoverage').length;
+    lines.push(`  ${file}: ${percent(s)} (${survivors} survived)`);
+  }
+  return lines;
+}
+
+function main(args: string[]): void {
+  const concurrencyArg = args.find((a) => a.startsWith('--concurrency='));
+  const concurrency = concurrencyArg ? Number(concurrencyArg.split('=')[1]) : 1;
+  const names = args.filter((a) => !a.startsWith('--'));
+  const unknown = names.filter((n) => !(n in GROUPS));
+  if (unknown.length > 0) {
+    throw new Error(`Unknown mutation group(s) ${unknown.join(', ')}; the groups are: ${Object.keys(GROUPS).join(', ')}`);
+  }
+  const summary: string[] = [];
+  for (const name of names.length > 0 ? names : Object.keys(GROUPS)) {
+    summary.push(...runGroup(name, GROUPS[name], concurrency));
+  }
+  console.log(`\nMutation scores (${new Date().toISOString().slice(0, 10)}):`);
+  console.log(summary.join('\n'));
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2));
+}
