@@ -110,7 +110,7 @@ project.addTask('synth:example', {
 });
 
 project.addTask('mutation', {
-  description: 'Mutation testing of the analysis core, one named group at a time (Stryker; slow, never in CI): mutation [group...] [--concurrency=N]',
+  description: 'Mutation testing of the analysis core, one named group at a time (Stryker; slow, never in CI): mutation [group...] [--concurrency=N] [--typecheck]',
   env: { JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION: '20' },
   exec: 'ts-node --transpile-only --project tsconfig.dev.json build-tools/mutation.ts',
   receiveArgs: true,
