@@ -172,6 +172,17 @@ describe('pathRegexes', () => {
     expect(pair(n + 1)).toEqual([pathRegexes([`/${'a'.repeat(n + 1)}`], PREFIX, POSIX)[0], pathRegexes(['/b'], PREFIX, POSIX)[0]]);
   });
 
+  test('a path whose regex alone is over the limit stays one regex, so the caller can measure and refuse it', () => {
+    // 30 segments: each brings its own junk pattern, about 1,500 characters in all
+    const long = '/a'.repeat(30);
+    const regexes = pathRegexes([long], PREFIX, POSIX);
+    expect(regexes).toHaveLength(1);
+    expect(pathRegexLength(long, PREFIX, POSIX)).toBe(regexes[0].length);
+    expect(regexes[0].length).toBeGreaterThan(MAX_REGEX_LENGTH);
+    // never an empty alternative, which would match every path
+    expect(pathRegexes([long, '/b'], PREFIX, POSIX).every((r) => !r.includes('(?:)'))).toBe(true);
+  });
+
   test('pathRegexLength is the length of the one-path regex', () => {
     expect(pathRegexLength('/admin', PREFIX, POSIX)).toBe(pathRegexes(['/admin'], PREFIX, POSIX)[0].length);
     expect(pathRegexLength('/admin', EXACT, POSIX)).toBeGreaterThan(pathRegexLength('/admin', PREFIX, POSIX));
