@@ -498,6 +498,82 @@ describe('LayeredDefense-NaclAllowlist', () => {
   });
 });
 
+describe('LayeredDefense-NaclAllowlist: where an allowlist starts', () => {
+  const RULE = 'LayeredDefense-NaclAllowlist';
+
+  test('Compliant: an ALLOW of half the IPv4 space is broad, not an allowlist; one address less is specific', () => {
+    const half = naclStack();
+    entry(half.nacl, 'AllowHalf', 100, ec2.AclCidr.ipv4('0.0.0.0/1'), ec2.AclTraffic.tcpPort(443));
+    allowEphemeral(half.nacl);
+    expect(ofRule(check(half.stack), RULE)).toEqual([]);
+
+    const less = naclStack();
+    entry(less.nacl, 'DenyOne', 90, ec2.AclCidr.ipv4('0.0.0.0/32'), ec2.AclTraffic.tcpPort(443), { deny: true });
+    entry(less.nacl, 'AllowHalf', 100, ec2.AclCidr.ipv4('0.0.0.0/1'), ec2.AclTraffic.tcpPort(443));
+    allowEphemeral(less.nacl);
+    const found = ofRule(check(less.stack), RULE);
+    expect(found).toEqual([expect.objectContaining({ level: 'warning', path: '/Stack/Nacl/Resource' })]);
+    expect(found[0].text).toContain('inbound IPv4 admits only specific sources (for example rule 100 (ALLOW 0.0.0.0/1 tcp 443)) and denies the rest: the NACL is an allowlist');
+  });
+
+  test('Compliant: specific ALLOWs beside a broad ALLOW of other traffic are not an allowlist', () => {
+    const { stack, nacl } = naclStack();
+    entry(nacl, 'AllowOffice', 100, ec2.AclCidr.ipv4('198.51.100.0/24'), ec2.AclTraffic.tcpPort(22));
+    entry(nacl, 'AllowWeb', 110, ec2.AclCidr.anyIpv4(), ec2.AclTraffic.tcpPort(443));
+    allowEphemeral(nacl);
+    expect(ofRule(check(stack), RULE)).toEqual([]);
+  });
+
+  test('Compliant: return-traffic ALLOWs and outbound ALLOWs are not an allowlist', () => {
+    const { stack, nacl } = naclStack();
+    entry(nacl, 'ReturnIn', 100, ec2.AclCidr.ipv4('10.0.0.0/16'), ec2.AclTraffic.tcpPortRange(1024, 65535));
+    entry(nacl, 'OutDb', 100, ec2.AclCidr.ipv4('10.0.0.0/16'), ec2.AclTraffic.tcpPort(5432), { egress: true });
+    expect(ofRule(check(stack), RULE)).toEqual([]);
+  });
+
+  test('Noncompliant: a NACL that is an allowlist in both families is reported once, for IPv4', () => {
+    const { stack, nacl } = naclStack();
+    entry(nacl, 'AllowV6', 100, ec2.AclCidr.ipv6('2001:db8::/32'), ec2.AclTraffic.tcpPort(443));
+    entry(nacl, 'AllowV4', 110, ec2.AclCidr.ipv4('198.51.100.0/24'), ec2.AclTraffic.tcpPort(443));
+    entry(nacl, 'EphOut6', 100, ec2.AclCidr.anyIpv6(), ec2.AclTraffic.tcpPortRange(1024, 65535), { egress: true });
+    allowEphemeral(nacl);
+    const found = ofRule(check(stack), RULE);
+    expect(found).toHaveLength(1);
+    expect(found[0].text).toMatch(/^\[LayeredDefense-NaclAllowlist\] inbound IPv4 admits only specific sources/);
+  });
+});
+
+describe('LayeredDefense-NaclDuplicateRuleNumber: what it cannot verify', () => {
+  const RULE = 'LayeredDefense-NaclDuplicateRuleNumber';
+
+  test('Noncompliant: the message names the direction, the number and the entry that has it first', () => {
+    const { stack, nacl } = naclStack();
+    new ec2.CfnNetworkAclEntry(stack, 'A', { networkAclId: nacl.networkAclId, ruleNumber: 300, protocol: -1, ruleAction: 'deny', cidrBlock: '10.0.0.0/8', egress: true });
+    new ec2.CfnNetworkAclEntry(stack, 'B', { networkAclId: nacl.networkAclId, ruleNumber: 300, protocol: -1, ruleAction: 'deny', cidrBlock: '11.0.0.0/8', egress: true });
+    const found = ofRule(check(stack), RULE);
+    expect(found).toEqual([expect.objectContaining({ level: 'error', path: '/Stack/B' })]);
+    expect(found[0].text).toMatch(/^\[LayeredDefense-NaclDuplicateRuleNumber\] outbound rule number 300 is already used by Stack\/A in the same NACL/);
+  });
+
+  test('Token: an unresolved rule number cannot be verified', () => {
+    const { stack, nacl } = naclStack();
+    const n = new CfnParameter(stack, 'N', { type: 'Number' });
+    new ec2.CfnNetworkAclEntry(stack, 'A', { networkAclId: nacl.networkAclId, ruleNumber: n.valueAsNumber, protocol: -1, ruleAction: 'deny', cidrBlock: '10.0.0.0/8' });
+    const messages = check(stack);
+    expect(ofRule(messages, RULE)).toEqual([]);
+    expect(ofRule(messages, 'LayeredDefense-CannotVerify').filter((m) => m.path === '/Stack/A').map((m) => m.text).join('\n'))
+      .toMatch(/LayeredDefense-NaclDuplicateRuleNumber cannot verify the rule number \(RuleNumber \{"Ref":"N"\}\)/);
+  });
+
+  test('Token: an entry of unknown direction alone has no duplicate', () => {
+    const { stack, nacl } = naclStack();
+    const out = new CfnParameter(stack, 'Out', { type: 'String' });
+    new ec2.CfnNetworkAclEntry(stack, 'A', { networkAclId: nacl.networkAclId, ruleNumber: 700, protocol: -1, ruleAction: 'deny', cidrBlock: '10.0.0.0/8', egress: out.valueAsString as any });
+    new ec2.CfnNetworkAclEntry(stack, 'B', { networkAclId: nacl.networkAclId, ruleNumber: 701, protocol: -1, ruleAction: 'deny', cidrBlock: '10.0.0.0/8' });
+    expect(ofRule(check(stack), 'LayeredDefense-CannotVerify').filter((m) => /NaclDuplicateRuleNumber/.test(m.text))).toEqual([]);
+  });
+});
+
 describe("a VPC's default NACL (EC2's built-in ALLOW-all entries 100 and 101)", () => {
   /** A VPC whose subnets keep the default NACL (dual-stack on request: its IPv6 block is an AWS::EC2::VPCCidrBlock). */
   function defaultNaclStack(options: { ipv6?: boolean } = {}): { stack: Stack; vpc: ec2.Vpc } {
