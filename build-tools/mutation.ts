@@ -83,7 +83,7 @@ export const GROUPS: Record<string, Group> = {
 const REPORT_DIR = join('reports', 'mutation');
 
 interface FileReport {
-  readonly mutants: ReadonlyArray<{ readonly status: string }>;
+  readonly mutants: ReadonlyArray<{ readonly status: string; readonly static?: boolean }>;
 }
 
 /** Stryker's mutation score: detected (killed or timed out) over valid mutants (compile errors and ignored excluded). */
@@ -154,7 +154,9 @@ function runGroup(name: string, group: Group, concurrency: number, typecheck: bo
   for (const [file, f] of files) {
     const s = score(f.mutants);
     const survivors = f.mutants.filter((m) => m.status === 'Survived' || m.status === 'NoCoverage').length;
-    lines.push(`  ${file}: ${percent(s)} (${survivors} survived)`);
+    // Static mutants live in code that runs at module load: every test reruns for each of them.
+    const statics = f.mutants.filter((m) => m.static).length;
+    lines.push(`  ${file}: ${percent(s)} (${survivors} survived, ${statics} static)`);
   }
   return lines;
 }
