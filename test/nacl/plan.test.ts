@@ -349,6 +349,16 @@ describe('collisions at the top of a band wrap around to its bottom', () => {
     expect([numberOf(p.entries, a), numberOf(p.entries, b)]).toEqual([15_999, 100]);
   });
 
+  test('a shared home goes to the smaller string, not the smaller address', () => {
+    // GIVEN two /16s with the same home, where address order (5.58 < 5.159) and string order ('5.159' < '5.58') differ
+    const [low, high] = ['5.58.0.0/16', '5.159.0.0/16'];
+    expect([homeRuleNumber(low, V4), homeRuleNumber(high, V4)]).toEqual([6111, 6111]);
+    // WHEN / THEN
+    const p = plan([low, high]);
+    expect([numberOf(p.entries, high), numberOf(p.entries, low)]).toEqual([6111, 6112]);
+    expect(assignRuleNumbers([low, high], V4)).toEqual(new Map([[high, 6111], [low, 6112]]));
+  });
+
   test('a displaced range skips every taken number, its own home included', () => {
     // GIVEN a band of 3 where every CIDR is placed
     const band = { first: 7, last: 9 };
