@@ -28,11 +28,11 @@ export const GROUPS: Record<string, Group> = {
   },
   'nacl-return-traffic': {
     mutate: [`${SUBNET_RULES}/NaclReturnTraffic.ts`],
-    tests: ['test/checks/subnet.test.ts'],
+    tests: ['test/checks/nacl-return-traffic.test.ts'],
   },
   'nacl-entry-quota': {
     mutate: [`${SUBNET_RULES}/NaclEntryQuota.ts`],
-    tests: ['test/checks/subnet.test.ts'],
+    tests: ['test/checks/nacl-entry-quota.test.ts'],
   },
   'model-nacl': {
     mutate: ['src/model/model-nacl.ts'],

@@ -1,51 +1,7 @@
 import { CfnParameter, Fn, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { check, newStack, ofRule } from './support';
-import { isReturnEntry } from '../../src/checks/rules/subnet/NaclReturnTraffic';
-
-// GIVEN helpers: a one-subnet VPC (flow logs on, default security group closed, so only NACL rules speak) and a
-// custom NACL on it (CDK's NetworkAcl denies everything until entries are added).
-function vpcStack(props: Partial<ec2.VpcProps> = {}): { stack: Stack; vpc: ec2.Vpc } {
-  const stack = newStack();
-  const vpc = new ec2.Vpc(stack, 'Vpc', {
-    maxAzs: 1,
-    natGateways: 0,
-    restrictDefaultSecurityGroup: true,
-    flowLogs: { All: {} },
-    subnetConfiguration: [{ name: 'Public', subnetType: ec2.SubnetType.PUBLIC }],
-    ...props,
-  });
-  return { stack, vpc };
-}
-
-function naclStack(): { stack: Stack; vpc: ec2.Vpc; nacl: ec2.NetworkAcl } {
-  const { stack, vpc } = vpcStack();
-  const nacl = new ec2.NetworkAcl(stack, 'Nacl', { vpc, subnetSelection: { subnetType: ec2.SubnetType.PUBLIC } });
-  return { stack, vpc, nacl };
-}
-
-function entry(
-  nacl: ec2.NetworkAcl,
-  id: string,
-  ruleNumber: number,
-  cidr: ec2.AclCidr,
-  traffic: ec2.AclTraffic,
-  options: { egress?: boolean; deny?: boolean } = {},
-) {
-  nacl.addEntry(id, {
-    ruleNumber,
-    cidr,
-    traffic,
-    direction: options.egress ? ec2.TrafficDirection.EGRESS : ec2.TrafficDirection.INGRESS,
-    ruleAction: options.deny ? ec2.Action.DENY : ec2.Action.ALLOW,
-  });
-}
-
-/** Allow return traffic both ways so rules other than the one under test stay quiet. */
-function allowEphemeral(nacl: ec2.NetworkAcl) {
-  entry(nacl, 'EphIn', 900, ec2.AclCidr.anyIpv4(), ec2.AclTraffic.tcpPortRange(1024, 65535));
-  entry(nacl, 'EphOut', 900, ec2.AclCidr.anyIpv4(), ec2.AclTraffic.tcpPortRange(1024, 65535), { egress: true });
-}
+import { allowEphemeral, entry, naclStack, vpcStack } from './nacl-support';
+import { check, ofRule } from './support';
 
 describe('LayeredDefense-NaclDenyShadowed', () => {
   const RULE = 'LayeredDefense-NaclDenyShadowed';
@@ -167,273 +123,54 @@ describe('LayeredDefense-NaclDeadEntry', () => {
   });
 });
 
-describe('LayeredDefense-NaclReturnTraffic', () => {
-  const RULE = 'LayeredDefense-NaclReturnTraffic';
-
-  test('Noncompliant: inbound HTTPS allowed, responses on the ephemeral range not allowed outbound', () => {
+describe('LayeredDefense-NaclDeadEntry and LayeredDefense-NaclDenyShadowed: several deciders', () => {
+  test('Noncompliant: an ALLOW decided by two earlier entries names both, in order', () => {
+    // GIVEN an inbound ALLOW of 10.0.0.0/16 tcp 443 whose halves are both decided earlier
     const { stack, nacl } = naclStack();
-    entry(nacl, 'AllowHttps', 100, ec2.AclCidr.anyIpv4(), ec2.AclTraffic.tcpPort(443));
-    const found = ofRule(check(stack), RULE);
-    expect(found).toEqual([expect.objectContaining({ level: 'error', path: '/Stack/Nacl/AllowHttps/Resource' })]);
-    expect(found[0].text).toMatch(/admits 0\.0\.0\.0\/0, but outbound tcp 1024-65535 to 0\.0\.0\.0\/0 is not allowed/);
-  });
-
-  test('Noncompliant: the outbound ALLOW covers only the Linux range, not what ELB and NAT use', () => {
-    const { stack, nacl } = naclStack();
-    entry(nacl, 'AllowHttps', 100, ec2.AclCidr.anyIpv4(), ec2.AclTraffic.tcpPort(443));
-    entry(nacl, 'EphOut', 100, ec2.AclCidr.anyIpv4(), ec2.AclTraffic.tcpPortRange(32768, 65535), { egress: true });
-    expect(ofRule(check(stack), RULE)).toHaveLength(1);
-    // ... unless the option says which range to expect
-    const again = naclStack();
-    entry(again.nacl, 'AllowHttps', 100, ec2.AclCidr.anyIpv4(), ec2.AclTraffic.tcpPort(443));
-    entry(again.nacl, 'EphOut', 100, ec2.AclCidr.anyIpv4(), ec2.AclTraffic.tcpPortRange(32768, 65535), { egress: true });
-    expect(ofRule(check(again.stack, { ephemeralPortRange: { from: 32768, to: 65535 } }), RULE)).toEqual([]);
-  });
-
-  test('Noncompliant (mirror): outbound HTTPS allowed, responses not allowed inbound', () => {
-    const { stack, nacl } = naclStack();
-    entry(nacl, 'OutHttps', 100, ec2.AclCidr.anyIpv4(), ec2.AclTraffic.tcpPort(443), { egress: true });
-    expect(ofRule(check(stack), RULE)).toEqual([expect.objectContaining({ path: '/Stack/Nacl/OutHttps/Resource' })]);
-  });
-
-  test('Noncompliant: outbound denies part of the peers on the ephemeral range', () => {
-    const { stack, nacl } = naclStack();
-    entry(nacl, 'AllowHttps', 100, ec2.AclCidr.anyIpv4(), ec2.AclTraffic.tcpPort(443));
-    entry(nacl, 'DenyOut', 100, ec2.AclCidr.ipv4('198.51.100.0/24'), ec2.AclTraffic.allTraffic(), { egress: true, deny: true });
-    entry(nacl, 'EphOut', 200, ec2.AclCidr.anyIpv4(), ec2.AclTraffic.tcpPortRange(1024, 65535), { egress: true });
-    expect(ofRule(check(stack), RULE)[0].text).toMatch(/to 198\.51\.100\.0\/24 is not allowed/);
-  });
-
-  test('Noncompliant: all traffic allowed inbound, only TCP responses allowed outbound (UDP replies dropped)', () => {
-    const { stack, nacl } = naclStack();
-    entry(nacl, 'AllowVpn', 100, ec2.AclCidr.ipv4('10.0.0.0/8'), ec2.AclTraffic.allTraffic());
-    entry(nacl, 'EphOut', 100, ec2.AclCidr.anyIpv4(), ec2.AclTraffic.tcpPortRange(1024, 65535), { egress: true });
-    const found = ofRule(check(stack), RULE);
-    expect(found).toEqual([expect.objectContaining({ level: 'error', path: '/Stack/Nacl/AllowVpn/Resource' })]);
-    expect(found[0].text).toMatch(/rule 100 \(ALLOW 10\.0\.0\.0\/8 all traffic\) admits 10\.0\.0\.0\/8, but outbound udp 1024-65535 to 10\.0\.0\.0\/8 is not allowed/);
-  });
-
-  test('Compliant: a blocklist NACL (deny both ways, then allow all both ways)', () => {
-    const { stack, nacl } = naclStack();
-    for (const egress of [false, true]) {
-      entry(nacl, `Deny${egress}`, 100, ec2.AclCidr.ipv4('203.0.113.0/24'), ec2.AclTraffic.allTraffic(), { egress, deny: true });
-      entry(nacl, `Allow${egress}`, 200, ec2.AclCidr.anyIpv4(), ec2.AclTraffic.allTraffic(), { egress });
-    }
-    expect(check(stack)).toEqual([]);
-  });
-
-  test('Compliant: HTTPS in, ephemeral out', () => {
-    const { stack, nacl } = naclStack();
-    entry(nacl, 'AllowHttps', 100, ec2.AclCidr.anyIpv4(), ec2.AclTraffic.tcpPort(443));
-    entry(nacl, 'EphOut', 100, ec2.AclCidr.anyIpv4(), ec2.AclTraffic.tcpPortRange(1024, 65535), { egress: true });
-    expect(ofRule(check(stack), RULE)).toEqual([]);
-  });
-});
-
-describe('isReturnEntry: which ALLOWs are responses for the other direction, not services', () => {
-  const DEFAULT = { ephemeralFrom: 1024, ephemeralTo: 65535 };
-  const ports = (from: number, to: number) => ({ ports: { from, to } });
-
-  test('an entry without ports (all traffic, ICMP) is never a return entry', () => {
-    expect(isReturnEntry({ ports: undefined }, DEFAULT)).toBe(false);
-  });
-
-  test('the configured ephemeral range, or a wider one, is a return entry', () => {
-    expect(isReturnEntry(ports(1024, 65535), DEFAULT)).toBe(true);
-    // a narrow configured range: only its own bounds (or wider) make a return entry, one port less does not
-    const narrow = { ephemeralFrom: 5000, ephemeralTo: 6000 };
-    expect(isReturnEntry(ports(5000, 6000), narrow)).toBe(true);
-    expect(isReturnEntry(ports(4999, 6001), narrow)).toBe(true);
-    expect(isReturnEntry(ports(5001, 6000), narrow)).toBe(false);
-    expect(isReturnEntry(ports(5000, 5999), narrow)).toBe(false);
-  });
-
-  test('a span of 10,000 ports from 1024 up is a return entry; 9,999 ports is a service range', () => {
-    expect(isReturnEntry(ports(20000, 29999), DEFAULT)).toBe(true);
-    expect(isReturnEntry(ports(20000, 29998), DEFAULT)).toBe(false);
-    expect(isReturnEntry(ports(32768, 60999), DEFAULT)).toBe(true); // Linux
-    expect(isReturnEntry(ports(49152, 65535), DEFAULT)).toBe(true); // Windows
-  });
-
-  test('a range that starts below 1024 holds well-known service ports, however wide', () => {
-    expect(isReturnEntry(ports(0, 65535), DEFAULT)).toBe(false);
-    expect(isReturnEntry(ports(1023, 65535), DEFAULT)).toBe(false);
-    expect(isReturnEntry(ports(1023, 65535), { ephemeralFrom: 1023, ephemeralTo: 65535 })).toBe(false);
-    expect(isReturnEntry(ports(1024, 11023), { ephemeralFrom: 32768, ephemeralTo: 65535 })).toBe(true);
-  });
-});
-
-describe('LayeredDefense-NaclReturnTraffic: services and return entries', () => {
-  const RULE = 'LayeredDefense-NaclReturnTraffic';
-
-  test('Noncompliant: inbound PostgreSQL from the VPC with no outbound ALLOW at all', () => {
-    // GIVEN
-    const { stack, nacl } = naclStack();
-    entry(nacl, 'AllowPg', 100, ec2.AclCidr.ipv4('10.0.0.0/16'), ec2.AclTraffic.tcpPort(5432));
+    entry(nacl, 'DenyLow', 120, ec2.AclCidr.ipv4('10.0.0.0/17'), ec2.AclTraffic.tcpPort(443), { deny: true });
+    entry(nacl, 'DenyHigh', 110, ec2.AclCidr.ipv4('10.0.128.0/17'), ec2.AclTraffic.allTraffic(), { deny: true });
+    entry(nacl, 'AllowLate', 200, ec2.AclCidr.ipv4('10.0.0.0/16'), ec2.AclTraffic.tcpPort(443));
     // WHEN
-    const found = ofRule(check(stack), RULE);
+    const found = ofRule(check(stack), 'LayeredDefense-NaclDeadEntry');
     // THEN
-    expect(found).toEqual([expect.objectContaining({ path: '/Stack/Nacl/AllowPg/Resource' })]);
-    expect(found[0].text).toContain('inbound IPv4 rule 100 (ALLOW 10.0.0.0/16 tcp 5432) admits 10.0.0.0/16, '
-      + 'but outbound tcp 1024-65535 to 10.0.0.0/16 is not allowed, so the responses are dropped');
+    expect(found).toEqual([expect.objectContaining({ level: 'warning', path: '/Stack/Nacl/AllowLate/Resource' })]);
+    expect(found[0].text).toContain('inbound IPv4 rule 200 (ALLOW 10.0.0.0/16 tcp 443) never decides a packet: everything it matches is decided first by rules 110, 120');
   });
 
-  test('Noncompliant: an inbound ALLOW of tcp 0-65535 is a service range (it starts below 1024)', () => {
-    const { stack, nacl } = naclStack();
-    entry(nacl, 'AllowAllTcp', 100, ec2.AclCidr.anyIpv4(), ec2.AclTraffic.tcpPortRange(0, 65535));
-    expect(ofRule(check(stack), RULE)).toEqual([expect.objectContaining({ path: '/Stack/Nacl/AllowAllTcp/Resource' })]);
-  });
-
-  test('Compliant: an inbound ALLOW of 10,000 high ports is the return path of outbound connections', () => {
-    const { stack, nacl } = naclStack();
-    entry(nacl, 'OutHttps', 100, ec2.AclCidr.anyIpv4(), ec2.AclTraffic.tcpPort(443), { egress: true });
-    entry(nacl, 'ReturnIn', 100, ec2.AclCidr.anyIpv4(), ec2.AclTraffic.tcpPortRange(1024, 65535));
-    entry(nacl, 'Wide', 110, ec2.AclCidr.anyIpv4(), ec2.AclTraffic.udpPortRange(20000, 29999));
-    expect(ofRule(check(stack), RULE)).toEqual([]);
-  });
-
-  test('Noncompliant: 9,999 high ports are a service range, and its UDP responses are named', () => {
-    const { stack, nacl } = naclStack();
-    entry(nacl, 'Media', 110, ec2.AclCidr.anyIpv4(), ec2.AclTraffic.udpPortRange(20000, 29998));
-    const found = ofRule(check(stack), RULE);
-    expect(found).toEqual([expect.objectContaining({ path: '/Stack/Nacl/Media/Resource' })]);
-    expect(found[0].text).toMatch(/inbound IPv4 rule 110 \(ALLOW 0\.0\.0\.0\/0 udp 20000-29998\) admits 0\.0\.0\.0\/0, but outbound udp 1024-65535 to 0\.0\.0\.0\/0 is not allowed/);
-  });
-
-  test('Noncompliant (mirror): the message names the inbound direction and the peers it comes from', () => {
-    const { stack, nacl } = naclStack();
-    entry(nacl, 'OutDns', 100, ec2.AclCidr.ipv4('10.0.0.2/32'), ec2.AclTraffic.udpPort(53), { egress: true });
-    entry(nacl, 'InTcp', 100, ec2.AclCidr.anyIpv4(), ec2.AclTraffic.tcpPortRange(1024, 65535));
-    const found = ofRule(check(stack), RULE);
-    expect(found).toHaveLength(1);
-    expect(found[0].text).toMatch(/outbound IPv4 rule 100 \(ALLOW 10\.0\.0\.2\/32 udp 53\) admits 10\.0\.0\.2\/32, but inbound udp 1024-65535 from 10\.0\.0\.2\/32 is not allowed/);
-  });
-
-  test('Compliant: an ALLOW that decides nothing (an earlier DENY takes it all) needs no responses', () => {
-    const { stack, nacl } = naclStack();
-    entry(nacl, 'DenyAll', 50, ec2.AclCidr.anyIpv4(), ec2.AclTraffic.allTraffic(), { deny: true });
-    entry(nacl, 'AllowHttps', 100, ec2.AclCidr.anyIpv4(), ec2.AclTraffic.tcpPort(443));
-    expect(ofRule(check(stack), RULE)).toEqual([]);
-  });
-
-  test('Compliant: an ICMP ALLOW has no ephemeral-port responses', () => {
-    const { stack, nacl } = naclStack();
-    entry(nacl, 'Ping', 100, ec2.AclCidr.anyIpv4(), ec2.AclTraffic.icmp({ type: 8, code: -1 }));
-    expect(ofRule(check(stack), RULE)).toEqual([]);
-  });
-
-  test('Noncompliant: an all-traffic ALLOW next to a TCP entry still needs its UDP responses', () => {
-    // GIVEN inbound: tcp 22 denied, then everything from the VPC allowed; outbound: TCP responses only
-    const { stack, nacl } = naclStack();
-    entry(nacl, 'DenySsh', 90, ec2.AclCidr.anyIpv4(), ec2.AclTraffic.tcpPort(22), { deny: true });
-    entry(nacl, 'AllowVpc', 100, ec2.AclCidr.ipv4('10.0.0.0/16'), ec2.AclTraffic.allTraffic());
-    entry(nacl, 'EphOut', 100, ec2.AclCidr.ipv4('10.0.0.0/16'), ec2.AclTraffic.tcpPortRange(1024, 65535), { egress: true });
-    // WHEN
-    const found = ofRule(check(stack), RULE);
-    // THEN only UDP is missing; TCP responses to what rule 100 admits are allowed
-    expect(found.map((m) => /outbound (tcp|udp)/.exec(m.text)![1])).toEqual(['udp']);
-  });
-
-  test('Compliant: responses allowed only to the peers the ALLOW actually admits after an earlier DENY', () => {
-    const { stack, nacl } = naclStack();
-    entry(nacl, 'DenyHalf', 90, ec2.AclCidr.ipv4('10.0.0.0/17'), ec2.AclTraffic.tcpPort(443), { deny: true });
-    entry(nacl, 'AllowHttps', 100, ec2.AclCidr.ipv4('10.0.0.0/16'), ec2.AclTraffic.tcpPort(443));
-    entry(nacl, 'EphOut', 100, ec2.AclCidr.ipv4('10.0.128.0/17'), ec2.AclTraffic.tcpPortRange(1024, 65535), { egress: true });
-    expect(ofRule(check(stack), RULE)).toEqual([]);
-  });
-});
-
-describe('LayeredDefense-NaclEntryQuota', () => {
-  const RULE = 'LayeredDefense-NaclEntryQuota';
-  function withDenies(count: number) {
-    const { stack, nacl } = naclStack();
-    for (let i = 0; i < count; i++) {
-      entry(nacl, `Deny${i}`, 100 + i, ec2.AclCidr.ipv4(`10.${i}.0.0/16`), ec2.AclTraffic.allTraffic(), { deny: true });
-    }
-    return stack;
-  }
-
-  test('Noncompliant: 20 entries plus the * deny is over the default quota of 20', () => {
-    const found = ofRule(check(withDenies(20)), RULE);
-    expect(found).toEqual([expect.objectContaining({ level: 'error', path: '/Stack/Nacl/Resource' })]);
-    expect(found[0].text).toMatch(/inbound IPv4 has 20 entries plus the final \* deny, 21 in all, over the quota of 20/);
-  });
-
-  test('Compliant: 19 entries; and 20 with a raised quota', () => {
-    expect(ofRule(check(withDenies(19)), RULE)).toEqual([]);
-    expect(ofRule(check(withDenies(20), { naclEntryQuota: 40 }), RULE)).toEqual([]);
-  });
-
-  test('Token: 19 inbound entries and one whose direction is unknown may be over the quota', () => {
-    const stack = withDenies(19);
+  test('Noncompliant: a DENY with empty ports can never match, and it is not also reported as shadowed', () => {
+    const { stack } = naclStack();
     const nacl = stack.node.findChild('Nacl') as ec2.NetworkAcl;
-    const out = new CfnParameter(stack, 'Out', { type: 'String' });
-    new ec2.CfnNetworkAclEntry(stack, 'Maybe', { networkAclId: nacl.networkAclId, ruleNumber: 500, protocol: -1, ruleAction: 'deny', cidrBlock: '203.0.113.0/24', egress: out.valueAsString as any });
+    new ec2.CfnNetworkAclEntry(stack, 'Empty', { networkAclId: nacl.networkAclId, ruleNumber: 300, protocol: 6, ruleAction: 'deny', cidrBlock: '10.0.0.0/8', egress: true, portRange: { from: 90, to: 80 } });
     const messages = check(stack);
-    expect(ofRule(messages, RULE)).toEqual([]);
-    expect(ofRule(messages, 'LayeredDefense-CannotVerify').filter((m) => m.path === '/Stack/Maybe').map((m) => m.text).join('\n'))
-      .toMatch(/LayeredDefense-NaclEntryQuota cannot verify the inbound IPv4 entry count of the NACL \(Egress \{"Ref":"Out"\}/);
-  });
-});
-
-describe('LayeredDefense-NaclEntryQuota: each direction and family is counted on its own', () => {
-  const RULE = 'LayeredDefense-NaclEntryQuota';
-  /** `count` DENY entries in one direction and family of a fresh NACL. */
-  function denies(nacl: ec2.NetworkAcl, count: number, options: { egress?: boolean; ipv6?: boolean; prefix?: string }) {
-    for (let i = 0; i < count; i++) {
-      const cidr = options.ipv6 ? ec2.AclCidr.ipv6(`2001:db8:${i}::/48`) : ec2.AclCidr.ipv4(`10.${i}.0.0/16`);
-      entry(nacl, `${options.prefix ?? 'Deny'}${i}`, 100 + i, cidr, ec2.AclTraffic.allTraffic(), { deny: true, egress: options.egress });
-    }
-  }
-
-  test('Noncompliant: 20 outbound IPv4 entries', () => {
-    // GIVEN
-    const { stack, nacl } = naclStack();
-    denies(nacl, 20, { egress: true });
-    // WHEN
-    const found = ofRule(check(stack), RULE);
-    // THEN
-    expect(found).toEqual([expect.objectContaining({ level: 'error', path: '/Stack/Nacl/Resource' })]);
-    expect(found[0].text).toMatch(/outbound IPv4 has 20 entries plus the final \* deny, 21 in all, over the quota of 20/);
+    expect(ofRule(messages, 'LayeredDefense-NaclDeadEntry').map((m) => m.text.slice(0, m.text.indexOf('. ')))).toEqual([
+      '[LayeredDefense-NaclDeadEntry] outbound IPv4 rule 300 (DENY 10.0.0.0/8 tcp 90-80) can never match: its PortRange 90-80 is empty (From > To)',
+    ]);
+    expect(ofRule(messages, 'LayeredDefense-NaclDenyShadowed')).toEqual([]);
   });
 
-  test('Noncompliant: 20 inbound IPv6 entries', () => {
-    const { stack, nacl } = naclStack();
-    denies(nacl, 20, { ipv6: true });
-    const found = ofRule(check(stack), RULE);
+  test('Noncompliant: a DENY fully shadowed by two ALLOWs names both; partly when another DENY takes the rest', () => {
+    const full = naclStack();
+    entry(full.nacl, 'AllowA', 100, ec2.AclCidr.ipv4('10.0.0.0/9'), ec2.AclTraffic.allTraffic());
+    entry(full.nacl, 'AllowB', 110, ec2.AclCidr.ipv4('10.128.0.0/9'), ec2.AclTraffic.allTraffic());
+    entry(full.nacl, 'Deny', 200, ec2.AclCidr.ipv4('10.0.0.0/8'), ec2.AclTraffic.allTraffic(), { deny: true });
+    allowEphemeral(full.nacl);
+    const found = ofRule(check(full.stack), 'LayeredDefense-NaclDenyShadowed');
     expect(found).toHaveLength(1);
-    expect(found[0].text).toMatch(/^\[LayeredDefense-NaclEntryQuota\] inbound IPv6 has 20 entries plus the final \* deny, 21 in all, over the quota of 20/);
-  });
+    expect(found[0].text).toContain('inbound IPv4 rule 200 (DENY 10.0.0.0/8 all traffic) is fully shadowed by ALLOW rules 100, 110: for example 10.0.0.0/9 tcp 0-1023 is allowed by rule 100 (ALLOW 10.0.0.0/9 all traffic) before the deny is reached');
+    expect(found[0].text).not.toMatch(/default NACL/);
 
-  test('Compliant: 19 entries in each direction and family, 76 in all', () => {
-    const { stack, nacl } = naclStack();
-    denies(nacl, 19, { prefix: 'In4' });
-    denies(nacl, 19, { prefix: 'Out4', egress: true });
-    denies(nacl, 19, { prefix: 'In6', ipv6: true });
-    denies(nacl, 19, { prefix: 'Out6', ipv6: true, egress: true });
-    expect(ofRule(check(stack), RULE)).toEqual([]);
-  });
-
-  test('Token: 18 inbound entries and one of unknown direction fit whatever the direction is', () => {
-    const { stack, nacl } = naclStack();
-    denies(nacl, 18, {});
-    const out = new CfnParameter(stack, 'Out', { type: 'String' });
-    new ec2.CfnNetworkAclEntry(stack, 'Maybe', { networkAclId: nacl.networkAclId, ruleNumber: 500, protocol: -1, ruleAction: 'deny', cidrBlock: '203.0.113.0/24', egress: out.valueAsString as any });
-    const messages = check(stack);
-    expect(ofRule(messages, RULE)).toEqual([]);
-    expect(ofRule(messages, 'LayeredDefense-CannotVerify').filter((m) => /NaclEntryQuota/.test(m.text))).toEqual([]);
-  });
-
-  test('Token: an entry of unknown family may take 19 outbound IPv6 entries over the quota', () => {
-    const { stack, nacl } = naclStack();
-    denies(nacl, 19, { ipv6: true, egress: true });
-    // an entry with neither CidrBlock nor Ipv6CidrBlock (EC2 would refuse it; the check cannot tell its family)
-    new ec2.CfnNetworkAclEntry(stack, 'Maybe', { networkAclId: nacl.networkAclId, ruleNumber: 500, protocol: -1, ruleAction: 'deny', egress: true });
-    const messages = ofRule(check(stack), 'LayeredDefense-CannotVerify').filter((m) => /NaclEntryQuota/.test(m.text));
-    expect(messages).toEqual([expect.objectContaining({ path: '/Stack/Maybe' })]);
-    expect(messages[0].text).toMatch(/the outbound IPv6 entry count of the NACL \(neither CidrBlock nor Ipv6CidrBlock is set\)/);
+    const partly = naclStack();
+    entry(partly.nacl, 'AllowA', 100, ec2.AclCidr.ipv4('10.0.0.0/9'), ec2.AclTraffic.allTraffic());
+    entry(partly.nacl, 'DenyB', 110, ec2.AclCidr.ipv4('10.128.0.0/9'), ec2.AclTraffic.allTraffic(), { deny: true });
+    entry(partly.nacl, 'Deny', 200, ec2.AclCidr.ipv4('10.0.0.0/8'), ec2.AclTraffic.allTraffic(), { deny: true });
+    allowEphemeral(partly.nacl);
+    const partial = ofRule(check(partly.stack), 'LayeredDefense-NaclDenyShadowed');
+    expect(partial.map((m) => m.path)).toEqual(['/Stack/Nacl/Deny/Resource']);
+    expect(partial[0].text).toContain('is partly shadowed by ALLOW rule 100: ');
   });
 });
+
+
 
 describe('LayeredDefense-NaclDuplicateRuleNumber', () => {
   const RULE = 'LayeredDefense-NaclDuplicateRuleNumber';

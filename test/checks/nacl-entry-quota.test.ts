@@ -1,0 +1,97 @@
+import { CfnParameter } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { entry, naclStack } from './nacl-support';
+import { check, ofRule } from './support';
+
+// LayeredDefense-NaclEntryQuota on its own file, so its mutation group runs only these tests (see build-tools/mutation.ts).
+describe('LayeredDefense-NaclEntryQuota', () => {
+  const RULE = 'LayeredDefense-NaclEntryQuota';
+  function withDenies(count: number) {
+    const { stack, nacl } = naclStack();
+    for (let i = 0; i < count; i++) {
+      entry(nacl, `Deny${i}`, 100 + i, ec2.AclCidr.ipv4(`10.${i}.0.0/16`), ec2.AclTraffic.allTraffic(), { deny: true });
+    }
+    return stack;
+  }
+
+  test('Noncompliant: 20 entries plus the * deny is over the default quota of 20', () => {
+    const found = ofRule(check(withDenies(20)), RULE);
+    expect(found).toEqual([expect.objectContaining({ level: 'error', path: '/Stack/Nacl/Resource' })]);
+    expect(found[0].text).toMatch(/inbound IPv4 has 20 entries plus the final \* deny, 21 in all, over the quota of 20/);
+  });
+
+  test('Compliant: 19 entries; and 20 with a raised quota', () => {
+    expect(ofRule(check(withDenies(19)), RULE)).toEqual([]);
+    expect(ofRule(check(withDenies(20), { naclEntryQuota: 40 }), RULE)).toEqual([]);
+  });
+
+  test('Token: 19 inbound entries and one whose direction is unknown may be over the quota', () => {
+    const stack = withDenies(19);
+    const nacl = stack.node.findChild('Nacl') as ec2.NetworkAcl;
+    const out = new CfnParameter(stack, 'Out', { type: 'String' });
+    new ec2.CfnNetworkAclEntry(stack, 'Maybe', { networkAclId: nacl.networkAclId, ruleNumber: 500, protocol: -1, ruleAction: 'deny', cidrBlock: '203.0.113.0/24', egress: out.valueAsString as any });
+    const messages = check(stack);
+    expect(ofRule(messages, RULE)).toEqual([]);
+    expect(ofRule(messages, 'LayeredDefense-CannotVerify').filter((m) => m.path === '/Stack/Maybe').map((m) => m.text).join('\n'))
+      .toMatch(/LayeredDefense-NaclEntryQuota cannot verify the inbound IPv4 entry count of the NACL \(Egress \{"Ref":"Out"\}/);
+  });
+});
+
+describe('LayeredDefense-NaclEntryQuota: each direction and family is counted on its own', () => {
+  const RULE = 'LayeredDefense-NaclEntryQuota';
+  /** `count` DENY entries in one direction and family of a fresh NACL. */
+  function denies(nacl: ec2.NetworkAcl, count: number, options: { egress?: boolean; ipv6?: boolean; prefix?: string }) {
+    for (let i = 0; i < count; i++) {
+      const cidr = options.ipv6 ? ec2.AclCidr.ipv6(`2001:db8:${i}::/48`) : ec2.AclCidr.ipv4(`10.${i}.0.0/16`);
+      entry(nacl, `${options.prefix ?? 'Deny'}${i}`, 100 + i, cidr, ec2.AclTraffic.allTraffic(), { deny: true, egress: options.egress });
+    }
+  }
+
+  test('Noncompliant: 20 outbound IPv4 entries', () => {
+    // GIVEN
+    const { stack, nacl } = naclStack();
+    denies(nacl, 20, { egress: true });
+    // WHEN
+    const found = ofRule(check(stack), RULE);
+    // THEN
+    expect(found).toEqual([expect.objectContaining({ level: 'error', path: '/Stack/Nacl/Resource' })]);
+    expect(found[0].text).toMatch(/outbound IPv4 has 20 entries plus the final \* deny, 21 in all, over the quota of 20/);
+  });
+
+  test('Noncompliant: 20 inbound IPv6 entries', () => {
+    const { stack, nacl } = naclStack();
+    denies(nacl, 20, { ipv6: true });
+    const found = ofRule(check(stack), RULE);
+    expect(found).toHaveLength(1);
+    expect(found[0].text).toMatch(/^\[LayeredDefense-NaclEntryQuota\] inbound IPv6 has 20 entries plus the final \* deny, 21 in all, over the quota of 20/);
+  });
+
+  test('Compliant: 19 entries in each direction and family, 76 in all', () => {
+    const { stack, nacl } = naclStack();
+    denies(nacl, 19, { prefix: 'In4' });
+    denies(nacl, 19, { prefix: 'Out4', egress: true });
+    denies(nacl, 19, { prefix: 'In6', ipv6: true });
+    denies(nacl, 19, { prefix: 'Out6', ipv6: true, egress: true });
+    expect(ofRule(check(stack), RULE)).toEqual([]);
+  });
+
+  test('Token: 18 inbound entries and one of unknown direction fit whatever the direction is', () => {
+    const { stack, nacl } = naclStack();
+    denies(nacl, 18, {});
+    const out = new CfnParameter(stack, 'Out', { type: 'String' });
+    new ec2.CfnNetworkAclEntry(stack, 'Maybe', { networkAclId: nacl.networkAclId, ruleNumber: 500, protocol: -1, ruleAction: 'deny', cidrBlock: '203.0.113.0/24', egress: out.valueAsString as any });
+    const messages = check(stack);
+    expect(ofRule(messages, RULE)).toEqual([]);
+    expect(ofRule(messages, 'LayeredDefense-CannotVerify').filter((m) => /NaclEntryQuota/.test(m.text))).toEqual([]);
+  });
+
+  test('Token: an entry of unknown family may take 19 outbound IPv6 entries over the quota', () => {
+    const { stack, nacl } = naclStack();
+    denies(nacl, 19, { ipv6: true, egress: true });
+    // an entry with neither CidrBlock nor Ipv6CidrBlock (EC2 would refuse it; the check cannot tell its family)
+    new ec2.CfnNetworkAclEntry(stack, 'Maybe', { networkAclId: nacl.networkAclId, ruleNumber: 500, protocol: -1, ruleAction: 'deny', egress: true });
+    const messages = ofRule(check(stack), 'LayeredDefense-CannotVerify').filter((m) => /NaclEntryQuota/.test(m.text));
+    expect(messages).toEqual([expect.objectContaining({ path: '/Stack/Maybe' })]);
+    expect(messages[0].text).toMatch(/the outbound IPv6 entry count of the NACL \(neither CidrBlock nor Ipv6CidrBlock is set\)/);
+  });
+});
