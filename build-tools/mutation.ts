@@ -28,11 +28,11 @@ export const GROUPS: Record<string, Group> = {
   },
   'nacl-return-traffic': {
     mutate: [`${SUBNET_RULES}/NaclReturnTraffic.ts`],
-    tests: ['test/checks/nacl-return-traffic.test.ts'],
+    tests: ['test/checks/nacl-return-traffic.test.ts', 'test/checks/registry.test.ts'],
   },
   'nacl-entry-quota': {
     mutate: [`${SUBNET_RULES}/NaclEntryQuota.ts`],
-    tests: ['test/checks/nacl-entry-quota.test.ts'],
+    tests: ['test/checks/nacl-entry-quota.test.ts', 'test/checks/registry.test.ts'],
   },
   'model-nacl': {
     mutate: ['src/model/model-nacl.ts'],
@@ -48,7 +48,7 @@ export const GROUPS: Record<string, Group> = {
   },
   'subnet-rules': {
     mutate: [`${SUBNET_RULES}/*.ts`, `!${SUBNET_RULES}/NaclReturnTraffic.ts`, `!${SUBNET_RULES}/NaclEntryQuota.ts`],
-    tests: ['test/checks/subnet.test.ts'],
+    tests: ['test/checks/subnet.test.ts', 'test/checks/registry.test.ts'],
   },
   'waf-transformations': {
     mutate: ['src/model/waf-transformations.ts'],
@@ -60,7 +60,7 @@ export const GROUPS: Record<string, Group> = {
   },
   'application-rules': {
     mutate: [`${APPLICATION_RULES}/*.ts`],
-    tests: ['test/checks/application.test.ts'],
+    tests: ['test/checks/application.test.ts', 'test/checks/registry.test.ts'],
   },
   'ip-parse': {
     mutate: ['src/ip/**/*.ts', 'src/private/ip/parse.ts', 'src/private/ip/format.ts', 'src/private/ip/embedded-ipv4.ts', 'src/private/ip/types.ts', 'src/private/ip/uint128.ts'],

@@ -1,3 +1,4 @@
+import { Fn } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { entry, naclStack } from './nacl-support';
 import { check, ofRule } from './support';
@@ -177,5 +178,60 @@ describe('LayeredDefense-NaclReturnTraffic: services and return entries', () => 
     entry(nacl, 'AllowHttps', 100, ec2.AclCidr.ipv4('10.0.0.0/16'), ec2.AclTraffic.tcpPort(443));
     entry(nacl, 'EphOut', 100, ec2.AclCidr.ipv4('10.0.128.0/17'), ec2.AclTraffic.tcpPortRange(1024, 65535), { egress: true });
     expect(ofRule(check(stack), RULE)).toEqual([]);
+  });
+});
+
+describe('LayeredDefense-NaclReturnTraffic: families, unknown entries and all-protocol ALLOWs', () => {
+  const RULE = 'LayeredDefense-NaclReturnTraffic';
+
+  test('Compliant: IPv6 responses are allowed by an IPv6 entry (the IPv4 side of the other direction does not count)', () => {
+    const { stack, nacl } = naclStack();
+    entry(nacl, 'InV6', 100, ec2.AclCidr.anyIpv6(), ec2.AclTraffic.tcpPort(443));
+    entry(nacl, 'OutV6', 100, ec2.AclCidr.anyIpv6(), ec2.AclTraffic.tcpPortRange(1024, 65535), { egress: true });
+    expect(ofRule(check(stack), RULE)).toEqual([]);
+  });
+
+  test('Noncompliant: IPv4 responses are not allowed by an IPv6 entry', () => {
+    const { stack, nacl } = naclStack();
+    entry(nacl, 'InV4', 100, ec2.AclCidr.anyIpv4(), ec2.AclTraffic.tcpPort(443));
+    entry(nacl, 'OutV6', 100, ec2.AclCidr.anyIpv6(), ec2.AclTraffic.tcpPortRange(1024, 65535), { egress: true });
+    const found = ofRule(check(stack), RULE);
+    expect(found.map((m) => m.path)).toEqual(['/Stack/Nacl/InV4/Resource']);
+  });
+
+  test('Token: with an unresolved entry in the other direction, the rule says it cannot verify instead of judging', () => {
+    // GIVEN an inbound service, and an outbound entry whose CIDR is imported at deploy time
+    const { stack, nacl } = naclStack();
+    entry(nacl, 'AllowHttps', 100, ec2.AclCidr.anyIpv4(), ec2.AclTraffic.tcpPort(443));
+    new ec2.CfnNetworkAclEntry(stack, 'OutImported', {
+      networkAclId: nacl.networkAclId, ruleNumber: 100, protocol: -1, ruleAction: 'allow', egress: true, cidrBlock: Fn.importValue('PeerCidr'),
+    });
+    // WHEN
+    const messages = check(stack);
+    // THEN
+    expect(ofRule(messages, RULE)).toEqual([]);
+    const cannot = ofRule(messages, 'LayeredDefense-CannotVerify').filter((m) => /LayeredDefense-NaclReturnTraffic/.test(m.text));
+    expect(cannot.map((m) => m.path)).toEqual(['/Stack/OutImported']);
+    expect(cannot[0].text).toMatch(/LayeredDefense-NaclReturnTraffic cannot verify return traffic of egress IPv4 entries \(/);
+  });
+
+  test('Compliant: an all-traffic ALLOW whose TCP is all denied first needs only its UDP responses', () => {
+    // GIVEN inbound: all TCP from the VPC denied, then everything from the VPC allowed; outbound: UDP responses
+    const { stack, nacl } = naclStack();
+    entry(nacl, 'DenyTcp', 90, ec2.AclCidr.ipv4('10.0.0.0/16'), ec2.AclTraffic.tcpPortRange(0, 65535), { deny: true });
+    entry(nacl, 'AllowVpc', 100, ec2.AclCidr.ipv4('10.0.0.0/16'), ec2.AclTraffic.allTraffic());
+    entry(nacl, 'UdpOut', 100, ec2.AclCidr.ipv4('10.0.0.0/16'), ec2.AclTraffic.udpPortRange(1024, 65535), { egress: true });
+    // THEN the ALLOW admits no TCP, so no TCP responses are needed
+    expect(ofRule(check(stack), RULE)).toEqual([]);
+  });
+
+  test('Noncompliant: the TCP an all-traffic ALLOW admits is what counts, not what other protocols reach', () => {
+    const { stack, nacl } = naclStack();
+    entry(nacl, 'DenyTcp', 90, ec2.AclCidr.ipv4('10.0.0.0/17'), ec2.AclTraffic.tcpPortRange(0, 65535), { deny: true });
+    entry(nacl, 'AllowVpc', 100, ec2.AclCidr.ipv4('10.0.0.0/16'), ec2.AclTraffic.allTraffic());
+    entry(nacl, 'UdpOut', 100, ec2.AclCidr.ipv4('10.0.0.0/16'), ec2.AclTraffic.udpPortRange(1024, 65535), { egress: true });
+    const found = ofRule(check(stack), RULE);
+    expect(found).toHaveLength(1);
+    expect(found[0].text).toContain('admits 10.0.128.0/17, but outbound tcp 1024-65535 to 10.0.128.0/17 is not allowed');
   });
 });
