@@ -1,6 +1,6 @@
-import { CfnParameter } from 'aws-cdk-lib';
+import { CfnParameter, Fn, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { entry, naclStack } from './nacl-support';
+import { entry, naclStack, vpcStack } from './nacl-support';
 import { check, ofRule } from './support';
 
 // LayeredDefense-NaclEntryQuota on its own file, so its mutation group runs only these tests (see build-tools/mutation.ts).
@@ -93,5 +93,56 @@ describe('LayeredDefense-NaclEntryQuota: each direction and family is counted on
     const messages = ofRule(check(stack), 'LayeredDefense-CannotVerify').filter((m) => /NaclEntryQuota/.test(m.text));
     expect(messages).toEqual([expect.objectContaining({ path: '/Stack/Maybe' })]);
     expect(messages[0].text).toMatch(/the outbound IPv6 entry count of the NACL \(neither CidrBlock nor Ipv6CidrBlock is set\)/);
+  });
+});
+
+describe('LayeredDefense-NaclEntryQuota: unresolved values and the default NACL', () => {
+  const RULE = 'LayeredDefense-NaclEntryQuota';
+  function defaultEntry(stack: Stack, vpc: ec2.Vpc, id: string, props: Partial<ec2.CfnNetworkAclEntryProps>) {
+    new ec2.CfnNetworkAclEntry(stack, id, { networkAclId: vpc.vpcDefaultNetworkAcl, ruleNumber: 200, protocol: -1, ruleAction: 'deny', ...props });
+  }
+
+  test('Noncompliant: an entry with an unresolved CIDR still counts in its known direction and family', () => {
+    // GIVEN 19 inbound IPv4 entries and a 20th whose CidrBlock is imported at deploy time
+    const { stack, nacl } = naclStack();
+    for (let i = 0; i < 19; i++) {
+      entry(nacl, `Deny${i}`, 100 + i, ec2.AclCidr.ipv4(`10.${i}.0.0/16`), ec2.AclTraffic.allTraffic(), { deny: true });
+    }
+    new ec2.CfnNetworkAclEntry(stack, 'Imported', { networkAclId: nacl.networkAclId, ruleNumber: 500, protocol: -1, ruleAction: 'deny', cidrBlock: Fn.importValue('BadCidr') });
+    // WHEN
+    const found = ofRule(check(stack), RULE);
+    // THEN
+    expect(found).toEqual([expect.objectContaining({ path: '/Stack/Nacl/Resource' })]);
+    expect(found[0].text).toMatch(/inbound IPv4 has 20 entries plus the final \* deny, 21 in all/);
+  });
+
+  test("Noncompliant: the default NACL's built-in rule 100 counts, and the message names the default NACL", () => {
+    const { stack, vpc } = vpcStack();
+    for (let i = 0; i < 18; i++) {
+      defaultEntry(stack, vpc, `Deny${i}`, { cidrBlock: `203.0.113.${i}/32`, ruleNumber: 10 + i });
+    }
+    expect(ofRule(check(stack), RULE)).toEqual([]);
+    defaultEntry(stack, vpc, 'OneMore', { cidrBlock: '198.51.100.0/24', ruleNumber: 90 });
+    const found = ofRule(check(stack), RULE);
+    expect(found).toEqual([expect.objectContaining({ path: '/Stack/Vpc/Resource' })]);
+    expect(found[0].text).toMatch(/^\[LayeredDefense-NaclEntryQuota\] the VPC's default NACL: inbound IPv4 has 20 entries plus the final \* deny, 21 in all, over the quota of 20/);
+  });
+
+  test('Token: a built-in rule 101 that may or may not exist is a "maybe", never a certain count', () => {
+    // GIVEN a dual-stack VPC whose IPv6 block is added in this stack, and 18 inbound IPv6 entries on its default NACL
+    const { stack, vpc } = vpcStack({ ipProtocol: ec2.IpProtocol.DUAL_STACK });
+    for (let i = 0; i < 18; i++) {
+      defaultEntry(stack, vpc, `Deny${i}`, { ipv6CidrBlock: `2001:db8:${i}::/48`, ruleNumber: 10 + i });
+    }
+    // THEN 18 + rule 101 + * fits; one more entry may not
+    const fits = check(stack);
+    expect(ofRule(fits, RULE)).toEqual([]);
+    expect(ofRule(fits, 'LayeredDefense-CannotVerify').filter((m) => /NaclEntryQuota/.test(m.text))).toEqual([]);
+    defaultEntry(stack, vpc, 'OneMore', { ipv6CidrBlock: '2001:db8:ff::/48', ruleNumber: 90 });
+    const messages = check(stack);
+    expect(ofRule(messages, RULE)).toEqual([]);
+    const cannot = ofRule(messages, 'LayeredDefense-CannotVerify').filter((m) => /NaclEntryQuota/.test(m.text));
+    expect(cannot.map((m) => m.path)).toEqual(['/Stack/Vpc/Resource']);
+    expect(cannot[0].text).toMatch(/cannot verify the inbound IPv6 entry count of the VPC's default NACL \(whether EC2 added its built-in IPv6 ALLOW-all rule 101/);
   });
 });
