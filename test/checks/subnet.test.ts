@@ -171,7 +171,6 @@ describe('LayeredDefense-NaclDeadEntry and LayeredDefense-NaclDenyShadowed: seve
 });
 
 
-
 describe('LayeredDefense-NaclDuplicateRuleNumber', () => {
   const RULE = 'LayeredDefense-NaclDuplicateRuleNumber';
 

@@ -1,7 +1,8 @@
 import * as fc from 'fast-check';
 import { IpFamily } from '../../src/ip/family';
 import {
-  decidePieces, describeEntry, describeEntryTraffic, describeRanges, missingRanges, NaclDirectionAnalysis, neverMatchesReason, portClasses, trafficClasses,
+  decidePieces, describeEntry, describeEntryTraffic, describeRanges, missingRanges, NaclDirectionAnalysis, neverMatchesReason, portClasses,
+  trafficClasses,
 } from '../../src/model/model-nacl';
 import { evaluateNaclPacket, NaclEntryProperties, NormalizedNaclEntry, normalizeNaclEntries, orderedEntries } from '../../src/model/nacl-evaluator';
 import { formatAddress, formatCidr, parseCidr } from '../../src/private/ip';
@@ -85,10 +86,11 @@ describe('NaclDirectionAnalysis', () => {
 });
 
 /** One normalized inbound IPv4 entry, from template-shaped properties. */
-function normalized(props: Partial<NaclEntryProperties>): NormalizedNaclEntry {
+function entryOf(props: Partial<NaclEntryProperties>): NormalizedNaclEntry {
   return normalizeNaclEntries([{ RuleNumber: 100, RuleAction: 'allow', Protocol: -1, CidrBlock: '0.0.0.0/0', ...props }])[0];
 }
-const tcp = (from: number, to: number, extra: Partial<NaclEntryProperties> = {}) => normalized({ Protocol: 6, PortRange: { From: from, To: to }, ...extra });
+const tcp = (from: number, to: number, extra: Partial<NaclEntryProperties> = {}) =>
+  entryOf({ Protocol: 6, PortRange: { From: from, To: to }, ...extra });
 
 describe('portClasses', () => {
   test('with no entries, one class spans the whole range, top port included', () => {
@@ -98,7 +100,7 @@ describe('portClasses', () => {
 
   test('cuts at every entry bound inside the range, and only there', () => {
     // GIVEN a low service port (outside the range), one entry ending at 65533 and one starting inside the range
-    const entries = [tcp(22, 22), tcp(1024, 65533), tcp(40000, 70000), normalized({ Protocol: 17, PortRange: { From: 2000, To: 3000 } })];
+    const entries = [tcp(22, 22), tcp(1024, 65533), tcp(40000, 70000), entryOf({ Protocol: 17, PortRange: { From: 2000, To: 3000 } })];
 
     // WHEN
     const classes = portClasses(entries, 6, 1024, 65535);
@@ -122,27 +124,27 @@ describe('portClasses', () => {
 
 describe('trafficClasses', () => {
   test('an all-protocols NACL is one class; the representative protocol is one no entry names', () => {
-    expect(trafficClasses([normalized({})])).toEqual([{ traffic: { protocol: 253 }, label: 'all traffic' }]);
-    const named = trafficClasses([normalized({ Protocol: 253 }), normalized({ Protocol: 254 }), normalized({ Protocol: 47 })]);
+    expect(trafficClasses([entryOf({})])).toEqual([{ traffic: { protocol: 253 }, label: 'all traffic' }]);
+    const named = trafficClasses([entryOf({ Protocol: 253 }), entryOf({ Protocol: 254 }), entryOf({ Protocol: 47 })]);
     expect(named.map((c) => [c.traffic.protocol, c.label])).toEqual([
       [47, 'protocol 47'], [253, 'protocol 253'], [254, 'protocol 254'], [255, 'any other protocol'],
     ]);
   });
 
   test('the representative of "any other protocol" wraps past 255', () => {
-    const classes = trafficClasses([253, 254, 255].map((p) => normalized({ Protocol: p })));
+    const classes = trafficClasses([253, 254, 255].map((p) => entryOf({ Protocol: p })));
     expect(classes[classes.length - 1]).toEqual({ traffic: { protocol: 0 }, label: 'any other protocol' });
   });
 
   test('TCP and UDP classes are cut per protocol, in protocol order', () => {
-    const classes = trafficClasses([normalized({ Protocol: 17, PortRange: { From: 53, To: 53 } }), tcp(443, 443)]);
+    const classes = trafficClasses([entryOf({ Protocol: 17, PortRange: { From: 53, To: 53 } }), tcp(443, 443)]);
     expect(classes.map((c) => c.label)).toEqual(['tcp 0-442', 'tcp 443', 'tcp 444-65535', 'udp 0-52', 'udp 53', 'udp 54-65535', 'any other protocol']);
   });
 
   test('ICMP classes: every named type and code, and an unused type and code for the rest', () => {
     const classes = trafficClasses([
-      normalized({ Protocol: 1, Icmp: { Type: 3, Code: 4 } }),
-      normalized({ Protocol: 1, Icmp: { Type: 8, Code: -1 } }),
+      entryOf({ Protocol: 1, Icmp: { Type: 3, Code: 4 } }),
+      entryOf({ Protocol: 1, Icmp: { Type: 8, Code: -1 } }),
     ]);
     expect(classes.map((c) => [c.traffic, c.label])).toEqual([
       [{ protocol: 1, icmpType: 3, icmpCode: 4 }, 'icmp type 3 code 4'],
@@ -176,9 +178,9 @@ describe('neverMatchesReason', () => {
     expect(neverMatchesReason(tcp(2000, 2000))).toBeUndefined();
     expect(neverMatchesReason(normalizeNaclEntries([{ RuleNumber: 1, RuleAction: 'allow', Protocol: 1, Ipv6CidrBlock: '::/0', Icmp: { Type: -1, Code: -1 } }])[0]))
       .toBe('protocol 1 (ICMP) never occurs in IPv6 traffic; IPv6 uses protocol 58 (ICMPv6)');
-    expect(neverMatchesReason(normalized({ Protocol: 58, Icmp: { Type: -1, Code: -1 } })))
+    expect(neverMatchesReason(entryOf({ Protocol: 58, Icmp: { Type: -1, Code: -1 } })))
       .toBe('protocol 58 (ICMPv6) never occurs in IPv4 traffic; IPv4 uses protocol 1 (ICMP)');
-    expect(neverMatchesReason(normalized({ Protocol: 1, Icmp: { Type: -1, Code: -1 } }))).toBeUndefined();
+    expect(neverMatchesReason(entryOf({ Protocol: 1, Icmp: { Type: -1, Code: -1 } }))).toBeUndefined();
     expect(neverMatchesReason(normalizeNaclEntries([{ RuleNumber: 1, RuleAction: 'allow', Protocol: 58, Ipv6CidrBlock: '::/0', Icmp: { Type: -1, Code: -1 } }])[0])).toBeUndefined();
   });
 
@@ -207,7 +209,8 @@ describe('NaclDirectionAnalysis: exact fates and return paths', () => {
     const [deny, allow, never] = fates;
     expect(deny.decides.map((d) => [formatCidr({ ...d.range, prefixLength: 8 }), d.traffic.label])).toEqual([['10.0.0.0/8', 'tcp 22']]);
     expect(deny.overtaken).toEqual([]);
-    expect(allow.overtaken).toEqual([{ by: deny.entry, range: { family: IpFamily.IPV4, first: 10n << 24n, last: (11n << 24n) - 1n }, traffic: analysis.classes[1] }]);
+    const tenSlash8 = { family: IpFamily.IPV4, first: 10n << 24n, last: (11n << 24n) - 1n };
+    expect(allow.overtaken).toEqual([{ by: deny.entry, range: tenSlash8, traffic: analysis.classes[1] }]);
     expect(allow.decides.map((d) => [d.range.first, d.range.last, d.traffic.label])).toEqual([
       [0n, (1n << 32n) - 1n, 'tcp 0-21'],
       [0n, (10n << 24n) - 1n, 'tcp 22'],
@@ -248,7 +251,7 @@ describe('NaclDirectionAnalysis: exact fates and return paths', () => {
 
   test('allowedForAllPorts: an ALLOW of another protocol, or only part of the range, leaves addresses out', () => {
     const analysis = new NaclDirectionAnalysis([
-      normalized({ Protocol: 17, PortRange: { From: 0, To: 65535 }, Egress: true }),
+      entryOf({ Protocol: 17, PortRange: { From: 0, To: 65535 }, Egress: true }),
       tcp(1024, 65535, { RuleNumber: 110, Egress: true, CidrBlock: '10.0.0.0/8' }),
       tcp(1024, 40000, { RuleNumber: 120, Egress: true, CidrBlock: '192.0.2.0/24' }),
     ], 'egress', IpFamily.IPV4);
@@ -258,7 +261,10 @@ describe('NaclDirectionAnalysis: exact fates and return paths', () => {
 
 describe('descriptions', () => {
   test('describeRanges: one CIDR, several, none', () => {
-    const r = (cidr: string) => { const p = parseCidr(cidr); return { family: p.family, first: p.first, last: p.last }; };
+    const r = (text: string) => {
+      const p = parseCidr(text);
+      return { family: p.family, first: p.first, last: p.last };
+    };
     expect(describeRanges([r('10.0.0.0/8')])).toBe('10.0.0.0/8');
     expect(describeRanges([r('10.0.0.0/8'), r('192.0.2.0/24')])).toBe('10.0.0.0/8 and 1 more block');
     expect(describeRanges([{ family: IpFamily.IPV4, first: 1n, last: 6n }])).toBe('0.0.0.1/32 and 3 more blocks');
@@ -267,13 +273,13 @@ describe('descriptions', () => {
 
   test('describeEntry and describeEntryTraffic', () => {
     expect(describeEntry(tcp(443, 443))).toBe('rule 100 (ALLOW 0.0.0.0/0 tcp 443)');
-    expect(describeEntry(normalized({ RuleAction: 'deny', CidrBlock: '10.0.0.0/8' }))).toBe('rule 100 (DENY 10.0.0.0/8 all traffic)');
-    expect(describeEntryTraffic(normalized({ Protocol: 17, PortRange: { From: 1024, To: 65535 } }))).toBe('udp 1024-65535');
+    expect(describeEntry(entryOf({ RuleAction: 'deny', CidrBlock: '10.0.0.0/8' }))).toBe('rule 100 (DENY 10.0.0.0/8 all traffic)');
+    expect(describeEntryTraffic(entryOf({ Protocol: 17, PortRange: { From: 1024, To: 65535 } }))).toBe('udp 1024-65535');
     expect(describeEntryTraffic(tcp(22, 22))).toBe('tcp 22');
-    expect(describeEntryTraffic(normalized({ Protocol: 1, Icmp: { Type: 8, Code: 0 } }))).toBe('icmp type 8 code 0');
-    expect(describeEntryTraffic(normalized({ Protocol: 1, Icmp: { Type: -1, Code: -1 } }))).toBe('icmp all types');
+    expect(describeEntryTraffic(entryOf({ Protocol: 1, Icmp: { Type: 8, Code: 0 } }))).toBe('icmp type 8 code 0');
+    expect(describeEntryTraffic(entryOf({ Protocol: 1, Icmp: { Type: -1, Code: -1 } }))).toBe('icmp all types');
     expect(describeEntryTraffic(normalizeNaclEntries([{ RuleNumber: 1, RuleAction: 'allow', Protocol: 58, Ipv6CidrBlock: '::/0', Icmp: { Type: 128, Code: -1 } }])[0])).toBe('icmpv6 type 128');
-    expect(describeEntryTraffic(normalized({ Protocol: 47 }))).toBe('protocol 47');
+    expect(describeEntryTraffic(entryOf({ Protocol: 47 }))).toBe('protocol 47');
   });
 
   test('missingRanges: what is wanted and not allowed, merged', () => {
