@@ -2,9 +2,10 @@ import * as fc from 'fast-check';
 import { IpFamily } from '../../src/ip/family';
 import {
   decidePieces, describeEntry, describeEntryTraffic, describeRanges, missingRanges, NaclDirectionAnalysis, neverMatchesReason, portClasses,
-  trafficClasses,
+  naclScopes, trafficClasses,
 } from '../../src/model/model-nacl';
 import { evaluateNaclPacket, NaclEntryProperties, NormalizedNaclEntry, normalizeNaclEntries, orderedEntries } from '../../src/model/nacl-evaluator';
+import type { NaclEntryModel, NaclModel } from '../../src/model/network-model';
 import { formatAddress, formatCidr, parseCidr } from '../../src/private/ip';
 
 // Small IPv4 CIDRs inside 10.0.0.0/24 so random entries overlap often.
@@ -285,5 +286,82 @@ describe('descriptions', () => {
   test('missingRanges: what is wanted and not allowed, merged', () => {
     const v4 = (first: bigint, last: bigint) => ({ family: IpFamily.IPV4, first, last });
     expect(missingRanges([v4(0n, 9n), v4(10n, 19n)], [v4(5n, 7n)])).toEqual([v4(0n, 4n), v4(8n, 19n)]);
+  });
+});
+
+describe('naclScopes', () => {
+  // A hand-built NACL model (no CDK): each entry's site is a plain resource record.
+  const site = (path: string) => ({ logicalId: path, path, construct: undefined as any, properties: {} });
+  function modelEntry(path: string, props: Partial<NaclEntryProperties> | undefined, known: Partial<NaclEntryModel> = {}): NaclEntryModel {
+    const normalizedEntry = props ? entryOf(props) : undefined;
+    return {
+      resource: site(path),
+      naclKey: 'id:Nacl',
+      egress: normalizedEntry ? normalizedEntry.direction === 'egress' : undefined,
+      family: normalizedEntry?.range.family,
+      ruleNumber: normalizedEntry?.ruleNumber,
+      normalized: normalizedEntry,
+      unknown: normalizedEntry ? undefined : 'a value is unresolved',
+      ...known,
+    };
+  }
+  const naclOf = (entries: NaclEntryModel[]): NaclModel => ({ resource: site('Nacl'), key: 'id:Nacl', vpcKey: 'id:Vpc', entries, associations: [] });
+
+  test('four scopes in a fixed order, each with its own entries, analysed once', () => {
+    // GIVEN inbound IPv4, outbound IPv4 and inbound IPv6 entries
+    const in4 = modelEntry('In4', { RuleNumber: 100 });
+    const out4 = modelEntry('Out4', { RuleNumber: 100, Egress: true });
+    const in6 = modelEntry('In6', { RuleNumber: 100, CidrBlock: undefined, Ipv6CidrBlock: '::/0' });
+    const nacl = naclOf([in4, out4, in6]);
+
+    // WHEN
+    const scopes = naclScopes(nacl);
+
+    // THEN
+    expect(scopes.map((s) => [s.direction, s.family, s.analysis?.ordered.length, s.unknownEntries.length])).toEqual([
+      ['ingress', IpFamily.IPV4, 1, 0],
+      ['ingress', IpFamily.IPV6, 1, 0],
+      ['egress', IpFamily.IPV4, 1, 0],
+      ['egress', IpFamily.IPV6, 0, 0],
+    ]);
+    expect(scopes[0].siteOf(scopes[0].analysis!.ordered[0])).toBe(in4);
+    expect(scopes[1].siteOf(scopes[1].analysis!.ordered[0])).toBe(in6);
+    expect(scopes[2].siteOf(scopes[2].analysis!.ordered[0])).toBe(out4);
+    expect(scopes.every((s) => s.nacl === nacl)).toBe(true);
+    expect(naclScopes(nacl)).toBe(scopes);
+  });
+
+  test('entries are renumbered by position within their scope (the tie-break for equal rule numbers)', () => {
+    const a = modelEntry('A', { RuleNumber: 100, Egress: true });
+    const b = modelEntry('B', { RuleNumber: 100 });
+    const c = modelEntry('C', { RuleNumber: 100, RuleAction: 'deny' });
+    const [ingress] = naclScopes(naclOf([a, b, c]));
+    expect(ingress.analysis!.ordered.map((e) => [ingress.siteOf(e).resource.path, e.index])).toEqual([['B', 0], ['C', 1]]);
+  });
+
+  test('an unresolved entry makes every scope it may belong to unknown, and only those', () => {
+    // GIVEN an inbound IPv4 entry with an unresolved value, an entry of unknown direction (IPv6), and one of unknown family
+    const unresolved = modelEntry('Unresolved', undefined, { egress: false, family: IpFamily.IPV4 });
+    const anyDirection = modelEntry('AnyDirection', undefined, { egress: undefined, family: IpFamily.IPV6 });
+    const anyFamily = modelEntry('AnyFamily', undefined, { egress: true, family: undefined });
+    const known = modelEntry('Known', { RuleNumber: 100 });
+
+    // WHEN
+    const scopes = naclScopes(naclOf([unresolved, anyDirection, anyFamily, known]));
+
+    // THEN
+    expect(scopes.map((s) => [s.direction, s.family, s.analysis === undefined, s.unknownEntries.map((e) => e.resource.path)])).toEqual([
+      ['ingress', IpFamily.IPV4, true, ['Unresolved']],
+      ['ingress', IpFamily.IPV6, true, ['AnyDirection']],
+      ['egress', IpFamily.IPV4, true, ['AnyFamily']],
+      ['egress', IpFamily.IPV6, true, ['AnyDirection', 'AnyFamily']],
+    ]);
+  });
+
+  test('a scope with only known entries is analysed even when other scopes are not', () => {
+    const scopes = naclScopes(naclOf([modelEntry('Out6', undefined, { egress: true, family: IpFamily.IPV6 }), modelEntry('In4', { RuleNumber: 7 })]));
+    expect(scopes[0].analysis!.ordered.map((e) => e.ruleNumber)).toEqual([7]);
+    expect(scopes[0].unknownEntries).toEqual([]);
+    expect(scopes[3].analysis).toBeUndefined();
   });
 });
