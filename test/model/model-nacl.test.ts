@@ -365,3 +365,23 @@ describe('naclScopes', () => {
     expect(scopes[3].analysis).toBeUndefined();
   });
 });
+
+describe('classes and pieces: entries of the other ICMP and the last port', () => {
+  const icmpV6OnIpv6 = () => normalizeNaclEntries([{ RuleNumber: 1, RuleAction: 'allow', Protocol: 58, Ipv6CidrBlock: '::/0', Icmp: { Type: 128, Code: -1 } }])[0];
+  const icmpOnIpv6 = () => normalizeNaclEntries([{ RuleNumber: 1, RuleAction: 'allow', Protocol: 1, Ipv6CidrBlock: '::/0', Icmp: { Type: 8, Code: 3 } }])[0];
+
+  test('a port class can be the last port of the range alone', () => {
+    expect(portClasses([tcp(65535, 65535)], 6, 1024, 65535).map((c) => c.label)).toEqual(['tcp 1024-65534', 'tcp 65535']);
+  });
+
+  test('ICMP classes come from ICMP entries only, ICMPv6 classes from ICMPv6 entries only', () => {
+    const classes = trafficClasses([entryOf({ Protocol: 1, Icmp: { Type: 3, Code: -1 } }), icmpV6OnIpv6()]);
+    expect(classes.map((c) => c.label)).toEqual(['icmp type 3', 'icmp other types', 'icmpv6 type 128', 'icmpv6 other types', 'any other protocol']);
+  });
+
+  test('an entry that can never match makes no class and decides no piece', () => {
+    const never = icmpOnIpv6();
+    expect(new NaclDirectionAnalysis([never], 'ingress', IpFamily.IPV6).classes.map((c) => c.label)).toEqual(['all traffic']);
+    expect(decidePieces([never], IpFamily.IPV6, { protocol: 1, icmpType: 8, icmpCode: 3 })).toEqual([{ first: 0n, last: (1n << 128n) - 1n }]);
+  });
+});
