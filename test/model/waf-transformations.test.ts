@@ -128,6 +128,8 @@ describe('edges of the transformations', () => {
     ['a\r\v\f\xa0b  c', t('COMPRESS_WHITE_SPACE'), 'a b c'],
     ['\\A\\..\\b', t('NORMALIZE_PATH_WIN'), '/b'],
     ['/%u0041%2541', t('URL_DECODE_UNI'), '/A%41'],
+    ['/%u0041%41', t('URL_DECODE'), '/%u0041A'], // URL_DECODE leaves the %u form alone
+    ['/x\\..\\admin', t('NORMALIZE_PATH'), '/x\\..\\admin'], // and NORMALIZE_PATH leaves backslashes alone
   ])('%j with %j -> %j', (input, transformations, expected) => {
     expect(applyTextTransformations(input, transformations)).toBe(expected);
   });
