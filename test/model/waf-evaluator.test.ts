@@ -275,6 +275,18 @@ describe('statement shapes', () => {
     expect(run(statement, req('/abc', '192.0.2.1')).action).toBe(matches ? 'BLOCK' : 'ALLOW');
   });
 
+  test('ENDS_WITH matches the end only; label keys are found among several labels', () => {
+    const ends = { ByteMatchStatement: { FieldToMatch: { UriPath: {} }, SearchString: '/admin', PositionalConstraint: 'ENDS_WITH' } };
+    expect(run(ends, req('/x/admin', '192.0.2.1')).action).toBe('BLOCK');
+    expect(run(ends, req('/admin/x', '192.0.2.1')).action).toBe('ALLOW');
+    const labelled = (Scope: string, Key: string) => evaluateWebAcl(acl([
+      { ...rule('Tag', 1, adminPath, { Count: {} }), RuleLabels: [{ Name: 'other:x' }, { Name: 'admin:path' }] },
+      rule('M', 2, { LabelMatchStatement: { Scope, Key } }),
+    ]), req('/admin', '192.0.2.1')).terminatingRule;
+    expect(labelled('LABEL', 'admin:path')).toBe('M');
+    expect(labelled('NAMESPACE', 'admin')).toBe('M');
+  });
+
   test('a regex is compiled once and reused', () => {
     const evaluator = new WafEvaluator(acl([rule('R', 1, { RegexMatchStatement: { FieldToMatch: { UriPath: {} }, RegexString: '^/a$' } })]));
     expect(evaluator.evaluate(req('/a', '192.0.2.1')).action).toBe('BLOCK');
