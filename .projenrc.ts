@@ -48,6 +48,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'ajv@^8',
     'ajv-draft-04@^1',
     'ajv-formats@^3',
+    // Mutation testing (`npx projen mutation`, never in CI). Stryker 10 requires Node 22; this project runs on 20.
+    '@stryker-mutator/core@9.6.1',
+    '@stryker-mutator/jest-runner@9.6.1',
+    '@stryker-mutator/typescript-checker@9.6.1',
   ],
 
   // The CLI (src/cli/main.ts): `npx cdk-layered-defense check cdk.out`. Not exported from src/index.ts.
@@ -150,7 +154,15 @@ const rulesMd = project.addTask('rules:md', {
 project.preCompileTask.spawn(rulesMd);
 
 project.tsconfigDev.addInclude('build-tools/**/*.ts');
+project.addTask('mutation', {
+  description: 'Mutation testing of the analysis core, one named group at a time (Stryker; slow, never in CI): mutation [group...] [--concurrency=N] [--typecheck]',
+  env: { JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION: '20' },
+  exec: 'ts-node --transpile-only --project tsconfig.dev.json build-tools/mutation.ts',
+  receiveArgs: true,
+});
+
 project.tsconfigDev.addInclude('bench/**/*.ts');
+project.tsconfigDev.addInclude('build-tools/**/*.ts');
 project.tsconfigDev.addInclude('examples/**/*.ts');
 // TypeScript's globs skip dotfiles, so name the projenrc explicitly for eslint's type information.
 project.tsconfigDev.addInclude('.projenrc.ts');

@@ -360,6 +360,17 @@ describe('LayeredDefense-WafCapacityLimit and LayeredDefense-WafCapacityCost', (
     const messages = check(aclStack({ rules: containsRules(30) }).stack);
     expect(ofRule(messages, 'LayeredDefense-WafCapacityCost')).toEqual([]);
   });
+  test('Noncompliant: exactly 5,000 WCU fits the limit but costs extra (warning, no error)', () => {
+    // GIVEN
+    const { stack } = aclStack({ rules: containsRules(100) });
+    // WHEN
+    const messages = check(stack);
+    // THEN
+    expect(ofRule(messages, 'LayeredDefense-WafCapacityLimit')).toEqual([]);
+    const cost = ofRule(messages, 'LayeredDefense-WafCapacityCost');
+    expect(cost).toEqual([expect.objectContaining({ level: 'warning', path: '/Stack/Acl' })]);
+    expect(cost[0].text).toMatch(/^\[LayeredDefense-WafCapacityCost\] web ACL Acl[0-9A-F]* needs about 5000 WCU, over the 1500 the base price covers/);
+  });
 });
 
 describe('LayeredDefense-PublicEndpointWithoutWaf', () => {

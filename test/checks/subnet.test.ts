@@ -1,51 +1,8 @@
 import { CfnParameter, Fn, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { allowEphemeral, entry, naclStack, vpcStack } from './nacl-support';
 import { check, newStack, ofRule } from './support';
 import { IpBlocklistNacl } from '../../src/nacl';
-
-// GIVEN helpers: a one-subnet VPC (flow logs on, default security group closed, so only NACL rules speak) and a
-// custom NACL on it (CDK's NetworkAcl denies everything until entries are added).
-function vpcStack(props: Partial<ec2.VpcProps> = {}): { stack: Stack; vpc: ec2.Vpc } {
-  const stack = newStack();
-  const vpc = new ec2.Vpc(stack, 'Vpc', {
-    maxAzs: 1,
-    natGateways: 0,
-    restrictDefaultSecurityGroup: true,
-    flowLogs: { All: {} },
-    subnetConfiguration: [{ name: 'Public', subnetType: ec2.SubnetType.PUBLIC }],
-    ...props,
-  });
-  return { stack, vpc };
-}
-
-function naclStack(): { stack: Stack; vpc: ec2.Vpc; nacl: ec2.NetworkAcl } {
-  const { stack, vpc } = vpcStack();
-  const nacl = new ec2.NetworkAcl(stack, 'Nacl', { vpc, subnetSelection: { subnetType: ec2.SubnetType.PUBLIC } });
-  return { stack, vpc, nacl };
-}
-
-function entry(
-  nacl: ec2.NetworkAcl,
-  id: string,
-  ruleNumber: number,
-  cidr: ec2.AclCidr,
-  traffic: ec2.AclTraffic,
-  options: { egress?: boolean; deny?: boolean } = {},
-) {
-  nacl.addEntry(id, {
-    ruleNumber,
-    cidr,
-    traffic,
-    direction: options.egress ? ec2.TrafficDirection.EGRESS : ec2.TrafficDirection.INGRESS,
-    ruleAction: options.deny ? ec2.Action.DENY : ec2.Action.ALLOW,
-  });
-}
-
-/** Allow return traffic both ways so rules other than the one under test stay quiet. */
-function allowEphemeral(nacl: ec2.NetworkAcl) {
-  entry(nacl, 'EphIn', 900, ec2.AclCidr.anyIpv4(), ec2.AclTraffic.tcpPortRange(1024, 65535));
-  entry(nacl, 'EphOut', 900, ec2.AclCidr.anyIpv4(), ec2.AclTraffic.tcpPortRange(1024, 65535), { egress: true });
-}
 
 describe('LayeredDefense-NaclDenyShadowed', () => {
   const RULE = 'LayeredDefense-NaclDenyShadowed';
@@ -167,101 +124,54 @@ describe('LayeredDefense-NaclDeadEntry', () => {
   });
 });
 
-describe('LayeredDefense-NaclReturnTraffic', () => {
-  const RULE = 'LayeredDefense-NaclReturnTraffic';
-
-  test('Noncompliant: inbound HTTPS allowed, responses on the ephemeral range not allowed outbound', () => {
+describe('LayeredDefense-NaclDeadEntry and LayeredDefense-NaclDenyShadowed: several deciders', () => {
+  test('Noncompliant: an ALLOW decided by two earlier entries names both, in order', () => {
+    // GIVEN an inbound ALLOW of 10.0.0.0/16 tcp 443 whose halves are both decided earlier
     const { stack, nacl } = naclStack();
-    entry(nacl, 'AllowHttps', 100, ec2.AclCidr.anyIpv4(), ec2.AclTraffic.tcpPort(443));
-    const found = ofRule(check(stack), RULE);
-    expect(found).toEqual([expect.objectContaining({ level: 'error', path: '/Stack/Nacl/AllowHttps/Resource' })]);
-    expect(found[0].text).toMatch(/admits 0\.0\.0\.0\/0, but outbound tcp 1024-65535 to 0\.0\.0\.0\/0 is not allowed/);
+    entry(nacl, 'DenyLow', 120, ec2.AclCidr.ipv4('10.0.0.0/17'), ec2.AclTraffic.tcpPort(443), { deny: true });
+    entry(nacl, 'DenyHigh', 110, ec2.AclCidr.ipv4('10.0.128.0/17'), ec2.AclTraffic.allTraffic(), { deny: true });
+    entry(nacl, 'AllowLate', 200, ec2.AclCidr.ipv4('10.0.0.0/16'), ec2.AclTraffic.tcpPort(443));
+    // WHEN
+    const found = ofRule(check(stack), 'LayeredDefense-NaclDeadEntry');
+    // THEN
+    expect(found).toEqual([expect.objectContaining({ level: 'warning', path: '/Stack/Nacl/AllowLate/Resource' })]);
+    expect(found[0].text).toContain('inbound IPv4 rule 200 (ALLOW 10.0.0.0/16 tcp 443) never decides a packet: everything it matches is decided first by rules 110, 120');
   });
 
-  test('Noncompliant: the outbound ALLOW covers only the Linux range, not what ELB and NAT use', () => {
-    const { stack, nacl } = naclStack();
-    entry(nacl, 'AllowHttps', 100, ec2.AclCidr.anyIpv4(), ec2.AclTraffic.tcpPort(443));
-    entry(nacl, 'EphOut', 100, ec2.AclCidr.anyIpv4(), ec2.AclTraffic.tcpPortRange(32768, 65535), { egress: true });
-    expect(ofRule(check(stack), RULE)).toHaveLength(1);
-    // ... unless the option says which range to expect
-    const again = naclStack();
-    entry(again.nacl, 'AllowHttps', 100, ec2.AclCidr.anyIpv4(), ec2.AclTraffic.tcpPort(443));
-    entry(again.nacl, 'EphOut', 100, ec2.AclCidr.anyIpv4(), ec2.AclTraffic.tcpPortRange(32768, 65535), { egress: true });
-    expect(ofRule(check(again.stack, { ephemeralPortRange: { from: 32768, to: 65535 } }), RULE)).toEqual([]);
-  });
-
-  test('Noncompliant (mirror): outbound HTTPS allowed, responses not allowed inbound', () => {
-    const { stack, nacl } = naclStack();
-    entry(nacl, 'OutHttps', 100, ec2.AclCidr.anyIpv4(), ec2.AclTraffic.tcpPort(443), { egress: true });
-    expect(ofRule(check(stack), RULE)).toEqual([expect.objectContaining({ path: '/Stack/Nacl/OutHttps/Resource' })]);
-  });
-
-  test('Noncompliant: outbound denies part of the peers on the ephemeral range', () => {
-    const { stack, nacl } = naclStack();
-    entry(nacl, 'AllowHttps', 100, ec2.AclCidr.anyIpv4(), ec2.AclTraffic.tcpPort(443));
-    entry(nacl, 'DenyOut', 100, ec2.AclCidr.ipv4('198.51.100.0/24'), ec2.AclTraffic.allTraffic(), { egress: true, deny: true });
-    entry(nacl, 'EphOut', 200, ec2.AclCidr.anyIpv4(), ec2.AclTraffic.tcpPortRange(1024, 65535), { egress: true });
-    expect(ofRule(check(stack), RULE)[0].text).toMatch(/to 198\.51\.100\.0\/24 is not allowed/);
-  });
-
-  test('Noncompliant: all traffic allowed inbound, only TCP responses allowed outbound (UDP replies dropped)', () => {
-    const { stack, nacl } = naclStack();
-    entry(nacl, 'AllowVpn', 100, ec2.AclCidr.ipv4('10.0.0.0/8'), ec2.AclTraffic.allTraffic());
-    entry(nacl, 'EphOut', 100, ec2.AclCidr.anyIpv4(), ec2.AclTraffic.tcpPortRange(1024, 65535), { egress: true });
-    const found = ofRule(check(stack), RULE);
-    expect(found).toEqual([expect.objectContaining({ level: 'error', path: '/Stack/Nacl/AllowVpn/Resource' })]);
-    expect(found[0].text).toMatch(/rule 100 \(ALLOW 10\.0\.0\.0\/8 all traffic\) admits 10\.0\.0\.0\/8, but outbound udp 1024-65535 to 10\.0\.0\.0\/8 is not allowed/);
-  });
-
-  test('Compliant: a blocklist NACL (deny both ways, then allow all both ways)', () => {
-    const { stack, nacl } = naclStack();
-    for (const egress of [false, true]) {
-      entry(nacl, `Deny${egress}`, 100, ec2.AclCidr.ipv4('203.0.113.0/24'), ec2.AclTraffic.allTraffic(), { egress, deny: true });
-      entry(nacl, `Allow${egress}`, 200, ec2.AclCidr.anyIpv4(), ec2.AclTraffic.allTraffic(), { egress });
-    }
-    expect(check(stack)).toEqual([]);
-  });
-
-  test('Compliant: HTTPS in, ephemeral out', () => {
-    const { stack, nacl } = naclStack();
-    entry(nacl, 'AllowHttps', 100, ec2.AclCidr.anyIpv4(), ec2.AclTraffic.tcpPort(443));
-    entry(nacl, 'EphOut', 100, ec2.AclCidr.anyIpv4(), ec2.AclTraffic.tcpPortRange(1024, 65535), { egress: true });
-    expect(ofRule(check(stack), RULE)).toEqual([]);
-  });
-});
-
-describe('LayeredDefense-NaclEntryQuota', () => {
-  const RULE = 'LayeredDefense-NaclEntryQuota';
-  function withDenies(count: number) {
-    const { stack, nacl } = naclStack();
-    for (let i = 0; i < count; i++) {
-      entry(nacl, `Deny${i}`, 100 + i, ec2.AclCidr.ipv4(`10.${i}.0.0/16`), ec2.AclTraffic.allTraffic(), { deny: true });
-    }
-    return stack;
-  }
-
-  test('Noncompliant: 20 entries plus the * deny is over the default quota of 20', () => {
-    const found = ofRule(check(withDenies(20)), RULE);
-    expect(found).toEqual([expect.objectContaining({ level: 'error', path: '/Stack/Nacl/Resource' })]);
-    expect(found[0].text).toMatch(/inbound IPv4 has 20 entries plus the final \* deny, 21 in all, over the quota of 20/);
-  });
-
-  test('Compliant: 19 entries; and 20 with a raised quota', () => {
-    expect(ofRule(check(withDenies(19)), RULE)).toEqual([]);
-    expect(ofRule(check(withDenies(20), { naclEntryQuota: 40 }), RULE)).toEqual([]);
-  });
-
-  test('Token: 19 inbound entries and one whose direction is unknown may be over the quota', () => {
-    const stack = withDenies(19);
+  test('Noncompliant: a DENY with an inverted port range is InvalidValue (EC2 refuses it), not a dead or shadowed entry', () => {
+    const { stack } = naclStack();
     const nacl = stack.node.findChild('Nacl') as ec2.NetworkAcl;
-    const out = new CfnParameter(stack, 'Out', { type: 'String' });
-    new ec2.CfnNetworkAclEntry(stack, 'Maybe', { networkAclId: nacl.networkAclId, ruleNumber: 500, protocol: -1, ruleAction: 'deny', cidrBlock: '203.0.113.0/24', egress: out.valueAsString as any });
+    new ec2.CfnNetworkAclEntry(stack, 'Empty', { networkAclId: nacl.networkAclId, ruleNumber: 300, protocol: 6, ruleAction: 'deny', cidrBlock: '10.0.0.0/8', egress: true, portRange: { from: 90, to: 80 } });
     const messages = check(stack);
-    expect(ofRule(messages, RULE)).toEqual([]);
-    expect(ofRule(messages, 'LayeredDefense-CannotVerify').filter((m) => m.path === '/Stack/Maybe').map((m) => m.text).join('\n'))
-      .toMatch(/LayeredDefense-NaclEntryQuota cannot verify the inbound IPv4 entry count of the NACL \(Egress \{"Ref":"Out"\}/);
+    expect(ofRule(messages, 'LayeredDefense-InvalidValue').map((m) => [m.path, m.text.slice(0, m.text.indexOf('. Fix'))])).toEqual([
+      ['/Stack/Empty', '[LayeredDefense-InvalidValue] PortRange 90-80 is inverted (From > To)'],
+    ]);
+    expect(ofRule(messages, 'LayeredDefense-NaclDeadEntry')).toEqual([]);
+    expect(ofRule(messages, 'LayeredDefense-NaclDenyShadowed')).toEqual([]);
+  });
+
+  test('Noncompliant: a DENY fully shadowed by two ALLOWs names both; partly when another DENY takes the rest', () => {
+    const full = naclStack();
+    entry(full.nacl, 'AllowA', 100, ec2.AclCidr.ipv4('10.0.0.0/9'), ec2.AclTraffic.allTraffic());
+    entry(full.nacl, 'AllowB', 110, ec2.AclCidr.ipv4('10.128.0.0/9'), ec2.AclTraffic.allTraffic());
+    entry(full.nacl, 'Deny', 200, ec2.AclCidr.ipv4('10.0.0.0/8'), ec2.AclTraffic.allTraffic(), { deny: true });
+    allowEphemeral(full.nacl);
+    const found = ofRule(check(full.stack), 'LayeredDefense-NaclDenyShadowed');
+    expect(found).toHaveLength(1);
+    expect(found[0].text).toContain('inbound IPv4 rule 200 (DENY 10.0.0.0/8 all traffic) is fully shadowed by ALLOW rules 100, 110: for example 10.0.0.0/9 tcp 0-1023 is allowed by rule 100 (ALLOW 10.0.0.0/9 all traffic) before the deny is reached');
+    expect(found[0].text).not.toMatch(/default NACL/);
+
+    const partly = naclStack();
+    entry(partly.nacl, 'AllowA', 100, ec2.AclCidr.ipv4('10.0.0.0/9'), ec2.AclTraffic.allTraffic());
+    entry(partly.nacl, 'DenyB', 110, ec2.AclCidr.ipv4('10.128.0.0/9'), ec2.AclTraffic.allTraffic(), { deny: true });
+    entry(partly.nacl, 'Deny', 200, ec2.AclCidr.ipv4('10.0.0.0/8'), ec2.AclTraffic.allTraffic(), { deny: true });
+    allowEphemeral(partly.nacl);
+    const partial = ofRule(check(partly.stack), 'LayeredDefense-NaclDenyShadowed');
+    expect(partial.map((m) => m.path)).toEqual(['/Stack/Nacl/Deny/Resource']);
+    expect(partial[0].text).toContain('is partly shadowed by ALLOW rule 100: ');
   });
 });
+
 
 describe('LayeredDefense-NaclDuplicateRuleNumber', () => {
   const RULE = 'LayeredDefense-NaclDuplicateRuleNumber';
@@ -323,6 +233,82 @@ describe('LayeredDefense-NaclAllowlist', () => {
     entry(nacl, 'Deny', 100, ec2.AclCidr.ipv4('203.0.113.0/24'), ec2.AclTraffic.allTraffic(), { deny: true });
     entry(nacl, 'AllowAll', 200, ec2.AclCidr.anyIpv4(), ec2.AclTraffic.allTraffic());
     expect(ofRule(check(stack), RULE)).toEqual([]);
+  });
+});
+
+describe('LayeredDefense-NaclAllowlist: where an allowlist starts', () => {
+  const RULE = 'LayeredDefense-NaclAllowlist';
+
+  test('Compliant: an ALLOW of half the IPv4 space is broad, not an allowlist; one address less is specific', () => {
+    const half = naclStack();
+    entry(half.nacl, 'AllowHalf', 100, ec2.AclCidr.ipv4('0.0.0.0/1'), ec2.AclTraffic.tcpPort(443));
+    allowEphemeral(half.nacl);
+    expect(ofRule(check(half.stack), RULE)).toEqual([]);
+
+    const less = naclStack();
+    entry(less.nacl, 'DenyOne', 90, ec2.AclCidr.ipv4('0.0.0.0/32'), ec2.AclTraffic.tcpPort(443), { deny: true });
+    entry(less.nacl, 'AllowHalf', 100, ec2.AclCidr.ipv4('0.0.0.0/1'), ec2.AclTraffic.tcpPort(443));
+    allowEphemeral(less.nacl);
+    const found = ofRule(check(less.stack), RULE);
+    expect(found).toEqual([expect.objectContaining({ level: 'warning', path: '/Stack/Nacl/Resource' })]);
+    expect(found[0].text).toContain('inbound IPv4 admits only specific sources (for example rule 100 (ALLOW 0.0.0.0/1 tcp 443)) and denies the rest: the NACL is an allowlist');
+  });
+
+  test('Compliant: specific ALLOWs beside a broad ALLOW of other traffic are not an allowlist', () => {
+    const { stack, nacl } = naclStack();
+    entry(nacl, 'AllowOffice', 100, ec2.AclCidr.ipv4('198.51.100.0/24'), ec2.AclTraffic.tcpPort(22));
+    entry(nacl, 'AllowWeb', 110, ec2.AclCidr.anyIpv4(), ec2.AclTraffic.tcpPort(443));
+    allowEphemeral(nacl);
+    expect(ofRule(check(stack), RULE)).toEqual([]);
+  });
+
+  test('Compliant: return-traffic ALLOWs and outbound ALLOWs are not an allowlist', () => {
+    const { stack, nacl } = naclStack();
+    entry(nacl, 'ReturnIn', 100, ec2.AclCidr.ipv4('10.0.0.0/16'), ec2.AclTraffic.tcpPortRange(1024, 65535));
+    entry(nacl, 'OutDb', 100, ec2.AclCidr.ipv4('10.0.0.0/16'), ec2.AclTraffic.tcpPort(5432), { egress: true });
+    expect(ofRule(check(stack), RULE)).toEqual([]);
+  });
+
+  test('Noncompliant: a NACL that is an allowlist in both families is reported once, for IPv4', () => {
+    const { stack, nacl } = naclStack();
+    entry(nacl, 'AllowV6', 100, ec2.AclCidr.ipv6('2001:db8::/32'), ec2.AclTraffic.tcpPort(443));
+    entry(nacl, 'AllowV4', 110, ec2.AclCidr.ipv4('198.51.100.0/24'), ec2.AclTraffic.tcpPort(443));
+    entry(nacl, 'EphOut6', 100, ec2.AclCidr.anyIpv6(), ec2.AclTraffic.tcpPortRange(1024, 65535), { egress: true });
+    allowEphemeral(nacl);
+    const found = ofRule(check(stack), RULE);
+    expect(found).toHaveLength(1);
+    expect(found[0].text).toMatch(/^\[LayeredDefense-NaclAllowlist\] inbound IPv4 admits only specific sources/);
+  });
+});
+
+describe('LayeredDefense-NaclDuplicateRuleNumber: what it cannot verify', () => {
+  const RULE = 'LayeredDefense-NaclDuplicateRuleNumber';
+
+  test('Noncompliant: the message names the direction, the number and the entry that has it first', () => {
+    const { stack, nacl } = naclStack();
+    new ec2.CfnNetworkAclEntry(stack, 'A', { networkAclId: nacl.networkAclId, ruleNumber: 300, protocol: -1, ruleAction: 'deny', cidrBlock: '10.0.0.0/8', egress: true });
+    new ec2.CfnNetworkAclEntry(stack, 'B', { networkAclId: nacl.networkAclId, ruleNumber: 300, protocol: -1, ruleAction: 'deny', cidrBlock: '11.0.0.0/8', egress: true });
+    const found = ofRule(check(stack), RULE);
+    expect(found).toEqual([expect.objectContaining({ level: 'error', path: '/Stack/B' })]);
+    expect(found[0].text).toMatch(/^\[LayeredDefense-NaclDuplicateRuleNumber\] outbound rule number 300 is already used by Stack\/A in the same NACL/);
+  });
+
+  test('Token: an unresolved rule number cannot be verified', () => {
+    const { stack, nacl } = naclStack();
+    const n = new CfnParameter(stack, 'N', { type: 'Number' });
+    new ec2.CfnNetworkAclEntry(stack, 'A', { networkAclId: nacl.networkAclId, ruleNumber: n.valueAsNumber, protocol: -1, ruleAction: 'deny', cidrBlock: '10.0.0.0/8' });
+    const messages = check(stack);
+    expect(ofRule(messages, RULE)).toEqual([]);
+    expect(ofRule(messages, 'LayeredDefense-CannotVerify').filter((m) => m.path === '/Stack/A').map((m) => m.text).join('\n'))
+      .toMatch(/LayeredDefense-NaclDuplicateRuleNumber cannot verify the rule number \(RuleNumber \{"Ref":"N"\}\)/);
+  });
+
+  test('Token: an entry of unknown direction alone has no duplicate', () => {
+    const { stack, nacl } = naclStack();
+    const out = new CfnParameter(stack, 'Out', { type: 'String' });
+    new ec2.CfnNetworkAclEntry(stack, 'A', { networkAclId: nacl.networkAclId, ruleNumber: 700, protocol: -1, ruleAction: 'deny', cidrBlock: '10.0.0.0/8', egress: out.valueAsString as any });
+    new ec2.CfnNetworkAclEntry(stack, 'B', { networkAclId: nacl.networkAclId, ruleNumber: 701, protocol: -1, ruleAction: 'deny', cidrBlock: '10.0.0.0/8' });
+    expect(ofRule(check(stack), 'LayeredDefense-CannotVerify').filter((m) => /NaclDuplicateRuleNumber/.test(m.text))).toEqual([]);
   });
 });
 

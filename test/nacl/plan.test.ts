@@ -4,9 +4,15 @@ import { IpFamily } from '../../src/ip/family';
 import {
   BLOCKLIST_RULE_NUMBERS,
   BlocklistPlanOptions,
+  DEFAULT_MAX_ENTRIES_PER_DIRECTION,
+  IPV6_BUDGET_UNIT,
+  LARGEST_MAX_ENTRIES_PER_DIRECTION,
+  NON_DENY_ENTRIES_PER_FAMILY,
   PlannedNaclEntry,
   assignRuleNumbers,
   describeOverflow,
+  entryId,
+  fnv1a32,
   homeRuleNumber,
   planBlocklistNacl,
 } from '../../src/nacl/plan';
@@ -277,5 +283,175 @@ describe('planBlocklistNacl', () => {
   test('canonical CIDR strings are what gets hashed', () => {
     expect(formatCidr(parseCidr('2001:DB8:BAD::/48'))).toBe('2001:db8:bad::/48');
     expect(numberOf(plan(['2001:DB8:BAD::/48']).entries, '2001:db8:bad::/48')).toBe(homeRuleNumber('2001:db8:bad::/48', V6));
+  });
+});
+
+describe('rule numbers are pinned: a change here renumbers every deployed blocklist', () => {
+  test('fnv1a32 gives the published FNV-1a 32-bit test vectors', () => {
+    // http://www.isthe.com/chongo/tech/comp/fnv/ (offset basis 0x811c9dc5, prime 0x01000193)
+    expect(fnv1a32('')).toBe(0x811c9dc5);
+    expect(fnv1a32('a')).toBe(0xe40c292c);
+    expect(fnv1a32('foobar')).toBe(0xbf9cf968);
+  });
+
+  test('fixed home numbers of real CIDRs, in each band', () => {
+    // Computed once, independently of this code (FNV-1a of the canonical string, mod 15,900, plus the band start).
+    expect(homeRuleNumber('203.0.113.0/24', V4)).toBe(10876);
+    expect(homeRuleNumber('198.51.100.0/24', V4)).toBe(431);
+    expect(homeRuleNumber('10.0.0.0/8', V4)).toBe(9353);
+    expect(homeRuleNumber('2001:db8:bad::/48', V6)).toBe(29546);
+    const p = plan(['203.0.113.0/24', '198.51.100.0/24', '2001:db8:bad::/48']);
+    expect(p.entries.map((e) => e.id)).toEqual([
+      'IngressDeny431', 'IngressDeny10876', 'IngressDeny29546', 'IngressAllow32000', 'IngressAllow32001',
+      'EgressDeny431', 'EgressDeny10876', 'EgressDeny29546', 'EgressAllow32000', 'EgressAllow32001',
+    ]);
+  });
+
+  test('the layout of the bands and the quotas', () => {
+    expect(BLOCKLIST_RULE_NUMBERS).toEqual({
+      ipv4Deny: { first: 100, last: 15_999 },
+      ipv6Deny: { first: 16_100, last: 31_999 },
+      ipv4AllowAll: 32_000,
+      ipv6AllowAll: 32_001,
+    });
+    expect([DEFAULT_MAX_ENTRIES_PER_DIRECTION, LARGEST_MAX_ENTRIES_PER_DIRECTION, NON_DENY_ENTRIES_PER_FAMILY]).toEqual([20, 40, 2]);
+    expect(IPV6_BUDGET_UNIT).toBe(18446744073709551616n);
+  });
+
+  test('entry ids name the direction, the action and the slot', () => {
+    expect(entryId(false, 'deny', 431)).toBe('IngressDeny431');
+    expect(entryId(true, 'allow', 32000)).toBe('EgressAllow32000');
+  });
+});
+
+describe('collisions at the top of a band wrap around to its bottom', () => {
+  test('IPv6: a range displaced from 31,999 takes 16,100, never 32,000 (the IPv4 allow-all)', () => {
+    // GIVEN three /48s whose home is 31,999, the last number of the IPv6 band
+    const cidrs = ['2001:db8:3cc3::/48', '2001:db8:c180::/48', '2001:db8:d5de::/48'];
+    for (const c of cidrs) {
+      expect(homeRuleNumber(c, V6)).toBe(31_999);
+    }
+
+    // WHEN
+    const p = plan([...cidrs].reverse());
+
+    // THEN the smallest string keeps the home; the others wrap to the bottom of the band, in string order
+    expect(p.ok).toBe(true);
+    expect(cidrs.map((c) => numberOf(p.entries, c))).toEqual([31_999, 16_100, 16_101]);
+    expect(cidrs.map((c) => numberOf(p.entries, c, true))).toEqual([31_999, 16_100, 16_101]);
+    expect(p.entries.filter((e) => !e.egress).map((e) => e.ruleNumber)).toEqual([16_100, 16_101, 31_999, 32_000, 32_001]);
+  });
+
+  test('IPv4: a range displaced from 15,999 takes 100', () => {
+    const [a, b] = ['198.1.189.0/24', '198.156.144.0/24'];
+    expect([homeRuleNumber(a, V4), homeRuleNumber(b, V4)]).toEqual([15_999, 15_999]);
+    const p = plan([b, a]);
+    expect([numberOf(p.entries, a), numberOf(p.entries, b)]).toEqual([15_999, 100]);
+  });
+
+  test('a shared home goes to the smaller string, not the smaller address', () => {
+    // GIVEN two /16s with the same home, where address order (5.58 < 5.159) and string order ('5.159' < '5.58') differ
+    const [low, high] = ['5.58.0.0/16', '5.159.0.0/16'];
+    expect([homeRuleNumber(low, V4), homeRuleNumber(high, V4)]).toEqual([6111, 6111]);
+    // WHEN / THEN
+    const p = plan([low, high]);
+    expect([numberOf(p.entries, high), numberOf(p.entries, low)]).toEqual([6111, 6112]);
+    expect(assignRuleNumbers([low, high], V4)).toEqual(new Map([[high, 6111], [low, 6112]]));
+  });
+
+  test('a displaced range skips every taken number, its own home included', () => {
+    // GIVEN a band of 3 where every CIDR is placed
+    const band = { first: 7, last: 9 };
+    const numbers = assignRuleNumbers(['p', 'q', 'r'], band);
+    expect([...numbers.values()].sort()).toEqual([7, 8, 9]);
+    expect(assignRuleNumbers([], band).size).toBe(0);
+  });
+
+  test('more ranges than numbers in the band is refused, not looped on', () => {
+    expect(() => assignRuleNumbers(['a', 'b', 'c', 'd', 'e', 'f'], { first: 100, last: 104 })).toThrow('Cannot number 6 entries in rule numbers 100-104');
+    expect(assignRuleNumbers(['a', 'b', 'c', 'd', 'e'], { first: 100, last: 104 }).size).toBe(5);
+  });
+});
+
+describe('planFamily outcomes', () => {
+  test('an exact plan is not lossy and blocks nothing extra', () => {
+    const p = plan(hosts(18));
+    expect(p.ipv4).toMatchObject({ lossy: false, extraAddresses: 0n, capacity: 18, budget: 0n });
+    expect(p.ipv4.overflowCoverExtra).toBeUndefined();
+    expect(p.ipv4.denyCidrs).toEqual(p.ipv4.exactCidrs);
+    expect(p.ipv6).toMatchObject({ lossy: false, exactCidrs: [], denyCidrs: [], capacity: 18 });
+  });
+
+  test('an exact plan within a budget is still exact', () => {
+    const p = plan(hosts(3), { collateralBudget: { ipv4: 1000n, ipv6: 1000n } });
+    expect(p.ipv4.lossy).toBe(false);
+    expect(p.ipv4.denyCidrs).toHaveLength(3);
+  });
+
+  test('an IPv6 overflow fails the plan even when IPv4 fits', () => {
+    // GIVEN 19 separate IPv6 /64s and one IPv4 range
+    const v6 = Array.from({ length: 19 }, (_, i) => `2001:db8:0:${(i * 2).toString(16)}::/64`);
+
+    // WHEN
+    const p = plan(['192.0.2.0/24', ...v6]);
+
+    // THEN
+    expect(p.ok).toBe(false);
+    expect(p.entries).toEqual([]);
+    expect(p.ipv4.overflowCoverExtra).toBeUndefined();
+    expect(p.ipv6.overflowCoverExtra).toBe(2n * 2n ** 64n); // two /64s between the closest pair
+    expect(p.ipv6).toMatchObject({ lossy: false, denyCidrs: [], extraAddresses: 0n });
+  });
+
+  test('a cover that would be every address is refused whatever the budget', () => {
+    // GIVEN a quota of 3 entries: room for 1 deny, and two ranges at both ends of the IPv4 space
+    const options = { maxEntriesPerDirection: 3, collateralBudget: { ipv4: 2n ** 40n, ipv6: 0n } };
+
+    // WHEN
+    const p = plan(['1.0.0.0/8', '200.0.0.0/8'], options);
+
+    // THEN
+    expect(p.ok).toBe(false);
+    expect(p.ipv4).toMatchObject({ coverIsEverything: true, lossy: false, denyCidrs: [], extraAddresses: 0n, capacity: 1 });
+    const message = describeOverflow(p.ipv4, 3);
+    expect(message).toMatch(/\(2\) a lossy cover cannot help: the best 1-entry cover is every IPv4 address, which a blocklist never means; \(3\)/);
+    expect(message).not.toMatch(/accept a lossy cover/);
+    // a cover that is not everything carries no such flag
+    expect(plan(hosts(19)).ipv4.coverIsEverything).toBeUndefined();
+  });
+
+  test('a lossy IPv6 cover within the budget in /64 networks', () => {
+    const v6 = Array.from({ length: 19 }, (_, i) => `2001:db8:0:${(i * 2).toString(16)}::/64`);
+    const p = plan(v6, { collateralBudget: { ipv4: 0n, ipv6: 2n * 2n ** 64n } });
+    expect(p.ok).toBe(true);
+    expect(p.ipv6).toMatchObject({ lossy: true, extraAddresses: 2n * 2n ** 64n });
+    expect(p.ipv6.denyCidrs).toHaveLength(18);
+  });
+});
+
+describe('describeOverflow', () => {
+  test('IPv6: the budget needed is rounded up to whole /64 networks, and the current budget is shown in /64s', () => {
+    // GIVEN 19 separate IPv6 /128s: the best 18-entry cover blocks a few addresses, less than one /64
+    const v6 = Array.from({ length: 19 }, (_, i) => `2001:db8::${(i * 4 + 1).toString(16)}/128`);
+    const p = plan(v6, { collateralBudget: { ipv4: 0n, ipv6: 1n } });
+    expect(p.ipv6.overflowCoverExtra! < 2n ** 64n).toBe(true);
+    // WHEN
+    const message = describeOverflow(p.ipv6, 20);
+    // THEN
+    expect(message).toContain(`(2) accept a lossy cover: the best 18-entry cover also blocks ${p.ipv6.overflowCoverExtra} IPv6 addresses that are not in the list; `
+      + 'set maxCollateralIpv6Slash64s to at least 1 (counted in /64 networks) (now 0); ');
+    expect(message).toMatch(/^blockedCidrs hold 19 IPv6 ranges after an exact merge, but the NACL has room for 18 IPv6 deny entries per direction \(maxEntriesPerDirection 20 minus the allow-all and '\*' entries\)\. Fix one of: \(1\) ask AWS/);
+  });
+
+  test('IPv4: the exact count of addresses, and the current budget', () => {
+    const p = plan(hosts(19), { collateralBudget: { ipv4: 1n, ipv6: 0n } });
+    const extra = p.ipv4.overflowCoverExtra!;
+    expect(describeOverflow(p.ipv4, 39)).toContain(`set maxCollateralIpv4Addresses to at least ${extra} (now 1); (3) block the rest at the WAF layer (PathAllowlistWaf or a WAF IP set) for HTTP traffic.`);
+    expect(describeOverflow(p.ipv4, 39)).toMatch(/ask AWS to raise the 'Rules per network ACL' quota \(up to 40\) and set maxEntriesPerDirection to match; /);
+    expect(describeOverflow(p.ipv4, 40)).toMatch(/\(1\) the quota is already at its maximum \(40\); merge or drop ranges; /);
+  });
+
+  test('a family that fits has nothing to describe beyond zero', () => {
+    expect(describeOverflow(plan(hosts(1)).ipv4, 20)).toMatch(/also blocks 0 IPv4 addresses/);
   });
 });

@@ -466,11 +466,11 @@ function forwardedIpConfigs(statement: Json): Json[] {
     if (rate?.ForwardedIPConfig) {
       found.push(rate.ForwardedIPConfig);
     }
-    for (const child of s.AndStatement?.Statements ?? []) {
-      visit(child);
-    }
-    for (const child of s.OrStatement?.Statements ?? []) {
-      visit(child);
+    // An unresolved list is left to the evaluation, which reports it as CannotEvaluateError.
+    for (const list of [s.AndStatement?.Statements, s.OrStatement?.Statements]) {
+      for (const child of Array.isArray(list) ? list : []) {
+        visit(child);
+      }
     }
     visit(s.NotStatement?.Statement);
     visit(rate?.ScopeDownStatement);

@@ -268,3 +268,227 @@ describe('rate-based statements', () => {
     expect(() => evaluateWebAcl(rate({}), req('/', '192.0.2.1'), { opaqueStatements: 'CANNOT_EVALUATE' })).toThrow(/opaque to the model without requestsInWindow/);
   });
 });
+
+describe('web ACL shape', () => {
+  test.each<[string, unknown, RegExp]>([
+    ['not an object', 'acl', /^not a web ACL: "acl"$/],
+    ['null', null, /^not a web ACL: null$/],
+    ['rules not a list', { Rules: { Ref: 'R' }, DefaultAction: { Allow: {} } }, /^web ACL Rules is not a resolved list: \{"Ref":"R"\}$/],
+    ['no default action', { Rules: [] }, /^web ACL DefaultAction is neither Allow nor Block: \{\}$/],
+    ['a default action of another kind', { DefaultAction: { Count: {} } }, /DefaultAction is neither Allow nor Block: \{"Count":\{\}\}/],
+  ])('refuses %s', (_name, webAcl, message) => {
+    expect(() => new WafEvaluator(webAcl)).toThrow(CannotEvaluateError);
+    expect(() => new WafEvaluator(webAcl)).toThrow(message);
+  });
+
+  test('a web ACL without Rules applies its default action', () => {
+    expect(evaluateWebAcl({ DefaultAction: { Block: {} } }, req('/', '192.0.2.1'))).toEqual({
+      action: 'BLOCK', terminatingRule: undefined, terminatingAction: undefined, matchedRules: [], skippedRules: [], labels: [],
+    });
+  });
+
+  test.each<[string, object, RegExp]>([
+    ['an action it does not know', rule('R', 1, adminPath, { Drop: {} }), /^rule 'R' has an action the model does not know: \{"Drop":\{\}\}$/],
+    ['neither Action nor OverrideAction', { Name: 'R', Priority: 1, Statement: adminPath }, /^rule 'R' has neither Action nor OverrideAction$/],
+    ['a missing priority', { Name: 'R', Statement: adminPath, Action: { Block: {} } }, /^rule "R" has no resolved numeric Priority: undefined$/],
+  ])('refuses a rule with %s', (_name, r, message) => {
+    expect(() => evaluateWebAcl(acl([r]), req('/admin', '192.0.2.1'))).toThrow(message);
+  });
+
+  test('a rule group reference with OverrideAction Count or None never terminates', () => {
+    const group = (OverrideAction: object) => ({ Name: 'G', Priority: 1, OverrideAction, Statement: { RuleGroupReferenceStatement: { Arn: 'arn' } } });
+    for (const override of [{ Count: {} }, { None: {} }]) {
+      expect(evaluateWebAcl(acl([group(override)], { Block: {} }), req('/', '192.0.2.1'))).toMatchObject({ action: 'BLOCK', matchedRules: [] });
+    }
+    expect(() => evaluateWebAcl(acl([{ Name: 'G', Priority: 1, OverrideAction: {}, Statement: adminPath }]), req('/admin', '192.0.2.1')))
+      .toThrow(/^rule 'G' has neither Action nor OverrideAction$/);
+  });
+
+  test.each([['RuleGroupReferenceStatement'], ['RateBasedStatement'], ['ManagedRuleGroupStatement']])('%s is opaque', (type) => {
+    const webAcl = acl([rule('R', 1, { [type]: {} })]);
+    expect(evaluateWebAcl(webAcl, req('/', '192.0.2.1')).matchedRules).toEqual([]);
+    expect(() => evaluateWebAcl(webAcl, req('/', '192.0.2.1'), { opaqueStatements: 'CANNOT_EVALUATE' })).toThrow(`${type} is opaque to the model`);
+  });
+});
+
+describe('statement shapes', () => {
+  const run = (statement: unknown, request = req('/admin', '192.0.2.1')) => evaluateWebAcl(acl([rule('R', 1, statement as object)]), request, { ipSets });
+
+  test.each<[string, unknown, RegExp]>([
+    ['not an object', 'x', /^not a statement: "x"$/],
+    ['no type', {}, /^a statement must have exactly one type, found: none$/],
+    ['two types', { AndStatement: {}, OrStatement: {} }, /^a statement must have exactly one type, found: AndStatement, OrStatement$/],
+    ['an unresolved list', { OrStatement: { Statements: { Ref: 'S' } } }, /^OrStatement\.Statements is not a resolved list: \{"Ref":"S"\}$/],
+    ['an unresolved AND list', { AndStatement: { Statements: 'S' } }, /^AndStatement\.Statements is not a resolved list: "S"$/],
+    ['an AND without a list', { AndStatement: {} }, /^AndStatement\.Statements is not a resolved list: undefined$/],
+    ['an unknown field', { ByteMatchStatement: { FieldToMatch: { Body: {} }, SearchString: 'a', PositionalConstraint: 'EXACTLY' } }, /^FieldToMatch \{"Body":\{\}\} is not modelled$/],
+    ['no field', { ByteMatchStatement: { SearchString: 'a', PositionalConstraint: 'EXACTLY' } }, /^FieldToMatch \{\} is not modelled$/],
+    ['an unknown position', { ByteMatchStatement: { FieldToMatch: { UriPath: {} }, SearchString: 'a', PositionalConstraint: 'REGEX' } }, /^PositionalConstraint '"REGEX"' is not modelled$/],
+    ['a regex JS cannot compile', { RegexMatchStatement: { FieldToMatch: { UriPath: {} }, RegexString: '(' } }, /^RegexString '\(' cannot be compiled: /],
+    ['an unknown comparison', { SizeConstraintStatement: { FieldToMatch: { UriPath: {} }, ComparisonOperator: 'APPROX', Size: 1 } }, /^ComparisonOperator '"APPROX"' is not modelled$/],
+    ['an unresolved label key', { LabelMatchStatement: { Scope: 'LABEL', Key: { Ref: 'K' } } }, /^LabelMatchStatement\.Key is not a resolved string: \{"Ref":"K"\}$/],
+    ['an unresolved header name', { ByteMatchStatement: { FieldToMatch: { SingleHeader: { Name: 1 } }, SearchString: 'a', PositionalConstraint: 'EXACTLY' } }, /^header name is not a resolved string: 1$/],
+  ])('refuses %s', (_name, statement, message) => {
+    expect(() => run(statement)).toThrow(message);
+  });
+
+  test('OR matches when any child does, NOT inverts', () => {
+    const other = { ByteMatchStatement: { FieldToMatch: { UriPath: {} }, SearchString: '/other', PositionalConstraint: 'EXACTLY' } };
+    expect(run({ OrStatement: { Statements: [other, adminPath] } }).action).toBe('BLOCK');
+    expect(run({ OrStatement: { Statements: [other, other] } }).action).toBe('ALLOW');
+    expect(run({ AndStatement: { Statements: [other, adminPath] } }).action).toBe('ALLOW');
+    expect(run({ NotStatement: { Statement: other } }).action).toBe('BLOCK');
+  });
+
+  test('byte match on a header, the method, the query string, and a base64 search string', () => {
+    const byte = (FieldToMatch: object, search: object) => ({ ByteMatchStatement: { FieldToMatch, PositionalConstraint: 'EXACTLY', ...search } });
+    const full: WafRequest = { uriPath: '/', sourceIp: '192.0.2.1', headers: { 'User-Agent': 'curl' }, method: 'POST', queryString: 'a=1' };
+    expect(run(byte({ SingleHeader: { Name: 'user-agent' } }, { SearchString: 'curl' }), full).action).toBe('BLOCK');
+    expect(run(byte({ Method: {} }, { SearchString: 'POST' }), full).action).toBe('BLOCK');
+    expect(run(byte({ Method: {} }, { SearchString: 'GET' }), full).action).toBe('ALLOW');
+    expect(run(byte({ QueryString: {} }, { SearchString: 'a=1' }), full).action).toBe('BLOCK');
+    expect(run(byte({ QueryString: {} }, { SearchStringBase64: Buffer.from('a=1').toString('base64') }), full).action).toBe('BLOCK');
+    // a request without the component does not match
+    expect(run(byte({ Method: {} }, { SearchString: '' })).action).toBe('ALLOW');
+    expect(run(byte({ QueryString: {} }, { SearchString: '' })).action).toBe('ALLOW');
+    expect(run({ RegexMatchStatement: { FieldToMatch: { Method: {} }, RegexString: '.*' } }).action).toBe('ALLOW');
+  });
+
+  test('CONTAINS_WORD needs a non-word character or the edge on both sides, at any occurrence', () => {
+    const word = (uriPath: string) => run({ ByteMatchStatement: { FieldToMatch: { UriPath: {} }, SearchString: 'admin', PositionalConstraint: 'CONTAINS_WORD' } }, req(uriPath, '192.0.2.1')).action;
+    expect(word('admin')).toBe('BLOCK');
+    expect(word('x admin')).toBe('BLOCK');
+    expect(word('admin x')).toBe('BLOCK');
+    expect(word('xadmin admin')).toBe('BLOCK');
+    expect(word('admin_x')).toBe('ALLOW');
+    expect(word('_admin')).toBe('ALLOW');
+    expect(word('Zadmin')).toBe('ALLOW');
+    expect(word('admin9')).toBe('ALLOW');
+    expect(word('adm')).toBe('ALLOW');
+    expect(word('/ends/with/STARTS_WITH')).toBe('ALLOW');
+  });
+
+  test.each([
+    ['EQ', 4, true], ['EQ', 5, false], ['NE', 5, true], ['NE', 4, false],
+    ['LE', 4, true], ['LE', 3, false], ['LT', 5, true], ['LT', 4, false],
+    ['GE', 4, true], ['GE', 5, false], ['GT', 3, true], ['GT', 4, false],
+  ])('size of "/abc" (4) %s %s -> %s', (ComparisonOperator, Size, matches) => {
+    const statement = { SizeConstraintStatement: { FieldToMatch: { UriPath: {} }, ComparisonOperator, Size: String(Size) } };
+    expect(run(statement, req('/abc', '192.0.2.1')).action).toBe(matches ? 'BLOCK' : 'ALLOW');
+  });
+
+  test('ENDS_WITH matches the end only; label keys are found among several labels', () => {
+    const ends = { ByteMatchStatement: { FieldToMatch: { UriPath: {} }, SearchString: '/admin', PositionalConstraint: 'ENDS_WITH' } };
+    expect(run(ends, req('/x/admin', '192.0.2.1')).action).toBe('BLOCK');
+    expect(run(ends, req('/admin/x', '192.0.2.1')).action).toBe('ALLOW');
+    const labelled = (Scope: string, Key: string) => evaluateWebAcl(acl([
+      { ...rule('Tag', 1, adminPath, { Count: {} }), RuleLabels: [{ Name: 'other:x' }, { Name: 'admin:path' }] },
+      rule('M', 2, { LabelMatchStatement: { Scope, Key } }),
+    ]), req('/admin', '192.0.2.1')).terminatingRule;
+    expect(labelled('LABEL', 'admin:path')).toBe('M');
+    expect(labelled('NAMESPACE', 'admin')).toBe('M');
+  });
+
+  test('a regex is compiled once and reused', () => {
+    const evaluator = new WafEvaluator(acl([rule('R', 1, { RegexMatchStatement: { FieldToMatch: { UriPath: {} }, RegexString: '^/a$' } })]));
+    expect(evaluator.evaluate(req('/a', '192.0.2.1')).action).toBe('BLOCK');
+    expect(evaluator.evaluate(req('/b', '192.0.2.1')).action).toBe('ALLOW');
+    expect(evaluator.evaluate(req('/a', '192.0.2.1')).action).toBe('BLOCK');
+  });
+});
+
+describe('labels', () => {
+  const tag = (name: string, labels: string[]) => ({ ...rule(name, 1, adminPath, { Count: {} }), RuleLabels: labels.map((Name) => ({ Name })) });
+  const matchLabel = (Scope: string, Key: string, labels: string[]) =>
+    evaluateWebAcl(acl([tag('Tag', labels), rule('M', 2, { LabelMatchStatement: { Scope, Key } })]), req('/admin', '192.0.2.1'));
+
+  test('LABEL: the whole label, or its last parts after a colon', () => {
+    expect(matchLabel('LABEL', 'admin:path', ['admin:path']).terminatingRule).toBe('M');
+    expect(matchLabel('LABEL', 'path', ['admin:path']).terminatingRule).toBe('M');
+    expect(matchLabel('LABEL', 'in:path', ['admin:path']).terminatingRule).toBeUndefined();
+    expect(matchLabel('LABEL', 'admin', ['admin:path']).terminatingRule).toBeUndefined();
+  });
+
+  test('NAMESPACE: a label that starts with the namespace, or holds it after a colon', () => {
+    expect(matchLabel('NAMESPACE', 'admin', ['admin:path']).terminatingRule).toBe('M');
+    expect(matchLabel('NAMESPACE', 'admin:', ['awswaf:111:admin:path']).terminatingRule).toBe('M');
+    expect(matchLabel('NAMESPACE', 'admin', ['superadmin:path']).terminatingRule).toBeUndefined();
+    expect(matchLabel('NAMESPACE', 'path', ['admin:path']).terminatingRule).toBeUndefined();
+  });
+
+  test('a rule that does not match adds no labels; every label of a matching rule is added', () => {
+    const result = evaluateWebAcl(acl([
+      { ...rule('Miss', 1, { NotStatement: { Statement: adminPath } }, { Count: {} }), RuleLabels: [{ Name: 'miss' }] },
+      tag('Hit', ['a', 'b']),
+    ]), req('/admin', '192.0.2.1'));
+    expect(result).toEqual({ action: 'ALLOW', terminatingRule: undefined, terminatingAction: undefined, matchedRules: ['Hit'], skippedRules: [], labels: ['a', 'b'] });
+  });
+});
+
+describe('IP sets and forwarded IP headers', () => {
+  test('IP sets by Ref, by the ARN key, and the errors for what cannot be read', () => {
+    const by = (Arn: unknown, key = 'Arn') => acl([rule('R', 1, { IPSetReferenceStatement: { [key]: Arn } })]);
+    expect(evaluateWebAcl(by({ Ref: 'Office' }), req('/', '198.51.100.1'), { ipSets }).action).toBe('BLOCK');
+    expect(evaluateWebAcl(by('Literal', 'ARN'), req('/', '203.0.113.7'), { ipSets }).action).toBe('BLOCK');
+    expect(() => evaluateWebAcl(by({ 'Fn::GetAtt': [1, 'Arn'] }), req('/', '192.0.2.1'), { ipSets })).toThrow(/^IP set reference \{"Fn::GetAtt":\[1,"Arn"\]\} cannot be resolved to an IP set$/);
+    expect(() => evaluateWebAcl(by({ Ref: 7 }), req('/', '192.0.2.1'), { ipSets })).toThrow(/cannot be resolved to an IP set/);
+    expect(() => evaluateWebAcl(by('Nope'), req('/', '192.0.2.1'))).toThrow(/^no addresses given for the IP set "Nope" \(key 'Nope'\)$/);
+    expect(() => evaluateWebAcl(by('Bad'), req('/', '192.0.2.1'), { ipSets: { Bad: ['10.0.0.0/33'] } })).toThrow(/^IP set 'Bad' address "10\.0\.0\.0\/33" cannot be read: /);
+    expect(() => evaluateWebAcl(by('Office'), req('/', 'not-an-ip'), { ipSets: { Office: ['10.0.0.0/8'] } })).toThrow(/^request sourceIp 'not-an-ip' is not an IP address$/);
+    // host bits in an IP set address are ignored, as WAF does
+    expect(evaluateWebAcl(by('Office'), req('/', '10.200.0.1'), { ipSets: { Office: ['10.1.2.3/8'] } }).action).toBe('BLOCK');
+  });
+
+  test('one evaluator reads each IP set once and keeps answering from it', () => {
+    const evaluator = new WafEvaluator(acl([rule('R', 1, office)]), { ipSets });
+    expect(evaluator.evaluate(req('/', '198.51.100.1')).action).toBe('BLOCK');
+    expect(evaluator.evaluate(req('/', '192.0.2.1')).action).toBe('ALLOW');
+    expect(evaluator.evaluate(req('/', '198.51.100.2')).action).toBe('BLOCK');
+  });
+
+  test.each<[string, object]>([
+    ['inside AND', { AndStatement: { Statements: [adminPath, forwardedOffice('LAST')] } }],
+    ['inside OR', { OrStatement: { Statements: [adminPath, forwardedOffice('LAST')] } }],
+    ['inside NOT', { NotStatement: { Statement: forwardedOffice('LAST') } }],
+    ['a geo match', { GeoMatchStatement: { CountryCodes: ['US'], ForwardedIPConfig: { HeaderName: 'X-Forwarded-For', FallbackBehavior: 'MATCH' } } }],
+    ['a rate-based statement', { RateBasedStatement: { Limit: 100, ForwardedIPConfig: { HeaderName: 'X-Forwarded-For', FallbackBehavior: 'MATCH' } } }],
+    ['a rate-based scope-down', { RateBasedStatement: { Limit: 100, ScopeDownStatement: forwardedOffice('LAST') } }],
+    ['a managed rule group scope-down', { ManagedRuleGroupStatement: { Name: 'x', ScopeDownStatement: forwardedOffice('LAST') } }],
+  ])('a missing forwarded IP header skips the whole rule: %s', (_name, statement) => {
+    const result = evaluateWebAcl(acl([rule('R', 1, statement)]), req('/admin', '192.0.2.1', { 'X-Other': '1' }), { ipSets });
+    expect(result).toEqual({ action: 'ALLOW', terminatingRule: undefined, terminatingAction: undefined, matchedRules: [], skippedRules: ['R'], labels: [] });
+  });
+
+  test('a rule without forwarded IP configuration is never skipped', () => {
+    expect(evaluateWebAcl(acl([rule('R', 1, { NotStatement: { Statement: { OrStatement: { Statements: [office] } } } })]), req('/', '192.0.2.1'), { ipSets }))
+      .toMatchObject({ action: 'BLOCK', skippedRules: [] });
+  });
+
+  test('forwarded addresses are trimmed; an unknown position or fallback cannot be evaluated', () => {
+    const blockOffice = (position: string, fallbackBehavior = 'NO_MATCH') => acl([rule('R', 1, forwardedOffice(position, fallbackBehavior))]);
+    expect(evaluateWebAcl(blockOffice('FIRST'), req('/', '192.0.2.1', { 'x-forwarded-for': '  198.51.100.5  ,1.1.1.1' }), { ipSets }).action).toBe('BLOCK');
+    expect(evaluateWebAcl(blockOffice('ANY'), req('/', '192.0.2.1', { 'x-forwarded-for': '1.1.1.1, 1.1.1.2, 1.1.1.3, 1.1.1.4, 1.1.1.5, 1.1.1.6, 1.1.1.7, 1.1.1.8, 1.1.1.9, 198.51.100.5' }), { ipSets }).action).toBe('BLOCK');
+    expect(() => evaluateWebAcl(blockOffice('MIDDLE'), req('/', '192.0.2.1', { 'x-forwarded-for': '1.1.1.1' }), { ipSets })).toThrow(/^forwarded IP Position '"MIDDLE"' is not modelled$/);
+    expect(() => evaluateWebAcl(blockOffice('LAST', 'MAYBE'), req('/', '192.0.2.1', { 'x-forwarded-for': 'x' }), { ipSets })).toThrow(/^forwarded IP FallbackBehavior '"MAYBE"' is not modelled$/);
+    expect(evaluateWebAcl(blockOffice('LAST', 'MATCH'), req('/', '192.0.2.1', { 'x-forwarded-for': '' }), { ipSets }).action).toBe('BLOCK');
+    expect(evaluateWebAcl(blockOffice('LAST', 'NO_MATCH'), req('/', '192.0.2.1', { 'x-forwarded-for': '' }), { ipSets }).action).toBe('ALLOW');
+  });
+});
+
+describe('template helpers: what is left out', () => {
+  test('IP sets with a non-string address and templates without resources', () => {
+    const template = {
+      Resources: {
+        Mixed: { Type: 'AWS::WAFv2::IPSet', Properties: { Addresses: ['192.0.2.0/24', { Ref: 'P' }] } },
+        Empty: { Type: 'AWS::WAFv2::IPSet', Properties: { Addresses: [] } },
+        NoProps: { Type: 'AWS::WAFv2::IPSet' },
+        Bare: { Type: 'AWS::WAFv2::WebACL' },
+        Null: null,
+      },
+    };
+    expect(ipSetsFromTemplate(template)).toEqual({ Empty: [] });
+    expect(webAclsFromTemplate(template)).toEqual({ Bare: {} });
+    expect(ipSetsFromTemplate({})).toEqual({});
+    expect(webAclsFromTemplate(undefined)).toEqual({});
+  });
+});

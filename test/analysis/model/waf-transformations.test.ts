@@ -1,5 +1,5 @@
 import * as fc from 'fast-check';
-import { applyTextTransformations, CannotEvaluateError, normalizePath, urlDecode } from '../../../src/analysis/model/waf-transformations';
+import { applyTextTransformations, CannotEvaluateError, normalizePath, SUPPORTED_TRANSFORMATIONS, urlDecode } from '../../../src/analysis/model/waf-transformations';
 
 const t = (...types: string[]) => types.map((Type, Priority) => ({ Priority, Type }));
 
@@ -88,5 +88,71 @@ describe('applyTextTransformations', () => {
   test('an unknown transformation cannot be evaluated', () => {
     expect(() => applyTextTransformations('/a', t('HTML_ENTITY_DECODE'))).toThrow(CannotEvaluateError);
     expect(() => applyTextTransformations('/a', t('HTML_ENTITY_DECODE'))).toThrow(/HTML_ENTITY_DECODE/);
+  });
+});
+
+describe('edges of the transformations', () => {
+  test.each([
+    ['/%UFF41', true, '/a'], // %U in upper case is the same form
+    ['/%uFF01', true, '/!'], // first full-width character
+    ['/%uFF5E', true, '/~'], // last full-width character
+    ['/%uFF00', true, '/\0'], // below the range: low byte only
+    ['/%uFF5F', true, '/_'], // above the range: low byte only (0x5f)
+    ['/%u006', true, '/%u006'], // a %u escape needs four hex digits
+    ['/%u00zz', true, '/%u00zz'],
+    ['%41%42', false, 'AB'],
+    ['%4g', false, '%4g'],
+    ['100%', false, '100%'],
+    ['a+b+c', true, 'a b c'],
+  ])('%j (unicode=%s) -> %j', (input, unicode, expected) => {
+    expect(urlDecode(input, unicode)).toBe(expected);
+  });
+
+  test.each([
+    ['../..', '../..'], // relative back-references that cannot be resolved stay, in order
+    ['a/..', ''],
+    ['a/../', ''],
+    ['a/b/', 'a/b/'],
+    ['/a/../..', '/'],
+    ['/a/b/../', '/a/'],
+    ['//', '/'],
+  ])('NORMALIZE_PATH %j -> %j', (input, expected) => {
+    expect(normalizePath(input, false)).toBe(expected);
+  });
+
+  test.each([
+    ['A\0B\0', t('REMOVE_NULLS'), 'AB'],
+    ['A\0B\0', t('REPLACE_NULLS'), 'A B '],
+    ['/Ab\xc9', t('UPPERCASE'), '/AB\xc9'],
+    ['/Ab\xc9', t('LOWERCASE'), '/ab\xc9'],
+    ['a\r\v\f\xa0b  c', t('COMPRESS_WHITE_SPACE'), 'a b c'],
+    ['\\A\\..\\b', t('NORMALIZE_PATH_WIN'), '/b'],
+    ['/%u0041%2541', t('URL_DECODE_UNI'), '/A%41'],
+    ['/%u0041%41', t('URL_DECODE'), '/%u0041A'], // URL_DECODE leaves the %u form alone
+    ['/x\\..\\admin', t('NORMALIZE_PATH'), '/x\\..\\admin'], // and NORMALIZE_PATH leaves backslashes alone
+  ])('%j with %j -> %j', (input, transformations, expected) => {
+    expect(applyTextTransformations(input, transformations)).toBe(expected);
+  });
+
+  test('the supported types, and the error for the rest', () => {
+    expect(SUPPORTED_TRANSFORMATIONS).toEqual([
+      'NONE', 'URL_DECODE', 'URL_DECODE_UNI', 'NORMALIZE_PATH', 'NORMALIZE_PATH_WIN', 'LOWERCASE', 'UPPERCASE',
+      'COMPRESS_WHITE_SPACE', 'REMOVE_NULLS', 'REPLACE_NULLS',
+    ]);
+    const error = (() => {
+      try {
+        applyTextTransformations('/a', t('BASE64_DECODE'));
+      } catch (e) {
+        return e as Error;
+      }
+      return undefined;
+    })();
+    expect(error).toBeInstanceOf(CannotEvaluateError);
+    expect(error!.name).toBe('CannotEvaluateError');
+    expect(error!.message).toBe(`text transformation 'BASE64_DECODE' is not modelled (supported: ${SUPPORTED_TRANSFORMATIONS.join(', ')})`);
+  });
+
+  test('without transformations the input is inspected as it is', () => {
+    expect(applyTextTransformations('/A%41')).toBe('/A%41');
   });
 });

@@ -1,0 +1,183 @@
+// Mutation testing of the analysis core (Stryker, jest runner, TypeScript checker), one named group at a time.
+// `npx projen mutation` runs every group; `npx projen mutation path-statements nacl-plan` runs those. Each group pairs
+// the files it mutates with the tests that exercise them, so a group stays well under 30 minutes on two cores.
+// Not part of the build and not run in CI. Prints `<group>: NN.N%` and then each file's score.
+import { spawnSync } from 'child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'fs';
+import { join } from 'path';
+
+interface Group {
+  /** Files to mutate (globs relative to the project root). */
+  readonly mutate: string[];
+  /** Test files that exercise them. */
+  readonly tests: string[];
+}
+
+const SUBNET_RULES = 'src/analysis/rules/subnet';
+const APPLICATION_RULES = 'src/analysis/rules/application';
+
+/**
+ * Named target groups. Each pairs the files it mutates with the tests that exercise them directly: unit and
+ * property tests where they exist (seconds per mutant), the CDK-based rule tests only for the rule files (each
+ * of their tests synthesizes a stack, so a rule group takes longest).
+ */
+export const GROUPS: Record<string, Group> = {
+  'path-statements': {
+    mutate: ['src/waf/private/path-statements.ts'],
+    tests: ['test/waf/path-statements.test.ts'],
+  },
+  'nacl-return-traffic': {
+    mutate: [`${SUBNET_RULES}/NaclReturnTraffic.ts`],
+    tests: ['test/checks/nacl-return-traffic.test.ts', 'test/checks/registry.test.ts'],
+  },
+  'nacl-entry-quota': {
+    mutate: [`${SUBNET_RULES}/NaclEntryQuota.ts`],
+    tests: ['test/checks/nacl-entry-quota.test.ts', 'test/checks/registry.test.ts'],
+  },
+  'model-nacl': {
+    mutate: ['src/analysis/model/model-nacl.ts'],
+    tests: ['test/model/model-nacl.test.ts'],
+  },
+  'nacl-evaluator': {
+    mutate: ['src/analysis/model/nacl-evaluator.ts'],
+    tests: ['test/model/nacl-evaluator.test.ts', 'test/model/model-nacl.test.ts'],
+  },
+  'nacl-plan': {
+    mutate: ['src/nacl/plan.ts'],
+    tests: ['test/nacl/plan.test.ts'],
+  },
+  'subnet-rules': {
+    mutate: [`${SUBNET_RULES}/*.ts`, `!${SUBNET_RULES}/NaclReturnTraffic.ts`, `!${SUBNET_RULES}/NaclEntryQuota.ts`],
+    tests: ['test/checks/subnet.test.ts', 'test/checks/registry.test.ts'],
+  },
+  'waf-transformations': {
+    mutate: ['src/analysis/model/waf-transformations.ts'],
+    tests: ['test/model/waf-transformations.test.ts'],
+  },
+  'waf-evaluator': {
+    mutate: ['src/analysis/model/waf-evaluator.ts'],
+    tests: ['test/model/waf-evaluator.test.ts'],
+  },
+  'application-rules': {
+    mutate: [`${APPLICATION_RULES}/*.ts`],
+    tests: ['test/checks/application.test.ts', 'test/checks/registry.test.ts'],
+  },
+  'ip-parse': {
+    mutate: ['src/ip/**/*.ts', 'src/private/ip/parse.ts', 'src/private/ip/format.ts', 'src/private/ip/embedded-ipv4.ts', 'src/private/ip/types.ts', 'src/private/ip/uint128.ts'],
+    tests: ['test/ip/cidr.test.ts', 'test/ip/parse.test.ts', 'test/ip/embedded-ipv4.test.ts'],
+  },
+  'ip-scan': {
+    mutate: ['src/private/ip/scan.ts', 'src/private/ip/text-list.ts'],
+    tests: ['test/ip/scan.test.ts', 'test/ip/parse.test.ts'],
+  },
+  'ip-merge': {
+    mutate: ['src/private/ip/bulk-merge.ts', 'src/private/ip/merge.ts', 'src/private/ip/ranges.ts', 'src/private/ip/radix-sort.ts'],
+    tests: ['test/ip/merge.test.ts', 'test/ip/radix-sort.test.ts', 'test/ip/cidr.test.ts'],
+  },
+  'ip-cover': {
+    mutate: ['src/private/ip/cover.ts'],
+    tests: ['test/ip/cover.test.ts'],
+  },
+};
+
+const REPORT_DIR = join('reports', 'mutation');
+
+interface FileReport {
+  readonly mutants: ReadonlyArray<{ readonly status: string; readonly static?: boolean }>;
+}
+
+/** Stryker's mutation score: detected (killed or timed out) over valid mutants (compile errors and ignored excluded). */
+export function score(mutants: FileReport['mutants']): { detected: number; valid: number } {
+  let detected = 0;
+  let valid = 0;
+  for (const m of mutants) {
+    if (m.status === 'Killed' || m.status === 'Timeout') {
+      detected++;
+      valid++;
+    } else if (m.status === 'Survived' || m.status === 'NoCoverage') {
+      valid++;
+    }
+  }
+  return { detected, valid };
+}
+
+function percent(s: { detected: number; valid: number }): string {
+  return s.valid === 0 ? 'n/a' : `${((100 * s.detected) / s.valid).toFixed(1)}%`;
+}
+
+function runGroup(name: string, group: Group, concurrency: number, typecheck: boolean): string[] {
+  mkdirSync('.stryker-tmp', { recursive: true });
+  const reportFile = join(REPORT_DIR, `${name}.json`);
+  const config = {
+    packageManager: 'npm',
+    testRunner: 'jest',
+    // The TypeScript checker drops mutants that do not compile before they run, but it rebuilds the whole dev
+    // project for each group of mutants: on a busy two-core machine that is the slowest part of a run. Without it,
+    // a mutant that does not compile still runs (Stryker adds @ts-nocheck) and is counted, which can only lower
+    // the score.
+    checkers: typecheck ? ['typescript'] : [],
+    tsconfigFile: 'tsconfig.dev.json',
+    typescriptChecker: { prioritizePerformanceOverAccuracy: true },
+    coverageAnalysis: 'perTest',
+    concurrency,
+    mutate: group.mutate,
+    jest: {
+      projectType: 'custom',
+      enableFindRelatedTests: false,
+      config: {
+        testMatch: group.tests.map((t) => `<rootDir>/${t}`),
+        collectCoverage: false,
+        reporters: ['default'],
+      },
+    },
+    reporters: ['clear-text', 'json', 'progress-append-only'],
+    clearTextReporter: { allowColor: false, logTests: false, reportScoreTable: true },
+    jsonReporter: { fileName: reportFile },
+    tempDirName: '.stryker-tmp',
+    ignorePatterns: ['/lib', '/dist', '/.jsii', '/cdk.out*', '/reports', '/coverage', '/test-reports', '/bench/results', '/API.md'],
+    // Mutants that loop forever (a dropped band guard, a lost wrap-around) are cut off soon after the tests' own time.
+    timeoutMS: 10_000,
+    dryRunTimeoutMinutes: 20,
+  };
+  const configFile = join('.stryker-tmp', `${name}.config.json`);
+  writeFileSync(configFile, JSON.stringify(config, undefined, 2));
+  const started = Date.now();
+  const run = spawnSync('npx', ['stryker', 'run', configFile], { stdio: 'inherit' });
+  const minutes = ((Date.now() - started) / 60_000).toFixed(1);
+  if (run.status !== 0 || !existsSync(reportFile)) {
+    return [`${name}: failed (stryker exit ${run.status}, ${minutes} min)`];
+  }
+  const report = JSON.parse(readFileSync(reportFile, 'utf8')) as { files: Record<string, FileReport> };
+  const files = Object.entries(report.files).sort(([a], [b]) => a.localeCompare(b));
+  const total = score(files.flatMap(([, f]) => f.mutants));
+  const lines = [`${name}: ${percent(total)} (${total.detected}/${total.valid} mutants detected, ${minutes} min)`];
+  for (const [file, f] of files) {
+    const s = score(f.mutants);
+    const survivors = f.mutants.filter((m) => m.status === 'Survived' || m.status === 'NoCoverage').length;
+    // Static mutants live in code that runs at module load: every test reruns for each of them.
+    const statics = f.mutants.filter((m) => m.static).length;
+    lines.push(`  ${file}: ${percent(s)} (${survivors} survived, ${statics} static)`);
+  }
+  return lines;
+}
+
+function main(args: string[]): void {
+  const concurrencyArg = args.find((a) => a.startsWith('--concurrency='));
+  const concurrency = concurrencyArg ? Number(concurrencyArg.split('=')[1]) : 1;
+  const typecheck = args.includes('--typecheck');
+  const names = args.filter((a) => !a.startsWith('--'));
+  const unknown = names.filter((n) => !(n in GROUPS));
+  if (unknown.length > 0) {
+    throw new Error(`Unknown mutation group(s) ${unknown.join(', ')}; the groups are: ${Object.keys(GROUPS).join(', ')}`);
+  }
+  const summary: string[] = [];
+  for (const name of names.length > 0 ? names : Object.keys(GROUPS)) {
+    summary.push(...runGroup(name, GROUPS[name], concurrency, typecheck));
+  }
+  console.log(`\nMutation scores (${new Date().toISOString().slice(0, 10)}):`);
+  console.log(summary.join('\n'));
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2));
+}
