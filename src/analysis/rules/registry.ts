@@ -13,6 +13,16 @@ import { VpcFlowLogs } from './audit/VpcFlowLogs';
 import { CannotVerify } from './CannotVerify';
 import { InvalidValue } from './InvalidValue';
 import { LayeredDefenseRule } from './rule';
+import { FirewallDefaultOrderPass } from './network/FirewallDefaultOrderPass';
+import { FirewallStrictOrderNoDrop } from './network/FirewallStrictOrderNoDrop';
+import { FirewallAllowlistDropDefault } from './network/FirewallAllowlistDropDefault';
+import { FirewallSilentDrop } from './network/FirewallSilentDrop';
+import { FirewallStatelessBypass } from './network/FirewallStatelessBypass';
+import { FirewallSuricataFlow } from './network/FirewallSuricataFlow';
+import { FirewallLogging } from './network/FirewallLogging';
+import { FirewallRuleGroupCapacity } from './network/FirewallRuleGroupCapacity';
+import { FirewallPolicyQuota } from './network/FirewallPolicyQuota';
+import { FirewallIdleTimeout } from './network/FirewallIdleTimeout';
 import { NaclAllowlist } from './subnet/NaclAllowlist';
 import { NaclDeadEntry } from './subnet/NaclDeadEntry';
 import { NaclDenyOwnVpc } from './subnet/NaclDenyOwnVpc';
@@ -55,6 +65,17 @@ export const RULES: readonly LayeredDefenseRule[] = [
   SgOpenIngress,
   SgDefaultOpen,
   SgDenyIntent,
+  // Network layer (Network Firewall)
+  FirewallDefaultOrderPass,
+  FirewallStrictOrderNoDrop,
+  FirewallAllowlistDropDefault,
+  FirewallSilentDrop,
+  FirewallStatelessBypass,
+  FirewallSuricataFlow,
+  FirewallLogging,
+  FirewallRuleGroupCapacity,
+  FirewallPolicyQuota,
+  FirewallIdleTimeout,
   // Transmission security and audit
   HttpNotRedirected,
   TlsPolicyOutdated,
