@@ -22,20 +22,33 @@ export const FirewallAllowlistDropDefault: LayeredDefenseRule = {
       if (ruleOrderOf(policy) !== STRICT_ORDER) {
         continue;
       }
-      const allowlists = policy.statefulGroups.filter((g) => groupPasses(g).allowlist).map(groupName);
-      if (allowlists.length === 0) {
+      const groups = policy.statefulGroups.map((g) => ({ name: groupName(g), passes: groupPasses(g) }));
+      const allowlists = groups.filter((g) => g.passes.allowlist).map((g) => g.name);
+      // A group that cannot be read may be an allowlist: judged "cannot verify" below when the defaults would be wrong.
+      const unknown = groups.find((g) => !g.passes.allowlist && g.passes.unknown !== undefined)?.passes.unknown;
+      if (allowlists.length === 0 && unknown === undefined) {
         continue;
       }
-      const { actions, unknown } = statefulDefaults(policy);
-      if (!actions) {
-        context.cannotVerify(policy.resource, unknown!);
+      const defaults = statefulDefaults(policy);
+      if (!defaults.actions) {
+        context.cannotVerify(policy.resource, defaults.unknown!);
         continue;
       }
+      const actions = defaults.actions;
       const drops = dropActions(actions);
+      const strict = drops.includes('aws:drop_strict');
+      const established = drops.some((d) => d.startsWith('aws:drop_established'));
+      if (!strict && established) {
+        continue;
+      }
+      if (allowlists.length === 0) {
+        context.cannotVerify(policy.resource, `whether the policy holds a domain allowlist (its defaults [${actions.join(', ')}] would break one): ${unknown}`);
+        continue;
+      }
       const where = `firewall policy ${policy.resource.logicalId} (domain allowlist ${allowlists.join(', ')})`;
-      if (drops.includes('aws:drop_strict')) {
+      if (strict) {
         findings.push({ resource: policy.resource, message: `${where} drops by default with aws:drop_strict, which drops the TCP handshake: the TLS SNI and HTTP Host are never seen, so the allowlisted domains are blocked too` });
-      } else if (!drops.some((d) => d.startsWith('aws:drop_established'))) {
+      } else {
         findings.push({ resource: policy.resource, message: `${where} has no drop-established default (stateful default actions [${actions.join(', ')}]): under strict order the allowlist drops nothing, so every other domain is allowed` });
       }
     }
