@@ -7,6 +7,7 @@
 // ./waf-evaluator, security groups as a union of allows in ./sg-rules. A value the model cannot know (an import no
 // stack exports, a parameter without a value) is kept as it is, and the rule that needs it reports
 // "cannot verify" naming it.
+import { FIREWALL_TYPES, FirewallModel, FirewallPolicyModel, FirewallRuleGroupModel, linkFirewalls, NatGatewayModel } from './firewall-model';
 import { describeValue, isLiteralString, Json, literalInteger, referenceOf, resourceKey, STACK_REF, targetKey } from './model-values';
 import { naclEgress, normalizeNaclEntries, NormalizedNaclEntry } from './nacl-evaluator';
 import type { ModelResource, StackInput } from './resource';
@@ -16,6 +17,7 @@ import { IpFamily } from '../../ip/family';
 import { parseCidrOrReason } from '../../private/ip';
 
 export type { ModelResource, SourcePosition, StackInput } from './resource';
+export type { FirewallGroupReference, FirewallModel, FirewallPolicyModel, FirewallRuleGroupModel, NatGatewayModel } from './firewall-model';
 
 export interface NaclEntryModel {
   readonly resource: ModelResource;
@@ -151,6 +153,7 @@ export const MODELLED_TYPES: ReadonlySet<string> = new Set([
   'AWS::ApiGateway::RestApi',
   'AWS::ApiGateway::Stage',
   'AWS::ApiGateway::Deployment',
+  ...FIREWALL_TYPES,
 ]);
 
 /** The network model of an app. Build it with {@link buildNetworkModel}; it is read-only afterwards. */
@@ -177,6 +180,11 @@ export class NetworkModel {
   public readonly webAclAssociations: ModelResource[] = [];
   public readonly apiStages: ApiStageModel[] = [];
   public readonly flowLogs: FlowLogModel[] = [];
+  /** Network Firewall: firewalls, their policies, rule groups (see ./firewall-model). */
+  public readonly firewalls: FirewallModel[] = [];
+  public readonly firewallPolicies: FirewallPolicyModel[] = [];
+  public readonly firewallRuleGroups: FirewallRuleGroupModel[] = [];
+  public readonly natGateways: NatGatewayModel[] = [];
   /** Values AWS would reject, or that mean nothing, found while reading: the resource and what is wrong. */
   public readonly invalid: Array<{ readonly resource: ModelResource; readonly problem: string }> = [];
   /** Resources whose properties could not be read at all, with the reason. */
@@ -197,6 +205,11 @@ export class NetworkModel {
   /** The resource a target key (`id:<stackId>/<logicalId>`) names, when it is in the app. */
   public resolveKey(key: string): ModelResource | undefined {
     return this.resources.get(key);
+  }
+
+  /** The VPC key of a subnet of the app, by the subnet's key. */
+  public vpcOfSubnet(subnetKey: string): string | undefined {
+    return this.subnets.find((s) => s.key === subnetKey)?.vpcKey;
   }
 
   public securityGroup(key: string): SecurityGroupModel | undefined {
@@ -624,6 +637,9 @@ function link(model: NetworkModel): void {
       acls.get(target(r, webAclId))?.distributions.push(r);
     }
   }
+
+  // Network Firewall and the NAT gateways its idle timeout must agree with.
+  linkFirewalls(all, model);
 
   // API Gateway REST stages, and the stage a deployment creates when it names one (StageName).
   for (const r of all('AWS::ApiGateway::Deployment')) {

@@ -12,6 +12,16 @@ import { WafUnassociated } from './application/WafUnassociated';
 import { VpcFlowLogs } from './audit/VpcFlowLogs';
 import { CannotVerify } from './CannotVerify';
 import { InvalidValue } from './InvalidValue';
+import { FirewallAllowlistDropDefault } from './network/FirewallAllowlistDropDefault';
+import { FirewallDefaultOrderPass } from './network/FirewallDefaultOrderPass';
+import { FirewallIdleTimeout } from './network/FirewallIdleTimeout';
+import { FirewallLogging } from './network/FirewallLogging';
+import { FirewallPolicyQuota } from './network/FirewallPolicyQuota';
+import { FirewallRuleGroupCapacity } from './network/FirewallRuleGroupCapacity';
+import { FirewallSilentDrop } from './network/FirewallSilentDrop';
+import { FirewallStatelessBypass } from './network/FirewallStatelessBypass';
+import { FirewallStrictOrderNoDrop } from './network/FirewallStrictOrderNoDrop';
+import { FirewallSuricataFlow } from './network/FirewallSuricataFlow';
 import { LayeredDefenseRule } from './rule';
 import { NaclAllowlist } from './subnet/NaclAllowlist';
 import { NaclDeadEntry } from './subnet/NaclDeadEntry';
@@ -55,6 +65,17 @@ export const RULES: readonly LayeredDefenseRule[] = [
   SgOpenIngress,
   SgDefaultOpen,
   SgDenyIntent,
+  // Network layer (Network Firewall)
+  FirewallDefaultOrderPass,
+  FirewallStrictOrderNoDrop,
+  FirewallAllowlistDropDefault,
+  FirewallSilentDrop,
+  FirewallStatelessBypass,
+  FirewallSuricataFlow,
+  FirewallLogging,
+  FirewallRuleGroupCapacity,
+  FirewallPolicyQuota,
+  FirewallIdleTimeout,
   // Transmission security and audit
   HttpNotRedirected,
   TlsPolicyOutdated,

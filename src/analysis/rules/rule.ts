@@ -8,7 +8,7 @@ export const RULE_ID_PREFIX = 'LayeredDefense';
 export type RuleLevel = 'error' | 'warning';
 
 /** The defense layer a rule judges, outermost first (see AWS-FACTS.md "The four layers"). */
-export type RuleLayer = 'application' | 'subnet' | 'virtual firewall' | 'transmission' | 'audit' | 'model';
+export type RuleLayer = 'application' | 'subnet' | 'virtual firewall' | 'network' | 'transmission' | 'audit' | 'model';
 
 /** Where a finding points: the template resource that causes it (stack, logical id, path). */
 export type FindingSite = ModelResource;
