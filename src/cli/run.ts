@@ -1,10 +1,13 @@
 // The CLI's logic, in-process and testable: runCli(argv, io, deps) returns the exit code and writes through `io`.
-// main.ts only binds it to the process. Exit codes: 0 nothing at or above --fail-on, 1 something is, 2 a usage
-// error or an input that cannot be read (one line on stderr, never a stack trace).
+// main.ts only binds it to the process. Exit codes: 0 nothing at or above --fail-on (check) or nothing lingers (diff
+// --fail-on-lingering), 1 something is or does, 2 a usage error or an input that cannot be read (one line on stderr,
+// never a stack trace).
 import * as fs from 'fs';
 import * as path from 'path';
 import { CommandSpec, parseCommandLine, renderCommandHelp, renderToolHelp, UsageError } from './args';
 import { analyzePaths } from '../analysis/analyze';
+import { readApp } from '../analysis/cfn';
+import { diffTemplates, DiffResult, DiffStackInput, formatDiffText, lingers } from '../analysis/diff';
 import type { AnalysisResult } from '../analysis/findings';
 import { renderJson } from '../analysis/report/json';
 import type { RuleInfo } from '../analysis/report/rule-info';
@@ -73,20 +76,72 @@ const CHECK: CommandSpec = {
   ],
 };
 
-/** Every command, in help order. `explain` and `diff` join this list and COMMAND_HANDLERS. */
-export const COMMANDS: readonly CommandSpec[] = [CHECK];
+export type DiffFormat = 'text' | 'json';
+const DIFF_FORMATS: readonly DiffFormat[] = ['text', 'json'];
+
+const DIFF_EXIT_CODES = [
+  'Exit codes:',
+  '  0  the diff was written (it advises: lingering connections do not fail the run without --fail-on-lingering)',
+  '  1  --fail-on-lingering, and a change leaves established connections up (tracked, or for a time EC2 does not document)',
+  '  2  a usage error, or an input that cannot be read (missing file, malformed JSON or YAML, not a template)',
+];
+
+const DIFF: CommandSpec = {
+  name: 'diff',
+  arguments: '<before> <after>',
+  summary: 'Say what a change to security groups and network ACLs does to live connections',
+  details: [
+    'Each side is a template file (.json, .yaml, .yml, .template) or a cloud assembly directory (cdk.out), for\n'
+    + 'example the deployed template from \'aws cloudformation get-template\' and a fresh cdk.out. Stacks are paired\n'
+    + 'by id, then by stack name, then a lone stack with a lone stack.',
+    'For each security group and direction it names the access removed or narrowed (sources or destinations,\n'
+    + 'protocol, ports) and how long established connections can linger: security groups are stateful, so a tracked\n'
+    + 'connection stays up until idle for the network interface\'s timeout (432000 s for established TCP unless a\n'
+    + 'ConnectionTrackingSpecification bounds it); untracked flows and network ACL changes are cut at once. It says\n'
+    + 'how to cut lingering connections now: a NACL deny, kept in place longer than the timeout.',
+  ],
+  options: {
+    'format': { kind: 'string', placeholder: 'text|json', description: 'Report format (default: text); JSON is { "changes": [ ... ] }' },
+    'output': { kind: 'string', placeholder: '<file>', description: 'Write the report to <file> (parent folders are created) instead of standard output' },
+    'fail-on-lingering': { kind: 'boolean', description: 'Exit 1 when a change leaves established connections up (for CI gates)' },
+  },
+  examples: [
+    'diff deployed.template.json cdk.out',
+    'diff cdk.out.before cdk.out --format json --output reports/conntrack-diff.json',
+    'diff deployed.template.json cdk.out --fail-on-lingering',
+  ],
+};
+
+/** Every command, in help order. `explain` joins this list and COMMAND_HANDLERS. */
+export const COMMANDS: readonly CommandSpec[] = [CHECK, DIFF];
+
+/** Each command's exit codes, for its help; the tool's help gives them all. */
+const COMMAND_EXIT_CODES: Readonly<Record<string, readonly string[]>> = {
+  check: EXIT_CODES,
+  diff: DIFF_EXIT_CODES,
+};
+
+const TOOL_EXIT_CODES = [
+  'Exit codes:',
+  '  0  check: nothing at or above --fail-on (acknowledged findings never count); diff: always, unless --fail-on-lingering',
+  '  1  check: findings at or above --fail-on; diff --fail-on-lingering: a change leaves established connections up',
+  '  2  a usage error, or an input that cannot be read (missing file, malformed JSON or YAML, not a template)',
+];
 
 type CommandHandler = (options: ReadonlyMap<string, readonly string[]>, args: readonly string[], io: CliIo, deps: Partial<CliDeps>) => number;
 
 const COMMAND_HANDLERS: Readonly<Record<string, CommandHandler>> = {
   check: runCheck,
+  diff: runDiff,
 };
 
 export function runCli(argv: readonly string[], io: CliIo = processIo(), deps: Partial<CliDeps> = {}): number {
   try {
     const parsed = parseCommandLine(argv, COMMANDS, TOOL);
     if (parsed.kind === 'help') {
-      io.stdout.write(parsed.command ? renderCommandHelp(parsed.command, TOOL, EXIT_CODES) : renderToolHelp(COMMANDS, TOOL, EXIT_CODES));
+      io.stdout.write(parsed.command
+        ? renderCommandHelp(parsed.command, TOOL, COMMAND_EXIT_CODES[parsed.command.name])
+        : renderToolHelp(COMMANDS, TOOL, TOOL_EXIT_CODES));
       return 0;
     }
     if (parsed.kind === 'version') {
@@ -133,18 +188,50 @@ function runCheck(options: ReadonlyMap<string, readonly string[]>, paths: readon
     version: deps.version,
     repositoryUrl: deps.repositoryUrl,
   });
-  if (toStdout) {
-    io.stdout.write(report);
-  } else {
-    const target = path.resolve(io.cwd, output);
-    try {
-      io.writeFile(target, report);
-    } catch (error) {
-      throw new UsageError(`cannot write ${output}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-    }
-    io.stdout.write(`${TOOL}: wrote the ${format} report to ${output}: ${describeSummary(summarize(result))}\n`);
-  }
+  writeReport(report, output, io, () => `${TOOL}: wrote the ${format} report to ${output}: ${describeSummary(summarize(result))}`);
   return failingFindings(result.findings, failOn).length > 0 ? 1 : 0;
+}
+
+function runDiff(options: ReadonlyMap<string, readonly string[]>, paths: readonly string[], io: CliIo): number {
+  const format = oneOf(single(options, 'format') ?? 'text', DIFF_FORMATS, '--format');
+  const output = single(options, 'output');
+  if (output === '') {
+    throw new UsageError('--output needs a file name');
+  }
+  if (paths.length !== 2) {
+    throw new UsageError(`diff needs two paths, <before> and <after> (each a template file or a cloud assembly directory), not ${paths.length}; see '${TOOL} diff --help'`);
+  }
+  const [before, after] = paths.map((p) => readDiffSide(p, io.cwd));
+  const result = diffTemplates(before, after);
+  const report = format === 'json' ? `${JSON.stringify(result, null, 2)}\n` : formatDiffText(result);
+  writeReport(report, output, io, () => `${TOOL}: wrote the ${format} diff to ${output}: ${describeDiff(result)}`);
+  return options.has('fail-on-lingering') && result.changes.some(lingers) ? 1 : 0;
+}
+
+/** One side of the diff: every stack of a template file or a cloud assembly, as the diff engine takes them. */
+function readDiffSide(given: string, cwd: string): DiffStackInput[] {
+  return readApp([path.resolve(cwd, given)]).stacks.map((s) => ({ stackId: s.id, stackName: s.stackName, template: s.template }));
+}
+
+function describeDiff(result: DiffResult): string {
+  const lingering = result.changes.filter(lingers).length;
+  const total = result.changes.length;
+  return `${total} change${total === 1 ? '' : 's'} remove access, ${lingering} leave${lingering === 1 ? 's' : ''} established connections up`;
+}
+
+/** Standard output unless --output names a file; then a one-line note of what was written. */
+function writeReport(report: string, output: string | undefined, io: CliIo, note: () => string): void {
+  if (output === undefined || output === '-') {
+    io.stdout.write(report);
+    return;
+  }
+  const target = path.resolve(io.cwd, output);
+  try {
+    io.writeFile(target, report);
+  } catch (error) {
+    throw new UsageError(`cannot write ${output}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  io.stdout.write(`${note()}\n`);
 }
 
 interface RenderOptions {

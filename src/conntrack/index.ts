@@ -1,1 +1,2 @@
 export * from './connection-tracking-timeouts';
+export * from './connection-tracking-diff';

@@ -82,7 +82,7 @@ describe('exit codes', () => {
 
 describe('usage errors: exit 2, one line on stderr, nothing analysed', () => {
   test.each([
-    [[], /missing command \(commands: check\)/],
+    [[], /missing command \(commands: check, diff\)/],
     [['lint', 'cdk.out'], /unknown command 'lint'/],
     [['--frobnicate'], /unknown option '--frobnicate'/],
     [['check'], /check needs at least one path/],
@@ -223,7 +223,7 @@ describe('help and version', () => {
     const run = cli(['--help']);
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/^Usage: cdk-layered-defense <command> \[options\]/);
-    expect(run.stdout).toMatch(/^ {2}check <path>\.\.\. {2}Check CloudFormation templates and cloud assemblies/m);
+    expect(run.stdout).toMatch(/^ {2}check <path>\.\.\. +Check CloudFormation templates and cloud assemblies/m);
     expect(run.stdout).toContain('2  a usage error, or an input that cannot be read');
     expect(run.calls).toHaveLength(0);
   });

@@ -1,6 +1,6 @@
 // The diff as text for a terminal or a CI log: one block per change, most lingering first.
 import { durationText } from './diff';
-import { AccessChange, DiffResult } from './types';
+import { AccessChange, DiffDirection, DiffResult, RemovedAccess } from './types';
 
 /** The diff as plain text (no colours), ending with a one-line summary. */
 export function formatDiffText(result: DiffResult): string {
@@ -16,7 +16,7 @@ export function formatDiffText(result: DiffResult): string {
     lines.push(`${change.stackName} ${change.logicalId} (${change.resourceType}) ${change.direction}: ${verdict}`);
     for (const removed of change.removed) {
       const linger = change.tracked ? ` - lingers ${durationText(removed.lingerSeconds)}` : '';
-      lines.push(`  - ${removed.protocol}${removed.ports === 'all' ? '' : ` ${removed.ports}`} ${change.direction === 'ingress' ? 'from' : 'to'} ${removed.peer}${removed.unknown ? ` (unknown at synth: ${removed.unknown})` : ''}${linger}`);
+      lines.push(`  - ${removedAccessText(change.direction, removed)}${linger}`);
     }
     lines.push(`  ${change.message}`);
     if (change.cutOff?.code !== undefined) {
@@ -33,6 +33,18 @@ export function formatDiffText(result: DiffResult): string {
     + `${lingering.length} leave established connections up${lingering.length > 0 ? ` (longest ${durationText(longest)})` : ''}, `
     + `${result.changes.length - lingering.length} cut at once.`);
   return `${lines.join('\n')}\n`;
+}
+
+/** `tcp 22 from 198.51.100.7/32`, `all to 0.0.0.0/0`: one piece of removed access as a line of text. */
+export function removedAccessText(direction: DiffDirection, removed: RemovedAccess): string {
+  const ports = removed.ports === 'all' ? '' : ` ${removed.ports}`;
+  const unknown = removed.unknown ? ` (unknown at synth: ${removed.unknown})` : '';
+  return `${removed.protocol}${ports} ${direction === 'ingress' ? 'from' : 'to'} ${removed.peer}${unknown}`;
+}
+
+/** A change leaves connections up when they are tracked for a time above zero, or for a time EC2 does not document. */
+export function lingers(change: AccessChange): boolean {
+  return change.lingerSeconds === null || change.lingerSeconds > 0;
 }
 
 function lingerOrder(change: AccessChange): number {
