@@ -182,12 +182,12 @@ export class NetworkModel {
   /** Resources whose properties could not be read at all, with the reason. */
   public readonly unreadable: Array<{ readonly resource: ModelResource; readonly reason: string }> = [];
 
-  constructor(public readonly stacks: readonly StackInput[]) {}
-
   // Rules ask per NACL (NaclDenyOwnVpc: the VPCCidrBlocks); a scan of every resource each time made the analysis
   // grow with the square of the app's size. The index is rebuilt if resources were added since it was made.
   private typeIndex?: Map<string, ModelResource[]>;
   private typeIndexSize = -1;
+
+  constructor(public readonly stacks: readonly StackInput[]) {}
 
   public ofType(type: string): ModelResource[] {
     if (this.typeIndex === undefined || this.typeIndexSize !== this.resources.size) {
