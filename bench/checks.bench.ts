@@ -4,7 +4,8 @@
  * CDK's built-in CloudFormation validation is switched off for every side (CDK_VALIDATION=false) so the numbers
  * compare the checks, not that plugin.
  *
- * 1. synth with `LayeredDefenseChecks` (aspect) vs synth with no checks: goal overhead under 1.25x;
+ * 1. synth with `LayeredDefenseChecks` (aspect) vs synth with no checks: goal overhead at most 1.13x (issue 14: the
+ *    figure the per-stack aspect had, kept now that the aspect judges all the stacks of the app together);
  * 2. synth with `LayeredDefenseNagPack` vs synth with cdk-nag 3's AwsSolutions pack, for the whole picture. It has
  *    no goal: both packs' own work is about 3% of a synth of this app, below the 10-30% that single synths vary by
  *    (CDK keeps every synthesized app reachable, so each synth in a process collects more garbage than the last);
@@ -191,7 +192,7 @@ export async function cases(): Promise<BenchCase[]> {
       ours: () => synth((app) => Aspects.of(app).add(new LayeredDefenseChecks())),
       peer: () => synth(() => undefined),
       check: sameStackCount,
-      goal: { maxRatio: 1.25 },
+      goal: { maxRatio: 1.13 },
     },
     {
       name: `synth with LayeredDefenseNagPack: ${shape}`,

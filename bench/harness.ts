@@ -30,6 +30,17 @@ export interface BenchCase {
   /** Throws when the outputs differ (or, without a peer, when ours is wrong). A throw fails the run. */
   readonly check?: (ours: unknown, peer: unknown) => void;
   readonly goal?: BenchGoal;
+  /**
+   * Fewer runs for a case whose side takes seconds (a peer in a child process, a 500-stack assembly): how many
+   * warm-up runs (at least 1), timed rounds and processes.
+   * @default - 3 warm-up runs, 7 to 41 rounds filling about 4 s, 3 processes
+   */
+  readonly runs?: { readonly warmup: number; readonly rounds: number; readonly forks: number };
+  /**
+   * Figures to print beside the timing (time per stack, peak memory), from the last outputs of both sides and the
+   * median times of this process.
+   */
+  readonly report?: (ours: unknown, peer: unknown, timing: { readonly oursMs: number; readonly peerMs?: number }) => string;
 }
 
 /** A small seeded PRNG (mulberry32): fast, 32-bit state, good enough to make benchmark inputs. */

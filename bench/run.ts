@@ -41,6 +41,8 @@ interface CaseResult {
   readonly goal: string;
   readonly check: string;
   readonly failed: boolean;
+  /** What the case's `report` printed, if it has one. */
+  readonly notes?: string;
   /** Each fork's ratio (ours ms when there is no peer), in the order they ran. */
   readonly forkFigures?: number[];
 }
@@ -137,7 +139,7 @@ function runCase(benchCase: BenchCase): CaseResult {
   const peer = benchCase.peer;
   let oursOutput: unknown;
   let peerOutput: unknown;
-  for (let run = 0; run < WARMUP_RUNS; run++) {
+  for (let run = 0; run < Math.max(1, benchCase.runs?.warmup ?? WARMUP_RUNS); run++) {
     oursOutput = benchCase.ours();
     peerOutput = peer?.();
   }
@@ -145,7 +147,7 @@ function runCase(benchCase: BenchCase): CaseResult {
   const theirs = peer === undefined ? undefined : calibrate(peer);
   const oursBatch = ours.runs;
   const peerBatch = theirs?.runs ?? 0;
-  const rounds = roundsFor(ours.ms + (theirs?.ms ?? 0));
+  const rounds = benchCase.runs?.rounds ?? roundsFor(ours.ms + (theirs?.ms ?? 0));
   const oursTimes: number[] = [];
   const peerTimes: number[] = [];
   for (let round = 0; round < rounds; round++) {
@@ -167,6 +169,10 @@ function runCase(benchCase: BenchCase): CaseResult {
   }
   const oursMs = median(oursTimes);
   const peerMs = peer === undefined ? undefined : median(peerTimes);
+  let notes: string | undefined;
+  if (!failed && benchCase.report !== undefined) {
+    notes = benchCase.report(oursOutput, peerOutput, { oursMs, peerMs });
+  }
   return {
     name: benchCase.name,
     peerName: benchCase.peerName,
@@ -178,6 +184,7 @@ function runCase(benchCase: BenchCase): CaseResult {
     goal: judgeGoal(benchCase.goal, oursMs, peerMs),
     check,
     failed,
+    notes,
   };
 }
 
@@ -193,7 +200,8 @@ function printResult(result: CaseResult): void {
     `${result.name}\n` +
       `  ours ${formatMs(result.oursMs)} ms | ${result.peerName} ${formatMs(result.peerMs)} ms | ratio ${ratio} | speedup ${speedup}\n` +
       `  goal ${result.goal} | check ${result.check} | ${result.rounds} rounds of ${batches} runs\n` +
-      `  ${describeForks(result)}\n`,
+      `  ${describeForks(result)}\n` +
+      (result.notes === undefined ? '' : `  ${result.notes}\n`),
   );
 }
 
@@ -201,7 +209,7 @@ function describeForks(result: CaseResult): string {
   const figures = result.forkFigures ?? [];
   const what = result.peerMs === undefined ? 'ours ms' : 'ratio';
   return figures.length <= 1
-    ? `1 process (its first took over ${FORK_BUDGET_MS / 1000} s)`
+    ? `1 process (the case asks for one, or its first took over ${FORK_BUDGET_MS / 1000} s)`
     : `${figures.length} processes, median shown; ${what} in each: ${figures.map((f) => f.toFixed(result.peerMs === undefined ? 2 : 3)).join(', ')}`;
 }
 
@@ -258,7 +266,7 @@ function runForks(file: string, index: number, benchCase: BenchCase): CaseResult
     if (fork.failed) {
       return fork;
     }
-  } while (forks.length < FORKS && elapsedMs(start) <= FORK_BUDGET_MS * forks.length);
+  } while (forks.length < (benchCase.runs?.forks ?? FORKS) && elapsedMs(start) <= FORK_BUDGET_MS * forks.length);
   const figure = (fork: CaseResult) => (fork.peerMs === undefined ? fork.oursMs : fork.oursMs / fork.peerMs);
   const sorted = [...forks].sort((a, b) => figure(a) - figure(b));
   const middle = sorted[(sorted.length - 1) >> 1];

@@ -190,16 +190,28 @@ export class NetworkModel {
   /** Resources whose properties could not be read at all, with the reason. */
   public readonly unreadable: Array<{ readonly resource: ModelResource; readonly reason: string }> = [];
 
+  // Rules ask per NACL (NaclDenyOwnVpc: the VPCCidrBlocks); a scan of every resource each time made the analysis
+  // grow with the square of the app's size. The index is rebuilt if resources were added since it was made.
+  private typeIndex?: Map<string, ModelResource[]>;
+  private typeIndexSize = -1;
+
   constructor(public readonly stacks: readonly StackInput[]) {}
 
   public ofType(type: string): ModelResource[] {
-    const result: ModelResource[] = [];
-    for (const r of this.resources.values()) {
-      if (r.type === type) {
-        result.push(r);
+    if (this.typeIndex === undefined || this.typeIndexSize !== this.resources.size) {
+      const index = new Map<string, ModelResource[]>();
+      for (const r of this.resources.values()) {
+        const list = index.get(r.type);
+        if (list === undefined) {
+          index.set(r.type, [r]);
+        } else {
+          list.push(r);
+        }
       }
+      this.typeIndex = index;
+      this.typeIndexSize = this.resources.size;
     }
-    return result;
+    return [...(this.typeIndex.get(type) ?? [])];
   }
 
   /** The resource a target key (`id:<stackId>/<logicalId>`) names, when it is in the app. */
