@@ -2,8 +2,8 @@
 // route tables with their routes and associations, and what each route leads to. Anything that leaves the VPC
 // (peering, transit gateway, VPN) is a leaf: the model does not follow it. CDK-free.
 // @see https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html
-import type { NetworkModel } from './network-model';
 import { describeValue, Json, referenceOf, targetKey } from './model-values';
+import type { NetworkModel } from './network-model';
 import type { ModelResource } from './resource';
 import { IpFamily } from '../../ip/family';
 import { ParsedCidr, parseCidrOrReason } from '../../private/ip';
@@ -121,7 +121,8 @@ export function buildRoutingModel(model: NetworkModel): RoutingModel {
   for (const type of ['AWS::EC2::InternetGateway', 'AWS::EC2::EgressOnlyInternetGateway']) {
     for (const r of model.ofType(type)) {
       const egressOnly = type === 'AWS::EC2::EgressOnlyInternetGateway';
-      routing.internetGateways.set(r.key, { resource: r, key: r.key, attachedVpcKeys: egressOnly ? [target(r, r.properties.VpcId)] : [], egressOnly });
+      const attachedVpcKeys = egressOnly ? [target(r, r.properties.VpcId)] : [];
+      routing.internetGateways.set(r.key, { resource: r, key: r.key, attachedVpcKeys, egressOnly });
     }
   }
   for (const r of model.ofType('AWS::EC2::VPCGatewayAttachment')) {

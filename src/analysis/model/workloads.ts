@@ -1,7 +1,7 @@
 // Where workloads sit: for each resource that owns network interfaces in a VPC, its subnets, its security groups and
 // whether it gets a public address. Read from the network model's resources; CDK-free.
-import type { NetworkModel } from './network-model';
 import { describeValue, Json, targetKey } from './model-values';
+import type { NetworkModel } from './network-model';
 import type { ModelResource } from './resource';
 import type { RoutingModel } from './routing';
 
@@ -49,7 +49,9 @@ const NOT_PUBLIC: PublicAddress = { public: false };
 export function buildWorkloads(model: NetworkModel, routing: RoutingModel): WorkloadModel[] {
   const workloads: WorkloadModel[] = [];
   const keys = (r: ModelResource, value: Json): string[] => (Array.isArray(value) ? value.map((v) => targetKey(v, r.stack.id)) : []);
-  const add = (r: ModelResource, kind: WorkloadKind, subnets: Json, groups: Json, publicAddress: PublicAddress, extra: Partial<WorkloadModel> = {}) => {
+  const add = (
+    r: ModelResource, kind: WorkloadKind, subnets: Json, groups: Json, publicAddress: PublicAddress, extra: Partial<WorkloadModel> = {},
+  ) => {
     const unknown = !Array.isArray(subnets) ? `the subnets of ${r.path} (${describeValue(subnets)})`
       : groups !== undefined && !Array.isArray(groups) ? `the security groups of ${r.path} (${describeValue(groups)})` : undefined;
     workloads.push({ resource: r, key: r.key, kind, subnetKeys: keys(r, subnets), groupKeys: keys(r, groups), publicAddress, unknown, ...extra });
@@ -62,7 +64,7 @@ export function buildWorkloads(model: NetworkModel, routing: RoutingModel): Work
   }
   const subnetsOfGroup = (r: ModelResource, name: Json): Json => {
     if (name === undefined) {
-      return `no subnet group (the default VPC's subnets)`;
+      return 'no subnet group (the default VPC\'s subnets)';
     }
     const group = subnetGroups.get(targetKey(name, r.stack.id));
     return group ?? `subnet group ${describeValue(name)}`;

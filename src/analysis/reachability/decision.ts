@@ -2,9 +2,9 @@
 // or rule that decided, and why. A layer whose answer depends on the client's address answers with a judgement: the
 // IPv4 space cut into pieces, each with its decision, so the engine can intersect layers exactly (no sampling).
 // CDK-free.
-import type { ModelResource } from '../model/resource';
 import { IpFamily } from '../../ip/family';
 import { formatAddress, formatRangesAsCidrs, maxAddress } from '../../private/ip';
+import type { ModelResource } from '../model/resource';
 
 export type FlowLayerName = 'placement' | 'route' | 'nacl' | 'security-group' | 'load-balancer' | 'waf';
 export type DecisionVerdict = 'allow' | 'deny' | 'unknown';

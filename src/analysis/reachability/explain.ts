@@ -8,12 +8,12 @@ import { judgeNacl, naclOfSubnet, PortRange, protocolName } from './nacl-layer';
 import { describeRoute, judgeRoutes } from './route-layer';
 import { groupsOf, judgeGroups } from './security-group-layer';
 import { judgeWaf } from './waf-layer';
-import { buildNetworkModel, NetworkModel, StackInput } from '../model/network-model';
-import { describeKey } from '../model/model-values';
-import { buildRoutingModel, RoutedSubnetModel, RoutingModel } from '../model/routing';
-import { buildWorkloads, WorkloadModel } from '../model/workloads';
 import { IpFamily } from '../../ip/family';
 import { parseCidrOrReason } from '../../private/ip';
+import { describeKey } from '../model/model-values';
+import { buildNetworkModel, NetworkModel, StackInput } from '../model/network-model';
+import { buildRoutingModel, RoutedSubnetModel, RouteModel, RoutingModel } from '../model/routing';
+import { buildWorkloads, WorkloadModel } from '../model/workloads';
 
 export type FlowSource =
   | { readonly kind: 'internet' }
@@ -107,7 +107,9 @@ export class ReachabilityModel {
     const blockers = dedupe(answers.map((a) => a.blockers));
     const unknowns = dedupe(answers.map((a) => a.unknowns));
     const verdict: FlowAnswerVerdict = reachable ? 'REACHABLE' : answers.every((a) => a.verdict === 'BLOCKED') ? 'BLOCKED' : 'UNKNOWN';
-    return { verdict, blockers: reachable ? [] : blockers, unknowns: reachable ? [] : unknowns, hops: reachable?.hops ?? [], notes: [...new Set(notes)], flow };
+    return {
+      verdict, blockers: reachable ? [] : blockers, unknowns: reachable ? [] : unknowns, hops: reachable?.hops ?? [], notes: [...new Set(notes)], flow,
+    };
   }
 
   private sourcePlacements(source: FlowSource): Placement[] {
@@ -203,7 +205,7 @@ export class ReachabilityModel {
     } else {
       const sSubnet = source.subnet!;
       const sameVpc = sSubnet.vpcKey === dSubnet.vpcKey;
-      const inside = (purpose: string, from: RoutedSubnetModel) => (route: Parameters<Parameters<typeof judgeRoutes>[3]>[0]): Decision | undefined => {
+      const inside = (purpose: string, from: RoutedSubnetModel) => (route: RouteModel): Decision | undefined => {
         if (route.targetKind === 'local' && sameVpc) {
           return { layer: 'route', verdict: 'allow', code: 'ROUTE_LOCAL', resource: route.resource, message: `subnet ${from.resource.path} routes ${purpose} by the local route ${describeRoute(route)}` };
         }
@@ -296,7 +298,9 @@ function judgeSegments(segments: ReturnType<typeof overlay>, existential: boolea
   }
   if (!existential && verdict === 'UNKNOWN' && reaching.length > 0) {
     unknowns.set('address', {
-      layer: 'placement', verdict: 'unknown', code: 'SOURCE_ADDRESS_DEPENDS',
+      layer: 'placement',
+      verdict: 'unknown',
+      code: 'SOURCE_ADDRESS_DEPENDS',
       message: `only some addresses of the source's subnet get through (${describeRanges(reaching)}): which one the workload gets is not known at synth`,
     });
   }

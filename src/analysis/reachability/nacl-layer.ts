@@ -4,10 +4,10 @@
 // @see https://docs.aws.amazon.com/vpc/latest/userguide/nacl-rules.html
 // @see https://docs.aws.amazon.com/vpc/latest/userguide/nacl-ephemeral-ports.html
 import { Decision, everywhere, Judgement, MAX_IPV4, paint } from './decision';
-import type { NaclModel, NetworkModel } from '../model/network-model';
-import { firstMatchPieces, NaclDirection, NormalizedNaclEntry, orderedEntries } from '../model/nacl-evaluator';
-import type { RoutedSubnetModel } from '../model/routing';
 import { IpFamily } from '../../ip/family';
+import { firstMatchPieces, NaclDirection, NormalizedNaclEntry, orderedEntries } from '../model/nacl-evaluator';
+import type { NaclModel, NetworkModel } from '../model/network-model';
+import type { RoutedSubnetModel } from '../model/routing';
 
 export interface PortRange {
   readonly from: number;
@@ -52,7 +52,11 @@ export function judgeNacl(
     // The default NACL allows all traffic in both directions (rule 100), and nothing in the app changed it.
     // @see https://docs.aws.amazon.com/vpc/latest/userguide/default-network-acl.html
     return everywhere({
-      layer: 'nacl', verdict: 'allow', code: `${code}_DEFAULT_ALLOW`, resource: subnet.resource, entry: 'rule 100 (built in)',
+      layer: 'nacl',
+      verdict: 'allow',
+      code: `${code}_DEFAULT_ALLOW`,
+      resource: subnet.resource,
+      entry: 'rule 100 (built in)',
       message: `subnet ${subnet.resource.path} uses its VPC's default NACL, which allows all traffic (rule 100)`,
     });
   }
@@ -86,13 +90,21 @@ function naclDecision(
   const name = nacl.defaultOfVpc ? `the default NACL of ${nacl.resource.path}` : `NACL ${nacl.resource.path}`;
   if (!decider) {
     return {
-      layer: 'nacl', verdict: 'deny', code: `${code}_DENY`, resource: nacl.resource, entry: 'rule * (implicit deny)',
+      layer: 'nacl',
+      verdict: 'deny',
+      code: `${code}_DENY`,
+      resource: nacl.resource,
+      entry: 'rule * (implicit deny)',
       message: `${name} of subnet ${subnet.resource.path} denies ${side} ${what}: no entry matches, so the implicit final deny (*) applies`,
     };
   }
   const verb = decider.action === 'allow' ? 'allows' : 'denies';
   return {
-    layer: 'nacl', verdict: decider.action, code: `${code}_${decider.action.toUpperCase()}`, resource: nacl.resource, entry: `rule ${decider.ruleNumber}`,
+    layer: 'nacl',
+    verdict: decider.action,
+    code: `${code}_${decider.action.toUpperCase()}`,
+    resource: nacl.resource,
+    entry: `rule ${decider.ruleNumber}`,
     message: `${name} of subnet ${subnet.resource.path} ${verb} ${side} ${what} by ${direction} rule ${decider.ruleNumber}`,
   };
 }

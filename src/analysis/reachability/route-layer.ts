@@ -5,6 +5,7 @@
 // @see https://docs.aws.amazon.com/vpc/latest/userguide/route-tables-priority.html
 // @see https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Internet_Gateway.html
 import { Decision, everywhere, Judgement, paint } from './decision';
+import { formatCidr } from '../../private/ip';
 import type { RouteModel, RoutedSubnetModel, RoutingModel } from '../model/routing';
 
 /** The route that decides each address (longest prefix first); `undefined` where no route matches. */
@@ -23,14 +24,8 @@ export function longestPrefixMatch(routes: readonly RouteModel[]): Array<{ first
 }
 
 function describeRoute(route: RouteModel): string {
-  const dest = route.destination ? `${route.destination.first === 0n && route.destination.prefixLength === 0 ? '0.0.0.0/0' : cidrText(route)}` : '?';
+  const dest = route.destination ? formatCidr(route.destination) : '?';
   return `${dest} -> ${route.targetKind === 'local' ? 'local' : `${route.targetProperty} ${(route.targetKey ?? '').replace(/^[a-z]+:/, '')}`}`;
-}
-
-function cidrText(route: RouteModel): string {
-  const d = route.destination!;
-  const n = Number(d.first);
-  return `${(n >>> 24) & 255}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}/${d.prefixLength}`;
 }
 
 /**
@@ -45,7 +40,10 @@ export function judgeRoutes(
     let decision: Decision;
     if (piece.unknown) {
       decision = {
-        layer: 'route', verdict: 'unknown', code: 'ROUTE_UNKNOWN', resource: piece.unknown.resource,
+        layer: 'route',
+        verdict: 'unknown',
+        code: 'ROUTE_UNKNOWN',
+        resource: piece.unknown.resource,
         message: `the route table of subnet ${subnet.resource.path} has a route not known at synth (${piece.unknown.unknown}), which may decide ${purpose}`,
       };
     } else if (!piece.route) {
@@ -53,7 +51,11 @@ export function judgeRoutes(
     } else {
       const route = piece.route;
       decision = accept(route) ?? {
-        layer: 'route', verdict: 'deny', code: 'ROUTE_WRONG_TARGET', resource: route.resource, entry: describeRoute(route),
+        layer: 'route',
+        verdict: 'deny',
+        code: 'ROUTE_WRONG_TARGET',
+        resource: route.resource,
+        entry: describeRoute(route),
         message: `subnet ${subnet.resource.path} routes ${purpose} by "${describeRoute(route)}", which does not carry it`,
       };
       if (decision.entry === undefined) {

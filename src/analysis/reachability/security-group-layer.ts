@@ -5,12 +5,12 @@
 // @see https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/security-group-connection-tracking.html
 import { Decision, everywhere, Judgement, paint } from './decision';
 import { protocolName } from './nacl-layer';
+import { IpFamily } from '../../ip/family';
 import { describeKey } from '../model/model-values';
 import type { NetworkModel, SecurityGroupModel } from '../model/network-model';
 import type { ModelResource } from '../model/resource';
 import { describeSgTraffic, SgDirection, SgRuleModel, withPrefixListsExpanded } from '../model/sg-rules';
 import type { WorkloadModel } from '../model/workloads';
-import { IpFamily } from '../../ip/family';
 
 /** The groups that judge a workload's interfaces, as the model knows them. */
 export interface GroupSet {
@@ -55,7 +55,10 @@ export function judgeGroups(
   const names = set.keys.map((k) => describeKey(k, (key) => model.resolveKey(key)?.path ?? (model.vpcs.find((v) => v.key === key) ? `the default security group of ${model.resolveKey(key)?.path}` : undefined)));
   const toFrom = direction === 'ingress' ? 'from' : 'to';
   let judgement: Judgement = everywhere({
-    layer: 'security-group', verdict: 'deny', code: `${code}_NO_RULE`, resource: set.groups.find((g) => g.group)?.group?.resource ?? owner,
+    layer: 'security-group',
+    verdict: 'deny',
+    code: `${code}_NO_RULE`,
+    resource: set.groups.find((g) => g.group)?.group?.resource ?? owner,
     message: `no ${side} rule of ${owner.path}'s security group${names.length === 1 ? '' : 's'} ${names.join(', ')} admits ${protocolName(protocol)} ${port} ${toFrom} ${peer.description}`,
   });
   const allow = (current: Decision) => current.verdict !== 'allow';
@@ -63,7 +66,10 @@ export function judgeGroups(
   for (const member of set.groups) {
     if (!member.group && !member.defaultOfVpc) {
       judgement = paint(judgement, 0n, judgement[judgement.length - 1].last, {
-        layer: 'security-group', verdict: 'unknown', code: `${code}_GROUP_UNKNOWN`, resource: owner,
+        layer: 'security-group',
+        verdict: 'unknown',
+        code: `${code}_GROUP_UNKNOWN`,
+        resource: owner,
         message: `security group ${describeKey(member.key)} of ${owner.path} is not in the app: its rules are not known at synth`,
       }, unknown);
       continue;
@@ -79,13 +85,21 @@ export function judgeGroups(
       if (rule.unknown || rule.peer.kind === 'unknown' || (rule.peer.kind === 'prefixList')) {
         const what = rule.unknown ?? `prefix list ${rule.peer.text}, whose entries are not known at synth`;
         judgement = paint(judgement, 0n, judgement[judgement.length - 1].last, {
-          layer: 'security-group', verdict: 'unknown', code: `${code}_RULE_UNKNOWN`, resource: rule.resource, entry,
+          layer: 'security-group',
+          verdict: 'unknown',
+          code: `${code}_RULE_UNKNOWN`,
+          resource: rule.resource,
+          entry,
           message: `a rule of ${groupPath} may admit ${peer.description}: ${what}`,
         }, unknown);
         continue;
       }
       const decision: Decision = {
-        layer: 'security-group', verdict: 'allow', code: `${code}_ALLOW`, resource: rule.resource, entry,
+        layer: 'security-group',
+        verdict: 'allow',
+        code: `${code}_ALLOW`,
+        resource: rule.resource,
+        entry,
         message: `${groupPath} admits ${side} ${protocolName(protocol)} ${port} ${toFrom} ${peer.description} by rule "${entry}"`,
       };
       if (rule.peer.kind === 'group') {

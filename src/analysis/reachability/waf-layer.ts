@@ -4,12 +4,12 @@
 // is allowed, with a note naming the groups that may still block it.
 // @see https://docs.aws.amazon.com/waf/latest/developerguide/waf-rule-statements-list.html
 import { Decision, Judgement, MAX_IPV4 } from './decision';
-import { targetKey } from '../model/model-values';
-import type { NetworkModel } from '../model/network-model';
-import type { WorkloadModel } from '../model/workloads';
-import { CannotEvaluateError, WafEvaluator } from '../model/waf-evaluator';
 import { IpFamily } from '../../ip/family';
 import { formatAddress, parseCidrOrReason } from '../../private/ip';
+import { targetKey } from '../model/model-values';
+import type { NetworkModel } from '../model/network-model';
+import { CannotEvaluateError, WafEvaluator } from '../model/waf-evaluator';
+import type { WorkloadModel } from '../model/workloads';
 
 export function judgeWaf(model: NetworkModel, target: WorkloadModel, httpPath: string): { judgement: Judgement; notes: string[] } | undefined {
   const acl = model.webAcls.find((a) => a.associations.some((r) => targetKey(r.properties.ResourceArn, r.stack.id) === target.key));
