@@ -107,9 +107,8 @@ export class ReachabilityModel {
     const blockers = dedupe(answers.map((a) => a.blockers));
     const unknowns = dedupe(answers.map((a) => a.unknowns));
     const verdict: FlowAnswerVerdict = reachable ? 'REACHABLE' : answers.every((a) => a.verdict === 'BLOCKED') ? 'BLOCKED' : 'UNKNOWN';
-    return {
-      verdict, blockers: reachable ? [] : blockers, unknowns: reachable ? [] : unknowns, hops: reachable?.hops ?? [], notes: [...new Set(notes)], flow,
-    };
+    const hops = reachable?.hops ?? [];
+    return { verdict, blockers: reachable ? [] : blockers, unknowns: reachable ? [] : unknowns, hops, notes: [...new Set(notes)], flow };
   }
 
   private sourcePlacements(source: FlowSource): Placement[] {
