@@ -6,7 +6,7 @@
 import { Decision, everywhere, Judgement, paint } from './decision';
 import { protocolName } from './nacl-layer';
 import { IpFamily } from '../../ip/family';
-import { describeKey } from '../model/model-values';
+import { describeKey, literalInteger, referenceOf, resourceKey } from '../model/model-values';
 import type { NetworkModel, SecurityGroupModel } from '../model/network-model';
 import type { ModelResource } from '../model/resource';
 import { describeSgTraffic, SgDirection, SgRuleModel, withPrefixListsExpanded } from '../model/sg-rules';
@@ -76,7 +76,8 @@ export function judgeGroups(
     }
     const rules = rulesOf(model, member, direction);
     const unknowns: Array<{ resource: ModelResource; what: string }> = [];
-    for (const rule of withPrefixListsExpanded(rules, (k) => model.resolveKey(k), (resource, what) => unknowns.push({ resource, what }))) {
+    const expanded = withPrefixListsExpanded(rules.map((r) => withDatabasePort(model, r)), (k) => model.resolveKey(k), (resource, what) => unknowns.push({ resource, what }));
+    for (const rule of expanded) {
       if (!matchesTraffic(rule, protocol, port)) {
         continue;
       }
@@ -147,6 +148,43 @@ function rulesOf(model: NetworkModel, member: GroupSet['groups'][number], direct
 function builtIn(resource: ModelResource, groupKey: string, direction: SgDirection, peer: { kind: 'cidr' | 'group'; groupKey?: string; text: string }): SgRuleModel {
   const cidr = peer.kind === 'cidr' ? { family: IpFamily.IPV4, first: 0n, last: 0xffffffffn, prefixLength: 0 } : undefined;
   return { resource, direction, groupKey, protocol: -1, fromPort: 0, toPort: 65535, peer: { ...peer, cidr } };
+}
+
+/**
+ * CDK writes the port of a rule that admits clients to a database as the database's `Endpoint.Port`: known at synth
+ * when the database sets `Port`, else its engine's default port.
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbinstance.html#aws-resource-rds-dbinstance-return-values
+ */
+function withDatabasePort(model: NetworkModel, rule: SgRuleModel): SgRuleModel {
+  const p = rule.resource.properties;
+  if (!rule.unknown?.startsWith('FromPort/ToPort') || rule.resource.type === 'AWS::EC2::SecurityGroup' || rule.peer.kind === 'unknown') {
+    return rule;
+  }
+  const from = databasePort(model, p.FromPort, rule.resource.stack.id);
+  const to = databasePort(model, p.ToPort, rule.resource.stack.id);
+  return from !== undefined && to !== undefined ? { ...rule, fromPort: from, toPort: to, unknown: undefined } : rule;
+}
+
+const ENGINE_PORTS: ReadonlyArray<readonly [RegExp, number]> = [
+  [/postgres/, 5432], [/mysql|mariadb|^aurora$/, 3306], [/^oracle/, 1521], [/^sqlserver/, 1433], [/^db2/, 50000],
+];
+
+function databasePort(model: NetworkModel, value: unknown, stackId: string): number | undefined {
+  const literal = literalInteger(value);
+  if (literal !== undefined) {
+    return literal;
+  }
+  const ref = referenceOf(value);
+  const db = ref?.attribute === 'Endpoint.Port' ? model.resolveKey(resourceKey(ref.stackId ?? stackId, ref.logicalId)) : undefined;
+  if (!db || (db.type !== 'AWS::RDS::DBInstance' && db.type !== 'AWS::RDS::DBCluster')) {
+    return undefined;
+  }
+  const port = literalInteger(db.properties.Port);
+  if (port !== undefined || db.properties.Port !== undefined) {
+    return port;
+  }
+  const engine = typeof db.properties.Engine === 'string' ? db.properties.Engine.toLowerCase() : undefined;
+  return engine !== undefined ? ENGINE_PORTS.find(([pattern]) => pattern.test(engine))?.[1] : undefined;
 }
 
 function matchesTraffic(rule: SgRuleModel, protocol: number, port: number): boolean {
