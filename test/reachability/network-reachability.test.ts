@@ -46,7 +46,9 @@ describe('NetworkReachability on a CDK app', () => {
     const open = net.explain({ from: FlowEndpoint.internet(), to: FlowEndpoint.construct(alb), port: 80 });
     // THEN
     expect(open.verdict).toBe(FlowVerdict.REACHABLE);
-    expect(open.hops.map((h) => h.layer)).toEqual([FlowLayer.LOAD_BALANCER, FlowLayer.ROUTE, FlowLayer.ROUTE, FlowLayer.NACL, FlowLayer.NACL, FlowLayer.SECURITY_GROUP]);
+    expect(open.hops.map((h) => h.layer)).toEqual([
+      FlowLayer.LOAD_BALANCER, FlowLayer.ROUTE, FlowLayer.ROUTE, FlowLayer.NACL, FlowLayer.NACL, FlowLayer.SECURITY_GROUP,
+    ]);
     net.assertBlocked({ from: FlowEndpoint.internet(), to: FlowEndpoint.construct(alb), port: 443 });
   });
 

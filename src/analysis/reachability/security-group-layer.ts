@@ -76,7 +76,8 @@ export function judgeGroups(
     }
     const rules = rulesOf(model, member, direction);
     const unknowns: Array<{ resource: ModelResource; what: string }> = [];
-    const expanded = withPrefixListsExpanded(rules.map((r) => withDatabasePort(model, r)), (k) => model.resolveKey(k), (resource, what) => unknowns.push({ resource, what }));
+    const ported = rules.map((r) => withDatabasePort(model, r));
+    const expanded = withPrefixListsExpanded(ported, (k) => model.resolveKey(k), (resource, what) => unknowns.push({ resource, what }));
     for (const rule of expanded) {
       if (!matchesTraffic(rule, protocol, port)) {
         continue;
