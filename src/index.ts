@@ -5,3 +5,4 @@ export * from './ip';
 export * from './nacl';
 export * from './vpc';
 export * from './waf';
+export * from './reachability';

@@ -1,0 +1,129 @@
+// The decision contract every layer answers in: for one flow, allow, deny or unknown, with the resource and the entry
+// or rule that decided, and why. A layer whose answer depends on the client's address answers with a judgement: the
+// IPv4 space cut into pieces, each with its decision, so the engine can intersect layers exactly (no sampling).
+// CDK-free.
+import { IpFamily } from '../../ip/family';
+import { formatAddress, formatRangesAsCidrs, maxAddress } from '../../private/ip';
+import type { ModelResource } from '../model/resource';
+
+export type FlowLayerName = 'placement' | 'route' | 'nacl' | 'security-group' | 'load-balancer' | 'waf';
+export type DecisionVerdict = 'allow' | 'deny' | 'unknown';
+
+export interface Decision {
+  readonly layer: FlowLayerName;
+  readonly verdict: DecisionVerdict;
+  /** A stable code: `NACL_INBOUND_DENY`, `SG_NO_INGRESS_RULE`, `NO_ROUTE`... */
+  readonly code: string;
+  /** The resource that decided; undefined when nothing of the app decides (the internet's side). */
+  readonly resource?: ModelResource;
+  /** The deciding entry or rule, as a reader would name it (`rule 100`, `ingress tcp 443 from 10.0.0.0/16`). */
+  readonly entry?: string;
+  readonly message: string;
+}
+
+export interface AddressInterval {
+  readonly first: bigint;
+  readonly last: bigint;
+}
+
+export interface Piece extends AddressInterval {
+  readonly decision: Decision;
+}
+
+/** Sorted, disjoint pieces that cover the IPv4 space. */
+export type Judgement = Piece[];
+
+export const MAX_IPV4 = maxAddress(IpFamily.IPV4);
+
+export function everywhere(decision: Decision): Judgement {
+  return [{ first: 0n, last: MAX_IPV4, decision }];
+}
+
+/**
+ * Paints `decision` over [first, last] where `replace` says the current decision gives way (an allow over a deny, for
+ * a union of allows), keeping the pieces sorted and disjoint.
+ */
+export function paint(judgement: Judgement, first: bigint, last: bigint, decision: Decision, replace: (current: Decision) => boolean): Judgement {
+  const result: Judgement = [];
+  for (const piece of judgement) {
+    if (piece.last < first || piece.first > last || !replace(piece.decision)) {
+      result.push(piece);
+      continue;
+    }
+    if (piece.first < first) {
+      result.push({ first: piece.first, last: first - 1n, decision: piece.decision });
+    }
+    result.push({ first: piece.first > first ? piece.first : first, last: piece.last < last ? piece.last : last, decision });
+    if (piece.last > last) {
+      result.push({ first: last + 1n, last: piece.last, decision: piece.decision });
+    }
+  }
+  return result;
+}
+
+/** The pieces of several judgements cut at every boundary of any of them, each with every judgement's decision. */
+export function overlay(judgements: readonly Judgement[], within: readonly AddressInterval[]): Array<AddressInterval & { decisions: Decision[] }> {
+  const cuts = new Set<bigint>();
+  for (const range of within) {
+    cuts.add(range.first);
+    cuts.add(range.last + 1n);
+  }
+  for (const judgement of judgements) {
+    for (const piece of judgement) {
+      cuts.add(piece.first);
+      cuts.add(piece.last + 1n);
+    }
+  }
+  const sorted = [...cuts].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const segments: Array<AddressInterval & { decisions: Decision[] }> = [];
+  for (let i = 0; i + 1 < sorted.length; i++) {
+    const first = sorted[i];
+    const last = sorted[i + 1] - 1n;
+    if (!within.some((r) => r.first <= first && last <= r.last)) {
+      continue;
+    }
+    segments.push({ first, last, decisions: judgements.map((j) => decisionAt(j, first)) });
+  }
+  return segments;
+}
+
+export function decisionAt(judgement: Judgement, address: bigint): Decision {
+  const piece = judgement.find((p) => p.first <= address && address <= p.last);
+  if (!piece) {
+    throw new Error(`internal: a judgement does not cover ${formatAddress(IpFamily.IPV4, address)}`);
+  }
+  return piece.decision;
+}
+
+/**
+ * One decision for a whole range of the judged address (the destination's subnet, whose exact address the template
+ * does not fix): the shared verdict when every address gets the same, else unknown, naming the range.
+ */
+export function collapse(judgement: Judgement, range: AddressInterval, what: string): Decision {
+  const pieces = judgement.filter((p) => p.last >= range.first && p.first <= range.last);
+  const verdicts = new Set(pieces.map((p) => p.decision.verdict));
+  if (verdicts.size === 1) {
+    return pieces[0].decision;
+  }
+  const first = pieces.find((p) => p.decision.verdict !== 'allow')!.decision;
+  return {
+    ...first,
+    verdict: 'unknown',
+    code: `${first.code}_DEPENDS_ON_ADDRESS`,
+    message: `${first.message}, but only for some addresses of ${what} (${describeRanges([range])}): which one it gets is not known at synth`,
+  };
+}
+
+export function describeRanges(ranges: readonly AddressInterval[]): string {
+  const cidrs = formatRangesAsCidrs(ranges.map((r) => ({ family: IpFamily.IPV4, first: r.first, last: r.last })), IpFamily.IPV4);
+  return cidrs.length > 4 ? `${cidrs.slice(0, 4).join(', ')} and ${cidrs.length - 4} more` : cidrs.join(', ');
+}
+
+/** The verdict of several decisions on one packet: any deny blocks, else any unknown leaves it open, else allow. */
+export function combinedVerdict(decisions: readonly Decision[]): DecisionVerdict {
+  return decisions.some((d) => d.verdict === 'deny') ? 'deny' : decisions.some((d) => d.verdict === 'unknown') ? 'unknown' : 'allow';
+}
+
+export function decisionKey(d: Decision): string {
+  return [d.layer, d.code, d.resource?.key ?? '', d.entry ?? '', d.message].join('\u0000');
+}

@@ -1,0 +1,97 @@
+// Where a flow starts or ends, as a jsii value class: the internet, an address, a construct, or a resource by logical
+// id. Resolved against the model when a query is explained.
+import { IConstruct } from 'constructs';
+import type { EndpointLookup } from './private/endpoint-lookup';
+import type { FlowSource } from '../analysis/reachability/explain';
+
+/**
+ * One end of a flow. Sources: the internet, an address or CIDR, a construct or a logical id; destinations: a
+ * construct or a logical id.
+ */
+export abstract class FlowEndpoint {
+  /**
+   * Any address of the internet (public IPv4, outside the private, shared, loopback, link-local, multicast and
+   * reserved blocks). A flow from the internet is reachable when some internet address gets through.
+   */
+  public static internet(): FlowEndpoint {
+    return new InternetEndpoint();
+  }
+
+  /**
+   * An IPv4 address or CIDR. For a CIDR the flow is reachable when some address of it gets through; an address inside
+   * a subnet of the app is judged by that subnet's routes and NACL (no security group of a source workload applies).
+   */
+  public static ipAddress(ipOrCidr: string): FlowEndpoint {
+    return new AddressEndpoint(ipOrCidr);
+  }
+
+  /**
+   * Every workload in a construct's subtree: a load balancer, instance, auto scaling group, ECS service, Lambda
+   * function in a VPC, RDS instance or cluster, ElastiCache, OpenSearch domain in a VPC, EFS mount target or interface
+   * endpoint.
+   */
+  public static construct(scope: IConstruct): FlowEndpoint {
+    return new ConstructEndpoint(scope.node.path);
+  }
+
+  /** The workload a stack's template declares under a logical id. */
+  public static logicalId(stackName: string, logicalId: string): FlowEndpoint {
+    return new LogicalIdEndpoint(stackName, logicalId);
+  }
+
+  /** How the endpoint reads in an explanation. */
+  public abstract readonly description: string;
+
+  /** @internal */
+  public abstract _resolve(lookup: EndpointLookup): FlowSource;
+}
+
+class InternetEndpoint extends FlowEndpoint {
+  public readonly description = 'the internet';
+
+  public _resolve(): FlowSource {
+    return { kind: 'internet' };
+  }
+}
+
+class AddressEndpoint extends FlowEndpoint {
+  constructor(public readonly description: string) {
+    super();
+  }
+
+  public _resolve(): FlowSource {
+    return { kind: 'address', cidr: this.description };
+  }
+}
+
+class ConstructEndpoint extends FlowEndpoint {
+  constructor(public readonly description: string) {
+    super();
+  }
+
+  public _resolve(lookup: EndpointLookup): FlowSource {
+    const keys = lookup.workloadsUnder(this.description);
+    if (keys.length === 0) {
+      throw new Error(`FlowEndpoint.construct: ${this.description} holds no workload the model knows (a load balancer, instance, auto scaling group, `
+        + 'ECS service, Lambda function in a VPC, RDS instance or cluster, ElastiCache, OpenSearch domain in a VPC, EFS mount target, interface endpoint)');
+    }
+    return { kind: 'workloads', keys, description: this.description };
+  }
+}
+
+class LogicalIdEndpoint extends FlowEndpoint {
+  public readonly description: string;
+
+  constructor(private readonly stackName: string, private readonly id: string) {
+    super();
+    this.description = `${stackName}/${id}`;
+  }
+
+  public _resolve(lookup: EndpointLookup): FlowSource {
+    const keys = lookup.workloadByLogicalId(this.stackName, this.id);
+    if (keys.length === 0) {
+      throw new Error(`FlowEndpoint.logicalId: no workload '${this.id}' in stack '${this.stackName}' (check the stack name and the logical id)`);
+    }
+    return { kind: 'workloads', keys, description: this.description };
+  }
+}

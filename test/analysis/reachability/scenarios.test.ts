@@ -1,0 +1,200 @@
+// Scenario tests for the reachability engine on CDK-free templates: a three-tier app (internet-facing ALB in a public
+// subnet, an ECS service in an app subnet, PostgreSQL in a data subnet, a web ACL on the ALB), and one change per
+// scenario that makes one layer the one that blocks. Every expected answer is worked out by hand from the fixture.
+import * as fs from 'fs';
+import * as path from 'path';
+import { readApp } from '../../../src/analysis/cfn';
+import { FlowQuerySpec, FlowSource, formatAnswer, ReachabilityModel } from '../../../src/analysis/reachability/explain';
+
+const FIXTURES = path.join(__dirname, '..', '..', 'fixtures', 'templates', 'reachability');
+
+function threeTier(change: (resources: any) => void = () => {}): ReachabilityModel {
+  const template = JSON.parse(fs.readFileSync(path.join(FIXTURES, 'three-tier.json'), 'utf8'));
+  change(template.Resources);
+  return ReachabilityModel.fromStacks([{ id: 'App', stackName: 'App', template }]);
+}
+
+const internet: FlowSource = { kind: 'internet' };
+const address = (cidr: string): FlowSource => ({ kind: 'address', cidr });
+const workload = (logicalId: string): FlowSource => ({ kind: 'workloads', keys: [`id:App/${logicalId}`], description: logicalId });
+const to = (logicalId: string, stack = 'App') => ({ keys: [`id:${stack}/${logicalId}`], description: logicalId });
+const query = (from: FlowSource, target: string, port: number, extra: Partial<FlowQuerySpec> = {}): FlowQuerySpec =>
+  ({ from, to: to(target), port, protocol: 6, ...extra });
+
+/** `layer code entry` of every blocker, sorted, for exact comparison with the hand-computed list. */
+function blockers(model: ReachabilityModel, q: FlowQuerySpec): string[] {
+  return model.explain(q).blockers.map((b) => `${b.layer} ${b.code} ${b.resource?.logicalId ?? '-'} ${b.entry ?? '-'}`).sort();
+}
+
+describe('the unchanged three-tier app', () => {
+  const model = threeTier();
+
+  test('the internet reaches the load balancer on 443, hop by hop', () => {
+    // WHEN
+    const answer = model.explain(query(internet, 'Alb', 443));
+    // THEN: listener, public address, the public route to the IGW, both NACL directions, the ALB's group.
+    expect(answer.verdict).toBe('REACHABLE');
+    expect(answer.hops.map((h) => `${h.layer} ${h.code} ${h.entry ?? '-'}`)).toEqual([
+      'load-balancer LB_LISTENER listener on port 443',
+      'route PUBLIC_ADDRESS -',
+      'route ROUTE_TO_INTERNET_GATEWAY 0.0.0.0/0 -> GatewayId App/Igw',
+      'nacl NACL_INBOUND_ALLOW rule 100',
+      'nacl NACL_RETURN_ALLOW rule 100',
+      'security-group SG_INGRESS_ALLOW ingress tcp 443 from 0.0.0.0/0',
+    ]);
+  });
+
+  test('the application reaches the database on 5432; the load balancer reaches the application on 8080', () => {
+    expect(model.explain(query(workload('AppService'), 'Database', 5432)).verdict).toBe('REACHABLE');
+    expect(model.explain(query(workload('Alb'), 'AppService', 8080)).verdict).toBe('REACHABLE');
+  });
+
+  test('the internet cannot reach the database, and every layer that stops it is listed', () => {
+    // GIVEN: the database has no public address, its subnet has no route to the IGW, its NACL admits and answers only
+    // the app subnet, and its group admits only the application's group.
+    expect(blockers(model, query(internet, 'Database', 5432))).toEqual([
+      'nacl NACL_INBOUND_DENY DataNacl rule * (implicit deny)',
+      'nacl NACL_RETURN_DENY DataNacl rule * (implicit deny)',
+      'route NO_PUBLIC_ADDRESS Database -',
+      'route NO_ROUTE_TO_INTERNET_GATEWAY DataSubnet -',
+      'security-group SG_INGRESS_NO_RULE DbGroup -',
+    ]);
+    expect(model.explain(query(internet, 'Database', 5432)).verdict).toBe('BLOCKED');
+  });
+
+  test('NACL inbound: a blocklisted address is denied by rule 50 and nothing else', () => {
+    expect(blockers(model, query(address('203.0.113.9'), 'Alb', 443))).toEqual(['nacl NACL_INBOUND_DENY PublicNacl rule 50']);
+  });
+
+  test('WAF path: an outsider is blocked on /admin by the web ACL alone; the office gets through, with a note on the managed group', () => {
+    expect(blockers(model, query(address('192.0.2.10'), 'Alb', 443, { httpPath: '/admin' })))
+      .toEqual(["waf WAF_BLOCK WebAcl rule 'AdminOnlyFromOffice'"]);
+    const office = model.explain(query(address('198.51.100.7'), 'Alb', 443, { httpPath: '/admin' }));
+    expect(office.verdict).toBe('REACHABLE');
+    expect(office.notes.join('\n')).toMatch(/rule groups Common judge content/);
+    expect(model.explain(query(address('192.0.2.10'), 'Alb', 443, { httpPath: '/index.html' })).verdict).toBe('REACHABLE');
+  });
+
+  test('a listener is needed: nothing listens on 80', () => {
+    expect(blockers(model, query(internet, 'Alb', 80))).toEqual([
+      'load-balancer LB_NO_LISTENER Alb -',
+      'nacl NACL_INBOUND_DENY PublicNacl rule * (implicit deny)',
+      'nacl NACL_INBOUND_DENY PublicNacl rule 50',
+      'security-group SG_INGRESS_NO_RULE LbGroup -',
+    ]);
+  });
+
+  test('the assertion text names the verdict, the flow and each blocker with its stack, logical id and entry', () => {
+    const text = formatAnswer(model.explain(query(address('203.0.113.9'), 'Alb', 443)));
+    expect(text).toMatch(/^BLOCKED: tcp 443 from 203\.0\.113\.9 to Alb/);
+    expect(text).toMatch(/nacl NACL_INBOUND_DENY: NACL App\/PublicNacl of subnet App\/PublicSubnet denies inbound tcp 443 by ingress rule 50 \[App PublicNacl, rule 50\]/);
+  });
+});
+
+describe('one layer blocks at a time', () => {
+  test('no route: without the default route to the IGW, responses cannot return', () => {
+    const model = threeTier((r) => delete r.PublicDefaultRoute);
+    expect(blockers(model, query(internet, 'Alb', 443))).toEqual(['route NO_ROUTE_TO_INTERNET_GATEWAY PublicSubnet -']);
+  });
+
+  test('no route: an IGW that is not attached to the VPC carries nothing', () => {
+    const model = threeTier((r) => delete r.IgwAttachment);
+    expect(blockers(model, query(internet, 'Alb', 443))).toEqual(['route INTERNET_GATEWAY_NOT_ATTACHED Igw 0.0.0.0/0 -> GatewayId App/Igw']);
+  });
+
+  test('NACL return traffic: an outbound rule for 443 only leaves the ephemeral ports to the implicit deny', () => {
+    const model = threeTier((r) => {
+      r.PublicOutAll.Properties = { ...r.PublicOutAll.Properties, Protocol: 6, PortRange: { From: 443, To: 443 } };
+    });
+    expect(blockers(model, query(internet, 'Alb', 443))).toEqual(['nacl NACL_RETURN_DENY PublicNacl rule * (implicit deny)']);
+  });
+
+  test('NACL return traffic: a deny of part of the ephemeral range blocks, since the client may pick any of them', () => {
+    const model = threeTier((r) => {
+      r.PublicOutDenyHigh = { Type: 'AWS::EC2::NetworkAclEntry', Properties: { NetworkAclId: { Ref: 'PublicNacl' }, RuleNumber: 90, Egress: true, RuleAction: 'deny', Protocol: 6, CidrBlock: '0.0.0.0/0', PortRange: { From: 49152, To: 65535 } } };
+    });
+    expect(blockers(model, query(internet, 'Alb', 443))).toEqual(['nacl NACL_RETURN_DENY PublicNacl rule 90']);
+  });
+
+  test('security group inbound: a group that admits only the VPC keeps the internet out', () => {
+    const model = threeTier((r) => {
+      r.LbGroup.Properties.SecurityGroupIngress = [{ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, CidrIp: '10.0.0.0/16' }];
+    });
+    expect(blockers(model, query(internet, 'Alb', 443))).toEqual(['security-group SG_INGRESS_NO_RULE LbGroup -']);
+  });
+
+  test("the source's security group egress: the application may not send to the database", () => {
+    const model = threeTier((r) => {
+      r.AppGroup.Properties.SecurityGroupEgress = [{ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, CidrIp: '0.0.0.0/0' }];
+    });
+    expect(blockers(model, query(workload('AppService'), 'Database', 5432))).toEqual(['security-group SG_EGRESS_NO_RULE AppGroup -']);
+  });
+
+  test('a group without SecurityGroupEgress keeps EC2 default allow-all outbound rule', () => {
+    const model = threeTier((r) => delete r.AppGroup.Properties.SecurityGroupEgress);
+    expect(model.explain(query(workload('AppService'), 'Database', 5432)).verdict).toBe('REACHABLE');
+  });
+
+  test('no public address: an internal load balancer is out of the internet\'s reach', () => {
+    const model = threeTier((r) => {
+      r.Alb.Properties.Scheme = 'internal';
+    });
+    expect(blockers(model, query(internet, 'Alb', 443))).toEqual(['route NO_PUBLIC_ADDRESS Alb -']);
+  });
+
+  test('a group that admits its own members: members of one group pass only if the group admits itself', () => {
+    const model = threeTier((r) => {
+      r.Peer = { Type: 'AWS::Lambda::Function', Properties: { VpcConfig: { SubnetIds: [{ Ref: 'DataSubnet' }], SecurityGroupIds: [{ 'Fn::GetAtt': ['DbGroup', 'GroupId'] }] } } };
+      r.DbGroup.Properties.SecurityGroupEgress = [{ IpProtocol: '-1', CidrIp: '0.0.0.0/0' }];
+    });
+    const fromPeer = { from: { kind: 'workloads' as const, keys: ['id:App/Peer'], description: 'Peer' }, to: to('Database'), port: 5432, protocol: 6 };
+    // Same subnet: no NACL is crossed; DbGroup admits AppGroup only, not itself.
+    expect(blockers(model, fromPeer)).toEqual(['security-group SG_INGRESS_NO_RULE DbGroup -']);
+    expect(model.explain(fromPeer).notes.join('\n')).toMatch(/crosses no NACL/);
+  });
+});
+
+describe('values unknown at synth', () => {
+  test('a CIDR the template imports from nowhere makes the answer UNKNOWN, naming the value', () => {
+    const model = threeTier((r) => {
+      r.DbGroup.Properties.SecurityGroupIngress = [{ IpProtocol: 'tcp', FromPort: 5432, ToPort: 5432, CidrIp: { 'Fn::ImportValue': 'Unexported' } }];
+    });
+    const answer = model.explain(query(workload('AppService'), 'Database', 5432));
+    expect(answer.verdict).toBe('UNKNOWN');
+    expect(answer.unknowns.map((u) => u.message).join('\n')).toMatch(/Unexported/);
+  });
+
+  test('a layer that denies outright still decides when another is unknown', () => {
+    const model = threeTier((r) => {
+      r.DbGroup.Properties.SecurityGroupIngress = [{ IpProtocol: 'tcp', FromPort: 5432, ToPort: 5432, CidrIp: { 'Fn::ImportValue': 'Unexported' } }];
+    });
+    expect(model.explain(query(internet, 'Database', 5432)).verdict).toBe('BLOCKED');
+  });
+
+  test('a subnet outside the app leaves the placement unknown', () => {
+    const model = threeTier((r) => {
+      r.DbSubnets.Properties.SubnetIds = ['subnet-0abc'];
+    });
+    const answer = model.explain(query(workload('AppService'), 'Database', 5432));
+    expect(answer.verdict).toBe('UNKNOWN');
+    expect(answer.unknowns[0].message).toMatch(/subnet subnet-0abc of App\/Database is not in the app/);
+  });
+});
+
+describe('across stacks', () => {
+  test('a database in a stack that imports its subnet and the application group is judged with the exporting stack', () => {
+    // GIVEN: Network exports the VPC, the data subnet and the application group; Data imports them.
+    const dir = path.join(FIXTURES, 'cross-stack');
+    const app = readApp([path.join(dir, 'Network.template.json'), path.join(dir, 'Data.template.json')]);
+    const model = ReachabilityModel.fromStacks(app.stacks);
+    const network = app.stacks.find((s) => s.stackName === 'Network')!.id;
+    const data = app.stacks.find((s) => s.stackName === 'Data')!.id;
+    const app2db: FlowQuerySpec = {
+      from: { kind: 'workloads', keys: [`id:${network}/AppService`], description: 'AppService' }, to: to('Database', data), port: 5432, protocol: 6,
+    };
+    // THEN: the imported group reference admits the application; other ports and the internet are blocked.
+    expect(model.explain(app2db).verdict).toBe('REACHABLE');
+    expect(model.explain({ ...app2db, port: 5433 }).verdict).toBe('BLOCKED');
+    expect(model.explain({ ...app2db, from: internet }).verdict).toBe('BLOCKED');
+  });
+});

@@ -1,0 +1,92 @@
+// The jsii API on a CDK app: an internet-facing ALB in public subnets, an instance and a PostgreSQL database in
+// isolated subnets, the database in a second stack (so its subnets and groups cross stacks). Answers worked out by
+// hand: CDK's VPC keeps the default NACL (allow all), public subnets route 0.0.0.0/0 to the IGW, isolated subnets
+// have only the local route.
+import { App, Stack } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as rds from 'aws-cdk-lib/aws-rds';
+import { FlowEndpoint, FlowLayer, FlowVerdict, NetworkReachability } from '../../src';
+
+function threeTierApp() {
+  const app = new App();
+  const network = new Stack(app, 'Network');
+  const vpc = new ec2.Vpc(network, 'Vpc', {
+    natGateways: 0,
+    subnetConfiguration: [
+      { name: 'Public', subnetType: ec2.SubnetType.PUBLIC },
+      { name: 'Data', subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+    ],
+  });
+  const alb = new elbv2.ApplicationLoadBalancer(network, 'Alb', { vpc, internetFacing: true });
+  alb.addListener('Http', { port: 80, open: true }).addAction('Fixed', { action: elbv2.ListenerAction.fixedResponse(200) });
+  const appServer = new ec2.Instance(network, 'AppServer', {
+    vpc,
+    vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+    instanceType: new ec2.InstanceType('t3.micro'),
+    machineImage: ec2.MachineImage.latestAmazonLinux2023(),
+  });
+  const data = new Stack(app, 'Data');
+  const database = new rds.DatabaseInstance(data, 'Db', {
+    engine: rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_16 }),
+    vpc,
+    vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+    storageEncrypted: true,
+  });
+  database.connections.allowDefaultPortFrom(appServer);
+  return { network, data, alb, appServer, database };
+}
+
+describe('NetworkReachability on a CDK app', () => {
+  const { network, alb, appServer, database } = threeTierApp();
+  const net = NetworkReachability.fromStack(network);
+
+  test('the internet reaches the load balancer on its listener, not on other ports', () => {
+    // WHEN
+    const open = net.explain({ from: FlowEndpoint.internet(), to: FlowEndpoint.construct(alb), port: 80 });
+    // THEN
+    expect(open.verdict).toBe(FlowVerdict.REACHABLE);
+    expect(open.hops.map((h) => h.layer)).toEqual([
+      FlowLayer.LOAD_BALANCER, FlowLayer.ROUTE, FlowLayer.ROUTE, FlowLayer.NACL, FlowLayer.NACL, FlowLayer.SECURITY_GROUP,
+    ]);
+    net.assertBlocked({ from: FlowEndpoint.internet(), to: FlowEndpoint.construct(alb), port: 443 });
+  });
+
+  test('the internet cannot reach the database in the other stack, and each blocker names its construct', () => {
+    const why = net.explain({ from: FlowEndpoint.internet(), to: FlowEndpoint.construct(database), port: 5432 });
+    expect(why.verdict).toBe(FlowVerdict.BLOCKED);
+    expect(why.blockers.map((b) => `${b.layer} ${b.code} ${b.stackName}`).sort()).toEqual([
+      'ROUTE NO_PUBLIC_ADDRESS Data',
+      // The database's subnet group spans the two isolated subnets, neither of which routes to the IGW.
+      'ROUTE NO_ROUTE_TO_INTERNET_GATEWAY Network',
+      'ROUTE NO_ROUTE_TO_INTERNET_GATEWAY Network',
+      'SECURITY_GROUP SG_INGRESS_NO_RULE Data',
+    ]);
+    const group = why.blockers.find((b) => b.code === 'SG_INGRESS_NO_RULE')!;
+    expect(group.cdkPath).toBe('Data/Db/SecurityGroup/Resource');
+  });
+
+  test('the application server reaches the database on 5432 through the group reference, not on 3306', () => {
+    net.assertReachable({ from: FlowEndpoint.construct(appServer), to: FlowEndpoint.construct(database), port: 5432 });
+    net.assertBlocked({ from: FlowEndpoint.construct(appServer), to: FlowEndpoint.construct(database), port: 3306 });
+  });
+
+  test('a logical id names the same workload as its construct', () => {
+    const dbLogicalId = Stack.of(database).resolve((database.node.defaultChild as rds.CfnDBInstance).logicalId);
+    const why = net.explain({ from: FlowEndpoint.construct(appServer), to: FlowEndpoint.logicalId('Data', dbLogicalId), port: 5432 });
+    expect(why.verdict).toBe(FlowVerdict.REACHABLE);
+  });
+
+  test('a failing assertion throws the explanation: the verdict, the flow and every blocker', () => {
+    expect(() => net.assertReachable({ from: FlowEndpoint.ipAddress('203.0.113.9'), to: FlowEndpoint.construct(database), port: 5432 }))
+      .toThrow(/Expected the flow to be REACHABLE, but it is BLOCKED: tcp 5432 from 203\.0\.113\.9 to Data\/Db\n.*\n  - route NO_PUBLIC_ADDRESS: Data\/Db\/Resource has no public address/);
+    expect(() => net.assertBlocked({ from: FlowEndpoint.internet(), to: FlowEndpoint.construct(alb), port: 80 }))
+      .toThrow(/Expected the flow to be BLOCKED, but it is REACHABLE: tcp 80 from the internet to Network\/Alb\nPath:/);
+  });
+
+  test('bad queries fail with a clear error', () => {
+    expect(() => net.explain({ from: FlowEndpoint.internet(), to: FlowEndpoint.internet(), port: 80 })).toThrow(/destination must be a construct or a logical id/);
+    expect(() => net.explain({ from: FlowEndpoint.internet(), to: FlowEndpoint.construct(alb), port: 70000 })).toThrow(/port 70000 is not a port number/);
+    expect(() => net.explain({ from: FlowEndpoint.internet(), to: FlowEndpoint.logicalId('Data', 'Nope'), port: 80 })).toThrow(/no workload 'Nope' in stack 'Data'/);
+  });
+});
