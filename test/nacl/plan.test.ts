@@ -309,6 +309,8 @@ describe('rule numbers are pinned: a change here renumbers every deployed blockl
 
   test('the layout of the bands and the quotas', () => {
     expect(BLOCKLIST_RULE_NUMBERS).toEqual({
+      // 1-99 stay free for responders (a GuardDuty responder writes 71-80); reservedEntries counts them in the quota
+      reserved: { first: 1, last: 99 },
       ipv4Deny: { first: 100, last: 15_999 },
       ipv6Deny: { first: 16_100, last: 31_999 },
       ipv4AllowAll: 32_000,
@@ -440,13 +442,13 @@ describe('describeOverflow', () => {
     // THEN
     expect(message).toContain(`(2) accept a lossy cover: the best 18-entry cover also blocks ${p.ipv6.overflowCoverExtra} IPv6 addresses that are not in the list; `
       + 'set maxCollateralIpv6Slash64s to at least 1 (counted in /64 networks) (now 0); ');
-    expect(message).toMatch(/^blockedCidrs hold 19 IPv6 ranges after an exact merge, but the NACL has room for 18 IPv6 deny entries per direction \(maxEntriesPerDirection 20 minus the allow-all and '\*' entries\)\. Fix one of: \(1\) ask AWS/);
+    expect(message).toMatch(/^blockedCidrs hold 19 IPv6 ranges after an exact merge, but the NACL has room for 18 IPv6 deny entries per direction \(maxEntriesPerDirection 20 minus the allow-all, '\*' and reserved entries\)\. Fix one of: \(1\) ask AWS/);
   });
 
   test('IPv4: the exact count of addresses, and the current budget', () => {
     const p = plan(hosts(19), { collateralBudget: { ipv4: 1n, ipv6: 0n } });
     const extra = p.ipv4.overflowCoverExtra!;
-    expect(describeOverflow(p.ipv4, 39)).toContain(`set maxCollateralIpv4Addresses to at least ${extra} (now 1); (3) block the rest at the WAF layer (PathAllowlistWaf or a WAF IP set) for HTTP traffic.`);
+    expect(describeOverflow(p.ipv4, 39)).toContain(`set maxCollateralIpv4Addresses to at least ${extra} (now 1); (3) set overflowWaf to a PathAllowlistWaf: the ranges that do not fit are blocked there for HTTP traffic.`);
     expect(describeOverflow(p.ipv4, 39)).toMatch(/ask AWS to raise the 'Rules per network ACL' quota \(up to 40\) and set maxEntriesPerDirection to match; /);
     expect(describeOverflow(p.ipv4, 40)).toMatch(/\(1\) the quota is already at its maximum \(40\); merge or drop ranges; /);
   });
