@@ -4,15 +4,16 @@
 // outputs into `LayeredDefense::StackRef` values). Rules judge this model; nothing here knows about constructs.
 //
 // Exact semantics live next to the data: NACL first-match evaluation in ./nacl-evaluator and ./model-nacl, WAF in
-// ./waf-evaluator, security groups as a union of allows in ./sg-rules. A value the model cannot know (an import no
-// stack exports, a parameter without a value) is kept as it is, and the rule that needs it reports
-// "cannot verify" naming it.
+// ./waf-evaluator over the statements read once by ./waf-statements-tree, security groups as a union of allows in
+// ./sg-rules. A value the model cannot know (an import no stack exports, a parameter without a value) is kept as it
+// is, and the rule that needs it reports "cannot verify" naming it.
 import { FIREWALL_TYPES, FirewallModel, FirewallPolicyModel, FirewallRuleGroupModel, linkFirewalls, NatGatewayModel } from './firewall-model';
 import { describeValue, isLiteralString, Json, literalInteger, referenceOf, resourceKey, STACK_REF, targetKey } from './model-values';
 import { naclEgress, normalizeNaclEntries, NormalizedNaclEntry } from './nacl-evaluator';
 import type { ModelResource, StackInput } from './resource';
 import { defaultGroupVpcKey, readSgRules, SgRuleModel } from './sg-rules';
 import { isPolicyName } from './tls-listeners';
+import { WafWebAclTree } from './waf-statements-tree';
 import { IpFamily } from '../../ip/family';
 import { parseCidrOrReason } from '../../private/ip';
 
@@ -121,6 +122,8 @@ export interface WebAclModel {
   readonly loggingConfigurations: ModelResource[];
   /** CloudFront distributions whose `WebACLId` refers to this web ACL. */
   readonly distributions: ModelResource[];
+  /** Its rules and statements, read once; every WAF rule and the evaluator read these, not the raw properties. */
+  readonly tree: WafWebAclTree;
 }
 
 export interface ApiStageModel {
@@ -648,7 +651,15 @@ function link(model: NetworkModel): void {
   // WAF: web ACLs, IP sets, associations, logging, CloudFront distributions.
   const acls = new Map<string, WebAclModel>();
   for (const r of all('AWS::WAFv2::WebACL')) {
-    const acl: WebAclModel = { resource: r, key: key(r), scope: r.properties.Scope, associations: [], loggingConfigurations: [], distributions: [] };
+    const acl: WebAclModel = {
+      resource: r,
+      key: key(r),
+      scope: r.properties.Scope,
+      associations: [],
+      loggingConfigurations: [],
+      distributions: [],
+      tree: WafWebAclTree.parse(r.properties),
+    };
     acls.set(acl.key, acl);
     model.webAcls.push(acl);
   }

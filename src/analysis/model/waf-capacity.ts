@@ -1,7 +1,12 @@
+import { describeValue } from './model-values';
+import {
+  known, parseWafRule, parseWafStatement, WafInspectionNode, WafMaybe, WafRuleNode, WafStatementNode, WafTransformationNode, WafUnknown,
+  WafWebAclTree,
+} from './waf-statements-tree';
 import { CannotEvaluateError } from './waf-transformations';
 
 /**
- * Web ACL capacity units (WCU) of resolved `AWS::WAFv2::WebACL` rules, from AWS's published costs
+ * Web ACL capacity units (WCU) of `AWS::WAFv2::WebACL` rules, read from their statement tree (./waf-statements-tree), from AWS's published costs
  * (https://docs.aws.amazon.com/waf/latest/developerguide/waf-rule-statements-match.html, checked 2025):
  * - IP set match 1, plus 4 when a forwarded IP configuration uses position ANY;
  * - string (byte) match: EXACTLY, STARTS_WITH, ENDS_WITH 2; CONTAINS, CONTAINS_WORD 10;
@@ -41,7 +46,7 @@ export const AWS_MANAGED_RULE_GROUP_CAPACITY: Readonly<Record<string, number>> =
 
 type Json = any;
 
-/** Looks up the capacity of a rule group statement; return undefined when unknown. */
+/** Looks up the capacity of a rule group statement (its body as written); return undefined when unknown. */
 export type RuleGroupCapacityLookup = (statement: Json, type: 'ManagedRuleGroupStatement' | 'RuleGroupReferenceStatement') => number | undefined;
 
 export interface CapacityOptions {
@@ -52,90 +57,93 @@ export interface CapacityOptions {
   readonly ruleGroupCapacity?: RuleGroupCapacityLookup;
 }
 
-/** The WCU of one statement tree. @throws CannotEvaluateError for a statement whose cost is not known */
+/** The WCU of one resolved statement. @throws CannotEvaluateError for a statement whose cost is not known */
 export function statementCapacity(statement: Json, options: CapacityOptions = {}): number {
-  const keys = Object.keys(statement ?? {});
-  if (keys.length !== 1) {
-    throw new CannotEvaluateError(`a statement must have exactly one type, found: ${keys.join(', ') || 'none'}`);
-  }
-  const type = keys[0];
-  const body = statement[type];
-  switch (type) {
+  return statementNodeCapacity(parseWafStatement(statement, 'Statement'), options);
+}
+
+/** The WCU of a list of resolved rules (the `Rules` of a web ACL). */
+export function rulesCapacity(rules: readonly Json[], options: CapacityOptions = {}): number {
+  return ruleNodesCapacity(rules.map((rule, index) => parseWafRule(rule, index)), options);
+}
+
+/** The WCU of a web ACL's rules, from its tree. @throws CannotEvaluateError when the rules are not known */
+export function webAclCapacity(tree: WafWebAclTree, options: CapacityOptions = {}): number {
+  return ruleNodesCapacity(known(tree.rules), options);
+}
+
+function ruleNodesCapacity(rules: readonly WafRuleNode[], options: CapacityOptions): number {
+  return rules.reduce((sum, rule) => sum + statementNodeCapacity(rule.statement, options), 0);
+}
+
+/** The WCU of one statement tree. @throws CannotEvaluateError for a statement whose cost is not known */
+export function statementNodeCapacity(node: WafStatementNode, options: CapacityOptions = {}): number {
+  switch (node.type) {
     case 'AndStatement':
     case 'OrStatement':
-      return (body.Statements as Json[]).reduce((sum: number, s: Json) => sum + statementCapacity(s, options), 0);
+      return node.statements.reduce((sum, s) => sum + statementNodeCapacity(s, options), 0);
     case 'NotStatement':
-      return statementCapacity(body.Statement, options);
-    case 'IPSetReferenceStatement':
-      return 1 + (body.IPSetForwardedIPConfig?.Position === 'ANY' ? 4 : 0);
+      return statementNodeCapacity(node.statement, options);
+    case 'IPSetReferenceStatement': {
+      const forwarded = node.forwardedIp === undefined ? undefined : known(node.forwardedIp);
+      return 1 + (forwarded !== undefined && known(forwarded.position!) === 'ANY' ? 4 : 0);
+    }
     case 'ByteMatchStatement': {
-      const base = body.PositionalConstraint === 'CONTAINS' || body.PositionalConstraint === 'CONTAINS_WORD' ? 10 : 2;
-      return fieldCost(base, body);
+      const constraint = known(node.positionalConstraint);
+      return fieldCost(constraint === 'CONTAINS' || constraint === 'CONTAINS_WORD' ? 10 : 2, node);
     }
     case 'RegexMatchStatement':
-      return fieldCost(3, body);
+      return fieldCost(3, node);
     case 'RegexPatternSetReferenceStatement':
-      return fieldCost(25, body);
+      return fieldCost(25, node);
     case 'SizeConstraintStatement':
-      return fieldCost(1, body);
+      return fieldCost(1, node);
     case 'SqliMatchStatement':
-      return fieldCost(20, body);
+      return fieldCost(20, node);
     case 'XssMatchStatement':
-      return fieldCost(40, body);
+      return fieldCost(40, node);
     case 'GeoMatchStatement':
     case 'AsnMatchStatement':
     case 'LabelMatchStatement':
       return 1;
     case 'RateBasedStatement':
-      return 2 + scopeDownCapacity(body, options) + customKeysCapacity(body.CustomKeys);
+      return 2 + scopeDownCapacity(node.scopeDown, options)
+        + known(node.customKeys).reduce((sum, key) => sum + 30 + transformationCost(key.transformations), 0);
     case 'ManagedRuleGroupStatement':
     case 'RuleGroupReferenceStatement': {
-      const custom = options.ruleGroupCapacity?.(body, type);
+      const scopeDown = node.type === 'ManagedRuleGroupStatement' ? node.scopeDown : undefined;
+      const custom = options.ruleGroupCapacity?.(node.raw, node.type);
       if (custom !== undefined) {
-        return custom + scopeDownCapacity(body, options);
+        return custom + scopeDownCapacity(scopeDown, options);
       }
-      if (type === 'ManagedRuleGroupStatement' && body.VendorName === 'AWS') {
-        const known = AWS_MANAGED_RULE_GROUP_CAPACITY[body.Name];
-        if (known !== undefined) {
-          return known + scopeDownCapacity(body, options);
+      if (node.type === 'ManagedRuleGroupStatement' && known(node.vendorName) === 'AWS') {
+        const published = AWS_MANAGED_RULE_GROUP_CAPACITY[known(node.name)];
+        if (published !== undefined) {
+          return published + scopeDownCapacity(scopeDown, options);
         }
       }
-      throw new CannotEvaluateError(`the capacity of ${type} ${JSON.stringify(body.Name ?? body.Arn ?? body.ARN)} is not known`);
+      const name = node.type === 'ManagedRuleGroupStatement' ? node.name : node.arn;
+      throw new CannotEvaluateError(`the capacity of ${node.type} ${name instanceof WafUnknown ? name.what : describeValue(name)} is not known`);
     }
-    default:
-      throw new CannotEvaluateError(`the capacity of statement type '${type}' is not modelled`);
+    case 'Unknown':
+      throw new CannotEvaluateError(node.unknown.what);
   }
 }
 
-/** The WCU of a list of resolved rules (the `Rules` of a web ACL). */
-export function rulesCapacity(rules: readonly Json[], options: CapacityOptions = {}): number {
-  return rules.reduce((sum, rule) => sum + statementCapacity(rule.Statement, options), 0);
+function scopeDownCapacity(scopeDown: WafStatementNode | undefined, options: CapacityOptions): number {
+  return scopeDown ? statementNodeCapacity(scopeDown, options) : 0;
 }
 
-function scopeDownCapacity(body: Json, options: CapacityOptions): number {
-  return body.ScopeDownStatement ? statementCapacity(body.ScopeDownStatement, options) : 0;
-}
-
-function customKeysCapacity(keys: Json): number {
-  if (keys === undefined) {
-    return 0;
-  }
-  if (!Array.isArray(keys)) {
-    throw new CannotEvaluateError(`RateBasedStatement.CustomKeys is not a resolved list: ${JSON.stringify(keys)}`);
-  }
-  return keys.reduce((sum: number, key: Json) => {
-    const inner = Object.values<Json>(key ?? {})[0];
-    const transformations: Json[] = Array.isArray(inner?.TextTransformations) ? inner.TextTransformations : [];
-    return sum + 30 + 10 * transformations.filter((t) => t?.Type !== 'NONE').length;
-  }, 0);
-}
-
-function fieldCost(base: number, body: Json): number {
-  const field = body.FieldToMatch ?? {};
-  let cost = field.JsonBody !== undefined ? base * 2 : base;
-  if (field.AllQueryArguments !== undefined) {
+function fieldCost(base: number, node: WafInspectionNode): number {
+  const component = known(node.field).component;
+  let cost = component === 'JsonBody' ? base * 2 : base;
+  if (component === 'AllQueryArguments') {
     cost += 10;
   }
-  const transformations: Json[] = body.TextTransformations ?? [];
-  return cost + 10 * transformations.filter((t) => t.Type !== 'NONE').length;
+  return cost + transformationCost(node.transformations);
+}
+
+/** Each transformation costs 10; a `NONE` entry is the absence of a transformation and costs nothing. */
+function transformationCost(transformations: WafMaybe<readonly WafTransformationNode[]>): number {
+  return 10 * known(transformations).filter((t) => t.type !== 'NONE').length;
 }

@@ -1,11 +1,16 @@
-import { applyTextTransformations, CannotEvaluateError, WafTextTransformation } from './waf-transformations';
+import {
+  forwardedIpConfigs, known, unknownStatements, WafByteMatchNode, WafForwardedIpNode, WafInspectionNode, WafIpSetNode, WafLabelMatchNode,
+  WafMaybe, WafRateBasedNode, WafRegexMatchNode, WafRuleNode, WafSizeConstraintNode, WafStatementNode, WafUnknown, WafVerdict, WafWebAclTree,
+} from './waf-statements-tree';
+import { applyTransformationTypes, CannotEvaluateError } from './waf-transformations';
 import { parseAddress as parseIpAddress, parseCidr, ParsedAddress, ParsedCidr } from '../../private/ip';
 
 export { CannotEvaluateError } from './waf-transformations';
 
 /**
- * An evaluator of AWS WAF web ACL semantics over the resolved CloudFormation JSON of an `AWS::WAFv2::WebACL`
- * (the `Properties` object of `Template.fromStack(stack).toJSON()` or of a synthesized template).
+ * An evaluator of AWS WAF web ACL semantics over the statement tree of an `AWS::WAFv2::WebACL`
+ * (./waf-statements-tree), read from the resolved CloudFormation `Properties` (of `Template.fromStack(stack).toJSON()`
+ * or of a synthesized template) when it is given those.
  *
  * What it models, each from the AWS WAF Developer Guide:
  * - rules run in ascending `Priority`; ALLOW and BLOCK end evaluation, COUNT does not; the web ACL's default
@@ -33,7 +38,9 @@ export { CannotEvaluateError } from './waf-transformations';
  * `requestsInWindow`, are opaque: they do not match by default, or make the evaluator throw
  * `CannotEvaluateError` with `opaqueStatements: 'CANNOT_EVALUATE'`.
  * Anything else it does not model (an unknown statement, field or transformation, an unresolved token) throws
- * `CannotEvaluateError` naming it, so a check can report "cannot verify" instead of guessing.
+ * `CannotEvaluateError` naming it, so a check can report "cannot verify" instead of guessing. An AND or OR whose
+ * children are not all known is still decided by a known child with the deciding value (one false under AND,
+ * one true under OR); a rule with a statement that cannot be read at all throws as soon as a request reaches it.
  */
 
 /** A web request as the client sent it. */
@@ -55,7 +62,7 @@ export interface WafRequest {
   readonly requestsInWindow?: number;
 }
 
-export type WafVerdict = 'ALLOW' | 'BLOCK';
+export type { WafVerdict } from './waf-statements-tree';
 
 export interface WafEvaluation {
   /** What happens to the request: ALLOW (it reaches the resource) or BLOCK. */
@@ -94,34 +101,31 @@ const FORWARDED_ANY_MAX_ADDRESSES = 10;
 /** The core rule set's SizeRestrictions_BODY blocks bodies over 8 KB (8,192 bytes). */
 const CRS_BODY_SIZE_LIMIT = 8192;
 
-/** Evaluates one request against a web ACL's resolved `Properties`. */
+/** Evaluates one request against a web ACL's resolved `Properties` (or its tree, read once). */
 export function evaluateWebAcl(webAcl: Json, request: WafRequest, options: WafEvaluatorOptions = {}): WafEvaluation {
   return new WafEvaluator(webAcl, options).evaluate(request);
 }
 
 export class WafEvaluator {
-  private readonly rules: Json[];
+  private readonly rules: readonly WafRuleNode[];
   private readonly defaultAction: WafVerdict;
   private readonly ipSetRanges = new Map<string, ParsedCidr[]>();
   private readonly regexCache = new Map<string, RegExp>();
+  /** Per rule: its forwarded IP configurations, or what in its statement cannot be read (a rule that cannot be run). */
+  private readonly ruleFacts = new Map<WafRuleNode, RuleFacts>();
 
-  constructor(webAcl: Json, private readonly options: WafEvaluatorOptions = {}) {
-    if (!webAcl || typeof webAcl !== 'object') {
-      throw new CannotEvaluateError(`not a web ACL: ${describe(webAcl)}`);
-    }
-    const rules = webAcl.Rules ?? [];
-    if (!Array.isArray(rules)) {
-      throw new CannotEvaluateError(`web ACL Rules is not a resolved list: ${describe(rules)}`);
-    }
-    rules.forEach(priorityOf);
-    this.rules = [...rules].sort((a, b) => priorityOf(a) - priorityOf(b));
-    const da = webAcl.DefaultAction ?? {};
-    if (da.Allow !== undefined) {
-      this.defaultAction = 'ALLOW';
-    } else if (da.Block !== undefined) {
-      this.defaultAction = 'BLOCK';
-    } else {
-      throw new CannotEvaluateError(`web ACL DefaultAction is neither Allow nor Block: ${describe(da)}`);
+  /**
+   * @param webAcl a web ACL's resolved `Properties`, or the tree the network model read from them
+   * @throws CannotEvaluateError when the rules, a priority or the default action is not known
+   */
+  constructor(webAcl: Json | WafWebAclTree, private readonly options: WafEvaluatorOptions = {}) {
+    const tree = webAcl instanceof WafWebAclTree ? webAcl : WafWebAclTree.parse(webAcl);
+    const rules = known(tree.rules);
+    const priorities = new Map(rules.map((r) => [r, known(r.priority)]));
+    this.rules = [...rules].sort((a, b) => priorities.get(a)! - priorities.get(b)!);
+    this.defaultAction = known(tree.defaultAction);
+    for (const rule of this.rules) {
+      this.ruleFacts.set(rule, { forwarded: forwardedIpConfigs(rule.statement), unreadable: unknownStatements(rule.statement)[0] });
     }
   }
 
@@ -131,20 +135,25 @@ export class WafEvaluator {
     const labels: string[] = [];
     const ctx: EvalContext = { request, labels };
     for (const rule of this.rules) {
-      const name = String(rule.Name);
-      if (this.missingForwardedHeader(rule.Statement, request)) {
+      const name = rule.name;
+      const facts = this.ruleFacts.get(rule)!;
+      if (facts.unreadable) {
+        // A statement that cannot be read may hold anything, a forwarded IP header that makes WAF skip the rule too.
+        throw new CannotEvaluateError(facts.unreadable.what);
+      }
+      if (missingForwardedHeader(facts.forwarded, request)) {
         skippedRules.push(name);
         continue;
       }
       const group = this.modelledGroupRule(rule, ctx);
-      if (group === undefined && !this.statement(rule.Statement, ctx)) {
+      if (group === undefined && !this.statement(rule.statement, ctx)) {
         continue;
       }
       matchedRules.push(name);
-      for (const label of group?.labels ?? rule.RuleLabels?.map((l: Json) => l.Name) ?? []) {
-        labels.push(String(label));
+      for (const label of group?.labels ?? known(rule.labels)) {
+        labels.push(label);
       }
-      const action = group?.action ?? ruleAction(rule);
+      const action = group?.action ?? known(rule.action);
       if (action === 'COUNT' || action === 'NONE') {
         continue;
       }
@@ -161,125 +170,98 @@ export class WafEvaluator {
    * request with `bodySize`): that rule, its action after the group's overrides and the rule's OverrideAction, and
    * its labels. Undefined when the group is not modelled for this request or no modelled rule of it matches.
    */
-  private modelledGroupRule(rule: Json, ctx: EvalContext): { rule: string; action: string; labels: string[] } | undefined {
-    const group = rule.Statement?.ManagedRuleGroupStatement;
-    if (!group || group.VendorName !== 'AWS' || group.Name !== 'AWSManagedRulesCommonRuleSet' || ctx.request.bodySize === undefined) {
+  private modelledGroupRule(rule: WafRuleNode, ctx: EvalContext): { rule: string; action: string; labels: string[] } | undefined {
+    const group = rule.statement;
+    if (group.type !== 'ManagedRuleGroupStatement' || ctx.request.bodySize === undefined) {
       return undefined;
     }
-    if (!(ctx.request.bodySize > CRS_BODY_SIZE_LIMIT)) {
+    if (known(group.vendorName) !== 'AWS' || known(group.name) !== 'AWSManagedRulesCommonRuleSet' || !(ctx.request.bodySize > CRS_BODY_SIZE_LIMIT)) {
       return undefined;
     }
-    if (group.ScopeDownStatement !== undefined && !this.statement(group.ScopeDownStatement, ctx)) {
+    if (group.scopeDown !== undefined && !this.statement(group.scopeDown, ctx)) {
       return undefined;
     }
     const ruleName = 'SizeRestrictions_BODY';
-    let action = 'BLOCK';
-    const excluded = group.ExcludedRules ?? [];
-    const overrides = group.RuleActionOverrides ?? [];
-    if (!Array.isArray(excluded) || !Array.isArray(overrides)) {
-      throw new CannotEvaluateError(`rule '${rule.Name}': ExcludedRules or RuleActionOverrides is not a resolved list`);
-    }
-    if (excluded.some((e: Json) => e?.Name === ruleName)) {
+    let action: string = 'BLOCK';
+    if (known(group.excludedRules).includes(ruleName)) {
       action = 'COUNT';
     }
-    const override = overrides.find((o: Json) => o?.Name === ruleName);
+    const override = known(group.ruleActionOverrides).find((o) => o.name === ruleName);
     if (override) {
-      action = actionOf(override.ActionToUse, `the override of ${ruleName} in rule '${rule.Name}'`);
+      action = known(override.action);
     }
-    if (rule.OverrideAction?.Count !== undefined) {
+    if (rule.overrideAction === undefined) {
+      throw new CannotEvaluateError(`rule '${rule.name}' references a rule group but has no OverrideAction None or Count`);
+    }
+    if (rule.overrideAction === 'COUNT') {
       action = 'COUNT';
-    } else if (rule.OverrideAction?.None === undefined) {
-      throw new CannotEvaluateError(`rule '${rule.Name}' has neither OverrideAction None nor Count: ${describe(rule.OverrideAction)}`);
     }
     return { rule: ruleName, action, labels: ['awswaf:managed:aws:core-rule-set:SizeRestrictions_Body'] };
   }
 
-  /** True when the statement tree inspects a forwarded IP header that the request lacks. */
-  private missingForwardedHeader(statement: Json, request: WafRequest): boolean {
-    for (const config of forwardedIpConfigs(statement)) {
-      if (headerValue(request, config.HeaderName) === undefined) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private statement(s: Json, ctx: EvalContext): boolean {
-    if (!s || typeof s !== 'object') {
-      throw new CannotEvaluateError(`not a statement: ${describe(s)}`);
-    }
-    const keys = Object.keys(s);
-    if (keys.length !== 1) {
-      throw new CannotEvaluateError(`a statement must have exactly one type, found: ${keys.join(', ') || 'none'}`);
-    }
-    const type = keys[0];
-    const body = s[type];
-    switch (type) {
+  private statement(s: WafStatementNode, ctx: EvalContext): boolean {
+    switch (s.type) {
       case 'AndStatement':
-        return statementList(body, type).every((child) => this.statement(child, ctx));
+        return threeValued(s.statements, (child) => this.statement(child, ctx), false);
       case 'OrStatement':
-        return statementList(body, type).some((child) => this.statement(child, ctx));
+        return threeValued(s.statements, (child) => this.statement(child, ctx), true);
       case 'NotStatement':
-        return !this.statement(body.Statement, ctx);
+        return !this.statement(s.statement, ctx);
       case 'ByteMatchStatement':
-        return this.byteMatch(body, ctx.request);
+        return this.byteMatch(s, ctx.request);
       case 'RegexMatchStatement':
-        return this.regexMatch(body, ctx.request);
+        return this.regexMatch(s, ctx.request);
       case 'SizeConstraintStatement':
-        return this.sizeConstraint(body, ctx.request);
+        return this.sizeConstraint(s, ctx.request);
       case 'IPSetReferenceStatement':
-        return this.ipSetReference(body, ctx.request);
+        return this.ipSetReference(s, ctx.request);
       case 'LabelMatchStatement':
-        return labelMatch(body, ctx.labels);
+        return labelMatch(s, ctx.labels);
       case 'RateBasedStatement':
         if (ctx.request.requestsInWindow !== undefined) {
-          return this.rateBased(body, ctx);
+          return this.rateBased(s, ctx);
         }
         if (this.options.opaqueStatements === 'CANNOT_EVALUATE') {
-          throw new CannotEvaluateError(`${type} is opaque to the model without requestsInWindow`);
+          throw new CannotEvaluateError(`${s.type} is opaque to the model without requestsInWindow`);
         }
         return false;
       case 'ManagedRuleGroupStatement':
       case 'RuleGroupReferenceStatement':
         if (this.options.opaqueStatements === 'CANNOT_EVALUATE') {
-          throw new CannotEvaluateError(`${type} is opaque to the model`);
+          throw new CannotEvaluateError(`${s.type} is opaque to the model`);
         }
         return false;
+      case 'Unknown':
+        throw new CannotEvaluateError(s.unknown.what);
       default:
-        throw new CannotEvaluateError(`statement type '${type}' is not modelled`);
+        throw new CannotEvaluateError(`statement type '${s.type}' is not modelled`);
     }
   }
 
   /** Over the limit within the window, among the requests the scope-down admits and the custom keys can count. */
-  private rateBased(body: Json, ctx: EvalContext): boolean {
-    const limit = body.Limit;
-    if (typeof limit !== 'number') {
-      throw new CannotEvaluateError(`RateBasedStatement Limit is not a resolved number: ${describe(limit)}`);
-    }
-    if (body.ScopeDownStatement !== undefined && !this.statement(body.ScopeDownStatement, ctx)) {
+  private rateBased(s: WafRateBasedNode, ctx: EvalContext): boolean {
+    const limit = known(s.limit);
+    if (s.scopeDown !== undefined && !this.statement(s.scopeDown, ctx)) {
       return false;
     }
-    for (const key of body.CustomKeys ?? []) {
-      const header = key?.Header?.Name;
-      if (header === undefined) {
-        throw new CannotEvaluateError(`rate-based custom key ${describe(key)} is not modelled`);
+    for (const key of known(s.customKeys)) {
+      if (key.kind !== 'Header' || key.headerName === undefined) {
+        throw new CannotEvaluateError(`rate-based custom key ${key.kind} is not modelled`);
       }
-      if (headerValue(ctx.request, header) === undefined) {
+      if (headerValue(ctx.request, known(key.headerName)) === undefined) {
         return false;
       }
     }
     return (ctx.request.requestsInWindow ?? 0) > limit;
   }
 
-  private byteMatch(body: Json, request: WafRequest): boolean {
-    const value = inspected(body, request);
+  private byteMatch(s: WafByteMatchNode, request: WafRequest): boolean {
+    const value = inspected(s, request);
     if (value === undefined) {
       return false;
     }
-    const search = body.SearchString !== undefined
-      ? requireString(body.SearchString, 'SearchString')
-      : Buffer.from(requireString(body.SearchStringBase64, 'SearchStringBase64'), 'base64').toString('latin1');
-    switch (body.PositionalConstraint) {
+    const search = known(s.searchString);
+    switch (known(s.positionalConstraint)) {
       case 'EXACTLY':
         return value === search;
       case 'STARTS_WITH':
@@ -290,17 +272,15 @@ export class WafEvaluator {
         return value.includes(search);
       case 'CONTAINS_WORD':
         return containsWord(value, search);
-      default:
-        throw new CannotEvaluateError(`PositionalConstraint '${describe(body.PositionalConstraint)}' is not modelled`);
     }
   }
 
-  private regexMatch(body: Json, request: WafRequest): boolean {
-    const value = inspected(body, request);
+  private regexMatch(s: WafRegexMatchNode, request: WafRequest): boolean {
+    const value = inspected(s, request);
     if (value === undefined) {
       return false;
     }
-    const pattern = requireString(body.RegexString, 'RegexString');
+    const pattern = known(s.regex);
     let re = this.regexCache.get(pattern);
     if (!re) {
       try {
@@ -313,47 +293,44 @@ export class WafEvaluator {
     return re.test(value);
   }
 
-  private sizeConstraint(body: Json, request: WafRequest): boolean {
-    const value = inspected(body, request);
+  private sizeConstraint(s: WafSizeConstraintNode, request: WafRequest): boolean {
+    const value = inspected(s, request);
     if (value === undefined) {
       return false;
     }
     const size = value.length;
-    const limit = Number(body.Size);
-    switch (body.ComparisonOperator) {
+    const limit = known(s.size);
+    switch (known(s.comparisonOperator)) {
       case 'EQ': return size === limit;
       case 'NE': return size !== limit;
       case 'LE': return size <= limit;
       case 'LT': return size < limit;
       case 'GE': return size >= limit;
       case 'GT': return size > limit;
-      default:
-        throw new CannotEvaluateError(`ComparisonOperator '${describe(body.ComparisonOperator)}' is not modelled`);
     }
   }
 
-  private ipSetReference(body: Json, request: WafRequest): boolean {
-    const ranges = this.ipSet(body.Arn ?? body.ARN);
-    const config = body.IPSetForwardedIPConfig;
-    if (!config) {
+  private ipSetReference(s: WafIpSetNode, request: WafRequest): boolean {
+    const ranges = this.ipSet(known(s.ipSetKey), s.arn);
+    if (s.forwardedIp === undefined) {
       const ip = parseAddress(request.sourceIp);
       if (!ip) {
         throw new CannotEvaluateError(`request sourceIp '${request.sourceIp}' is not an IP address`);
       }
       return inRanges(ip, ranges);
     }
+    const config = known(s.forwardedIp);
     // The rule was skipped earlier when the header is missing, so it is present here.
-    const header = headerValue(request, config.HeaderName) ?? '';
-    const candidates = forwardedCandidates(header, config.Position);
+    const header = headerValue(request, known(config.headerName)) ?? '';
+    const candidates = forwardedCandidates(header, known(config.position!));
     const addresses = candidates.map(parseAddress).filter((a): a is ParsedAddress => a !== undefined);
     if (addresses.length === 0) {
-      return fallback(config.FallbackBehavior);
+      return known(config.fallbackBehavior) === 'MATCH';
     }
     return addresses.some((ip) => inRanges(ip, ranges));
   }
 
-  private ipSet(arn: Json): ParsedCidr[] {
-    const key = ipSetKey(arn);
+  private ipSet(key: string, arn: Json): ParsedCidr[] {
     const cached = this.ipSetRanges.get(key);
     if (cached) {
       return cached;
@@ -372,6 +349,35 @@ export class WafEvaluator {
     this.ipSetRanges.set(key, ranges);
     return ranges;
   }
+}
+
+/**
+ * AND (`any` false) and OR (`any` true) over statements whose value may not be known: one child with the deciding
+ * value decides, whatever the others; otherwise a child that could not be evaluated makes the whole unknown.
+ */
+function threeValued(children: readonly WafStatementNode[], value: (child: WafStatementNode) => boolean, any: boolean): boolean {
+  let unknown: CannotEvaluateError | undefined;
+  for (const child of children) {
+    try {
+      if (value(child) === any) {
+        return any;
+      }
+    } catch (e) {
+      if (!(e instanceof CannotEvaluateError)) {
+        throw e;
+      }
+      unknown ??= e;
+    }
+  }
+  if (unknown) {
+    throw unknown;
+  }
+  return !any;
+}
+
+interface RuleFacts {
+  readonly forwarded: ReadonlyArray<WafMaybe<WafForwardedIpNode>>;
+  readonly unreadable?: WafUnknown;
 }
 
 interface EvalContext {
@@ -408,80 +414,13 @@ export function webAclsFromTemplate(template: Json): Record<string, Json> {
   return result;
 }
 
-function priorityOf(rule: Json): number {
-  const p = rule?.Priority;
-  if (typeof p !== 'number') {
-    throw new CannotEvaluateError(`rule ${describe(rule?.Name)} has no resolved numeric Priority: ${describe(p)}`);
-  }
-  return p;
+/** True when the rule inspects a forwarded IP header that the request lacks: WAF then skips the whole rule. */
+function missingForwardedHeader(configs: ReadonlyArray<WafMaybe<WafForwardedIpNode>>, request: WafRequest): boolean {
+  return configs.some((config) => headerValue(request, known(known(config).headerName)) === undefined);
 }
 
-function actionOf(action: Json, what: string): string {
-  for (const [key, verdict] of [['Allow', 'ALLOW'], ['Block', 'BLOCK'], ['Count', 'COUNT'], ['Captcha', 'CAPTCHA'], ['Challenge', 'CHALLENGE']]) {
-    if (action?.[key] !== undefined) {
-      return verdict;
-    }
-  }
-  throw new CannotEvaluateError(`${what} has an action the model does not know: ${describe(action)}`);
-}
-
-function ruleAction(rule: Json): string {
-  const action = rule.Action;
-  if (action) {
-    return actionOf(action, `rule '${rule.Name}'`);
-  }
-  const override = rule.OverrideAction;
-  if (override?.Count !== undefined || override?.None !== undefined) {
-    // A rule group reference: its own rules decide, which the model does not see; the statement only
-    // "matches" when the caller asked for that, and then counts as non-terminating.
-    return 'NONE';
-  }
-  throw new CannotEvaluateError(`rule '${rule.Name}' has neither Action nor OverrideAction`);
-}
-
-function statementList(body: Json, type: string): Json[] {
-  const list = body?.Statements;
-  if (!Array.isArray(list)) {
-    throw new CannotEvaluateError(`${type}.Statements is not a resolved list: ${describe(list)}`);
-  }
-  return list;
-}
-
-/** Forwarded IP configurations anywhere in a statement tree (IP set references, geo, rate-based, scope-downs). */
-function forwardedIpConfigs(statement: Json): Json[] {
-  const found: Json[] = [];
-  const visit = (s: Json) => {
-    if (!s || typeof s !== 'object') {
-      return;
-    }
-    const ip = s.IPSetReferenceStatement?.IPSetForwardedIPConfig;
-    if (ip) {
-      found.push(ip);
-    }
-    const geo = s.GeoMatchStatement?.ForwardedIPConfig;
-    if (geo) {
-      found.push(geo);
-    }
-    const rate = s.RateBasedStatement;
-    if (rate?.ForwardedIPConfig) {
-      found.push(rate.ForwardedIPConfig);
-    }
-    // An unresolved list is left to the evaluation, which reports it as CannotEvaluateError.
-    for (const list of [s.AndStatement?.Statements, s.OrStatement?.Statements]) {
-      for (const child of Array.isArray(list) ? list : []) {
-        visit(child);
-      }
-    }
-    visit(s.NotStatement?.Statement);
-    visit(rate?.ScopeDownStatement);
-    visit(s.ManagedRuleGroupStatement?.ScopeDownStatement);
-  };
-  visit(statement);
-  return found;
-}
-
-function headerValue(request: WafRequest, name: Json): string | undefined {
-  const wanted = requireString(name, 'header name').toLowerCase();
+function headerValue(request: WafRequest, name: string): string | undefined {
+  const wanted = name.toLowerCase();
   for (const [key, value] of Object.entries(request.headers ?? {})) {
     if (key.toLowerCase() === wanted) {
       return value;
@@ -491,27 +430,32 @@ function headerValue(request: WafRequest, name: Json): string | undefined {
 }
 
 /** The transformed request component, or undefined when the request lacks it. */
-function inspected(body: Json, request: WafRequest): string | undefined {
-  const field = body.FieldToMatch ?? {};
+function inspected(s: WafInspectionNode, request: WafRequest): string | undefined {
+  const field = known(s.field);
   let raw: string | undefined;
-  if (field.UriPath !== undefined) {
-    raw = request.uriPath;
-  } else if (field.SingleHeader !== undefined) {
-    raw = headerValue(request, field.SingleHeader.Name);
-  } else if (field.Method !== undefined) {
-    raw = request.method;
-  } else if (field.QueryString !== undefined) {
-    raw = request.queryString;
-  } else {
-    throw new CannotEvaluateError(`FieldToMatch ${describe(field)} is not modelled`);
+  switch (field.component) {
+    case 'UriPath':
+      raw = request.uriPath;
+      break;
+    case 'SingleHeader':
+      raw = headerValue(request, known(field.headerName!));
+      break;
+    case 'Method':
+      raw = request.method;
+      break;
+    case 'QueryString':
+      raw = request.queryString;
+      break;
+    default:
+      throw new CannotEvaluateError(`FieldToMatch ${field.component} is not modelled`);
   }
   if (raw === undefined) {
     return undefined;
   }
-  return applyTextTransformations(raw, (body.TextTransformations ?? []) as WafTextTransformation[]);
+  return applyTransformationTypes(raw, known(s.transformations).map((t) => t.type));
 }
 
-function forwardedCandidates(header: string, position: Json): string[] {
+function forwardedCandidates(header: string, position: 'FIRST' | 'LAST' | 'ANY'): string[] {
   const parts = header.split(',').map((p) => p.trim());
   switch (position) {
     case 'FIRST':
@@ -520,19 +464,7 @@ function forwardedCandidates(header: string, position: Json): string[] {
       return [parts[parts.length - 1]];
     case 'ANY':
       return parts.slice(-FORWARDED_ANY_MAX_ADDRESSES);
-    default:
-      throw new CannotEvaluateError(`forwarded IP Position '${describe(position)}' is not modelled`);
   }
-}
-
-function fallback(behavior: Json): boolean {
-  if (behavior === 'MATCH') {
-    return true;
-  }
-  if (behavior === 'NO_MATCH') {
-    return false;
-  }
-  throw new CannotEvaluateError(`forwarded IP FallbackBehavior '${describe(behavior)}' is not modelled`);
 }
 
 /** A bare IPv4 or IPv6 address, or undefined when the text is not one (the IP core's strict parser). */
@@ -548,23 +480,9 @@ function inRanges(ip: ParsedAddress, ranges: readonly ParsedCidr[]): boolean {
   return ranges.some((r) => r.family === ip.family && r.first <= ip.value && ip.value <= r.last);
 }
 
-function ipSetKey(arn: Json): string {
-  if (typeof arn === 'string') {
-    return arn;
-  }
-  const getAtt = arn?.['Fn::GetAtt'];
-  if (Array.isArray(getAtt) && typeof getAtt[0] === 'string') {
-    return getAtt[0];
-  }
-  if (typeof arn?.Ref === 'string') {
-    return arn.Ref;
-  }
-  throw new CannotEvaluateError(`IP set reference ${describe(arn)} cannot be resolved to an IP set`);
-}
-
-function labelMatch(body: Json, labels: readonly string[]): boolean {
-  const key = requireString(body.Key, 'LabelMatchStatement.Key');
-  if (body.Scope === 'NAMESPACE') {
+function labelMatch(s: WafLabelMatchNode, labels: readonly string[]): boolean {
+  const key = known(s.key);
+  if (known(s.scope) === 'NAMESPACE') {
     const ns = key.endsWith(':') ? key : `${key}:`;
     return labels.some((l) => l.startsWith(ns) || l.includes(`:${ns}`));
   }

@@ -44,11 +44,16 @@ export const SUPPORTED_TRANSFORMATIONS: readonly string[] = Object.keys(TRANSFOR
  */
 export function applyTextTransformations(input: string, transformations: readonly WafTextTransformation[] = []): string {
   const ordered = [...transformations].sort((a, b) => a.Priority - b.Priority);
+  return applyTransformationTypes(input, ordered.map((t) => t.Type));
+}
+
+/** Applies transformations already in priority order, by type. @throws CannotEvaluateError for a type not modelled */
+export function applyTransformationTypes(input: string, types: readonly string[]): string {
   let value = input;
-  for (const t of ordered) {
-    const fn = TRANSFORMS[t.Type];
+  for (const type of types) {
+    const fn = TRANSFORMS[type];
     if (!fn) {
-      throw new CannotEvaluateError(`text transformation '${t.Type}' is not modelled (supported: ${SUPPORTED_TRANSFORMATIONS.join(', ')})`);
+      throw new CannotEvaluateError(`text transformation '${type}' is not modelled (supported: ${SUPPORTED_TRANSFORMATIONS.join(', ')})`);
     }
     value = fn(value);
   }

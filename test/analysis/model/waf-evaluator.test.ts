@@ -271,11 +271,11 @@ describe('rate-based statements', () => {
 
 describe('web ACL shape', () => {
   test.each<[string, unknown, RegExp]>([
-    ['not an object', 'acl', /^not a web ACL: "acl"$/],
-    ['null', null, /^not a web ACL: null$/],
-    ['rules not a list', { Rules: { Ref: 'R' }, DefaultAction: { Allow: {} } }, /^web ACL Rules is not a resolved list: \{"Ref":"R"\}$/],
-    ['no default action', { Rules: [] }, /^web ACL DefaultAction is neither Allow nor Block: \{\}$/],
-    ['a default action of another kind', { DefaultAction: { Count: {} } }, /DefaultAction is neither Allow nor Block: \{"Count":\{\}\}/],
+    ['not an object', 'acl', /^the web ACL's Properties is 'acl', not an object$/],
+    ['null', null, /^the web ACL's Properties is null, not an object$/],
+    ['rules not a list', { Rules: { Ref: 'R' }, DefaultAction: { Allow: {} } }, /^Rules is \{"Ref":"R"\}, not known at synth$/],
+    ['no default action', { Rules: [] }, /^DefaultAction is \(not set\), neither \{ Allow \} nor \{ Block \}$/],
+    ['a default action of another kind', { DefaultAction: { Count: {} } }, /^DefaultAction is \{"Count":\{\}\}, neither \{ Allow \} nor \{ Block \}$/],
   ])('refuses %s', (_name, webAcl, message) => {
     expect(() => new WafEvaluator(webAcl)).toThrow(CannotEvaluateError);
     expect(() => new WafEvaluator(webAcl)).toThrow(message);
@@ -288,9 +288,9 @@ describe('web ACL shape', () => {
   });
 
   test.each<[string, object, RegExp]>([
-    ['an action it does not know', rule('R', 1, adminPath, { Drop: {} }), /^rule 'R' has an action the model does not know: \{"Drop":\{\}\}$/],
-    ['neither Action nor OverrideAction', { Name: 'R', Priority: 1, Statement: adminPath }, /^rule 'R' has neither Action nor OverrideAction$/],
-    ['a missing priority', { Name: 'R', Statement: adminPath, Action: { Block: {} } }, /^rule "R" has no resolved numeric Priority: undefined$/],
+    ['an action it does not know', rule('R', 1, adminPath, { Drop: {} }), /^rule 'R' Action is \{"Drop":\{\}\}, not one of Allow, Block, Count, Captcha or Challenge$/],
+    ['neither Action nor OverrideAction', { Name: 'R', Priority: 1, Statement: adminPath }, /^rule 'R' has neither Action nor OverrideAction \(OverrideAction \(not set\)\)$/],
+    ['a missing priority', { Name: 'R', Statement: adminPath, Action: { Block: {} } }, /^rule 'R' Priority is not set \(a number belongs there\)$/],
   ])('refuses a rule with %s', (_name, r, message) => {
     expect(() => evaluateWebAcl(acl([r]), req('/admin', '192.0.2.1'))).toThrow(message);
   });
@@ -301,7 +301,7 @@ describe('web ACL shape', () => {
       expect(evaluateWebAcl(acl([group(override)], { Block: {} }), req('/', '192.0.2.1'))).toMatchObject({ action: 'BLOCK', matchedRules: [] });
     }
     expect(() => evaluateWebAcl(acl([{ Name: 'G', Priority: 1, OverrideAction: {}, Statement: adminPath }]), req('/admin', '192.0.2.1')))
-      .toThrow(/^rule 'G' has neither Action nor OverrideAction$/);
+      .toThrow(/^rule 'G' has neither Action nor OverrideAction \(OverrideAction \{\}\)$/);
   });
 
   test.each([['RuleGroupReferenceStatement'], ['RateBasedStatement'], ['ManagedRuleGroupStatement']])('%s is opaque', (type) => {
@@ -315,19 +315,19 @@ describe('statement shapes', () => {
   const run = (statement: unknown, request = req('/admin', '192.0.2.1')) => evaluateWebAcl(acl([rule('R', 1, statement as object)]), request, { ipSets });
 
   test.each<[string, unknown, RegExp]>([
-    ['not an object', 'x', /^not a statement: "x"$/],
-    ['no type', {}, /^a statement must have exactly one type, found: none$/],
-    ['two types', { AndStatement: {}, OrStatement: {} }, /^a statement must have exactly one type, found: AndStatement, OrStatement$/],
-    ['an unresolved list', { OrStatement: { Statements: { Ref: 'S' } } }, /^OrStatement\.Statements is not a resolved list: \{"Ref":"S"\}$/],
-    ['an unresolved AND list', { AndStatement: { Statements: 'S' } }, /^AndStatement\.Statements is not a resolved list: "S"$/],
-    ['an AND without a list', { AndStatement: {} }, /^AndStatement\.Statements is not a resolved list: undefined$/],
-    ['an unknown field', { ByteMatchStatement: { FieldToMatch: { Body: {} }, SearchString: 'a', PositionalConstraint: 'EXACTLY' } }, /^FieldToMatch \{"Body":\{\}\} is not modelled$/],
-    ['no field', { ByteMatchStatement: { SearchString: 'a', PositionalConstraint: 'EXACTLY' } }, /^FieldToMatch \{\} is not modelled$/],
-    ['an unknown position', { ByteMatchStatement: { FieldToMatch: { UriPath: {} }, SearchString: 'a', PositionalConstraint: 'REGEX' } }, /^PositionalConstraint '"REGEX"' is not modelled$/],
+    ['not an object', 'x', /^rule 'R' Statement is 'x', not a statement object$/],
+    ['no type', {}, /^rule 'R' Statement must have exactly one statement type, found none$/],
+    ['two types', { AndStatement: {}, OrStatement: {} }, /^rule 'R' Statement must have exactly one statement type, found AndStatement, OrStatement$/],
+    ['an unresolved list', { OrStatement: { Statements: { Ref: 'S' } } }, /^rule 'R' Statement\.OrStatement\.Statements is \{"Ref":"S"\}, not known at synth$/],
+    ['an unresolved AND list', { AndStatement: { Statements: 'S' } }, /^rule 'R' Statement\.AndStatement\.Statements is 'S', not a list$/],
+    ['an AND without a list', { AndStatement: {} }, /^rule 'R' Statement\.AndStatement\.Statements is not set \(a list belongs there\)$/],
+    ['an unknown field', { ByteMatchStatement: { FieldToMatch: { Body: {} }, SearchString: 'a', PositionalConstraint: 'EXACTLY' } }, /^FieldToMatch Body is not modelled$/],
+    ['no field', { ByteMatchStatement: { SearchString: 'a', PositionalConstraint: 'EXACTLY' } }, /^rule 'R' Statement\.ByteMatchStatement\.FieldToMatch is not set \(an object with one request component belongs there\)$/],
+    ['an unknown position', { ByteMatchStatement: { FieldToMatch: { UriPath: {} }, SearchString: 'a', PositionalConstraint: 'REGEX' } }, /^rule 'R' Statement\.ByteMatchStatement\.PositionalConstraint is 'REGEX', not one of EXACTLY, STARTS_WITH, ENDS_WITH, CONTAINS, CONTAINS_WORD$/],
     ['a regex JS cannot compile', { RegexMatchStatement: { FieldToMatch: { UriPath: {} }, RegexString: '(' } }, /^RegexString '\(' cannot be compiled: /],
-    ['an unknown comparison', { SizeConstraintStatement: { FieldToMatch: { UriPath: {} }, ComparisonOperator: 'APPROX', Size: 1 } }, /^ComparisonOperator '"APPROX"' is not modelled$/],
-    ['an unresolved label key', { LabelMatchStatement: { Scope: 'LABEL', Key: { Ref: 'K' } } }, /^LabelMatchStatement\.Key is not a resolved string: \{"Ref":"K"\}$/],
-    ['an unresolved header name', { ByteMatchStatement: { FieldToMatch: { SingleHeader: { Name: 1 } }, SearchString: 'a', PositionalConstraint: 'EXACTLY' } }, /^header name is not a resolved string: 1$/],
+    ['an unknown comparison', { SizeConstraintStatement: { FieldToMatch: { UriPath: {} }, ComparisonOperator: 'APPROX', Size: 1 } }, /^rule 'R' Statement\.SizeConstraintStatement\.ComparisonOperator is 'APPROX', not one of EQ, NE, LE, LT, GE, GT$/],
+    ['an unresolved label key', { LabelMatchStatement: { Scope: 'LABEL', Key: { Ref: 'K' } } }, /^rule 'R' Statement\.LabelMatchStatement\.Key is \{"Ref":"K"\}, not known at synth$/],
+    ['an unresolved header name', { ByteMatchStatement: { FieldToMatch: { SingleHeader: { Name: 1 } }, SearchString: 'a', PositionalConstraint: 'EXACTLY' } }, /^rule 'R' Statement\.ByteMatchStatement\.FieldToMatch\.SingleHeader\.Name is 1, not a string$/],
   ])('refuses %s', (_name, statement, message) => {
     expect(() => run(statement)).toThrow(message);
   });
@@ -426,12 +426,12 @@ describe('labels', () => {
 });
 
 describe('IP sets and forwarded IP headers', () => {
-  test('IP sets by Ref, by the ARN key, and the errors for what cannot be read', () => {
+  test('IP sets by Ref and by literal ARN, and the errors for what cannot be read', () => {
     const by = (Arn: unknown, key = 'Arn') => acl([rule('R', 1, { IPSetReferenceStatement: { [key]: Arn } })]);
     expect(evaluateWebAcl(by({ Ref: 'Office' }), req('/', '198.51.100.1'), { ipSets }).action).toBe('BLOCK');
-    expect(evaluateWebAcl(by('Literal', 'ARN'), req('/', '203.0.113.7'), { ipSets }).action).toBe('BLOCK');
-    expect(() => evaluateWebAcl(by({ 'Fn::GetAtt': [1, 'Arn'] }), req('/', '192.0.2.1'), { ipSets })).toThrow(/^IP set reference \{"Fn::GetAtt":\[1,"Arn"\]\} cannot be resolved to an IP set$/);
-    expect(() => evaluateWebAcl(by({ Ref: 7 }), req('/', '192.0.2.1'), { ipSets })).toThrow(/cannot be resolved to an IP set/);
+    expect(evaluateWebAcl(by('Literal'), req('/', '203.0.113.7'), { ipSets }).action).toBe('BLOCK');
+    expect(() => evaluateWebAcl(by({ 'Fn::GetAtt': [1, 'Arn'] }), req('/', '192.0.2.1'), { ipSets })).toThrow(/^rule 'R' Statement\.IPSetReferenceStatement\.Arn is \{"Fn::GetAtt":\[1,"Arn"\]\}, not known at synth$/);
+    expect(() => evaluateWebAcl(by({ Ref: 7 }), req('/', '192.0.2.1'), { ipSets })).toThrow(/^rule 'R' Statement\.IPSetReferenceStatement\.Arn is \{"Ref":7\}, not known at synth$/);
     expect(() => evaluateWebAcl(by('Nope'), req('/', '192.0.2.1'))).toThrow(/^no addresses given for the IP set "Nope" \(key 'Nope'\)$/);
     expect(() => evaluateWebAcl(by('Bad'), req('/', '192.0.2.1'), { ipSets: { Bad: ['10.0.0.0/33'] } })).toThrow(/^IP set 'Bad' address "10\.0\.0\.0\/33" cannot be read: /);
     expect(() => evaluateWebAcl(by('Office'), req('/', 'not-an-ip'), { ipSets: { Office: ['10.0.0.0/8'] } })).toThrow(/^request sourceIp 'not-an-ip' is not an IP address$/);
@@ -468,8 +468,8 @@ describe('IP sets and forwarded IP headers', () => {
     const blockOffice = (position: string, fallbackBehavior = 'NO_MATCH') => acl([rule('R', 1, forwardedOffice(position, fallbackBehavior))]);
     expect(evaluateWebAcl(blockOffice('FIRST'), req('/', '192.0.2.1', { 'x-forwarded-for': '  198.51.100.5  ,1.1.1.1' }), { ipSets }).action).toBe('BLOCK');
     expect(evaluateWebAcl(blockOffice('ANY'), req('/', '192.0.2.1', { 'x-forwarded-for': '1.1.1.1, 1.1.1.2, 1.1.1.3, 1.1.1.4, 1.1.1.5, 1.1.1.6, 1.1.1.7, 1.1.1.8, 1.1.1.9, 198.51.100.5' }), { ipSets }).action).toBe('BLOCK');
-    expect(() => evaluateWebAcl(blockOffice('MIDDLE'), req('/', '192.0.2.1', { 'x-forwarded-for': '1.1.1.1' }), { ipSets })).toThrow(/^forwarded IP Position '"MIDDLE"' is not modelled$/);
-    expect(() => evaluateWebAcl(blockOffice('LAST', 'MAYBE'), req('/', '192.0.2.1', { 'x-forwarded-for': 'x' }), { ipSets })).toThrow(/^forwarded IP FallbackBehavior '"MAYBE"' is not modelled$/);
+    expect(() => evaluateWebAcl(blockOffice('MIDDLE'), req('/', '192.0.2.1', { 'x-forwarded-for': '1.1.1.1' }), { ipSets })).toThrow(/^rule 'R' Statement\.IPSetReferenceStatement\.IPSetForwardedIPConfig\.Position is 'MIDDLE', not one of FIRST, LAST, ANY$/);
+    expect(() => evaluateWebAcl(blockOffice('LAST', 'MAYBE'), req('/', '192.0.2.1', { 'x-forwarded-for': 'x' }), { ipSets })).toThrow(/^rule 'R' Statement\.IPSetReferenceStatement\.IPSetForwardedIPConfig\.FallbackBehavior is 'MAYBE', not one of MATCH, NO_MATCH$/);
     expect(evaluateWebAcl(blockOffice('LAST', 'MATCH'), req('/', '192.0.2.1', { 'x-forwarded-for': '' }), { ipSets }).action).toBe('BLOCK');
     expect(evaluateWebAcl(blockOffice('LAST', 'NO_MATCH'), req('/', '192.0.2.1', { 'x-forwarded-for': '' }), { ipSets }).action).toBe('ALLOW');
   });

@@ -1,5 +1,6 @@
 import { aclRules, evaluatorFor, orCannotVerify } from './waf-evaluation';
-import { sampleRequests, wafRuleAction } from './waf-statements';
+import { sampleRequests } from './waf-statements';
+import { WafWebAclTree } from '../../model/waf-statements-tree';
 import { LayeredDefenseRule, RuleFinding } from '../rule';
 
 /**
@@ -26,13 +27,13 @@ export const WafAllowShadowsBlock: LayeredDefenseRule = {
         continue;
       }
       for (const rule of aclRules(acl)) {
-        if (wafRuleAction(rule) !== 'BLOCK') {
+        if (rule.action !== 'BLOCK') {
           continue;
         }
-        const alone = evaluatorFor(model, acl, context, `rule '${rule.Name}'`, { Rules: [rule], DefaultAction: { Allow: {} } });
-        const message = alone && orCannotVerify(acl, context, `rule '${rule.Name}' against earlier ALLOW rules`, () => {
-          const samples = sampleRequests(model.ipSetsFor(acl.resource), rule.Statement);
-          const blocked = samples.filter((r) => alone.evaluate(r).terminatingRule === rule.Name);
+        const alone = evaluatorFor(model, acl, context, `rule '${rule.name}'`, new WafWebAclTree([rule], 'ALLOW'));
+        const message = alone && orCannotVerify(acl, context, `rule '${rule.name}' against earlier ALLOW rules`, () => {
+          const samples = sampleRequests(model.ipSetsFor(acl.resource), rule.statement);
+          const blocked = samples.filter((r) => alone.evaluate(r).terminatingRule === rule.name);
           if (blocked.length === 0) {
             return undefined;
           }
@@ -44,7 +45,7 @@ export const WafAllowShadowsBlock: LayeredDefenseRule = {
             }
             allowers.add(result.terminatingRule);
           }
-          return `BLOCK rule '${rule.Name}' never blocks: each of ${blocked.length} requests it blocks on its own (for example ${blocked[0].uriPath} from ${blocked[0].sourceIp}) `
+          return `BLOCK rule '${rule.name}' never blocks: each of ${blocked.length} requests it blocks on its own (for example ${blocked[0].uriPath} from ${blocked[0].sourceIp}) `
             + `is allowed first by ALLOW rule ${[...allowers].map((n) => `'${n}'`).join(', ')}`;
         });
         if (message) {

@@ -1,9 +1,10 @@
-import { forwardedIpHeaders } from './waf-statements';
+import { readsForwardedIp } from './waf-statements';
 import { IpFamily } from '../../../ip/family';
-import { describeValue, isLiteralString, Json, literalStrings, referencedKeys } from '../../model/model-values';
+import { describeValue, isLiteralString, literalStrings, referencedKeys } from '../../model/model-values';
 import type { LoadBalancerModel, NetworkModel, WebAclModel } from '../../model/network-model';
 import { openToEveryone } from '../../model/sg-coverage';
 import { SgRuleModel, withPrefixListsExpanded } from '../../model/sg-rules';
+import { isWafUnknown, unknownStatements } from '../../model/waf-statements-tree';
 import { LayeredDefenseRule, RuleContext, RuleFinding } from '../rule';
 
 /**
@@ -26,23 +27,23 @@ export const WafForwardedIpDirectReach: LayeredDefenseRule = {
   evaluate(model, context) {
     const findings: RuleFinding[] = [];
     for (const acl of model.webAcls) {
-      const rules = acl.resource.properties.Rules;
-      if (rules !== undefined && !Array.isArray(rules)) {
+      const rules = acl.tree.rules;
+      if (isWafUnknown(rules)) {
         if (acl.associations.length > 0) {
-          context.cannotVerify(acl.resource, `whether the web ACL judges clients by a forwarded IP header (Rules ${describeValue(rules)})`);
+          context.cannotVerify(acl.resource, `whether the web ACL judges clients by a forwarded IP header (${rules.what})`);
         }
         continue;
       }
-      const forwardedRules = ((rules ?? []) as Json[])
-        .filter((r) => forwardedIpHeaders(r?.Statement).length > 0)
-        .map((r) => `'${describeValue(r?.Name)}'`);
-      if (forwardedRules.length === 0) {
+      const forwardedRules = rules.filter((r) => readsForwardedIp(r.statement)).map((r) => `'${r.name}'`);
+      // A statement that cannot be read may read a forwarded IP header: that matters only for a load balancer open to all.
+      const unreadable = rules.flatMap((r) => unknownStatements(r.statement)).map((u) => u.what);
+      if (forwardedRules.length === 0 && unreadable.length === 0) {
         continue;
       }
       for (const association of acl.associations) {
         const lb = associatedLoadBalancer(model, acl, association, context);
         if (lb) {
-          findings.push(...judge(model, context, lb, acl, forwardedRules));
+          findings.push(...judge(model, context, lb, acl, forwardedRules, unreadable));
         }
       }
     }
@@ -67,7 +68,8 @@ function associatedLoadBalancer(model: NetworkModel, acl: WebAclModel, associati
   return undefined;
 }
 
-function judge(model: NetworkModel, context: RuleContext, lb: LoadBalancerModel, acl: WebAclModel, forwardedRules: string[]): RuleFinding[] {
+function judge(model: NetworkModel, context: RuleContext, lb: LoadBalancerModel, acl: WebAclModel, forwardedRules: string[],
+  unreadable: string[]): RuleFinding[] {
   if (!isLiteralString(lb.lbType)) {
     context.cannotVerify(lb.resource, `whether clients can reach the load balancer without the proxy (Type ${describeValue(lb.lbType)})`);
     return [];
@@ -96,10 +98,18 @@ function judge(model: NetworkModel, context: RuleContext, lb: LoadBalancerModel,
     }
   }
   if (open.length === 0) {
+    if (forwardedRules.length === 0) {
+      return [];
+    }
     const unknown = [...unseen.map((g) => `security group ${g} is not in the templates`), ...ingress.filter((r) => r.unknown !== undefined).map((r) => `an ingress rule has ${r.unknown}`)];
     if (unknown.length > 0) {
       context.cannotVerify(lb.resource, `whether clients can reach the load balancer without the proxy (${unknown.join('; ')})`);
     }
+    return [];
+  }
+  if (forwardedRules.length === 0) {
+    context.cannotVerify(acl.resource, `whether the web ACL judges clients by a forwarded IP header, which clients of load balancer ${lb.resource.logicalId} `
+      + `(open to ${open.join(' and ')}) could choose (${unreadable.join('; ')})`);
     return [];
   }
   return [{

@@ -1,5 +1,5 @@
 import { aclRules, evaluatorFor, orCannotVerify } from './waf-evaluation';
-import { forwardedIpHeaders, sampleRequests, wafRuleAction } from './waf-statements';
+import { readsForwardedIp, sampleRequests } from './waf-statements';
 import { LayeredDefenseRule, RuleFinding } from '../rule';
 
 /**
@@ -25,22 +25,22 @@ export const WafForwardedIpFailOpen: LayeredDefenseRule = {
         continue;
       }
       for (const rule of aclRules(acl)) {
-        const action = wafRuleAction(rule);
-        if ((action !== 'BLOCK' && action !== 'CAPTCHA' && action !== 'CHALLENGE') || forwardedIpHeaders(rule.Statement).length === 0) {
+        const action = rule.action;
+        if ((action !== 'BLOCK' && action !== 'CAPTCHA' && action !== 'CHALLENGE') || !readsForwardedIp(rule.statement)) {
           continue;
         }
-        const finding = orCannotVerify(acl, context, `rule '${rule.Name}' without its forwarded IP header`, () => {
+        const finding = orCannotVerify(acl, context, `rule '${rule.name}' without its forwarded IP header`, () => {
           const tried = new Set<string>();
-          for (const request of sampleRequests(model.ipSetsFor(acl.resource), rule.Statement)) {
+          for (const request of sampleRequests(model.ipSetsFor(acl.resource), rule.statement)) {
             const key = `${request.uriPath}\u0000${request.sourceIp}`;
-            if (!request.headers || tried.has(key) || evaluator.evaluate(request).terminatingRule !== rule.Name) {
+            if (!request.headers || tried.has(key) || evaluator.evaluate(request).terminatingRule !== rule.name) {
               continue;
             }
             tried.add(key);
             const [header, forwarded] = Object.entries(request.headers)[0];
             const without = evaluator.evaluate({ uriPath: request.uriPath, sourceIp: request.sourceIp });
             if (without.action === 'ALLOW') {
-              return `rule '${rule.Name}' blocks ${request.uriPath} with ${header}: ${forwarded}, but the same request without ${header} `
+              return `rule '${rule.name}' blocks ${request.uriPath} with ${header}: ${forwarded}, but the same request without ${header} `
                 + `is allowed (${without.terminatingRule ? `by rule '${without.terminatingRule}'` : 'by the default action'}): WAF skips the rule when the header is missing`;
             }
             // This sample is still blocked without the header; another (another path, say) may not be.

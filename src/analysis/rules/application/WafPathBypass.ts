@@ -1,12 +1,8 @@
-import { searchString, wafRuleAction } from './waf-statements';
-import { describeValue, Json } from '../../model/model-values';
+import { isWafUnknown, WafInspectionNode, WafRuleNode, WafStatementNode, WafTransformationNode, walkWafStatement } from '../../model/waf-statements-tree';
 import { LayeredDefenseRule, RuleContext, RuleFinding } from '../rule';
 
 const DECODE = new Set(['URL_DECODE', 'URL_DECODE_UNI']);
 const NORMALIZE = new Set(['NORMALIZE_PATH', 'NORMALIZE_PATH_WIN']);
-const PATH_MATCHES = new Set(['ByteMatchStatement', 'RegexMatchStatement', 'RegexPatternSetReferenceStatement']);
-/** Statements that hold statements (`Statements`, `Statement` or `ScopeDownStatement`). */
-const CONTAINERS = new Set(['AndStatement', 'OrStatement', 'NotStatement', 'RateBasedStatement', 'ManagedRuleGroupStatement']);
 
 /**
  * A URI path match that an attacker can step around. Text transformations run in ascending priority, so their
@@ -30,12 +26,9 @@ export const WafPathBypass: LayeredDefenseRule = {
   evaluate(model, context) {
     const findings: RuleFinding[] = [];
     for (const acl of model.webAcls) {
-      const rules = acl.resource.properties.Rules;
-      if (rules === undefined) {
-        continue;
-      }
-      if (!Array.isArray(rules)) {
-        context.cannotVerify(acl.resource, `URI path matches (Rules ${describeValue(rules)})`);
+      const rules = acl.tree.rules;
+      if (isWafUnknown(rules)) {
+        context.cannotVerify(acl.resource, `URI path matches (${rules.what})`);
         continue;
       }
       for (const rule of rules) {
@@ -46,32 +39,29 @@ export const WafPathBypass: LayeredDefenseRule = {
   },
 };
 
+type PathMatchNode = Extract<WafInspectionNode, { type: 'ByteMatchStatement' | 'RegexMatchStatement' | 'RegexPatternSetReferenceStatement' }>;
+
 /** A path match and the statements that contain it, outermost first. */
 interface PathMatch {
-  readonly type: string;
-  readonly body: Json;
+  readonly node: PathMatchNode;
   /** What it matches, without its transformations: a normalized and an unnormalized match of one key pair up. */
   readonly key: string;
-  readonly ancestors: ReadonlyArray<{ readonly type: string; readonly body: Json }>;
+  readonly ancestors: readonly WafStatementNode[];
   readonly order: TransformationOrder;
 }
 
-function judgeRule(site: RuleFinding['resource'], context: RuleContext, rule: Json): RuleFinding[] {
-  if (!isPlainObject(rule)) {
-    context.cannotVerify(site, `URI path matches of a rule (${describeValue(rule)})`);
-    return [];
-  }
-  const name = describeValue(rule.Name);
-  const action = wafRuleAction(rule);
-  if (action === undefined) {
-    context.cannotVerify(site, `URI path matches of rule '${name}' (Action ${describeValue(rule.Action)})`);
+function judgeRule(site: RuleFinding['resource'], context: RuleContext, rule: WafRuleNode): RuleFinding[] {
+  const name = rule.name;
+  const action = rule.action;
+  if (isWafUnknown(action)) {
+    context.cannotVerify(site, `URI path matches of rule '${name}' (${action.what})`);
     return [];
   }
   if (action === 'COUNT' || action === 'NONE') {
     return [];
   }
   const matches: PathMatch[] = [];
-  const unknown = collectPathMatches(rule.Statement, [], matches);
+  const unknown = collectPathMatches(rule.statement, matches);
   if (unknown !== undefined) {
     context.cannotVerify(site, `URI path matches of rule '${name}' (${unknown})`);
     return [];
@@ -85,8 +75,8 @@ function judgeRule(site: RuleFinding['resource'], context: RuleContext, rule: Js
       && matches.some((other) => other !== match && other.key === match.key && other.order.lastNormalize >= 0 && alternatives(match, other));
     const problems = bypasses(match, normalizedSibling);
     if (problems.length > 0) {
-      const { type, body } = match;
-      const what = type === 'ByteMatchStatement' ? `${body.PositionalConstraint} '${searchString(body)}'` : type === 'RegexMatchStatement' ? `regex '${body.RegexString}'` : 'regex pattern set';
+      const node = match.node;
+      const what = node.type === 'ByteMatchStatement' ? `${node.positionalConstraint} '${node.searchString}'` : node.type === 'RegexMatchStatement' ? `regex '${node.regex}'` : 'regex pattern set';
       findings.push({ resource: site, message: `rule '${name}' (${action}) matches the URI path with ${what} ${problems.join(' and ')}` });
     }
   }
@@ -97,77 +87,49 @@ function judgeRule(site: RuleFinding['resource'], context: RuleContext, rule: Js
  * Collects the URI path matches of a statement tree. Returns what is unresolved (an intrinsic where a statement,
  * a statement list or a path match's values should be) instead: such a rule cannot be judged.
  */
-function collectPathMatches(statement: Json, ancestors: PathMatch['ancestors'], into: PathMatch[]): string | undefined {
-  if (!isPlainObject(statement) || isIntrinsic(statement)) {
-    return `statement ${describeValue(statement)}`;
-  }
-  for (const [type, body] of Object.entries<Json>(statement)) {
-    if (PATH_MATCHES.has(type)) {
-      if (!isPlainObject(body) || !isPlainObject(body.FieldToMatch) || isIntrinsic(body.FieldToMatch)) {
-        return `${type} ${describeValue(body)}`;
-      }
-      if (body.FieldToMatch.UriPath === undefined) {
-        continue;
-      }
-      const unresolved = unresolvedPathMatch(type, body);
-      if (unresolved !== undefined) {
-        return `${type} ${unresolved}`;
-      }
-      into.push({
-        type,
-        body,
-        key: JSON.stringify([type, body.PositionalConstraint, searchString(body), body.RegexString, body.Arn]),
-        ancestors,
-        order: transformationOrder(body),
-      });
-      continue;
+function collectPathMatches(statement: WafStatementNode, into: PathMatch[]): string | undefined {
+  let unknown: string | undefined;
+  walkWafStatement(statement, (node, ancestors) => {
+    if (unknown !== undefined) {
+      return;
     }
-    if (!CONTAINERS.has(type)) {
-      continue;
+    if (node.type === 'Unknown') {
+      unknown = node.unknown.what;
+      return;
     }
-    if (!isPlainObject(body) || isIntrinsic(body)) {
-      return `${type} ${describeValue(body)}`;
+    if (node.type !== 'ByteMatchStatement' && node.type !== 'RegexMatchStatement' && node.type !== 'RegexPatternSetReferenceStatement') {
+      return;
     }
-    const inner = [...ancestors, { type, body }];
-    if (body.Statements !== undefined) {
-      if (!Array.isArray(body.Statements)) {
-        return `${type}.Statements ${describeValue(body.Statements)}`;
-      }
-      for (const child of body.Statements) {
-        const unknown = collectPathMatches(child, inner, into);
-        if (unknown !== undefined) {
-          return unknown;
-        }
-      }
+    if (isWafUnknown(node.field)) {
+      unknown = node.field.what;
+      return;
     }
-    for (const child of [body.Statement, body.ScopeDownStatement]) {
-      const unknown = child === undefined ? undefined : collectPathMatches(child, inner, into);
-      if (unknown !== undefined) {
-        return unknown;
-      }
+    if (node.field.component !== 'UriPath') {
+      return;
     }
-  }
-  return undefined;
-}
-
-function unresolvedPathMatch(type: string, body: Json): string | undefined {
-  const transformations = body.TextTransformations;
-  if (!Array.isArray(transformations) || transformations.some((t) => !isPlainObject(t) || typeof t.Type !== 'string' || !Number.isFinite(Number(t.Priority)))) {
-    return `TextTransformations ${describeValue(transformations)}`;
-  }
-  if (type === 'ByteMatchStatement' && (searchString(body) === undefined || typeof body.PositionalConstraint !== 'string')) {
-    return `SearchString ${describeValue(body.SearchString ?? body.SearchStringBase64)}, PositionalConstraint ${describeValue(body.PositionalConstraint)}`;
-  }
-  if (type === 'RegexMatchStatement' && typeof body.RegexString !== 'string') {
-    return `RegexString ${describeValue(body.RegexString)}`;
-  }
-  return undefined;
+    const unresolved = [
+      node.transformations,
+      ...(node.type === 'ByteMatchStatement' ? [node.searchString, node.positionalConstraint] : node.type === 'RegexMatchStatement' ? [node.regex] : []),
+    ].find(isWafUnknown);
+    if (unresolved !== undefined) {
+      unknown = unresolved.what;
+      return;
+    }
+    into.push({
+      node,
+      key: JSON.stringify(node.type === 'ByteMatchStatement' ? [node.type, node.positionalConstraint, node.searchString]
+        : node.type === 'RegexMatchStatement' ? [node.type, node.regex] : [node.type, node.arn]),
+      ancestors,
+      order: transformationOrder(node.transformations as readonly WafTransformationNode[]),
+    });
+  });
+  return unknown;
 }
 
 /** True when the lowest statement containing both is an OR and only ORs lie between it and each of them. */
 function alternatives(a: PathMatch, b: PathMatch): boolean {
   let common = 0;
-  while (common < a.ancestors.length && common < b.ancestors.length && a.ancestors[common].body === b.ancestors[common].body) {
+  while (common < a.ancestors.length && common < b.ancestors.length && a.ancestors[common] === b.ancestors[common]) {
     common++;
   }
   if (common === 0) {
@@ -185,16 +147,14 @@ interface TransformationOrder {
   readonly lastLowercase: number;
 }
 
-function transformationOrder(body: Json): TransformationOrder {
-  const transformations: Json[] = [...body.TextTransformations];
-  transformations.sort((a, b) => Number(a.Priority) - Number(b.Priority));
-  const types = transformations.map((t) => String(t.Type));
+function transformationOrder(transformations: readonly WafTransformationNode[]): TransformationOrder {
+  const types = transformations.map((t) => t.type);
   const last = (wanted: (t: string) => boolean) => types.reduce((found, t, i) => (wanted(t) ? i : found), -1);
   return { types, lastDecode: last((t) => DECODE.has(t)), lastNormalize: last((t) => NORMALIZE.has(t)), lastLowercase: last((t) => t === 'LOWERCASE') };
 }
 
 function bypasses(match: PathMatch, normalizedSibling: boolean): string[] {
-  const { type, body } = match;
+  const node = match.node;
   const { lastDecode, lastLowercase } = match.order;
   const lastNormalize = normalizedSibling ? Number.MAX_SAFE_INTEGER : match.order.lastNormalize;
   const problems: string[] = [];
@@ -204,8 +164,8 @@ function bypasses(match: PathMatch, normalizedSibling: boolean): string[] {
   } else if (lastNormalize < lastDecode) {
     problems.push('normalizes before URL-decoding, so an encoded traversal (/x/%2e%2e/admin) is decoded after normalization and slips past');
   }
-  const text = literalText(type, body);
-  const caseInsensitiveRegex = type === 'RegexMatchStatement' && /^\^?\(\?[a-z]*i[a-z]*\)/.test(String(body.RegexString));
+  const text = literalText(node);
+  const caseInsensitiveRegex = node.type === 'RegexMatchStatement' && /^\^?\(\?[a-z]*i[a-z]*\)/.test(String(node.regex));
   if (!/[A-Za-z]/.test(text) || caseInsensitiveRegex) {
     return problems;
   }
@@ -214,7 +174,7 @@ function bypasses(match: PathMatch, normalizedSibling: boolean): string[] {
   } else if (lastDecode > lastLowercase) {
     problems.push('lowercases before URL-decoding, so an encoded capital (/%41dmin) decodes to /Admin after LOWERCASE and slips past');
   } else if (/[A-Z]/.test(text)) {
-    problems.push(type === 'ByteMatchStatement'
+    problems.push(node.type === 'ByteMatchStatement'
       ? 'that holds uppercase letters after LOWERCASE, so the match can never succeed and every request passes it'
       : 'that holds uppercase letters after LOWERCASE, which can never match');
   }
@@ -225,24 +185,16 @@ function bypasses(match: PathMatch, normalizedSibling: boolean): string[] {
  * The letters a match compares literally: a byte match's search string; a regex without escapes (`\d`, `\/`,
  * `\p{Lu}`), character classes and group syntax (`(?:`, `(?<name>`), which are not text of the path.
  */
-function literalText(type: string, body: Json): string {
-  if (type === 'ByteMatchStatement') {
-    return searchString(body) ?? '';
+function literalText(node: PathMatchNode): string {
+  if (node.type === 'ByteMatchStatement') {
+    return String(node.searchString);
   }
-  if (type === 'RegexMatchStatement') {
-    return String(body.RegexString)
+  if (node.type === 'RegexMatchStatement') {
+    return String(node.regex)
       .replace(/\\[pP]\{[^}]*\}/g, '')
       .replace(/\\./g, '')
       .replace(/\[[^\]]*\]/g, '')
       .replace(/\(\?(?:P?<[^>]*>|[a-zA-Z]*[:)]|[=!]|<[=!])/g, '');
   }
   return '';
-}
-
-function isPlainObject(value: Json): boolean {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
-function isIntrinsic(value: Json): boolean {
-  return Object.keys(value).some((k) => k === 'Ref' || k.startsWith('Fn::'));
 }

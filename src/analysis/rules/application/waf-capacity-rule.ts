@@ -1,6 +1,6 @@
-import { aclRules, orCannotVerify } from './waf-evaluation';
+import { orCannotVerify } from './waf-evaluation';
 import type { NetworkModel } from '../../model/network-model';
-import { rulesCapacity } from '../../model/waf-capacity';
+import { webAclCapacity } from '../../model/waf-capacity';
 import type { RuleContext } from '../rule';
 
 /** The WCU of every web ACL of the model, computed once per model and shared by the two capacity rules. */
@@ -11,7 +11,7 @@ export function webAclCapacities(model: NetworkModel, context: RuleContext): Map
   if (!capacities) {
     capacities = new Map();
     for (const acl of model.webAcls) {
-      capacities.set(acl.key, orCannotVerify(acl, context, 'the capacity (WCU)', () => rulesCapacity(aclRules(acl))));
+      capacities.set(acl.key, orCannotVerify(acl, context, 'the capacity (WCU)', () => webAclCapacity(acl.tree)));
     }
     cache.set(model, capacities);
   }

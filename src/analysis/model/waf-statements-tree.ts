@@ -1,0 +1,548 @@
+// A web ACL's rules and statements, read once from resolved CloudFormation into a typed tree. Every reader of WAF
+// statements (the evaluator, the capacity estimate, the path-bypass rule, the sample requests) walks this tree and
+// never the raw JSON, so a value that is not known at synth (an intrinsic, a cross-stack value, an unresolved
+// token) or not of the documented shape (a string where a list belongs) is met once, here, and becomes an explicit
+// `WafUnknown` naming the value and where it sits. A reader that needs that value says "cannot verify" with that
+// name; a reader that does not need it (the capacity estimate does not read a search string) goes on.
+// Statement shapes: https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-statement.html
+import { describeValue, isLiteralString, Json, literalInteger, referenceOf } from './model-values';
+import { CannotEvaluateError } from './waf-transformations';
+
+/** A value not known at synth, or not of the shape CloudFormation documents; `what` names it and where it is. */
+export class WafUnknown {
+  constructor(public readonly what: string) {}
+}
+
+export type WafMaybe<T> = T | WafUnknown;
+
+export function isWafUnknown(value: unknown): value is WafUnknown {
+  return value instanceof WafUnknown;
+}
+
+/** The value, or a CannotEvaluateError naming it when it is not known. */
+export function known<T>(value: WafMaybe<T>): T {
+  if (value instanceof WafUnknown) {
+    throw new CannotEvaluateError(value.what);
+  }
+  return value;
+}
+
+export type WafVerdict = 'ALLOW' | 'BLOCK';
+
+/** A rule's action; `NONE` for a rule group reference, whose `OverrideAction` leaves the decision to its rules. */
+export type WafRuleAction = 'ALLOW' | 'BLOCK' | 'COUNT' | 'CAPTCHA' | 'CHALLENGE' | 'NONE';
+
+/** A text transformation; the tree keeps them in ascending priority, the order WAF applies them. */
+export interface WafTransformationNode {
+  readonly priority: number;
+  readonly type: string;
+}
+
+/** The request component a match inspects: the one key of `FieldToMatch` (`UriPath`, `SingleHeader`, `JsonBody`...). */
+export interface WafFieldNode {
+  readonly component: string;
+  /** The header of a `SingleHeader`. */
+  readonly headerName?: WafMaybe<string>;
+}
+
+/** Where a forwarded IP header is read (`IPSetForwardedIPConfig`, `ForwardedIPConfig`). */
+export interface WafForwardedIpNode {
+  readonly headerName: WafMaybe<string>;
+  /** `FIRST`, `LAST` or `ANY`; only IP set references have it (geo and rate-based read the first address). */
+  readonly position?: WafMaybe<'FIRST' | 'LAST' | 'ANY'>;
+  readonly fallbackBehavior: WafMaybe<'MATCH' | 'NO_MATCH'>;
+}
+
+/** A statement that inspects a request component after text transformations. */
+export interface WafInspection {
+  readonly field: WafMaybe<WafFieldNode>;
+  readonly transformations: WafMaybe<readonly WafTransformationNode[]>;
+}
+
+export interface WafAndNode { readonly type: 'AndStatement'; readonly statements: readonly WafStatementNode[] }
+export interface WafOrNode { readonly type: 'OrStatement'; readonly statements: readonly WafStatementNode[] }
+export interface WafNotNode { readonly type: 'NotStatement'; readonly statement: WafStatementNode }
+export interface WafByteMatchNode extends WafInspection {
+  readonly type: 'ByteMatchStatement';
+  readonly positionalConstraint: WafMaybe<'EXACTLY' | 'STARTS_WITH' | 'ENDS_WITH' | 'CONTAINS' | 'CONTAINS_WORD'>;
+  /** `SearchString`, or `SearchStringBase64` decoded (one character per byte). */
+  readonly searchString: WafMaybe<string>;
+}
+export interface WafRegexMatchNode extends WafInspection { readonly type: 'RegexMatchStatement'; readonly regex: WafMaybe<string> }
+export interface WafRegexPatternSetNode extends WafInspection { readonly type: 'RegexPatternSetReferenceStatement'; readonly arn: Json }
+export interface WafSizeConstraintNode extends WafInspection {
+  readonly type: 'SizeConstraintStatement';
+  readonly comparisonOperator: WafMaybe<'EQ' | 'NE' | 'LE' | 'LT' | 'GE' | 'GT'>;
+  readonly size: WafMaybe<number>;
+}
+export interface WafSqliNode extends WafInspection { readonly type: 'SqliMatchStatement' }
+export interface WafXssNode extends WafInspection { readonly type: 'XssMatchStatement' }
+export interface WafIpSetNode {
+  readonly type: 'IPSetReferenceStatement';
+  /** The `Arn` as written (a `Fn::GetAtt`, a cross-stack value, a literal ARN). */
+  readonly arn: Json;
+  /** How the IP set is looked up: its logical id for a reference, the ARN for a literal. */
+  readonly ipSetKey: WafMaybe<string>;
+  readonly forwardedIp?: WafMaybe<WafForwardedIpNode>;
+}
+export interface WafGeoMatchNode { readonly type: 'GeoMatchStatement'; readonly forwardedIp?: WafMaybe<WafForwardedIpNode> }
+export interface WafAsnMatchNode { readonly type: 'AsnMatchStatement'; readonly forwardedIp?: WafMaybe<WafForwardedIpNode> }
+export interface WafLabelMatchNode {
+  readonly type: 'LabelMatchStatement';
+  readonly scope: WafMaybe<'LABEL' | 'NAMESPACE'>;
+  readonly key: WafMaybe<string>;
+}
+/** A custom aggregation key of a rate-based statement: its kind (`Header`, `QueryArgument`, `IP`...). */
+export interface WafCustomKeyNode {
+  readonly kind: string;
+  readonly headerName?: WafMaybe<string>;
+  readonly transformations: WafMaybe<readonly WafTransformationNode[]>;
+}
+export interface WafRateBasedNode {
+  readonly type: 'RateBasedStatement';
+  readonly limit: WafMaybe<number>;
+  readonly scopeDown?: WafStatementNode;
+  readonly customKeys: WafMaybe<readonly WafCustomKeyNode[]>;
+  readonly forwardedIp?: WafMaybe<WafForwardedIpNode>;
+}
+/** A rule group's rule whose action is overridden (`RuleActionOverrides`). */
+export interface WafRuleOverrideNode {
+  readonly name: string;
+  readonly action: WafMaybe<WafRuleAction>;
+}
+export interface WafManagedRuleGroupNode {
+  readonly type: 'ManagedRuleGroupStatement';
+  readonly vendorName: WafMaybe<string>;
+  readonly name: WafMaybe<string>;
+  readonly scopeDown?: WafStatementNode;
+  readonly excludedRules: WafMaybe<readonly string[]>;
+  readonly ruleActionOverrides: WafMaybe<readonly WafRuleOverrideNode[]>;
+  /** The statement's body as written, for a capacity lookup of the caller's own. */
+  readonly raw: Json;
+}
+export interface WafRuleGroupReferenceNode {
+  readonly type: 'RuleGroupReferenceStatement';
+  readonly arn: Json;
+  readonly raw: Json;
+}
+/** A statement that cannot be read: an intrinsic where a statement or a list of statements belongs, a wrong shape. */
+export interface WafUnknownStatementNode {
+  readonly type: 'Unknown';
+  readonly unknown: WafUnknown;
+}
+
+export type WafStatementNode =
+  | WafAndNode | WafOrNode | WafNotNode
+  | WafByteMatchNode | WafRegexMatchNode | WafRegexPatternSetNode | WafSizeConstraintNode | WafSqliNode | WafXssNode
+  | WafIpSetNode | WafGeoMatchNode | WafAsnMatchNode | WafLabelMatchNode
+  | WafRateBasedNode | WafManagedRuleGroupNode | WafRuleGroupReferenceNode
+  | WafUnknownStatementNode;
+
+/** Statements that inspect a request component: the ones a URI path match can be. */
+export type WafInspectionNode = WafByteMatchNode | WafRegexMatchNode | WafRegexPatternSetNode | WafSizeConstraintNode | WafSqliNode | WafXssNode;
+
+export interface WafRuleNode {
+  /** The rule's name as written, or a description of the value when it is not a literal. */
+  readonly name: string;
+  /** Where the rule is in `Rules`. */
+  readonly index: number;
+  readonly priority: WafMaybe<number>;
+  readonly action: WafMaybe<WafRuleAction>;
+  /** A rule group reference's `OverrideAction`: `NONE` lets its rules act, `COUNT` turns them into counts. */
+  readonly overrideAction?: 'NONE' | 'COUNT';
+  readonly statement: WafStatementNode;
+  /** `RuleLabels` names. */
+  readonly labels: WafMaybe<readonly string[]>;
+}
+
+/** A web ACL's rules and default action, read once from its resolved `Properties`. */
+export class WafWebAclTree {
+  /** Reads a web ACL's resolved `Properties`; never throws: what it cannot read becomes a `WafUnknown`. */
+  public static parse(properties: Json): WafWebAclTree {
+    if (!isPlainObject(properties)) {
+      const unknown = new WafUnknown(`the web ACL's Properties is ${shape(properties, 'an object')}`);
+      return new WafWebAclTree(unknown, unknown);
+    }
+    const rawRules = properties.Rules;
+    let rules: WafMaybe<readonly WafRuleNode[]>;
+    if (rawRules === undefined) {
+      rules = [];
+    } else if (Array.isArray(rawRules)) {
+      rules = rawRules.map((rule, index) => parseWafRule(rule, index));
+    } else {
+      rules = new WafUnknown(`Rules is ${shape(rawRules, 'a list')}`);
+    }
+    return new WafWebAclTree(rules, parseDefaultAction(properties.DefaultAction));
+  }
+
+  constructor(public readonly rules: WafMaybe<readonly WafRuleNode[]>, public readonly defaultAction: WafMaybe<WafVerdict>) {}
+}
+
+/** Reads one entry of a web ACL's `Rules`. */
+export function parseWafRule(rule: Json, index: number): WafRuleNode {
+  if (!isPlainObject(rule)) {
+    const unknown = new WafUnknown(`Rules[${index}] is ${shape(rule, 'a rule object')}`);
+    return { name: `Rules[${index}]`, index, priority: unknown, action: unknown, statement: { type: 'Unknown', unknown }, labels: unknown };
+  }
+  const name = typeof rule.Name === 'string' ? rule.Name : `Rules[${index}] (Name ${describeValue(rule.Name)})`;
+  const at = `rule '${name}'`;
+  const priority = literalInteger(rule.Priority);
+  let action: WafMaybe<WafRuleAction>;
+  let overrideAction: 'NONE' | 'COUNT' | undefined;
+  if (rule.Action !== undefined) {
+    action = parseAction(rule.Action, `${at} Action`);
+  } else if (isPlainObject(rule.OverrideAction) && (rule.OverrideAction.Count !== undefined || rule.OverrideAction.None !== undefined)) {
+    action = 'NONE';
+    overrideAction = rule.OverrideAction.Count !== undefined ? 'COUNT' : 'NONE';
+  } else {
+    action = new WafUnknown(`${at} has neither Action nor OverrideAction (OverrideAction ${describeValue(rule.OverrideAction)})`);
+  }
+  let labels: WafMaybe<readonly string[]> = [];
+  if (rule.RuleLabels !== undefined) {
+    labels = Array.isArray(rule.RuleLabels) && rule.RuleLabels.every((l: Json) => isPlainObject(l) && isLiteralString(l.Name))
+      ? rule.RuleLabels.map((l: Json) => l.Name as string)
+      : new WafUnknown(`${at} RuleLabels is ${shape(rule.RuleLabels, 'a list of { Name }')}`);
+  }
+  return {
+    name,
+    index,
+    priority: priority ?? new WafUnknown(`${at} Priority is ${shape(rule.Priority, 'a number')}`),
+    action,
+    overrideAction,
+    statement: parseWafStatement(rule.Statement, `${at} Statement`),
+    labels,
+  };
+}
+
+/** Reads a statement; `at` names where it is, for the messages of what cannot be read. */
+export function parseWafStatement(statement: Json, at: string): WafStatementNode {
+  if (!isPlainObject(statement) || isIntrinsic(statement)) {
+    return unknownStatement(`${at} is ${shape(statement, 'a statement object')}`);
+  }
+  const keys = Object.keys(statement);
+  if (keys.length !== 1) {
+    return unknownStatement(`${at} must have exactly one statement type, found ${keys.length === 0 ? 'none' : keys.join(', ')}`);
+  }
+  const type = keys[0];
+  const body = statement[type];
+  const here = `${at}.${type}`;
+  if (!isPlainObject(body) || isIntrinsic(body)) {
+    return unknownStatement(`${here} is ${shape(body, 'an object')}`);
+  }
+  switch (type) {
+    case 'AndStatement':
+    case 'OrStatement': {
+      const list = body.Statements;
+      if (!Array.isArray(list)) {
+        return unknownStatement(`${here}.Statements is ${shape(list, 'a list')}`);
+      }
+      const statements = list.map((s, i) => parseWafStatement(s, `${here}.Statements[${i}]`));
+      return type === 'AndStatement' ? { type, statements } : { type, statements };
+    }
+    case 'NotStatement':
+      return { type, statement: parseWafStatement(body.Statement, `${here}.Statement`) };
+    case 'ByteMatchStatement':
+      return {
+        type,
+        ...inspection(body, here),
+        positionalConstraint: oneOf(body.PositionalConstraint, ['EXACTLY', 'STARTS_WITH', 'ENDS_WITH', 'CONTAINS', 'CONTAINS_WORD'] as const, `${here}.PositionalConstraint`),
+        searchString: byteMatchSearchString(body, here),
+      };
+    case 'RegexMatchStatement':
+      return { type, ...inspection(body, here), regex: literalString(body.RegexString, `${here}.RegexString`) };
+    case 'RegexPatternSetReferenceStatement':
+      return { type, ...inspection(body, here), arn: body.Arn };
+    case 'SizeConstraintStatement':
+      return {
+        type,
+        ...inspection(body, here),
+        comparisonOperator: oneOf(body.ComparisonOperator, ['EQ', 'NE', 'LE', 'LT', 'GE', 'GT'] as const, `${here}.ComparisonOperator`),
+        size: number(body.Size, `${here}.Size`),
+      };
+    case 'SqliMatchStatement':
+    case 'XssMatchStatement':
+      return type === 'SqliMatchStatement' ? { type, ...inspection(body, here) } : { type, ...inspection(body, here) };
+    case 'IPSetReferenceStatement':
+      return {
+        type,
+        arn: body.Arn,
+        ipSetKey: ipSetKey(body.Arn, `${here}.Arn`),
+        forwardedIp: forwardedIp(body.IPSetForwardedIPConfig, `${here}.IPSetForwardedIPConfig`, true),
+      };
+    case 'GeoMatchStatement':
+    case 'AsnMatchStatement': {
+      const forwarded = forwardedIp(body.ForwardedIPConfig, `${here}.ForwardedIPConfig`, false);
+      return type === 'GeoMatchStatement' ? { type, forwardedIp: forwarded } : { type, forwardedIp: forwarded };
+    }
+    case 'LabelMatchStatement':
+      return {
+        type,
+        scope: oneOf(body.Scope, ['LABEL', 'NAMESPACE'] as const, `${here}.Scope`),
+        key: literalString(body.Key, `${here}.Key`),
+      };
+    case 'RateBasedStatement':
+      return {
+        type,
+        limit: number(body.Limit, `${here}.Limit`),
+        scopeDown: body.ScopeDownStatement === undefined ? undefined : parseWafStatement(body.ScopeDownStatement, `${here}.ScopeDownStatement`),
+        customKeys: customKeys(body.CustomKeys, `${here}.CustomKeys`),
+        forwardedIp: forwardedIp(body.ForwardedIPConfig, `${here}.ForwardedIPConfig`, false),
+      };
+    case 'ManagedRuleGroupStatement':
+      return {
+        type,
+        vendorName: literalString(body.VendorName, `${here}.VendorName`),
+        name: literalString(body.Name, `${here}.Name`),
+        scopeDown: body.ScopeDownStatement === undefined ? undefined : parseWafStatement(body.ScopeDownStatement, `${here}.ScopeDownStatement`),
+        excludedRules: excludedRules(body.ExcludedRules, `${here}.ExcludedRules`),
+        ruleActionOverrides: ruleActionOverrides(body.RuleActionOverrides, `${here}.RuleActionOverrides`),
+        raw: body,
+      };
+    case 'RuleGroupReferenceStatement':
+      return { type, arn: body.Arn, raw: body };
+    default:
+      return unknownStatement(`${at}: statement type '${type}' is not a WAF statement type`);
+  }
+}
+
+/**
+ * Visits a statement and every statement inside it (AND, OR, NOT, and the scope-downs of rate-based and managed
+ * rule group statements), outermost first, with the statements that contain each, outermost first.
+ */
+export function walkWafStatement(node: WafStatementNode, visit: (node: WafStatementNode, ancestors: readonly WafStatementNode[]) => void,
+  ancestors: readonly WafStatementNode[] = []): void {
+  visit(node, ancestors);
+  const inner = [...ancestors, node];
+  for (const child of childStatements(node)) {
+    walkWafStatement(child, visit, inner);
+  }
+}
+
+/** The statements directly inside a statement. */
+export function childStatements(node: WafStatementNode): readonly WafStatementNode[] {
+  switch (node.type) {
+    case 'AndStatement':
+    case 'OrStatement':
+      return node.statements;
+    case 'NotStatement':
+      return [node.statement];
+    case 'RateBasedStatement':
+    case 'ManagedRuleGroupStatement':
+      return node.scopeDown ? [node.scopeDown] : [];
+    default:
+      return [];
+  }
+}
+
+/** Every forwarded IP configuration in a statement tree (IP set references, geo, ASN and rate-based statements). */
+export function forwardedIpConfigs(node: WafStatementNode): Array<WafMaybe<WafForwardedIpNode>> {
+  const found: Array<WafMaybe<WafForwardedIpNode>> = [];
+  walkWafStatement(node, (s) => {
+    if ((s.type === 'IPSetReferenceStatement' || s.type === 'GeoMatchStatement' || s.type === 'AsnMatchStatement' || s.type === 'RateBasedStatement') && s.forwardedIp !== undefined) {
+      found.push(s.forwardedIp);
+    }
+  });
+  return found;
+}
+
+/** The statements of a tree that cannot be read at all. */
+export function unknownStatements(node: WafStatementNode): WafUnknown[] {
+  const found: WafUnknown[] = [];
+  walkWafStatement(node, (s) => {
+    if (s.type === 'Unknown') {
+      found.push(s.unknown);
+    }
+  });
+  return found;
+}
+
+/** True for the statements that inspect a request component after text transformations. */
+export function isInspection(node: WafStatementNode): node is WafInspectionNode {
+  return 'field' in node;
+}
+
+function unknownStatement(what: string): WafUnknownStatementNode {
+  return { type: 'Unknown', unknown: new WafUnknown(what) };
+}
+
+function parseDefaultAction(action: Json): WafMaybe<WafVerdict> {
+  if (isPlainObject(action) && !isIntrinsic(action)) {
+    if (action.Allow !== undefined && action.Block === undefined) {
+      return 'ALLOW';
+    }
+    if (action.Block !== undefined && action.Allow === undefined) {
+      return 'BLOCK';
+    }
+  }
+  return new WafUnknown(`DefaultAction is ${describeValue(action)}, neither { Allow } nor { Block }`);
+}
+
+const ACTIONS: ReadonlyArray<readonly [string, WafRuleAction]> = [['Allow', 'ALLOW'], ['Block', 'BLOCK'], ['Count', 'COUNT'], ['Captcha', 'CAPTCHA'], ['Challenge', 'CHALLENGE']];
+
+function parseAction(action: Json, at: string): WafMaybe<WafRuleAction> {
+  if (isPlainObject(action) && !isIntrinsic(action)) {
+    const found = ACTIONS.filter(([key]) => action[key] !== undefined);
+    if (found.length === 1) {
+      return found[0][1];
+    }
+  }
+  return new WafUnknown(`${at} is ${describeValue(action)}, not one of Allow, Block, Count, Captcha or Challenge`);
+}
+
+function inspection(body: Json, at: string): WafInspection {
+  return { field: fieldToMatch(body.FieldToMatch, `${at}.FieldToMatch`), transformations: transformations(body.TextTransformations, `${at}.TextTransformations`) };
+}
+
+function fieldToMatch(field: Json, at: string): WafMaybe<WafFieldNode> {
+  if (!isPlainObject(field) || isIntrinsic(field) || Object.keys(field).length !== 1) {
+    return new WafUnknown(`${at} is ${shape(field, 'an object with one request component')}`);
+  }
+  const component = Object.keys(field)[0];
+  if (component === 'SingleHeader') {
+    const header = field.SingleHeader;
+    return { component, headerName: literalString(isPlainObject(header) ? header.Name : header, `${at}.SingleHeader.Name`) };
+  }
+  return { component };
+}
+
+/** The text transformations in ascending priority; none when the list is absent. */
+function transformations(list: Json, at: string): WafMaybe<readonly WafTransformationNode[]> {
+  if (list === undefined) {
+    return [];
+  }
+  if (!Array.isArray(list)) {
+    return new WafUnknown(`${at} is ${shape(list, 'a list')}`);
+  }
+  const result: WafTransformationNode[] = [];
+  for (const [i, t] of list.entries()) {
+    const priority = isPlainObject(t) ? literalInteger(t.Priority) : undefined;
+    if (!isPlainObject(t) || priority === undefined || !isLiteralString(t.Type)) {
+      return new WafUnknown(`${at}[${i}] is ${shape(t, 'a { Priority, Type } with a number and a string')}`);
+    }
+    result.push({ priority, type: t.Type });
+  }
+  return result.sort((a, b) => a.priority - b.priority);
+}
+
+function byteMatchSearchString(body: Json, at: string): WafMaybe<string> {
+  if (body.SearchString !== undefined) {
+    return literalString(body.SearchString, `${at}.SearchString`);
+  }
+  const base64 = literalString(body.SearchStringBase64, `${at}.SearchStringBase64`);
+  return base64 instanceof WafUnknown ? new WafUnknown(`${at}.SearchString is not set, and ${base64.what}`) : Buffer.from(base64, 'base64').toString('latin1');
+}
+
+function forwardedIp(config: Json, at: string, withPosition: boolean): WafMaybe<WafForwardedIpNode> | undefined {
+  if (config === undefined) {
+    return undefined;
+  }
+  if (!isPlainObject(config) || isIntrinsic(config)) {
+    return new WafUnknown(`${at} is ${shape(config, 'an object')}`);
+  }
+  return {
+    headerName: literalString(config.HeaderName, `${at}.HeaderName`),
+    position: withPosition ? oneOf(config.Position, ['FIRST', 'LAST', 'ANY'] as const, `${at}.Position`) : undefined,
+    fallbackBehavior: oneOf(config.FallbackBehavior, ['MATCH', 'NO_MATCH'] as const, `${at}.FallbackBehavior`),
+  };
+}
+
+function customKeys(keys: Json, at: string): WafMaybe<readonly WafCustomKeyNode[]> {
+  if (keys === undefined) {
+    return [];
+  }
+  if (!Array.isArray(keys)) {
+    return new WafUnknown(`${at} is ${shape(keys, 'a list')}`);
+  }
+  const result: WafCustomKeyNode[] = [];
+  for (const [i, key] of keys.entries()) {
+    if (!isPlainObject(key) || isIntrinsic(key) || Object.keys(key).length !== 1) {
+      return new WafUnknown(`${at}[${i}] is ${shape(key, 'an object with one key type')}`);
+    }
+    const kind = Object.keys(key)[0];
+    const inner = key[kind];
+    const here = `${at}[${i}].${kind}`;
+    result.push({
+      kind,
+      headerName: kind === 'Header' ? literalString(isPlainObject(inner) ? inner.Name : inner, `${here}.Name`) : undefined,
+      transformations: isPlainObject(inner) ? transformations(inner.TextTransformations, `${here}.TextTransformations`) : [],
+    });
+  }
+  return result;
+}
+
+function excludedRules(list: Json, at: string): WafMaybe<readonly string[]> {
+  if (list === undefined) {
+    return [];
+  }
+  if (!Array.isArray(list) || !list.every((e) => isPlainObject(e) && isLiteralString(e.Name))) {
+    return new WafUnknown(`${at} is ${shape(list, 'a list of { Name }')}`);
+  }
+  return list.map((e) => e.Name as string);
+}
+
+function ruleActionOverrides(list: Json, at: string): WafMaybe<readonly WafRuleOverrideNode[]> {
+  if (list === undefined) {
+    return [];
+  }
+  if (!Array.isArray(list) || !list.every((e) => isPlainObject(e) && isLiteralString(e.Name))) {
+    return new WafUnknown(`${at} is ${shape(list, 'a list of { Name, ActionToUse }')}`);
+  }
+  return list.map((e, i) => ({ name: e.Name as string, action: parseAction(e.ActionToUse, `${at}[${i}].ActionToUse`) }));
+}
+
+/** How an IP set reference is looked up: the logical id of a reference (in this stack or another), a literal ARN. */
+function ipSetKey(arn: Json, at: string): WafMaybe<string> {
+  if (isLiteralString(arn)) {
+    return arn;
+  }
+  const ref = referenceOf(arn);
+  if (ref && (ref.attribute === undefined || ref.attribute === 'Arn')) {
+    return ref.logicalId;
+  }
+  return new WafUnknown(`${at} is ${shape(arn, 'a reference to an IP set')}`);
+}
+
+function literalString(value: Json, at: string): WafMaybe<string> {
+  return isLiteralString(value) ? value : new WafUnknown(`${at} is ${shape(value, 'a string')}`);
+}
+
+function number(value: Json, at: string): WafMaybe<number> {
+  return literalInteger(value) ?? new WafUnknown(`${at} is ${shape(value, 'a number')}`);
+}
+
+function oneOf<T extends string>(value: Json, allowed: readonly T[], at: string): WafMaybe<T> {
+  if (typeof value === 'string' && (allowed as readonly string[]).includes(value)) {
+    return value as T;
+  }
+  if (isLiteralString(value)) {
+    return new WafUnknown(`${at} is '${value}', not one of ${allowed.join(', ')}`);
+  }
+  return new WafUnknown(`${at} is ${shape(value, `one of ${allowed.join(', ')}`)}`);
+}
+
+/**
+ * A value in a message: an intrinsic or a cross-stack value as written (it is not known at synth); anything else
+ * with the shape it should have had.
+ */
+function shape(value: Json, expected: string): string {
+  if (value === undefined) {
+    return `not set (${expected} belongs there)`;
+  }
+  if (isPlainObject(value) && isIntrinsic(value)) {
+    return `${describeValue(value)}, not known at synth`;
+  }
+  if (typeof value === 'string' && !isLiteralString(value)) {
+    return `an unresolved token (${value}), not known at synth`;
+  }
+  return `${typeof value === 'string' ? `'${describeValue(value)}'` : describeValue(value)}, not ${expected}`;
+}
+
+function isPlainObject(value: Json): boolean {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** A CloudFormation intrinsic (`Ref`, `Fn::*`, `Condition`) or the reader's cross-stack value. */
+function isIntrinsic(value: Json): boolean {
+  const keys = Object.keys(value);
+  return keys.length === 1 && (keys[0] === 'Ref' || keys[0].startsWith('Fn::') || keys[0] === 'Condition' || keys[0].startsWith('LayeredDefense::'));
+}
