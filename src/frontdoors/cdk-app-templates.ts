@@ -55,7 +55,13 @@ export class CdkAppTemplates {
     const resolved = resolveTemplates(rendered);
     rendered.forEach(({ id, stackName }, i) => {
       const lookup = this.byId.get(id)!.lookup;
-      this.stacks.push({ id, stackName, template: resolved[i], partial: this.partial, pathOf: (logicalId, type) => lookup.find(logicalId, type)?.node.path });
+      this.stacks.push({
+        id,
+        stackName,
+        template: resolved[i],
+        partial: this.partial,
+        pathOf: (logicalId, type) => lookup.find(logicalId, type)?.node.path,
+      });
     });
   }
 

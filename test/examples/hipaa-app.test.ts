@@ -16,8 +16,8 @@ import {
   HipaaExampleStack,
 } from '../../examples/hipaa-app';
 import { summarizeAssembly } from '../../examples/synth-summary';
-import { RULES } from '../../src/analysis/rules/registry';
 import { ipSetsFromTemplate, WafEvaluator, webAclsFromTemplate } from '../../src/analysis/model/waf-evaluator';
+import { RULES } from '../../src/analysis/rules/registry';
 import { Finding, synthFindings, unacknowledgedErrors } from '../support/validation';
 
 /** An acknowledged violation as `validation-report.json` records it. */

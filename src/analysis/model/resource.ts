@@ -18,17 +18,17 @@ export interface StackInput {
   /** The CloudFormation stack name, for reports. */
   readonly stackName: string;
   readonly template: Json;
+  /**
+   * True when `template` holds only some of the stack's resources (what the CDK aspect renders before synthesis), so
+   * a reference to a resource it does not hold is not a dangling reference.
+   */
+  readonly partial?: boolean;
   /** The template file, for reports. */
   readonly file?: string;
   /** Where a resource's logical id sits in `file`. */
   positionOf?(logicalId: string): SourcePosition | undefined;
   /** The construct path of a resource, when the caller knows the construct tree (CDK front doors). */
   pathOf?(logicalId: string, type: string): string | undefined;
-  /**
-   * True when `template` holds only some of the stack's resources (what the CDK aspect renders before synthesis), so
-   * a reference to a resource it does not hold is not a dangling reference.
-   */
-  readonly partial?: boolean;
 }
 
 /** One resource of a template, with its `Properties`. */

@@ -1,11 +1,11 @@
 import * as fc from 'fast-check';
-import { IpFamily } from '../../../src/ip/family';
 import {
   decidePieces, describeEntry, describeEntryTraffic, describeRanges, missingRanges, NaclDirectionAnalysis, neverMatchesReason, portClasses,
   naclScopes, trafficClasses,
 } from '../../../src/analysis/model/model-nacl';
 import { evaluateNaclPacket, NaclEntryProperties, NormalizedNaclEntry, normalizeNaclEntries, orderedEntries } from '../../../src/analysis/model/nacl-evaluator';
 import type { ModelResource, NaclEntryModel, NaclModel } from '../../../src/analysis/model/network-model';
+import { IpFamily } from '../../../src/ip/family';
 import { formatAddress, formatCidr, parseCidr } from '../../../src/private/ip';
 
 // Small IPv4 CIDRs inside 10.0.0.0/24 so random entries overlap often.

@@ -1,5 +1,4 @@
 import fc from 'fast-check';
-import { IpFamily } from '../../../src/ip/family';
 import {
   NaclEntryProperties,
   NaclPacket,
@@ -10,6 +9,7 @@ import {
   normalizeNaclEntries,
   orderedEntries,
 } from '../../../src/analysis/model/nacl-evaluator';
+import { IpFamily } from '../../../src/ip/family';
 import { formatAddress, parseCidr } from '../../../src/private/ip';
 
 function entry(ruleNumber: number, action: 'allow' | 'deny', cidr: string, extra: Partial<NaclEntryProperties> = {}): NaclEntryProperties {

@@ -1,9 +1,9 @@
 import { familyName, naclName } from './nacl-scopes';
 import { IpFamily } from '../../../ip/family';
+import { IpRange, parseCidrOrReason } from '../../../private/ip';
 import { describeEntry } from '../../model/model-nacl';
 import { describeValue, targetKey } from '../../model/model-values';
 import type { ModelResource, NaclModel, NetworkModel } from '../../model/network-model';
-import { IpRange, parseCidrOrReason } from '../../../private/ip';
 import { LayeredDefenseRule, RuleFinding } from '../rule';
 
 /**
