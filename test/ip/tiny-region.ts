@@ -82,15 +82,20 @@ export function referenceExactCover(mask: number, hostBits = REGION_BITS, offset
   return [...referenceExactCover(mask, hostBits - 1, offset), ...referenceExactCover(mask, hostBits - 1, offset + half)];
 }
 
-/** Brute force: the fewest extra addresses of any choice of at most `maxBlocks` blocks covering `mask`. */
-export function referenceLossyExtra(mask: number, maxBlocks: number): number {
+/**
+ * Brute force: the fewest extra addresses of any choice of at most `maxBlocks` blocks covering `mask`, touching no
+ * address of `avoid` outside `mask` (Infinity when no such choice exists).
+ */
+export function referenceLossyExtra(mask: number, maxBlocks: number, avoid = 0): number {
   if (mask === 0) {
     return 0;
   }
   let best = Infinity;
   const choose = (from: number, left: number, covered: number): void => {
     if ((covered & mask) === mask) {
-      best = Math.min(best, popcount(covered) - popcount(mask));
+      if ((covered & ~mask & avoid) === 0) {
+        best = Math.min(best, popcount(covered) - popcount(mask));
+      }
       return;
     }
     if (left === 0) {
