@@ -8,18 +8,23 @@
  * The layers, outermost first:
  * - application: a PathAllowlistWaf on the load balancer blocks `/admin` unless the client is in the office ranges;
  * - subnet: an IpBlocklistNacl on the public tier denies known-bad ranges, both directions, every protocol;
- * - virtual firewall: the application's security group allows only the load balancer's group, on TLS 8443;
+ * - virtual firewall: the application's security group allows only the load balancer's group, on TLS 8443; the
+ *   database's group allows only the application's group, on 5433;
+ * - data: PostgreSQL in the isolated Data subnets, encrypted with a customer managed key, TLS required, backed up;
  * - transmission and audit: TLS 1.2+ from the client to the load balancer and again to the instances; flow logs,
  *   WAF logs and load balancer access logs.
  */
 import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
 import { App, Aspects, Duration, RemovalPolicy, Stack, StackProps, Validations } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
+import * as backup from 'aws-cdk-lib/aws-backup';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as rds from 'aws-cdk-lib/aws-rds';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { AwsSolutionsChecks, HIPAASecurityChecks } from 'cdk-nag';
@@ -31,6 +36,12 @@ export const EXAMPLE_STACK_ID = 'HipaaExample';
 
 /** The TLS port the application instances listen on; only the load balancer's security group may reach it. */
 export const APP_TLS_PORT = 8443;
+
+/**
+ * The database's port: only the application's security group may reach it. Not PostgreSQL's default 5432, as
+ * Control Tower CT.RDS.PR.20 and cdk-nag AwsSolutions-RDS11 require (a scan for 5432 finds nothing).
+ */
+export const DATABASE_PORT = 5433;
 
 /** Who made an acknowledgement: this example, or a construct it uses (they acknowledge on their own resources). */
 export type AcknowledgedBy = 'examples/hipaa-app.ts' | 'HipaaSecureVpc' | 'IpBlocklistNacl' | 'aws-cdk-lib';
@@ -127,6 +138,12 @@ export const EXAMPLE_ACKNOWLEDGEMENTS: ExampleAcknowledgement[] = [
     reason: `${NAG_MISSES_MIXED_INSTANCES_POLICY}. The launch template's only EBS volume is encrypted; the example's test asserts it.`,
     by: 'examples/hipaa-app.ts',
   },
+  {
+    id: 'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup]',
+    scope: `${EXAMPLE_STACK_ID}/DatabaseBackupPlan/Database/Role`,
+    reason: "AWS Backup's own service role policy, which AWS keeps in step with what the service needs to snapshot, copy and expire RDS recovery points; a hand-written copy would still need wildcard snapshot ARNs (AWS Backup names them per job) and would break silently when the service changes. The role can be assumed only by AWS Backup.",
+    by: 'examples/hipaa-app.ts',
+  },
   // Made by the constructs this example uses, on their own resources.
   {
     id: 'AwsSolutions::AwsSolutions-VPC3',
@@ -195,6 +212,8 @@ export class HipaaExampleStack extends Stack {
   public readonly appSecurityGroup: ec2.SecurityGroup;
   public readonly appLaunchTemplate: ec2.LaunchTemplate;
   public readonly autoScalingGroup: autoscaling.AutoScalingGroup;
+  public readonly databaseSecurityGroup: ec2.SecurityGroup;
+  public readonly database: rds.DatabaseInstance;
   public readonly accessLogBucket: s3.Bucket;
   public readonly serverAccessLogBucket: s3.Bucket;
 
@@ -332,9 +351,91 @@ export class HipaaExampleStack extends Stack {
       healthCheck: { path: '/health', protocol: elbv2.Protocol.HTTPS, healthyHttpCodes: '200' },
     });
 
+    // The data tier: PostgreSQL in the isolated Data subnets (no route to the internet either way), its storage,
+    // backups and snapshots encrypted with a customer managed key, TLS required, and a security group that admits
+    // only the application's group, on DATABASE_PORT.
+    this.databaseSecurityGroup = new ec2.SecurityGroup(this, 'DatabaseSecurityGroup', {
+      vpc: this.vpc,
+      description: 'PostgreSQL: TLS from the application instances only',
+      allowAllOutbound: false, // a database initiates nothing
+    });
+    const databaseKey = customerManagedKey(this, 'DatabaseKey', 'Encrypts the PostgreSQL storage, backups, snapshots and master password');
+    const monitoringRole = new iam.Role(this, 'DatabaseMonitoringRole', {
+      // Only for this account's instances (the confused deputy protection the RDS guide describes).
+      assumedBy: new iam.ServicePrincipal('monitoring.rds.amazonaws.com').withConditions({ StringEquals: { 'aws:SourceAccount': this.account } }),
+      description: 'RDS enhanced monitoring: writes the database host metrics to the RDSOSMetrics log group',
+    });
+    const postgres = rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_16 });
+    this.database = new rds.DatabaseInstance(this, 'Database', {
+      engine: postgres,
+      instanceType: new ec2.InstanceType('m7g.large'),
+      vpc: this.vpc,
+      vpcSubnets: { subnetGroupName: 'Data' },
+      securityGroups: [this.databaseSecurityGroup],
+      port: DATABASE_PORT,
+      storageEncrypted: true,
+      storageEncryptionKey: databaseKey,
+      // RDS keeps the master password in Secrets Manager, encrypted with the database's key, and rotates it; nothing
+      // in the template holds it. Not `postgres`: a default administrator name is half a credential (CT.RDS.PR.22).
+      credentials: rds.Credentials.fromUsername('phi_owner', { encryptionKey: databaseKey }),
+      manageMasterUserPassword: true,
+      iamAuthentication: true,
+      // rds.force_ssl: the server refuses connections without TLS (HIPAA 164.312(e)(2)(ii)).
+      parameterGroup: new rds.ParameterGroup(this, 'DatabaseParameters', {
+        engine: postgres,
+        description: 'PostgreSQL 16: TLS required, connections logged',
+        parameters: { 'rds.force_ssl': '1', 'log_connections': '1', 'log_disconnections': '1' },
+      }),
+      multiAz: true,
+      backupRetention: Duration.days(35),
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.SNAPSHOT,
+      cloudwatchLogsExports: ['postgresql', 'upgrade'],
+      monitoringInterval: Duration.seconds(60),
+      monitoringRole,
+      publiclyAccessible: false,
+    });
+    this.grantEnhancedMonitoring(this.database, monitoringRole);
+    this.backUp(this.database, databaseKey);
+    this.vpc.allowTls(this.autoScalingGroup, this.database, DATABASE_PORT);
+
     for (const ack of EXAMPLE_ACKNOWLEDGEMENTS.filter((a) => a.by === 'examples/hipaa-app.ts')) {
       Validations.of(this.findScope(ack.scope)).acknowledge({ id: ack.id, reason: ack.reason });
     }
+  }
+
+  /**
+   * What enhanced monitoring writes, and nothing more: the RDSOSMetrics log group and this instance's stream in it
+   * (named by the instance's resource id). The AWS managed policy, AmazonRDSEnhancedMonitoringRole, allows the same
+   * actions on every `RDS*` group of every account.
+   * @see https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_Monitoring.OS.Enabling.html
+   */
+  private grantEnhancedMonitoring(database: rds.DatabaseInstance, role: iam.IRole): void {
+    const group = `arn:${this.partition}:logs:${this.region}:${this.account}:log-group:RDSOSMetrics`;
+    new iam.ManagedPolicy(this, 'DatabaseMonitoringPolicy', {
+      description: 'RDS enhanced monitoring of the example database',
+      roles: [role],
+      statements: [
+        new iam.PolicyStatement({ actions: ['logs:CreateLogGroup', 'logs:PutRetentionPolicy'], resources: [group] }),
+        new iam.PolicyStatement({
+          actions: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams', 'logs:GetLogEvents'],
+          resources: [`${group}:log-stream:${(database.node.defaultChild as rds.CfnDBInstance).attrDbiResourceId}`],
+        }),
+      ],
+    });
+  }
+
+  /** Daily AWS Backup recovery points of the database, kept 35 days in a vault encrypted with the database's key. */
+  private backUp(database: rds.DatabaseInstance, key: kms.IKey): void {
+    const plan = new backup.BackupPlan(this, 'DatabaseBackupPlan', {
+      backupVault: new backup.BackupVault(this, 'DatabaseBackupVault', { encryptionKey: key, removalPolicy: RemovalPolicy.RETAIN }),
+      backupPlanRules: [new backup.BackupPlanRule({
+        ruleName: 'Daily',
+        scheduleExpression: events.Schedule.cron({ hour: '5', minute: '0' }),
+        deleteAfter: Duration.days(35),
+      })],
+    });
+    plan.addSelection('Database', { resources: [backup.BackupResource.fromRdsDatabaseInstance(database)] });
   }
 
   /** Auto scaling events (launches, terminations, failures) to an encrypted topic for the operations team. */

@@ -1,14 +1,18 @@
 // The CLI's logic, in-process and testable: runCli(argv, io, deps) returns the exit code and writes through `io`.
-// main.ts only binds it to the process. Exit codes: 0 nothing at or above --fail-on (check) or nothing lingers (diff
-// --fail-on-lingering), 1 something is or does, 2 a usage error or an input that cannot be read (one line on stderr,
-// never a stack trace).
+// main.ts only binds it to the process. Exit codes: 0 nothing at or above --fail-on (check), nothing lingers (diff
+// --fail-on-lingering) or the flow was answered as --expect says (explain), 1 something is, does or differs, 2 a usage
+// error or an input that cannot be read (one line on stderr, never a stack trace).
 import * as fs from 'fs';
 import * as path from 'path';
 import { CommandSpec, parseCommandLine, renderCommandHelp, renderToolHelp, UsageError } from './args';
+import {
+  asExpected, EXPECTED_VERDICTS, ExpectedVerdict, EXPLAIN_FORMATS, parsePort, renderExplainJson, renderExplainText, resolveEndpoint,
+} from './explain';
 import { analyzePaths } from '../analysis/analyze';
 import { readApp } from '../analysis/cfn';
 import { diffTemplates, DiffResult, DiffStackInput, formatDiffText, lingers } from '../analysis/diff';
 import type { AnalysisResult } from '../analysis/findings';
+import { ReachabilityModel } from '../analysis/reachability/explain';
 import { renderJson } from '../analysis/report/json';
 import type { RuleInfo } from '../analysis/report/rule-info';
 import { renderSarif } from '../analysis/report/sarif';
@@ -112,19 +116,66 @@ const DIFF: CommandSpec = {
   ],
 };
 
-/** Every command, in help order. `explain` joins this list and COMMAND_HANDLERS. */
-export const COMMANDS: readonly CommandSpec[] = [CHECK, DIFF];
+const EXPLAIN_EXIT_CODES = [
+  'Exit codes:',
+  '  0  the flow was answered (REACHABLE, BLOCKED or UNKNOWN), and it is what --expect says when given',
+  '  1  --expect, and the answer differs (UNKNOWN is neither reachable nor blocked)',
+  '  2  a usage error (an unknown, ambiguous or non-workload endpoint; a bad port), or an input that cannot be read',
+];
+
+const EXPLAIN: CommandSpec = {
+  name: 'explain',
+  arguments: '<path>...',
+  summary: 'Explain whether a source can reach a workload, and which layer decides (routes, NACLs, security groups, listeners, WAF)',
+  details: [
+    'Each <path> is a cloud assembly directory (cdk.out) or a template file (.json, .yaml, .yml, .template), read as\n'
+    + 'one app, as check reads them: a workload in one stack is placed in the subnets and groups it imports from another.',
+    '--from is internet (any public IPv4 address), an IP address or CIDR (some address of it), or workloads; --to\n'
+    + 'is workloads. Workloads are named by logical id (when one stack has it), Stack/LogicalId (stack name or\n'
+    + 'assembly id), or construct path (every workload under it, from the aws:cdk:path metadata cdk synth writes):\n'
+    + 'load balancers, instances, auto scaling groups, ECS services, Lambda functions in a VPC, RDS instances and\n'
+    + 'clusters, ElastiCache, OpenSearch domains in a VPC, EFS mount targets, interface endpoints.',
+    'The answer is REACHABLE (with the path, hop by hop), BLOCKED (with every blocker: layer, code, stack, logical id,\n'
+    + 'construct path, deciding entry or rule) or UNKNOWN (naming the value not known at synth). A load balancer ends\n'
+    + 'the client\'s flow: ask again from the load balancer to its targets. --http-path asks the web ACL associated\n'
+    + 'with the destination about that request.',
+  ],
+  options: {
+    'from': { kind: 'string', placeholder: 'internet|<ip or cidr>|<workload>', description: 'Where the flow starts (required)' },
+    'to': { kind: 'string', placeholder: '<workload>', description: 'The destination: a logical id, Stack/LogicalId or construct path (required)' },
+    'port': { kind: 'string', placeholder: '<N>', description: 'The destination port, 0-65535 (required)' },
+    'protocol': { kind: 'string', placeholder: 'tcp|udp', description: 'The transport protocol (default: tcp)' },
+    'http-path': { kind: 'string', placeholder: '</path>', description: 'An HTTP request\'s URI path, judged by the destination\'s web ACL (tcp only)' },
+    'format': { kind: 'string', placeholder: 'text|json', description: 'Answer format (default: text); JSON is documented in the README' },
+    'expect': { kind: 'string', placeholder: 'reachable|blocked', description: 'Exit 1 unless the answer is this (for CI)' },
+    'parameter': { kind: 'string', repeatable: true, placeholder: 'KEY=VALUE', description: 'Value of template parameter KEY, for every stack that declares it' },
+  },
+  examples: [
+    'explain cdk.out --from internet --to HipaaExample/Database --port 5432',
+    'explain cdk.out --from 203.0.113.9 --to HipaaExample/Alb --port 443 --expect blocked',
+    'explain cdk.out --from 198.51.100.0/24 --to HipaaExample/Alb --port 443 --http-path /admin --format json',
+    'explain network.yaml data.yaml --from Network/AppService --to Data/Database --port 5432 --expect reachable',
+  ],
+};
+
+/** Every command, in help order. */
+export const COMMANDS: readonly CommandSpec[] = [CHECK, EXPLAIN, DIFF];
 
 /** Each command's exit codes, for its help; the tool's help gives them all. */
 const COMMAND_EXIT_CODES: Readonly<Record<string, readonly string[]>> = {
   check: EXIT_CODES,
+  explain: EXPLAIN_EXIT_CODES,
   diff: DIFF_EXIT_CODES,
 };
 
 const TOOL_EXIT_CODES = [
   'Exit codes:',
-  '  0  check: nothing at or above --fail-on (acknowledged findings never count); diff: always, unless --fail-on-lingering',
-  '  1  check: findings at or above --fail-on; diff --fail-on-lingering: a change leaves established connections up',
+  '  0  check: nothing at or above --fail-on (acknowledged findings never count)',
+  '     explain: the flow was answered (as --expect says, when given)',
+  '     diff: always, unless --fail-on-lingering',
+  '  1  check: findings at or above --fail-on',
+  '     explain --expect: the answer differs',
+  '     diff --fail-on-lingering: a change leaves established connections up',
   '  2  a usage error, or an input that cannot be read (missing file, malformed JSON or YAML, not a template)',
 ];
 
@@ -132,6 +183,7 @@ type CommandHandler = (options: ReadonlyMap<string, readonly string[]>, args: re
 
 const COMMAND_HANDLERS: Readonly<Record<string, CommandHandler>> = {
   check: runCheck,
+  explain: runExplain,
   diff: runDiff,
 };
 
@@ -190,6 +242,52 @@ function runCheck(options: ReadonlyMap<string, readonly string[]>, paths: readon
   });
   writeReport(report, output, io, () => `${TOOL}: wrote the ${format} report to ${output}: ${describeSummary(summarize(result))}`);
   return failingFindings(result.findings, failOn).length > 0 ? 1 : 0;
+}
+
+function runExplain(options: ReadonlyMap<string, readonly string[]>, paths: readonly string[], io: CliIo): number {
+  // Every option is checked before the templates are read, so a typo costs no parse of a large assembly.
+  const format = oneOf(single(options, 'format') ?? 'text', EXPLAIN_FORMATS, '--format');
+  const protocol = oneOf((single(options, 'protocol') ?? 'tcp').toLowerCase(), ['tcp', 'udp'] as const, '--protocol');
+  const expectGiven = single(options, 'expect');
+  const expected = expectGiven === undefined ? undefined : oneOf(expectGiven.toLowerCase(), EXPECTED_VERDICTS, '--expect') as ExpectedVerdict;
+  const port = parsePort(single(options, 'port'));
+  const httpPath = single(options, 'http-path');
+  if (httpPath !== undefined && !httpPath.startsWith('/')) {
+    throw new UsageError(`--http-path must be a URI path starting with '/', not '${httpPath}'`);
+  }
+  if (httpPath !== undefined && protocol !== 'tcp') {
+    throw new UsageError('--http-path needs --protocol tcp (HTTP runs over TCP)');
+  }
+  const fromGiven = single(options, 'from');
+  const toGiven = single(options, 'to');
+  if (fromGiven === undefined || toGiven === undefined) {
+    throw new UsageError(`explain needs ${fromGiven === undefined ? '--from (internet, an IP address or CIDR, or a workload)' : '--to (a workload)'}; see '${TOOL} explain --help'`);
+  }
+  const parameters = parseParameters(options.get('parameter') ?? []);
+  if (paths.length === 0) {
+    throw new UsageError(`explain needs at least one path: a cloud assembly directory (cdk.out) or a template file; see '${TOOL} explain --help'`);
+  }
+
+  // Paths stay as given when they are relative to this process's directory, so messages name them as the user did.
+  const inputs = paths.map((p) => (path.isAbsolute(p) || path.resolve(io.cwd) === process.cwd() ? p : path.resolve(io.cwd, p)));
+  const app = readApp(inputs, Object.keys(parameters).length > 0 ? { parameters } : {});
+  const model = ReachabilityModel.fromStacks(app.stacks);
+  const from = resolveEndpoint(fromGiven, '--from', model);
+  const to = resolveEndpoint(toGiven, '--to', model);
+  if (to.source.kind !== 'workloads') {
+    throw new UsageError(`--to must name a workload (a logical id, Stack/LogicalId or construct path), not '${toGiven}': a flow ends at a workload of the app`);
+  }
+  const answer = model.explain({
+    from: from.source,
+    to: { keys: to.source.keys, description: to.source.description },
+    port,
+    protocol: protocol === 'udp' ? 17 : 6,
+    ...(httpPath !== undefined ? { httpPath } : {}),
+  });
+  io.stdout.write(format === 'json'
+    ? renderExplainJson(answer, { from, to, port, protocol, httpPath }, expected)
+    : renderExplainText(answer, expected));
+  return expected !== undefined && !asExpected(answer, expected) ? 1 : 0;
 }
 
 function runDiff(options: ReadonlyMap<string, readonly string[]>, paths: readonly string[], io: CliIo): number {

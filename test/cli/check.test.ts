@@ -82,7 +82,7 @@ describe('exit codes', () => {
 
 describe('usage errors: exit 2, one line on stderr, nothing analysed', () => {
   test.each([
-    [[], /missing command \(commands: check, diff\)/],
+    [[], /missing command \(commands: check, explain, diff\)/],
     [['lint', 'cdk.out'], /unknown command 'lint'/],
     [['--frobnicate'], /unknown option '--frobnicate'/],
     [['check'], /check needs at least one path/],

@@ -9,6 +9,7 @@ import { IConstruct } from 'constructs';
 import {
   APP_TLS_PORT,
   buildExampleApp,
+  DATABASE_PORT,
   EXAMPLE_ACKNOWLEDGEMENTS,
   EXAMPLE_CONTEXT,
   EXAMPLE_STACK_ID,
@@ -18,6 +19,7 @@ import {
 import { summarizeAssembly } from '../../examples/synth-summary';
 import { ipSetsFromTemplate, WafEvaluator, webAclsFromTemplate } from '../../src/analysis/model/waf-evaluator';
 import { RULES } from '../../src/analysis/rules/registry';
+import { FlowDecision, FlowEndpoint, FlowLayer, FlowVerdict, NetworkReachability } from '../../src/reachability';
 import { Finding, synthFindings, unacknowledgedErrors } from '../support/validation';
 
 /** An acknowledged violation as `validation-report.json` records it. */
@@ -216,7 +218,7 @@ describe('examples/hipaa-app.ts (the main job)', () => {
       const layer = (name: string) => lines.find((l) => l.startsWith(`  ${name.padEnd(17)} `)) ?? `no ${name} line`;
       expect(layer('application')).toMatch(/web ACL Network\/AdminOnlyFromOffice on Alb: rules PathAllowlist1 \(block, IP sets 198\.51\.100\.0\/24 2001:db8:1::\/48\)/);
       expect(layer('subnet')).toBe('  subnet            NACL Network/Blocklist/NetworkAcl on 2 subnets denies 198.51.100.7/32, 203.0.113.0/24 in both directions');
-      expect(layer('virtual firewall')).toMatch(/^ {2}virtual firewall +AppSecurityGroup admits only AlbSecurityGroup on tcp 8443; AlbSecurityGroup admits anyone on tcp 443, tcp 80$/);
+      expect(layer('virtual firewall')).toMatch(new RegExp(`^ {2}virtual firewall +AppSecurityGroup admits only AlbSecurityGroup on tcp 8443; DatabaseSecurityGroup admits only AppSecurityGroup on tcp ${DATABASE_PORT}; AlbSecurityGroup admits anyone on tcp 443, tcp 80$`));
       expect(layer('transmission')).toMatch(/HTTPS 443 \(ELBSecurityPolicy-TLS13-1-2-2021-06\); HTTP 80 redirects to HTTPS 443; HTTPS 8443 to the targets$/);
       expect(layer('audit')).toMatch(/flow log of ALL traffic; WAF logging on 1 web ACL; access logs on 1 load balancer$/);
 
@@ -445,6 +447,137 @@ describe('examples/hipaa-app.ts (the main job)', () => {
           LaunchTemplate: Match.objectLike({ Overrides: [{ InstanceType: 'c7g.medium' }, { InstanceType: 'm7g.medium' }] }),
         }),
       });
+    });
+  });
+
+  describe('data tier', () => {
+    test('PostgreSQL in the two Data subnets, storage encrypted with its own KMS key, TLS required, not public', () => {
+      // GIVEN
+      const database = logicalIdOf(stack.database);
+      const key = logicalIdOf(stack.node.findChild('DatabaseKey'));
+
+      // THEN the instance: encrypted with the customer managed key, Multi-AZ, its password managed by RDS
+      template.hasResourceProperties('AWS::RDS::DBInstance', {
+        Engine: 'postgres',
+        StorageEncrypted: true,
+        KmsKeyId: { 'Fn::GetAtt': [key, 'Arn'] },
+        PubliclyAccessible: false,
+        MultiAZ: true,
+        DeletionProtection: true,
+        Port: String(DATABASE_PORT),
+        ManageMasterUserPassword: true,
+        MasterUserSecret: { KmsKeyId: { 'Fn::GetAtt': [key, 'Arn'] } },
+        VPCSecurityGroups: [{ 'Fn::GetAtt': [logicalIdOf(stack.databaseSecurityGroup), 'GroupId'] }],
+      });
+      template.resourceCountIs('AWS::RDS::DBInstance', 1);
+      template.resourceCountIs('AWS::SecretsManager::Secret', 0);
+      // AND its subnet group is the Data tier's two isolated subnets
+      const subnetGroup = template.findResources('AWS::RDS::DBSubnetGroup');
+      const instance = template.findResources('AWS::RDS::DBInstance')[database];
+      expect(subnetGroup[instance.Properties.DBSubnetGroupName.Ref].Properties.SubnetIds)
+        .toEqual([{ Ref: expect.stringMatching(/^NetworkDataSubnet1/) }, { Ref: expect.stringMatching(/^NetworkDataSubnet2/) }]);
+      // AND the server refuses connections without TLS
+      template.hasResourceProperties('AWS::RDS::DBParameterGroup', { Parameters: Match.objectLike({ 'rds.force_ssl': '1' }) });
+      // AND AWS Backup takes daily recovery points of it
+      template.hasResourceProperties('AWS::Backup::BackupSelection', {
+        BackupSelection: Match.objectLike({ Resources: [Match.objectLike({ 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp(':rds:.*:db:$'), { Ref: database }])] })] }),
+      });
+    });
+
+    test("the database's security group admits only the application's group, on the database port, and sends nothing", () => {
+      // GIVEN
+      const dbSg = logicalIdOf(stack.databaseSecurityGroup);
+      const appSg = logicalIdOf(stack.appSecurityGroup);
+
+      // WHEN every ingress rule of the database's group is collected (inline and standalone)
+      const group = template.findResources('AWS::EC2::SecurityGroup')[dbSg].Properties;
+      const standalone = Object.values(template.findResources('AWS::EC2::SecurityGroupIngress'))
+        .map((r) => r.Properties)
+        .filter((p) => JSON.stringify(p.GroupId).includes(dbSg));
+
+      // THEN one rule, from the application's group, on the database port; egress is CDK's "disallow all" rule
+      expect(group.SecurityGroupIngress ?? []).toEqual([]);
+      expect(standalone).toEqual([expect.objectContaining({
+        IpProtocol: 'tcp',
+        FromPort: DATABASE_PORT,
+        ToPort: DATABASE_PORT,
+        SourceSecurityGroupId: { 'Fn::GetAtt': [appSg, 'GroupId'] },
+      })]);
+      expect(group.SecurityGroupEgress).toEqual([expect.objectContaining({ CidrIp: '255.255.255.255/32', Description: 'Disallow all traffic' })]);
+    });
+  });
+
+  describe('who can reach what (NetworkReachability)', () => {
+    let net: NetworkReachability;
+    beforeAll(() => {
+      net = NetworkReachability.fromStack(stack);
+    });
+
+    /** `LAYER CODE logicalId` of each decision, sorted. */
+    const sites = (decisions: FlowDecision[]) => decisions.map((d) => `${d.layer} ${d.code} ${d.logicalId}`).sort();
+
+    test('the internet cannot reach the database: no public address, no route back, and its security group', () => {
+      // WHEN
+      const why = net.explain({ from: FlowEndpoint.internet(), to: FlowEndpoint.construct(stack.database), port: DATABASE_PORT });
+
+      // THEN every layer that stops it is named, with the Data subnets of both AZs
+      expect(why.verdict).toBe(FlowVerdict.BLOCKED);
+      const dataSubnets = stack.vpc.selectSubnets({ subnetGroupName: 'Data' }).subnets.map((s) => logicalIdOf(s.node.findChild('Subnet')));
+      expect(sites(why.blockers)).toEqual([
+        `ROUTE NO_PUBLIC_ADDRESS ${logicalIdOf(stack.database)}`,
+        ...dataSubnets.map((s) => `ROUTE NO_ROUTE_TO_INTERNET_GATEWAY ${s}`),
+        `SECURITY_GROUP SG_INGRESS_NO_RULE ${logicalIdOf(stack.databaseSecurityGroup)}`,
+      ].sort());
+      expect(why.blockers.find((b) => b.layer === FlowLayer.SECURITY_GROUP)?.cdkPath).toBe(`${EXAMPLE_STACK_ID}/DatabaseSecurityGroup/Resource`);
+    });
+
+    test('the application reaches the database on its port, through the group reference; not on 5432 or from the load balancer', () => {
+      // THEN
+      const why = net.explain({ from: FlowEndpoint.construct(stack.autoScalingGroup), to: FlowEndpoint.construct(stack.database), port: DATABASE_PORT });
+      expect(why.verdict).toBe(FlowVerdict.REACHABLE);
+      expect(why.hops.filter((h) => h.layer === FlowLayer.SECURITY_GROUP).map((h) => h.code)).toEqual(['SG_INGRESS_ALLOW', 'SG_EGRESS_ALLOW']);
+      net.assertBlocked({ from: FlowEndpoint.construct(stack.autoScalingGroup), to: FlowEndpoint.construct(stack.database), port: 5432 });
+      net.assertBlocked({ from: FlowEndpoint.construct(stack.loadBalancer), to: FlowEndpoint.construct(stack.database), port: DATABASE_PORT });
+    });
+
+    test('a blocklisted address cannot reach the load balancer: the NACL denies it in both directions, in both public subnets', () => {
+      // WHEN
+      const why = net.explain({ from: FlowEndpoint.ipAddress('203.0.113.9'), to: FlowEndpoint.construct(stack.loadBalancer), port: 443 });
+
+      // THEN only the blocklist NACL stops it
+      expect(why.verdict).toBe(FlowVerdict.BLOCKED);
+      const nacl = logicalIdOf(stack.vpc.blocklist!.networkAcl);
+      expect(sites(why.blockers)).toEqual([
+        `NACL NACL_INBOUND_DENY ${nacl}`, `NACL NACL_INBOUND_DENY ${nacl}`,
+        `NACL NACL_RETURN_DENY ${nacl}`, `NACL NACL_RETURN_DENY ${nacl}`,
+      ]);
+      // AND an address off the blocklist gets through on the same port
+      net.assertReachable({ from: FlowEndpoint.ipAddress('192.0.2.44'), to: FlowEndpoint.construct(stack.loadBalancer), port: 443 });
+    });
+
+    test('an outsider is stopped at /admin by the WAF rule, and nowhere else', () => {
+      // WHEN
+      const why = net.explain({ from: FlowEndpoint.ipAddress('192.0.2.44'), to: FlowEndpoint.construct(stack.loadBalancer), port: 443, httpPath: '/admin' });
+
+      // THEN
+      expect(why.verdict).toBe(FlowVerdict.BLOCKED);
+      expect(why.blockers.map((b) => [b.layer, b.logicalId, b.decidingEntry])).toEqual([
+        [FlowLayer.WAF, logicalIdOf(stack.waf.webAcl), "rule 'PathAllowlist1'"],
+      ]);
+      // AND the rest of the site is open to it
+      net.assertReachable({ from: FlowEndpoint.ipAddress('192.0.2.44'), to: FlowEndpoint.construct(stack.loadBalancer), port: 443, httpPath: '/' });
+    });
+
+    test('the office reaches /admin (the WAF lets it pass), except its one blocklisted address, which the NACL stops', () => {
+      // WHEN
+      const office = net.explain({ from: FlowEndpoint.ipAddress('198.51.100.0/24'), to: FlowEndpoint.construct(stack.loadBalancer), port: 443, httpPath: '/admin' });
+
+      // THEN
+      expect(office.verdict).toBe(FlowVerdict.REACHABLE);
+      expect(office.hops.map((h) => h.layer)).toContain(FlowLayer.WAF);
+      expect(office.notes.join('\n')).toMatch(/AWS-AWSManagedRulesCommonRuleSet\b.*may still block the request/);
+      const blocklisted = net.explain({ from: FlowEndpoint.ipAddress('198.51.100.7'), to: FlowEndpoint.construct(stack.loadBalancer), port: 443, httpPath: '/admin' });
+      expect(new Set(blocklisted.blockers.map((b) => b.layer))).toEqual(new Set([FlowLayer.NACL]));
     });
   });
 

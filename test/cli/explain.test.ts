@@ -1,0 +1,311 @@
+// `cdk-layered-defense explain` end to end: the template reader, the reachability engine and the command line on
+// CDK-free fixtures. Answers worked out by hand from the fixtures:
+// - yaml/bastion-and-db.yaml (one stack, short forms): a bastion with a public address in a public subnet that routes
+//   to the internet gateway, admitted on SSH from parameter AdminCidr (default 203.0.113.0/24); a database in an
+//   isolated subnet (main route table: the local route only), admitted on 5432 from the bastion's group; default NACL.
+// - assemblies/reachability (a cloud assembly: stacks hipaa-network and hipaa-data, with aws:cdk:path metadata): an
+//   internet-facing ALB (listener 443) in a public subnet whose NACL denies 203.0.113.0/24 at rule 10 both ways; an
+//   application server; a database in the data stack, placed in the network stack's subnet and admitting its
+//   application group through Fn::ImportValue.
+// - reachability/cross-stack (two template files, imports) and reachability/three-tier.json (a second app with the
+//   same logical ids, for ambiguity).
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App } from 'aws-cdk-lib';
+import { cli } from './cli-harness';
+import { buildExampleApp, DATABASE_PORT, EXAMPLE_CONTEXT } from '../../examples/hipaa-app';
+import { runCli } from '../../src/cli/run';
+
+const ROOT = path.join(__dirname, '..', '..');
+const YAML = 'test/fixtures/templates/reachability/yaml/bastion-and-db.yaml';
+const ASSEMBLY = 'test/fixtures/assemblies/reachability';
+const CROSS = ['Network', 'Data'].map((s) => `test/fixtures/templates/reachability/cross-stack/${s}.template.json`);
+const THREE_TIER = 'test/fixtures/templates/reachability/three-tier.json';
+
+function run(argv: string[], cwd = ROOT): { code: number; stdout: string; stderr: string } {
+  let stdout = '';
+  let stderr = '';
+  const code = runCli(argv, {
+    stdout: { write: (t: string) => { stdout += t; return true; } },
+    stderr: { write: (t: string) => { stderr += t; return true; } },
+    env: {},
+    cwd,
+    writeFile: (file: string, text: string) => fs.writeFileSync(file, text),
+  });
+  return { code, stdout, stderr };
+}
+
+function json(argv: string[]): any {
+  const result = run([...argv, '--format', 'json']);
+  expect(result.stderr).toBe('');
+  return JSON.parse(result.stdout);
+}
+
+/** `LAYER CODE stack/logicalId` of each decision, for compact assertions. */
+function sites(decisions: any[]): string[] {
+  return decisions.map((d) => `${d.layer} ${d.code} ${d.stackName}/${d.logicalId}`);
+}
+
+describe('explain on a YAML template with short forms', () => {
+  test('GIVEN the internet WHEN it asks for the database THEN BLOCKED, exit 0, with every blocker and where it sits', () => {
+    // WHEN
+    const { code, stdout, stderr } = run(['explain', YAML, '--from', 'internet', '--to', 'Database', '--port', '5432']);
+
+    // THEN
+    expect(code).toBe(0);
+    expect(stderr).toBe('');
+    expect(stdout.split('\n')).toEqual([
+      'BLOCKED: tcp 5432 from the internet to Database',
+      'Blocked by:',
+      '  - route NO_PUBLIC_ADDRESS: bastion-and-db/Database has no public address, so nothing outside its VPC can address it from the internet [bastion-and-db Database]',
+      '  - route NO_ROUTE_TO_INTERNET_GATEWAY: subnet bastion-and-db/DataSubnet has no route to an internet gateway for the internet, so responses cannot return [bastion-and-db DataSubnet]',
+      "  - security-group SG_INGRESS_NO_RULE: no inbound rule of bastion-and-db/Database's security group bastion-and-db/DbGroup admits tcp 5432 from the internet [bastion-and-db DbGroup]",
+      '',
+    ]);
+  });
+
+  test('GIVEN the bastion WHEN it asks for the database THEN REACHABLE with the path: routes, NACLs, both groups', () => {
+    const answer = json(['explain', YAML, '--from', 'Bastion', '--to', 'Database', '--port', '5432']);
+    expect(answer.verdict).toBe('REACHABLE');
+    expect(answer.blockers).toEqual([]);
+    expect(answer.hops.map((h: any) => h.layer)).toEqual(['ROUTE', 'ROUTE', 'NACL', 'NACL', 'NACL', 'NACL', 'SECURITY_GROUP', 'SECURITY_GROUP']);
+    expect(answer.hops.slice(-2).map((h: any) => [h.code, h.logicalId])).toEqual([['SG_INGRESS_ALLOW', 'DbGroup'], ['SG_EGRESS_ALLOW', 'BastionGroup']]);
+    // The text says it hop by hop too.
+    const text = run(['explain', YAML, '--from', 'Bastion', '--to', 'Database', '--port', '5432']).stdout;
+    expect(text).toMatch(/^REACHABLE: tcp 5432 from Bastion to Database\nPath:\n {2}- route: subnet bastion-and-db\/PublicSubnet routes traffic to bastion-and-db\/Database by the local route 10\.1\.0\.0\/16 -> local/);
+    expect(text).toContain('  - security-group: bastion-and-db/DbGroup admits inbound tcp 5432 from bastion-and-db/Bastion');
+  });
+
+  test('GIVEN --parameter WHEN the admin CIDR admits the client THEN SSH to the bastion turns REACHABLE', () => {
+    // GIVEN the default AdminCidr (203.0.113.0/24): 192.0.2.10 is not admitted
+    const before = json(['explain', YAML, '--from', '192.0.2.10', '--to', 'Bastion', '--port', '22']);
+    expect(before.verdict).toBe('BLOCKED');
+    expect(sites(before.blockers)).toEqual(['SECURITY_GROUP SG_INGRESS_NO_RULE bastion-and-db/BastionGroup']);
+    // WHEN the parameter admits it
+    const after = json(['explain', YAML, '--from', '192.0.2.10', '--to', 'Bastion', '--port', '22', '--parameter', 'AdminCidr=192.0.2.0/24']);
+    // THEN
+    expect(after.verdict).toBe('REACHABLE');
+    expect(after.hops.find((h: any) => h.layer === 'SECURITY_GROUP')).toMatchObject({ logicalId: 'BastionGroup', decidingEntry: 'ingress tcp 22 from 192.0.2.0/24' });
+  });
+
+  test('UDP is judged as UDP: the bastion admits no UDP', () => {
+    const answer = json(['explain', YAML, '--from', '203.0.113.5', '--to', 'Bastion', '--port', '22', '--protocol', 'udp']);
+    expect(answer.flow).toBe('udp 22 from 203.0.113.5 to Bastion');
+    expect(answer.verdict).toBe('BLOCKED');
+    expect(json(['explain', YAML, '--from', '203.0.113.5', '--to', 'Bastion', '--port', '22']).verdict).toBe('REACHABLE');
+  });
+});
+
+describe('explain on a cloud assembly of two stacks', () => {
+  test('construct paths name workloads; the database imports its subnet and its peer group from the network stack', () => {
+    // WHEN the application server asks for the database, both by construct path
+    const answer = json(['explain', ASSEMBLY, '--from', 'Network/AppServer', '--to', 'Data/Database', '--port', '5432']);
+    // THEN the path crosses the stacks: the database's group (data stack) admits the imported application group
+    expect(answer.verdict).toBe('REACHABLE');
+    expect(answer.query.from.workloads).toEqual([{ stackName: 'hipaa-network', logicalId: 'AppServer', type: 'AWS::EC2::Instance', cdkPath: 'Network/AppServer/Resource' }]);
+    expect(answer.query.to.workloads).toEqual([{ stackName: 'hipaa-data', logicalId: 'Database', type: 'AWS::RDS::DBInstance', cdkPath: 'Data/Database/Resource' }]);
+    expect(answer.hops.find((h: any) => h.code === 'SG_INGRESS_ALLOW')).toMatchObject({
+      stackName: 'hipaa-data', logicalId: 'DatabaseIngressFromApp', cdkPath: 'Data/Database/SecurityGroup/from NetworkAppSecurityGroup:5432',
+    });
+    // AND 3306 is not admitted
+    expect(sites(json(['explain', ASSEMBLY, '--from', 'Network/AppServer', '--to', 'Data/Database', '--port', '3306']).blockers))
+      .toEqual(['SECURITY_GROUP SG_INGRESS_NO_RULE hipaa-data/DatabaseSecurityGroup']);
+  });
+
+  test('a blocked address is stopped by the NACL in both directions, named by rule number and construct path', () => {
+    const { code, stdout } = run(['explain', ASSEMBLY, '--from', '203.0.113.9', '--to', 'Network/Alb', '--port', '443', '--expect', 'blocked']);
+    expect(code).toBe(0);
+    expect(stdout.split('\n')).toEqual([
+      'BLOCKED: tcp 443 from 203.0.113.9 to Network/Alb',
+      'Blocked by:',
+      '  - nacl NACL_INBOUND_DENY: NACL Network/Blocklist/NetworkAcl/Resource of subnet Network/Vpc/PublicSubnet1/Subnet denies inbound tcp 443 by ingress rule 10 [hipaa-network BlocklistNacl at Network/Blocklist/NetworkAcl/Resource, rule 10]',
+      "  - nacl NACL_RETURN_DENY: NACL Network/Blocklist/NetworkAcl/Resource of subnet Network/Vpc/PublicSubnet1/Subnet denies outbound return traffic (tcp to the client's ephemeral port 1024, of 1024-65535) by egress rule 10 [hipaa-network BlocklistNacl at Network/Blocklist/NetworkAcl/Resource, rule 10]",
+      'Expected: BLOCKED (as expected)',
+      '',
+    ]);
+  });
+
+  test('stack names, assembly ids and logical ids name the same workload', () => {
+    const verdicts = ['hipaa-data/Database', 'Data/Database', 'Database', '/Data/Database/Resource'].map((to) =>
+      json(['explain', ASSEMBLY, '--from', 'internet', '--to', to, '--port', '5432']));
+    expect(verdicts.map((a) => a.verdict)).toEqual(['BLOCKED', 'BLOCKED', 'BLOCKED', 'BLOCKED']);
+    expect(new Set(verdicts.map((a) => JSON.stringify(a.blockers))).size).toBe(1);
+    expect(sites(verdicts[0].blockers)).toEqual([
+      'ROUTE NO_PUBLIC_ADDRESS hipaa-data/Database',
+      'ROUTE NO_ROUTE_TO_INTERNET_GATEWAY hipaa-network/VpcDataSubnet',
+      'SECURITY_GROUP SG_INGRESS_NO_RULE hipaa-data/DatabaseSecurityGroup',
+    ]);
+  });
+
+  test('--http-path on a load balancer without a web ACL: reachable, and the note says the path was not judged', () => {
+    const answer = json(['explain', ASSEMBLY, '--from', 'internet', '--to', 'Network/Alb', '--port', '443', '--http-path', '/admin']);
+    expect(answer.verdict).toBe('REACHABLE');
+    expect(answer.query.httpPath).toBe('/admin');
+    expect(answer.notes).toEqual(['no web ACL is associated with Network/Alb/Resource: the HTTP path is not judged']);
+  });
+});
+
+describe('explain across template files', () => {
+  test('imports between two template files link the stacks', () => {
+    const answer = json(['explain', ...CROSS, '--from', 'Network/AppService', '--to', 'Data/Database', '--port', '5432']);
+    expect(answer.verdict).toBe('REACHABLE');
+    expect(answer.hops.find((h: any) => h.layer === 'SECURITY_GROUP')).toMatchObject({ stackName: 'Data', logicalId: 'DbGroup', code: 'SG_INGRESS_ALLOW' });
+  });
+
+  test('a WAF decides an HTTP path: an outsider is blocked on /admin, with the web ACL rule named', () => {
+    const answer = json(['explain', THREE_TIER, '--from', '192.0.2.44', '--to', 'Alb', '--port', '443', '--http-path', '/admin']);
+    expect(answer.verdict).toBe('BLOCKED');
+    expect(answer.blockers.map((b: any) => [b.layer, b.logicalId])).toEqual([['WAF', 'WebAcl']]);
+  });
+});
+
+describe('exit codes', () => {
+  test('--expect: 0 when the answer is the one expected, 1 when it differs (and the output says so)', () => {
+    const args = ['explain', YAML, '--from', 'internet', '--to', 'Database', '--port', '5432'];
+    expect(run([...args, '--expect', 'blocked']).code).toBe(0);
+    const differs = run([...args, '--expect', 'reachable']);
+    expect(differs.code).toBe(1);
+    expect(differs.stdout).toMatch(/\nExpected: REACHABLE, but the answer is BLOCKED\n$/);
+    expect(JSON.parse(run([...args, '--expect', 'REACHABLE', '--format', 'json']).stdout)).toMatchObject({ expected: 'REACHABLE', asExpected: false });
+  });
+
+  test('--expect: UNKNOWN is neither blocked nor reachable (a stack whose imports are not in the app)', () => {
+    // GIVEN the data stack alone: its subnet and groups are imports nothing exports
+    const args = ['explain', CROSS[1], '--from', 'internet', '--to', 'Database', '--port', '5432'];
+    const answer = json(args);
+    expect(answer.verdict).toBe('UNKNOWN');
+    expect(answer.unknowns.map((u: any) => u.code)).toEqual(['PLACEMENT_UNKNOWN']);
+    // THEN
+    expect(run([...args, '--expect', 'blocked']).code).toBe(1);
+    expect(run([...args, '--expect', 'reachable']).code).toBe(1);
+    expect(run(args).code).toBe(0);
+  });
+
+  test.each<[string, string[], RegExp]>([
+    ['an unknown logical id lists close candidates', ['--from', 'AppServr', '--to', 'Data/Database', '--port', '5432'],
+      /^cdk-layered-defense: --from 'AppServr' is not internet, an IP address or CIDR, or a resource of the app; did you mean AppServer \(Network\/AppServer\)\?\n$/],
+    ['a resource that is not a workload', ['--from', 'internet', '--to', 'BlocklistNacl', '--port', '443'],
+      /^cdk-layered-defense: --to 'BlocklistNacl' names AWS::EC2::NetworkAcl hipaa-network\/BlocklistNacl, which is not a workload: name a load balancer, instance, /],
+    ['a destination that is an address', ['--from', 'internet', '--to', '10.2.1.7', '--port', '443'],
+      /^cdk-layered-defense: --to must name a workload .*, not '10\.2\.1\.7'/],
+    ['a malformed address', ['--from', '10.2.1.300', '--to', 'Network/Alb', '--port', '443'],
+      /^cdk-layered-defense: --from '10\.2\.1\.300' is not an IP address or CIDR: /],
+    ['a port out of range', ['--from', 'internet', '--to', 'Network/Alb', '--port', '65536'],
+      /^cdk-layered-defense: --port must be a port number from 0 to 65535, not '65536'\n$/],
+    ['a port that is not a number', ['--from', 'internet', '--to', 'Network/Alb', '--port', '443/tcp'],
+      /^cdk-layered-defense: --port must be a port number from 0 to 65535, not '443\/tcp'\n$/],
+    ['no --port', ['--from', 'internet', '--to', 'Network/Alb'], /^cdk-layered-defense: explain needs --port N/],
+    ['no --to', ['--from', 'internet', '--port', '443'], /^cdk-layered-defense: explain needs --to \(a workload\)/],
+    ['no --from', ['--to', 'Network/Alb', '--port', '443'], /^cdk-layered-defense: explain needs --from \(internet, an IP address or CIDR, or a workload\)/],
+    ['an unknown protocol', ['--from', 'internet', '--to', 'Network/Alb', '--port', '443', '--protocol', 'icmp'],
+      /^cdk-layered-defense: --protocol must be one of tcp, udp, not 'icmp'\n$/],
+    ['an unknown expectation', ['--from', 'internet', '--to', 'Network/Alb', '--port', '443', '--expect', 'open'],
+      /^cdk-layered-defense: --expect must be one of reachable, blocked, not 'open'\n$/],
+    ['an HTTP path without a slash', ['--from', 'internet', '--to', 'Network/Alb', '--port', '443', '--http-path', 'admin'],
+      /^cdk-layered-defense: --http-path must be a URI path starting with '\/', not 'admin'\n$/],
+    ['an HTTP path over UDP', ['--from', 'internet', '--to', 'Network/Alb', '--port', '443', '--protocol', 'udp', '--http-path', '/admin'],
+      /^cdk-layered-defense: --http-path needs --protocol tcp/],
+  ])('2 for %s, with one line naming the bad value', (_what, options, message) => {
+    const { code, stdout, stderr } = run(['explain', ASSEMBLY, ...options]);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(message);
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  test('2 for a logical id two stacks share: it asks for Stack/LogicalId', () => {
+    const { code, stderr } = run(['explain', THREE_TIER, ...CROSS, '--from', 'AppService', '--to', 'Data/Database', '--port', '5432']);
+    expect(code).toBe(2);
+    expect(stderr).toBe("cdk-layered-defense: --from 'AppService' is a logical id in 2 stacks (three-tier, Network): name one as three-tier/AppService, Network/AppService\n");
+    // AND naming the stack answers
+    expect(run(['explain', THREE_TIER, ...CROSS, '--from', 'Network/AppService', '--to', 'Data/Database', '--port', '5432']).code).toBe(0);
+  });
+
+  test('2 for no path, and for a path that cannot be read (one line naming it)', () => {
+    expect(run(['explain', '--from', 'internet', '--to', 'Db', '--port', '1']).stderr).toMatch(/^cdk-layered-defense: explain needs at least one path/);
+    const unreadable = run(['explain', 'test/fixtures/templates/invalid/truncated.json', '--from', 'internet', '--to', 'Db', '--port', '1']);
+    expect(unreadable.code).toBe(2);
+    expect(unreadable.stderr).toMatch(/^test\/fixtures\/templates\/invalid\/truncated\.json:\d+:\d+: [^\n]+\n$/);
+  });
+});
+
+describe('the JSON shape', () => {
+  test('every documented key is present, null where it does not apply', () => {
+    const answer = json(['explain', ASSEMBLY, '--from', '203.0.113.9', '--to', 'Network/Alb', '--port', '443']);
+    expect(Object.keys(answer)).toEqual(['version', 'query', 'flow', 'verdict', 'expected', 'asExpected', 'blockers', 'unknowns', 'hops', 'notes']);
+    expect(answer).toMatchObject({ version: 1, expected: null, asExpected: null, verdict: 'BLOCKED', unknowns: [], hops: [], notes: [] });
+    expect(answer.query).toEqual({
+      from: { given: '203.0.113.9', kind: 'address', workloads: [] },
+      to: { given: 'Network/Alb', kind: 'workloads', workloads: [{ stackName: 'hipaa-network', logicalId: 'Alb', type: 'AWS::ElasticLoadBalancingV2::LoadBalancer', cdkPath: 'Network/Alb/Resource' }] },
+      port: 443,
+      protocol: 'tcp',
+      httpPath: null,
+    });
+    expect(answer.blockers[0]).toEqual({
+      layer: 'NACL',
+      code: 'NACL_INBOUND_DENY',
+      stackName: 'hipaa-network',
+      logicalId: 'BlocklistNacl',
+      cdkPath: 'Network/Blocklist/NetworkAcl/Resource',
+      file: path.join(ASSEMBLY, 'Network.template.json'),
+      decidingEntry: 'rule 10',
+      message: 'NACL Network/Blocklist/NetworkAcl/Resource of subnet Network/Vpc/PublicSubnet1/Subnet denies inbound tcp 443 by ingress rule 10',
+    });
+  });
+});
+
+describe('explain on the synthesized example app (cdk.out)', () => {
+  let outdir: string;
+  beforeAll(() => {
+    // The example's assembly as `cdk synth` writes it (the CDK CLI turns path metadata on); the checks are not needed.
+    outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'explain-example-'));
+    const context = { ...EXAMPLE_CONTEXT, 'aws:cdk:enable-path-metadata': true };
+    buildExampleApp(new App({ outdir, context }), { checks: false }).synth();
+  });
+  afterAll(() => fs.rmSync(outdir, { recursive: true, force: true }));
+
+  test('the internet cannot reach the database: --expect blocked passes, --expect reachable fails the run', () => {
+    const args = ['explain', outdir, '--from', 'internet', '--to', 'HipaaExample/Database', '--port', String(DATABASE_PORT)];
+    const { code, stdout } = run([...args, '--expect', 'blocked']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(new RegExp(`^BLOCKED: tcp ${DATABASE_PORT} from the internet to HipaaExample/Database\nBlocked by:\n`));
+    expect(stdout).toContain('  - route NO_PUBLIC_ADDRESS: HipaaExample/Database/Resource has no public address');
+    expect(stdout).toMatch(/ {2}- security-group SG_INGRESS_NO_RULE: .* \[HipaaExample DatabaseSecurityGroup[0-9A-F]{8} at HipaaExample\/DatabaseSecurityGroup\/Resource\]\n/);
+    expect(run([...args, '--expect', 'reachable']).code).toBe(1);
+  });
+
+  test('the application reaches the database on its port; the office reaches /admin; a blocklisted address does not reach the load balancer', () => {
+    expect(run(['explain', outdir, '--from', 'HipaaExample/App', '--to', 'HipaaExample/Database', '--port', String(DATABASE_PORT), '--expect', 'reachable']).code).toBe(0);
+    expect(run(['explain', outdir, '--from', '198.51.100.0/24', '--to', 'HipaaExample/Alb', '--port', '443', '--http-path', '/admin', '--expect', 'reachable']).code).toBe(0);
+    const outsider = json(['explain', outdir, '--from', '192.0.2.44', '--to', 'HipaaExample/Alb', '--port', '443', '--http-path', '/admin']);
+    expect(outsider.blockers.map((b: any) => `${b.layer} ${b.cdkPath} ${b.decidingEntry}`))
+      .toEqual(["WAF HipaaExample/Network/AdminOnlyFromOffice/Resource rule 'PathAllowlist1'"]);
+    const blocked = json(['explain', outdir, '--from', '203.0.113.9', '--to', 'HipaaExample/Alb', '--port', '443']);
+    expect(new Set(blocked.blockers.map((b: any) => `${b.layer} ${b.cdkPath}`))).toEqual(new Set(['NACL HipaaExample/Network/Blocklist/NetworkAcl/Resource']));
+  });
+
+  test('check on the same assembly reports nothing', () => {
+    expect(run(['check', outdir])).toMatchObject({ code: 0, stdout: expect.stringMatching(/^No findings in 1 stack/) });
+  });
+});
+
+describe('help', () => {
+  test.each([[['explain', '--help']], [['help', 'explain']]])('%j shows every explain option and its exit codes', (argv) => {
+    const { code, stdout } = cli(argv);
+    expect(code).toBe(0);
+    for (const option of ['--from internet|<ip or cidr>|<workload>', '--to <workload>', '--port <N>', '--protocol tcp|udp', '--http-path </path>',
+      '--format text|json', '--expect reachable|blocked', '--parameter KEY=VALUE']) {
+      expect(stdout).toContain(option);
+    }
+    expect(stdout).toContain('1  --expect, and the answer differs');
+    expect(stdout).toContain('explain cdk.out --from internet --to HipaaExample/Database --port');
+  });
+
+  test('the tool help lists explain between check and diff', () => {
+    const { stdout } = cli(['--help']);
+    const commands = stdout.split('\n').filter((l) => /^ {2}(check|explain|diff) /.test(l)).map((l) => l.trim().split(' ')[0]);
+    expect(commands).toEqual(['check', 'explain', 'diff']);
+    expect(stdout).toContain('explain --expect: the answer differs');
+  });
+});
