@@ -3,10 +3,10 @@
 // id, `Stack/LogicalId` or a construct path) into the engine's sources and destinations, and its answer into text or
 // JSON. CDK-free, like the rest of the CLI.
 import { UsageError } from './args';
+import type { ModelResource } from '../analysis/model/resource';
 import type { Decision, FlowLayerName } from '../analysis/reachability/decision';
 import type { FlowAnswer, FlowSource } from '../analysis/reachability/explain';
 import { formatAnswer, ReachabilityModel } from '../analysis/reachability/explain';
-import type { ModelResource } from '../analysis/model/resource';
 import { parseCidrOrReason } from '../private/ip';
 
 export type ExplainFormat = 'text' | 'json';

@@ -454,19 +454,19 @@ describe('examples/hipaa-app.ts (the main job)', () => {
     test('PostgreSQL in the two Data subnets, storage encrypted with its own KMS key, TLS required, not public', () => {
       // GIVEN
       const database = logicalIdOf(stack.database);
-      const key = logicalIdOf(stack.node.findChild('DatabaseKey'));
+      const databaseKey = logicalIdOf(stack.node.findChild('DatabaseKey'));
 
       // THEN the instance: encrypted with the customer managed key, Multi-AZ, its password managed by RDS
       template.hasResourceProperties('AWS::RDS::DBInstance', {
         Engine: 'postgres',
         StorageEncrypted: true,
-        KmsKeyId: { 'Fn::GetAtt': [key, 'Arn'] },
+        KmsKeyId: { 'Fn::GetAtt': [databaseKey, 'Arn'] },
         PubliclyAccessible: false,
         MultiAZ: true,
         DeletionProtection: true,
         Port: String(DATABASE_PORT),
         ManageMasterUserPassword: true,
-        MasterUserSecret: { KmsKeyId: { 'Fn::GetAtt': [key, 'Arn'] } },
+        MasterUserSecret: { KmsKeyId: { 'Fn::GetAtt': [databaseKey, 'Arn'] } },
         VPCSecurityGroups: [{ 'Fn::GetAtt': [logicalIdOf(stack.databaseSecurityGroup), 'GroupId'] }],
       });
       template.resourceCountIs('AWS::RDS::DBInstance', 1);
@@ -533,7 +533,8 @@ describe('examples/hipaa-app.ts (the main job)', () => {
 
     test('the application reaches the database on its port, through the group reference; not on 5432 or from the load balancer', () => {
       // THEN
-      const why = net.explain({ from: FlowEndpoint.construct(stack.autoScalingGroup), to: FlowEndpoint.construct(stack.database), port: DATABASE_PORT });
+      const app = FlowEndpoint.construct(stack.autoScalingGroup);
+      const why = net.explain({ from: app, to: FlowEndpoint.construct(stack.database), port: DATABASE_PORT });
       expect(why.verdict).toBe(FlowVerdict.REACHABLE);
       expect(why.hops.filter((h) => h.layer === FlowLayer.SECURITY_GROUP).map((h) => h.code)).toEqual(['SG_INGRESS_ALLOW', 'SG_EGRESS_ALLOW']);
       net.assertBlocked({ from: FlowEndpoint.construct(stack.autoScalingGroup), to: FlowEndpoint.construct(stack.database), port: 5432 });
