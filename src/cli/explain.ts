@@ -192,7 +192,7 @@ export interface ExplainQueryJson {
 export function renderExplainJson(answer: FlowAnswer, query: ExplainQueryJson, expected?: ExpectedVerdict): string {
   const endpoint = (e: ResolvedEndpoint) => ({
     given: e.given,
-    kind: e.source.kind === 'workloads' ? 'workloads' : e.source.kind,
+    kind: e.source.kind,
     workloads: e.workloads.map((r) => ({ stackName: r.stack.stackName, logicalId: r.logicalId, type: r.type, cdkPath: r.cdkPath ?? null })),
   });
   const json = {
