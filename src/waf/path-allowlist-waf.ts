@@ -41,7 +41,8 @@ export interface PathAllowlistWafProps {
    * The sources allowed to reach the protected paths: IPv4 and IPv6 CIDRs, e.g. `198.51.100.0/24`,
    * `2001:db8:1::/48`; a bare address counts as `/32` or `/128`. Rejected: `/0`, and entries that merge to `/0`
    * (an IP set cannot hold it); IPv4-mapped or IPv4-compatible IPv6 entries (`::ffff:198.51.100.0/120`), which
-   * never match IPv4 clients. An allowlist covering half of a family's addresses or more warns.
+   * never match IPv4 clients. An allowlist covering half of a family's addresses or more is a
+   * `LayeredDefense-WafAllowlistVeryBroad` finding of the checks.
    */
   readonly allowedCidrs: string[];
   /**
@@ -357,8 +358,8 @@ export class PathAllowlistWaf extends Construct {
 
   /**
    * The estimated web ACL capacity units (WCU) of all rules, from AWS's published statement costs; it includes
-   * paths and rule groups added later. Above 1,500 WCU the web ACL costs extra (a warning at synth); above
-   * 5,000 it cannot be created (an error when the rule is added).
+   * paths and rule groups added later. Above 1,500 WCU the web ACL costs extra (the `LayeredDefense-WafCapacityCost`
+   * rule warns); above 5,000 it cannot be created (an error when the rule is added).
    * @see https://docs.aws.amazon.com/waf/latest/developerguide/aws-waf-capacity-units.html
    */
   public get estimatedCapacity(): number {
