@@ -38,6 +38,7 @@ const RULE_IDS = [
   'LayeredDefense-FirewallDefaultOrderPass',
   'LayeredDefense-FirewallStrictOrderNoDrop',
   'LayeredDefense-FirewallAllowlistDropDefault',
+  'LayeredDefense-FirewallAllowlistTopLevelDomain',
   'LayeredDefense-FirewallSilentDrop',
   'LayeredDefense-FirewallStatelessBypass',
   'LayeredDefense-FirewallSuricataFlow',

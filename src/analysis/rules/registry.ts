@@ -15,6 +15,7 @@ import { VpcFlowLogs } from './audit/VpcFlowLogs';
 import { CannotVerify } from './CannotVerify';
 import { InvalidValue } from './InvalidValue';
 import { FirewallAllowlistDropDefault } from './network/FirewallAllowlistDropDefault';
+import { FirewallAllowlistTopLevelDomain } from './network/FirewallAllowlistTopLevelDomain';
 import { FirewallDefaultOrderPass } from './network/FirewallDefaultOrderPass';
 import { FirewallIdleTimeout } from './network/FirewallIdleTimeout';
 import { FirewallLogging } from './network/FirewallLogging';
@@ -75,6 +76,7 @@ export const RULES: readonly LayeredDefenseRule[] = [
   FirewallDefaultOrderPass,
   FirewallStrictOrderNoDrop,
   FirewallAllowlistDropDefault,
+  FirewallAllowlistTopLevelDomain,
   FirewallSilentDrop,
   FirewallStatelessBypass,
   FirewallSuricataFlow,
