@@ -5,11 +5,11 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as nfw from 'aws-cdk-lib/aws-networkfirewall';
 import { Construct, IConstruct } from 'constructs';
 import { DOMAIN_ALLOWLIST_FIREWALL_DEFAULTS, NETWORK_FIREWALL_LIMITS, POLICY_PRIORITIES } from './defaults';
-import { domainEntryProblem, domainListCapacity, isTopLevelWildcard } from './private/domains';
+import { domainEntryProblem, domainListCapacity } from './private/domains';
 import { endpointIdForAz } from './private/endpoint-by-az';
 import { FirewallManagedRuleGroup, StatefulDefaultActions } from './types';
 import { createEncryptedLogGroup, createLogsKey } from '../private/encrypted-log-group';
-import { addLayeredDefenseWarning, constructError } from '../private/errors';
+import { constructError } from '../private/errors';
 import { parseCidr } from '../private/ip';
 
 /** Properties of a DomainAllowlistFirewall. */
@@ -436,10 +436,8 @@ export class DomainAllowlistFirewall extends Construct {
         throw constructError(this, `allowedDomains[${i}] '${entry}' is already listed as '${earlier}'; remove the duplicate`);
       }
       seen.set(domain, entry);
-      if (isTopLevelWildcard(domain)) {
-        addLayeredDefenseWarning(this, 'FirewallTopLevelDomainAllowed',
-          `allowedDomains admits every domain under '${domain}', which anyone can register; list the domains the workload needs.`);
-      }
+      // A top-level domain ('.com') is legal but admits domains anyone can register: the
+      // LayeredDefense-FirewallAllowlistTopLevelDomain rule reports it in the rendered rule group, as in any template.
       return domain;
     });
   }
@@ -506,11 +504,7 @@ export class DomainAllowlistFirewall extends Construct {
       throw constructError(this, `allowlistCapacity ${capacity} is above the ${max} units a policy has room for (30,000 stateful `
         + `capacity per policy, ${BASELINE_RULE_GROUP_CAPACITY} used by the baseline group); lower it`);
     }
-    if (capacity < needed * 1.2) {
-      addLayeredDefenseWarning(this, 'FirewallCapacityNoHeadroom',
-        `allowlistCapacity ${capacity} leaves less than 20% headroom over the ${needed} units the domains need; capacity is fixed at `
-        + 'creation, so adding a domain later replaces the rule group. Raise it or remove the property to get twice the need.');
-    }
+    // Less than 20% headroom is legal: the LayeredDefense-FirewallRuleGroupCapacity rule reports it on the rule group.
     return capacity;
   }
 

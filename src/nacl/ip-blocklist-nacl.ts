@@ -444,11 +444,8 @@ export class IpBlocklistNacl extends Construct {
         }
       }
       this.reportOverflow();
-      if (!this.allowsIpv6 && this.plan.ipv6.exactCidrs.length > 0) {
-        addLayeredDefenseWarning(this, 'NaclIpv6WithoutVpcIpv6', 'blockedCidrs include IPv6 ranges (for example '
-          + `'${this.plan.ipv6.exactCidrs[0]}') but the VPC has no IPv6, so their deny entries match nothing. Set `
-          + 'vpcHasIpv6 if the VPC does carry IPv6 traffic.');
-      }
+      // IPv6 ranges on a VPC without IPv6 are legal; the LayeredDefense-NaclIpv6WithoutVpcIpv6 rule reports them in the
+      // template, so hand-written NACLs get the same finding.
     }
     return errors;
   }

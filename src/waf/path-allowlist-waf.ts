@@ -1,4 +1,4 @@
-import { ArnFormat, Aspects, IAspect, Lazy, Names, Reference, RemovalPolicy, Stack, Token, Tokenization } from 'aws-cdk-lib';
+import { ArnFormat, Lazy, Names, Reference, RemovalPolicy, Stack, Token, Tokenization } from 'aws-cdk-lib';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -20,12 +20,12 @@ import {
   WafAction,
   WafScope,
 } from './types';
-import { rulesCapacity, WEB_ACL_BASE_PRICE_CAPACITY, WEB_ACL_MAX_CAPACITY } from '../analysis/model/waf-capacity';
+import { rulesCapacity, WEB_ACL_MAX_CAPACITY } from '../analysis/model/waf-capacity';
 import { CannotEvaluateError } from '../analysis/model/waf-transformations';
 import { IpFamily } from '../ip/family';
 import { createEncryptedLogGroup } from '../private/encrypted-log-group';
 import { addLayeredDefenseWarning, constructError } from '../private/errors';
-import { countAddresses, embeddedIpv4Reason, formatCidr, formatRangesAsCidrs, mergeCidrStringsToRanges, parseCidr, ParsedCidr } from '../private/ip';
+import { embeddedIpv4Reason, formatCidr, formatRangesAsCidrs, mergeCidrStringsToRanges, parseCidr, ParsedCidr } from '../private/ip';
 
 /** Props of PathAllowlistWaf. */
 export interface PathAllowlistWafProps {
@@ -41,7 +41,8 @@ export interface PathAllowlistWafProps {
    * The sources allowed to reach the protected paths: IPv4 and IPv6 CIDRs, e.g. `198.51.100.0/24`,
    * `2001:db8:1::/48`; a bare address counts as `/32` or `/128`. Rejected: `/0`, and entries that merge to `/0`
    * (an IP set cannot hold it); IPv4-mapped or IPv4-compatible IPv6 entries (`::ffff:198.51.100.0/120`), which
-   * never match IPv4 clients. An allowlist covering half of a family's addresses or more warns.
+   * never match IPv4 clients. An allowlist covering half of a family's addresses or more is a
+   * `LayeredDefense-WafAllowlistVeryBroad` finding of the checks.
    */
   readonly allowedCidrs: string[];
   /**
@@ -351,25 +352,14 @@ export class PathAllowlistWaf extends Construct {
           throw constructError(this, `${prop} is set but logging is false; remove ${prop} or turn logging on`);
         }
       }
-      addLayeredDefenseWarning(this, 'WafLoggingDisabled',
-        'WAF logging is off: requests to protected paths leave no audit record (HIPAA 164.312(b) audit controls). Remove logging: false unless another logging configuration covers this web ACL.');
+      // No warning here: the LayeredDefense-WafLogging rule reports a web ACL without logging (one finding, one id).
     }
-
-    const self = this;
-    const capacityAspect: IAspect = {
-      visit(node: IConstruct) {
-        if (node === self) {
-          self.warnAboveBasePrice();
-        }
-      },
-    };
-    Aspects.of(this).add(capacityAspect);
   }
 
   /**
    * The estimated web ACL capacity units (WCU) of all rules, from AWS's published statement costs; it includes
-   * paths and rule groups added later. Above 1,500 WCU the web ACL costs extra (a warning at synth); above
-   * 5,000 it cannot be created (an error when the rule is added).
+   * paths and rule groups added later. Above 1,500 WCU the web ACL costs extra (the `LayeredDefense-WafCapacityCost`
+   * rule warns); above 5,000 it cannot be created (an error when the rule is added).
    * @see https://docs.aws.amazon.com/waf/latest/developerguide/aws-waf-capacity-units.html
    */
   public get estimatedCapacity(): number {
@@ -607,7 +597,7 @@ export class PathAllowlistWaf extends Construct {
     const ipSets: wafv2.CfnIPSet[] = [];
     for (const [version, family] of [['IPV4', IpFamily.IPV4], ['IPV6', IpFamily.IPV6]] as const) {
       const addresses = formatRangesAsCidrs(ranges, family);
-      this.checkAllowlistBreadth(label, allowedCidrs, cidrs, family, addresses, countAddresses(ranges, family));
+      this.checkAllowlistBreadth(label, allowedCidrs, cidrs, family, addresses);
       for (let start = 0, part = 1; start < addresses.length; start += IP_SET_MAX_ADDRESSES, part++) {
         const suffix = part === 1 ? '' : `Part${part}`;
         ipSets.push(new wafv2.CfnIPSet(this, `Allowlist${index}${version === 'IPV4' ? 'Ipv4' : 'Ipv6'}${suffix}`, {
@@ -730,22 +720,16 @@ export class PathAllowlistWaf extends Construct {
 
   /**
    * Refuses an allowlist whose entries of one family merge to `/0` (an IP set cannot hold it, and every address
-   * would be allowlisted) and warns when they cover half the family's addresses or more.
+   * would be allowlisted). An allowlist that covers half the family's addresses or more is legal: the
+   * LayeredDefense-WafAllowlistVeryBroad rule reports it, on this web ACL as on any other.
    */
-  private checkAllowlistBreadth(label: string, texts: string[], cidrs: ParsedCidr[], family: IpFamily, merged: string[], count: bigint): void {
-    const bits = family === IpFamily.IPV4 ? 32 : 128;
+  private checkAllowlistBreadth(label: string, texts: string[], cidrs: ParsedCidr[], family: IpFamily, merged: string[]): void {
     const name = family === IpFamily.IPV4 ? 'IPv4' : 'IPv6';
     const ofFamily = texts.filter((_, i) => cidrs[i].family === family).map((t) => `'${t}'`);
     const entries = ofFamily.length > 6 ? `${ofFamily.slice(0, 5).join(', ')} and ${ofFamily.length - 5} more` : ofFamily.join(', ');
     if (merged.some((cidr) => cidr.endsWith('/0'))) {
       throw constructError(this, `allowedCidrs for ${label}: the ${name} entries ${entries} merge to ${merged[0]}, every ${name} address: `
         + 'an AWS WAF IP set cannot hold /0 and the rule would block nobody; list only the networks that may reach the path');
-    }
-    if (count * 2n >= 2n ** BigInt(bits)) {
-      const percent = Number((count * 10000n) / 2n ** BigInt(bits)) / 100;
-      addLayeredDefenseWarning(this, 'WafAllowlistVeryBroad',
-        `allowedCidrs for ${label} cover ${percent}% of the ${name} address space (${entries}): almost anyone can reach the path. `
-        + 'List only the networks that need it (an office, a VPN egress range).');
     }
   }
 
@@ -757,14 +741,8 @@ export class PathAllowlistWaf extends Construct {
     }
     const position = options.position ?? d.forwardedIpPosition;
     const fallbackBehavior = options.fallbackBehavior ?? d.forwardedIpFallback;
-    if (position !== ForwardedIpPosition.LAST) {
-      addLayeredDefenseWarning(this, 'WafForwardedIpSpoofable',
-        `forwardedIp.position is ${position}: a client chooses the ${position === ForwardedIpPosition.FIRST ? 'first address' : 'addresses'} it sends in ${headerName}, so it can claim an allowlisted address. Use LAST (the address your proxy appended) unless the proxy replaces the header.`);
-    }
-    if (fallbackBehavior === ForwardedIpFallback.MATCH) {
-      addLayeredDefenseWarning(this, 'WafForwardedIpFailOpen',
-        `forwardedIp.fallbackBehavior is MATCH: a ${headerName} header without a valid address counts as allowlisted, so a malformed header reaches protected paths. Use NO_MATCH.`);
-    }
+    // A position other than LAST and a MATCH fallback are legal but risky: the LayeredDefense-WafForwardedIpSpoofable and
+    // LayeredDefense-WafForwardedIpFailOpen rules judge them in the rendered web ACL, as they judge any template.
     return { headerName, position, fallbackBehavior };
   }
 
@@ -781,13 +759,7 @@ export class PathAllowlistWaf extends Construct {
       }
       return h.toLowerCase();
     }))];
-    if (props.redactedHeaders !== undefined) {
-      const missing = d.redactedHeaders.filter((h) => !headers.includes(h));
-      if (missing.length > 0) {
-        addLayeredDefenseWarning(this, 'WafLogsCredentialsNotRedacted',
-          `redactedHeaders leaves out ${missing.join(' and ')}: credentials and session tokens will be written to the WAF logs. Add them unless the application never receives them.`);
-      }
-    }
+    // Leaving out authorization or cookie is reported by the LayeredDefense-WafLogging rule on the logging configuration.
 
     const logGroup = createEncryptedLogGroup(this, 'LogGroup', {
       logGroupName,
@@ -1034,23 +1006,6 @@ export class PathAllowlistWaf extends Construct {
     }
     if (capacity > WEB_ACL_MAX_CAPACITY) {
       throw constructError(this, `adding ${what} brings the web ACL to an estimated ${capacity} WCU, above the ${WEB_ACL_MAX_CAPACITY} WCU a web ACL can hold; remove rules you added or managed rule groups, or merge protected paths into fewer allowlists`);
-    }
-  }
-
-  private warnAboveBasePrice(): void {
-    let capacity: number;
-    try {
-      capacity = this.estimatedCapacity;
-    } catch (e) {
-      if (e instanceof CannotEvaluateError) {
-        addLayeredDefenseWarning(this, 'WafCapacityUnknown', `the web ACL's capacity cannot be estimated after the Rules overrides (${e.message}); check it stays within 5,000 WCU.`);
-        return;
-      }
-      throw e;
-    }
-    if (capacity > WEB_ACL_BASE_PRICE_CAPACITY) {
-      addLayeredDefenseWarning(this, 'WafCapacityAboveBasePrice',
-        `the web ACL uses an estimated ${capacity} WCU, above the ${WEB_ACL_BASE_PRICE_CAPACITY} WCU its base price covers, so AWS charges extra; remove managed rule groups you do not need to stay within it.`);
     }
   }
 }

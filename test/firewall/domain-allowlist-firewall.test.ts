@@ -5,7 +5,7 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { evaluate, permutations } from './intrinsics';
 import { DomainAllowlistFirewall, DomainAllowlistFirewallProps, FirewallManagedRuleGroup, StatefulDefaultActions } from '../../src/firewall';
 import { HipaaSecureVpc } from '../../src/vpc';
-import { check, serveHttpsWithRedirect } from '../checks/support';
+import { check, ofRule, serveHttpsWithRedirect } from '../checks/support';
 import { appWithPeerChecks, synthFindings } from '../support/validation';
 
 const AZS = ['us-east-1a', 'us-east-1b', 'us-east-1c'];
@@ -282,7 +282,8 @@ describe('dual-stack HipaaSecureVpc without a firewall', () => {
       template.hasResourceProperties('AWS::EC2::NetworkAclEntry', { Ipv6CidrBlock: '::/0', RuleAction: 'allow', Egress: egress });
     }
     template.resourceCountIs('AWS::NetworkFirewall::Firewall', 0);
-    expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('NaclIpv6WithoutVpcIpv6'))).toHaveLength(0);
+    // the blocklist's IPv6 denies match traffic: the VPC got its IPv6 block, so the rule has nothing to say
+    expect(ofRule(check(stack), 'LayeredDefense-NaclIpv6WithoutVpcIpv6')).toEqual([]);
   });
 });
 
@@ -353,12 +354,21 @@ describe('DomainAllowlistFirewall on its own', () => {
     expect(() => firewall.endpointIdFor('us-east-1c')).toThrow(/Stack\/Egress: there is no firewall endpoint in 'us-east-1c'/);
   });
 
-  test('a top-level-domain wildcard and an allowlist capacity without headroom warn', () => {
+  test('a top-level-domain wildcard and an allowlist capacity without headroom are rule findings on the rule group, not construct warnings', () => {
+    // GIVEN '.io' in the allowlist and capacity 4 for 2 domains x 2 target types
     const stack = newStack();
     new DomainAllowlistFirewall(stack, 'Egress', { vpc: plainVpc(stack), firewallSubnets: { subnetGroupName: 'Firewall' }, allowedDomains: ['.io', 'example.com'], allowlistCapacity: 4 });
-    const annotations = Annotations.fromStack(stack);
-    annotations.hasWarning('/Stack/Egress', Match.stringLikeRegexp("every domain under '.io'"));
-    annotations.hasWarning('/Stack/Egress', Match.stringLikeRegexp('allowlistCapacity 4 leaves less than 20% headroom'));
+
+    // WHEN the checks judge the stack
+    const findings = check(stack);
+
+    // THEN one finding of each rule, on the allowlist rule group
+    const topLevel = ofRule(findings, 'LayeredDefense-FirewallAllowlistTopLevelDomain');
+    expect(topLevel.map((f) => [f.level, f.path])).toEqual([['warning', '/Stack/Egress/AllowlistRuleGroup']]);
+    expect(topLevel[0].text).toMatch(/admits every domain under '\.io', which anyone can register/);
+    expect(ofRule(findings, 'LayeredDefense-FirewallRuleGroupCapacity').map((f) => [f.path, f.text]))
+      .toEqual([['/Stack/Egress/AllowlistRuleGroup', expect.stringMatching(/has Capacity 4 for rules that use 4 units, less than 20% headroom/)]]);
+    expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('cdk-layered-defense:'))).toEqual([]);
   });
 
   type Case = [string, (stack: Stack) => Partial<DomainAllowlistFirewallProps> & { vpc?: ec2.IVpc }, RegExp];

@@ -8,6 +8,7 @@ import { IpBlocklistNacl, IpBlocklistNaclProps } from '../../src/nacl';
 import { BLOCKLIST_RULE_NUMBERS, PlannedNaclEntry, homeRuleNumber } from '../../src/nacl/plan';
 import { mergeRanges, parseCidr } from '../../src/private/ip';
 import { HipaaSecureVpc } from '../../src/vpc';
+import { check, ofRule } from '../checks/support';
 import { appWithPeerChecks, synthFindings } from '../support/validation';
 
 const EXAMPLE = ['203.0.113.0/24', '198.51.100.7', '2001:db8:bad::/48'];
@@ -143,10 +144,24 @@ describe('IpBlocklistNacl', () => {
     expect(dualStack.filter((e) => e.RuleAction === 'allow').map((e) => e.RuleNumber).sort()).toEqual([32000, 32000, 32001, 32001]);
   });
 
-  test('warns when IPv6 ranges are blocked in a VPC without IPv6', () => {
+  test('IPv6 ranges blocked in a VPC without IPv6: one NaclIpv6WithoutVpcIpv6 finding on the NACL, and no construct warning', () => {
+    // GIVEN an IPv4-only VPC and a blocklist that lists an IPv6 range
     const { stack, vpc } = vpcStack();
     blocklist(stack, vpc);
-    Annotations.fromStack(stack).hasWarning('/Stack/Blocklist', Match.stringLikeRegexp('NaclIpv6WithoutVpcIpv6'));
+
+    // WHEN the checks judge the stack
+    const findings = ofRule(check(stack), 'LayeredDefense-NaclIpv6WithoutVpcIpv6');
+
+    // THEN the rule reports it once, on the NACL, naming the entries; the construct adds no warning of its own
+    expect(findings.map((f) => [f.level, f.path])).toEqual([['warning', '/Stack/Blocklist/NetworkAcl/Resource']]);
+    expect(findings[0].text).toMatch(/has 2 IPv6 DENY entries \(inbound rule \d+ 2001:db8:bad::\/48, outbound rule \d+ 2001:db8:bad::\/48\), but VPC \w+ has no IPv6 CIDR block/);
+    expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('cdk-layered-defense:'))).toEqual([]);
+  });
+
+  test('IPv6 ranges blocked in a dual-stack VPC: no NaclIpv6WithoutVpcIpv6 finding', () => {
+    const { stack, vpc } = vpcStack({ ipv6: true });
+    blocklist(stack, vpc);
+    expect(ofRule(check(stack), 'LayeredDefense-NaclIpv6WithoutVpcIpv6')).toEqual([]);
   });
 
   test('works with an imported VPC (fromVpcAttributes): literal subnet ids, IPv6 allowed by default', () => {

@@ -12,6 +12,7 @@ import {
   PathAllowlistWafProps,
   WafScope,
 } from '../../src/waf';
+import { check, ofRule } from '../checks/support';
 
 const OFFICE = ['198.51.100.0/24', '2001:db8:1::/48'];
 const EXAMPLE: PathAllowlistWafProps = { protectedPaths: ['/admin', '/internal/'], allowedCidrs: OFFICE };
@@ -128,15 +129,22 @@ describe('IP sets', () => {
     expect(rule.Statement.AndStatement.Statements[1]).toEqual({ NotStatement: { Statement: { IPSetReferenceStatement: { Arn: { 'Fn::GetAtt': [expect.stringMatching(/Allowlist1Ipv4/), 'Arn'] } } } } });
   });
 
-  test('an allowlist covering half a family or more warns; a narrower one does not', () => {
+  test('an allowlist covering half a family or more is a WafAllowlistVeryBroad finding on the web ACL; a narrower one is not', () => {
+    // GIVEN allowlists whose IPv4 half, IPv6 half, or neither covers half of its family
     const broad = synth({ protectedPaths: ['/admin'], allowedCidrs: ['0.0.0.0/2', '64.0.0.0/2', '2001:db8:1::/48'] });
-    Annotations.fromStack(broad.stack).hasWarning('/Stack/AdminOnlyFromOffice',
-      Match.stringLikeRegexp("cover 50% of the IPv4 address space \\('0\\.0\\.0\\.0/2', '64\\.0\\.0\\.0/2'\\).*WafAllowlistVeryBroad"));
-    Annotations.fromStack(broad.stack).hasNoWarning('/Stack/AdminOnlyFromOffice', Match.stringLikeRegexp('IPv6 address space'));
     const v6 = synth({ protectedPaths: ['/admin'], allowedCidrs: ['8000::/1', '198.51.100.0/24'] });
-    Annotations.fromStack(v6.stack).hasWarning('/Stack/AdminOnlyFromOffice', Match.stringLikeRegexp('cover 50% of the IPv6 address space.*WafAllowlistVeryBroad'));
     const narrow = synth({ protectedPaths: ['/admin'], allowedCidrs: ['0.0.0.0/2', '64.0.0.0/3', '::/2'] });
-    Annotations.fromStack(narrow.stack).hasNoWarning('/Stack/AdminOnlyFromOffice', Match.stringLikeRegexp('WafAllowlistVeryBroad'));
+
+    // WHEN the checks judge each stack
+    const broadFindings = ofRule(check(broad.stack), 'LayeredDefense-WafAllowlistVeryBroad');
+    const v6Findings = ofRule(check(v6.stack), 'LayeredDefense-WafAllowlistVeryBroad');
+
+    // THEN the rule names the family, the share and the merged entries (the IP set holds 0.0.0.0/1); the construct warns no more
+    expect(broadFindings.map((f) => f.path)).toEqual(['/Stack/AdminOnlyFromOffice/Resource']);
+    expect(broadFindings[0].text).toMatch(/rule 'PathAllowlist1' exempts 50% of the IPv4 address space from its block \(IP set \w+: '0\.0\.0\.0\/1'\)/);
+    expect(v6Findings.map((f) => f.text)).toEqual([expect.stringMatching(/exempts 50% of the IPv6 address space/)]);
+    expect(ofRule(check(narrow.stack), 'LayeredDefense-WafAllowlistVeryBroad')).toEqual([]);
+    expect(Annotations.fromStack(broad.stack).findWarning('*', Match.stringLikeRegexp('cdk-layered-defense:'))).toEqual([]);
   });
 
   test('more than 10,000 ranges are split across sets', () => {
@@ -183,12 +191,30 @@ describe('forwarded IP', () => {
     expect(waf.estimatedCapacity).toBe(1280);
   });
 
-  test('header name, position and fallback are configurable; risky choices warn', () => {
+  test('header name, position and fallback are configurable; the risky choices are rule findings on the web ACL', () => {
+    // GIVEN position ANY and fallback MATCH
     const { stack, template } = synth({ ...EXAMPLE, forwardedIp: { headerName: 'True-Client-IP', position: ForwardedIpPosition.ANY, fallbackBehavior: ForwardedIpFallback.MATCH } });
     expect(JSON.stringify(webAclRules(template))).toContain('{"HeaderName":"True-Client-IP","Position":"ANY","FallbackBehavior":"MATCH"}');
-    const annotations = Annotations.fromStack(stack);
-    annotations.hasWarning('/Stack/AdminOnlyFromOffice', Match.stringLikeRegexp('cdk-layered-defense:WafForwardedIpSpoofable'));
-    annotations.hasWarning('/Stack/AdminOnlyFromOffice', Match.stringLikeRegexp('cdk-layered-defense:WafForwardedIpFailOpen'));
+
+    // WHEN the checks judge the stack
+    const findings = check(stack);
+
+    // THEN ANY is spoofable (a warning) and MATCH lets a header without an address through the allowlist (an error)
+    const spoofable = ofRule(findings, 'LayeredDefense-WafForwardedIpSpoofable');
+    expect(spoofable.map((f) => [f.level, f.path])).toEqual([['warning', '/Stack/AdminOnlyFromOffice/Resource']]);
+    expect(spoofable[0].text).toMatch(/rule 'PathAllowlist1' matches IP set \w+ against ANY address of True-Client-IP/);
+    const failOpen = ofRule(findings, 'LayeredDefense-WafForwardedIpFailOpen');
+    expect(failOpen.map((f) => [f.level, f.path])).toEqual([['error', '/Stack/AdminOnlyFromOffice/Resource']]);
+    expect(failOpen[0].text).toMatch(/rule 'PathAllowlist1' blocks \/admin\S* with True-Client-IP: [0-9a-f.:]+, but the same request with True-Client-IP: unknown is allowed .*FallbackBehavior MATCH/);
+    // and the construct itself adds no warning
+    expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('cdk-layered-defense:'))).toEqual([]);
+  });
+
+  test('the defaults (LAST, NO_MATCH) give neither finding', () => {
+    const { stack } = synth(props);
+    const findings = check(stack);
+    expect(ofRule(findings, 'LayeredDefense-WafForwardedIpSpoofable')).toEqual([]);
+    expect(ofRule(findings, 'LayeredDefense-WafForwardedIpFailOpen')).toEqual([]);
   });
 });
 
@@ -225,20 +251,24 @@ describe('logging', () => {
     });
   });
 
-  test('retention, removal policy and redacted headers are configurable; dropping a credential header warns', () => {
+  test('retention, removal policy and redacted headers are configurable; dropping a credential header is a WafLogging finding', () => {
     const { stack, template } = synth({ ...EXAMPLE, logRetention: logs.RetentionDays.ONE_YEAR, logRemovalPolicy: RemovalPolicy.DESTROY, redactedHeaders: ['Authorization', 'x-api-key'] });
     template.hasResource('AWS::Logs::LogGroup', { Properties: { RetentionInDays: 365 }, DeletionPolicy: 'Delete' });
     template.hasResourceProperties('AWS::WAFv2::LoggingConfiguration', {
       RedactedFields: [{ SingleHeader: { Name: 'authorization' } }, { SingleHeader: { Name: 'x-api-key' } }],
     });
-    Annotations.fromStack(stack).hasWarning('/Stack/AdminOnlyFromOffice', Match.stringLikeRegexp('leaves out cookie.*WafLogsCredentialsNotRedacted'));
+    const findings = ofRule(check(stack), 'LayeredDefense-WafLogging');
+    expect(findings.map((f) => [f.path, f.text])).toEqual([['/Stack/AdminOnlyFromOffice/Logging', expect.stringMatching(/does not redact the cookie header/)]]);
+    expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('cdk-layered-defense:'))).toEqual([]);
   });
 
-  test('logging off: no log resources, and a warning', () => {
+  test('logging off: no log resources, and one WafLogging finding (not a construct warning as well)', () => {
     const { stack, template } = synth({ ...EXAMPLE, logging: false });
     template.resourceCountIs('AWS::WAFv2::LoggingConfiguration', 0);
     template.resourceCountIs('AWS::Logs::LogGroup', 0);
-    Annotations.fromStack(stack).hasWarning('/Stack/AdminOnlyFromOffice', Match.stringLikeRegexp('WafLoggingDisabled'));
+    const findings = check(stack);
+    expect(ofRule(findings, 'LayeredDefense-WafLogging').map((f) => [f.level, f.path])).toEqual([['error', '/Stack/AdminOnlyFromOffice/Resource']]);
+    expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('cdk-layered-defense:'))).toEqual([]);
   });
 });
 
@@ -281,17 +311,19 @@ describe('managed rule groups', () => {
 });
 
 describe('capacity', () => {
-  test('above 1,500 WCU warns at synth, counting groups added after construction', () => {
+  test('above 1,500 WCU is a WafCapacityCost finding, counting groups added after construction', () => {
     const { stack } = makeStack();
     const waf = new PathAllowlistWaf(stack, 'Waf', EXAMPLE);
-    Annotations.fromStack(stack).hasNoWarning('/Stack/Waf', Match.stringLikeRegexp('WafCapacityAboveBasePrice'));
+    expect(ofRule(check(stack), 'LayeredDefense-WafCapacityCost')).toEqual([]);
 
     const stack2 = makeStack().stack;
     const waf2 = new PathAllowlistWaf(stack2, 'Waf', EXAMPLE);
     waf2.addManagedRuleGroup(ManagedRuleGroup.LINUX_OPERATING_SYSTEM);
     waf2.addManagedRuleGroup(ManagedRuleGroup.WINDOWS_OPERATING_SYSTEM);
     expect(waf2.estimatedCapacity).toBe(1603);
-    Annotations.fromStack(stack2).hasWarning('/Stack/Waf', Match.stringLikeRegexp('1603 WCU.*WafCapacityAboveBasePrice'));
+    expect(ofRule(check(stack2), 'LayeredDefense-WafCapacityCost').map((f) => [f.path, f.text]))
+      .toEqual([['/Stack/Waf/Resource', expect.stringMatching(/needs about 1603 WCU, over the 1500 the base price covers/)]]);
+    expect(Annotations.fromStack(stack2).findWarning('*', Match.stringLikeRegexp('cdk-layered-defense:'))).toEqual([]);
     expect(waf.estimatedCapacity).toBe(1203);
   });
 

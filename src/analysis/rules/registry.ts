@@ -1,11 +1,13 @@
 // The rule registry: one list, in a stable order (layers outermost first), for both front doors. RULES.md at the
 // repository root documents every entry; test/checks/registry.test.ts keeps the two equal.
 import { PublicEndpointWithoutWaf } from './application/PublicEndpointWithoutWaf';
+import { WafAllowlistVeryBroad } from './application/WafAllowlistVeryBroad';
 import { WafAllowShadowsBlock } from './application/WafAllowShadowsBlock';
 import { WafCapacityCost } from './application/WafCapacityCost';
 import { WafCapacityLimit } from './application/WafCapacityLimit';
 import { WafForwardedIpDirectReach } from './application/WafForwardedIpDirectReach';
 import { WafForwardedIpFailOpen } from './application/WafForwardedIpFailOpen';
+import { WafForwardedIpSpoofable } from './application/WafForwardedIpSpoofable';
 import { WafLogging } from './application/WafLogging';
 import { WafPathBypass } from './application/WafPathBypass';
 import { WafUnassociated } from './application/WafUnassociated';
@@ -13,6 +15,7 @@ import { VpcFlowLogs } from './audit/VpcFlowLogs';
 import { CannotVerify } from './CannotVerify';
 import { InvalidValue } from './InvalidValue';
 import { FirewallAllowlistDropDefault } from './network/FirewallAllowlistDropDefault';
+import { FirewallAllowlistTopLevelDomain } from './network/FirewallAllowlistTopLevelDomain';
 import { FirewallDefaultOrderPass } from './network/FirewallDefaultOrderPass';
 import { FirewallIdleTimeout } from './network/FirewallIdleTimeout';
 import { FirewallLogging } from './network/FirewallLogging';
@@ -29,6 +32,7 @@ import { NaclDenyOwnVpc } from './subnet/NaclDenyOwnVpc';
 import { NaclDenyShadowed } from './subnet/NaclDenyShadowed';
 import { NaclDuplicateRuleNumber } from './subnet/NaclDuplicateRuleNumber';
 import { NaclEntryQuota } from './subnet/NaclEntryQuota';
+import { NaclIpv6WithoutVpcIpv6 } from './subnet/NaclIpv6WithoutVpcIpv6';
 import { NaclReturnTraffic } from './subnet/NaclReturnTraffic';
 import { NaclSubnetConflict } from './subnet/NaclSubnetConflict';
 import { NaclUnassociated } from './subnet/NaclUnassociated';
@@ -47,6 +51,8 @@ export const RULES: readonly LayeredDefenseRule[] = [
   WafPathBypass,
   WafForwardedIpFailOpen,
   WafForwardedIpDirectReach,
+  WafForwardedIpSpoofable,
+  WafAllowlistVeryBroad,
   WafAllowShadowsBlock,
   WafCapacityLimit,
   WafCapacityCost,
@@ -61,6 +67,7 @@ export const RULES: readonly LayeredDefenseRule[] = [
   NaclUnassociated,
   NaclSubnetConflict,
   NaclAllowlist,
+  NaclIpv6WithoutVpcIpv6,
   // Virtual firewall layer (security groups)
   SgOpenIngress,
   SgDefaultOpen,
@@ -69,6 +76,7 @@ export const RULES: readonly LayeredDefenseRule[] = [
   FirewallDefaultOrderPass,
   FirewallStrictOrderNoDrop,
   FirewallAllowlistDropDefault,
+  FirewallAllowlistTopLevelDomain,
   FirewallSilentDrop,
   FirewallStatelessBypass,
   FirewallSuricataFlow,

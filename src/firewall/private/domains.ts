@@ -41,11 +41,6 @@ export function domainEntryProblem(entry: string): string | undefined {
   return undefined;
 }
 
-/** A leading-dot entry with a single label (`.com`) admits a whole top-level domain. */
-export function isTopLevelWildcard(entry: string): boolean {
-  return entry.startsWith('.') && !entry.slice(1).includes('.');
-}
-
 /**
  * Stateful capacity a domain list uses: one rule per domain and target type (TLS SNI, HTTP Host).
  * @see https://docs.aws.amazon.com/network-firewall/latest/developerguide/nwfw-rule-group-capacity.html

@@ -41,9 +41,10 @@ describe('the good fixture', () => {
     expect(judgeTemplate(fixture(GOOD))).toEqual([]);
   });
 
-  test('every network-layer rule is one of the ten this file tests', () => {
+  test('every network-layer rule is one of the eleven this file tests', () => {
     expect(NETWORK_RULE_IDS.sort()).toEqual([
       'LayeredDefense-FirewallAllowlistDropDefault',
+      'LayeredDefense-FirewallAllowlistTopLevelDomain',
       'LayeredDefense-FirewallDefaultOrderPass',
       'LayeredDefense-FirewallIdleTimeout',
       'LayeredDefense-FirewallLogging',
@@ -382,6 +383,32 @@ describe('LayeredDefense-FirewallIdleTimeout', () => {
     const findings = goodWith((r) => { r.Policy.Properties.FirewallPolicy.StatefulEngineOptions.FlowTimeouts.TcpIdleTimeoutSeconds = PARAM; });
     expect(ofRule(findings, ID)).toEqual([]);
     expect(cannotVerify(findings, ID)[0].message).toMatch(/TcpIdleTimeoutSeconds \{"Ref":"FromParameter"\}.*NAT gateway NatGateway/);
+  });
+});
+
+describe('LayeredDefense-FirewallAllowlistTopLevelDomain', () => {
+  const ID = 'LayeredDefense-FirewallAllowlistTopLevelDomain';
+
+  test('Compliance: .amazonaws.com, a host and .example.org in the good allowlist', () => {
+    expect(ofRule(judgeTemplate(fixture(GOOD)), ID)).toEqual([]);
+  });
+
+  test('Noncompliance: .com in an allowlist, on its rule group; .io in a denylist is not reported', () => {
+    // GIVEN an allowlist admitting .com and a denylist blocking .io
+    // WHEN
+    const findings = ofRule(judgeTemplate(fixture('bad/allowlist-top-level-domain.yaml')), ID);
+    // THEN
+    expect(sites(findings)).toEqual([[ID, 'Stack/Allowlist']]);
+    expect(findings[0].level).toBe('warning');
+    expect(findings[0].message).toBe("the domain allowlist of rule group Allowlist admits every domain under '.com', which anyone can register");
+  });
+
+  test('Token: a target or a list type from a parameter is "cannot verify"', () => {
+    const target = goodWith((r) => { r.AllowlistGroup.Properties.RuleGroup.RulesSource.RulesSourceList.Targets.push(PARAM); });
+    expect(ofRule(target, ID)).toEqual([]);
+    expect(cannotVerify(target, ID).map((f) => f.message)).toEqual([expect.stringMatching(/which domains the allowlist admits \(\{"Ref":"FromParameter"\}\)/)]);
+    const type = goodWith((r) => { r.AllowlistGroup.Properties.RuleGroup.RulesSource.RulesSourceList.GeneratedRulesType = PARAM; });
+    expect(cannotVerify(type, ID).map((f) => f.message)).toEqual([expect.stringMatching(/whether the domain list is an allowlist/)]);
   });
 });
 

@@ -1,22 +1,31 @@
 import { aclRules, evaluatorFor, orCannotVerify } from './waf-evaluation';
 import { readsForwardedIp, sampleRequests } from './waf-statements';
+import { forwardedIpConfigs, isWafUnknown } from '../../model/waf-statements-tree';
 import { LayeredDefenseRule, RuleFinding } from '../rule';
 
 /**
- * A blocking rule that reads the client address from a forwarded IP header fails open: when the header is
- * missing, AWS WAF does not apply the rule at all. Checked with the evaluator: for every sample request the rule
- * blocks, the same request without the header must still be blocked by some rule (or the default action); the
- * first sample that is allowed without the header is reported (a guard may cover one protected path, not another).
+ * A rule that reads the client address from a forwarded IP header fails open in two ways, both checked with the
+ * evaluator on sample requests built from the rule's own statement (the first failing sample is reported: a guard
+ * may cover one protected path, not another):
+ * - the header is missing: "If the specified header isn't present in the request, AWS WAF doesn't apply the rule to
+ *   the web request at all". For every sample request a blocking rule blocks, the same request without the header
+ *   must still be blocked by some rule (or the default action);
+ * - the header holds no valid address in the chosen position and `FallbackBehavior` is `MATCH`: "Treat the web
+ *   request as matching the rule statement". Under a NOT (block unless allowlisted) or in an ALLOW rule, a
+ *   malformed header counts as allowlisted. For every sample a blocking rule with a MATCH fallback blocks, the same
+ *   request with a header that holds no address must still be blocked; an ALLOW rule with a MATCH fallback must not
+ *   allow such a request.
  * @see https://docs.aws.amazon.com/waf/latest/developerguide/waf-rule-statement-forwarded-ip-address.html
+ * @see https://docs.aws.amazon.com/waf/latest/APIReference/API_IPSetForwardedIPConfig.html
  */
 export const WafForwardedIpFailOpen: LayeredDefenseRule = {
   id: 'LayeredDefense-WafForwardedIpFailOpen',
   level: 'error',
   layer: 'application',
   hipaa: '164.312(a)(1)',
-  summary: 'A WAF rule blocks by forwarded IP (X-Forwarded-For), and the same request without the header is allowed.',
-  why: 'AWS WAF skips a rule whose forwarded IP header is missing, so a block-unless-allowlisted rule lets in every request that simply omits the header.',
-  fix: 'Add a rule before it that blocks requests to the same paths that lack the header (PathAllowlistWaf does), or match the connection source IP instead of a forwarded IP',
+  summary: 'A WAF rule judges clients by forwarded IP (X-Forwarded-For), and a request without the header, or with a header that holds no valid address under FallbackBehavior MATCH, gets through.',
+  why: 'AWS WAF skips a rule whose forwarded IP header is missing, and FallbackBehavior MATCH treats a header without a valid address as a match, so a block-unless-allowlisted rule lets in every request that omits the header or sends garbage in it.',
+  fix: 'Add a rule before it that blocks requests to the same paths that lack the header (PathAllowlistWaf does), and use FallbackBehavior NO_MATCH for an allowlist; or match the connection source IP instead of a forwarded IP',
   evaluate(model, context) {
     const findings: RuleFinding[] = [];
     for (const acl of model.webAcls) {
@@ -26,12 +35,18 @@ export const WafForwardedIpFailOpen: LayeredDefenseRule = {
       }
       for (const rule of aclRules(acl)) {
         const action = rule.action;
-        if ((action !== 'BLOCK' && action !== 'CAPTCHA' && action !== 'CHALLENGE') || !readsForwardedIp(rule.statement)) {
+        if (!readsForwardedIp(rule.statement)) {
           continue;
         }
-        const finding = orCannotVerify(acl, context, `rule '${rule.name}' without its forwarded IP header`, () => {
+        const blocking = action === 'BLOCK' || action === 'CAPTCHA' || action === 'CHALLENGE';
+        const fallbackMatch = forwardedIpConfigs(rule.statement).some((c) => !isWafUnknown(c) && c.fallbackBehavior === 'MATCH');
+        if (!blocking && !(action === 'ALLOW' && fallbackMatch)) {
+          continue;
+        }
+        const samples = () => sampleRequests(model.ipSetsFor(acl.resource), rule.statement);
+        const missing = blocking && orCannotVerify(acl, context, `rule '${rule.name}' without its forwarded IP header`, () => {
           const tried = new Set<string>();
-          for (const request of sampleRequests(model.ipSetsFor(acl.resource), rule.statement)) {
+          for (const request of samples()) {
             const key = `${request.uriPath}\u0000${request.sourceIp}`;
             if (!request.headers || tried.has(key) || evaluator.evaluate(request).terminatingRule !== rule.name) {
               continue;
@@ -41,17 +56,57 @@ export const WafForwardedIpFailOpen: LayeredDefenseRule = {
             const without = evaluator.evaluate({ uriPath: request.uriPath, sourceIp: request.sourceIp });
             if (without.action === 'ALLOW') {
               return `rule '${rule.name}' blocks ${request.uriPath} with ${header}: ${forwarded}, but the same request without ${header} `
-                + `is allowed (${without.terminatingRule ? `by rule '${without.terminatingRule}'` : 'by the default action'}): WAF skips the rule when the header is missing`;
+                + `is allowed (${byWhom(without)}): WAF skips the rule when the header is missing`;
             }
             // This sample is still blocked without the header; another (another path, say) may not be.
           }
           return undefined;
         });
-        if (finding) {
-          findings.push({ resource: acl.resource, message: finding });
+        if (missing) {
+          findings.push({ resource: acl.resource, message: missing });
+        }
+        const malformed = fallbackMatch && orCannotVerify(acl, context, `rule '${rule.name}' with a forwarded IP header that holds no address`, () => {
+          const tried = new Set<string>();
+          for (const request of samples()) {
+            const key = `${request.uriPath}\u0000${request.sourceIp}`;
+            if (!request.headers || tried.has(key)) {
+              continue;
+            }
+            const [header, forwarded] = Object.entries(request.headers)[0];
+            const garbled = { ...request, headers: { [header]: NO_ADDRESS } };
+            if (blocking) {
+              if (evaluator.evaluate(request).terminatingRule !== rule.name) {
+                continue;
+              }
+              tried.add(key);
+              const result = evaluator.evaluate(garbled);
+              if (result.action === 'ALLOW') {
+                return `rule '${rule.name}' blocks ${request.uriPath} with ${header}: ${forwarded}, but the same request with ${header}: ${NO_ADDRESS} `
+                  + `is allowed (${byWhom(result)}): with FallbackBehavior MATCH a header that holds no valid address counts as a match`;
+              }
+            } else {
+              tried.add(key);
+              const result = evaluator.evaluate(garbled);
+              if (result.action === 'ALLOW' && result.terminatingRule === rule.name) {
+                return `rule '${rule.name}' allows ${request.uriPath} with ${header}: ${NO_ADDRESS}, a header that holds no valid address: `
+                  + 'with FallbackBehavior MATCH it counts as a match, so the request skips every later rule';
+              }
+            }
+          }
+          return undefined;
+        });
+        if (malformed) {
+          findings.push({ resource: acl.resource, message: malformed, fix: 'Use FallbackBehavior NO_MATCH on forwarded IP statements that allowlist clients (under a NOT in a blocking rule, or in an ALLOW rule)' });
         }
       }
     }
     return findings;
   },
 };
+
+/** A forwarded IP header value without any IP address, as proxies write for a client they cannot name. */
+const NO_ADDRESS = 'unknown';
+
+function byWhom(result: { readonly terminatingRule?: string }): string {
+  return result.terminatingRule ? `by rule '${result.terminatingRule}'` : 'by the default action';
+}

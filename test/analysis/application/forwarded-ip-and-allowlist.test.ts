@@ -1,0 +1,172 @@
+// The WAF rules that were construct warnings before (one id space): WafForwardedIpSpoofable, the MATCH fallback of
+// WafForwardedIpFailOpen, WafAllowlistVeryBroad. CDK-free, on the templates of test/fixtures/templates/waf/.
+import * as path from 'path';
+import { readApp } from '../../../src/analysis/cfn';
+import { CheckFinding } from '../../../src/analysis/engine';
+import { judge, ofRule, sites } from '../support';
+
+const FIXTURES = path.join(__dirname, '..', '..', 'fixtures', 'templates', 'waf');
+const GOOD = 'good/forwarded-allowlist.yaml';
+const SPOOFABLE = 'LayeredDefense-WafForwardedIpSpoofable';
+const FAIL_OPEN = 'LayeredDefense-WafForwardedIpFailOpen';
+const VERY_BROAD = 'LayeredDefense-WafAllowlistVeryBroad';
+
+/** A fixture read as the CLI reads it (intrinsics resolved), under the stack id `Stack`. */
+function fixture(file: string): any {
+  const [stack] = readApp([path.join(FIXTURES, file)]).stacks;
+  return JSON.parse(JSON.stringify(stack.template));
+}
+
+/** A fixture with one change made to its resources, judged. */
+function judged(file: string, change: (resources: any) => void = () => undefined): CheckFinding[] {
+  const template = fixture(file);
+  change(template.Resources);
+  return judge({ Stack: template });
+}
+
+function rule(resources: any, name: string): any {
+  return resources.Acl.Properties.Rules.find((r: any) => r.Name === name);
+}
+
+/** The forwarded IP config of the office allowlist rule (under its NOT). */
+function officeForwarded(resources: any): any {
+  const not = rule(resources, 'AdminOnlyFromOffice').Statement.AndStatement.Statements[1].NotStatement.Statement;
+  return (not.OrStatement?.Statements[0] ?? not).IPSetReferenceStatement.IPSetForwardedIPConfig;
+}
+
+function cannotVerify(findings: CheckFinding[], ruleId: string): CheckFinding[] {
+  return ofRule(findings, 'LayeredDefense-CannotVerify').filter((f) => f.message.startsWith(`${ruleId} cannot verify`));
+}
+
+describe('the good fixture', () => {
+  test('a forwarded-IP allowlist reading LAST with NO_MATCH, a missing-header guard, logging: zero findings of any rule', () => {
+    // GIVEN / WHEN / THEN
+    expect(judged(GOOD)).toEqual([]);
+  });
+});
+
+describe('LayeredDefense-WafForwardedIpSpoofable', () => {
+  test('Noncompliance: an allowlist reading the FIRST address and a rate limit by forwarded IP, each reported on the web ACL', () => {
+    // GIVEN the bad fixture: Position FIRST under the NOT, and a FORWARDED_IP rate limit (ForwardedIPConfig reads the first)
+    // WHEN
+    const findings = ofRule(judged('bad/forwarded-ip-spoofable.yaml'), SPOOFABLE);
+    // THEN
+    expect(sites(findings)).toEqual([[SPOOFABLE, 'Stack/Acl'], [SPOOFABLE, 'Stack/Acl']]);
+    expect(findings.map((f) => f.level)).toEqual(['warning', 'warning']);
+    expect(findings[0].message).toMatch(/^rule 'AdminOnlyFromOffice' matches IP set Office against the FIRST address of X-Forwarded-For: a proxy appends/);
+    expect(findings[1].message).toMatch(/^rule 'RateLimitPerClient' counts requests by the first address of X-Forwarded-For \(ForwardedIPConfig always reads the first\)/);
+  });
+
+  test('Noncompliance: position ANY', () => {
+    const findings = ofRule(judged(GOOD, (r) => { officeForwarded(r).Position = 'ANY'; }), SPOOFABLE);
+    expect(findings.map((f) => f.message)).toEqual([expect.stringMatching(/^rule 'AdminOnlyFromOffice' matches IP set OfficeV4 against ANY address of X-Forwarded-For \(up to the last 10\)/)]);
+  });
+
+  test('Noncompliance: a geo match on the forwarded address, nested in an AND', () => {
+    const findings = ofRule(judged(GOOD, (r) => {
+      r.Acl.Properties.Rules.push({
+        Name: 'OnlyUs',
+        Priority: 30,
+        Action: { Block: {} },
+        VisibilityConfig: { CloudWatchMetricsEnabled: true, SampledRequestsEnabled: true, MetricName: 'geo' },
+        Statement: { NotStatement: { Statement: { GeoMatchStatement: { CountryCodes: ['US'], ForwardedIPConfig: { HeaderName: 'X-Forwarded-For', FallbackBehavior: 'NO_MATCH' } } } } },
+      });
+    }), SPOOFABLE);
+    expect(findings.map((f) => f.message)).toEqual([expect.stringMatching(/^rule 'OnlyUs' judges the country of the first address of X-Forwarded-For/)]);
+  });
+
+  test('Compliance: position LAST, and statements on the connection address', () => {
+    expect(ofRule(judged(GOOD), SPOOFABLE)).toEqual([]);
+  });
+
+  test('a position unknown at synth is "cannot verify", never a pass or a finding', () => {
+    // GIVEN the position from an import no stack exports
+    const findings = judged(GOOD, (r) => { officeForwarded(r).Position = { 'Fn::ImportValue': 'xff-position' }; });
+    // THEN
+    expect(ofRule(findings, SPOOFABLE)).toEqual([]);
+    expect(sites(cannotVerify(findings, SPOOFABLE))).toEqual([['LayeredDefense-CannotVerify', 'Stack/Acl']]);
+    expect(cannotVerify(findings, SPOOFABLE)[0].message).toMatch(/rule 'AdminOnlyFromOffice'.*Position/);
+  });
+});
+
+describe('LayeredDefense-WafForwardedIpFailOpen: the MATCH fallback', () => {
+  test('Noncompliance: MATCH under the allowlist NOT, and MATCH in an ALLOW rule; errors on the web ACL', () => {
+    // GIVEN the bad fixture (the guard blocks requests without the header, so only the fallback fails open)
+    // WHEN
+    const findings = ofRule(judged('bad/forwarded-ip-match-fallback.yaml'), FAIL_OPEN);
+    // THEN
+    expect(sites(findings)).toEqual([[FAIL_OPEN, 'Stack/Acl'], [FAIL_OPEN, 'Stack/Acl']]);
+    expect(findings.map((f) => f.level)).toEqual(['error', 'error']);
+    expect(findings[0].message).toMatch(/^rule 'AdminOnlyFromOffice' blocks \/admin with X-Forwarded-For: \S+, but the same request with X-Forwarded-For: unknown is allowed \(by rule 'PartnerApi'\): with FallbackBehavior MATCH/);
+    expect(findings[1].message).toMatch(/^rule 'PartnerApi' allows \/\S* with X-Forwarded-For: unknown, a header that holds no valid address/);
+    expect(findings[0].fix).toMatch(/FallbackBehavior NO_MATCH/);
+  });
+
+  test('Compliance: the same web ACL with NO_MATCH', () => {
+    const findings = judged('bad/forwarded-ip-match-fallback.yaml', (r) => {
+      officeForwarded(r).FallbackBehavior = 'NO_MATCH';
+      rule(r, 'PartnerApi').Statement.IPSetReferenceStatement.IPSetForwardedIPConfig.FallbackBehavior = 'NO_MATCH';
+    });
+    expect(ofRule(findings, FAIL_OPEN)).toEqual([]);
+  });
+
+  test('Compliance: MATCH on a blocklist (the IP set directly in a BLOCK rule) fails closed: no fallback finding', () => {
+    const findings = judged(GOOD, (r) => {
+      r.Acl.Properties.Rules.push({
+        Name: 'BlockedClients',
+        Priority: 5,
+        Action: { Block: {} },
+        VisibilityConfig: { CloudWatchMetricsEnabled: true, SampledRequestsEnabled: true, MetricName: 'blocked' },
+        Statement: { IPSetReferenceStatement: { Arn: { 'Fn::GetAtt': ['OfficeV4', 'Arn'] }, IPSetForwardedIPConfig: { HeaderName: 'X-Forwarded-For', Position: 'LAST', FallbackBehavior: 'MATCH' } } },
+      });
+    });
+    // (a request without the header still skips it: the missing-header finding, not a fallback one)
+    expect(ofRule(findings, FAIL_OPEN).map((f) => f.message)).toEqual([expect.stringMatching(/^rule 'BlockedClients' blocks \/ with X-Forwarded-For: \S+, but the same request without X-Forwarded-For is allowed/)]);
+  });
+
+  test('the missing-header case still holds: without the guard rule the allowlist fails open', () => {
+    const findings = judged(GOOD, (r) => {
+      r.Acl.Properties.Rules = r.Acl.Properties.Rules.filter((x: any) => x.Name !== 'AdminMissingForwardedIp');
+    });
+    expect(ofRule(findings, FAIL_OPEN).map((f) => f.message)).toEqual([expect.stringMatching(/^rule 'AdminOnlyFromOffice' blocks \/admin\S* with X-Forwarded-For: \S+, but the same request without X-Forwarded-For is allowed/)]);
+  });
+});
+
+describe('LayeredDefense-WafAllowlistVeryBroad', () => {
+  test('Noncompliance: an allowlist set of 128.0.0.0/1 under the NOT; the blocklist /1 is not an exemption', () => {
+    // GIVEN / WHEN
+    const findings = ofRule(judged('bad/allowlist-very-broad.yaml'), VERY_BROAD);
+    // THEN one finding, on the web ACL, naming the rule, the share, the set and its entries
+    expect(sites(findings)).toEqual([[VERY_BROAD, 'Stack/Acl']]);
+    expect(findings[0].level).toBe('warning');
+    expect(findings[0].message).toBe("rule 'AdminOnlyFromOffice' exempts 50% of the IPv4 address space from its block (IP set OfficeV4: '128.0.0.0/1'): almost anyone can reach what it protects");
+  });
+
+  test('the exempt sets of a rule count together: two /2 sets are half the space; a /2 and a /3 are not', () => {
+    const twoSets = (second: string) => judged(GOOD, (r) => {
+      r.OfficeV4.Properties.Addresses = ['0.0.0.0/2'];
+      r.OfficeV4b = { Type: 'AWS::WAFv2::IPSet', Properties: { Scope: 'REGIONAL', IPAddressVersion: 'IPV4', Addresses: [second] } };
+      rule(r, 'AdminOnlyFromOffice').Statement.AndStatement.Statements[1].NotStatement.Statement.OrStatement.Statements.push(
+        { IPSetReferenceStatement: { Arn: { 'Fn::GetAtt': ['OfficeV4b', 'Arn'] } } });
+    });
+    expect(ofRule(twoSets('64.0.0.0/2'), VERY_BROAD).map((f) => f.message))
+      .toEqual([expect.stringMatching(/^rule 'AdminOnlyFromOffice' exempts 50% of the IPv4 address space from its block \(IP sets OfficeV4, OfficeV4b: '0\.0\.0\.0\/2', '64\.0\.0\.0\/2'\)/)]);
+    expect(ofRule(twoSets('64.0.0.0/3'), VERY_BROAD)).toEqual([]);
+  });
+
+  test('IPv6 by its own space; a set under two NOTs is matched, not exempted', () => {
+    const v6 = judged(GOOD, (r) => { r.OfficeV6.Properties.Addresses = ['8000::/1']; });
+    expect(ofRule(v6, VERY_BROAD).map((f) => f.message)).toEqual([expect.stringMatching(/exempts 50% of the IPv6 address space/)]);
+    const doubleNot = judged('bad/allowlist-very-broad.yaml', (r) => {
+      const and = rule(r, 'AdminOnlyFromOffice').Statement.AndStatement;
+      and.Statements[1] = { NotStatement: { Statement: and.Statements[1] } };
+    });
+    expect(ofRule(doubleNot, VERY_BROAD)).toEqual([]);
+  });
+
+  test('an exempt set whose addresses are unknown is "cannot verify"', () => {
+    const findings = judged(GOOD, (r) => { r.OfficeV4.Properties.Addresses = { 'Fn::ImportValue': 'office-ranges' }; });
+    expect(ofRule(findings, VERY_BROAD)).toEqual([]);
+    expect(cannotVerify(findings, VERY_BROAD).map((f) => f.message)).toEqual([expect.stringMatching(/how many addresses rule 'AdminOnlyFromOffice' exempts from its block/)]);
+  });
+});
