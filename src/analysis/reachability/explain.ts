@@ -13,7 +13,7 @@ import { parseCidrOrReason } from '../../private/ip';
 import { describeKey } from '../model/model-values';
 import { buildNetworkModel, NetworkModel, StackInput } from '../model/network-model';
 import { buildRoutingModel, RoutedSubnetModel, RouteModel, RoutingModel } from '../model/routing';
-import { buildWorkloads, WorkloadModel } from '../model/workloads';
+import { buildLoadBalancerForwards, buildWorkloads, LoadBalancerForward, WorkloadModel } from '../model/workloads';
 
 export type FlowSource =
   | { readonly kind: 'internet' }
@@ -68,6 +68,8 @@ export class ReachabilityModel {
   }
 
   private readonly byKey: Map<string, WorkloadModel>;
+  /** Every listener -> target group -> target forward of the app. */
+  public readonly forwards: readonly LoadBalancerForward[];
 
   constructor(
     public readonly network: NetworkModel,
@@ -76,6 +78,7 @@ export class ReachabilityModel {
     private readonly options: ReachabilityOptions = {},
   ) {
     this.byKey = new Map(workloads.map((w) => [w.key, w]));
+    this.forwards = buildLoadBalancerForwards(network, workloads);
   }
 
   public workload(key: string): WorkloadModel | undefined {
@@ -96,6 +99,7 @@ export class ReachabilityModel {
     for (const source of sources) {
       for (const destination of destinations) {
         answers.push(this.judgePair(query, source, destination, flow, notes));
+        answers.push(...this.throughLoadBalancers(query, source, destination, flow, notes));
       }
     }
     const reachable = answers.find((a) => a.verdict === 'REACHABLE');
@@ -152,14 +156,115 @@ export class ReachabilityModel {
     });
   }
 
-  private judgePair(query: FlowQuerySpec, source: Placement, destination: Placement, flow: string, notes: string[]): FlowAnswer {
-    const unknownOf = (p: Placement): Decision | undefined => (p.unknown !== undefined
-      ? { layer: 'placement', verdict: 'unknown', code: 'PLACEMENT_UNKNOWN', resource: p.workload?.resource, message: p.unknown }
-      : undefined);
-    const early = [unknownOf(source), unknownOf(destination)].filter((d): d is Decision => d !== undefined);
-    if (early.length > 0) {
-      return { verdict: 'UNKNOWN', blockers: [], unknowns: early, hops: [], notes: [], flow };
+  private judgePair(query: LegQuery, source: Placement, destination: Placement, flow: string, notes: string[]): FlowAnswer {
+    return earlyUnknown([source, destination], flow)
+      ?? judgeSegments(overlay(this.legJudgements(query, source, destination, notes), source.ranges), source.existential, flow);
+  }
+
+  /**
+   * The other way a client reaches a load balancer's target: through the load balancer, on a listener port that
+   * forwards to a target group holding it. The load balancer ends the client's flow and starts one of its own to the
+   * target (both legs are judged), except a network load balancer that preserves the client's address: then the
+   * target's NACL and security groups see the client, and the load balancer's groups (a rule that references them
+   * admits the flow whether or not the address is preserved).
+   * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-security-groups.html
+   * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-target-groups.html
+   */
+  private throughLoadBalancers(query: FlowQuerySpec, source: Placement, destination: Placement, flow: string, notes: string[]): FlowAnswer[] {
+    const target = destination.workload;
+    if (!target) {
+      return [];
     }
+    const answers: FlowAnswer[] = [];
+    for (const forward of this.forwards) {
+      const lb = this.byKey.get(forward.loadBalancerKey);
+      if (forward.targetKey !== target.key || !lb || lb.key === source.workload?.key || (forward.listenerPort !== undefined && forward.listenerPort !== query.port)) {
+        continue;
+      }
+      const group = forward.targetGroup.path;
+      const hop: Decision = forward.listenerPort === undefined
+        ? { layer: 'load-balancer', verdict: 'unknown', code: 'LB_LISTENER_UNKNOWN', resource: forward.via, message: `the port of ${forward.via.path} is not known at synth: whether it forwards port ${query.port} to ${group} cannot be told` }
+        : forward.targetType !== 'lambda' && forward.targetPort === undefined
+          ? { layer: 'load-balancer', verdict: 'unknown', code: 'LB_TARGET_PORT_UNKNOWN', resource: forward.targetGroup, message: `the port target group ${group} sends ${target.resource.path} is not known at synth` }
+          : {
+            layer: 'load-balancer',
+            verdict: 'allow',
+            code: 'LB_FORWARD',
+            resource: forward.targetGroup,
+            entry: `${forward.via.path} -> ${group}${forward.targetPort !== undefined ? ` port ${forward.targetPort}` : ''}`,
+            message: `${lb.resource.path} forwards port ${query.port} by ${forward.via.path} to target group ${group}, which holds ${target.resource.path}${forward.targetPort !== undefined ? ` on port ${forward.targetPort}` : ''}`,
+          };
+      for (const front of this.placements(lb)) {
+        const early = earlyUnknown([source, front, destination], flow);
+        if (early) {
+          answers.push(early);
+          continue;
+        }
+        const leg1 = [...this.legJudgements(query, source, front, notes), everywhere(hop)];
+        if (forward.targetType === 'lambda' || hop.verdict !== 'allow') {
+          if (forward.targetType === 'lambda') {
+            notes.push(`${lb.resource.path} invokes ${target.resource.path} through the Lambda service: no network path to the function is judged`);
+          }
+          answers.push(judgeSegments(overlay(leg1, source.ranges), source.existential, flow));
+          continue;
+        }
+        const second: LegQuery = { port: forward.targetPort!, protocol: query.protocol };
+        const clientIp = forward.clientIp;
+        if ('unknown' in clientIp) {
+          leg1.push(everywhere({ layer: 'load-balancer', verdict: 'unknown', code: 'LB_CLIENT_IP_UNKNOWN', resource: forward.targetGroup, message: `whether ${lb.resource.path} preserves the client's address for ${target.resource.path}: ${clientIp.unknown} is not known at synth` }));
+        }
+        if ('preserved' in clientIp && clientIp.preserved) {
+          notes.push(`${lb.resource.path} preserves the client's address: ${target.resource.path}'s NACL and security groups judge ${source.description}; responses return through the load balancer`);
+          const leg2 = this.preservedLeg(second, source, front, destination, lb);
+          answers.push(judgeSegments(overlay([...leg1, ...leg2], source.ranges), source.existential, flow));
+          continue;
+        }
+        const first = judgeSegments(overlay(leg1, source.ranges), source.existential, flow);
+        const then = this.judgePair(second, front, destination, flow, notes);
+        answers.push(bothLegs(first, then, flow));
+      }
+    }
+    return answers;
+  }
+
+  /**
+   * The second leg of a network load balancer that preserves the client's address: the packet leaves the load
+   * balancer's interface in its subnet with the client's address as its source.
+   * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/network/edit-target-group-attributes.html#client-ip-preservation
+   */
+  private preservedLeg(query: LegQuery, client: Placement, front: Placement, destination: Placement, lb: WorkloadModel): Judgement[] {
+    const judgements: Judgement[] = [];
+    const target = destination.workload!;
+    const lbSubnet = front.subnet!;
+    const dSubnet = destination.subnet!;
+    const dRange = destination.ranges[0];
+    const what = `subnet ${dSubnet.resource.path}`;
+    const ephemeral = this.options.ephemeralPorts ?? { from: 1024, to: 65535 };
+    const forward = `traffic to ${target.resource.path}`;
+    judgements.push(everywhere(collapse(judgeRoutes(this.routing, lbSubnet, forward, localRoute(forward, lbSubnet, lbSubnet.vpcKey === dSubnet.vpcKey), noRouteFor(lbSubnet, forward)), dRange, what)));
+    if (lbSubnet.key !== dSubnet.key) {
+      const lbNacl = naclOfSubnet(this.network, lbSubnet);
+      judgements.push(everywhere(collapse(judgeNacl(lbNacl, 'egress', query.protocol, { from: query.port, to: query.port }, 'request'), dRange, what)));
+      judgements.push(everywhere(collapse(judgeNacl(lbNacl, 'ingress', query.protocol, ephemeral, 'return'), dRange, what)));
+      const dNacl = naclOfSubnet(this.network, dSubnet);
+      judgements.push(judgeNacl(dNacl, 'ingress', query.protocol, { from: query.port, to: query.port }, 'request'));
+      judgements.push(judgeNacl(dNacl, 'egress', query.protocol, ephemeral, 'return'));
+    }
+    const lbGroups = lb.noGroups ? undefined : groupsOf(this.network, lb, lbSubnet.vpcKey);
+    if (!target.noGroups) {
+      const peer = { groupKeys: lbGroups?.keys ?? [], description: `${client.description} (its address preserved by ${lb.resource.path})` };
+      judgements.push(judgeGroups(this.network, target.resource, groupsOf(this.network, target, dSubnet.vpcKey), 'ingress', query.protocol, query.port, peer));
+    }
+    if (lbGroups) {
+      const destinationGroups = target.noGroups ? [] : groupsOf(this.network, target, dSubnet.vpcKey).keys;
+      const egress = judgeGroups(this.network, lb.resource, lbGroups, 'egress', query.protocol, query.port, { groupKeys: destinationGroups, description: target.resource.path });
+      judgements.push(everywhere(collapse(egress, dRange, what)));
+    }
+    return judgements;
+  }
+
+  /** The checks of one leg, from a placed source to a placed destination, each a judgement of the source's address. */
+  private legJudgements(query: LegQuery, source: Placement, destination: Placement, notes: string[]): Judgement[] {
     const target = destination.workload!;
     const dSubnet = destination.subnet!;
     const dRange = destination.ranges[0];
@@ -186,7 +291,7 @@ export class ReachabilityModel {
       constant('unknown' in pub
         ? { layer: 'route', verdict: 'unknown', code: 'PUBLIC_ADDRESS_UNKNOWN', resource: target.resource, message: `whether ${target.resource.path} gets a public address: ${pub.unknown} is not known at synth` }
         : pub.public
-          ? { layer: 'route', verdict: 'allow', code: 'PUBLIC_ADDRESS', resource: target.resource, message: `${target.resource.path} has a public address` }
+          ? { layer: 'route', verdict: 'allow', code: 'PUBLIC_ADDRESS', resource: target.resource, message: `${target.resource.path} has a public address${'elasticIp' in pub && pub.elasticIp ? ' (an elastic IP is associated with it)' : ''}` }
           : { layer: 'route', verdict: 'deny', code: 'NO_PUBLIC_ADDRESS', resource: target.resource, message: `${target.resource.path} has no public address, so nothing outside its VPC can address it from the internet` });
       judgements.push(judgeRoutes(this.routing, dSubnet, `the response to ${source.description}`, (route) => {
         if (route.targetKind === 'internet-gateway') {
@@ -204,16 +309,8 @@ export class ReachabilityModel {
     } else {
       const sSubnet = source.subnet!;
       const sameVpc = sSubnet.vpcKey === dSubnet.vpcKey;
-      const inside = (purpose: string, from: RoutedSubnetModel) => (route: RouteModel): Decision | undefined => {
-        if (route.targetKind === 'local' && sameVpc) {
-          return { layer: 'route', verdict: 'allow', code: 'ROUTE_LOCAL', resource: route.resource, message: `subnet ${from.resource.path} routes ${purpose} by the local route ${describeRoute(route)}` };
-        }
-        if (route.targetKind === 'local') {
-          return undefined;
-        }
-        return { layer: 'route', verdict: 'unknown', code: 'ROUTE_NOT_FOLLOWED', resource: route.resource, message: `subnet ${from.resource.path} routes ${purpose} by "${describeRoute(route)}", through something the model does not follow yet` };
-      };
-      const noRoute = (from: RoutedSubnetModel, purpose: string): Decision => ({ layer: 'route', verdict: 'deny', code: 'NO_ROUTE', resource: from.resource, message: `subnet ${from.resource.path} has no route for ${purpose}` });
+      const inside = (purpose: string, from: RoutedSubnetModel) => localRoute(purpose, from, sameVpc);
+      const noRoute = noRouteFor;
       const forward = `traffic to ${target.resource.path}`;
       judgements.push(everywhere(collapse(judgeRoutes(this.routing, sSubnet, forward, inside(forward, sSubnet), noRoute(sSubnet, forward)), dRange, `subnet ${dSubnet.resource.path}`)));
       const back = `responses to ${source.description}`;
@@ -258,8 +355,50 @@ export class ReachabilityModel {
       }
     }
 
-    return judgeSegments(overlay(judgements, source.ranges), source.existential, flow);
+    return judgements;
   }
+}
+
+/** What one leg of a flow needs: the port and protocol the destination receives, and an HTTP path for WAF. */
+interface LegQuery {
+  readonly port: number;
+  readonly protocol: number;
+  readonly httpPath?: string;
+}
+
+function localRoute(purpose: string, from: RoutedSubnetModel, sameVpc: boolean) {
+  return (route: RouteModel): Decision | undefined => {
+    if (route.targetKind === 'local' && sameVpc) {
+      return { layer: 'route', verdict: 'allow', code: 'ROUTE_LOCAL', resource: route.resource, message: `subnet ${from.resource.path} routes ${purpose} by the local route ${describeRoute(route)}` };
+    }
+    if (route.targetKind === 'local') {
+      return undefined;
+    }
+    return { layer: 'route', verdict: 'unknown', code: 'ROUTE_NOT_FOLLOWED', resource: route.resource, message: `subnet ${from.resource.path} routes ${purpose} by "${describeRoute(route)}", through something the model does not follow yet` };
+  };
+}
+
+function noRouteFor(from: RoutedSubnetModel, purpose: string): Decision {
+  return { layer: 'route', verdict: 'deny', code: 'NO_ROUTE', resource: from.resource, message: `subnet ${from.resource.path} has no route for ${purpose}` };
+}
+
+/** An answer for placements of which one is not known at synth: UNKNOWN, naming what. */
+function earlyUnknown(placements: readonly Placement[], flow: string): FlowAnswer | undefined {
+  const unknowns: Decision[] = placements.filter((p) => p.unknown !== undefined)
+    .map((p) => ({ layer: 'placement', verdict: 'unknown', code: 'PLACEMENT_UNKNOWN', resource: p.workload?.resource, message: p.unknown! }));
+  return unknowns.length > 0 ? { verdict: 'UNKNOWN', blockers: [], unknowns, hops: [], notes: [], flow } : undefined;
+}
+
+/** Two legs one after the other: blocked if either is, reachable if both are, else unknown. */
+function bothLegs(first: FlowAnswer, second: FlowAnswer, flow: string): FlowAnswer {
+  const legs = [first, second];
+  if (legs.some((a) => a.verdict === 'BLOCKED')) {
+    return { verdict: 'BLOCKED', blockers: legs.filter((a) => a.verdict === 'BLOCKED').flatMap((a) => a.blockers), unknowns: [], hops: [], notes: [], flow };
+  }
+  if (legs.every((a) => a.verdict === 'REACHABLE')) {
+    return { verdict: 'REACHABLE', blockers: [], unknowns: [], hops: [...first.hops, ...second.hops], notes: [], flow };
+  }
+  return { verdict: 'UNKNOWN', blockers: legs.flatMap((a) => a.blockers), unknowns: legs.flatMap((a) => a.unknowns), hops: [], notes: [], flow };
 }
 
 interface Placement {
