@@ -174,7 +174,7 @@ describe('NLB client-IP preservation', () => {
       'security-group SG_INGRESS_NO_RULE InstGroup',
       'security-group SG_INGRESS_NO_RULE InstGroup',
     ]);
-    expect(answer.blockers.find((b) => b.layer === 'security-group')!.message).toMatch(/from 198\.51\.100\.7 \(its address preserved by App\/Nlb\)/);
+    expect(answer.blockers.map((b) => b.message).join('\n')).toMatch(/admits tcp 8443 from 198\.51\.100\.7 \(its address preserved by App\/Nlb\)/);
   });
 
   test('instance targets see the client: a group that admits the client lets it through the NLB, which has no groups', () => {
