@@ -37,6 +37,8 @@ export enum FlowLayer {
   /** A load balancer's listeners: it ends the client's flow. */
   LOAD_BALANCER = 'LOAD_BALANCER',
   WAF = 'WAF',
+  /** A Network Firewall endpoint on the routed path: its policy's stateless and stateful engines. */
+  NETWORK_FIREWALL = 'NETWORK_FIREWALL',
 }
 
 /** One decision on a flow's path: what decided, where it is, and why. */
@@ -182,6 +184,7 @@ const LAYERS: Record<Decision['layer'], FlowLayer> = {
   'security-group': FlowLayer.SECURITY_GROUP,
   'load-balancer': FlowLayer.LOAD_BALANCER,
   'waf': FlowLayer.WAF,
+  'firewall': FlowLayer.NETWORK_FIREWALL,
 };
 
 function toExplanation(answer: FlowAnswer): FlowExplanation {

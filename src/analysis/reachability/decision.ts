@@ -6,7 +6,7 @@ import { IpFamily } from '../../ip/family';
 import { formatAddress, formatRangesAsCidrs, maxAddress } from '../../private/ip';
 import type { ModelResource } from '../model/resource';
 
-export type FlowLayerName = 'placement' | 'route' | 'nacl' | 'security-group' | 'load-balancer' | 'waf';
+export type FlowLayerName = 'placement' | 'route' | 'nacl' | 'security-group' | 'load-balancer' | 'waf' | 'firewall';
 export type DecisionVerdict = 'allow' | 'deny' | 'unknown';
 
 export interface Decision {
