@@ -3,6 +3,7 @@
 // firewall endpoint; the firewall subnet routes to the internet gateway; the gateway's edge route table sends the public
 // subnet's CIDR back to the endpoint. No NACL resources: every subnet keeps its default NACL (allow all). Every
 // expected answer is worked out by hand from the template below.
+import * as fc from 'fast-check';
 import { EgressQuerySpec, FlowQuerySpec, ReachabilityModel } from '../../../src/analysis/reachability/explain';
 
 const ENDPOINT = { 'Fn::Select': [1, { 'Fn::Split': [':', { 'Fn::Select': [0, { 'Fn::GetAtt': ['Firewall', 'EndpointIds'] }] }] }] };
@@ -241,5 +242,59 @@ describe('inbound through the firewall: internet -> a load balancer in the publi
       'ROUTE_TO_INTERNET_GATEWAY FirewallDefault',
       'EDGE_ROUTE_TO_FIREWALL EdgeToPublic',
     ]);
+  });
+});
+
+describe('property: the firewall hop agrees with a first-match reference on random 5-tuple rules', () => {
+  const BLOCKS = ['203.0.113.0/24', '198.51.100.0/24', '192.0.2.0/24'];
+  const dstSpec = fc.oneof(fc.constant('any'), fc.constant('$EXTERNAL_NET'), fc.constantFrom(...BLOCKS),
+    fc.tuple(fc.constantFrom(...BLOCKS), fc.integer({ min: 25, max: 32 }), fc.integer({ min: 0, max: 255 }))
+      .map(([block, prefix, host]) => `${block.split('.').slice(0, 3).join('.')}.${host & ~((1 << (32 - prefix)) - 1) & 255}/${prefix}`));
+  const portSpec = fc.oneof(fc.constant('any'), fc.integer({ min: 440, max: 446 }).map(String),
+    fc.tuple(fc.integer({ min: 440, max: 446 }), fc.integer({ min: 0, max: 3 })).map(([a, n]) => `${a}:${a + n}`),
+    fc.tuple(fc.integer({ min: 440, max: 446 }), fc.integer({ min: 440, max: 446 })).map(([a, b]) => `[${a},${b}]`));
+  const rule = fc.record({ action: fc.constantFrom('pass', 'drop'), protocol: fc.constantFrom('tcp', 'udp', 'ip'), dst: dstSpec, port: portSpec });
+
+  const inCidr = (address: string, cidr: string) => {
+    const toInt = (a: string) => a.split('.').reduce((n, o) => n * 256 + Number(o), 0);
+    const [base, bits] = cidr.split('/');
+    const size = 2 ** (32 - Number(bits));
+    return Math.floor(toInt(address) / size) === Math.floor(toInt(base) / size);
+  };
+  const portMatches = (spec: string, port: number) => {
+    if (spec === 'any') return true;
+    if (spec.startsWith('[')) return spec.slice(1, -1).split(',').map(Number).includes(port);
+    if (spec.includes(':')) {
+      const [a, b] = spec.split(':').map(Number);
+      return a <= port && port <= b;
+    }
+    return Number(spec) === port;
+  };
+
+  test('verdict and deciding rule', () => {
+    fc.assert(fc.property(
+      fc.array(rule, { maxLength: 5 }),
+      fc.constantFrom<string[]>([], ['aws:drop_established', 'aws:alert_established'], ['aws:drop_strict']),
+      fc.tuple(fc.constantFrom(...BLOCKS), fc.integer({ min: 0, max: 255 })).map(([b, h]) => `${b.split('.').slice(0, 3).join('.')}.${h}`),
+      fc.integer({ min: 440, max: 446 }),
+      fc.constantFrom(6, 17),
+      (rules, defaults, address, port, protocol) => {
+        const lines = rules.map((r, i) => `${r.action} ${r.protocol} $HOME_NET any -> ${r.dst} ${r.port} (flow:to_server; sid:${i + 1}; rev:1;)`);
+        const model = egressApp({ defaults, groups: lines.length > 0 ? { Baseline: rulesGroup(lines.join('\n')) } : {} }, (r) => {
+          r.WorkerGroup.Properties.SecurityGroupEgress = [{ IpProtocol: '-1', CidrIp: '0.0.0.0/0' }];
+        });
+        const answer = model.explainToInternet({ ...fromWorker(), to: { kind: 'address', cidr: address }, port, protocol });
+        const index = rules.findIndex((r) => (r.protocol === 'ip' || (r.protocol === 'tcp') === (protocol === 6))
+          && (r.dst === 'any' || r.dst === '$EXTERNAL_NET' || inCidr(address, r.dst)) && portMatches(r.port, port));
+        if (index >= 0) {
+          expect(answer.verdict).toBe(rules[index].action === 'pass' ? 'REACHABLE' : 'BLOCKED');
+          const decider = rules[index].action === 'pass' ? answer.hops.find((h) => h.layer === 'firewall') : answer.blockers[0];
+          expect(decider?.entry).toBe(lines[index]);
+        } else {
+          expect(answer.verdict).toBe(defaults.length > 0 ? 'BLOCKED' : 'REACHABLE');
+          expect(answer.blockers.map((b) => b.code)).toEqual(defaults.length > 0 ? ['FIREWALL_DEFAULT_DROP'] : []);
+        }
+      },
+    ), { numRuns: 150 });
   });
 });
