@@ -11,7 +11,9 @@ import type { FlowSource } from '../analysis/reachability/explain';
 export abstract class FlowEndpoint {
   /**
    * Any address of the internet (public IPv4, outside the private, shared, loopback, link-local, multicast and
-   * reserved blocks). A flow from the internet is reachable when some internet address gets through.
+   * reserved blocks). A flow from the internet is reachable when some internet address gets through. As a
+   * destination (from a workload), the flow leaves the app through its routes: NAT gateways, Network Firewall
+   * endpoints, an internet gateway.
    */
   public static internet(): FlowEndpoint {
     return new InternetEndpoint();
@@ -20,6 +22,7 @@ export abstract class FlowEndpoint {
   /**
    * An IPv4 address or CIDR. For a CIDR the flow is reachable when some address of it gets through; an address inside
    * a subnet of the app is judged by that subnet's routes and NACL (no security group of a source workload applies).
+   * As a destination (from a workload), an address outside the app's subnets: the flow leaves the app.
    */
   public static ipAddress(ipOrCidr: string): FlowEndpoint {
     return new AddressEndpoint(ipOrCidr);

@@ -6,7 +6,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as rds from 'aws-cdk-lib/aws-rds';
-import { FlowEndpoint, FlowLayer, FlowVerdict, NetworkReachability } from '../../src';
+import { FlowEndpoint, FlowLayer, FlowVerdict, HipaaSecureVpc, NetworkReachability } from '../../src';
 
 function threeTierApp() {
   const app = new App();
@@ -88,5 +88,36 @@ describe('NetworkReachability on a CDK app', () => {
     expect(() => net.explain({ from: FlowEndpoint.internet(), to: FlowEndpoint.internet(), port: 80 })).toThrow(/destination must be a construct or a logical id/);
     expect(() => net.explain({ from: FlowEndpoint.internet(), to: FlowEndpoint.construct(alb), port: 70000 })).toThrow(/port 70000 is not a port number/);
     expect(() => net.explain({ from: FlowEndpoint.internet(), to: FlowEndpoint.logicalId('Data', 'Nope'), port: 80 })).toThrow(/no workload 'Nope' in stack 'Data'/);
+  });
+});
+
+describe('NetworkReachability: egress through HipaaSecureVpc with egressAllowedDomains', () => {
+  // GIVEN a HipaaSecureVpc whose application tier reaches the internet through NAT and a domain allowlist firewall
+  const app = new App();
+  const stack = new Stack(app, 'Egress', { env: { account: '111111111111', region: 'us-east-1' } });
+  const vpc = new HipaaSecureVpc(stack, 'Network', { maxAzs: 2, egressAllowedDomains: ['api.example.com', '.amazonaws.com'] });
+  const worker = new ec2.Instance(stack, 'Worker', {
+    vpc,
+    vpcSubnets: { subnetGroupName: 'Application' },
+    instanceType: new ec2.InstanceType('t3.micro'),
+    machineImage: ec2.MachineImage.latestAmazonLinux2023(),
+  });
+  const net = NetworkReachability.fromStack(stack);
+
+  test('an allowlisted domain gets out on 443; another is dropped by the firewall; without a domain the answer is UNKNOWN', () => {
+    // WHEN / THEN
+    const out = net.explain({ from: FlowEndpoint.construct(worker), to: FlowEndpoint.internet(), port: 443, domain: 'api.example.com' });
+    expect(out.verdict).toBe(FlowVerdict.REACHABLE);
+    expect(out.hops.map((h) => h.layer)).toContain(FlowLayer.NETWORK_FIREWALL);
+    const blocked = net.explain({ from: FlowEndpoint.construct(worker), to: FlowEndpoint.internet(), port: 443, domain: 'exfiltrate.example.net' });
+    expect(blocked.verdict).toBe(FlowVerdict.BLOCKED);
+    expect(blocked.blockers.map((b) => `${b.layer} ${b.code}`)).toEqual([`${FlowLayer.NETWORK_FIREWALL} FIREWALL_DEFAULT_DROP`]);
+    const unknown = net.explain({ from: FlowEndpoint.construct(worker), to: FlowEndpoint.internet(), port: 443 });
+    expect(unknown.verdict).toBe(FlowVerdict.UNKNOWN);
+    expect(unknown.message).toMatch(/give the query a domain/);
+  });
+
+  test('an egress flow needs a workload as its source', () => {
+    expect(() => net.explain({ from: FlowEndpoint.internet(), to: FlowEndpoint.internet(), port: 443 })).toThrow(/starts at a construct or a logical id/);
   });
 });

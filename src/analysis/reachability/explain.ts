@@ -150,6 +150,10 @@ export class ReachabilityModel {
         const unknown: Decision = { layer: 'route', verdict: 'unknown', code: 'IPV6_NOT_MODELLED', message: `IPv6 egress flows (to ${query.to.cidr}) are not modelled yet` };
         return { verdict: 'UNKNOWN', blockers: [], unknowns: [unknown], hops: [], notes: [], flow };
       }
+      const inside = [...this.routing.subnets.values()].find((sub) => sub.cidr && sub.cidr.first <= parsed.last && parsed.first <= sub.cidr.last);
+      if (inside) {
+        throw new Error(`${query.to.cidr} is inside subnet ${inside.resource.path}: name the workload there as the destination, not its address`);
+      }
       targets = [{ first: parsed.first, last: parsed.last }];
     }
     const notes: string[] = [];

@@ -61,7 +61,8 @@ export function firewallSubnetKey(firewall: FirewallModel, routing: RoutingModel
   const keys: string[] = mappings.map((m: Json) => targetKeyOf(m?.SubnetId, firewall.resource));
   const sameAz = keys.filter((k) => {
     const subnet = routing.subnets.get(k);
-    return subnet !== undefined && isLiteralString(fromAz) && subnet.availabilityZone === fromAz;
+    // Subnets of one AZ name it with the same value (a literal, or the same `Fn::Select` over `Fn::GetAZs`).
+    return subnet !== undefined && fromAz !== undefined && JSON.stringify(subnet.availabilityZone) === JSON.stringify(fromAz);
   });
   return sameAz.length === 1 ? sameAz[0] : keys.length === 1 ? keys[0] : undefined;
 }
