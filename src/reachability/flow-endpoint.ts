@@ -20,7 +20,17 @@ export abstract class FlowEndpoint {
   }
 
   /**
-   * An IPv4 address or CIDR. For a CIDR the flow is reachable when some address of it gets through; an address inside
+   * Any global unicast IPv6 address of the internet (2000::/3). The destination needs an IPv6 address (a dual-stack
+   * load balancer, an instance with one): an IPv4-only resource is not reachable over IPv6.
+   * @see https://docs.aws.amazon.com/vpc/latest/userguide/vpc-migrate-ipv6.html
+   */
+  public static internetIpv6(): FlowEndpoint {
+    return new InternetEndpoint(true);
+  }
+
+  /**
+   * An IPv4 or IPv6 address or CIDR (an IPv6 address is judged as a client outside the app). For a CIDR the flow is
+   * reachable when some address of it gets through; an address inside
    * a subnet of the app is judged by that subnet's routes and NACL (no security group of a source workload applies).
    * As a destination (from a workload), an address outside the app's subnets: the flow leaves the app.
    */
@@ -50,10 +60,15 @@ export abstract class FlowEndpoint {
 }
 
 class InternetEndpoint extends FlowEndpoint {
-  public readonly description = 'the internet';
+  public readonly description: string;
+
+  constructor(private readonly ipv6 = false) {
+    super();
+    this.description = ipv6 ? 'the internet over IPv6' : 'the internet';
+  }
 
   public _resolve(): FlowSource {
-    return { kind: 'internet' };
+    return this.ipv6 ? { kind: 'internet', ipv6: true } : { kind: 'internet' };
   }
 }
 

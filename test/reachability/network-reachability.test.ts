@@ -121,3 +121,26 @@ describe('NetworkReachability: egress through HipaaSecureVpc with egressAllowedD
     expect(() => net.explain({ from: FlowEndpoint.internet(), to: FlowEndpoint.internet(), port: 443 })).toThrow(/starts at a construct or a logical id/);
   });
 });
+
+describe('NetworkReachability over IPv6: a dual-stack HipaaSecureVpc', () => {
+  // GIVEN a dual-stack VPC, a dual-stack internet-facing ALB open on 443, an IPv4-only internal ALB
+  const app = new App();
+  const stack = new Stack(app, 'DualStack', { env: { account: '111111111111', region: 'us-east-1' } });
+  const vpc = new HipaaSecureVpc(stack, 'Network', { maxAzs: 2, ipProtocol: ec2.IpProtocol.DUAL_STACK });
+  const alb = new elbv2.ApplicationLoadBalancer(stack, 'Alb', { vpc, internetFacing: true, ipAddressType: elbv2.IpAddressType.DUAL_STACK });
+  alb.addListener('Https', { port: 443, protocol: elbv2.ApplicationProtocol.HTTP, open: true })
+    .addAction('Ok', { action: elbv2.ListenerAction.fixedResponse(200) });
+  const alb4 = new elbv2.ApplicationLoadBalancer(stack, 'Alb4', { vpc, internetFacing: true });
+  alb4.addListener('Https', { port: 443, protocol: elbv2.ApplicationProtocol.HTTP, open: true })
+    .addAction('Ok', { action: elbv2.ListenerAction.fixedResponse(200) });
+  const net = NetworkReachability.fromStack(stack);
+
+  test('the internet reaches the dual-stack ALB over IPv6; the IPv4-only ALB is not reachable over IPv6', () => {
+    net.assertReachable({ from: FlowEndpoint.internetIpv6(), to: FlowEndpoint.construct(alb), port: 443 });
+    net.assertReachable({ from: FlowEndpoint.ipAddress('2001:db8::1'), to: FlowEndpoint.construct(alb), port: 443 });
+    const why = net.explain({ from: FlowEndpoint.internetIpv6(), to: FlowEndpoint.construct(alb4), port: 443 });
+    expect(why.verdict).toBe(FlowVerdict.BLOCKED);
+    // No IPv6 address; and `open: true` on an IPv4 load balancer admits 0.0.0.0/0 only, not ::/0.
+    expect([...new Set(why.blockers.map((b) => b.code))]).toEqual(['NO_IPV6_ADDRESS', 'SG_INGRESS_NO_RULE']);
+  });
+});

@@ -3,7 +3,7 @@
 import { describeValue, Json, literalInteger, targetKey } from './model-values';
 import type { NetworkModel } from './network-model';
 import type { ModelResource } from './resource';
-import type { RoutingModel } from './routing';
+import type { RoutedSubnetModel, RoutingModel } from './routing';
 
 export type WorkloadKind =
   | 'load-balancer'
@@ -77,7 +77,10 @@ export function buildWorkloads(model: NetworkModel, routing: RoutingModel): Work
     const mappings = r.properties.SubnetMappings;
     const subnets = r.properties.Subnets ?? (Array.isArray(mappings) ? mappings.map((m: Json) => m?.SubnetId) : mappings);
     const scheme = lb.scheme;
-    const publicAddress: PublicAddress = scheme === 'internet-facing' ? { public: true } : scheme === 'internal' ? NOT_PUBLIC : { unknown: `Scheme ${describeValue(scheme)} of ${r.path}` };
+    // `dualstack-without-public-ipv4`: an internet-facing load balancer reached over IPv6 only.
+    // @see https://docs.aws.amazon.com/elasticloadbalancing/latest/application/application-load-balancers.html#ip-address-type
+    const ipv4Public = r.properties.IpAddressType !== 'dualstack-without-public-ipv4';
+    const publicAddress: PublicAddress = scheme === 'internet-facing' ? { public: ipv4Public } : scheme === 'internal' ? NOT_PUBLIC : { unknown: `Scheme ${describeValue(scheme)} of ${r.path}` };
     const lbType = typeof lb.lbType === 'string' ? lb.lbType : 'application';
     add(r, 'load-balancer', subnets, r.properties.SecurityGroups, publicAddress, {
       listenerPorts: lb.listeners.map((l) => l.port),
@@ -340,4 +343,39 @@ function clientIpPreservation(group: ModelResource, lbType: Json): ClientIpPrese
       : { unknown: `preserve_client_ip.enabled of ${group.path} (${describeValue(attribute.Value)})` };
   }
   return typeof type === 'string' ? { preserved: false } : { unknown: `the TargetType of ${group.path} (${describeValue(type)})` };
+}
+
+/** Whether a workload's interfaces in a subnet get an IPv6 address: yes, no, or not known at synth (the value). */
+export type Ipv6Address = { readonly ipv6: boolean } | { readonly unknown: string };
+
+/**
+ * Whether a workload has an IPv6 address in a subnet. A subnet without an IPv6 block gives none. A load balancer has
+ * one when its `IpAddressType` is dual stack; an instance when it asks for one (`Ipv6AddressCount`, `Ipv6Addresses`)
+ * or its subnet assigns one on creation; a database when its `NetworkType` is `DUAL`. For the rest (ECS tasks depend
+ * on an account setting) the answer is not known at synth.
+ * @see https://docs.aws.amazon.com/vpc/latest/userguide/vpc-ip-addressing.html
+ */
+export function ipv6AddressOf(workload: WorkloadModel, subnet: RoutedSubnetModel): Ipv6Address {
+  const p = workload.resource.properties;
+  if (workload.kind === 'load-balancer') {
+    const type = p.IpAddressType ?? 'ipv4';
+    return type === 'dualstack' || type === 'dualstack-without-public-ipv4' ? { ipv6: true } : type === 'ipv4' ? { ipv6: false }
+      : { unknown: `IpAddressType ${describeValue(type)} of ${workload.resource.path}` };
+  }
+  if (!subnet.ipv6) {
+    return { ipv6: false };
+  }
+  if (workload.kind === 'instance') {
+    const nics = Array.isArray(p.NetworkInterfaces) ? p.NetworkInterfaces : [];
+    const asks = [p, ...nics].some((n: Json) => (literalInteger(n?.Ipv6AddressCount) ?? 0) > 0 || (Array.isArray(n?.Ipv6Addresses) && n.Ipv6Addresses.length > 0));
+    return asks || subnet.assignIpv6OnCreation === true ? { ipv6: true }
+      : subnet.assignIpv6OnCreation === undefined ? { unknown: `AssignIpv6AddressOnCreation of subnet ${subnet.resource.path}` } : { ipv6: false };
+  }
+  if (workload.kind === 'rds-instance' || workload.kind === 'rds-cluster') {
+    return p.NetworkType === 'DUAL' ? { ipv6: true } : p.NetworkType === undefined || p.NetworkType === 'IPV4' ? { ipv6: false } : { unknown: `NetworkType ${describeValue(p.NetworkType)} of ${workload.resource.path}` };
+  }
+  if (workload.kind === 'lambda-function') {
+    return { ipv6: p.VpcConfig?.Ipv6AllowedForDualStack === true || p.VpcConfig?.Ipv6AllowedForDualStack === 'true' };
+  }
+  return { unknown: `whether ${workload.resource.path} gets an IPv6 address in dual-stack subnet ${subnet.resource.path}` };
 }

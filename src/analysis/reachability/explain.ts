@@ -2,7 +2,7 @@
 // workload, judged layer by layer (placement, routes, NACLs, security groups, the load balancer's listener, WAF),
 // with every layer's deciding resource and entry. Every blocker is listed, not only the first. CDK-free.
 import {
-  AddressInterval, collapse, combinedVerdict, Decision, decisionKey, describeRanges, everywhere, Judgement, MAX_IPV4, overlay, paint,
+  AddressInterval, collapse, combinedVerdict, Decision, decisionKey, describeRanges, everywhere, Judgement, MAX_IPV4, overlay, paint, toSpace,
 } from './decision';
 import { firewallOfRoute, firewallSubnetKey, judgeFirewall } from './firewall-layer';
 import { judgeNacl, naclOfSubnet, PortRange, protocolName } from './nacl-layer';
@@ -10,14 +10,15 @@ import { describeRoute, judgeRoutes, longestPrefixMatch } from './route-layer';
 import { groupsOf, judgeGroups } from './security-group-layer';
 import { judgeWaf } from './waf-layer';
 import { IpFamily } from '../../ip/family';
-import { parseCidrOrReason } from '../../private/ip';
+import { ParsedCidr, parseCidrOrReason } from '../../private/ip';
 import { describeKey } from '../model/model-values';
 import { buildNetworkModel, FirewallModel, NetworkModel, StackInput } from '../model/network-model';
 import { buildRoutingModel, RoutedSubnetModel, RouteModel, RoutingModel } from '../model/routing';
-import { buildLoadBalancerForwards, buildWorkloads, LoadBalancerForward, WorkloadModel } from '../model/workloads';
+import { buildLoadBalancerForwards, buildWorkloads, ipv6AddressOf, LoadBalancerForward, WorkloadModel } from '../model/workloads';
 
 export type FlowSource =
-  | { readonly kind: 'internet' }
+  /** Some public IPv4 address; with `ipv6`, some global unicast IPv6 address (2000::/3) instead. */
+  | { readonly kind: 'internet'; readonly ipv6?: boolean }
   | { readonly kind: 'address'; readonly cidr: string }
   | { readonly kind: 'workloads'; readonly keys: readonly string[]; readonly description: string };
 
@@ -40,7 +41,7 @@ export interface FlowQuerySpec {
 export interface EgressQuerySpec {
   readonly from: FlowSource;
   /** Some public address of the internet, or one address or CIDR outside the app's subnets. */
-  readonly to: { readonly kind: 'internet' } | { readonly kind: 'address'; readonly cidr: string };
+  readonly to: { readonly kind: 'internet'; readonly ipv6?: boolean } | { readonly kind: 'address'; readonly cidr: string };
   readonly port: number;
   /** 6 (TCP) or 17 (UDP). */
   readonly protocol: number;
@@ -136,9 +137,13 @@ export class ReachabilityModel {
    * @see https://docs.aws.amazon.com/network-firewall/latest/developerguide/arch-igw-ngw.html
    */
   public explainToInternet(query: EgressQuerySpec): FlowAnswer {
-    const destination = query.to.kind === 'internet' ? 'the internet' : query.to.cidr;
+    const destination = query.to.kind === 'internet' ? `the internet${query.to.ipv6 ? ' over IPv6' : ''}` : query.to.cidr;
     const flow = `${protocolName(query.protocol)} ${query.port}${query.domain !== undefined ? ` (${query.domain})` : ''} from ${describeSource(query.from)} to ${destination}`;
     let targets: AddressInterval[];
+    if (query.to.kind === 'internet' && query.to.ipv6) {
+      const unknown: Decision = { layer: 'route', verdict: 'unknown', code: 'IPV6_NOT_MODELLED', message: 'IPv6 egress flows (to the internet over IPv6) are not modelled yet' };
+      return { verdict: 'UNKNOWN', blockers: [], unknowns: [unknown], hops: [], notes: [], flow };
+    }
     if (query.to.kind === 'internet') {
       targets = publicSpace();
     } else {
@@ -329,7 +334,9 @@ export class ReachabilityModel {
 
   private sourcePlacements(source: FlowSource): Placement[] {
     if (source.kind === 'internet') {
-      return [{ ranges: publicSpace(), existential: true, description: 'the internet' }];
+      return source.ipv6
+        ? [{ ranges: [toSpace(parseCidrOrReason('2000::/3') as ParsedCidr)], existential: true, description: 'the internet over IPv6', family: IpFamily.IPV6 }]
+        : [{ ranges: publicSpace(), existential: true, description: 'the internet' }];
     }
     if (source.kind === 'address') {
       const parsed = parseCidrOrReason(source.cidr, { normalizeHostBits: true });
@@ -337,7 +344,8 @@ export class ReachabilityModel {
         throw new Error(`'${source.cidr}' is not an IP address or CIDR: ${parsed}`);
       }
       if (parsed.family !== IpFamily.IPV4) {
-        return [{ ranges: [], existential: true, description: source.cidr, unknown: `IPv6 flows (${source.cidr}) are not modelled yet` }];
+        // An IPv6 address is judged as a client outside the app: the subnets' IPv6 blocks are rarely known at synth.
+        return [{ ranges: [toSpace(parsed)], existential: true, description: source.cidr, family: IpFamily.IPV6 }];
       }
       const subnet = [...this.routing.subnets.values()].find((s) => s.cidr && s.cidr.first <= parsed.first && parsed.last <= s.cidr.last);
       return [{ ranges: [{ first: parsed.first, last: parsed.last }], existential: true, subnet, description: source.cidr }];
@@ -425,7 +433,9 @@ export class ReachabilityModel {
         if ('unknown' in clientIp) {
           leg1.push(everywhere({ layer: 'load-balancer', verdict: 'unknown', code: 'LB_CLIENT_IP_UNKNOWN', resource: forward.targetGroup, message: `whether ${lb.resource.path} preserves the client's address for ${target.resource.path}: ${clientIp.unknown} is not known at synth` }));
         }
-        if ('preserved' in clientIp && clientIp.preserved) {
+        // An IPv6 client of an IPv4 target: the target sees the load balancer's IPv4 address.
+        // @see https://docs.aws.amazon.com/elasticloadbalancing/latest/network/edit-target-group-attributes.html#client-ip-preservation
+        if ('preserved' in clientIp && clientIp.preserved && source.family !== IpFamily.IPV6) {
           notes.push(`${lb.resource.path} preserves the client's address: ${target.resource.path}'s NACL and security groups judge ${source.description}; responses return through the load balancer`);
           const leg2 = this.preservedLeg(second, source, front, destination, lb);
           answers.push(judgeSegments(overlay([...leg1, ...leg2], source.ranges), source.existential, flow));
@@ -545,13 +555,28 @@ export class ReachabilityModel {
     }
 
     // Routes.
+    if (external && source.family === IpFamily.IPV6) {
+      // Every IPv6 address is global: what the client needs is an IPv6 address on the destination (an IPv4-only
+      // resource is not reachable over IPv6), and an internal load balancer stays internal.
+      // @see https://docs.aws.amazon.com/vpc/latest/userguide/vpc-ip-addressing.html
+      const v6 = ipv6AddressOf(target, dSubnet);
+      constant('unknown' in v6
+        ? { layer: 'route', verdict: 'unknown', code: 'IPV6_ADDRESS_UNKNOWN', resource: target.resource, message: `whether ${target.resource.path} has an IPv6 address: ${v6.unknown} is not known at synth` }
+        : !v6.ipv6
+          ? { layer: 'route', verdict: 'deny', code: 'NO_IPV6_ADDRESS', resource: target.resource, message: `${target.resource.path} has no IPv6 address (it is IPv4-only in subnet ${dSubnet.resource.path}), so ${source.description} cannot address it` }
+          : target.kind === 'load-balancer' && target.publicAddress !== undefined && 'public' in target.publicAddress && !target.publicAddress.public && target.resource.properties.Scheme === 'internal'
+            ? { layer: 'route', verdict: 'deny', code: 'NO_PUBLIC_ADDRESS', resource: target.resource, message: `${target.resource.path} is an internal load balancer: the internet cannot reach it over IPv6 either` }
+            : { layer: 'route', verdict: 'allow', code: 'IPV6_ADDRESS', resource: target.resource, message: `${target.resource.path} has an IPv6 address, which is global` });
+    }
     if (external) {
       const pub = target.publicAddress;
-      constant('unknown' in pub
-        ? { layer: 'route', verdict: 'unknown', code: 'PUBLIC_ADDRESS_UNKNOWN', resource: target.resource, message: `whether ${target.resource.path} gets a public address: ${pub.unknown} is not known at synth` }
-        : pub.public
-          ? { layer: 'route', verdict: 'allow', code: 'PUBLIC_ADDRESS', resource: target.resource, message: `${target.resource.path} has a public address${'elasticIp' in pub && pub.elasticIp ? ' (an elastic IP is associated with it)' : ''}` }
-          : { layer: 'route', verdict: 'deny', code: 'NO_PUBLIC_ADDRESS', resource: target.resource, message: `${target.resource.path} has no public address, so nothing outside its VPC can address it from the internet` });
+      if (source.family !== IpFamily.IPV6) {
+        constant('unknown' in pub
+          ? { layer: 'route', verdict: 'unknown', code: 'PUBLIC_ADDRESS_UNKNOWN', resource: target.resource, message: `whether ${target.resource.path} gets a public address: ${pub.unknown} is not known at synth` }
+          : pub.public
+            ? { layer: 'route', verdict: 'allow', code: 'PUBLIC_ADDRESS', resource: target.resource, message: `${target.resource.path} has a public address${'elasticIp' in pub && pub.elasticIp ? ' (an elastic IP is associated with it)' : ''}` }
+            : { layer: 'route', verdict: 'deny', code: 'NO_PUBLIC_ADDRESS', resource: target.resource, message: `${target.resource.path} has no public address, so nothing outside its VPC can address it from the internet` });
+      }
       const throughFirewall = new Map<string, FirewallModel>();
       const responses = judgeRoutes(this.routing, dSubnet, `the response to ${source.description}`, (route) => {
         const firewall = firewallOfRoute(this.network, route)?.firewall;
@@ -566,6 +591,11 @@ export class ReachabilityModel {
             return { layer: 'route', verdict: 'deny', code: 'INTERNET_GATEWAY_NOT_ATTACHED', resource: gateway.resource, message: `internet gateway ${gateway.resource.path} is not attached to the VPC of subnet ${dSubnet.resource.path}` };
           }
           return { layer: 'route', verdict: 'allow', code: 'ROUTE_TO_INTERNET_GATEWAY', resource: route.resource, message: `subnet ${dSubnet.resource.path} routes responses to ${source.description} to an internet gateway by "${describeRoute(route)}"` };
+        }
+        if (route.targetKind === 'egress-only-internet-gateway') {
+          // An egress-only internet gateway carries IPv6 connections the VPC starts, and their responses, only.
+          // @see https://docs.aws.amazon.com/vpc/latest/userguide/egress-only-internet-gateway.html
+          return { layer: 'route', verdict: 'deny', code: 'EGRESS_ONLY_INTERNET_GATEWAY', resource: route.resource, message: `subnet ${dSubnet.resource.path} routes responses to ${source.description} to an egress-only internet gateway by "${describeRoute(route)}", which lets no connection from the internet in` };
         }
         if (route.targetKind === 'leaves-vpc' || route.targetKind === 'vpc-endpoint' || route.targetKind === 'network-interface' || route.targetKind === 'instance' || route.targetKind === 'unknown') {
           return { layer: 'route', verdict: 'unknown', code: 'ROUTE_NOT_FOLLOWED', resource: route.resource, message: `subnet ${dSubnet.resource.path} routes responses to ${source.description} by "${describeRoute(route)}", through something the model does not follow yet` };
@@ -713,7 +743,10 @@ function bothLegs(first: FlowAnswer, second: FlowAnswer, flow: string): FlowAnsw
 }
 
 interface Placement {
+  /** The addresses, as a judgement places them ({@link toSpace}). */
   readonly ranges: AddressInterval[];
+  /** IPv6 for a client of the internet or an IPv6 address; otherwise IPv4. */
+  readonly family?: IpFamily;
   /** True when some address of the ranges reaching is enough (the internet, a CIDR); false for a workload's one address. */
   readonly existential: boolean;
   readonly description: string;

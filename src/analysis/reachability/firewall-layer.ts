@@ -9,7 +9,7 @@
 // @see https://docs.aws.amazon.com/network-firewall/latest/developerguide/firewall-policy-processing.html
 // @see https://docs.aws.amazon.com/network-firewall/latest/developerguide/suricata-rule-evaluation-order.html
 // @see https://docs.aws.amazon.com/network-firewall/latest/developerguide/stateful-rule-groups-domain-names.html
-import { AddressInterval, Decision, Judgement, MAX_IPV4 } from './decision';
+import { AddressInterval, Decision, IPV6_BASE, Judgement, MAX_ADDRESS, MAX_IPV4 } from './decision';
 import { protocolName } from './nacl-layer';
 import { IpFamily } from '../../ip/family';
 import { parseCidrOrReason } from '../../private/ip';
@@ -90,7 +90,7 @@ interface EvaluableRule {
 export function judgeFirewall(model: NetworkModel, routing: RoutingModel, firewall: FirewallModel, flow: FirewallFlow): { judgement: Judgement; notes: string[] } {
   const notes: string[] = [];
   const name = `firewall ${firewall.resource.path}`;
-  const constant = (decision: Decision) => ({ judgement: [{ first: 0n, last: MAX_IPV4, decision }], notes });
+  const constant = (decision: Decision) => ({ judgement: [{ first: 0n, last: MAX_ADDRESS, decision }], notes });
   const unknown = (message: string, resource: ModelResource = firewall.resource, entry?: string): Decision =>
     ({ layer: 'firewall', verdict: 'unknown', code: 'FIREWALL_UNKNOWN', resource, entry, message: `${name}: ${message}` });
   const policy = model.firewallPolicies.find((p) => p.key === firewall.policyKey);
@@ -225,6 +225,7 @@ export function judgeFirewall(model: NetworkModel, routing: RoutingModel, firewa
     last: i + 1 < starts.length ? starts[i + 1] - 1n : MAX_IPV4,
     decision: decideStateful(name, policy, rules, first, strict, drops, dropStrict, flow),
   }));
+  judgement.push({ first: IPV6_BASE, last: MAX_ADDRESS, decision: unknown('IPv6 flows through a firewall are not evaluated yet', policy.resource) });
   return { judgement, notes };
 }
 
