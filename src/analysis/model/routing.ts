@@ -126,7 +126,7 @@ export function buildRoutingModel(model: NetworkModel): RoutingModel {
     const vpcKey = target(r, p.VpcId);
     if (p.CidrBlock !== undefined) {
       routing.localRoutes.get(vpcKey)?.push(localRoute(r, vpcKey, p.CidrBlock));
-    } else if (p.Ipv6CidrBlock !== undefined || p.AmazonProvidedIpv6CidrBlock !== undefined || p.Ipv6Pool !== undefined || p.Ipv6IpamPoolId !== undefined) {
+    } else if ([p.Ipv6CidrBlock, p.AmazonProvidedIpv6CidrBlock, p.Ipv6Pool, p.Ipv6IpamPoolId].some((v) => v !== undefined)) {
       const parsed = parseCidrOrReason(p.Ipv6CidrBlock, { normalizeHostBits: true });
       routing.localRoutes.get(vpcKey)?.push(typeof parsed !== 'string' && parsed.family === IpFamily.IPV6
         ? { resource: r, routeTableKey: vpcKey, destination: parsed, targetKind: 'local', targetProperty: 'local' }

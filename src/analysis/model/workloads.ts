@@ -266,7 +266,8 @@ export function buildLoadBalancerForwards(model: NetworkModel, workloads: readon
     if (a?.Type !== 'forward') {
       return [];
     }
-    const arns = a.TargetGroupArn !== undefined ? [a.TargetGroupArn] : Array.isArray(a.ForwardConfig?.TargetGroups) ? a.ForwardConfig.TargetGroups.map((t: Json) => t?.TargetGroupArn) : [];
+    const weighted = Array.isArray(a.ForwardConfig?.TargetGroups) ? a.ForwardConfig.TargetGroups.map((t: Json) => t?.TargetGroupArn) : [];
+    const arns = a.TargetGroupArn !== undefined ? [a.TargetGroupArn] : weighted;
     return arns.map((arn: Json) => targetKey(arn, stackId));
   });
   const listeners = new Map<string, { lbKey: string; port?: number; lbType: Json }>();
@@ -282,7 +283,8 @@ export function buildLoadBalancerForwards(model: NetworkModel, workloads: readon
     }
   }
   for (const r of model.ofType('AWS::ElasticLoadBalancingV2::ListenerRule')) {
-    sources.push({ via: r, listener: listeners.get(targetKey(r.properties.ListenerArn, r.stack.id)), groupKeys: forwardTargets(r.properties.Actions, r.stack.id) });
+    const listener = listeners.get(targetKey(r.properties.ListenerArn, r.stack.id));
+    sources.push({ via: r, listener, groupKeys: forwardTargets(r.properties.Actions, r.stack.id) });
   }
   for (const source of sources) {
     if (!source.listener) {
@@ -367,7 +369,8 @@ export function ipv6AddressOf(workload: WorkloadModel, subnet: RoutedSubnetModel
   }
   if (workload.kind === 'instance') {
     const nics = Array.isArray(p.NetworkInterfaces) ? p.NetworkInterfaces : [];
-    const asks = [p, ...nics].some((n: Json) => (literalInteger(n?.Ipv6AddressCount) ?? 0) > 0 || (Array.isArray(n?.Ipv6Addresses) && n.Ipv6Addresses.length > 0));
+    const asks = [p, ...nics].some((n: Json) => (literalInteger(n?.Ipv6AddressCount) ?? 0) > 0
+      || (Array.isArray(n?.Ipv6Addresses) && n.Ipv6Addresses.length > 0));
     return asks || subnet.assignIpv6OnCreation === true ? { ipv6: true }
       : subnet.assignIpv6OnCreation === undefined ? { unknown: `AssignIpv6AddressOnCreation of subnet ${subnet.resource.path}` } : { ipv6: false };
   }

@@ -134,7 +134,8 @@ export function collapse(judgement: Judgement, range: AddressInterval, what: str
 }
 
 export function describeRanges(ranges: readonly AddressInterval[]): string {
-  const v4 = ranges.filter((r) => r.first < IPV6_BASE).map((r) => ({ family: IpFamily.IPV4, first: r.first, last: r.last < IPV6_BASE ? r.last : MAX_IPV4 }));
+  const v4 = ranges.filter((r) => r.first < IPV6_BASE)
+    .map((r) => ({ family: IpFamily.IPV4, first: r.first, last: r.last < IPV6_BASE ? r.last : MAX_IPV4 }));
   const v6 = ranges.filter((r) => r.last >= IPV6_BASE)
     .map((r) => ({ family: IpFamily.IPV6, first: (r.first >= IPV6_BASE ? r.first : IPV6_BASE) - IPV6_BASE, last: r.last - IPV6_BASE }));
   const cidrs = [...formatRangesAsCidrs(v4, IpFamily.IPV4), ...formatRangesAsCidrs(v6, IpFamily.IPV6)];

@@ -177,7 +177,9 @@ export class ReachabilityModel {
     return anyOf(answers, notes, flow);
   }
 
-  private egressFrom(query: EgressQuerySpec, source: Placement, targets: AddressInterval[], destination: string, flow: string, notes: string[]): FlowAnswer[] {
+  private egressFrom(
+    query: EgressQuerySpec, source: Placement, targets: AddressInterval[], destination: string, flow: string, notes: string[],
+  ): FlowAnswer[] {
     const subnet = source.subnet!;
     const ephemeral = this.options.ephemeralPorts ?? { from: 1024, to: 65535 };
     const common: Judgement[] = [];
@@ -197,7 +199,8 @@ export class ReachabilityModel {
    * endpoints to an internet gateway: one path per route, each with its checks (judgements of the remote address).
    */
   private followEgress(
-    query: EgressQuerySpec, subnet: RoutedSubnetModel, inside: AddressInterval, ranges: AddressInterval[], state: EgressState, notes: string[], depth: number,
+    query: EgressQuerySpec, subnet: RoutedSubnetModel, inside: AddressInterval, ranges: AddressInterval[], state: EgressState,
+    notes: string[], depth: number,
   ): Array<{ ranges: AddressInterval[]; judgements: Judgement[] }> {
     const paths: Array<{ ranges: AddressInterval[]; judgements: Judgement[] }> = [];
     const purpose = `traffic to ${state.destination}`;
@@ -279,7 +282,8 @@ export class ReachabilityModel {
           judgements.push(judgeNacl(fwNacl, 'egress', query.protocol, { from: query.port, to: query.port }, 'request'));
           judgements.push(judgeNacl(fwNacl, 'ingress', query.protocol, ephemeral, 'return'));
         }
-        for (const next of this.followEgress(query, firewallSubnet, inside, sub, { ...state, firewalls: [...state.firewalls, firewall] }, notes, depth + 1)) {
+        const through = { ...state, firewalls: [...state.firewalls, firewall] };
+        for (const next of this.followEgress(query, firewallSubnet, inside, sub, through, notes, depth + 1)) {
           paths.push({ ranges: next.ranges, judgements: [...judgements, ...next.judgements] });
         }
       } else if (r.targetKind === 'local') {
@@ -299,7 +303,9 @@ export class ReachabilityModel {
    * inside address to the firewall the requests took, or to none when they took none).
    * @see https://docs.aws.amazon.com/vpc/latest/userguide/gateway-route-tables.html
    */
-  private leaveByInternetGateway(r: RouteModel, subnet: RoutedSubnetModel, inside: AddressInterval, state: EgressState, via: (code: string, what: string) => Decision): Judgement[] {
+  private leaveByInternetGateway(
+    r: RouteModel, subnet: RoutedSubnetModel, inside: AddressInterval, state: EgressState, via: (code: string, what: string) => Decision,
+  ): Judgement[] {
     const judgements: Judgement[] = [];
     const gateway = r.targetKey ? this.routing.internetGateways.get(r.targetKey) : undefined;
     if (gateway && !gateway.attachedVpcKeys.includes(subnet.vpcKey)) {
@@ -317,7 +323,8 @@ export class ReachabilityModel {
     const edgeTables = gateway ? this.routing.gatewayRouteTables.get(gateway.key) ?? [] : [];
     const edgeRoutes = edgeTables.flatMap((k) => this.routing.routeTables.get(k)?.routes ?? []);
     const back = longestPrefixMatch(edgeRoutes).filter((p) => p.last >= inside.first && p.first <= inside.last);
-    const firewallsBack = new Set<FirewallModel | undefined>(back.map((p) => (p.route ? firewallOfRoute(this.network, p.route)?.firewall : undefined)));
+    const firewallsBack = new Set<FirewallModel | undefined>(
+      back.map((p) => (p.route ? firewallOfRoute(this.network, p.route)?.firewall : undefined)));
     const took = state.firewalls[state.firewalls.length - 1];
     if (firewallsBack.size === 1 && [...firewallsBack][0] === took) {
       if (took) {
@@ -398,7 +405,8 @@ export class ReachabilityModel {
     const answers: FlowAnswer[] = [];
     for (const forward of this.forwards) {
       const lb = this.byKey.get(forward.loadBalancerKey);
-      if (forward.targetKey !== target.key || !lb || lb.key === source.workload?.key || (forward.listenerPort !== undefined && forward.listenerPort !== query.port)) {
+      const otherPort = forward.listenerPort !== undefined && forward.listenerPort !== query.port;
+      if (forward.targetKey !== target.key || !lb || lb.key === source.workload?.key || otherPort) {
         continue;
       }
       const group = forward.targetGroup.path;
@@ -463,7 +471,8 @@ export class ReachabilityModel {
     const what = `subnet ${dSubnet.resource.path}`;
     const ephemeral = this.options.ephemeralPorts ?? { from: 1024, to: 65535 };
     const forward = `traffic to ${target.resource.path}`;
-    judgements.push(everywhere(collapse(judgeRoutes(this.routing, lbSubnet, forward, localRoute(forward, lbSubnet, lbSubnet.vpcKey === dSubnet.vpcKey), noRouteFor(lbSubnet, forward)), dRange, what)));
+    const local = localRoute(forward, lbSubnet, lbSubnet.vpcKey === dSubnet.vpcKey);
+    judgements.push(everywhere(collapse(judgeRoutes(this.routing, lbSubnet, forward, local, noRouteFor(lbSubnet, forward)), dRange, what)));
     if (lbSubnet.key !== dSubnet.key) {
       const lbNacl = naclOfSubnet(this.network, lbSubnet);
       judgements.push(everywhere(collapse(judgeNacl(lbNacl, 'egress', query.protocol, { from: query.port, to: query.port }, 'request'), dRange, what)));
@@ -493,7 +502,9 @@ export class ReachabilityModel {
    * Network Firewall does not support.
    * @see https://docs.aws.amazon.com/network-firewall/latest/developerguide/arch-igw-ngw.html
    */
-  private inboundThroughFirewall(query: LegQuery, firewall: FirewallModel, dSubnet: RoutedSubnetModel, dRange: AddressInterval, client: string, notes: string[]): Judgement[] {
+  private inboundThroughFirewall(
+    query: LegQuery, firewall: FirewallModel, dSubnet: RoutedSubnetModel, dRange: AddressInterval, client: string, notes: string[],
+  ): Judgement[] {
     const judgements: Judgement[] = [];
     const verdict = judgeFirewall(this.network, this.routing, firewall, { protocol: query.protocol, port: query.port, direction: 'inbound', inside: dRange, domain: query.domain });
     notes.push(...verdict.notes);
@@ -513,7 +524,8 @@ export class ReachabilityModel {
       gateways.push(route.targetKey!);
       return { layer: 'route', verdict: 'allow', code: 'ROUTE_TO_INTERNET_GATEWAY', resource: route.resource, message: `firewall subnet ${firewallSubnet.resource.path} routes responses to ${client} to an internet gateway by "${describeRoute(route)}"` };
     }, { layer: 'route', verdict: 'deny', code: 'NO_ROUTE_TO_INTERNET_GATEWAY', resource: firewallSubnet.resource, message: `firewall subnet ${firewallSubnet.resource.path} has no route to an internet gateway for ${client}` }));
-    const edge = [...new Set(gateways)].flatMap((g) => (this.routing.gatewayRouteTables.get(g) ?? []).flatMap((k) => this.routing.routeTables.get(k)?.routes ?? []));
+    const edge = [...new Set(gateways)]
+      .flatMap((g) => (this.routing.gatewayRouteTables.get(g) ?? []).flatMap((k) => this.routing.routeTables.get(k)?.routes ?? []));
     const back = longestPrefixMatch(edge).filter((p) => p.last >= dRange.first && p.first <= dRange.last);
     if (gateways.length > 0 && back.every((p) => p.route !== undefined && firewallOfRoute(this.network, p.route)?.firewall === firewall)) {
       judgements.push(everywhere({ layer: 'route', verdict: 'allow', code: 'EDGE_ROUTE_TO_FIREWALL', resource: back[0].route!.resource, entry: describeRoute(back[0].route!), message: `the internet gateway's edge route table sends requests to subnet ${dSubnet.resource.path} through firewall ${firewall.resource.path}` }));

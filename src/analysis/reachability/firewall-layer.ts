@@ -87,7 +87,9 @@ interface EvaluableRule {
 /**
  * How a firewall's policy judges a flow, by remote address.
  */
-export function judgeFirewall(model: NetworkModel, routing: RoutingModel, firewall: FirewallModel, flow: FirewallFlow): { judgement: Judgement; notes: string[] } {
+export function judgeFirewall(
+  model: NetworkModel, routing: RoutingModel, firewall: FirewallModel, flow: FirewallFlow,
+): { judgement: Judgement; notes: string[] } {
   const notes: string[] = [];
   const name = `firewall ${firewall.resource.path}`;
   const constant = (decision: Decision) => ({ judgement: [{ first: 0n, last: MAX_ADDRESS, decision }], notes });
@@ -163,7 +165,8 @@ export function judgeFirewall(model: NetworkModel, routing: RoutingModel, firewa
       failures.push(unknown(`HOME_NET of ${group.resource.path} (${home.unknown}) is not known at synth`, group.resource));
       continue;
     }
-    const context: RuleContext = { flow, home: home.ranges!, variables, portVariables: group.resource.properties.RuleGroup?.RuleVariables?.PortSets ?? {} };
+    const portVariables = group.resource.properties.RuleGroup?.RuleVariables?.PortSets ?? {};
+    const context: RuleContext = { flow, home: home.ranges!, variables, portVariables };
     for (const range of home.ranges!) {
       cuts.add(range.first);
       cuts.add(range.last + 1n);
@@ -356,9 +359,15 @@ function suricataMatcher(
       if ((toServerOnly && !packet.toServer) || (toClientOnly && packet.toServer)) {
         continue;
       }
-      const forward = and([addressMatch(src, packet.from, context), portMatch(srcPort, packet.fromPort, context), addressMatch(dst, packet.to, context), portMatch(dstPort, packet.toPort, context)]);
+      const forward = and([
+        addressMatch(src, packet.from, context), portMatch(srcPort, packet.fromPort, context),
+        addressMatch(dst, packet.to, context), portMatch(dstPort, packet.toPort, context),
+      ]);
       const backward = direction === '<>'
-        ? and([addressMatch(src, packet.to, context), portMatch(srcPort, packet.toPort, context), addressMatch(dst, packet.from, context), portMatch(dstPort, packet.fromPort, context)])
+        ? and([
+          addressMatch(src, packet.to, context), portMatch(srcPort, packet.toPort, context),
+          addressMatch(dst, packet.from, context), portMatch(dstPort, packet.fromPort, context),
+        ])
         : 'no';
       results.push(or([forward, backward]));
     }
