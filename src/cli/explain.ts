@@ -34,6 +34,7 @@ const LAYER_NAMES: Readonly<Record<FlowLayerName, string>> = {
   'security-group': 'SECURITY_GROUP',
   'load-balancer': 'LOAD_BALANCER',
   'waf': 'WAF',
+  'firewall': 'NETWORK_FIREWALL',
 };
 
 const WORKLOAD_KINDS = 'a load balancer, instance, auto scaling group, ECS service, Lambda function in a VPC, RDS instance or cluster, '

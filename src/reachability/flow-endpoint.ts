@@ -11,15 +11,28 @@ import type { FlowSource } from '../analysis/reachability/explain';
 export abstract class FlowEndpoint {
   /**
    * Any address of the internet (public IPv4, outside the private, shared, loopback, link-local, multicast and
-   * reserved blocks). A flow from the internet is reachable when some internet address gets through.
+   * reserved blocks). A flow from the internet is reachable when some internet address gets through. As a
+   * destination (from a workload), the flow leaves the app through its routes: NAT gateways, Network Firewall
+   * endpoints, an internet gateway.
    */
   public static internet(): FlowEndpoint {
     return new InternetEndpoint();
   }
 
   /**
-   * An IPv4 address or CIDR. For a CIDR the flow is reachable when some address of it gets through; an address inside
+   * Any global unicast IPv6 address of the internet (2000::/3). The destination needs an IPv6 address (a dual-stack
+   * load balancer, an instance with one): an IPv4-only resource is not reachable over IPv6.
+   * @see https://docs.aws.amazon.com/vpc/latest/userguide/vpc-migrate-ipv6.html
+   */
+  public static internetIpv6(): FlowEndpoint {
+    return new InternetEndpoint(true);
+  }
+
+  /**
+   * An IPv4 or IPv6 address or CIDR (an IPv6 address is judged as a client outside the app). For a CIDR the flow is
+   * reachable when some address of it gets through; an address inside
    * a subnet of the app is judged by that subnet's routes and NACL (no security group of a source workload applies).
+   * As a destination (from a workload), an address outside the app's subnets: the flow leaves the app.
    */
   public static ipAddress(ipOrCidr: string): FlowEndpoint {
     return new AddressEndpoint(ipOrCidr);
@@ -47,10 +60,15 @@ export abstract class FlowEndpoint {
 }
 
 class InternetEndpoint extends FlowEndpoint {
-  public readonly description = 'the internet';
+  public readonly description: string;
+
+  constructor(private readonly ipv6 = false) {
+    super();
+    this.description = ipv6 ? 'the internet over IPv6' : 'the internet';
+  }
 
   public _resolve(): FlowSource {
-    return { kind: 'internet' };
+    return this.ipv6 ? { kind: 'internet', ipv6: true } : { kind: 'internet' };
   }
 }
 

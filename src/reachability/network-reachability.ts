@@ -37,6 +37,8 @@ export enum FlowLayer {
   /** A load balancer's listeners: it ends the client's flow. */
   LOAD_BALANCER = 'LOAD_BALANCER',
   WAF = 'WAF',
+  /** A Network Firewall endpoint on the routed path: its policy's stateless and stateful engines. */
+  NETWORK_FIREWALL = 'NETWORK_FIREWALL',
 }
 
 /** One decision on a flow's path: what decided, where it is, and why. */
@@ -58,7 +60,10 @@ export interface FlowDecision {
 /** A flow to explain. */
 export interface FlowQuery {
   readonly from: FlowEndpoint;
-  /** A construct or a logical id. */
+  /**
+   * A construct or a logical id; or, for a flow that leaves the app from a workload, `FlowEndpoint.internet()` (some
+   * public address) or `FlowEndpoint.ipAddress(...)` outside the app's subnets.
+   */
   readonly to: FlowEndpoint;
   readonly port: number;
   /** @default FlowProtocol.TCP */
@@ -68,6 +73,13 @@ export interface FlowQuery {
    * @default - no HTTP request: WAF is not judged
    */
   readonly httpPath?: string;
+  /**
+   * The TLS SNI or HTTP Host the client sends, judged by the domain lists of a Network Firewall on the path (a leading
+   * dot in a list admits the domain and its subdomains).
+   * @default - not known: a domain list on the path makes the answer UNKNOWN, naming the rule group
+   * @see https://docs.aws.amazon.com/network-firewall/latest/developerguide/stateful-rule-groups-domain-names.html
+   */
+  readonly domain?: string;
 }
 
 /** What `explain` answers. */
@@ -129,15 +141,24 @@ export class NetworkReachability {
     }
     const lookup = this.lookup();
     const destination = query.to._resolve(lookup);
+    const from = query.from._resolve(lookup);
+    const protocol = (query.protocol ?? FlowProtocol.TCP) === FlowProtocol.UDP ? 17 : 6;
     if (destination.kind !== 'workloads') {
-      throw new Error(`NetworkReachability.explain: the destination must be a construct or a logical id, not ${query.to.description}`);
+      if (from.kind !== 'workloads') {
+        throw new Error(`NetworkReachability.explain: the destination must be a construct or a logical id, not ${query.to.description} (a flow to the internet or an outside address starts at a construct or a logical id)`);
+      }
+      if (query.httpPath !== undefined) {
+        throw new Error('NetworkReachability.explain: httpPath is judged by the web ACL of a destination in the app; a flow that leaves the app has none (remove httpPath)');
+      }
+      return toExplanation(this.model.explainToInternet({ from, to: destination, port: query.port, protocol, domain: query.domain }));
     }
     return toExplanation(this.model.explain({
-      from: query.from._resolve(lookup),
+      from,
       to: { keys: destination.keys, description: destination.description },
       port: query.port,
-      protocol: (query.protocol ?? FlowProtocol.TCP) === FlowProtocol.UDP ? 17 : 6,
+      protocol,
       httpPath: query.httpPath,
+      domain: query.domain,
     }));
   }
 
@@ -182,6 +203,7 @@ const LAYERS: Record<Decision['layer'], FlowLayer> = {
   'security-group': FlowLayer.SECURITY_GROUP,
   'load-balancer': FlowLayer.LOAD_BALANCER,
   'waf': FlowLayer.WAF,
+  'firewall': FlowLayer.NETWORK_FIREWALL,
 };
 
 function toExplanation(answer: FlowAnswer): FlowExplanation {

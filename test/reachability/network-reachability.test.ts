@@ -6,7 +6,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as rds from 'aws-cdk-lib/aws-rds';
-import { FlowEndpoint, FlowLayer, FlowVerdict, NetworkReachability } from '../../src';
+import { FlowEndpoint, FlowLayer, FlowVerdict, HipaaSecureVpc, NetworkReachability } from '../../src';
 
 function threeTierApp() {
   const app = new App();
@@ -88,5 +88,59 @@ describe('NetworkReachability on a CDK app', () => {
     expect(() => net.explain({ from: FlowEndpoint.internet(), to: FlowEndpoint.internet(), port: 80 })).toThrow(/destination must be a construct or a logical id/);
     expect(() => net.explain({ from: FlowEndpoint.internet(), to: FlowEndpoint.construct(alb), port: 70000 })).toThrow(/port 70000 is not a port number/);
     expect(() => net.explain({ from: FlowEndpoint.internet(), to: FlowEndpoint.logicalId('Data', 'Nope'), port: 80 })).toThrow(/no workload 'Nope' in stack 'Data'/);
+  });
+});
+
+describe('NetworkReachability: egress through HipaaSecureVpc with egressAllowedDomains', () => {
+  // GIVEN a HipaaSecureVpc whose application tier reaches the internet through NAT and a domain allowlist firewall
+  const app = new App();
+  const stack = new Stack(app, 'Egress', { env: { account: '111111111111', region: 'us-east-1' } });
+  const vpc = new HipaaSecureVpc(stack, 'Network', { maxAzs: 2, egressAllowedDomains: ['api.example.com', '.amazonaws.com'] });
+  const worker = new ec2.Instance(stack, 'Worker', {
+    vpc,
+    vpcSubnets: { subnetGroupName: 'Application' },
+    instanceType: new ec2.InstanceType('t3.micro'),
+    machineImage: ec2.MachineImage.latestAmazonLinux2023(),
+  });
+  const net = NetworkReachability.fromStack(stack);
+
+  test('an allowlisted domain gets out on 443; another is dropped by the firewall; without a domain the answer is UNKNOWN', () => {
+    // WHEN / THEN
+    const out = net.explain({ from: FlowEndpoint.construct(worker), to: FlowEndpoint.internet(), port: 443, domain: 'api.example.com' });
+    expect(out.verdict).toBe(FlowVerdict.REACHABLE);
+    expect(out.hops.map((h) => h.layer)).toContain(FlowLayer.NETWORK_FIREWALL);
+    const blocked = net.explain({ from: FlowEndpoint.construct(worker), to: FlowEndpoint.internet(), port: 443, domain: 'exfiltrate.example.net' });
+    expect(blocked.verdict).toBe(FlowVerdict.BLOCKED);
+    expect(blocked.blockers.map((b) => `${b.layer} ${b.code}`)).toEqual([`${FlowLayer.NETWORK_FIREWALL} FIREWALL_DEFAULT_DROP`]);
+    const unknown = net.explain({ from: FlowEndpoint.construct(worker), to: FlowEndpoint.internet(), port: 443 });
+    expect(unknown.verdict).toBe(FlowVerdict.UNKNOWN);
+    expect(unknown.message).toMatch(/give the query a domain/);
+  });
+
+  test('an egress flow needs a workload as its source', () => {
+    expect(() => net.explain({ from: FlowEndpoint.internet(), to: FlowEndpoint.internet(), port: 443 })).toThrow(/starts at a construct or a logical id/);
+  });
+});
+
+describe('NetworkReachability over IPv6: a dual-stack HipaaSecureVpc', () => {
+  // GIVEN a dual-stack VPC, a dual-stack internet-facing ALB open on 443, an IPv4-only internal ALB
+  const app = new App();
+  const stack = new Stack(app, 'DualStack', { env: { account: '111111111111', region: 'us-east-1' } });
+  const vpc = new HipaaSecureVpc(stack, 'Network', { maxAzs: 2, ipProtocol: ec2.IpProtocol.DUAL_STACK });
+  const alb = new elbv2.ApplicationLoadBalancer(stack, 'Alb', { vpc, internetFacing: true, ipAddressType: elbv2.IpAddressType.DUAL_STACK });
+  alb.addListener('Https', { port: 443, protocol: elbv2.ApplicationProtocol.HTTP, open: true })
+    .addAction('Ok', { action: elbv2.ListenerAction.fixedResponse(200) });
+  const alb4 = new elbv2.ApplicationLoadBalancer(stack, 'Alb4', { vpc, internetFacing: true });
+  alb4.addListener('Https', { port: 443, protocol: elbv2.ApplicationProtocol.HTTP, open: true })
+    .addAction('Ok', { action: elbv2.ListenerAction.fixedResponse(200) });
+  const net = NetworkReachability.fromStack(stack);
+
+  test('the internet reaches the dual-stack ALB over IPv6; the IPv4-only ALB is not reachable over IPv6', () => {
+    net.assertReachable({ from: FlowEndpoint.internetIpv6(), to: FlowEndpoint.construct(alb), port: 443 });
+    net.assertReachable({ from: FlowEndpoint.ipAddress('2001:db8::1'), to: FlowEndpoint.construct(alb), port: 443 });
+    const why = net.explain({ from: FlowEndpoint.internetIpv6(), to: FlowEndpoint.construct(alb4), port: 443 });
+    expect(why.verdict).toBe(FlowVerdict.BLOCKED);
+    // No IPv6 address; and `open: true` on an IPv4 load balancer admits 0.0.0.0/0 only, not ::/0.
+    expect([...new Set(why.blockers.map((b) => b.code))]).toEqual(['NO_IPV6_ADDRESS', 'SG_INGRESS_NO_RULE']);
   });
 });

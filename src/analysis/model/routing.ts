@@ -33,6 +33,11 @@ export interface RouteModel {
   /** The property that names the target (`GatewayId`, `NatGatewayId`...), or `local`. */
   readonly targetProperty: string;
   readonly unknown?: string;
+  /**
+   * True for the local route of a VPC's IPv6 block whose CIDR is not known at synth (Amazon assigns it): it holds no
+   * address outside the VPC.
+   */
+  readonly ownIpv6Block?: boolean;
 }
 
 export interface RouteTableModel {
@@ -52,6 +57,10 @@ export interface RoutedSubnetModel {
   readonly availabilityZone: Json;
   /** `MapPublicIpOnLaunch`: true, false, or undefined when unresolved. */
   readonly mapPublicIpOnLaunch?: boolean;
+  /** Whether the subnet has an IPv6 block (`Ipv6CidrBlock`, `Ipv6CidrBlocks` or `Ipv6Native`), even one not known at synth. */
+  readonly ipv6: boolean;
+  /** `AssignIpv6AddressOnCreation`: true, false, or undefined when unresolved. */
+  readonly assignIpv6OnCreation?: boolean;
   /** The explicitly associated route table's key; undefined means the VPC's main route table (local routes only). */
   readonly routeTableKey?: string;
 }
@@ -113,9 +122,15 @@ export function buildRoutingModel(model: NetworkModel): RoutingModel {
     routing.localRoutes.set(r.key, [localRoute(r, r.key, r.properties.CidrBlock)]);
   }
   for (const r of model.ofType('AWS::EC2::VPCCidrBlock')) {
-    if (r.properties.CidrBlock !== undefined) {
-      const vpcKey = target(r, r.properties.VpcId);
-      routing.localRoutes.get(vpcKey)?.push(localRoute(r, vpcKey, r.properties.CidrBlock));
+    const p = r.properties;
+    const vpcKey = target(r, p.VpcId);
+    if (p.CidrBlock !== undefined) {
+      routing.localRoutes.get(vpcKey)?.push(localRoute(r, vpcKey, p.CidrBlock));
+    } else if ([p.Ipv6CidrBlock, p.AmazonProvidedIpv6CidrBlock, p.Ipv6Pool, p.Ipv6IpamPoolId].some((v) => v !== undefined)) {
+      const parsed = parseCidrOrReason(p.Ipv6CidrBlock, { normalizeHostBits: true });
+      routing.localRoutes.get(vpcKey)?.push(typeof parsed !== 'string' && parsed.family === IpFamily.IPV6
+        ? { resource: r, routeTableKey: vpcKey, destination: parsed, targetKind: 'local', targetProperty: 'local' }
+        : { resource: r, routeTableKey: vpcKey, targetKind: 'local', targetProperty: 'local', ownIpv6Block: true });
     }
   }
   for (const type of ['AWS::EC2::InternetGateway', 'AWS::EC2::EgressOnlyInternetGateway']) {
@@ -158,6 +173,8 @@ export function buildRoutingModel(model: NetworkModel): RoutingModel {
       unknownCidr: typeof parsed === 'string' ? `the CIDR block of subnet ${r.path} (${describeValue(r.properties.CidrBlock)})` : undefined,
       availabilityZone: r.properties.AvailabilityZone,
       mapPublicIpOnLaunch: map === undefined || map === false || map === 'false' ? false : map === true || map === 'true' ? true : undefined,
+      ipv6: r.properties.Ipv6CidrBlock !== undefined || r.properties.Ipv6CidrBlocks !== undefined || r.properties.Ipv6Native === true || r.properties.Ipv6Native === 'true',
+      assignIpv6OnCreation: flagOf(r.properties.AssignIpv6AddressOnCreation),
       routeTableKey: associations.get(r.key),
     });
   }
@@ -173,13 +190,15 @@ function localRoute(resource: ModelResource, vpcKey: string, cidrValue: Json): R
 
 function readRoute(r: ModelResource, routing: RoutingModel): RouteModel | undefined {
   const p = r.properties;
-  if (p.DestinationCidrBlock === undefined) {
-    // IPv6 and prefix-list destinations are not modelled yet.
+  if (p.DestinationCidrBlock === undefined && p.DestinationIpv6CidrBlock === undefined) {
+    // Prefix-list destinations (gateway endpoints, managed lists) are not modelled yet.
     return undefined;
   }
   const routeTableKey = targetKey(p.RouteTableId, r.stack.id);
-  const parsed = parseIpv4(p.DestinationCidrBlock);
-  const unknowns: string[] = typeof parsed === 'string' ? [`DestinationCidrBlock ${describeValue(p.DestinationCidrBlock)}`] : [];
+  const ipv6 = p.DestinationCidrBlock === undefined;
+  const parsed = ipv6 ? parseFamily(p.DestinationIpv6CidrBlock, IpFamily.IPV6) : parseIpv4(p.DestinationCidrBlock);
+  const unknowns: string[] = typeof parsed === 'string'
+    ? [ipv6 ? `DestinationIpv6CidrBlock ${describeValue(p.DestinationIpv6CidrBlock)}` : `DestinationCidrBlock ${describeValue(p.DestinationCidrBlock)}`] : [];
   let targetKind: RouteTargetKind = 'unknown';
   let targetProperty = 'none';
   let key: string | undefined;
@@ -222,9 +241,17 @@ function readRoute(r: ModelResource, routing: RoutingModel): RouteModel | undefi
 }
 
 function parseIpv4(value: Json): ParsedCidr | string {
+  return parseFamily(value, IpFamily.IPV4);
+}
+
+function parseFamily(value: Json, family: IpFamily): ParsedCidr | string {
   const parsed = parseCidrOrReason(value, { normalizeHostBits: true });
   if (typeof parsed === 'string') {
     return parsed;
   }
-  return parsed.family === IpFamily.IPV4 ? parsed : `${describeValue(value)} is not an IPv4 CIDR`;
+  return parsed.family === family ? parsed : `${describeValue(value)} is not an ${family} CIDR`;
+}
+
+function flagOf(value: Json): boolean | undefined {
+  return value === undefined || value === false || value === 'false' ? false : value === true || value === 'true' ? true : undefined;
 }

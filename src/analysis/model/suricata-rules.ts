@@ -15,6 +15,11 @@ export interface SuricataRule {
   readonly keywords: ReadonlySet<string>;
   /** The rule as written, for messages. */
   readonly text: string;
+  /**
+   * The header's seven fields as written (`action protocol source sourcePort direction destination destinationPort`),
+   * for evaluators that match a flow against them; undefined for a rule built from structured `StatefulRules`.
+   */
+  readonly header?: readonly string[];
 }
 
 export interface ParsedRulesString {
@@ -77,7 +82,7 @@ function parseRule(line: string): SuricataRule | undefined {
   if (!keywords || !keywords.has('sid')) {
     return undefined;
   }
-  return { action, protocol, keywords, text: line };
+  return { action, protocol, keywords, text: line, header };
 }
 
 /** Header fields split on spaces, with `[a, b]` lists kept whole; undefined when brackets do not balance. */

@@ -1,9 +1,9 @@
 // Where workloads sit: for each resource that owns network interfaces in a VPC, its subnets, its security groups and
 // whether it gets a public address. Read from the network model's resources; CDK-free.
-import { describeValue, Json, targetKey } from './model-values';
+import { describeValue, Json, literalInteger, targetKey } from './model-values';
 import type { NetworkModel } from './network-model';
 import type { ModelResource } from './resource';
-import type { RoutingModel } from './routing';
+import type { RoutedSubnetModel, RoutingModel } from './routing';
 
 export type WorkloadKind =
   | 'load-balancer'
@@ -19,7 +19,7 @@ export type WorkloadKind =
   | 'interface-endpoint';
 
 /** Whether a workload's interfaces get a public address: yes, no, or not known at synth (the value). */
-export type PublicAddress = { readonly public: boolean } | { readonly unknown: string };
+export type PublicAddress = { readonly public: boolean; readonly elasticIp?: boolean } | { readonly unknown: string };
 
 export interface WorkloadModel {
   readonly resource: ModelResource;
@@ -77,7 +77,10 @@ export function buildWorkloads(model: NetworkModel, routing: RoutingModel): Work
     const mappings = r.properties.SubnetMappings;
     const subnets = r.properties.Subnets ?? (Array.isArray(mappings) ? mappings.map((m: Json) => m?.SubnetId) : mappings);
     const scheme = lb.scheme;
-    const publicAddress: PublicAddress = scheme === 'internet-facing' ? { public: true } : scheme === 'internal' ? NOT_PUBLIC : { unknown: `Scheme ${describeValue(scheme)} of ${r.path}` };
+    // `dualstack-without-public-ipv4`: an internet-facing load balancer reached over IPv6 only.
+    // @see https://docs.aws.amazon.com/elasticloadbalancing/latest/application/application-load-balancers.html#ip-address-type
+    const ipv4Public = r.properties.IpAddressType !== 'dualstack-without-public-ipv4';
+    const publicAddress: PublicAddress = scheme === 'internet-facing' ? { public: ipv4Public } : scheme === 'internal' ? NOT_PUBLIC : { unknown: `Scheme ${describeValue(scheme)} of ${r.path}` };
     const lbType = typeof lb.lbType === 'string' ? lb.lbType : 'application';
     add(r, 'load-balancer', subnets, r.properties.SecurityGroups, publicAddress, {
       listenerPorts: lb.listeners.map((l) => l.port),
@@ -85,12 +88,38 @@ export function buildWorkloads(model: NetworkModel, routing: RoutingModel): Work
       noGroups: lbType === 'network' && r.properties.SecurityGroups === undefined,
     });
   }
+  // An elastic IP associated with an instance or with its primary network interface gives it a public address (a NAT
+  // gateway's elastic IP gives nothing behind it one: the NAT gateway only translates outbound flows).
+  // @see https://docs.aws.amazon.com/vpc/latest/userguide/vpc-eips.html
+  const elastic = new Set<string>();
+  for (const r of model.ofType('AWS::EC2::EIP')) {
+    if (r.properties.InstanceId !== undefined) {
+      elastic.add(targetKey(r.properties.InstanceId, r.stack.id));
+    }
+  }
+  for (const r of model.ofType('AWS::EC2::EIPAssociation')) {
+    for (const value of [r.properties.InstanceId, r.properties.NetworkInterfaceId]) {
+      if (value !== undefined) {
+        elastic.add(targetKey(value, r.stack.id));
+      }
+    }
+  }
+  const interfaces = new Map(model.ofType('AWS::EC2::NetworkInterface').map((r) => [r.key, r]));
   for (const r of model.ofType('AWS::EC2::Instance')) {
     const p = r.properties;
     const nic = Array.isArray(p.NetworkInterfaces) ? p.NetworkInterfaces.find((n: Json) => String(n?.DeviceIndex ?? '0') === '0') : undefined;
-    const subnet = nic?.SubnetId ?? p.SubnetId;
-    const groups = nic ? nic.GroupSet : p.SecurityGroupIds;
-    add(r, 'instance', subnet === undefined ? 'no SubnetId (the default VPC)' : [subnet], groups, instancePublic(nic?.AssociatePublicIpAddress, subnet, r, routing, flag));
+    const eniKey = nic?.NetworkInterfaceId !== undefined ? targetKey(nic.NetworkInterfaceId, r.stack.id) : undefined;
+    const eni = eniKey !== undefined ? interfaces.get(eniKey) : undefined;
+    const subnet = eni ? eni.properties.SubnetId : nic?.SubnetId ?? p.SubnetId;
+    const groups = eni ? eni.properties.GroupSet : nic ? nic.GroupSet : p.SecurityGroupIds;
+    const publicAddress = elastic.has(r.key) || (eniKey !== undefined && elastic.has(eniKey))
+      ? { public: true, elasticIp: true }
+      : instancePublic(nic?.AssociatePublicIpAddress, subnet, r, routing, flag);
+    if (eniKey !== undefined && !eni) {
+      add(r, 'instance', `the network interface ${describeValue(nic.NetworkInterfaceId)}`, groups, publicAddress);
+      continue;
+    }
+    add(r, 'instance', subnet === undefined ? 'no SubnetId (the default VPC)' : [subnet], groups, publicAddress);
   }
   const templates = new Map(model.ofType('AWS::EC2::LaunchTemplate').map((r) => [r.key, r]));
   for (const r of model.ofType('AWS::AutoScaling::AutoScalingGroup')) {
@@ -173,4 +202,183 @@ function instancePublic(
     return subnet === undefined ? NOT_PUBLIC : { unknown: `whether subnet ${describeValue(subnet)} maps public addresses on launch` };
   }
   return routed.mapPublicIpOnLaunch === undefined ? { unknown: `MapPublicIpOnLaunch of subnet ${routed.resource.path}` } : { public: routed.mapPublicIpOnLaunch };
+}
+
+/** Whether an NLB target group hands its targets the client's address: yes, no, or not known at synth (the value). */
+export type ClientIpPreservation = { readonly preserved: boolean } | { readonly unknown: string };
+
+/**
+ * One way a load balancer forwards a client's flow: a listener (or one of its rules) on a port, forwarding to a target
+ * group, which holds a workload as a target on a port.
+ */
+export interface LoadBalancerForward {
+  readonly loadBalancerKey: string;
+  /** The listener's port; undefined when it is not known at synth. */
+  readonly listenerPort?: number;
+  /** The listener, or the listener rule, whose action forwards. */
+  readonly via: ModelResource;
+  readonly targetGroup: ModelResource;
+  /** `instance` (CloudFormation's default), `ip`, `lambda` or `alb`; the value as written when it is not literal. */
+  readonly targetType: string;
+  readonly targetKey: string;
+  /** The port the target receives on; undefined when it is not known at synth. */
+  readonly targetPort?: number;
+  /** For a network load balancer's target group: whether the target sees the client's address. */
+  readonly clientIp: ClientIpPreservation;
+}
+
+/**
+ * Every listener -> target group -> target forward of the app: `DefaultActions` and listener rules' `Actions` of
+ * type `forward` (`TargetGroupArn` or `ForwardConfig.TargetGroups`), and the targets a target group holds: its own
+ * `Targets` (instances, addresses of workloads, Lambda functions), ECS services' `LoadBalancers` and auto scaling
+ * groups' `TargetGroupARNs`.
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-elasticloadbalancingv2-targetgroup.html
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-elasticloadbalancingv2-listener-action.html
+ */
+export function buildLoadBalancerForwards(model: NetworkModel, workloads: readonly WorkloadModel[]): LoadBalancerForward[] {
+  const known = new Set(workloads.map((w) => w.key));
+  const members = new Map<string, Array<{ key: string; port: Json }>>();
+  const addMember = (groupKey: string, key: string, port: Json) => {
+    if (known.has(key)) {
+      members.set(groupKey, [...(members.get(groupKey) ?? []), { key, port }]);
+    }
+  };
+  const groups = new Map(model.ofType('AWS::ElasticLoadBalancingV2::TargetGroup').map((r) => [r.key, r]));
+  for (const group of groups.values()) {
+    for (const target of Array.isArray(group.properties.Targets) ? group.properties.Targets : []) {
+      addMember(group.key, targetKey(target?.Id, group.stack.id), target?.Port ?? group.properties.Port);
+    }
+  }
+  for (const r of model.ofType('AWS::ECS::Service')) {
+    for (const lb of Array.isArray(r.properties.LoadBalancers) ? r.properties.LoadBalancers : []) {
+      // ECS registers each task with its container port, whatever port the target group names.
+      addMember(targetKey(lb?.TargetGroupArn, r.stack.id), r.key, lb?.ContainerPort);
+    }
+  }
+  for (const r of model.ofType('AWS::AutoScaling::AutoScalingGroup')) {
+    for (const arn of Array.isArray(r.properties.TargetGroupARNs) ? r.properties.TargetGroupARNs : []) {
+      const groupKey = targetKey(arn, r.stack.id);
+      addMember(groupKey, r.key, groups.get(groupKey)?.properties.Port);
+    }
+  }
+  const forwards: LoadBalancerForward[] = [];
+  const forwardTargets = (actions: Json, stackId: string): string[] => (Array.isArray(actions) ? actions : []).flatMap((a: Json) => {
+    if (a?.Type !== 'forward') {
+      return [];
+    }
+    const weighted = Array.isArray(a.ForwardConfig?.TargetGroups) ? a.ForwardConfig.TargetGroups.map((t: Json) => t?.TargetGroupArn) : [];
+    const arns = a.TargetGroupArn !== undefined ? [a.TargetGroupArn] : weighted;
+    return arns.map((arn: Json) => targetKey(arn, stackId));
+  });
+  const listeners = new Map<string, { lbKey: string; port?: number; lbType: Json }>();
+  for (const lb of model.loadBalancers) {
+    for (const l of lb.listeners) {
+      listeners.set(l.resource.key, { lbKey: lb.key, port: l.port, lbType: lb.lbType });
+    }
+  }
+  const sources: Array<{ via: ModelResource; listener?: { lbKey: string; port?: number; lbType: Json }; groupKeys: string[] }> = [];
+  for (const lb of model.loadBalancers) {
+    for (const l of lb.listeners) {
+      sources.push({ via: l.resource, listener: listeners.get(l.resource.key), groupKeys: forwardTargets(l.defaultActions, l.resource.stack.id) });
+    }
+  }
+  for (const r of model.ofType('AWS::ElasticLoadBalancingV2::ListenerRule')) {
+    const listener = listeners.get(targetKey(r.properties.ListenerArn, r.stack.id));
+    sources.push({ via: r, listener, groupKeys: forwardTargets(r.properties.Actions, r.stack.id) });
+  }
+  for (const source of sources) {
+    if (!source.listener) {
+      continue;
+    }
+    for (const groupKey of source.groupKeys) {
+      const group = groups.get(groupKey);
+      if (!group) {
+        continue;
+      }
+      const targetType = group.properties.TargetType ?? 'instance';
+      for (const member of members.get(groupKey) ?? []) {
+        forwards.push({
+          loadBalancerKey: source.listener.lbKey,
+          listenerPort: source.listener.port,
+          via: source.via,
+          targetGroup: group,
+          targetType: typeof targetType === 'string' ? targetType : describeValue(targetType),
+          targetKey: member.key,
+          targetPort: literalInteger(member.port),
+          clientIp: clientIpPreservation(group, source.listener.lbType),
+        });
+      }
+    }
+  }
+  return forwards;
+}
+
+/**
+ * An application load balancer is a proxy: its targets see its own addresses. A network load balancer preserves the
+ * client's address for instance targets, and for ip targets of UDP, TCP_UDP, QUIC and TCP_QUIC (neither can be turned
+ * off); for ip targets of TCP and TLS it does not, unless the target group's `preserve_client_ip.enabled` says so.
+ * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/network/edit-target-group-attributes.html#client-ip-preservation
+ */
+function clientIpPreservation(group: ModelResource, lbType: Json): ClientIpPreservation {
+  if (lbType !== 'network') {
+    return typeof lbType === 'string' || lbType === undefined ? { preserved: false } : { unknown: `the Type of the load balancer of ${group.path} (${describeValue(lbType)})` };
+  }
+  const attributes = Array.isArray(group.properties.TargetGroupAttributes) ? group.properties.TargetGroupAttributes : [];
+  const attribute = attributes.find((a: Json) => a?.Key === 'preserve_client_ip.enabled');
+  const type = group.properties.TargetType ?? 'instance';
+  const protocol = group.properties.Protocol;
+  if (type === 'instance' || (type === 'ip' && ['UDP', 'TCP_UDP', 'QUIC', 'TCP_QUIC'].includes(protocol))) {
+    if (type === 'instance' && attribute !== undefined) {
+      return attribute.Value === 'true' || attribute.Value === true ? { preserved: true } : attribute.Value === 'false' || attribute.Value === false ? { preserved: false }
+        : { unknown: `preserve_client_ip.enabled of ${group.path} (${describeValue(attribute.Value)})` };
+    }
+    return { preserved: true };
+  }
+  if (type === 'ip') {
+    if (typeof protocol !== 'string') {
+      return { unknown: `the Protocol of ${group.path} (${describeValue(protocol)})` };
+    }
+    if (attribute === undefined) {
+      return { preserved: false };
+    }
+    return attribute.Value === 'true' || attribute.Value === true ? { preserved: true } : attribute.Value === 'false' || attribute.Value === false ? { preserved: false }
+      : { unknown: `preserve_client_ip.enabled of ${group.path} (${describeValue(attribute.Value)})` };
+  }
+  return typeof type === 'string' ? { preserved: false } : { unknown: `the TargetType of ${group.path} (${describeValue(type)})` };
+}
+
+/** Whether a workload's interfaces in a subnet get an IPv6 address: yes, no, or not known at synth (the value). */
+export type Ipv6Address = { readonly ipv6: boolean } | { readonly unknown: string };
+
+/**
+ * Whether a workload has an IPv6 address in a subnet. A subnet without an IPv6 block gives none. A load balancer has
+ * one when its `IpAddressType` is dual stack; an instance when it asks for one (`Ipv6AddressCount`, `Ipv6Addresses`)
+ * or its subnet assigns one on creation; a database when its `NetworkType` is `DUAL`. For the rest (ECS tasks depend
+ * on an account setting) the answer is not known at synth.
+ * @see https://docs.aws.amazon.com/vpc/latest/userguide/vpc-ip-addressing.html
+ */
+export function ipv6AddressOf(workload: WorkloadModel, subnet: RoutedSubnetModel): Ipv6Address {
+  const p = workload.resource.properties;
+  if (workload.kind === 'load-balancer') {
+    const type = p.IpAddressType ?? 'ipv4';
+    return type === 'dualstack' || type === 'dualstack-without-public-ipv4' ? { ipv6: true } : type === 'ipv4' ? { ipv6: false }
+      : { unknown: `IpAddressType ${describeValue(type)} of ${workload.resource.path}` };
+  }
+  if (!subnet.ipv6) {
+    return { ipv6: false };
+  }
+  if (workload.kind === 'instance') {
+    const nics = Array.isArray(p.NetworkInterfaces) ? p.NetworkInterfaces : [];
+    const asks = [p, ...nics].some((n: Json) => (literalInteger(n?.Ipv6AddressCount) ?? 0) > 0
+      || (Array.isArray(n?.Ipv6Addresses) && n.Ipv6Addresses.length > 0));
+    return asks || subnet.assignIpv6OnCreation === true ? { ipv6: true }
+      : subnet.assignIpv6OnCreation === undefined ? { unknown: `AssignIpv6AddressOnCreation of subnet ${subnet.resource.path}` } : { ipv6: false };
+  }
+  if (workload.kind === 'rds-instance' || workload.kind === 'rds-cluster') {
+    return p.NetworkType === 'DUAL' ? { ipv6: true } : p.NetworkType === undefined || p.NetworkType === 'IPV4' ? { ipv6: false } : { unknown: `NetworkType ${describeValue(p.NetworkType)} of ${workload.resource.path}` };
+  }
+  if (workload.kind === 'lambda-function') {
+    return { ipv6: p.VpcConfig?.Ipv6AllowedForDualStack === true || p.VpcConfig?.Ipv6AllowedForDualStack === 'true' };
+  }
+  return { unknown: `whether ${workload.resource.path} gets an IPv6 address in dual-stack subnet ${subnet.resource.path}` };
 }

@@ -6,7 +6,7 @@ import { IpFamily } from '../../ip/family';
 import { formatAddress, formatRangesAsCidrs, maxAddress } from '../../private/ip';
 import type { ModelResource } from '../model/resource';
 
-export type FlowLayerName = 'placement' | 'route' | 'nacl' | 'security-group' | 'load-balancer' | 'waf';
+export type FlowLayerName = 'placement' | 'route' | 'nacl' | 'security-group' | 'load-balancer' | 'waf' | 'firewall';
 export type DecisionVerdict = 'allow' | 'deny' | 'unknown';
 
 export interface Decision {
@@ -30,13 +30,32 @@ export interface Piece extends AddressInterval {
   readonly decision: Decision;
 }
 
-/** Sorted, disjoint pieces that cover the IPv4 space. */
+/**
+ * Sorted, disjoint pieces that cover the address space of both families: IPv4 addresses as themselves, IPv6 addresses
+ * shifted above the IPv4 space by {@link IPV6_BASE}, so one judgement answers for a client of either family (an IPv4
+ * entry or rule never matches IPv6 traffic, and the reverse).
+ */
 export type Judgement = Piece[];
 
 export const MAX_IPV4 = maxAddress(IpFamily.IPV4);
+/** Where IPv6 addresses start in a judgement. */
+export const IPV6_BASE = MAX_IPV4 + 1n;
+/** The last address of a judgement: the last IPv6 address, shifted. */
+export const MAX_ADDRESS = IPV6_BASE + maxAddress(IpFamily.IPV6);
+
+/** An address range of either family, as a judgement places it. */
+export function toSpace(range: { readonly family: IpFamily; readonly first: bigint; readonly last: bigint }): AddressInterval {
+  const base = range.family === IpFamily.IPV6 ? IPV6_BASE : 0n;
+  return { first: range.first + base, last: range.last + base };
+}
+
+/** The text of a judgement's address. */
+export function formatSpaceAddress(address: bigint): string {
+  return address >= IPV6_BASE ? formatAddress(IpFamily.IPV6, address - IPV6_BASE) : formatAddress(IpFamily.IPV4, address);
+}
 
 export function everywhere(decision: Decision): Judgement {
-  return [{ first: 0n, last: MAX_IPV4, decision }];
+  return [{ first: 0n, last: MAX_ADDRESS, decision }];
 }
 
 /**
@@ -90,7 +109,7 @@ export function overlay(judgements: readonly Judgement[], within: readonly Addre
 export function decisionAt(judgement: Judgement, address: bigint): Decision {
   const piece = judgement.find((p) => p.first <= address && address <= p.last);
   if (!piece) {
-    throw new Error(`internal: a judgement does not cover ${formatAddress(IpFamily.IPV4, address)}`);
+    throw new Error(`internal: a judgement does not cover ${formatSpaceAddress(address)}`);
   }
   return piece.decision;
 }
@@ -115,7 +134,11 @@ export function collapse(judgement: Judgement, range: AddressInterval, what: str
 }
 
 export function describeRanges(ranges: readonly AddressInterval[]): string {
-  const cidrs = formatRangesAsCidrs(ranges.map((r) => ({ family: IpFamily.IPV4, first: r.first, last: r.last })), IpFamily.IPV4);
+  const v4 = ranges.filter((r) => r.first < IPV6_BASE)
+    .map((r) => ({ family: IpFamily.IPV4, first: r.first, last: r.last < IPV6_BASE ? r.last : MAX_IPV4 }));
+  const v6 = ranges.filter((r) => r.last >= IPV6_BASE)
+    .map((r) => ({ family: IpFamily.IPV6, first: (r.first >= IPV6_BASE ? r.first : IPV6_BASE) - IPV6_BASE, last: r.last - IPV6_BASE }));
+  const cidrs = [...formatRangesAsCidrs(v4, IpFamily.IPV4), ...formatRangesAsCidrs(v6, IpFamily.IPV6)];
   return cidrs.length > 4 ? `${cidrs.slice(0, 4).join(', ')} and ${cidrs.length - 4} more` : cidrs.join(', ');
 }
 

@@ -3,7 +3,7 @@
 // port, and must be allowed for every port of the client's ephemeral range.
 // @see https://docs.aws.amazon.com/vpc/latest/userguide/nacl-rules.html
 // @see https://docs.aws.amazon.com/vpc/latest/userguide/nacl-ephemeral-ports.html
-import { Decision, everywhere, Judgement, MAX_IPV4, paint } from './decision';
+import { Decision, everywhere, IPV6_BASE, Judgement, MAX_ADDRESS, paint } from './decision';
 import { IpFamily } from '../../ip/family';
 import { firstMatchPieces, NaclDirection, NormalizedNaclEntry, orderedEntries } from '../model/nacl-evaluator';
 import type { NaclModel, NetworkModel } from '../model/network-model';
@@ -61,23 +61,26 @@ export function judgeNacl(
     });
   }
   const entries = nacl.entries.filter((e) => e.normalized).map((e) => e.normalized!);
-  const unknown = nacl.entries.filter((e) => !e.normalized && (e.egress === undefined || (e.egress ? 'egress' : 'ingress') === direction)
-    && (e.family === undefined || e.family === IpFamily.IPV4));
-  const ordered = orderedEntries(entries, direction, IpFamily.IPV4);
-  const portList = portsToJudge(ordered, ports);
   let result: Judgement | undefined;
-  for (const port of portList) {
-    const pieces = firstMatchPieces(ordered, IpFamily.IPV4, { protocol, port });
-    let judgement: Judgement = everywhere({ layer: 'nacl', verdict: 'allow', code, message: '' });
-    for (const piece of pieces) {
-      const decider = piece.decider;
-      const shadowing = unknown.find((e) => e.ruleNumber === undefined || decider === undefined || e.ruleNumber < decider.ruleNumber);
-      const decision: Decision = shadowing
-        ? { layer: 'nacl', verdict: 'unknown', code: `${code}_UNKNOWN`, resource: shadowing.resource, entry: shadowing.ruleNumber !== undefined ? `rule ${shadowing.ruleNumber}` : undefined, message: `NACL ${nacl.resource.path}: ${shadowing.unknown}` }
-        : naclDecision(nacl, subnet, decider, direction, side, code, protocol, port, ports, why);
-      judgement = paint(judgement, piece.first, piece.last, decision, () => true);
+  // IPv4 entries judge IPv4 traffic only, IPv6 entries IPv6 traffic, each list with its own implicit deny.
+  for (const family of [IpFamily.IPV4, IpFamily.IPV6]) {
+    const base = family === IpFamily.IPV6 ? IPV6_BASE : 0n;
+    const unknown = nacl.entries.filter((e) => !e.normalized && (e.egress === undefined || (e.egress ? 'egress' : 'ingress') === direction)
+      && (e.family === undefined || e.family === family));
+    const ordered = orderedEntries(entries, direction, family);
+    for (const port of portsToJudge(ordered, ports)) {
+      const pieces = firstMatchPieces(ordered, family, { protocol, port });
+      let judgement: Judgement = everywhere({ layer: 'nacl', verdict: 'allow', code, message: '' });
+      for (const piece of pieces) {
+        const decider = piece.decider;
+        const shadowing = unknown.find((e) => e.ruleNumber === undefined || decider === undefined || e.ruleNumber < decider.ruleNumber);
+        const decision: Decision = shadowing
+          ? { layer: 'nacl', verdict: 'unknown', code: `${code}_UNKNOWN`, resource: shadowing.resource, entry: shadowing.ruleNumber !== undefined ? `rule ${shadowing.ruleNumber}` : undefined, message: `NACL ${nacl.resource.path}: ${shadowing.unknown}` }
+          : naclDecision(nacl, subnet, decider, direction, side, code, protocol, port, ports, why);
+        judgement = paint(judgement, piece.first + base, piece.last + base, decision, () => true);
+      }
+      result = result === undefined ? judgement : combineStrict(result, judgement);
     }
-    result = result === undefined ? judgement : combineStrict(result, judgement);
   }
   return result ?? everywhere({ layer: 'nacl', verdict: 'allow', code, message: '' });
 }
@@ -124,17 +127,19 @@ function portsToJudge(entries: readonly NormalizedNaclEntry[], ports: PortRange)
   return [...cuts].sort((a, b) => a - b);
 }
 
-/** Pointwise: deny if either denies, unknown if either is unknown, else the first's allow. */
+/** Pointwise: deny if either denies, unknown if either is unknown, else the first's allow (or the second's, where the first did not judge). */
 function combineStrict(a: Judgement, b: Judgement): Judgement {
   let result = a;
   for (const piece of b) {
     if (piece.decision.verdict === 'allow') {
+      // An allow with a reason fills what the other judgement left unjudged (the other family's half).
+      result = paint(result, piece.first, piece.last, piece.decision, (d) => d.verdict === 'allow' && d.message === '' && piece.decision.message !== '');
       continue;
     }
     const worse = piece.decision.verdict === 'deny' ? (d: Decision) => d.verdict !== 'deny' : (d: Decision) => d.verdict === 'allow';
     result = paint(result, piece.first, piece.last, piece.decision, worse);
   }
-  return result.length > 0 ? result : [{ first: 0n, last: MAX_IPV4, decision: b[0].decision }];
+  return result.length > 0 ? result : [{ first: 0n, last: MAX_ADDRESS, decision: b[0].decision }];
 }
 
 export function protocolName(protocol: number): string {

@@ -4,7 +4,7 @@
 // gateway, VPN) is not followed.
 // @see https://docs.aws.amazon.com/vpc/latest/userguide/route-tables-priority.html
 // @see https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Internet_Gateway.html
-import { Decision, everywhere, Judgement, paint } from './decision';
+import { Decision, everywhere, Judgement, paint, toSpace } from './decision';
 import { formatCidr } from '../../private/ip';
 import type { RouteModel, RoutedSubnetModel, RoutingModel } from '../model/routing';
 
@@ -13,13 +13,17 @@ export function longestPrefixMatch(routes: readonly RouteModel[]): Array<{ first
   const none: Decision = { layer: 'route', verdict: 'deny', code: 'NO_ROUTE', message: '' };
   let judgement: Judgement = everywhere(none);
   const byRoute = new Map<Decision, RouteModel>();
+  // Longest prefix within a family: an IPv4 /0 and an IPv6 /0 cover different halves of the space.
   const known = routes.filter((r) => r.destination).sort((a, b) => a.destination!.prefixLength - b.destination!.prefixLength);
   for (const route of known) {
     const marker: Decision = { ...none, code: 'ROUTE' };
     byRoute.set(marker, route);
-    judgement = paint(judgement, route.destination!.first, route.destination!.last, marker, () => true);
+    const range = toSpace(route.destination!);
+    judgement = paint(judgement, range.first, range.last, marker, () => true);
   }
-  const unresolved = routes.find((r) => !r.destination);
+  // The VPC's own IPv6 block is rarely known at synth (Amazon assigns it), and holds no address outside the VPC: it
+  // leaves the addresses a query names to the other routes.
+  const unresolved = routes.find((r) => !r.destination && !r.ownIpv6Block);
   return judgement.map((p) => ({ first: p.first, last: p.last, route: byRoute.get(p.decision), unknown: unresolved }));
 }
 

@@ -3,7 +3,7 @@
 // rule that references a group admits the primary private addresses of that group's members.
 // @see https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html
 // @see https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/security-group-connection-tracking.html
-import { Decision, everywhere, Judgement, paint } from './decision';
+import { Decision, everywhere, Judgement, paint, toSpace } from './decision';
 import { protocolName } from './nacl-layer';
 import { IpFamily } from '../../ip/family';
 import { describeKey, literalInteger, referenceOf, resourceKey } from '../model/model-values';
@@ -108,8 +108,10 @@ export function judgeGroups(
         if (peer.groupKeys.includes(rule.peer.groupKey!)) {
           judgement = paint(judgement, 0n, judgement[judgement.length - 1].last, decision, allow);
         }
-      } else if (rule.peer.cidr && rule.peer.cidr.family === IpFamily.IPV4) {
-        judgement = paint(judgement, rule.peer.cidr.first, rule.peer.cidr.last, decision, allow);
+      } else if (rule.peer.cidr) {
+        // CidrIp admits IPv4 clients only, CidrIpv6 IPv6 clients only.
+        const range = toSpace(rule.peer.cidr);
+        judgement = paint(judgement, range.first, range.last, decision, allow);
       }
     }
     for (const u of unknowns) {

@@ -3,9 +3,8 @@
 // Managed and custom rule groups judge content and reputation the model cannot see: a request no modelled rule blocks
 // is allowed, with a note naming the groups that may still block it.
 // @see https://docs.aws.amazon.com/waf/latest/developerguide/waf-rule-statements-list.html
-import { Decision, Judgement, MAX_IPV4 } from './decision';
-import { IpFamily } from '../../ip/family';
-import { formatAddress, parseCidrOrReason } from '../../private/ip';
+import { Decision, formatSpaceAddress, IPV6_BASE, Judgement, MAX_ADDRESS, toSpace } from './decision';
+import { parseCidrOrReason } from '../../private/ip';
 import { targetKey } from '../model/model-values';
 import type { NetworkModel } from '../model/network-model';
 import { CannotEvaluateError, WafEvaluator } from '../model/waf-evaluator';
@@ -23,14 +22,15 @@ export function judgeWaf(model: NetworkModel, target: WorkloadModel, httpPath: s
   const notes = groups.length > 0
     ? [`web ACL ${acl.resource.path}: rule groups ${groups.join(', ')} judge content and reputation the model cannot see, and may still block the request`]
     : [];
-  const cuts = new Set<bigint>([0n]);
+  const cuts = new Set<bigint>([0n, IPV6_BASE]);
   for (const addresses of Object.values(ipSets)) {
     for (const text of addresses) {
       const cidr = parseCidrOrReason(text, { normalizeHostBits: true });
-      if (typeof cidr !== 'string' && cidr.family === IpFamily.IPV4) {
-        cuts.add(cidr.first);
-        if (cidr.last < MAX_IPV4) {
-          cuts.add(cidr.last + 1n);
+      if (typeof cidr !== 'string') {
+        const range = toSpace(cidr);
+        cuts.add(range.first);
+        if (range.last < MAX_ADDRESS) {
+          cuts.add(range.last + 1n);
         }
       }
     }
@@ -44,8 +44,8 @@ export function judgeWaf(model: NetworkModel, target: WorkloadModel, httpPath: s
     failure = (e as Error).message;
   }
   const judgement: Judgement = starts.map((first, i) => {
-    const last = i + 1 < starts.length ? starts[i + 1] - 1n : MAX_IPV4;
-    return { first, last, decision: decide(acl.resource, evaluator, failure, httpPath, formatAddress(IpFamily.IPV4, first)) };
+    const last = i + 1 < starts.length ? starts[i + 1] - 1n : MAX_ADDRESS;
+    return { first, last, decision: decide(acl.resource, evaluator, failure, httpPath, formatSpaceAddress(first)) };
   });
   return { judgement, notes };
 }
