@@ -44,7 +44,8 @@ const WORKLOAD_KINDS = 'a load balancer, instance, auto scaling group, ECS servi
 const MAX_CANDIDATES = 5;
 
 /**
- * Resolves `--from` or `--to`. `internet` and an IPv4/IPv6 address or CIDR stand for themselves (sources only);
+ * Resolves `--from` or `--to`. `internet`, `internet-ipv6` and an IPv4/IPv6 address or CIDR stand for themselves (a
+ * source, or the destination of a flow that starts at workloads);
  * anything else names workloads: `Stack/LogicalId` (the stack's name or its assembly id), a construct path (the
  * workloads under it, from the templates' `aws:cdk:path` metadata), or a logical id that is unique in the app.
  */
@@ -55,6 +56,9 @@ export function resolveEndpoint(given: string, option: '--from' | '--to', model:
   }
   if (text.toLowerCase() === 'internet') {
     return { given, source: { kind: 'internet' }, workloads: [] };
+  }
+  if (text.toLowerCase() === 'internet-ipv6') {
+    return { given, source: { kind: 'internet', ipv6: true }, workloads: [] };
   }
   if (looksLikeAddress(text)) {
     const parsed = parseCidrOrReason(text, { normalizeHostBits: true });
@@ -182,12 +186,13 @@ export interface ExplainQueryJson {
   readonly port: number;
   readonly protocol: 'tcp' | 'udp';
   readonly httpPath?: string;
+  readonly domain?: string;
 }
 
 /**
  * The answer as JSON (documented in the README, "Who can reach e-PHI"). Every key is always present (null when it does
  * not apply), so scripts can rely on the shape:
- * `{ version, query: { from, to, port, protocol, httpPath }, flow, verdict, expected, asExpected, blockers, unknowns,
+ * `{ version, query: { from, to, port, protocol, httpPath, domain }, flow, verdict, expected, asExpected, blockers, unknowns,
  * hops, notes }`, each decision `{ layer, code, stackName, logicalId, cdkPath, file, decidingEntry, message }`.
  */
 export function renderExplainJson(answer: FlowAnswer, query: ExplainQueryJson, expected?: ExpectedVerdict): string {
@@ -204,6 +209,7 @@ export function renderExplainJson(answer: FlowAnswer, query: ExplainQueryJson, e
       port: query.port,
       protocol: query.protocol,
       httpPath: query.httpPath ?? null,
+      domain: query.domain ?? null,
     },
     flow: answer.flow,
     verdict: answer.verdict,

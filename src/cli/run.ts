@@ -126,12 +126,12 @@ const EXPLAIN_EXIT_CODES = [
 const EXPLAIN: CommandSpec = {
   name: 'explain',
   arguments: '<path>...',
-  summary: 'Explain whether a source can reach a workload, and which layer decides (routes, NACLs, security groups, listeners, WAF)',
+  summary: 'Explain whether a source can reach a workload (or a workload the internet), and which layer decides (routes, NACLs, security groups, listeners, WAF, Network Firewall)',
   details: [
     'Each <path> is a cloud assembly directory (cdk.out) or a template file (.json, .yaml, .yml, .template), read as\n'
     + 'one app, as check reads them: a workload in one stack is placed in the subnets and groups it imports from another.',
-    '--from is internet (any public IPv4 address), an IP address or CIDR (some address of it), or workloads; --to\n'
-    + 'is workloads. Workloads are named by logical id (when one stack has it), Stack/LogicalId (stack name or\n'
+    '--from is internet (any public IPv4 address), internet-ipv6, an IP address or CIDR (some address of it), or\n'
+    + 'workloads; --to is workloads, or (for an egress flow from workloads) internet or an outside address. Workloads are named by logical id (when one stack has it), Stack/LogicalId (stack name or\n'
     + 'assembly id), or construct path (every workload under it, from the aws:cdk:path metadata cdk synth writes):\n'
     + 'load balancers, instances, auto scaling groups, ECS services, Lambda functions in a VPC, RDS instances and\n'
     + 'clusters, ElastiCache, OpenSearch domains in a VPC, EFS mount targets, interface endpoints.',
@@ -141,11 +141,12 @@ const EXPLAIN: CommandSpec = {
     + 'with the destination about that request.',
   ],
   options: {
-    'from': { kind: 'string', placeholder: 'internet|<ip or cidr>|<workload>', description: 'Where the flow starts (required)' },
-    'to': { kind: 'string', placeholder: '<workload>', description: 'The destination: a logical id, Stack/LogicalId or construct path (required)' },
+    'from': { kind: 'string', placeholder: 'internet|internet-ipv6|<ip or cidr>|<workload>', description: 'Where the flow starts (required)' },
+    'to': { kind: 'string', placeholder: '<workload>|internet|<ip or cidr>', description: 'The destination: a logical id, Stack/LogicalId or construct path; or, from workloads, the internet or an outside address (required)' },
     'port': { kind: 'string', placeholder: '<N>', description: 'The destination port, 0-65535 (required)' },
     'protocol': { kind: 'string', placeholder: 'tcp|udp', description: 'The transport protocol (default: tcp)' },
     'http-path': { kind: 'string', placeholder: '</path>', description: 'An HTTP request\'s URI path, judged by the destination\'s web ACL (tcp only)' },
+    'domain': { kind: 'string', placeholder: '<host name>', description: 'The TLS SNI or HTTP Host the client sends, for Network Firewall domain lists on the path' },
     'format': { kind: 'string', placeholder: 'text|json', description: 'Answer format (default: text); JSON is documented in the README' },
     'expect': { kind: 'string', placeholder: 'reachable|blocked', description: 'Exit 1 unless the answer is this (for CI)' },
     'parameter': { kind: 'string', repeatable: true, placeholder: 'KEY=VALUE', description: 'Value of template parameter KEY, for every stack that declares it' },
@@ -155,6 +156,7 @@ const EXPLAIN: CommandSpec = {
     'explain cdk.out --from 203.0.113.9 --to HipaaExample/Alb --port 443 --expect blocked',
     'explain cdk.out --from 198.51.100.0/24 --to HipaaExample/Alb --port 443 --http-path /admin --format json',
     'explain network.yaml data.yaml --from Network/AppService --to Data/Database --port 5432 --expect reachable',
+    'explain cdk.out --from HipaaExample/App --to internet --port 443 --domain api.example.com',
   ],
 };
 
@@ -258,6 +260,10 @@ function runExplain(options: ReadonlyMap<string, readonly string[]>, paths: read
   if (httpPath !== undefined && protocol !== 'tcp') {
     throw new UsageError('--http-path needs --protocol tcp (HTTP runs over TCP)');
   }
+  const domain = single(options, 'domain');
+  if (domain !== undefined && !/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/i.test(domain)) {
+    throw new UsageError(`--domain must be a host name such as api.example.com (the TLS SNI or HTTP Host), not '${domain}'`);
+  }
   const fromGiven = single(options, 'from');
   const toGiven = single(options, 'to');
   if (fromGiven === undefined || toGiven === undefined) {
@@ -274,18 +280,29 @@ function runExplain(options: ReadonlyMap<string, readonly string[]>, paths: read
   const model = ReachabilityModel.fromStacks(app.stacks);
   const from = resolveEndpoint(fromGiven, '--from', model);
   const to = resolveEndpoint(toGiven, '--to', model);
-  if (to.source.kind !== 'workloads') {
-    throw new UsageError(`--to must name a workload (a logical id, Stack/LogicalId or construct path), not '${toGiven}': a flow ends at a workload of the app`);
+  const protocolNumber = protocol === 'udp' ? 17 : 6;
+  let answer;
+  if (to.source.kind === 'workloads') {
+    answer = model.explain({
+      from: from.source,
+      to: { keys: to.source.keys, description: to.source.description },
+      port,
+      protocol: protocolNumber,
+      ...(httpPath !== undefined ? { httpPath } : {}),
+      ...(domain !== undefined ? { domain } : {}),
+    });
+  } else if (from.source.kind === 'workloads') {
+    // An egress flow: from workloads of the app to the internet or an outside address (NAT, Network Firewall, IGW).
+    if (httpPath !== undefined) {
+      throw new UsageError(`--http-path asks the destination's web ACL, and '${toGiven}' is outside the app: leave it out`);
+    }
+    answer = model.explainToInternet({ from: from.source, to: to.source, port, protocol: protocolNumber, ...(domain !== undefined ? { domain } : {}) });
+  } else {
+    throw new UsageError(`--to '${toGiven}' is outside the app, and so is --from '${fromGiven}': a flow starts or ends at a workload of the app `
+      + '(a logical id, Stack/LogicalId or construct path)');
   }
-  const answer = model.explain({
-    from: from.source,
-    to: { keys: to.source.keys, description: to.source.description },
-    port,
-    protocol: protocol === 'udp' ? 17 : 6,
-    ...(httpPath !== undefined ? { httpPath } : {}),
-  });
   io.stdout.write(format === 'json'
-    ? renderExplainJson(answer, { from, to, port, protocol, httpPath }, expected)
+    ? renderExplainJson(answer, { from, to, port, protocol, httpPath, domain }, expected)
     : renderExplainText(answer, expected));
   return expected !== undefined && !asExpected(answer, expected) ? 1 : 0;
 }

@@ -187,8 +187,10 @@ describe('exit codes', () => {
       /^cdk-layered-defense: --from 'AppServr' is not internet, an IP address or CIDR, or a resource of the app; did you mean AppServer \(Network\/AppServer\)\?\n$/],
     ['a resource that is not a workload', ['--from', 'internet', '--to', 'BlocklistNacl', '--port', '443'],
       /^cdk-layered-defense: --to 'BlocklistNacl' names AWS::EC2::NetworkAcl hipaa-network\/BlocklistNacl, which is not a workload: name a load balancer, instance, /],
-    ['a destination that is an address', ['--from', 'internet', '--to', '10.2.1.7', '--port', '443'],
-      /^cdk-layered-defense: --to must name a workload .*, not '10\.2\.1\.7'/],
+    ['an address to an address', ['--from', 'internet', '--to', '10.2.1.7', '--port', '443'],
+      /^cdk-layered-defense: --to '10\.2\.1\.7' is outside the app, and so is --from 'internet': a flow starts or ends at a workload/],
+    ['a domain that is not a host name', ['--from', 'internet', '--to', 'Network/Alb', '--port', '443', '--domain', 'https://x'],
+      /^cdk-layered-defense: --domain must be a host name such as api\.example\.com .*, not 'https:\/\/x'/],
     ['a malformed address', ['--from', '10.2.1.300', '--to', 'Network/Alb', '--port', '443'],
       /^cdk-layered-defense: --from '10\.2\.1\.300' is not an IP address or CIDR: /],
     ['a port out of range', ['--from', 'internet', '--to', 'Network/Alb', '--port', '65536'],
@@ -241,6 +243,7 @@ describe('the JSON shape', () => {
       port: 443,
       protocol: 'tcp',
       httpPath: null,
+      domain: null,
     });
     expect(answer.blockers[0]).toEqual({
       layer: 'NACL',
@@ -294,7 +297,7 @@ describe('help', () => {
   test.each([[['explain', '--help']], [['help', 'explain']]])('%j shows every explain option and its exit codes', (argv) => {
     const { code, stdout } = cli(argv);
     expect(code).toBe(0);
-    for (const option of ['--from internet|<ip or cidr>|<workload>', '--to <workload>', '--port <N>', '--protocol tcp|udp', '--http-path </path>',
+    for (const option of ['--from internet|internet-ipv6|<ip or cidr>|<workload>', '--to <workload>|internet|<ip or cidr>', '--port <N>', '--protocol tcp|udp', '--http-path </path>', '--domain <host name>',
       '--format text|json', '--expect reachable|blocked', '--parameter KEY=VALUE']) {
       expect(stdout).toContain(option);
     }
@@ -307,5 +310,55 @@ describe('help', () => {
     const commands = stdout.split('\n').filter((l) => /^ {2}(check|explain|diff) /.test(l)).map((l) => l.trim().split(' ')[0]);
     expect(commands).toEqual(['check', 'explain', 'diff']);
     expect(stdout).toContain('explain --expect: the answer differs');
+  });
+});
+
+describe('explain an egress flow: from a workload to the internet, through NAT and Network Firewall', () => {
+  const EGRESS = 'test/fixtures/templates/reachability/yaml/egress-firewall.yaml';
+  const egress = (extra: string[]) => ['explain', EGRESS, '--from', 'Worker', '--to', 'internet', ...extra];
+
+  test('GIVEN an allowlisted domain WHEN the worker calls it on 443 THEN REACHABLE through NAT, firewall and IGW', () => {
+    // GIVEN the fixture's allowlist (.amazonaws.com, api.example.com) WHEN asked with --domain api.example.com
+    const answer = json(egress(['--port', '443', '--domain', 'api.example.com', '--expect', 'reachable']));
+    // THEN the path names the worker's group, the NAT gateway route, the firewall's allowlist and the edge route back
+    expect(answer.verdict).toBe('REACHABLE');
+    expect(answer.asExpected).toBe(true);
+    expect(answer.query.domain).toBe('api.example.com');
+    expect(answer.query.to.kind).toBe('internet');
+    const hops = sites(answer.hops);
+    expect(hops).toEqual(expect.arrayContaining([
+      expect.stringMatching(/^SECURITY_GROUP \S+ egress-firewall\/WorkerGroup$/),
+      expect.stringMatching(/^ROUTE \S+ egress-firewall\/PrivateDefaultRoute$/),
+      expect.stringMatching(/^NETWORK_FIREWALL \S+ egress-firewall\/Allowlist$/),
+      expect.stringMatching(/^ROUTE \S+ egress-firewall\/EdgeToPublic$/),
+    ]));
+  });
+
+  test('GIVEN a domain off the list WHEN the worker calls it THEN BLOCKED by the firewall default drop only, exit 0', () => {
+    const { code, stdout } = run([...egress(['--port', '443', '--domain', 'exfil.example.net']), '--format', 'json']);
+    const answer = JSON.parse(stdout);
+    expect(code).toBe(0);
+    expect(answer.verdict).toBe('BLOCKED');
+    expect(sites(answer.blockers)).toEqual(['NETWORK_FIREWALL FIREWALL_DEFAULT_DROP egress-firewall/Policy']);
+  });
+
+  test('GIVEN no domain WHEN asked THEN UNKNOWN naming the allowlist, and --expect reachable exits 1', () => {
+    const { code, stdout } = run(egress(['--port', '443', '--expect', 'reachable']));
+    expect(code).toBe(1);
+    expect(stdout).toMatch(/^UNKNOWN: tcp 443 from Worker to the internet\n/);
+    expect(stdout).toContain('FIREWALL_DOMAIN_UNKNOWN');
+    expect(stdout).toContain('Expected: REACHABLE, but the answer is UNKNOWN');
+  });
+
+  test('GIVEN a port the worker group does not allow out WHEN asked THEN BLOCKED by the security group egress', () => {
+    const answer = json(egress(['--port', '22', '--domain', 'api.example.com']));
+    expect(answer.verdict).toBe('BLOCKED');
+    expect(sites(answer.blockers)).toEqual(['SECURITY_GROUP SG_EGRESS_NO_RULE egress-firewall/WorkerGroup']);
+  });
+
+  test('GIVEN --http-path on an egress flow WHEN asked THEN a usage error (no web ACL outside the app), exit 2', () => {
+    const { code, stderr } = run(egress(['--port', '443', '--http-path', '/x']));
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/--http-path asks the destination's web ACL, and 'internet' is outside the app/);
   });
 });
