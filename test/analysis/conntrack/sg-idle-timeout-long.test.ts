@@ -1,6 +1,7 @@
 // LayeredDefense-SgIdleTimeoutLong on hand-written, CDK-free templates: test/fixtures/templates/conntrack/.
 // Every expected message is computed by hand from the fixture (VPC 10.0.0.0/16, EC2's default 432,000 s).
 import * as path from 'path';
+import { analyzePaths } from '../../../src/analysis/analyze';
 import { readApp } from '../../../src/analysis/cfn';
 import { CheckFinding } from '../../../src/analysis/engine';
 import { LayeredDefenseChecksProps } from '../../../src/analysis/options';
@@ -219,6 +220,14 @@ describe('LayeredDefense-SgIdleTimeoutLong: the maxTcpEstablishedTimeoutSeconds 
   test('the default timeout is above any limit but the maximum, 432000 s', () => {
     expect(run(BAD, undefined, { maxTcpEstablishedTimeoutSeconds: 431_999 }).found).toHaveLength(1);
     expect(run(BAD, undefined, { maxTcpEstablishedTimeoutSeconds: 432_000 }).found).toEqual([]);
+  });
+
+  test('the CLI\'s analysis takes the option too', () => {
+    const file = path.join(FIXTURES, BAD);
+    const rule = (options: Parameters<typeof analyzePaths>[1]) => analyzePaths([file], options).findings.filter((f) => f.ruleId === RULE).map((f) => f.logicalId);
+    expect(rule({})).toEqual(['Bastion']);
+    expect(rule({ maxTcpEstablishedTimeoutSeconds: 432_000 })).toEqual([]);
+    expect(() => rule({ maxTcpEstablishedTimeoutSeconds: 10 })).toThrow(/cdk-layered-defense check: maxTcpEstablishedTimeoutSeconds is 10/);
   });
 
   test.each([[59], [432_001], [90.5], [Number.NaN]])('%p is an error naming the value and the range', (value) => {
