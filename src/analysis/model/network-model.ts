@@ -173,6 +173,7 @@ export const MODELLED_TYPES: ReadonlySet<string> = new Set([
   'AWS::EC2::NetworkInterface',
   'AWS::EC2::EIP',
   'AWS::EC2::EIPAssociation',
+  'AWS::AutoScaling::LaunchConfiguration',
   'AWS::AutoScaling::AutoScalingGroup',
   'AWS::ElasticLoadBalancingV2::TargetGroup',
   'AWS::ECS::Service',

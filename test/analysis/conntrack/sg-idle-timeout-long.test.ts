@@ -113,6 +113,24 @@ describe('LayeredDefense-SgIdleTimeoutLong: firing', () => {
     expect(found[0].message).toContain('admit tcp 20-21 from 203.0.113.0/24; tcp 22 from 198.51.100.7/32, 203.0.113.0/24; tcp 23-30 from 203.0.113.0/24 (outside its VPC)');
   });
 
+  test('an auto scaling group from a launch configuration: its groups and public address, EC2\'s default timeout', () => {
+    const { found } = run(BAD, (r) => {
+      r.PublicSubnet.Properties.MapPublicIpOnLaunch = false;
+      delete r.Bastion;
+      r.BastionConfiguration = {
+        Type: 'AWS::AutoScaling::LaunchConfiguration',
+        Properties: { ImageId: 'ami-0123456789abcdef0', InstanceType: 't3.micro', AssociatePublicIpAddress: true, SecurityGroups: [{ 'Fn::GetAtt': ['BastionSg', 'GroupId'] }] },
+      };
+      r.BastionAsg = {
+        Type: 'AWS::AutoScaling::AutoScalingGroup',
+        Properties: { MinSize: '1', MaxSize: '1', LaunchConfigurationName: { Ref: 'BastionConfiguration' }, VPCZoneIdentifier: [{ Ref: 'PublicSubnet' }] },
+      };
+    });
+    expect(found.map((f) => f.resource.logicalId)).toEqual(['BastionAsg']);
+    expect(found[0].message).toMatch(/tcp 22 from 198\.51\.100\.7\/32 .*432000 s \(5 days\) \(EC2's default: a launch configuration cannot set ConnectionTrackingSpecification\)/);
+    expect(found[0].fix).toMatch(/^Bound the timeout on a launch template instead of its launch configuration/);
+  });
+
   test('an Elastic IP makes an instance in a private subnet public', () => {
     const { found } = run(BAD, (r) => {
       r.PublicSubnet.Properties.MapPublicIpOnLaunch = false;

@@ -96,12 +96,15 @@ function exposedInterfaces(model: NetworkModel, routing: RoutingModel, eips: Map
       });
     } else if (workload.kind === 'auto-scaling-group') {
       const ref = r.properties.LaunchTemplate ?? r.properties.MixedInstancesPolicy?.LaunchTemplate?.LaunchTemplateSpecification;
+      const configurationName = r.properties.LaunchConfigurationName;
+      if (ref === undefined && configurationName !== undefined) {
+        result.push(launchConfigurationGroup(workload, configurationName, model));
+        continue;
+      }
       result.push({
         ...placement(workload, undefined),
         what: `auto scaling group ${r.path}`,
-        timeout: ref === undefined
-          ? { seconds: DEFAULT_TCP_ESTABLISHED_SECONDS, source: 'EC2\'s default: a launch configuration cannot set ConnectionTrackingSpecification' }
-          : templateTimeout(templates.get(targetKey(ref.LaunchTemplateId ?? ref.LaunchTemplateName, r.stack.id)), ref),
+        timeout: templateTimeout(templates.get(targetKey(ref?.LaunchTemplateId ?? ref?.LaunchTemplateName, r.stack.id)), ref),
         fixWhere: 'its launch template\'s network interfaces',
       });
     }
@@ -124,6 +127,33 @@ function exposedInterfaces(model: NetworkModel, routing: RoutingModel, eips: Map
     });
   }
   return result;
+}
+
+/**
+ * An auto scaling group launched from a launch configuration (what aws-cdk-lib's AutoScalingGroup creates without a
+ * launch template): its groups and public address are the configuration's, and it cannot set the timeouts.
+ */
+function launchConfigurationGroup(workload: WorkloadModel, name: Json, model: NetworkModel): ExposedInterfaces {
+  const r = workload.resource;
+  const configuration = model.resolveKey(targetKey(name, r.stack.id));
+  const p = configuration?.properties ?? {};
+  const groups = p.SecurityGroups;
+  const associate = p.AssociatePublicIpAddress;
+  const publicAddress: PublicAddress = associate === undefined ? workload.publicAddress
+    : associate === true || associate === 'true' ? { public: true }
+      : associate === false || associate === 'false' ? { public: false } : { unknown: `AssociatePublicIpAddress ${describeValue(associate)} of ${configuration!.path}` };
+  return {
+    resource: r,
+    what: `auto scaling group ${r.path}`,
+    groupKeys: Array.isArray(groups) ? groups.map((g: Json) => targetKey(g, r.stack.id)) : [],
+    groupsUnknown: configuration === undefined ? `the security groups of launch configuration ${describeValue(name)} (not in the templates)`
+      : groups !== undefined && !Array.isArray(groups) ? `SecurityGroups ${describeValue(groups)} of ${configuration.path}` : undefined,
+    subnetKeys: workload.subnetKeys,
+    publicAddress,
+    publicHow: 'a public IPv4 address',
+    timeout: { seconds: DEFAULT_TCP_ESTABLISHED_SECONDS, source: 'EC2\'s default: a launch configuration cannot set ConnectionTrackingSpecification' },
+    fixWhere: 'a launch template instead of its launch configuration',
+  };
 }
 
 function placement(workload: WorkloadModel, eip: ModelResource | undefined): Pick<ExposedInterfaces, 'resource' | 'groupKeys' | 'groupsUnknown' | 'subnetKeys' | 'publicAddress' | 'publicHow'> {
