@@ -242,7 +242,8 @@ describe('LayeredDefense-SgIdleTimeoutLong: the maxTcpEstablishedTimeoutSeconds 
 
   test('the CLI\'s analysis takes the option too', () => {
     const file = path.join(FIXTURES, BAD);
-    const rule = (options: Parameters<typeof analyzePaths>[1]) => analyzePaths([file], options).findings.filter((f) => f.ruleId === RULE).map((f) => f.logicalId);
+    const rule = (options: Parameters<typeof analyzePaths>[1]) => analyzePaths([file], options).findings
+      .filter((f) => f.ruleId === RULE).map((f) => f.logicalId);
     expect(rule({})).toEqual(['Bastion']);
     expect(rule({ maxTcpEstablishedTimeoutSeconds: 432_000 })).toEqual([]);
     expect(() => rule({ maxTcpEstablishedTimeoutSeconds: 10 })).toThrow(/cdk-layered-defense check: maxTcpEstablishedTimeoutSeconds is 10/);

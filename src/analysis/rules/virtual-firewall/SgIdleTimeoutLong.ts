@@ -276,7 +276,9 @@ function judge(model: NetworkModel, routing: RoutingModel, context: RuleContext,
  * boundary so each interval's sources are an exact union minus the VPC's blocks; and the values that keep it from
  * being known.
  */
-function outsideSources(model: NetworkModel, routing: RoutingModel, context: RuleContext, exposed: ExposedInterfaces): { exposures: Exposure[]; unknown: string[] } {
+function outsideSources(
+  model: NetworkModel, routing: RoutingModel, context: RuleContext, exposed: ExposedInterfaces,
+): { exposures: Exposure[]; unknown: string[] } {
   const unknown: string[] = [];
   if (exposed.groupsUnknown) {
     return { exposures: [], unknown: [exposed.groupsUnknown] };
