@@ -12,12 +12,17 @@ export interface AnalyzeOptions {
   readonly parameters?: Record<string, string>;
   /** Rule ids not to run. */
   readonly skipRules?: readonly string[];
+  /** The longest established-TCP idle timeout accepted on a workload reached from outside its VPC (default 3600). */
+  readonly maxTcpEstablishedTimeoutSeconds?: number;
 }
 
 /** Reads and judges the templates; throws the reader's InputError for input it cannot read. */
 export function analyzePaths(paths: readonly string[], options: AnalyzeOptions = {}): AnalysisResult {
   const app = readApp(paths, { parameters: options.parameters });
-  const checks = resolveChecksOptions('cdk-layered-defense check', { skipRules: [...(options.skipRules ?? [])] }, RULES.map((r) => r.id));
+  const checks = resolveChecksOptions('cdk-layered-defense check', {
+    skipRules: [...(options.skipRules ?? [])],
+    maxTcpEstablishedTimeoutSeconds: options.maxTcpEstablishedTimeoutSeconds,
+  }, RULES.map((r) => r.id));
   const findings = checkStacks(app.stacks, checks).map(asFinding);
   const resources = app.stacks.reduce((sum, s) => sum + Object.keys(s.template?.Resources ?? {}).length, 0);
   return { findings, stacks: app.stacks.length, resources };

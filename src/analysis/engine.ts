@@ -56,6 +56,7 @@ export function checkModel(model: NetworkModel, options: ResolvedChecksOptions):
       naclEntryQuota: options.naclEntryQuota,
       ephemeralFrom: options.ephemeralFrom,
       ephemeralTo: options.ephemeralTo,
+      maxTcpEstablishedTimeoutSeconds: options.maxTcpEstablishedTimeoutSeconds,
       ruleIds: RULE_IDS,
       cannotVerify: (resource, what) => raiseCannotVerify(resource, `${rule.id} cannot verify ${what}: the value is not known`),
     };

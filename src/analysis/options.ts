@@ -38,4 +38,15 @@ export interface LayeredDefenseChecksProps {
    * @see https://docs.aws.amazon.com/vpc/latest/userguide/nacl-ephemeral-ports.html
    */
   readonly ephemeralPortRange?: EphemeralPortRange;
+
+  /**
+   * The longest established-TCP connection tracking idle timeout, in seconds, that `LayeredDefense-SgIdleTimeoutLong`
+   * accepts on a workload that admits sources from outside its VPC directly on its own network interfaces (a public
+   * address). Revoking such a source's security group rule leaves its established sessions up until they have been
+   * idle this long; EC2's default is 432,000 seconds (5 days). 60 to 432,000.
+   *
+   * @default 3600
+   * @see https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/security-group-connection-tracking.html#connection-tracking-timeouts
+   */
+  readonly maxTcpEstablishedTimeoutSeconds?: number;
 }

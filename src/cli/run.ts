@@ -29,6 +29,7 @@ const FORMATS: readonly ReportFormat[] = ['text', 'json', 'sarif'];
 export interface CheckAnalyzeOptions {
   readonly parameters?: Record<string, string>;
   readonly skipRules?: readonly string[];
+  readonly maxTcpEstablishedTimeoutSeconds?: number;
 }
 export type Analyze = (paths: readonly string[], options?: CheckAnalyzeOptions) => AnalysisResult;
 
@@ -72,6 +73,11 @@ const CHECK: CommandSpec = {
     'fail-on': { kind: 'string', placeholder: 'error|warning|none', description: 'The lowest level that makes the exit code 1 (default: error)' },
     'skip-rule': { kind: 'string', repeatable: true, placeholder: '<id>', description: 'Do not run this rule (LayeredDefense-NaclAllowlist, or NaclAllowlist)' },
     'parameter': { kind: 'string', repeatable: true, placeholder: 'KEY=VALUE', description: 'Value of template parameter KEY, for every stack that declares it' },
+    'max-tcp-established-timeout': {
+      kind: 'string',
+      placeholder: '<seconds>',
+      description: 'Longest established-TCP idle timeout accepted on a workload reached directly from outside its VPC (LayeredDefense-SgIdleTimeoutLong; 60-432000, default 3600)',
+    },
   },
   examples: [
     'check cdk.out',
@@ -219,6 +225,10 @@ function runCheck(options: ReadonlyMap<string, readonly string[]>, paths: readon
   }
   const skipRules = (options.get('skip-rule') ?? []).map((id) => ruleIdOf(id, rules()));
   const parameters = parseParameters(options.get('parameter') ?? []);
+  const maxTcp = single(options, 'max-tcp-established-timeout');
+  if (maxTcp !== undefined && !/^\d+$/.test(maxTcp)) {
+    throw new UsageError(`--max-tcp-established-timeout needs a whole number of seconds (60-432000), not '${maxTcp}'`);
+  }
   if (paths.length === 0) {
     throw new UsageError(`check needs at least one path: a cloud assembly directory (cdk.out) or a template file; see '${TOOL} check --help'`);
   }
@@ -227,6 +237,7 @@ function runCheck(options: ReadonlyMap<string, readonly string[]>, paths: readon
   const analysed = analyze(paths, {
     ...(Object.keys(parameters).length > 0 ? { parameters } : {}),
     ...(skipRules.length > 0 ? { skipRules } : {}),
+    ...(maxTcp !== undefined ? { maxTcpEstablishedTimeoutSeconds: Number(maxTcp) } : {}),
   });
   // A skipped rule reports nothing, whatever the engine did with the option.
   const result: AnalysisResult = skipRules.length > 0

@@ -35,6 +35,7 @@ const RULE_IDS = [
   'LayeredDefense-SgOpenIngress',
   'LayeredDefense-SgDefaultOpen',
   'LayeredDefense-SgDenyIntent',
+  'LayeredDefense-SgIdleTimeoutLong',
   'LayeredDefense-FirewallDefaultOrderPass',
   'LayeredDefense-FirewallStrictOrderNoDrop',
   'LayeredDefense-FirewallAllowlistDropDefault',

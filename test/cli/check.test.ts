@@ -96,6 +96,7 @@ describe('usage errors: exit 2, one line on stderr, nothing analysed', () => {
     [['check', 'cdk.out', '--parameter', 'Env'], /--parameter 'Env' is not KEY=VALUE/],
     [['check', 'cdk.out', '--parameter', 'my-env=prod'], /--parameter 'my-env=prod' is not KEY=VALUE/],
     [['check', 'cdk.out', '--parameter', 'Env=a', '--parameter', 'Env=b'], /--parameter Env is given more than once/],
+    [['check', 'cdk.out', '--max-tcp-established-timeout', '1h'], /--max-tcp-established-timeout needs a whole number of seconds \(60-432000\), not '1h'/],
     [['check', 'cdk.out', '--verbose'], /unknown option '--verbose' for check/],
     [['check', 'cdk.out', '-x'], /unknown option '-x' for check/],
   ])('%j', (argv, message) => {
@@ -210,6 +211,11 @@ describe('options reach the analysis', () => {
     expect(ids).toContain('LayeredDefense-CannotVerify');
     // AND with both error rules skipped, nothing fails the run
     expect(run.code).toBe(0);
+  });
+
+  test('--max-tcp-established-timeout hands the analysis a number of seconds', () => {
+    const run = cli(['check', 'cdk.out', '--max-tcp-established-timeout', '1800']);
+    expect(run.calls[0].options).toEqual({ maxTcpEstablishedTimeoutSeconds: 1800 });
   });
 
   test('every path, in order, with options before, between or after them, and "--" ending the options', () => {

@@ -169,6 +169,11 @@ export const MODELLED_TYPES: ReadonlySet<string> = new Set([
   'AWS::EC2::VPCPeeringConnection',
   'AWS::EC2::Instance',
   'AWS::EC2::LaunchTemplate',
+  // Connection tracking timeouts and Elastic IPs (rules/virtual-firewall/SgIdleTimeoutLong).
+  'AWS::EC2::NetworkInterface',
+  'AWS::EC2::EIP',
+  'AWS::EC2::EIPAssociation',
+  'AWS::AutoScaling::LaunchConfiguration',
   'AWS::AutoScaling::AutoScalingGroup',
   'AWS::ElasticLoadBalancingV2::TargetGroup',
   'AWS::ElasticLoadBalancingV2::ListenerRule',

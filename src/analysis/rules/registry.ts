@@ -40,6 +40,7 @@ import { HttpNotRedirected } from './transmission/HttpNotRedirected';
 import { TlsPolicyOutdated } from './transmission/TlsPolicyOutdated';
 import { SgDefaultOpen } from './virtual-firewall/SgDefaultOpen';
 import { SgDenyIntent } from './virtual-firewall/SgDenyIntent';
+import { SgIdleTimeoutLong } from './virtual-firewall/SgIdleTimeoutLong';
 import { SgOpenIngress } from './virtual-firewall/SgOpenIngress';
 
 export const CANNOT_VERIFY_RULE: LayeredDefenseRule = CannotVerify;
@@ -72,6 +73,7 @@ export const RULES: readonly LayeredDefenseRule[] = [
   SgOpenIngress,
   SgDefaultOpen,
   SgDenyIntent,
+  SgIdleTimeoutLong,
   // Network layer (Network Firewall)
   FirewallDefaultOrderPass,
   FirewallStrictOrderNoDrop,

@@ -28,6 +28,8 @@ export interface RuleContext {
   /** The ephemeral port range responses must be allowed on. */
   readonly ephemeralFrom: number;
   readonly ephemeralTo: number;
+  /** The longest established-TCP idle timeout accepted on a workload reached directly from outside its VPC, in seconds. */
+  readonly maxTcpEstablishedTimeoutSeconds: number;
   /** Every rule id of the registry (to judge acknowledgements that name a rule). */
   readonly ruleIds: ReadonlySet<string>;
   /**
