@@ -204,14 +204,17 @@ export function firstMatchPieces(ordered: readonly NormalizedNaclEntry[], family
     if (!entryMatchesTraffic(entry, traffic)) {
       continue;
     }
-    const rest: typeof unassigned = [];
-    for (const piece of unassigned) {
+    // Most entries of a long list take nothing or one piece: the list is copied only once an entry takes something.
+    let rest: typeof unassigned | undefined;
+    for (let i = 0; i < unassigned.length; i++) {
+      const piece = unassigned[i];
       const first = piece.first > entry.range.first ? piece.first : entry.range.first;
       const last = piece.last < entry.range.last ? piece.last : entry.range.last;
       if (first > last) {
-        rest.push(piece);
+        rest?.push(piece);
         continue;
       }
+      rest ??= unassigned.slice(0, i);
       decided.push({ first, last, decider: entry });
       if (piece.first < first) {
         rest.push({ first: piece.first, last: first - 1n });
@@ -220,7 +223,7 @@ export function firstMatchPieces(ordered: readonly NormalizedNaclEntry[], family
         rest.push({ first: last + 1n, last: piece.last });
       }
     }
-    unassigned = rest;
+    unassigned = rest ?? unassigned;
   }
   for (const piece of unassigned) {
     decided.push({ ...piece });
