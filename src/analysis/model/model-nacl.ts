@@ -179,10 +179,10 @@ export class NaclDirectionAnalysis {
           continue;
         }
         const fate = fates.get(entry)!;
-        for (const piece of this.piecesByClass[i]) {
-          if (piece.last < entry.range.first || piece.first > entry.range.last) {
-            continue;
-          }
+        const pieces = this.piecesByClass[i];
+        // The pieces are sorted and disjoint: start at the first that reaches the entry's range, stop past its end.
+        for (let p = firstReaching(pieces, entry.range.first); p < pieces.length && pieces[p].first <= entry.range.last; p++) {
+          const piece = pieces[p];
           const range: IpRange = {
             family: this.family,
             first: piece.first > entry.range.first ? piece.first : entry.range.first,
@@ -268,6 +268,21 @@ export class NaclDirectionAnalysis {
   public piecesOf(classIndex: number): readonly DecidedPiece[] {
     return this.piecesByClass[classIndex];
   }
+}
+
+/** The index of the first of sorted, disjoint pieces whose last address is at or after `address` (or their count). */
+function firstReaching(pieces: readonly DecidedPiece[], address: bigint): number {
+  let low = 0;
+  let high = pieces.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (pieces[middle].last < address) {
+      low = middle + 1;
+    } else {
+      high = middle;
+    }
+  }
+  return low;
 }
 
 /** The pieces an ALLOW decides, as merged ranges (the pieces are sorted and disjoint: neighbours are joined in one pass). */

@@ -7,6 +7,7 @@
 // ./waf-evaluator over the statements read once by ./waf-statements-tree, security groups as a union of allows in
 // ./sg-rules. A value the model cannot know (an import no stack exports, a parameter without a value) is kept as it
 // is, and the rule that needs it reports "cannot verify" naming it.
+import { parseCidrNormalized } from './cidr-cache';
 import { FIREWALL_TYPES, FirewallModel, FirewallPolicyModel, FirewallRuleGroupModel, linkFirewalls, NatGatewayModel } from './firewall-model';
 import { describeValue, isLiteralString, Json, literalInteger, referenceOf, resourceKey, STACK_REF, targetKey } from './model-values';
 import { naclEgress, normalizeNaclEntries, NormalizedNaclEntry } from './nacl-evaluator';
@@ -15,7 +16,6 @@ import { defaultGroupVpcKey, readSgRules, SgRuleModel } from './sg-rules';
 import { isPolicyName } from './tls-listeners';
 import { WafWebAclTree } from './waf-statements-tree';
 import { IpFamily } from '../../ip/family';
-import { parseCidrOrReason } from '../../private/ip';
 
 export type { ModelResource, SourcePosition, StackInput } from './resource';
 export type { FirewallGroupReference, FirewallModel, FirewallPolicyModel, FirewallRuleGroupModel, NatGatewayModel } from './firewall-model';
@@ -862,7 +862,7 @@ export function invalidNaclEntry(p: Json): string | undefined {
   }
   for (const [name, value, family] of [['CidrBlock', p.CidrBlock, IpFamily.IPV4], ['Ipv6CidrBlock', p.Ipv6CidrBlock, IpFamily.IPV6]] as const) {
     if (typeof value === 'string' && !value.includes('${Token[')) {
-      const parsed = parseCidrOrReason(value, { normalizeHostBits: true });
+      const parsed = parseCidrNormalized(value);
       if (typeof parsed === 'string' || parsed.family !== family) {
         return `${name} '${value}' is not an ${family} CIDR`;
       }
