@@ -275,7 +275,7 @@ function firstReaching(pieces: readonly DecidedPiece[], address: bigint): number
   let low = 0;
   let high = pieces.length;
   while (low < high) {
-    const middle = (low + high) >>> 1;
+    const middle = Math.floor((low + high) / 2);
     if (pieces[middle].last < address) {
       low = middle + 1;
     } else {
