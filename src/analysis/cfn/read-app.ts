@@ -182,7 +182,9 @@ class AppReader {
    */
   private addNestedStacks(parent: StackSource, parentFile: TemplateFile, inAssembly: boolean, depth: number): void {
     const directory = path.dirname(parentFile.absolutePath);
-    for (const [logicalId, resource] of Object.entries(parent.template.Resources as Record<string, Json>)) {
+    const resources = parent.template.Resources as Record<string, Json>;
+    for (const logicalId of Object.keys(resources)) {
+      const resource = resources[logicalId];
       if (!isObject(resource) || resource.Type !== 'AWS::CloudFormation::Stack') continue;
       const metadata = isObject(resource.Metadata) ? resource.Metadata : {};
       const asset = typeof metadata['aws:asset:path'] === 'string' && metadata['aws:asset:path'] !== ''

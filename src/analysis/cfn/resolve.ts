@@ -142,7 +142,10 @@ export class StackResolver {
   resolveTemplate(): Json {
     const template = this.source.template;
     const resources: Record<string, Json> = {};
-    for (const [logicalId, resource] of Object.entries(section(template, 'Resources'))) {
+    const declared = section(template, 'Resources');
+    // Keys, not entries: this loop visits every resource of every template, and a pair per resource is garbage.
+    for (const logicalId of Object.keys(declared)) {
+      const resource = declared[logicalId];
       if (!isObject(resource)) {
         setKey(resources, logicalId, resource);
         continue;
@@ -155,9 +158,10 @@ export class StackResolver {
         out = { ...resource };
         delete out.Condition;
       }
-      for (const [k, v] of Object.entries(resource)) {
+      for (const k of Object.keys(resource)) {
         // Metadata stays as written: the model reads aws:cdk:path and acknowledgements from it.
         if (k === 'Type' || k === 'Condition' || k === 'Metadata' || k === 'DependsOn') continue;
+        const v = resource[k];
         const r = this.resolve(v);
         if (r !== v) {
           out ??= { ...resource };

@@ -152,11 +152,16 @@ export class NaclDirectionAnalysis {
   public readonly classes: TrafficClass[];
   private readonly piecesByClass: DecidedPiece[][];
   private fatesCache?: EntryFate[];
+  /** The entries of `ordered` that can match some packet, in evaluation order. */
+  private readonly live: readonly NormalizedNaclEntry[];
+  private readonly allowedCache = new Map<string, readonly IpRange[]>();
 
   constructor(entries: readonly NormalizedNaclEntry[], public readonly direction: NaclDirection, public readonly family: IpFamily) {
     this.ordered = orderedEntries(entries, direction, family);
-    this.classes = trafficClasses(this.ordered.filter((e) => neverMatchesReason(e) === undefined));
-    this.piecesByClass = this.classes.map((c) => decidePieces(this.ordered, family, c.traffic));
+    // What decidePieces does for each class, done once: the entries that can match a packet of their family.
+    this.live = this.ordered.filter((e) => neverMatchesReason(e) === undefined);
+    this.classes = trafficClasses(this.live);
+    this.piecesByClass = this.classes.map((c) => firstMatchPieces(this.live, family, c.traffic));
   }
 
   /** For every entry: what it decides, and which earlier entries take traffic it matches. */
@@ -169,15 +174,15 @@ export class NaclDirectionAnalysis {
       fates.set(entry, { entry, decides: [], overtaken: [] });
     }
     this.classes.forEach((traffic, i) => {
-      for (const entry of this.ordered) {
-        if (neverMatchesReason(entry) !== undefined || !entryMatchesTraffic(entry, traffic.traffic)) {
+      for (const entry of this.live) {
+        if (!entryMatchesTraffic(entry, traffic.traffic)) {
           continue;
         }
         const fate = fates.get(entry)!;
-        for (const piece of this.piecesByClass[i]) {
-          if (piece.last < entry.range.first || piece.first > entry.range.last) {
-            continue;
-          }
+        const pieces = this.piecesByClass[i];
+        // The pieces are sorted and disjoint: start at the first that reaches the entry's range, stop past its end.
+        for (let p = firstReaching(pieces, entry.range.first); p < pieces.length && pieces[p].first <= entry.range.last; p++) {
+          const piece = pieces[p];
           const range: IpRange = {
             family: this.family,
             first: piece.first > entry.range.first ? piece.first : entry.range.first,
@@ -200,6 +205,51 @@ export class NaclDirectionAnalysis {
    * traffic: responses must be allowed on the whole ephemeral range.
    */
   public allowedForAllPorts(protocol: number, from: number, to: number): IpRange[] {
+    // NaclReturnTraffic asks once per ALLOW of the other direction, always for the same ephemeral range.
+    const key = `${protocol}:${from}:${to}`;
+    let allowed = this.allowedCache.get(key);
+    if (allowed === undefined) {
+      allowed = this.computeAllowedForAllPorts(protocol, from, to);
+      this.allowedCache.set(key, allowed);
+    }
+    return [...allowed];
+  }
+
+  private computeAllowedForAllPorts(protocol: number, from: number, to: number): IpRange[] {
+    if ((protocol === TCP || protocol === UDP) && 0 <= from && from <= to && to <= 65535) {
+      return this.allowedFromClasses(protocol, from, to);
+    }
+    return this.allowedByPortClasses(protocol, from, to);
+  }
+
+  /**
+   * The same as {@link allowedByPortClasses}, from the pieces the constructor already decided. Its classes of
+   * `protocol` cut the ports at every bound of every entry that can match, so each port class of [from, to] is a
+   * part of exactly one of them, decided alike (an entry matches all of a class or none of it). A protocol no entry
+   * names is decided by the all-protocols entries alone, as the last class ("any other protocol") is.
+   */
+  private allowedFromClasses(protocol: number, from: number, to: number): IpRange[] {
+    const named = this.classes.some((c) => c.traffic.protocol === protocol);
+    let allowed: IpRange[] | undefined;
+    for (let i = 0; i < this.classes.length; i++) {
+      const c = this.classes[i];
+      const applies = named
+        ? c.traffic.protocol === protocol && c.traffic.port! <= to && c.portTo! >= from
+        : i === this.classes.length - 1;
+      if (!applies) {
+        continue;
+      }
+      const own = allowedPieces(this.piecesByClass[i], this.family);
+      allowed = allowed === undefined ? own : intersectRanges(allowed, own);
+      if (allowed.length === 0) {
+        break;
+      }
+    }
+    return allowed ?? [{ family: this.family, first: 0n, last: maxAddress(this.family) }];
+  }
+
+  /** The addresses allowed on every port in [from, to], each port class decided afresh. */
+  private allowedByPortClasses(protocol: number, from: number, to: number): IpRange[] {
     const classes = portClasses(this.ordered, protocol, from, to);
     let allowed: IpRange[] = [{ family: this.family, first: 0n, last: maxAddress(this.family) }];
     for (const c of classes) {
@@ -218,6 +268,46 @@ export class NaclDirectionAnalysis {
   public piecesOf(classIndex: number): readonly DecidedPiece[] {
     return this.piecesByClass[classIndex];
   }
+}
+
+/** The index of the first of sorted, disjoint pieces whose last address is at or after `address` (or their count). */
+function firstReaching(pieces: readonly DecidedPiece[], address: bigint): number {
+  let low = 0;
+  let high = pieces.length;
+  while (low < high) {
+    const middle = Math.floor((low + high) / 2);
+    if (pieces[middle].last < address) {
+      low = middle + 1;
+    } else {
+      high = middle;
+    }
+  }
+  return low;
+}
+
+/** The pieces an ALLOW decides, as merged ranges (the pieces are sorted and disjoint: neighbours are joined in one pass). */
+function allowedPieces(pieces: readonly DecidedPiece[], family: IpFamily): IpRange[] {
+  const merged: IpRange[] = [];
+  let first: bigint | undefined;
+  let last = 0n;
+  for (const piece of pieces) {
+    if (piece.decider?.action !== 'allow') {
+      continue;
+    }
+    if (first !== undefined && piece.first === last + 1n) {
+      last = piece.last;
+      continue;
+    }
+    if (first !== undefined) {
+      merged.push({ family, first, last });
+    }
+    first = piece.first;
+    last = piece.last;
+  }
+  if (first !== undefined) {
+    merged.push({ family, first, last });
+  }
+  return merged;
 }
 
 /** The addresses in `wanted` that are not in `allowed` (both merged or not). */

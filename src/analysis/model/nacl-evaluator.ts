@@ -3,9 +3,10 @@
 // match decides, and a packet nothing matches meets the implicit final deny (`*`). Addresses are compared as exact
 // ranges through the IP core, never as strings.
 // @see https://docs.aws.amazon.com/vpc/latest/userguide/nacl-rules.html
+import { parseCidrNormalized } from './cidr-cache';
 import { quoteValue } from './model-values';
 import { IpFamily } from '../../ip/family';
-import { IpRange, maxAddress, parseCidr } from '../../private/ip';
+import { invalidCidrError, IpRange, maxAddress, parseCidr } from '../../private/ip';
 
 /** The properties of one `AWS::EC2::NetworkAclEntry`, resolved (`Stack.resolve` or a template's `Properties`). */
 export interface NaclEntryProperties {
@@ -79,39 +80,43 @@ export function normalizeNaclEntries(entries: readonly NaclEntryProperties[]): N
 }
 
 function normalizeEntry(e: NaclEntryProperties, index: number): NormalizedNaclEntry {
-  const where = `NACL entry #${index} (RuleNumber ${quoteValue(e.RuleNumber)})`;
-  const ruleNumber = toInteger(e.RuleNumber, `${where}: RuleNumber`);
-  const protocol = toInteger(e.Protocol, `${where}: Protocol`);
+  // Every entry of the app passes here: its description is written only for an error.
+  const where = () => `NACL entry #${index} (RuleNumber ${quoteValue(e.RuleNumber)})`;
+  const ruleNumber = toInteger(e.RuleNumber, () => `${where()}: RuleNumber`);
+  const protocol = toInteger(e.Protocol, () => `${where()}: Protocol`);
   const action = typeof e.RuleAction === 'string' ? e.RuleAction.toLowerCase() : undefined;
   if (action !== 'allow' && action !== 'deny') {
-    throw new Error(`${where}: RuleAction ${quoteValue(e.RuleAction)} is not 'allow' or 'deny'`);
+    throw new Error(`${where()}: RuleAction ${quoteValue(e.RuleAction)} is not 'allow' or 'deny'`);
   }
   const egress = naclEgress(e.Egress);
   if (egress === undefined) {
-    throw new Error(`${where}: Egress ${quoteValue(e.Egress)} is not true or false (an unresolved value cannot be evaluated)`);
+    throw new Error(`${where()}: Egress ${quoteValue(e.Egress)} is not true or false (an unresolved value cannot be evaluated)`);
   }
   const cidrText = e.CidrBlock ?? e.Ipv6CidrBlock;
   if (typeof cidrText !== 'string' || (e.CidrBlock !== undefined && e.Ipv6CidrBlock !== undefined)) {
-    throw new Error(`${where}: needs exactly one literal CidrBlock or Ipv6CidrBlock, got ${quoteValue(cidrText)}`);
+    throw new Error(`${where()}: needs exactly one literal CidrBlock or Ipv6CidrBlock, got ${quoteValue(cidrText)}`);
   }
-  const parsed = parseCidr(cidrText, { normalizeHostBits: true });
+  const parsed = parseCidrNormalized(cidrText);
+  if (typeof parsed === 'string') {
+    throw invalidCidrError(cidrText, parsed);
+  }
   const expected = e.CidrBlock !== undefined ? IpFamily.IPV4 : IpFamily.IPV6;
   if (parsed.family !== expected) {
-    throw new Error(`${where}: '${cidrText}' is not an ${expected} CIDR`);
+    throw new Error(`${where()}: '${cidrText}' is not an ${expected} CIDR`);
   }
   let ports: NormalizedNaclEntry['ports'];
   if (protocol === TCP || protocol === UDP) {
     if (e.PortRange === undefined) {
-      throw new Error(`${where}: protocol ${protocol} needs a PortRange`);
+      throw new Error(`${where()}: protocol ${protocol} needs a PortRange`);
     }
-    ports = { from: toInteger(e.PortRange.From, `${where}: PortRange.From`), to: toInteger(e.PortRange.To, `${where}: PortRange.To`) };
+    ports = { from: toInteger(e.PortRange.From, () => `${where()}: PortRange.From`), to: toInteger(e.PortRange.To, () => `${where()}: PortRange.To`) };
   }
   let icmp: NormalizedNaclEntry['icmp'];
   if (protocol === ICMP || protocol === ICMPV6) {
     if (e.Icmp === undefined) {
-      throw new Error(`${where}: protocol ${protocol} needs Icmp (use Type -1 and Code -1 for all)`);
+      throw new Error(`${where()}: protocol ${protocol} needs Icmp (use Type -1 and Code -1 for all)`);
     }
-    icmp = { type: toInteger(e.Icmp.Type ?? -1, `${where}: Icmp.Type`), code: toInteger(e.Icmp.Code ?? -1, `${where}: Icmp.Code`) };
+    icmp = { type: toInteger(e.Icmp.Type ?? -1, () => `${where()}: Icmp.Type`), code: toInteger(e.Icmp.Code ?? -1, () => `${where()}: Icmp.Code`) };
   }
   return {
     direction: egress ? 'egress' : 'ingress',
@@ -204,14 +209,17 @@ export function firstMatchPieces(ordered: readonly NormalizedNaclEntry[], family
     if (!entryMatchesTraffic(entry, traffic)) {
       continue;
     }
-    const rest: typeof unassigned = [];
-    for (const piece of unassigned) {
+    // Most entries of a long list take nothing or one piece: the list is copied only once an entry takes something.
+    let rest: typeof unassigned | undefined;
+    for (let i = 0; i < unassigned.length; i++) {
+      const piece = unassigned[i];
       const first = piece.first > entry.range.first ? piece.first : entry.range.first;
       const last = piece.last < entry.range.last ? piece.last : entry.range.last;
       if (first > last) {
-        rest.push(piece);
+        rest?.push(piece);
         continue;
       }
+      rest ??= unassigned.slice(0, i);
       decided.push({ first, last, decider: entry });
       if (piece.first < first) {
         rest.push({ first: piece.first, last: first - 1n });
@@ -220,7 +228,7 @@ export function firstMatchPieces(ordered: readonly NormalizedNaclEntry[], family
         rest.push({ first: last + 1n, last: piece.last });
       }
     }
-    unassigned = rest;
+    unassigned = rest ?? unassigned;
   }
   for (const piece of unassigned) {
     decided.push({ ...piece });
@@ -244,10 +252,10 @@ export function naclDecisionIntervals(
   ));
 }
 
-function toInteger(value: unknown, what: string): number {
+function toInteger(value: unknown, what: () => string): number {
   const n = typeof value === 'number' ? value : typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : NaN;
   if (!Number.isInteger(n)) {
-    throw new Error(`${what} is ${quoteValue(value)}, not an integer (an unresolved value cannot be evaluated)`);
+    throw new Error(`${what()} is ${quoteValue(value)}, not an integer (an unresolved value cannot be evaluated)`);
   }
   return n;
 }

@@ -7,6 +7,7 @@
 // ./waf-evaluator over the statements read once by ./waf-statements-tree, security groups as a union of allows in
 // ./sg-rules. A value the model cannot know (an import no stack exports, a parameter without a value) is kept as it
 // is, and the rule that needs it reports "cannot verify" naming it.
+import { parseCidrNormalized } from './cidr-cache';
 import { FIREWALL_TYPES, FirewallModel, FirewallPolicyModel, FirewallRuleGroupModel, linkFirewalls, NatGatewayModel } from './firewall-model';
 import { describeValue, isLiteralString, Json, literalInteger, referenceOf, resourceKey, STACK_REF, targetKey } from './model-values';
 import { naclEgress, normalizeNaclEntries, NormalizedNaclEntry } from './nacl-evaluator';
@@ -15,7 +16,6 @@ import { defaultGroupVpcKey, readSgRules, SgRuleModel } from './sg-rules';
 import { isPolicyName } from './tls-listeners';
 import { WafWebAclTree } from './waf-statements-tree';
 import { IpFamily } from '../../ip/family';
-import { parseCidrOrReason } from '../../private/ip';
 
 export type { ModelResource, SourcePosition, StackInput } from './resource';
 export type { FirewallGroupReference, FirewallModel, FirewallPolicyModel, FirewallRuleGroupModel, NatGatewayModel } from './firewall-model';
@@ -309,7 +309,8 @@ export function buildNetworkModel(stacks: readonly StackInput[]): NetworkModel {
     if (resources === null || typeof resources !== 'object' || Array.isArray(resources)) {
       continue;
     }
-    for (const [logicalId, body] of Object.entries<Json>(resources)) {
+    for (const logicalId of Object.keys(resources)) {
+      const body: Json = resources[logicalId];
       if (body === null || typeof body !== 'object' || Array.isArray(body) || typeof body.Type !== 'string') {
         const resource = new TemplateResource(stack, logicalId, { Type: 'AWS::CloudFormation::Unknown' });
         model.invalid.push({ resource, problem: `the resource ${describeValue(body)} has no Type: CloudFormation rejects the template` });
@@ -349,13 +350,27 @@ export function buildNetworkModel(stacks: readonly StackInput[]): NetworkModel {
  * misspelt `AWS::EC2::SecurityGroupIngres` is an error instead of a resource no rule ever sees.
  */
 function misspeltModelledType(type: string): string | undefined {
+  // An app repeats the same few unmodelled types (IAM roles, log groups) hundreds of times: compare each type once.
+  if (misspeltCache.has(type)) {
+    return misspeltCache.get(type);
+  }
+  let meant: string | undefined;
   for (const modelled of MODELLED_TYPES) {
     if (modelled.toLowerCase() === type.toLowerCase() || editDistanceAtMost(modelled, type, 2)) {
-      return modelled;
+      meant = modelled;
+      break;
     }
   }
-  return undefined;
+  if (misspeltCache.size >= MISSPELT_CACHE_LIMIT) {
+    misspeltCache.clear();
+  }
+  misspeltCache.set(type, meant);
+  return meant;
 }
+
+/** Types already compared with the modelled ones; bounded, as a long-lived process may read many apps. */
+const misspeltCache = new Map<string, string | undefined>();
+const MISSPELT_CACHE_LIMIT = 4096;
 
 function editDistanceAtMost(a: string, b: string, limit: number): boolean {
   if (Math.abs(a.length - b.length) > limit) {
@@ -380,55 +395,74 @@ function editDistanceAtMost(a: string, b: string, limit: number): boolean {
  * resource, a parameter, a pseudo parameter); cross-stack values are left to the reader, which resolved them.
  */
 function danglingReferences(value: Json, template: Json): string[] {
-  const declared = (name: string, isRef: boolean) => name.startsWith('AWS::')
+  const found = new Set<string>();
+  walkReferences(value, template, found);
+  return [...found];
+}
+
+/** Whether a template declares `name`: a resource, a pseudo parameter, or (for `Ref` and `Fn::Sub`) a parameter. */
+function declaredIn(template: Json, name: string, isRef: boolean): boolean {
+  return name.startsWith('AWS::')
     || Object.prototype.hasOwnProperty.call(template?.Resources ?? {}, name)
     || (isRef && Object.prototype.hasOwnProperty.call(template?.Parameters ?? {}, name));
-  const found = new Set<string>();
-  const walk = (v: Json): void => {
-    if (v === null || typeof v !== 'object') {
-      return;
+}
+
+// Visits every object of every modelled resource: for-in, not Object.keys or Object.values, so it allocates nothing
+// on the way.
+function walkReferences(v: Json, template: Json, found: Set<string>): void {
+  if (v === null || typeof v !== 'object') {
+    return;
+  }
+  if (Array.isArray(v)) {
+    for (const item of v) {
+      walkReferences(item, template, found);
     }
-    if (Array.isArray(v)) {
-      v.forEach(walk);
-      return;
+    return;
+  }
+  let only: string | undefined;
+  let count = 0;
+  for (const k in v) {
+    if (count++ === 0) {
+      only = k;
+    } else {
+      break;
     }
-    const keys = Object.keys(v);
-    if (keys.length === 1 && keys[0] === STACK_REF) {
-      return;
+  }
+  if (count === 1 && only === STACK_REF) {
+    return;
+  }
+  if (count === 1 && only === 'Ref' && typeof v.Ref === 'string' && !declaredIn(template, v.Ref, true)) {
+    found.add(`Ref ${v.Ref}`);
+    return;
+  }
+  if (count === 1 && only === 'Fn::GetAtt') {
+    const getAtt = v['Fn::GetAtt'];
+    const target = Array.isArray(getAtt) ? getAtt[0] : typeof getAtt === 'string' ? getAtt.split('.')[0] : undefined;
+    if (typeof target === 'string' && !declaredIn(template, target, false)) {
+      found.add(`Fn::GetAtt ${target}`);
+    } else if (target === undefined || typeof target !== 'string') {
+      found.add(`Fn::GetAtt ${describeValue(getAtt)}`);
     }
-    if (keys.length === 1 && keys[0] === 'Ref' && typeof v.Ref === 'string' && !declared(v.Ref, true)) {
-      found.add(`Ref ${v.Ref}`);
-      return;
-    }
-    if (keys.length === 1 && keys[0] === 'Fn::GetAtt') {
-      const getAtt = v['Fn::GetAtt'];
-      const target = Array.isArray(getAtt) ? getAtt[0] : typeof getAtt === 'string' ? getAtt.split('.')[0] : undefined;
-      if (typeof target === 'string' && !declared(target, false)) {
-        found.add(`Fn::GetAtt ${target}`);
-      } else if (target === undefined || typeof target !== 'string') {
-        found.add(`Fn::GetAtt ${describeValue(getAtt)}`);
-      }
-      return;
-    }
-    if (keys.length === 1 && keys[0] === 'Fn::Sub') {
-      const sub = v['Fn::Sub'];
-      const text = Array.isArray(sub) ? sub[0] : sub;
-      const variables = Array.isArray(sub) && sub[1] !== null && typeof sub[1] === 'object' ? sub[1] : {};
-      if (typeof text === 'string') {
-        for (const match of text.matchAll(/\$\{([^!}][^}]*)\}/g)) {
-          const name = match[1].split('.')[0].trim();
-          if (!(name in variables) && !declared(name, true)) {
-            found.add(`Fn::Sub \${${match[1]}}`);
-          }
+    return;
+  }
+  if (count === 1 && only === 'Fn::Sub') {
+    const sub = v['Fn::Sub'];
+    const text = Array.isArray(sub) ? sub[0] : sub;
+    const variables = Array.isArray(sub) && sub[1] !== null && typeof sub[1] === 'object' ? sub[1] : {};
+    if (typeof text === 'string') {
+      for (const match of text.matchAll(/\$\{([^!}][^}]*)\}/g)) {
+        const name = match[1].split('.')[0].trim();
+        if (!(name in variables) && !declaredIn(template, name, true)) {
+          found.add(`Fn::Sub \${${match[1]}}`);
         }
       }
-      walk(Object.values(variables));
-      return;
     }
-    Object.values(v).forEach(walk);
-  };
-  walk(value);
-  return [...found];
+    walkReferences(Object.values(variables), template, found);
+    return;
+  }
+  for (const k in v) {
+    walkReferences(v[k], template, found);
+  }
 }
 
 /** The resource metadata key that carries acknowledgements in a template (every front door honours it). */
@@ -837,7 +871,7 @@ export function invalidNaclEntry(p: Json): string | undefined {
   }
   for (const [name, value, family] of [['CidrBlock', p.CidrBlock, IpFamily.IPV4], ['Ipv6CidrBlock', p.Ipv6CidrBlock, IpFamily.IPV6]] as const) {
     if (typeof value === 'string' && !value.includes('${Token[')) {
-      const parsed = parseCidrOrReason(value, { normalizeHostBits: true });
+      const parsed = parseCidrNormalized(value);
       if (typeof parsed === 'string' || parsed.family !== family) {
         return `${name} '${value}' is not an ${family} CIDR`;
       }

@@ -22,29 +22,56 @@ export function peerUnion(rules: readonly SgRuleModel[]): IpRange[] {
   return mergeRanges(rules.map((r) => r.peer.cidr!));
 }
 
-/** The traffic the rules admit from every address of the family, with adjacent port intervals merged. */
+/**
+ * The traffic the rules admit from every address of the family, with adjacent port intervals merged. Every group of
+ * the app is judged, so this avoids merging ranges where it can: a set of rules covers the whole space when one of
+ * them is the whole space (0.0.0.0/0, ::/0), and no subset of rules covers it when all of them together do not.
+ */
 export function openToEveryone(rules: readonly SgRuleModel[], family: IpFamily): OpenTraffic[] {
   const own = cidrRules(rules, family);
-  const whole = maxAddress(family) + 1n;
-  const covers = (rs: readonly SgRuleModel[]) => rs.length > 0 && countAddresses(peerUnion(rs), family) === whole;
+  if (own.length === 0) {
+    return [];
+  }
+  const max = maxAddress(family);
+  const whole = max + 1n;
+  const isWhole = (r: SgRuleModel) => r.peer.cidr!.first === 0n && r.peer.cidr!.last === max;
+  const covers = (rs: readonly SgRuleModel[]) => rs.length > 0 && (rs.some(isWhole) || countAddresses(peerUnion(rs), family) === whole);
+  if (!covers(own)) {
+    // Every set judged below is a subset of these rules: if all of them together leave an address out, so does each.
+    return [];
+  }
   const allProtocols = own.filter((r) => r.protocol === -1);
   if (covers(allProtocols)) {
     return [{ protocol: -1, from: 0, to: 65535 }];
   }
+  // From here on the all-protocols rules alone leave an address out, so none of them is the whole space.
   const open: OpenTraffic[] = [];
   for (const protocol of [TCP, UDP]) {
     const rs = own.filter((r) => r.protocol === protocol);
-    const cuts = new Set<number>([0, 65536]);
-    for (const r of rs) {
-      cuts.add(Math.max(0, Math.min(65536, r.fromPort)));
-      cuts.add(Math.max(0, Math.min(65536, r.toPort + 1)));
+    if (rs.length === 0 || !covers(allProtocols.concat(rs))) {
+      continue;
     }
-    const sorted = [...cuts].sort((a, b) => a - b);
-    for (let i = 0; i + 1 < sorted.length; i++) {
-      const from = sorted[i];
-      const to = sorted[i + 1] - 1;
-      const covering = [...allProtocols, ...rs.filter((r) => r.fromPort <= from && to <= r.toPort)];
-      if (!covers(covering)) {
+    const cuts = [0, 65536];
+    for (const r of rs) {
+      insertSorted(cuts, Math.max(0, Math.min(65536, r.fromPort)));
+      insertSorted(cuts, Math.max(0, Math.min(65536, r.toPort + 1)));
+    }
+    for (let i = 0; i + 1 < cuts.length; i++) {
+      const from = cuts[i];
+      const to = cuts[i + 1] - 1;
+      let inside = false;
+      let wholeInside = false;
+      for (const r of rs) {
+        if (r.fromPort <= from && to <= r.toPort) {
+          inside = true;
+          if (isWhole(r)) {
+            wholeInside = true;
+            break;
+          }
+        }
+      }
+      // Without a rule of this protocol on these ports, only the all-protocols rules are left, and they do not cover.
+      if (!wholeInside && (!inside || !covers(allProtocols.concat(rs.filter((r) => r.fromPort <= from && to <= r.toPort))))) {
         continue;
       }
       const last = open[open.length - 1];
@@ -62,6 +89,18 @@ export function openToEveryone(rules: readonly SgRuleModel[], family: IpFamily):
     }
   }
   return open;
+}
+
+/** Adds a value to an ascending list of distinct values (a few port cuts per rule: no sort, no set). */
+function insertSorted(sorted: number[], value: number): void {
+  let i = sorted.length;
+  while (i > 0 && sorted[i - 1] > value) {
+    i--;
+  }
+  if (i > 0 && sorted[i - 1] === value) {
+    return;
+  }
+  sorted.splice(i, 0, value);
 }
 
 /** Removes single TCP ports (443, and 80 where allowed) from open traffic. */

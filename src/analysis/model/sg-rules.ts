@@ -2,9 +2,10 @@
 // `AWS::EC2::SecurityGroup`) or standalone (`AWS::EC2::SecurityGroupIngress`/`Egress`), with the peer parsed into
 // an exact range. A security group is a union of allows: there is no order and no deny.
 // @see https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html
+import { parseCidrNormalized } from './cidr-cache';
 import { describeValue, Json, literalInteger, referenceOf, resourceKey, targetKey } from './model-values';
 import type { ModelResource } from './resource';
-import { ParsedCidr, parseCidrOrReason } from '../../private/ip';
+import type { ParsedCidr } from '../../private/ip';
 
 export type SgDirection = 'ingress' | 'egress';
 
@@ -99,7 +100,7 @@ function readPeers(rule: Json, direction: SgDirection, stackId: string): SgPeer[
     if (cidrValue === undefined) {
       continue;
     }
-    const parsed = parseCidrOrReason(cidrValue, { normalizeHostBits: true });
+    const parsed = parseCidrNormalized(cidrValue);
     peers.push(typeof parsed === 'string'
       ? { kind: 'unknown', text: `${name} ${describeValue(cidrValue)}` }
       : { kind: 'cidr', cidr: parsed, text: cidrValue });
@@ -171,7 +172,7 @@ export function withPrefixListsExpanded(
       continue;
     }
     for (const entry of entries) {
-      const parsed = parseCidrOrReason(entry?.Cidr, { normalizeHostBits: true });
+      const parsed = parseCidrNormalized(entry?.Cidr);
       if (typeof parsed === 'string') {
         cannotVerify(list, `prefix list entry Cidr ${describeValue(entry?.Cidr)}`);
         continue;

@@ -6,6 +6,10 @@ import { IpFamily } from '../../ip/family';
  * the result lists IPv4 first, then IPv6, each ascending and disjoint with gaps between neighbours.
  */
 export function mergeRanges(ranges: readonly IpRange[]): IpRange[] {
+  if (isMerged(ranges)) {
+    // The usual input of the set operations below is the output of another: nothing to sort.
+    return ranges.map(toRange);
+  }
   const sorted = ranges.map(toRange).sort(compareRanges);
   const merged: IpRange[] = [];
   let current: IpRange | undefined;
@@ -25,6 +29,24 @@ export function mergeRanges(ranges: readonly IpRange[]): IpRange[] {
     merged.push(current);
   }
   return merged;
+}
+
+/** True when the ranges are already what {@link mergeRanges} returns: valid, ascending, with gaps between neighbours. */
+function isMerged(ranges: readonly IpRange[]): boolean {
+  for (let i = 0; i < ranges.length; i++) {
+    const range = ranges[i];
+    if (range.first > range.last) {
+      return false;
+    }
+    const previous = i > 0 ? ranges[i - 1] : undefined;
+    if (previous === undefined) {
+      continue;
+    }
+    if (previous.family === range.family ? range.first <= previous.last + 1n : range.family === IpFamily.IPV4) {
+      return false;
+    }
+  }
+  return true;
 }
 
 function toRange(range: IpRange): IpRange {

@@ -21,10 +21,11 @@ export const NaclDeadEntry: LayeredDefenseRule = {
         if (scope.siteOf(fate.entry).builtIn) {
           continue; // EC2's own entry: nothing in the template can remove or renumber it
         }
-        const where = `${directionName(scope.direction)} ${familyName(scope.family)} ${describeEntry(fate.entry)}`;
+        // Described only for a finding: most entries are live, and describing one formats its CIDR blocks.
+        const where = () => `${directionName(scope.direction)} ${familyName(scope.family)} ${describeEntry(fate.entry)}`;
         const never = neverMatchesReason(fate.entry);
         if (never !== undefined) {
-          findings.push({ resource: scope.siteOf(fate.entry).resource, message: `${where} can never match: ${never}` });
+          findings.push({ resource: scope.siteOf(fate.entry).resource, message: `${where()} can never match: ${never}` });
           continue;
         }
         if (fate.decides.length > 0 || fate.overtaken.length === 0) {
@@ -36,7 +37,7 @@ export const NaclDeadEntry: LayeredDefenseRule = {
         const deciders = [...new Set(fate.overtaken.map((o) => o.by.ruleNumber))].sort((a, b) => a - b);
         findings.push({
           resource: scope.siteOf(fate.entry).resource,
-          message: `${where} never decides a packet: everything it matches is decided first by rule${deciders.length > 1 ? 's' : ''} ${deciders.join(', ')}`,
+          message: `${where()} never decides a packet: everything it matches is decided first by rule${deciders.length > 1 ? 's' : ''} ${deciders.join(', ')}`,
         });
       }
     }

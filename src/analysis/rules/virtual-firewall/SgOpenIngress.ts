@@ -1,5 +1,5 @@
 import { IpFamily } from '../../../ip/family';
-import type { NetworkModel } from '../../model/network-model';
+import type { LoadBalancerModel, NetworkModel } from '../../model/network-model';
 import { cidrRules, openToEveryone, withoutTcpPorts } from '../../model/sg-coverage';
 import { describeProtocolPorts, SgRuleModel, withPrefixListsExpanded } from '../../model/sg-rules';
 import { redirectsToHttps } from '../../model/tls-listeners';
@@ -82,9 +82,32 @@ function judge(context: RuleContext, site: SgRuleModel['resource'], rules: SgRul
 
 /** Port 80 is fine on a load balancer's group when every load balancer using it redirects every port-80 listener to HTTPS. */
 function port80Allowed(model: NetworkModel, groupKey: string): boolean {
-  const lbs = model.loadBalancers.filter((lb) => lb.securityGroupKeys.includes(groupKey));
+  const lbs = loadBalancersByGroup(model).get(groupKey) ?? [];
   return lbs.length > 0 && lbs.every((lb) => {
     const on80 = lb.listeners.filter((l) => l.port === 80);
     return on80.length > 0 && on80.every(redirectsToHttps);
   });
+}
+
+const lbIndex = new WeakMap<NetworkModel, { readonly count: number; readonly byGroup: Map<string, LoadBalancerModel[]> }>();
+
+/** The load balancers using each group, once per model: asked per group, a scan of every load balancer grows with the square of the app. */
+function loadBalancersByGroup(model: NetworkModel): Map<string, LoadBalancerModel[]> {
+  const cached = lbIndex.get(model);
+  if (cached !== undefined && cached.count === model.loadBalancers.length) {
+    return cached.byGroup;
+  }
+  const byGroup = new Map<string, LoadBalancerModel[]>();
+  for (const lb of model.loadBalancers) {
+    for (const groupKey of new Set(lb.securityGroupKeys)) {
+      const list = byGroup.get(groupKey);
+      if (list === undefined) {
+        byGroup.set(groupKey, [lb]);
+      } else {
+        list.push(lb);
+      }
+    }
+  }
+  lbIndex.set(model, { count: model.loadBalancers.length, byGroup });
+  return byGroup;
 }

@@ -1,0 +1,238 @@
+// The analysis's fast paths against the straightforward BigInt computations they replace: each property compares
+// the two on random input chosen to hit the shortcuts' edges (whole-space peers, halves that add up to it, adjacent
+// and invalid ranges, port cuts at the ends of the ephemeral range).
+import * as fc from 'fast-check';
+import { decidePieces, NaclDirectionAnalysis, portClasses } from '../../../src/analysis/model/model-nacl';
+import { firstMatchPieces, NaclEntryProperties, NormalizedNaclEntry, normalizeNaclEntries, orderedEntries } from '../../../src/analysis/model/nacl-evaluator';
+import type { ModelResource } from '../../../src/analysis/model/resource';
+import { openToEveryone, OpenTraffic } from '../../../src/analysis/model/sg-coverage';
+import { SgRuleModel, TCP, UDP } from '../../../src/analysis/model/sg-rules';
+import { IpFamily } from '../../../src/ip/family';
+import { compareRanges, countAddresses, intersectRanges, IpRange, maxAddress, mergeRanges, parseCidr } from '../../../src/private/ip';
+
+const family = fc.constantFrom(IpFamily.IPV4, IpFamily.IPV6);
+
+describe('mergeRanges', () => {
+  /** Sort, then join overlapping and adjacent neighbours: the merge with no shortcut. */
+  function referenceMerge(ranges: readonly IpRange[]): IpRange[] {
+    const sorted = ranges.map((r) => ({ ...r })).sort(compareRanges);
+    const merged: IpRange[] = [];
+    for (const range of sorted) {
+      const current = merged[merged.length - 1];
+      if (current !== undefined && current.family === range.family && range.first <= current.last + 1n) {
+        if (range.last > current.last) {
+          merged[merged.length - 1] = { ...current, last: range.last };
+        }
+        continue;
+      }
+      merged.push(range);
+    }
+    return merged;
+  }
+
+  // Small addresses of both families, so neighbours touch and overlap often; first > last now and then (invalid).
+  const range = fc.record({ family, first: fc.bigInt({ min: 0n, max: 24n }), length: fc.bigInt({ min: -2n, max: 6n }) })
+    .map(({ family: f, first, length }) => ({ family: f, first, last: first + length }));
+
+  test('equals the sort-and-join merge on any input, merged or not (property)', () => {
+    fc.assert(fc.property(fc.array(range, { maxLength: 10 }), (ranges) => {
+      // GIVEN random ranges  WHEN merged  THEN the result is the reference merge
+      expect(mergeRanges(ranges)).toEqual(referenceMerge(ranges));
+    }), { numRuns: 500 });
+  });
+
+  test('hands back already merged input as equal copies, and changes it no more (property)', () => {
+    fc.assert(fc.property(fc.array(range, { maxLength: 10 }), (ranges) => {
+      // GIVEN the output of a merge  WHEN merged again  THEN the same ranges, in new objects
+      const once = mergeRanges(ranges);
+      const twice = mergeRanges(once);
+      expect(twice).toEqual(once);
+      twice.forEach((r, i) => expect(r).not.toBe(once[i]));
+    }), { numRuns: 300 });
+  });
+
+  test('a list that is ascending but touches, or lists IPv6 before IPv4, is merged, not passed through', () => {
+    const v4 = (first: bigint, last: bigint): IpRange => ({ family: IpFamily.IPV4, first, last });
+    const v6 = (first: bigint, last: bigint): IpRange => ({ family: IpFamily.IPV6, first, last });
+    expect(mergeRanges([v4(0n, 3n), v4(4n, 7n)])).toEqual([v4(0n, 7n)]);
+    expect(mergeRanges([v6(0n, 1n), v4(5n, 6n)])).toEqual([v4(5n, 6n), v6(0n, 1n)]);
+    expect(mergeRanges([v4(5n, 3n), v4(1n, 2n)])).toEqual([v4(1n, 2n), v4(5n, 3n)]);
+  });
+});
+
+describe('openToEveryone', () => {
+  const site = { key: 'id:S/Sg', logicalId: 'Sg', type: 'AWS::EC2::SecurityGroup', properties: {}, path: 'S/Sg', stack: { id: 'S', stackName: 'S', template: {} } } as ModelResource;
+
+  /** The traffic open to everyone found by merging the peers of every port interval: the computation with no shortcut. */
+  function referenceOpen(rules: readonly SgRuleModel[], f: IpFamily): OpenTraffic[] {
+    const own = rules.filter((r) => r.unknown === undefined && r.peer.kind === 'cidr' && r.peer.cidr!.family === f && r.protocol !== undefined);
+    const whole = maxAddress(f) + 1n;
+    const covers = (rs: readonly SgRuleModel[]) => rs.length > 0 && countAddresses(mergeRanges(rs.map((r) => r.peer.cidr!)), f) === whole;
+    const allProtocols = own.filter((r) => r.protocol === -1);
+    if (covers(allProtocols)) {
+      return [{ protocol: -1, from: 0, to: 65535 }];
+    }
+    const open: OpenTraffic[] = [];
+    for (const protocol of [TCP, UDP]) {
+      const rs = own.filter((r) => r.protocol === protocol);
+      const cuts = new Set<number>([0, 65536]);
+      for (const r of rs) {
+        cuts.add(Math.max(0, Math.min(65536, r.fromPort)));
+        cuts.add(Math.max(0, Math.min(65536, r.toPort + 1)));
+      }
+      const sorted = [...cuts].sort((a, b) => a - b);
+      for (let i = 0; i + 1 < sorted.length; i++) {
+        const from = sorted[i];
+        const to = sorted[i + 1] - 1;
+        if (!covers([...allProtocols, ...rs.filter((r) => r.fromPort <= from && to <= r.toPort)])) {
+          continue;
+        }
+        const last = open[open.length - 1];
+        if (last && last.protocol === protocol && last.to + 1 === from) {
+          open[open.length - 1] = { protocol, from: last.from, to };
+        } else {
+          open.push({ protocol, from, to });
+        }
+      }
+    }
+    const others = [...new Set(own.map((r) => r.protocol!).filter((p) => p !== -1 && p !== TCP && p !== UDP))].sort((a, b) => a - b);
+    for (const protocol of others) {
+      if (covers([...allProtocols, ...own.filter((r) => r.protocol === protocol)])) {
+        open.push({ protocol, from: 0, to: 65535 });
+      }
+    }
+    return open;
+  }
+
+  // Peers that add up to the whole space in several ways (one block, halves, quarters) or leave a hole.
+  const peer = fc.constantFrom(
+    '0.0.0.0/0', '0.0.0.0/1', '128.0.0.0/1', '0.0.0.0/2', '64.0.0.0/2', '128.0.0.0/2', '192.0.0.0/2', '10.0.0.0/8', '128.0.0.0/2',
+    '::/0', '::/1', '8000::/1', '2001:db8::/32', '::/2', '4000::/2', 'c000::/2',
+  );
+  const port = fc.constantFrom(-1, 0, 22, 80, 442, 443, 444, 1024, 65534, 65535);
+  const rule: fc.Arbitrary<SgRuleModel> = fc.record({
+    protocol: fc.constantFrom<number | undefined>(-1, TCP, TCP, UDP, 1, 47, undefined),
+    a: port,
+    b: port,
+    cidr: peer,
+    kind: fc.constantFrom<'cidr' | 'group'>('cidr', 'cidr', 'cidr', 'group'),
+    unknown: fc.constantFrom<string | undefined>(undefined, undefined, undefined, 'FromPort {"Ref":"Port"}'),
+  }).map(({ protocol, a, b, cidr, kind, unknown }) => {
+    const ports = protocol === TCP || protocol === UDP ? { fromPort: Math.min(a, b), toPort: Math.max(a, b) } : { fromPort: 0, toPort: 65535 };
+    return {
+      resource: site,
+      direction: 'ingress',
+      groupKey: site.key,
+      protocol,
+      ...ports,
+      peer: kind === 'cidr' ? { kind, cidr: parseCidr(cidr), text: cidr } : { kind, groupKey: 'id:S/Other', text: 'Other' },
+      unknown,
+    };
+  });
+
+  test('equals the interval-by-interval merge of the peers (property)', () => {
+    fc.assert(fc.property(fc.array(rule, { maxLength: 8 }), family, (rules, f) => {
+      // GIVEN random rules  WHEN judged for one family  THEN the same open traffic as the reference
+      expect(openToEveryone(rules, f)).toEqual(referenceOpen(rules, f));
+    }), { numRuns: 1000 });
+  });
+
+  test('halves on different rules add up to the whole space, as one block does', () => {
+    const tcp = (cidr: string, fromPort: number, toPort: number): SgRuleModel => ({
+      resource: site, direction: 'ingress', groupKey: site.key, protocol: TCP, fromPort, toPort, peer: { kind: 'cidr', cidr: parseCidr(cidr), text: cidr },
+    });
+    // GIVEN 22 open to 0.0.0.0/1 and 128.0.0.0/1, 443 to 0.0.0.0/0 and 80 to half the space only
+    const rules = [tcp('0.0.0.0/1', 20, 22), tcp('128.0.0.0/1', 22, 23), tcp('0.0.0.0/0', 443, 443), tcp('0.0.0.0/1', 80, 80)];
+    // THEN 22 and 443 are open to everyone, 80 is not
+    expect(openToEveryone(rules, IpFamily.IPV4)).toEqual([{ protocol: TCP, from: 22, to: 22 }, { protocol: TCP, from: 443, to: 443 }]);
+    expect(openToEveryone(rules, IpFamily.IPV6)).toEqual([]);
+  });
+});
+
+describe('NACL pieces', () => {
+  // Entries over a small IPv4 region with port bounds near both ends of the ephemeral range, inverted port ranges
+  // (which never match), ICMP and protocol 47.
+  const port = fc.constantFrom(0, 22, 443, 1023, 1024, 1025, 32767, 32768, 65534, 65535);
+  const entry: fc.Arbitrary<NaclEntryProperties> = fc.record({
+    RuleNumber: fc.integer({ min: 1, max: 40 }),
+    RuleAction: fc.constantFrom('allow', 'deny'),
+    Protocol: fc.constantFrom(-1, 6, 6, 17, 1, 47),
+    host: fc.integer({ min: 0, max: 255 }),
+    prefix: fc.constantFrom(0, 1, 24, 25, 26, 30, 32),
+    from: port,
+    to: port,
+  }).map((e) => {
+    const size = 2 ** (32 - Math.max(24, e.prefix));
+    const cidr = e.prefix < 24 ? (e.prefix === 0 ? '0.0.0.0/0' : '0.0.0.0/1') : `10.0.0.${Math.floor(e.host / size) * size}/${e.prefix}`;
+    return {
+      RuleNumber: e.RuleNumber,
+      RuleAction: e.RuleAction,
+      Protocol: e.Protocol,
+      CidrBlock: cidr,
+      PortRange: e.Protocol === 6 || e.Protocol === 17 ? { From: e.from, To: e.to } : undefined,
+      Icmp: e.Protocol === 1 ? { Type: -1, Code: -1 } : undefined,
+    };
+  });
+
+  /** First match, piece by piece, with a fresh list of undecided pieces for every entry. */
+  function referencePieces(ordered: readonly NormalizedNaclEntry[], traffic: Parameters<typeof firstMatchPieces>[2]) {
+    let unassigned = [{ first: 0n, last: maxAddress(IpFamily.IPV4) }];
+    const decided: Array<{ first: bigint; last: bigint; decider?: NormalizedNaclEntry }> = [];
+    for (const e of ordered) {
+      const matches = e.protocol === -1 || (e.protocol === traffic.protocol
+        && (e.ports === undefined || (e.ports.from <= traffic.port! && traffic.port! <= e.ports.to)));
+      if (!matches) {
+        continue;
+      }
+      const rest: typeof unassigned = [];
+      for (const piece of unassigned) {
+        const first = piece.first > e.range.first ? piece.first : e.range.first;
+        const last = piece.last < e.range.last ? piece.last : e.range.last;
+        if (first > last) {
+          rest.push(piece);
+          continue;
+        }
+        decided.push({ first, last, decider: e });
+        if (piece.first < first) rest.push({ first: piece.first, last: first - 1n });
+        if (last < piece.last) rest.push({ first: last + 1n, last: piece.last });
+      }
+      unassigned = rest;
+    }
+    decided.push(...unassigned.map((p) => ({ ...p })));
+    return decided.sort((a, b) => (a.first < b.first ? -1 : 1));
+  }
+
+  test('firstMatchPieces equals deciding every piece afresh for every entry (property)', () => {
+    fc.assert(fc.property(fc.array(entry, { maxLength: 10 }), fc.constantFrom(6, 17, 47), port, (raw, protocol, p) => {
+      const ordered = orderedEntries(normalizeNaclEntries(raw), 'ingress', IpFamily.IPV4);
+      const traffic = protocol === 47 ? { protocol } : { protocol, port: p };
+      expect(firstMatchPieces(ordered, IpFamily.IPV4, traffic)).toEqual(referencePieces(ordered, traffic));
+    }), { numRuns: 500 });
+  });
+
+  /** Every port class of [from, to] decided afresh, allowed addresses intersected: the computation with no shortcut. */
+  function referenceAllowed(ordered: readonly NormalizedNaclEntry[], protocol: number, from: number, to: number): IpRange[] {
+    let allowed: IpRange[] = [{ family: IpFamily.IPV4, first: 0n, last: maxAddress(IpFamily.IPV4) }];
+    for (const c of portClasses(ordered, protocol, from, to)) {
+      const pieces = decidePieces(ordered, IpFamily.IPV4, c.traffic)
+        .filter((piece) => piece.decider?.action === 'allow')
+        .map((piece) => ({ family: IpFamily.IPV4, first: piece.first, last: piece.last }));
+      allowed = intersectRanges(allowed, mergeRanges(pieces));
+    }
+    return allowed;
+  }
+
+  test('allowedForAllPorts from the decided classes equals deciding the port classes of the range afresh (property)', () => {
+    fc.assert(fc.property(fc.array(entry, { maxLength: 10 }), fc.constantFrom(TCP, UDP), port, port, (raw, protocol, a, b) => {
+      // GIVEN random entries and a port range  WHEN asked twice (the second answer comes from the cache)
+      const analysis = new NaclDirectionAnalysis(normalizeNaclEntries(raw), 'ingress', IpFamily.IPV4);
+      const [from, to] = [Math.min(a, b), Math.max(a, b)];
+      const expected = referenceAllowed(analysis.ordered, protocol, from, to);
+      // THEN both equal the reference, and changing one answer does not change the next
+      const first = analysis.allowedForAllPorts(protocol, from, to);
+      expect(first).toEqual(expected);
+      first.pop();
+      expect(analysis.allowedForAllPorts(protocol, from, to)).toEqual(expected);
+    }), { numRuns: 500 });
+  });
+});
