@@ -41,17 +41,22 @@ describe('the good fixture', () => {
     expect(judgeTemplate(fixture(GOOD))).toEqual([]);
   });
 
-  test('every network-layer rule is one of the ten this file tests', () => {
+  test('every network-layer rule is one of the ten this file tests, or one of the five routing rules (routing-rules.test.ts)', () => {
     expect(NETWORK_RULE_IDS.sort()).toEqual([
       'LayeredDefense-FirewallAllowlistDropDefault',
+      'LayeredDefense-FirewallAsymmetricReturn',
+      'LayeredDefense-FirewallAzCoverage',
       'LayeredDefense-FirewallDefaultOrderPass',
+      'LayeredDefense-FirewallEndpointCrossAz',
       'LayeredDefense-FirewallIdleTimeout',
       'LayeredDefense-FirewallLogging',
       'LayeredDefense-FirewallPolicyQuota',
+      'LayeredDefense-FirewallRouteBypass',
       'LayeredDefense-FirewallRuleGroupCapacity',
       'LayeredDefense-FirewallSilentDrop',
       'LayeredDefense-FirewallStatelessBypass',
       'LayeredDefense-FirewallStrictOrderNoDrop',
+      'LayeredDefense-FirewallSubnetWorkload',
       'LayeredDefense-FirewallSuricataFlow',
     ]);
   });

@@ -70,7 +70,10 @@ export const FirewallEndpointCrossAz: LayeredDefenseRule = {
           judge(route, subnet, `route table ${table} of ${subnetLabel(subnet)} sends ${route.destinationLabel}`);
         }
       }
-      judgeEdgeRoutes(vpc.internetGateways.map((g) => g.key), vpc.otherSubnets, routing, judge, context);
+      // Return traffic from the internet gateway comes back only to subnets that send their traffic out through an
+      // endpoint; a subnet behind a NAT gateway gets its responses through the NAT gateway's subnet.
+      const throughEndpoint = vpc.otherSubnets.filter((s) => routing.routesOf(s).some((r) => r.endpoint !== undefined));
+      judgeEdgeRoutes(vpc.internetGateways.map((g) => g.key), throughEndpoint, routing, judge, context);
     }
     return findings;
   },
