@@ -3,13 +3,13 @@
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { check } from './support';
 import { firewallRouting } from '../../src/analysis/model/firewall-routing';
 import { buildNetworkModel } from '../../src/analysis/model/network-model';
 import { RULES } from '../../src/analysis/rules/registry';
 import { DomainAllowlistFirewall, FirewallManagedRuleGroup, StatefulDefaultActions } from '../../src/firewall';
 import { HipaaSecureVpc } from '../../src/vpc';
 import { judge, ofRule, stacksOf } from '../analysis/support';
-import { check } from './support';
 
 const AZ_CONTEXT = { 'availability-zones:account=111111111111:region=us-east-1': ['us-east-1a', 'us-east-1b', 'us-east-1c'] };
 const NETWORK_RULE_IDS = RULES.filter((r) => r.layer === 'network').map((r) => r.id);

@@ -149,11 +149,12 @@ export function firewallRouting(model: NetworkModel): FirewallRouting {
 }
 
 function buildFirewallRouting(model: NetworkModel): FirewallRouting {
+  // Without a firewall there is nothing to judge: the routing of such an app is never read.
+  if (model.firewalls.length === 0) {
+    return new FirewallRouting(model, new RoutingModel());
+  }
   const routing = buildRoutingModel(model);
   const result = new FirewallRouting(model, routing);
-  if (model.firewalls.length === 0) {
-    return result;
-  }
   for (const r of model.ofType('AWS::EC2::Route')) {
     const route = readRoute(r, routing, model);
     result.routesByTable.set(route.routeTableKey, [...(result.routesByTable.get(route.routeTableKey) ?? []), route]);

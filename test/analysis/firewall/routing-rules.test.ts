@@ -6,9 +6,9 @@ import { readApp } from '../../../src/analysis/cfn';
 import { CheckFinding } from '../../../src/analysis/engine';
 import { firewallRouting } from '../../../src/analysis/model/firewall-routing';
 import { buildNetworkModel } from '../../../src/analysis/model/network-model';
-import { judge, ofRule, sites, stacksOf, Templates } from '../support';
+import { judge, ofRule, sites, stacksOf } from '../support';
+import { cannotVerify, FIREWALL_FIXTURES, fixture, fixtureWith, judgeTemplate, PARAM } from './fixtures';
 
-const FIXTURES = path.join(__dirname, '..', '..', 'fixtures', 'templates', 'firewall');
 const GOOD = 'good/routed-egress.yaml';
 const ROUTING_RULE_IDS = [
   'LayeredDefense-FirewallRouteBypass',
@@ -17,36 +17,18 @@ const ROUTING_RULE_IDS = [
   'LayeredDefense-FirewallSubnetWorkload',
   'LayeredDefense-FirewallAzCoverage',
 ];
-const PARAM = { Ref: 'FromParameter' };
-
-/** A fixture read as the CLI reads it. */
-function fixture(file: string): any {
-  const [stack] = readApp([path.join(FIXTURES, file)]).stacks;
-  return JSON.parse(JSON.stringify(stack.template));
-}
-
-function judgeTemplate(template: unknown): CheckFinding[] {
-  const templates: Templates = { Stack: template };
-  return judge(templates);
-}
 
 /** The good fixture with one change made to its resources. */
 function goodWith(change: (resources: any) => void): CheckFinding[] {
-  const template = fixture(GOOD);
-  change(template.Resources);
-  return judgeTemplate(template);
+  return fixtureWith(GOOD, change);
 }
 
 /** The files judged together as one app; sites name stacks by file name (`two-stack-app`). */
 function judgeApp(...files: string[]): { findings: CheckFinding[]; site: (f: readonly CheckFinding[]) => Array<[string, string]> } {
-  const app = readApp(files.map((f) => path.join(FIXTURES, f)));
+  const app = readApp(files.map((f) => path.join(FIREWALL_FIXTURES, f)));
   const findings = judge(Object.fromEntries(app.stacks.map((s) => [s.id, s.template])));
   const names = new Map(app.stacks.map((s) => [s.id, path.basename(s.id, '.yaml')]));
   return { findings, site: (f) => f.map((x) => [x.ruleId, `${names.get(x.resource.stack.id)}/${x.resource.logicalId}`]) };
-}
-
-function cannotVerify(findings: CheckFinding[], ruleId: string): CheckFinding[] {
-  return ofRule(findings, 'LayeredDefense-CannotVerify').filter((f) => f.message.startsWith(`${ruleId} cannot verify`));
 }
 
 /** The endpoint of `az`, picked by AZ from the fixture firewall's EndpointIds, as DomainAllowlistFirewall writes it. */

@@ -24,9 +24,6 @@ export const FirewallAsymmetricReturn: LayeredDefenseRule = {
   fix: 'Associate a route table with the internet gateway (AWS::EC2::GatewayRouteTableAssociation) that routes each such subnet\'s CIDR to the firewall endpoint of its AZ, the one its default route uses',
   evaluate(model, context) {
     const findings: RuleFinding[] = [];
-    if (model.firewalls.length === 0) {
-      return findings;
-    }
     const routing = firewallRouting(model);
     for (const vpc of routing.vpcs) {
       const needs: Array<{ subnet: RoutedSubnetModel; family: IpFamily; egress: FirewallRoute }> = [];

@@ -19,9 +19,6 @@ export const FirewallAzCoverage: LayeredDefenseRule = {
   fix: 'Add a firewall subnet in every AZ of the protected subnets to the firewall\'s SubnetMappings, and route each subnet to the endpoint of its own AZ',
   evaluate(model, context) {
     const findings: RuleFinding[] = [];
-    if (model.firewalls.length === 0) {
-      return findings;
-    }
     const routing = firewallRouting(model);
     for (const vpc of routing.vpcs) {
       const edgeFacing = vpc.protectedSubnets.filter((s) => routing.routesOf(s).some((r) => towardInternet(r) && r.targetKind !== 'nat-gateway' && r.targetKind !== 'unknown'));

@@ -23,9 +23,6 @@ export const FirewallEndpointCrossAz: LayeredDefenseRule = {
   fix: 'Route each subnet, and its edge route, to the endpoint of its own AZ, picked by AZ from EndpointIds (DomainAllowlistFirewall.endpointIdFor)',
   evaluate(model, context) {
     const findings: RuleFinding[] = [];
-    if (model.firewalls.length === 0) {
-      return findings;
-    }
     const routing = firewallRouting(model);
     const judged = new Set<string>();
     const judge = (route: FirewallRoute, subnet: RoutedSubnetModel, what: string) => {

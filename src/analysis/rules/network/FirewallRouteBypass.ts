@@ -20,9 +20,6 @@ export const FirewallRouteBypass: LayeredDefenseRule = {
   fix: 'Route the subnet\'s 0.0.0.0/0 (and ::/0) to the firewall endpoint of its Availability Zone, and keep routes to the internet gateway in the firewall subnets only',
   evaluate(model, context) {
     const findings: RuleFinding[] = [];
-    if (model.firewalls.length === 0) {
-      return findings;
-    }
     const routing = firewallRouting(model);
     const natSubnets = new Map(model.natGateways.map((n) => [n.resource.key, n.subnetKey]));
     for (const vpc of routing.vpcs) {

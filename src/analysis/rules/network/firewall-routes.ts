@@ -1,12 +1,12 @@
 // What the firewall's routing rules say about subnets, routes and endpoints: names for messages, the AZ a route's
 // endpoint is in, and the edge route that carries return traffic to a subnet.
+import { IpFamily } from '../../../ip/family';
+import { parseCidrOrReason } from '../../../private/ip';
 import {
   AzRef, coverage, EndpointChoice, FirewallRoute, FirewallRouting, sameAz, subnetAz, subnetCidrValue,
 } from '../../model/firewall-routing';
 import { describeValue, targetKey } from '../../model/model-values';
 import type { RoutedSubnetModel } from '../../model/routing';
-import { IpFamily } from '../../../ip/family';
-import { parseCidrOrReason } from '../../../private/ip';
 
 /** `subnet <path> (<az>)`, for messages. */
 export function subnetLabel(subnet: RoutedSubnetModel): string {
@@ -66,7 +66,8 @@ export function endpointAz(routing: FirewallRouting, choice: EndpointChoice): En
     }
     case 'endpoint-resource': {
       const subnets = choice.endpoint.properties.SubnetIds;
-      const subnet = Array.isArray(subnets) && subnets.length === 1 ? routing.routing.subnets.get(targetKey(subnets[0], choice.endpoint.stack.id)) : undefined;
+      const only = Array.isArray(subnets) && subnets.length === 1 ? targetKey(subnets[0], choice.endpoint.stack.id) : undefined;
+      const subnet = only !== undefined ? routing.routing.subnets.get(only) : undefined;
       if (!subnet) {
         return { unknown: `the Availability Zone of endpoint ${choice.endpoint.path} (SubnetIds ${describeValue(subnets)})` };
       }
