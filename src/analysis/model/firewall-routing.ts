@@ -7,7 +7,10 @@
 // a VPC that holds a firewall of the app whose route table sends traffic toward the internet: a default route
 // (0.0.0.0/0 or ::/0) to anything but the VPC itself or a connection that leaves it (peering, transit gateway, VPN),
 // or a route of any destination to an internet gateway or an egress-only internet gateway. A subnet without such a
-// route (an isolated tier) has nothing the firewall could inspect, and nothing to route around it.
+// route (an isolated tier) has nothing the firewall could inspect, and nothing to route around it. When the firewall
+// sits in front of the NAT gateway (the firewall subnets route to a NAT gateway), the NAT gateway's subnet carries
+// inspected traffic only and is not protected either.
+// (The rules read routes and placements; the firewall as a hop of reachability is ../reachability's.)
 // @see https://docs.aws.amazon.com/network-firewall/latest/developerguide/arch-igw-ngw.html
 import { describeValue, isLiteralString, Json, literalInteger, STACK_REF, targetKey } from './model-values';
 import type { FirewallModel, ModelResource, NetworkModel } from './network-model';
@@ -82,7 +85,10 @@ export interface FirewalledVpc {
   /** Set when a firewall's `SubnetMappings` is not a literal list: names it. */
   readonly unknownMappings: Array<{ readonly firewall: FirewallModel; readonly what: string }>;
   readonly firewallSubnetKeys: ReadonlySet<string>;
-  /** The VPC's subnets of the app that are not firewall subnets. */
+  /**
+   * The VPC's subnets of the app that are neither firewall subnets nor the subnets of NAT gateways the firewall
+   * subnets route to (the firewall in front of the NAT gateway).
+   */
   readonly otherSubnets: RoutedSubnetModel[];
   readonly protectedSubnets: RoutedSubnetModel[];
   /** Internet gateways attached to the VPC (not egress-only). */
@@ -186,7 +192,13 @@ function buildFirewallRouting(model: NetworkModel): FirewallRouting {
       mappings.push(...own);
     }
     const firewallSubnetKeys = new Set(mappings.map((m) => m.subnetKey));
-    const otherSubnets = [...routing.subnets.values()].filter((s) => s.vpcKey === vpcKey && !firewallSubnetKeys.has(s.key));
+    // With the firewall before the NAT gateway, the firewall subnets route to a NAT gateway whose subnet then routes
+    // to the internet gateway: that subnet carries traffic already inspected, and is not protected itself.
+    const natSubnets = new Map(model.natGateways.map((n) => [n.resource.key, n.subnetKey]));
+    const afterFirewall = new Set(mappings.flatMap((m) => (m.subnet ? result.routesOf(m.subnet) : []))
+      .filter((r) => r.targetKind === 'nat-gateway' && r.targetKey !== undefined && natSubnets.has(r.targetKey))
+      .map((r) => natSubnets.get(r.targetKey!)!));
+    const otherSubnets = [...routing.subnets.values()].filter((s) => s.vpcKey === vpcKey && !firewallSubnetKeys.has(s.key) && !afterFirewall.has(s.key));
     result.vpcs.push({
       vpcKey,
       firewalls,

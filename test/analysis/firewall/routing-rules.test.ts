@@ -82,6 +82,34 @@ describe('the good fixtures', () => {
   });
 });
 
+describe('the firewall in front of the NAT gateways', () => {
+  test('private subnets through the endpoint of their AZ, firewall subnets to the NAT gateway of theirs: no routing finding', () => {
+    // GIVEN private subnets routed to the endpoints, the firewall subnets to the NAT gateways, and the NAT gateways'
+    // (public) subnets straight to the internet gateway, without an edge route table: responses come back to the NAT
+    // gateways, never to the private addresses
+    const findings = goodWith((r) => {
+      for (const az of ['A', 'B']) {
+        r[`PrivateDefault${az}`].Properties = { RouteTableId: { Ref: `PrivateRoutes${az}` }, DestinationCidrBlock: '0.0.0.0/0', VpcEndpointId: endpointOf(`us-east-1${az.toLowerCase()}`) };
+        r[`FirewallDefault${az}`].Properties = { RouteTableId: { Ref: `FirewallRoutes${az}` }, DestinationCidrBlock: '0.0.0.0/0', NatGatewayId: { Ref: `NatGateway${az}` } };
+        r[`PublicDefault${az}`].Properties = { RouteTableId: { Ref: `PublicRoutes${az}` }, DestinationCidrBlock: '0.0.0.0/0', GatewayId: { Ref: 'InternetGateway' } };
+        delete r[`EdgeToPublic${az}`];
+      }
+      delete r.EdgeRoutesAssociation;
+      delete r.EdgeRoutes;
+    });
+    // THEN the NAT gateways' subnets are not protected (they carry inspected traffic), and nothing needs an edge route
+    expect(routingFindings(findings)).toEqual([]);
+  });
+
+  test('... and a private subnet routed to the other AZ\'s endpoint is still cross-AZ', () => {
+    const findings = goodWith((r) => {
+      r.PrivateDefaultB.Properties = { RouteTableId: { Ref: 'PrivateRoutesB' }, DestinationCidrBlock: '0.0.0.0/0', VpcEndpointId: endpointOf('us-east-1a') };
+      r.FirewallDefaultA.Properties = { RouteTableId: { Ref: 'FirewallRoutesA' }, DestinationCidrBlock: '0.0.0.0/0', NatGatewayId: { Ref: 'NatGatewayA' } };
+    });
+    expect(sites(ofRule(findings, 'LayeredDefense-FirewallEndpointCrossAz'))).toEqual([['LayeredDefense-FirewallEndpointCrossAz', 'Stack/PrivateDefaultB']]);
+  });
+});
+
 describe('LayeredDefense-FirewallRouteBypass', () => {
   const ID = 'LayeredDefense-FirewallRouteBypass';
 

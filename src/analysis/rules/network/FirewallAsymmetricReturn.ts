@@ -26,10 +26,16 @@ export const FirewallAsymmetricReturn: LayeredDefenseRule = {
     const findings: RuleFinding[] = [];
     const routing = firewallRouting(model);
     for (const vpc of routing.vpcs) {
+      // The families in which the firewall subnets send traffic straight to an internet gateway: the subnets' own
+      // addresses then reach the gateway, and their responses come back to it (behind a NAT gateway they do not).
+      // Firewall subnets outside the templates: their routes are not known, so both families are judged.
+      const known = vpc.mappings.filter((m) => m.subnet !== undefined);
+      const outToGateway = known.length === 0 ? new Set([IpFamily.IPV4, IpFamily.IPV6])
+        : new Set(known.flatMap((m) => routing.routesOf(m.subnet!)).filter((r) => r.targetKind === 'internet-gateway' && r.isDefault !== false).map((r) => r.family));
       const needs: Array<{ subnet: RoutedSubnetModel; family: IpFamily; egress: FirewallRoute }> = [];
       for (const subnet of vpc.protectedSubnets) {
         for (const egress of routing.routesOf(subnet)) {
-          if (egress.endpoint !== undefined && egress.isDefault === true && egress.family !== undefined) {
+          if (egress.endpoint !== undefined && egress.isDefault === true && egress.family !== undefined && outToGateway.has(egress.family)) {
             needs.push({ subnet, family: egress.family, egress });
           }
         }
