@@ -198,7 +198,8 @@ function buildFirewallRouting(model: NetworkModel): FirewallRouting {
     const afterFirewall = new Set(mappings.flatMap((m) => (m.subnet ? result.routesOf(m.subnet) : []))
       .filter((r) => r.targetKind === 'nat-gateway' && r.targetKey !== undefined && natSubnets.has(r.targetKey))
       .map((r) => natSubnets.get(r.targetKey!)!));
-    const otherSubnets = [...routing.subnets.values()].filter((s) => s.vpcKey === vpcKey && !firewallSubnetKeys.has(s.key) && !afterFirewall.has(s.key));
+    const otherSubnets = [...routing.subnets.values()]
+      .filter((s) => s.vpcKey === vpcKey && !firewallSubnetKeys.has(s.key) && !afterFirewall.has(s.key));
     result.vpcs.push({
       vpcKey,
       firewalls,
