@@ -3,11 +3,13 @@
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { check } from './support';
+import { firewallRouting } from '../../src/analysis/model/firewall-routing';
 import { buildNetworkModel } from '../../src/analysis/model/network-model';
 import { RULES } from '../../src/analysis/rules/registry';
 import { DomainAllowlistFirewall, FirewallManagedRuleGroup, StatefulDefaultActions } from '../../src/firewall';
 import { HipaaSecureVpc } from '../../src/vpc';
-import { judge, stacksOf } from '../analysis/support';
+import { judge, ofRule, stacksOf } from '../analysis/support';
 
 const AZ_CONTEXT = { 'availability-zones:account=111111111111:region=us-east-1': ['us-east-1a', 'us-east-1b', 'us-east-1c'] };
 const NETWORK_RULE_IDS = RULES.filter((r) => r.layer === 'network').map((r) => r.id);
@@ -62,5 +64,40 @@ describe.each(VARIANTS)('%s', (_name, build) => {
     const network = findings.filter((f) => NETWORK_RULE_IDS.includes(f.ruleId)
       || NETWORK_RULE_IDS.some((id) => f.message.startsWith(`${id} cannot verify`)));
     expect(network.map((f) => f.text)).toEqual([]);
+  });
+
+  test('its routes are understood: every endpoint is picked by AZ, in the AZ of the subnets it serves', () => {
+    // GIVEN the synthesized template
+    const stack = newStack();
+    build(stack);
+    const model = buildNetworkModel(stacksOf({ Stack: Template.fromStack(stack).toJSON() }));
+    // WHEN the firewall routing is read
+    const routing = firewallRouting(model);
+    const [vpc] = routing.vpcs;
+    const endpointRoutes = [...routing.routesByTable.values()].flat().filter((r) => r.endpoint !== undefined);
+    // THEN the routing rules judged real routes: protected subnets in each AZ, an edge route table, endpoints by AZ
+    expect(vpc.protectedSubnets.length).toBeGreaterThanOrEqual(4);
+    expect(routing.edgeTablesOf(vpc.internetGateways[0].key)).toHaveLength(1);
+    expect(endpointRoutes.length).toBeGreaterThanOrEqual(4);
+    expect(new Set(endpointRoutes.map((r) => r.endpoint!.kind))).toEqual(new Set(['by-az']));
+  });
+
+  test('the same template without its edge route table association: FirewallAsymmetricReturn on the internet gateway', () => {
+    const stack = newStack();
+    build(stack);
+    const template = Template.fromStack(stack).toJSON();
+    for (const [id, r] of Object.entries<any>(template.Resources)) {
+      if (r.Type === 'AWS::EC2::GatewayRouteTableAssociation') {
+        delete template.Resources[id];
+      }
+    }
+    const findings = ofRule(judge({ Stack: template }), 'LayeredDefense-FirewallAsymmetricReturn');
+    expect(findings.map((f) => f.resource.type)).toEqual(['AWS::EC2::InternetGateway']);
+  });
+
+  test('and through the CDK aspect: no network-layer finding either', () => {
+    const stack = newStack();
+    build(stack);
+    expect(check(stack).filter((m) => NETWORK_RULE_IDS.includes(m.ruleId) || NETWORK_RULE_IDS.some((id) => m.text.includes(`${id} cannot verify`)))).toEqual([]);
   });
 });

@@ -166,6 +166,8 @@ export const MODELLED_TYPES: ReadonlySet<string> = new Set([
   'AWS::EC2::EgressOnlyInternetGateway',
   'AWS::EC2::VPCGatewayAttachment',
   'AWS::EC2::VPCEndpoint',
+  // Network interfaces placed in a subnet by hand (FirewallSubnetWorkload).
+  'AWS::EC2::NetworkInterface',
   'AWS::EC2::VPCPeeringConnection',
   'AWS::EC2::Instance',
   'AWS::EC2::LaunchTemplate',

@@ -16,14 +16,19 @@ import { CannotVerify } from './CannotVerify';
 import { InvalidValue } from './InvalidValue';
 import { FirewallAllowlistDropDefault } from './network/FirewallAllowlistDropDefault';
 import { FirewallAllowlistTopLevelDomain } from './network/FirewallAllowlistTopLevelDomain';
+import { FirewallAsymmetricReturn } from './network/FirewallAsymmetricReturn';
+import { FirewallAzCoverage } from './network/FirewallAzCoverage';
 import { FirewallDefaultOrderPass } from './network/FirewallDefaultOrderPass';
+import { FirewallEndpointCrossAz } from './network/FirewallEndpointCrossAz';
 import { FirewallIdleTimeout } from './network/FirewallIdleTimeout';
 import { FirewallLogging } from './network/FirewallLogging';
 import { FirewallPolicyQuota } from './network/FirewallPolicyQuota';
+import { FirewallRouteBypass } from './network/FirewallRouteBypass';
 import { FirewallRuleGroupCapacity } from './network/FirewallRuleGroupCapacity';
 import { FirewallSilentDrop } from './network/FirewallSilentDrop';
 import { FirewallStatelessBypass } from './network/FirewallStatelessBypass';
 import { FirewallStrictOrderNoDrop } from './network/FirewallStrictOrderNoDrop';
+import { FirewallSubnetWorkload } from './network/FirewallSubnetWorkload';
 import { FirewallSuricataFlow } from './network/FirewallSuricataFlow';
 import { LayeredDefenseRule } from './rule';
 import { NaclAllowlist } from './subnet/NaclAllowlist';
@@ -86,6 +91,11 @@ export const RULES: readonly LayeredDefenseRule[] = [
   FirewallRuleGroupCapacity,
   FirewallPolicyQuota,
   FirewallIdleTimeout,
+  FirewallRouteBypass,
+  FirewallEndpointCrossAz,
+  FirewallAsymmetricReturn,
+  FirewallSubnetWorkload,
+  FirewallAzCoverage,
   // Transmission security and audit
   HttpNotRedirected,
   TlsPolicyOutdated,

@@ -1,38 +1,15 @@
 // The network-layer rules (Network Firewall) on hand-written, CDK-free templates: test/fixtures/templates/firewall/.
-import * as path from 'path';
-import { readApp } from '../../../src/analysis/cfn';
-import { CheckFinding } from '../../../src/analysis/engine';
 import { RULES } from '../../../src/analysis/rules/registry';
-import { judge, ofRule, sites, Templates } from '../support';
+import { judge, ofRule, sites } from '../support';
+import { cannotVerify, fixture, fixtureWith, judgeTemplate, PARAM } from './fixtures';
 
-const FIXTURES = path.join(__dirname, '..', '..', 'fixtures', 'templates', 'firewall');
 const GOOD = 'good/egress-allowlist.yaml';
 const NETWORK_RULE_IDS = RULES.filter((r) => r.layer === 'network').map((r) => r.id);
 
-/** A fixture read as the CLI reads it, under the stack id `Stack`. */
-function fixture(file: string): any {
-  const [stack] = readApp([path.join(FIXTURES, file)]).stacks;
-  return JSON.parse(JSON.stringify(stack.template));
-}
-
-function judgeTemplate(template: unknown): CheckFinding[] {
-  const templates: Templates = { Stack: template };
-  return judge(templates);
-}
-
 /** The good fixture with one change made to its resources. */
-function goodWith(change: (resources: any) => void): CheckFinding[] {
-  const template = fixture(GOOD);
-  change(template.Resources);
-  return judgeTemplate(template);
+function goodWith(change: (resources: any) => void) {
+  return fixtureWith(GOOD, change);
 }
-
-/** The CannotVerify findings raised for a rule. */
-function cannotVerify(findings: CheckFinding[], ruleId: string): CheckFinding[] {
-  return ofRule(findings, 'LayeredDefense-CannotVerify').filter((f) => f.message.startsWith(`${ruleId} cannot verify`));
-}
-
-const PARAM = { Ref: 'FromParameter' };
 
 describe('the good fixture', () => {
   test('an egress allowlist firewall built as AWS recommends: zero findings of any rule', () => {
@@ -41,18 +18,23 @@ describe('the good fixture', () => {
     expect(judgeTemplate(fixture(GOOD))).toEqual([]);
   });
 
-  test('every network-layer rule is one of the eleven this file tests', () => {
+  test('every network-layer rule is one of the eleven this file tests, or one of the five routing rules (routing-rules.test.ts)', () => {
     expect(NETWORK_RULE_IDS.sort()).toEqual([
       'LayeredDefense-FirewallAllowlistDropDefault',
       'LayeredDefense-FirewallAllowlistTopLevelDomain',
+      'LayeredDefense-FirewallAsymmetricReturn',
+      'LayeredDefense-FirewallAzCoverage',
       'LayeredDefense-FirewallDefaultOrderPass',
+      'LayeredDefense-FirewallEndpointCrossAz',
       'LayeredDefense-FirewallIdleTimeout',
       'LayeredDefense-FirewallLogging',
       'LayeredDefense-FirewallPolicyQuota',
+      'LayeredDefense-FirewallRouteBypass',
       'LayeredDefense-FirewallRuleGroupCapacity',
       'LayeredDefense-FirewallSilentDrop',
       'LayeredDefense-FirewallStatelessBypass',
       'LayeredDefense-FirewallStrictOrderNoDrop',
+      'LayeredDefense-FirewallSubnetWorkload',
       'LayeredDefense-FirewallSuricataFlow',
     ]);
   });

@@ -1,5 +1,6 @@
-import { DROP_TO_ALERT, dropActions, ruleOrderOf, statefulDefaults, STRICT_ORDER } from '../../model/firewall-model';
+import { DROP_TO_ALERT } from '../../model/firewall-model';
 import { LayeredDefenseRule, RuleFinding } from '../rule';
+import { strictOrderDefaults } from './firewall-groups';
 
 /**
  * A stateful drop default writes no ALERT log entry of its own: only its alert counterpart (`aws:alert_established`
@@ -16,16 +17,7 @@ export const FirewallSilentDrop: LayeredDefenseRule = {
   fix: 'Pair the one drop default with its alert action: aws:drop_established with aws:alert_established (aws:drop_strict with aws:alert_strict, and so on)',
   evaluate(model, context) {
     const findings: RuleFinding[] = [];
-    for (const policy of model.firewallPolicies) {
-      if (ruleOrderOf(policy) !== STRICT_ORDER) {
-        continue;
-      }
-      const { actions, unknown } = statefulDefaults(policy);
-      if (!actions) {
-        context.cannotVerify(policy.resource, unknown!);
-        continue;
-      }
-      const drops = dropActions(actions);
+    for (const { policy, actions, drops } of strictOrderDefaults(model, context)) {
       const name = `firewall policy ${policy.resource.logicalId}`;
       if (drops.length > 1) {
         findings.push({ resource: policy.resource, message: `${name} names ${drops.length} drop defaults (${drops.join(', ')}); a policy takes at most one` });

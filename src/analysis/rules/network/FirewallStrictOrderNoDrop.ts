@@ -1,5 +1,5 @@
-import { dropActions, ruleOrderOf, statefulDefaults, STRICT_ORDER } from '../../model/firewall-model';
 import { LayeredDefenseRule, RuleFinding } from '../rule';
+import { strictOrderDefaults } from './firewall-groups';
 
 /**
  * Under `STRICT_ORDER` a packet no rule matched gets the stateful default actions; without a drop action among them
@@ -16,16 +16,8 @@ export const FirewallStrictOrderNoDrop: LayeredDefenseRule = {
   fix: 'Add StatefulDefaultActions [aws:drop_established, aws:alert_established] to the firewall policy',
   evaluate(model, context) {
     const findings: RuleFinding[] = [];
-    for (const policy of model.firewallPolicies) {
-      if (ruleOrderOf(policy) !== STRICT_ORDER) {
-        continue;
-      }
-      const { actions, unknown } = statefulDefaults(policy);
-      if (!actions) {
-        context.cannotVerify(policy.resource, unknown!);
-        continue;
-      }
-      if (dropActions(actions).length === 0) {
+    for (const { policy, actions, drops } of strictOrderDefaults(model, context)) {
+      if (drops.length === 0) {
         findings.push({
           resource: policy.resource,
           message: `firewall policy ${policy.resource.logicalId} uses STRICT_ORDER with stateful default actions [${actions.join(', ')}], none of which drops: `

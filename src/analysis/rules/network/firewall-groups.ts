@@ -1,7 +1,41 @@
 // What the stateful rule groups a firewall policy references hold, for the network-layer rules: pass rules and
-// domain allowlists, or "unknown" when a group is outside the app or its rules cannot be read.
-import { FirewallGroupReference, ruleGroupContents } from '../../model/firewall-model';
+// domain allowlists, or "unknown" when a group is outside the app or its rules cannot be read; and the strict-order
+// policies whose default actions the rules judge.
+import {
+  dropActions, FirewallGroupReference, FirewallPolicyModel, ruleGroupContents, ruleOrderOf, statefulDefaults, STRICT_ORDER,
+} from '../../model/firewall-model';
 import { describeValue } from '../../model/model-values';
+import type { NetworkModel } from '../../model/network-model';
+import type { RuleContext } from '../rule';
+
+/** A strict-order policy with literal stateful default actions. */
+export interface StrictOrderDefaults {
+  readonly policy: FirewallPolicyModel;
+  readonly actions: string[];
+  /** The drop actions among `actions`. */
+  readonly drops: string[];
+}
+
+/**
+ * The policies under `STRICT_ORDER` (the one order that takes stateful default actions) with their default actions;
+ * a policy whose defaults are not literal is reported "cannot verify" and left out.
+ * @see https://docs.aws.amazon.com/network-firewall/latest/developerguide/firewall-policy-stateful-default-actions.html
+ */
+export function strictOrderDefaults(model: NetworkModel, context: RuleContext): StrictOrderDefaults[] {
+  const result: StrictOrderDefaults[] = [];
+  for (const policy of model.firewallPolicies) {
+    if (ruleOrderOf(policy) !== STRICT_ORDER) {
+      continue;
+    }
+    const { actions, unknown } = statefulDefaults(policy);
+    if (!actions) {
+      context.cannotVerify(policy.resource, unknown!);
+      continue;
+    }
+    result.push({ policy, actions, drops: dropActions(actions) });
+  }
+  return result;
+}
 
 export interface GroupPasses {
   /** A Suricata `pass` rule (rule string or structured rule). */
