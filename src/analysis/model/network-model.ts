@@ -181,6 +181,10 @@ export const MODELLED_TYPES: ReadonlySet<string> = new Set([
   'AWS::ElastiCache::SubnetGroup',
   'AWS::OpenSearchService::Domain',
   'AWS::EFS::MountTarget',
+  // What a web ACL's origins are (../reachability/origins): listener rules that forward to target groups, API methods
+  // that integrate with a load balancer.
+  'AWS::ElasticLoadBalancingV2::ListenerRule',
+  'AWS::ApiGateway::Method',
 ]);
 
 /** The network model of an app. Build it with {@link buildNetworkModel}; it is read-only afterwards. */

@@ -62,7 +62,11 @@ const NON_PUBLIC = ['0.0.0.0/8', '10.0.0.0/8', '100.64.0.0/10', '127.0.0.0/8', '
 /** A model for reachability: the network model, its routing and its workloads, built once per app. */
 export class ReachabilityModel {
   public static fromStacks(stacks: readonly StackInput[], options: ReachabilityOptions = {}): ReachabilityModel {
-    const network = buildNetworkModel(stacks);
+    return ReachabilityModel.fromNetworkModel(buildNetworkModel(stacks), options);
+  }
+
+  /** On a network model already built (the checks' own): only routing and workloads are read. */
+  public static fromNetworkModel(network: NetworkModel, options: ReachabilityOptions = {}): ReachabilityModel {
     const routing = buildRoutingModel(network);
     return new ReachabilityModel(network, routing, buildWorkloads(network, routing), options);
   }
@@ -158,7 +162,7 @@ export class ReachabilityModel {
       : undefined);
     const early = [unknownOf(source), unknownOf(destination)].filter((d): d is Decision => d !== undefined);
     if (early.length > 0) {
-      return { verdict: 'UNKNOWN', blockers: [], unknowns: early, hops: [], notes: [], flow };
+      return this.judgeUnplaced(query, source, destination, early, flow);
     }
     const target = destination.workload!;
     const dSubnet = destination.subnet!;
@@ -259,6 +263,49 @@ export class ReachabilityModel {
     }
 
     return judgeSegments(overlay(judgements, source.ranges), source.existential, flow);
+  }
+
+  /**
+   * A pair where a placement is not known at synth: the layers that do not depend on it (the load balancer's
+   * listener, the security groups, judged for every address the unknown side may have) still decide when they deny
+   * outright, since the unknown value cannot change that; otherwise the answer is UNKNOWN, naming the value.
+   */
+  private judgeUnplaced(query: FlowQuerySpec, source: Placement, destination: Placement, early: Decision[], flow: string): FlowAnswer {
+    const judgements: Judgement[] = early.map((d) => everywhere(d));
+    const target = destination.workload!;
+    const outright = (judgement: Judgement): Decision | undefined => (judgement.every((p) => p.decision.verdict === 'deny') ? judgement[0].decision : undefined);
+    if (target.kind === 'load-balancer' && !(target.listenerPorts ?? []).includes(query.port) && !(target.listenerPorts ?? []).includes(undefined)) {
+      judgements.push(everywhere({ layer: 'load-balancer', verdict: 'deny', code: 'LB_NO_LISTENER', resource: target.resource, message: `load balancer ${target.resource.path} has no listener on port ${query.port} (it listens on ${(target.listenerPorts ?? []).join(', ') || 'no port'})` }));
+    }
+    const pub = target.publicAddress;
+    if (!source.workload && source.unknown === undefined && source.subnet === undefined && 'public' in pub && !pub.public) {
+      judgements.push(everywhere({ layer: 'route', verdict: 'deny', code: 'NO_PUBLIC_ADDRESS', resource: target.resource, message: `${target.resource.path} has no public address, so nothing outside its VPC can address it from the internet` }));
+    }
+    // A workload's groups are known when it names them, or when its subnet (hence its VPC's default group) is.
+    const knownGroups = (w: WorkloadModel, p: Placement) => !w.unknown && !w.noGroups && (w.groupKeys.length > 0 || p.subnet !== undefined);
+    const sourceGroups = source.workload && knownGroups(source.workload, source) ? groupsOf(this.network, source.workload, source.subnet?.vpcKey) : undefined;
+    const groupsOfSourceKnown = !source.workload || source.workload.noGroups || sourceGroups !== undefined;
+    if (knownGroups(target, destination) && groupsOfSourceKnown) {
+      const ingress = judgeGroups(this.network, target.resource, groupsOf(this.network, target, destination.subnet?.vpcKey), 'ingress', query.protocol, query.port,
+        { groupKeys: sourceGroups?.keys ?? [], description: source.description });
+      // Judged by the source's address when it is known (the internet, an address, a placed workload), else only an
+      // outright deny counts.
+      const deny = outright(ingress);
+      if (source.unknown === undefined) {
+        judgements.push(ingress);
+      } else if (deny) {
+        judgements.push(everywhere(deny));
+      }
+    }
+    if (source.workload && sourceGroups && knownGroups(target, destination)) {
+      const destinationGroups = groupsOf(this.network, target, destination.subnet?.vpcKey).keys;
+      const deny = outright(judgeGroups(this.network, source.workload.resource, sourceGroups, 'egress', query.protocol, query.port, { groupKeys: destinationGroups, description: target.resource.path }));
+      if (deny) {
+        judgements.push(everywhere(deny));
+      }
+    }
+    const ranges = source.unknown === undefined && source.ranges.length > 0 ? source.ranges : [{ first: 0n, last: MAX_IPV4 }];
+    return judgeSegments(overlay(judgements, ranges), source.unknown === undefined ? source.existential : true, flow);
   }
 }
 

@@ -22,6 +22,9 @@ import { FirewallSilentDrop } from './network/FirewallSilentDrop';
 import { FirewallStatelessBypass } from './network/FirewallStatelessBypass';
 import { FirewallStrictOrderNoDrop } from './network/FirewallStrictOrderNoDrop';
 import { FirewallSuricataFlow } from './network/FirewallSuricataFlow';
+import { DataStoreInternetReachable } from './paths/DataStoreInternetReachable';
+import { DataStoreReachedOutsideGroups } from './paths/DataStoreReachedOutsideGroups';
+import { WafOriginBypass } from './paths/WafOriginBypass';
 import { LayeredDefenseRule } from './rule';
 import { NaclAllowlist } from './subnet/NaclAllowlist';
 import { NaclDeadEntry } from './subnet/NaclDeadEntry';
@@ -76,6 +79,10 @@ export const RULES: readonly LayeredDefenseRule[] = [
   FirewallRuleGroupCapacity,
   FirewallPolicyQuota,
   FirewallIdleTimeout,
+  // Paths: what the layers do together (reachability)
+  DataStoreInternetReachable,
+  DataStoreReachedOutsideGroups,
+  WafOriginBypass,
   // Transmission security and audit
   HttpNotRedirected,
   TlsPolicyOutdated,
