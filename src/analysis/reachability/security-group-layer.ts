@@ -82,7 +82,9 @@ export function judgeGroups(
       if (!matchesTraffic(rule, protocol, port)) {
         continue;
       }
-      const entry = `${direction} ${describeSgTraffic(rule)} ${toFrom} ${rule.peer.text}`;
+      // A group peer reads as the group's path, not as the template's `Fn::GetAtt`.
+      const peerText = rule.peer.kind === 'group' && rule.peer.groupKey ? describeKey(rule.peer.groupKey, (k) => model.resolveKey(k)?.path) : rule.peer.text;
+      const entry = `${direction} ${describeSgTraffic(rule)} ${toFrom} ${peerText}`;
       const groupPath = member.group?.resource.path ?? `the default security group of ${model.resolveKey(member.key)?.path ?? member.key}`;
       if (rule.unknown || rule.peer.kind === 'unknown' || (rule.peer.kind === 'prefixList')) {
         const what = rule.unknown ?? `prefix list ${rule.peer.text}, whose entries are not known at synth`;
