@@ -225,6 +225,7 @@ export class NetworkModel {
   // grow with the square of the app's size. The index is rebuilt if resources were added since it was made.
   private typeIndex?: Map<string, ModelResource[]>;
   private typeIndexSize = -1;
+  private groupIndex?: Map<string, SecurityGroupModel>;
 
   constructor(public readonly stacks: readonly StackInput[]) {}
 
@@ -256,7 +257,11 @@ export class NetworkModel {
   }
 
   public securityGroup(key: string): SecurityGroupModel | undefined {
-    return this.securityGroups.find((g) => g.key === key);
+    // Indexed once the groups are read (reachability asks for groups by key on every query).
+    if (this.groupIndex === undefined || this.groupIndex.size !== this.securityGroups.length) {
+      this.groupIndex = new Map(this.securityGroups.map((g) => [g.key, g]));
+    }
+    return this.groupIndex.get(key);
   }
 
   /**

@@ -219,7 +219,10 @@ export class ReachabilityModel {
       };
       const noRoute = (from: RoutedSubnetModel, purpose: string): Decision => ({ layer: 'route', verdict: 'deny', code: 'NO_ROUTE', resource: from.resource, message: `subnet ${from.resource.path} has no route for ${purpose}` });
       const forward = `traffic to ${target.resource.path}`;
-      judgements.push(everywhere(collapse(judgeRoutes(this.routing, sSubnet, forward, inside(forward, sSubnet), noRoute(sSubnet, forward)), dRange, `subnet ${dSubnet.resource.path}`)));
+      const forwardAccept = (route: RouteModel): Decision | undefined => (route.targetKind === 'internet-gateway' && isPrivateRange(dRange)
+        ? privateToInternet(route, sSubnet, target.resource.path)
+        : inside(forward, sSubnet)(route));
+      judgements.push(everywhere(collapse(judgeRoutes(this.routing, sSubnet, forward, forwardAccept, noRoute(sSubnet, forward)), dRange, `subnet ${dSubnet.resource.path}`)));
       const back = `responses to ${source.description}`;
       judgements.push(judgeRoutes(this.routing, dSubnet, back, inside(back, dSubnet), noRoute(dSubnet, back)));
     }
@@ -354,7 +357,14 @@ function judgeSegments(segments: ReturnType<typeof overlay>, existential: boolea
   return { verdict, blockers: [...seen.values()], unknowns: [...unknowns.values()], hops, notes: [], flow };
 }
 
+let publicRanges: AddressInterval[] | undefined;
+
 function publicSpace(): AddressInterval[] {
+  publicRanges ??= computePublicSpace();
+  return publicRanges;
+}
+
+function computePublicSpace(): AddressInterval[] {
   let ranges: AddressInterval[] = [{ first: 0n, last: MAX_IPV4 }];
   for (const text of NON_PUBLIC) {
     const cidr = parseCidrOrReason(text);
@@ -376,6 +386,30 @@ function publicSpace(): AddressInterval[] {
     });
   }
   return ranges;
+}
+
+/** The private address blocks (RFC 1918 and the shared block of RFC 6598), which the internet does not route. */
+const PRIVATE = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10'].map((text) => parseCidrOrReason(text))
+  .filter((c): c is Exclude<typeof c, string> => typeof c !== 'string');
+
+export function isPrivateRange(range: AddressInterval): boolean {
+  return PRIVATE.some((c) => c.first <= range.first && range.last <= c.last);
+}
+
+/**
+ * A route to an internet gateway for a private address of another workload: the internet gateway sends it to the
+ * internet, which does not route private addresses, so it never arrives.
+ * @see https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Internet_Gateway.html
+ */
+export function privateToInternet(route: RouteModel, from: RoutedSubnetModel, targetPath: string): Decision {
+  return {
+    layer: 'route',
+    verdict: 'deny',
+    code: 'ROUTE_WRONG_TARGET',
+    resource: route.resource,
+    entry: describeRoute(route),
+    message: `subnet ${from.resource.path} routes traffic to ${targetPath} by "${describeRoute(route)}" to the internet, which does not route the private addresses of its subnet`,
+  };
 }
 
 function describeSource(source: FlowSource): string {

@@ -3,10 +3,10 @@
 // ports are cut where any rule that judges the pair (the groups' rules, the NACL entries, the listeners) starts or
 // ends, so one explained port stands for every port of its range. CDK-free.
 import { Decision } from './decision';
-import { FlowAnswer, FlowAnswerVerdict, FlowSource, ReachabilityModel, ReachabilityOptions } from './explain';
+import { FlowAnswer, FlowAnswerVerdict, FlowSource, isPrivateRange, privateToInternet, ReachabilityModel, ReachabilityOptions } from './explain';
 import { naclOfSubnet } from './nacl-layer';
 import { describeRoute, longestPrefixMatch } from './route-layer';
-import { groupPortBoundaries, groupsOf } from './security-group-layer';
+import { groupPortBoundaries, groupsOf, judgeGroups } from './security-group-layer';
 import { describeKey, Json } from '../model/model-values';
 import type { NetworkModel } from '../model/network-model';
 import type { RoutedSubnetModel } from '../model/routing';
@@ -175,7 +175,10 @@ export function analyzeExposure(model: ReachabilityModel, options: ExposureOptio
     sources: [
       analysis.fromInternet(store.workload),
       ...groups.flatMap((group) => {
-        const members = group.members.filter((m) => m.key !== store.workload.key);
+        if (!group.members.includes(store.workload)) {
+          return [analysis.fromGroup(group, store.workload)];
+        }
+        const members = group.members.filter((m) => m !== store.workload);
         return members.length > 0 ? [analysis.fromGroup({ ...group, members }, store.workload)] : [];
       }),
     ],
@@ -193,11 +196,18 @@ interface RoutePiece {
   readonly decide?: (target: WorkloadModel) => Decision;
   /** The route carries the traffic, or its target is one the engine answers UNKNOWN for: explain must judge. */
   readonly open: boolean;
+  /** A route to an internet gateway: it carries nothing to a private address. */
+  readonly privateOnly?: boolean;
 }
 
 class ExposureAnalysis {
   /** Longest-prefix-match pieces of each subnet's routes, for the cross-VPC shortcut. */
   private readonly routePieces = new Map<string, RoutePiece[]>();
+  /** For each pair of subnets, the route piece that cuts them apart (undefined: nothing does). */
+  private readonly cuts = new Map<RoutedSubnetModel, Map<RoutedSubnetModel, RoutePiece | undefined>>();
+  /** Whether a target's groups deny every address, by target, protocol, port and peer groups. */
+  private readonly denies = new Map<string, boolean>();
+  private readonly placed = new Map<string, RoutedSubnetModel[] | undefined>();
 
   constructor(private readonly model: ReachabilityModel, private readonly protocols: readonly number[]) {}
 
@@ -206,12 +216,23 @@ class ExposureAnalysis {
   }
 
   public fromGroup(group: WorkloadGroup, target: WorkloadModel): SourceExposure {
-    const source: FlowSource = { kind: 'workloads', keys: group.members.map((m) => m.key), description: group.description };
     const cut = this.routeCut(group.members, target);
     if (cut) {
-      const ranges = this.protocols.map((protocol) => ({ protocol, fromPort: 0, toPort: MAX_PORT, verdict: 'BLOCKED' as const, decisions: cut }));
+      // The route decisions are built only when read: most pairs of a large app are cut, and few are ever shown.
+      let decisions: Decision[] | undefined;
+      const ranges = this.protocols.map((protocol): ExposureRange => ({
+        protocol,
+        fromPort: 0,
+        toPort: MAX_PORT,
+        verdict: 'BLOCKED',
+        get decisions() {
+          decisions ??= cut();
+          return decisions;
+        },
+      }));
       return { group, description: group.description, verdict: 'BLOCKED', ranges };
     }
+    const source: FlowSource = { kind: 'workloads', keys: group.members.map((m) => m.key), description: group.description };
     return this.judge(source, group.description, group, target);
   }
 
@@ -221,25 +242,66 @@ class ExposureAnalysis {
     for (const protocol of this.protocols) {
       const cuts = this.portCuts(group?.members ?? [], target, protocol);
       let previous: { range: ExposureRange; signature: string } | undefined;
+      const push = (range: ExposureRange, signature: string) => {
+        if (previous && previous.signature === signature) {
+          const merged: ExposureRange = Object.defineProperties({ ...previous.range }, Object.getOwnPropertyDescriptors(previous.range));
+          Object.defineProperty(merged, 'toPort', { value: range.toPort, enumerable: true });
+          previous.range = merged;
+          ranges[ranges.length - 1] = merged;
+          return;
+        }
+        ranges.push(range);
+        previous = { range, signature };
+      };
       for (let i = 0; i < cuts.length; i++) {
         const fromPort = cuts[i];
         const toPort = i + 1 < cuts.length ? cuts[i + 1] - 1 : MAX_PORT;
-        const answer = this.model.explain({ from: source, to, port: fromPort, protocol });
-        const decisions = deciding(answer);
-        const signature = [answer.verdict, ...decisions.map((d) => [d.layer, d.code, d.resource?.key ?? '', d.entry ?? ''].join('|')).sort()].join('\u0000');
-        if (previous && previous.signature === signature) {
-          previous.range = { ...previous.range, toPort };
-          ranges[ranges.length - 1] = previous.range;
+        if (this.groupsDenyAll(group, target, protocol, fromPort)) {
+          // The data store's groups admit no address of the source on these ports: BLOCKED whatever the other layers
+          // say. `explain` lists every blocker, when the decisions are read.
+          let answer: FlowAnswer | undefined;
+          const explainOnce = () => (answer ??= this.model.explain({ from: source, to, port: fromPort, protocol }));
+          push({
+            protocol, fromPort, toPort, verdict: 'BLOCKED',
+            get decisions() {
+              return deciding(explainOnce());
+            },
+            get answer() {
+              return explainOnce();
+            },
+          }, 'groups deny all');
           continue;
         }
-        const range: ExposureRange = { protocol, fromPort, toPort, verdict: answer.verdict, decisions, answer };
-        ranges.push(range);
-        previous = { range, signature };
+        const answer = this.model.explain({ from: source, to, port: fromPort, protocol });
+        const decisions = deciding(answer);
+        push({ protocol, fromPort, toPort, verdict: answer.verdict, decisions, answer },
+          [answer.verdict, ...decisions.map((d) => [d.layer, d.code, d.resource?.key ?? '', d.entry ?? ''].join('|')).sort()].join('\u0000'));
       }
     }
     const verdict: FlowAnswerVerdict = ranges.some((r) => r.verdict === 'REACHABLE') ? 'REACHABLE'
       : ranges.some((r) => r.verdict === 'UNKNOWN') ? 'UNKNOWN' : 'BLOCKED';
     return { group, description, verdict, ranges };
+  }
+
+  /**
+   * True when the target's security groups deny every address on `port`, whatever the source's (the internet, or a
+   * group whose security groups are known): no rule admits its groups and no CIDR rule admits any address.
+   */
+  private groupsDenyAll(group: WorkloadGroup | undefined, target: WorkloadModel, protocol: number, port: number): boolean {
+    if (target.unknown !== undefined || target.noGroups || (group !== undefined && group.key.startsWith('unknown:'))) {
+      return false;
+    }
+    const peer = group?.groupKeys ?? [];
+    const key = `${target.key}\u0000${protocol}\u0000${port}\u0000${peer.join(',')}`;
+    let result = this.denies.get(key);
+    if (result === undefined) {
+      const vpcKeys = [...new Set(this.subnetsOf(target).map((s) => s.vpcKey))];
+      result = (target.groupKeys.length > 0 || vpcKeys.length > 0) && (vpcKeys.length > 0 ? vpcKeys : [undefined]).every((vpcKey) =>
+        judgeGroups(this.model.network, target.resource, groupsOf(this.model.network, target, vpcKey), 'ingress', protocol, port, { groupKeys: peer, description: '' })
+          .every((p) => p.decision.verdict === 'deny'));
+      this.denies.set(key, result);
+    }
+    return result;
   }
 
   /**
@@ -290,41 +352,67 @@ class ExposureAnalysis {
    * route decides for every port and protocol: the decisions `explain` makes for that route. Undefined when anything
    * else may carry the traffic (peering, a transit gateway, an unresolved route) or a placement is not known.
    */
-  private routeCut(sources: readonly WorkloadModel[], target: WorkloadModel): Decision[] | undefined {
+  private routeCut(sources: readonly WorkloadModel[], target: WorkloadModel): (() => Decision[]) | undefined {
     const targets = this.placedSubnets(target);
     if (!targets) {
       return undefined;
     }
-    const decisions = new Map<string, Decision>();
+    const deciding: RoutePiece[] = [];
     for (const source of sources) {
       const subnets = this.placedSubnets(source);
       if (!subnets) {
         return undefined;
       }
       for (const s of subnets) {
-        const pieces = this.piecesOf(s);
         for (const d of targets) {
-          if (s.vpcKey === d.vpcKey) {
+          const piece = this.cutBetween(s, d);
+          if (!piece) {
             return undefined;
           }
-          const overlapping = pieces.filter((p) => p.last >= d.cidr!.first && p.first <= d.cidr!.last);
-          if (overlapping.some((p) => p.open)) {
-            return undefined;
-          }
-          const decision = overlapping[0].decide!(target);
-          decisions.set(`${decision.code}\u0000${decision.resource?.key}\u0000${decision.entry ?? ''}`, decision);
+          deciding.push(piece);
         }
       }
     }
-    return [...decisions.values()];
+    return () => {
+      const decisions = new Map<string, Decision>();
+      for (const piece of deciding) {
+        const decision = piece.decide!(target);
+        decisions.set(`${decision.code}\u0000${decision.resource?.key}\u0000${decision.entry ?? ''}`, decision);
+      }
+      return [...decisions.values()];
+    };
+  }
+
+  /** The route piece that stops traffic from subnet `s` to subnet `d` of another VPC, or undefined when none does. */
+  private cutBetween(s: RoutedSubnetModel, d: RoutedSubnetModel): RoutePiece | undefined {
+    let fromS = this.cuts.get(s);
+    if (!fromS) {
+      fromS = new Map();
+      this.cuts.set(s, fromS);
+    }
+    if (fromS.has(d)) {
+      return fromS.get(d);
+    }
+    let result: RoutePiece | undefined;
+    if (s.vpcKey !== d.vpcKey) {
+      const overlapping = this.piecesOf(s).filter((p) => p.last >= d.cidr!.first && p.first <= d.cidr!.last);
+      result = overlapping.some((p) => p.open || (p.privateOnly && !isPrivateRange(d.cidr!))) ? undefined : overlapping[0];
+    }
+    fromS.set(d, result);
+    return result;
   }
 
   private placedSubnets(w: WorkloadModel): RoutedSubnetModel[] | undefined {
-    if (w.unknown !== undefined || w.subnetKeys.length === 0) {
-      return undefined;
+    if (this.placed.has(w.key)) {
+      return this.placed.get(w.key);
     }
-    const subnets = this.subnetsOf(w);
-    return subnets.length === w.subnetKeys.length && subnets.every((s) => s.cidr !== undefined) ? subnets : undefined;
+    let result: RoutedSubnetModel[] | undefined;
+    if (w.unknown === undefined && w.subnetKeys.length > 0) {
+      const subnets = this.subnetsOf(w);
+      result = subnets.length === w.subnetKeys.length && subnets.every((s) => s.cidr !== undefined) ? subnets : undefined;
+    }
+    this.placed.set(w.key, result);
+    return result;
   }
 
   /** A subnet's routes by destination address, as the route layer's longest prefix match reads them. */
@@ -345,6 +433,10 @@ class ExposureAnalysis {
             open: false,
             decide: (t) => ({ layer: 'route', verdict: 'deny', code: 'NO_ROUTE', resource: subnet.resource, message: `subnet ${path} has no route for ${purpose(t)}` }),
           };
+        }
+        if (route.targetKind === 'internet-gateway') {
+          // Closed only for a private destination, as explain judges it.
+          return { first: p.first, last: p.last, open: false, privateOnly: true, decide: (t) => privateToInternet(route, subnet, t.resource.path) };
         }
         if (route.targetKind !== 'local') {
           return { first: p.first, last: p.last, open: true };
