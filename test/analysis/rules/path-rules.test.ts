@@ -149,6 +149,33 @@ describe('LayeredDefense-WafOriginBypass', () => {
     expect(pathFindings(template)).toEqual([]);
   });
 
+  test('fires on the load balancer a protected REST API stage proxies to, when it admits everyone', () => {
+    // GIVEN: the same origin, behind an API Gateway stage (HTTP_PROXY to the ALB's DNS name) whose web ACL is regional
+    const template = fixture('paths/cloudfront-origin.json', (r) => {
+      delete r.Distribution;
+      r.EdgeAcl.Properties.Scope = 'REGIONAL';
+      r.Api = { Type: 'AWS::ApiGateway::RestApi', Properties: { Name: 'api' } };
+      r.ProxyMethod = {
+        Type: 'AWS::ApiGateway::Method',
+        Properties: {
+          RestApiId: { Ref: 'Api' }, ResourceId: { 'Fn::GetAtt': ['Api', 'RootResourceId'] }, HttpMethod: 'ANY', AuthorizationType: 'NONE',
+          Integration: { Type: 'HTTP_PROXY', IntegrationHttpMethod: 'ANY', Uri: { 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': ['OriginAlb', 'DNSName'] }, '/']] } },
+        },
+      };
+      r.Deployment = { Type: 'AWS::ApiGateway::Deployment', DependsOn: 'ProxyMethod', Properties: { RestApiId: { Ref: 'Api' } } };
+      r.Stage = { Type: 'AWS::ApiGateway::Stage', Properties: { RestApiId: { Ref: 'Api' }, DeploymentId: { Ref: 'Deployment' }, StageName: 'prod' } };
+      r.StageAcl = {
+        Type: 'AWS::WAFv2::WebACLAssociation',
+        Properties: {
+          WebACLArn: { 'Fn::GetAtt': ['EdgeAcl', 'Arn'] },
+          ResourceArn: { 'Fn::Join': ['', ['arn:aws:apigateway:us-east-1::/restapis/', { Ref: 'Api' }, '/stages/', { Ref: 'Stage' }]] },
+        },
+      };
+    });
+    expect(messageOf(judge({ App: template }), BYPASS)).toBe('App/OriginAlb, the origin of App/Api (protected by web ACL App/EdgeAcl), is reachable from the internet '
+      + 'directly on tcp 443 (admitted by App/LbGroup "ingress tcp 443 from 0.0.0.0/0"): requests can go around the web ACL');
+  });
+
   test('fires on a target of a protected load balancer that has a public address and admits the internet itself', () => {
     // GIVEN: the three-tier app's service moved to the public subnet with a public IP, its group open on 8080, and the
     // public NACL allowing 8080 in
