@@ -208,6 +208,9 @@ class ExposureAnalysis {
   /** Whether a target's groups deny every address, by target, protocol, port and peer groups. */
   private readonly denies = new Map<string, boolean>();
   private readonly placed = new Map<string, RoutedSubnetModel[] | undefined>();
+  /** One array per distinct list of subnets, so cuts can be cached by it. */
+  private readonly interned = new Map<string, RoutedSubnetModel[]>();
+  private readonly groupCuts = new Map<WorkloadGroup, Map<RoutedSubnetModel[], RoutePiece[] | undefined>>();
 
   constructor(private readonly model: ReachabilityModel, private readonly protocols: readonly number[]) {}
 
@@ -216,20 +219,10 @@ class ExposureAnalysis {
   }
 
   public fromGroup(group: WorkloadGroup, target: WorkloadModel): SourceExposure {
-    const cut = this.routeCut(group.members, target);
-    if (cut) {
+    const pieces = this.routeCut(group, target);
+    if (pieces) {
       // The route decisions are built only when read: most pairs of a large app are cut, and few are ever shown.
-      let decisions: Decision[] | undefined;
-      const ranges = this.protocols.map((protocol): ExposureRange => ({
-        protocol,
-        fromPort: 0,
-        toPort: MAX_PORT,
-        verdict: 'BLOCKED',
-        get decisions() {
-          decisions ??= cut();
-          return decisions;
-        },
-      }));
+      const ranges = this.protocols.map((protocol) => new RouteCutRange(protocol, pieces, target));
       return { group, description: group.description, verdict: 'BLOCKED', ranges };
     }
     const source: FlowSource = { kind: 'workloads', keys: group.members.map((m) => m.key), description: group.description };
@@ -244,8 +237,10 @@ class ExposureAnalysis {
       let previous: { range: ExposureRange; signature: string } | undefined;
       const push = (range: ExposureRange, signature: string) => {
         if (previous && previous.signature === signature) {
-          const merged: ExposureRange = Object.defineProperties({ ...previous.range }, Object.getOwnPropertyDescriptors(previous.range));
-          Object.defineProperty(merged, 'toPort', { value: range.toPort, enumerable: true });
+          // Merging keeps a lazy range lazy (a spread would read its getters).
+          const merged: ExposureRange = previous.range instanceof GroupsDenyRange
+            ? previous.range.extendedTo(range.toPort)
+            : { ...previous.range, toPort: range.toPort };
           previous.range = merged;
           ranges[ranges.length - 1] = merged;
           return;
@@ -259,17 +254,7 @@ class ExposureAnalysis {
         if (this.groupsDenyAll(group, target, protocol, fromPort)) {
           // The data store's groups admit no address of the source on these ports: BLOCKED whatever the other layers
           // say. `explain` lists every blocker, when the decisions are read.
-          let answer: FlowAnswer | undefined;
-          const explainOnce = () => (answer ??= this.model.explain({ from: source, to, port: fromPort, protocol }));
-          push({
-            protocol, fromPort, toPort, verdict: 'BLOCKED',
-            get decisions() {
-              return deciding(explainOnce());
-            },
-            get answer() {
-              return explainOnce();
-            },
-          }, 'groups deny all');
+          push(new GroupsDenyRange(protocol, fromPort, toPort, () => this.model.explain({ from: source, to, port: fromPort, protocol })), 'groups deny all');
           continue;
         }
         const answer = this.model.explain({ from: source, to, port: fromPort, protocol });
@@ -352,35 +337,48 @@ class ExposureAnalysis {
    * route decides for every port and protocol: the decisions `explain` makes for that route. Undefined when anything
    * else may carry the traffic (peering, a transit gateway, an unresolved route) or a placement is not known.
    */
-  private routeCut(sources: readonly WorkloadModel[], target: WorkloadModel): (() => Decision[]) | undefined {
+  private routeCut(group: WorkloadGroup, target: WorkloadModel): RoutePiece[] | undefined {
     const targets = this.placedSubnets(target);
     if (!targets) {
       return undefined;
     }
-    const deciding: RoutePiece[] = [];
-    for (const source of sources) {
+    // Per group and set of target subnets: data stores that share subnets share the answer.
+    let byTargets = this.groupCuts.get(group);
+    if (!byTargets) {
+      byTargets = new Map();
+      this.groupCuts.set(group, byTargets);
+    }
+    if (byTargets.has(targets)) {
+      return byTargets.get(targets);
+    }
+    let deciding: RoutePiece[] | undefined = [];
+    for (const source of group.members) {
       const subnets = this.placedSubnets(source);
       if (!subnets) {
-        return undefined;
+        deciding = undefined;
+        break;
       }
-      for (const s of subnets) {
+      for (const sub of subnets) {
         for (const d of targets) {
-          const piece = this.cutBetween(s, d);
+          const piece = this.cutBetween(sub, d);
           if (!piece) {
-            return undefined;
+            deciding = undefined;
+            break;
           }
-          deciding.push(piece);
+          if (!deciding.includes(piece)) {
+            deciding.push(piece);
+          }
+        }
+        if (!deciding) {
+          break;
         }
       }
-    }
-    return () => {
-      const decisions = new Map<string, Decision>();
-      for (const piece of deciding) {
-        const decision = piece.decide!(target);
-        decisions.set(`${decision.code}\u0000${decision.resource?.key}\u0000${decision.entry ?? ''}`, decision);
+      if (!deciding) {
+        break;
       }
-      return [...decisions.values()];
-    };
+    }
+    byTargets.set(targets, deciding);
+    return deciding;
   }
 
   /** The route piece that stops traffic from subnet `s` to subnet `d` of another VPC, or undefined when none does. */
@@ -409,7 +407,11 @@ class ExposureAnalysis {
     let result: RoutedSubnetModel[] | undefined;
     if (w.unknown === undefined && w.subnetKeys.length > 0) {
       const subnets = this.subnetsOf(w);
-      result = subnets.length === w.subnetKeys.length && subnets.every((s) => s.cidr !== undefined) ? subnets : undefined;
+      if (subnets.length === w.subnetKeys.length && subnets.every((s) => s.cidr !== undefined)) {
+        const key = w.subnetKeys.join('\u0000');
+        result = this.interned.get(key) ?? subnets;
+        this.interned.set(key, result);
+      }
     }
     this.placed.set(w.key, result);
     return result;
@@ -456,6 +458,49 @@ class ExposureAnalysis {
       this.routePieces.set(subnet.key, pieces);
     }
     return pieces;
+  }
+}
+
+/** A range blocked by routing between VPCs, for every port of a protocol; its decisions are built when read. */
+class RouteCutRange implements ExposureRange {
+  public readonly fromPort = 0;
+  public readonly toPort = MAX_PORT;
+  public readonly verdict = 'BLOCKED' as const;
+  private built?: Decision[];
+
+  constructor(public readonly protocol: number, private readonly pieces: readonly RoutePiece[], private readonly target: WorkloadModel) {}
+
+  public get decisions(): Decision[] {
+    if (!this.built) {
+      const decisions = new Map<string, Decision>();
+      for (const piece of this.pieces) {
+        const decision = piece.decide!(this.target);
+        decisions.set(`${decision.code}\u0000${decision.resource?.key}\u0000${decision.entry ?? ''}`, decision);
+      }
+      this.built = [...decisions.values()];
+    }
+    return this.built;
+  }
+}
+
+/** A range the data store's security groups deny outright; `explain` at its first port is run when it is read. */
+class GroupsDenyRange implements ExposureRange {
+  public readonly verdict = 'BLOCKED' as const;
+  private explained?: FlowAnswer;
+
+  constructor(public readonly protocol: number, public readonly fromPort: number, public readonly toPort: number, private readonly explainFirst: () => FlowAnswer) {}
+
+  public get answer(): FlowAnswer {
+    this.explained ??= this.explainFirst();
+    return this.explained;
+  }
+
+  public get decisions(): Decision[] {
+    return deciding(this.answer);
+  }
+
+  public extendedTo(toPort: number): GroupsDenyRange {
+    return new GroupsDenyRange(this.protocol, this.fromPort, toPort, this.explainFirst);
   }
 }
 
