@@ -286,7 +286,8 @@ export class ReachabilityModel {
     }
     // A workload's groups are known when it names them, or when its subnet (hence its VPC's default group) is.
     const knownGroups = (w: WorkloadModel, p: Placement) => !w.unknown && !w.noGroups && (w.groupKeys.length > 0 || p.subnet !== undefined);
-    const sourceGroups = source.workload && knownGroups(source.workload, source) ? groupsOf(this.network, source.workload, source.subnet?.vpcKey) : undefined;
+    const sourceGroups = source.workload && knownGroups(source.workload, source)
+      ? groupsOf(this.network, source.workload, source.subnet?.vpcKey) : undefined;
     const groupsOfSourceKnown = !source.workload || source.workload.noGroups || sourceGroups !== undefined;
     if (knownGroups(target, destination) && groupsOfSourceKnown) {
       const ingress = judgeGroups(this.network, target.resource, groupsOf(this.network, target, destination.subnet?.vpcKey), 'ingress', query.protocol, query.port,

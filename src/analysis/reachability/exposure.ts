@@ -351,34 +351,34 @@ class ExposureAnalysis {
     if (byTargets.has(targets)) {
       return byTargets.get(targets);
     }
-    let deciding: RoutePiece[] | undefined = [];
+    let cutting: RoutePiece[] | undefined = [];
     for (const source of group.members) {
       const subnets = this.placedSubnets(source);
       if (!subnets) {
-        deciding = undefined;
+        cutting = undefined;
         break;
       }
       for (const sub of subnets) {
         for (const d of targets) {
           const piece = this.cutBetween(sub, d);
           if (!piece) {
-            deciding = undefined;
+            cutting = undefined;
             break;
           }
-          if (!deciding.includes(piece)) {
-            deciding.push(piece);
+          if (!cutting.includes(piece)) {
+            cutting.push(piece);
           }
         }
-        if (!deciding) {
+        if (!cutting) {
           break;
         }
       }
-      if (!deciding) {
+      if (!cutting) {
         break;
       }
     }
-    byTargets.set(targets, deciding);
-    return deciding;
+    byTargets.set(targets, cutting);
+    return cutting;
   }
 
   /** The route piece that stops traffic from subnet `s` to subnet `d` of another VPC, or undefined when none does. */
@@ -450,7 +450,11 @@ class ExposureAnalysis {
           last: p.last,
           open: false,
           decide: (t) => ({
-            layer: 'route', verdict: 'deny', code: 'ROUTE_WRONG_TARGET', resource: route.resource, entry,
+            layer: 'route',
+            verdict: 'deny',
+            code: 'ROUTE_WRONG_TARGET',
+            resource: route.resource,
+            entry,
             message: `subnet ${path} routes ${purpose(t)} by "${entry}", which does not carry it`,
           }),
         };
@@ -488,7 +492,12 @@ class GroupsDenyRange implements ExposureRange {
   public readonly verdict = 'BLOCKED' as const;
   private explained?: FlowAnswer;
 
-  constructor(public readonly protocol: number, public readonly fromPort: number, public readonly toPort: number, private readonly explainFirst: () => FlowAnswer) {}
+  constructor(
+    public readonly protocol: number,
+    public readonly fromPort: number,
+    public readonly toPort: number,
+    private readonly explainFirst: () => FlowAnswer,
+  ) {}
 
   public get answer(): FlowAnswer {
     this.explained ??= this.explainFirst();
@@ -533,7 +542,9 @@ const models = new WeakMap<NetworkModel, Map<string, { model: ReachabilityModel;
  * One reachability model (and one exposure analysis) per network model and ephemeral range: the rules that read
  * paths share it, so the checks build it once per app.
  */
-export function sharedReachability(network: NetworkModel, options: ReachabilityOptions = {}): { model: ReachabilityModel; exposure: () => DataStoreExposure[] } {
+export function sharedReachability(
+  network: NetworkModel, options: ReachabilityOptions = {},
+): { model: ReachabilityModel; exposure: () => DataStoreExposure[] } {
   let byOptions = models.get(network);
   if (!byOptions) {
     byOptions = new Map();

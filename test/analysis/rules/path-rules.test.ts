@@ -158,7 +158,10 @@ describe('LayeredDefense-WafOriginBypass', () => {
       r.ProxyMethod = {
         Type: 'AWS::ApiGateway::Method',
         Properties: {
-          RestApiId: { Ref: 'Api' }, ResourceId: { 'Fn::GetAtt': ['Api', 'RootResourceId'] }, HttpMethod: 'ANY', AuthorizationType: 'NONE',
+          RestApiId: { Ref: 'Api' },
+          ResourceId: { 'Fn::GetAtt': ['Api', 'RootResourceId'] },
+          HttpMethod: 'ANY',
+          AuthorizationType: 'NONE',
           Integration: { Type: 'HTTP_PROXY', IntegrationHttpMethod: 'ANY', Uri: { 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': ['OriginAlb', 'DNSName'] }, '/']] } },
         },
       };

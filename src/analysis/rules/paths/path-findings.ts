@@ -1,9 +1,9 @@
 // What the path rules share: the app's reachability model and exposure analysis, built once per model (and per
 // ephemeral range) however many path rules run, and the phrases their findings use.
-import type { Decision } from '../../reachability/decision';
-import { DataStoreExposure, describeRanges, sharedReachability, SourceExposure } from '../../reachability/exposure';
-import type { ReachabilityModel } from '../../reachability/explain';
 import type { NetworkModel } from '../../model/network-model';
+import type { Decision } from '../../reachability/decision';
+import type { ReachabilityModel } from '../../reachability/explain';
+import { DataStoreExposure, describeRanges, sharedReachability, SourceExposure } from '../../reachability/exposure';
 import type { RuleContext } from '../rule';
 
 export function reachabilityFor(model: NetworkModel, context: RuleContext): { model: ReachabilityModel; exposure: () => DataStoreExposure[] } {
