@@ -1,5 +1,6 @@
 /**
- * Runs every `bench/*.bench.ts` case (or those whose file or case name contains the first argument):
+ * Runs every `bench/*.bench.ts` case (or those whose file or case name contains the first argument; a filter that
+ * names files loads only those files):
  *
  *   npx projen bench [filter]
  *
@@ -278,7 +279,10 @@ async function main(): Promise<number> {
     return runChild(process.argv[3], Number(process.argv[4]));
   }
   const filter = process.argv[2] ?? '';
-  const files = fs.readdirSync(__dirname).filter((file) => file.endsWith('.bench.ts')).sort();
+  const all = fs.readdirSync(__dirname).filter((file) => file.endsWith('.bench.ts')).sort();
+  // A filter that names files loads only them: other files' cases() may synthesize apps just to build their inputs.
+  const named = all.filter((file) => filter !== '' && file.includes(filter));
+  const files = named.length > 0 ? named : all;
   let failures = 0;
   process.stdout.write(
     `node ${process.version}; each case in up to ${FORKS} processes of its own, the median one shown; in each, the median over interleaved rounds `

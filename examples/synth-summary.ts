@@ -1,7 +1,8 @@
 /**
  * The main job's closing summary, printed after `cdk synth` of the example app, whether synth passed or failed:
  * which checkers ran and what each found and acknowledged, the example's layers one line each (read from the
- * template), and where the templates and the validation report are.
+ * template), the exposure of each data store (who can reach it, on which ports, and which layer decides), and where
+ * the templates and the validation report are.
  *
  * `npx projen synth:example` runs `ts-node examples/synth-summary.ts <assembly dir> <cdk synth exit status>` and
  * exits with synth's status. It reads only the cloud assembly: manifest.json, each stack's template and metadata
@@ -9,6 +10,10 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { readApp } from '../src/analysis/cfn';
+import { ReachabilityModel } from '../src/analysis/reachability/explain';
+import { analyzeExposure } from '../src/analysis/reachability/exposure';
+import { formatExposureSummary } from '../src/analysis/reachability/exposure-summary';
 
 /** The checkers the example attaches, with the name each has in validation-report.json. */
 const CHECKERS: ReadonlyArray<{ label: string; plugin?: string }> = [
@@ -74,9 +79,19 @@ export function summarizeAssembly(dir: string, synthStatus: number): string[] {
     ...checkers.map((line) => `  ${line}`),
     'Layers of the example, outermost first:',
     ...layerLines(resources, paths).map(([layer, line]) => `  ${layer.padEnd(17)} ${line}`),
+    ...exposureLines(dir),
     `Templates: ${stacks.map((s) => s.template).join(', ') || 'none'}`,
     `Validation report: ${fs.existsSync(reportFile) ? reportFile : `none (${reportFile} was not written)`}`,
   ];
+}
+
+/** Who can reach each data store of the assembly, and which layer decides (src/analysis/reachability/exposure.ts). */
+function exposureLines(dir: string): string[] {
+  try {
+    return formatExposureSummary(analyzeExposure(ReachabilityModel.fromStacks(readApp([dir]).stacks)));
+  } catch (e) {
+    return [`Exposure: not computed, the assembly could not be read (${(e as Error).message})`];
+  }
 }
 
 function pluginLine(label: string, report: PluginReport | undefined): string {

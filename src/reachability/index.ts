@@ -1,2 +1,3 @@
+export * from './exposure';
 export * from './flow-endpoint';
 export * from './network-reachability';

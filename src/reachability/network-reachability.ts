@@ -2,12 +2,15 @@
 // then explain or assert flows in unit tests. The engine is CDK-free (../analysis/reachability); this class only
 // turns a CDK app or a directory into its inputs and its answers into jsii types.
 import { Stack, Stage } from 'aws-cdk-lib';
+import { DataStoreExposure } from './exposure';
 import { FlowEndpoint } from './flow-endpoint';
 import type { EndpointLookup } from './private/endpoint-lookup';
 import { readApp } from '../analysis/cfn';
 import { EphemeralPortRange } from '../analysis/options';
 import { Decision } from '../analysis/reachability/decision';
 import { FlowAnswer, formatAnswer, ReachabilityModel } from '../analysis/reachability/explain';
+import { analyzeExposure, DataStoreExposure as CoreExposure } from '../analysis/reachability/exposure';
+import { formatExposureSummary } from '../analysis/reachability/exposure-summary';
 import { CdkAppTemplates } from '../frontdoors/cdk-app-templates';
 
 /** The answer to a flow query. */
@@ -132,7 +135,43 @@ export class NetworkReachability {
     return new NetworkReachability(ReachabilityModel.fromStacks(readApp([directory]).stacks, engineOptions(options)));
   }
 
+  private exposures?: CoreExposure[];
+
   private constructor(private readonly model: ReachabilityModel) {}
+
+  /**
+   * Who can reach each data store: the internet and every workload group (workloads that share one set of security
+   * groups), on which TCP and UDP ports, and which layer decides. Data stores are RDS instances and clusters,
+   * ElastiCache, OpenSearch domains in a VPC, EFS mount targets, and any workload tagged
+   * `cdk-layered-defense:data-classification` = `e-PHI` (`Tags.of(scope).add(...)`).
+   */
+  public exposure(): DataStoreExposure[] {
+    return this.coreExposure().map((e) => ({
+      stackName: e.store.workload.resource.stack.stackName,
+      logicalId: e.store.workload.resource.logicalId,
+      path: e.store.workload.resource.path,
+      resourceType: e.store.workload.resource.type,
+      reason: e.store.reason,
+      sources: e.sources.map((s) => ({
+        description: s.description,
+        internet: s.group === undefined,
+        workloads: (s.group?.members ?? []).map((m) => m.resource.path),
+        verdict: s.verdict as FlowVerdict,
+        portRanges: s.ranges.map((r) => ({
+          protocol: r.protocol === 17 ? FlowProtocol.UDP : FlowProtocol.TCP,
+          fromPort: r.fromPort,
+          toPort: r.toPort,
+          verdict: r.verdict as FlowVerdict,
+          decidedBy: r.decisions.map(toFlowDecision),
+        })),
+      })),
+    }));
+  }
+
+  /** The exposure as a few lines of text: each data store, who can reach it on which ports, which layer decides. */
+  public exposureSummary(): string {
+    return formatExposureSummary(this.coreExposure()).join('\n');
+  }
 
   /** Explains a flow: its verdict, every blocker, and the path when it is reachable. */
   public explain(query: FlowQuery): FlowExplanation {
@@ -176,6 +215,11 @@ export class NetworkReachability {
     if (why.verdict !== FlowVerdict.REACHABLE) {
       throw new Error(`Expected the flow to be REACHABLE, but it is ${why.message}`);
     }
+  }
+
+  private coreExposure(): CoreExposure[] {
+    this.exposures ??= analyzeExposure(this.model);
+    return this.exposures;
   }
 
   private lookup(): EndpointLookup {

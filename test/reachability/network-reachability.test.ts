@@ -2,7 +2,7 @@
 // isolated subnets, the database in a second stack (so its subnets and groups cross stacks). Answers worked out by
 // hand: CDK's VPC keeps the default NACL (allow all), public subnets route 0.0.0.0/0 to the IGW, isolated subnets
 // have only the local route.
-import { App, Stack } from 'aws-cdk-lib';
+import { App, Stack, Tags } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as rds from 'aws-cdk-lib/aws-rds';
@@ -142,5 +142,37 @@ describe('NetworkReachability over IPv6: a dual-stack HipaaSecureVpc', () => {
     expect(why.verdict).toBe(FlowVerdict.BLOCKED);
     // No IPv6 address; and `open: true` on an IPv4 load balancer admits 0.0.0.0/0 only, not ::/0.
     expect([...new Set(why.blockers.map((b) => b.code))]).toEqual(['NO_IPV6_ADDRESS', 'SG_INGRESS_NO_RULE']);
+  });
+});
+
+describe('NetworkReachability.exposure on a CDK app', () => {
+  // GIVEN: the app above, with the ALB tagged as holding e-PHI (any workload can be)
+  const { network, alb, appServer } = threeTierApp();
+  Tags.of(alb).add('cdk-layered-defense:data-classification', 'e-PHI');
+  const net = NetworkReachability.fromStack(network);
+  const exposure = net.exposure();
+
+  test('lists the database and the tagged load balancer, each with why it is a data store', () => {
+    expect(exposure.map((e) => `${e.stackName} ${e.resourceType} ${e.reason}`).sort()).toEqual([
+      'Data AWS::RDS::DBInstance an RDS DB instance',
+      'Network AWS::ElasticLoadBalancingV2::LoadBalancer tagged cdk-layered-defense:data-classification=e-PHI',
+    ]);
+  });
+
+  test('the database: the internet is blocked everywhere; the application server\'s group reaches tcp 5432 only', () => {
+    const db = exposure.find((e) => e.stackName === 'Data')!;
+    expect(db.sources[0]).toMatchObject({ description: 'the internet', internet: true, verdict: FlowVerdict.BLOCKED });
+    const app = db.sources.find((s) => s.workloads.includes(`${appServer.node.path}/Resource`))!;
+    expect(app.verdict).toBe(FlowVerdict.REACHABLE);
+    expect(app.portRanges.filter((r) => r.verdict === FlowVerdict.REACHABLE).map((r) => `${r.protocol} ${r.fromPort}-${r.toPort}`)).toEqual(['TCP 5432-5432']);
+    const admitted = app.portRanges.find((r) => r.verdict === FlowVerdict.REACHABLE)!.decidedBy;
+    // The deciding rule is the ingress rule CDK adds to the database's group for the application server's group.
+    expect(admitted.map((d) => `${d.layer} ${d.cdkPath}`)).toEqual([`${FlowLayer.SECURITY_GROUP} Data/Db/SecurityGroup/from NetworkAppServerInstanceSecurityGroupF8CD8042:{IndirectPort}`]);
+  });
+
+  test('the tagged load balancer is reachable from the internet on its listener port, and the summary says so', () => {
+    const lb = exposure.find((e) => e.stackName === 'Network')!;
+    expect(lb.sources[0].portRanges.filter((r) => r.verdict === FlowVerdict.REACHABLE).map((r) => `${r.protocol} ${r.fromPort}-${r.toPort}`)).toEqual(['TCP 80-80']);
+    expect(net.exposureSummary()).toMatch(/\n {4}the internet: REACHABLE on tcp 80 \(admitted by Network\/Alb\/SecurityGroup\/Resource "ingress tcp 80 from 0\.0\.0\.0\/0"\)/);
   });
 });

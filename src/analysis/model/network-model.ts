@@ -192,6 +192,10 @@ export const MODELLED_TYPES: ReadonlySet<string> = new Set([
   'AWS::ElastiCache::SubnetGroup',
   'AWS::OpenSearchService::Domain',
   'AWS::EFS::MountTarget',
+  // What a web ACL's origins are (../reachability/origins): listener rules that forward to target groups, API methods
+  // that integrate with a load balancer.
+  'AWS::ElasticLoadBalancingV2::ListenerRule',
+  'AWS::ApiGateway::Method',
 ]);
 
 /** The network model of an app. Build it with {@link buildNetworkModel}; it is read-only afterwards. */
@@ -232,6 +236,7 @@ export class NetworkModel {
   // grow with the square of the app's size. The index is rebuilt if resources were added since it was made.
   private typeIndex?: Map<string, ModelResource[]>;
   private typeIndexSize = -1;
+  private groupIndex?: Map<string, SecurityGroupModel>;
 
   constructor(public readonly stacks: readonly StackInput[]) {}
 
@@ -263,7 +268,11 @@ export class NetworkModel {
   }
 
   public securityGroup(key: string): SecurityGroupModel | undefined {
-    return this.securityGroups.find((g) => g.key === key);
+    // Indexed once the groups are read (reachability asks for groups by key on every query).
+    if (this.groupIndex === undefined || this.groupIndex.size !== this.securityGroups.length) {
+      this.groupIndex = new Map(this.securityGroups.map((g) => [g.key, g]));
+    }
+    return this.groupIndex.get(key);
   }
 
   /**

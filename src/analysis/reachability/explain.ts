@@ -84,7 +84,11 @@ const NON_PUBLIC = ['0.0.0.0/8', '10.0.0.0/8', '100.64.0.0/10', '127.0.0.0/8', '
 /** A model for reachability: the network model, its routing and its workloads, built once per app. */
 export class ReachabilityModel {
   public static fromStacks(stacks: readonly StackInput[], options: ReachabilityOptions = {}): ReachabilityModel {
-    const network = buildNetworkModel(stacks);
+    return ReachabilityModel.fromNetworkModel(buildNetworkModel(stacks), options);
+  }
+
+  /** On a network model already built (the checks' own): only routing and workloads are read. */
+  public static fromNetworkModel(network: NetworkModel, options: ReachabilityOptions = {}): ReachabilityModel {
     const routing = buildRoutingModel(network);
     return new ReachabilityModel(network, routing, buildWorkloads(network, routing), options);
   }
@@ -384,7 +388,8 @@ export class ReachabilityModel {
   }
 
   private judgePair(query: LegQuery, source: Placement, destination: Placement, flow: string, notes: string[]): FlowAnswer {
-    return earlyUnknown([source, destination], flow)
+    const early = earlyUnknown([source, destination], flow);
+    return (early ? this.judgeUnplaced(query, source, destination, early.unknowns, flow) : undefined)
       ?? judgeSegments(overlay(this.legJudgements(query, source, destination, notes), source.ranges), source.existential, flow);
   }
 
@@ -544,6 +549,50 @@ export class ReachabilityModel {
     return judgements;
   }
 
+  /**
+   * A pair where a placement is not known at synth: the layers that do not depend on it (the load balancer's
+   * listener, the security groups, judged for every address the unknown side may have) still decide when they deny
+   * outright, since the unknown value cannot change that; otherwise the answer is UNKNOWN, naming the value.
+   */
+  private judgeUnplaced(query: LegQuery, source: Placement, destination: Placement, early: Decision[], flow: string): FlowAnswer {
+    const judgements: Judgement[] = early.map((d) => everywhere(d));
+    const target = destination.workload!;
+    const outright = (judgement: Judgement): Decision | undefined => (judgement.every((p) => p.decision.verdict === 'deny') ? judgement[0].decision : undefined);
+    if (target.kind === 'load-balancer' && !(target.listenerPorts ?? []).includes(query.port) && !(target.listenerPorts ?? []).includes(undefined)) {
+      judgements.push(everywhere({ layer: 'load-balancer', verdict: 'deny', code: 'LB_NO_LISTENER', resource: target.resource, message: `load balancer ${target.resource.path} has no listener on port ${query.port} (it listens on ${(target.listenerPorts ?? []).join(', ') || 'no port'})` }));
+    }
+    const pub = target.publicAddress;
+    if (!source.workload && source.unknown === undefined && source.subnet === undefined && 'public' in pub && !pub.public) {
+      judgements.push(everywhere({ layer: 'route', verdict: 'deny', code: 'NO_PUBLIC_ADDRESS', resource: target.resource, message: `${target.resource.path} has no public address, so nothing outside its VPC can address it from the internet` }));
+    }
+    // A workload's groups are known when it names them, or when its subnet (hence its VPC's default group) is.
+    const knownGroups = (w: WorkloadModel, p: Placement) => !w.unknown && !w.noGroups && (w.groupKeys.length > 0 || p.subnet !== undefined);
+    const sourceGroups = source.workload && knownGroups(source.workload, source)
+      ? groupsOf(this.network, source.workload, source.subnet?.vpcKey) : undefined;
+    const groupsOfSourceKnown = !source.workload || source.workload.noGroups || sourceGroups !== undefined;
+    if (knownGroups(target, destination) && groupsOfSourceKnown) {
+      const ingress = judgeGroups(this.network, target.resource, groupsOf(this.network, target, destination.subnet?.vpcKey), 'ingress', query.protocol, query.port,
+        { groupKeys: sourceGroups?.keys ?? [], description: source.description });
+      // Judged by the source's address when it is known (the internet, an address, a placed workload), else only an
+      // outright deny counts.
+      const deny = outright(ingress);
+      if (source.unknown === undefined) {
+        judgements.push(ingress);
+      } else if (deny) {
+        judgements.push(everywhere(deny));
+      }
+    }
+    if (source.workload && sourceGroups && knownGroups(target, destination)) {
+      const destinationGroups = groupsOf(this.network, target, destination.subnet?.vpcKey).keys;
+      const deny = outright(judgeGroups(this.network, source.workload.resource, sourceGroups, 'egress', query.protocol, query.port, { groupKeys: destinationGroups, description: target.resource.path }));
+      if (deny) {
+        judgements.push(everywhere(deny));
+      }
+    }
+    const ranges = source.unknown === undefined && source.ranges.length > 0 ? source.ranges : [{ first: 0n, last: MAX_IPV4 }];
+    return judgeSegments(overlay(judgements, ranges), source.unknown === undefined ? source.existential : true, flow);
+  }
+
   /** The checks of one leg, from a placed source to a placed destination, each a judgement of the source's address. */
   private legJudgements(query: LegQuery, source: Placement, destination: Placement, notes: string[]): Judgement[] {
     const target = destination.workload!;
@@ -625,7 +674,10 @@ export class ReachabilityModel {
       const inside = (purpose: string, from: RoutedSubnetModel) => localRoute(purpose, from, sameVpc);
       const noRoute = noRouteFor;
       const forward = `traffic to ${target.resource.path}`;
-      judgements.push(everywhere(collapse(judgeRoutes(this.routing, sSubnet, forward, inside(forward, sSubnet), noRoute(sSubnet, forward)), dRange, `subnet ${dSubnet.resource.path}`)));
+      const forwardAccept = (route: RouteModel): Decision | undefined => (route.targetKind === 'internet-gateway' && isPrivateRange(dRange)
+        ? privateToInternet(route, sSubnet, target.resource.path)
+        : inside(forward, sSubnet)(route));
+      judgements.push(everywhere(collapse(judgeRoutes(this.routing, sSubnet, forward, forwardAccept, noRoute(sSubnet, forward)), dRange, `subnet ${dSubnet.resource.path}`)));
       const back = `responses to ${source.description}`;
       judgements.push(judgeRoutes(this.routing, dSubnet, back, inside(back, dSubnet), noRoute(dSubnet, back)));
     }
@@ -802,7 +854,14 @@ function judgeSegments(segments: ReturnType<typeof overlay>, existential: boolea
   return { verdict, blockers: [...seen.values()], unknowns: [...unknowns.values()], hops, notes: [], flow };
 }
 
+let publicRanges: AddressInterval[] | undefined;
+
 function publicSpace(): AddressInterval[] {
+  publicRanges ??= computePublicSpace();
+  return publicRanges;
+}
+
+function computePublicSpace(): AddressInterval[] {
   let ranges: AddressInterval[] = [{ first: 0n, last: MAX_IPV4 }];
   for (const text of NON_PUBLIC) {
     const cidr = parseCidrOrReason(text);
@@ -824,6 +883,30 @@ function publicSpace(): AddressInterval[] {
     });
   }
   return ranges;
+}
+
+/** The private address blocks (RFC 1918 and the shared block of RFC 6598), which the internet does not route. */
+const PRIVATE = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10'].map((text) => parseCidrOrReason(text))
+  .filter((c): c is Exclude<typeof c, string> => typeof c !== 'string');
+
+export function isPrivateRange(range: AddressInterval): boolean {
+  return PRIVATE.some((c) => c.first <= range.first && range.last <= c.last);
+}
+
+/**
+ * A route to an internet gateway for a private address of another workload: the internet gateway sends it to the
+ * internet, which does not route private addresses, so it never arrives.
+ * @see https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Internet_Gateway.html
+ */
+export function privateToInternet(route: RouteModel, from: RoutedSubnetModel, targetPath: string): Decision {
+  return {
+    layer: 'route',
+    verdict: 'deny',
+    code: 'ROUTE_WRONG_TARGET',
+    resource: route.resource,
+    entry: describeRoute(route),
+    message: `subnet ${from.resource.path} routes traffic to ${targetPath} by "${describeRoute(route)}" to the internet, which does not route the private addresses of its subnet`,
+  };
 }
 
 function describeSource(source: FlowSource): string {

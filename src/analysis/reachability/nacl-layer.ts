@@ -23,7 +23,24 @@ export interface SubnetNacl {
   readonly unknown?: string;
 }
 
+/** Per model, each subnet's NACL, read once: the model is read-only once built. */
+const naclsOfSubnets = new WeakMap<NetworkModel, Map<string, SubnetNacl>>();
+
 export function naclOfSubnet(model: NetworkModel, subnet: RoutedSubnetModel): SubnetNacl {
+  let bySubnet = naclsOfSubnets.get(model);
+  if (!bySubnet) {
+    bySubnet = new Map();
+    naclsOfSubnets.set(model, bySubnet);
+  }
+  let guard = bySubnet.get(subnet.key);
+  if (!guard) {
+    guard = readNaclOfSubnet(model, subnet);
+    bySubnet.set(subnet.key, guard);
+  }
+  return guard;
+}
+
+function readNaclOfSubnet(model: NetworkModel, subnet: RoutedSubnetModel): SubnetNacl {
   const association = model.subnetNaclAssociations.find((a) => a.subnetKey === subnet.key);
   const nacl = association
     ? model.nacls.find((n) => n.key === association.naclKey)
@@ -39,6 +56,26 @@ export function naclOfSubnet(model: NetworkModel, subnet: RoutedSubnetModel): Su
  * ports (return traffic to the client's ephemeral range), an address passes only if every port passes.
  */
 export function judgeNacl(
+  guard: SubnetNacl, direction: NaclDirection, protocol: number, ports: PortRange, why: 'request' | 'return',
+): Judgement {
+  // The same judgement serves every flow that crosses this subnet's NACL this way (judgements are never mutated).
+  let cache = judgements.get(guard);
+  if (!cache) {
+    cache = new Map();
+    judgements.set(guard, cache);
+  }
+  const key = `${direction} ${protocol} ${ports.from} ${ports.to} ${why}`;
+  let judgement = cache.get(key);
+  if (!judgement) {
+    judgement = judgeNaclOnce(guard, direction, protocol, ports, why);
+    cache.set(key, judgement);
+  }
+  return judgement;
+}
+
+const judgements = new WeakMap<SubnetNacl, Map<string, Judgement>>();
+
+function judgeNaclOnce(
   guard: SubnetNacl, direction: NaclDirection, protocol: number, ports: PortRange, why: 'request' | 'return',
 ): Judgement {
   const associationUnknown = guard.unknown;

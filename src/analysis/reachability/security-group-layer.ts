@@ -82,14 +82,16 @@ export function judgeGroups(
       if (!matchesTraffic(rule, protocol, port)) {
         continue;
       }
-      const entry = `${direction} ${describeSgTraffic(rule)} ${toFrom} ${rule.peer.text}`;
+      // A group peer reads as the group's path, not as the template's `Fn::GetAtt`.
+      const peerText = rule.peer.kind === 'group' && rule.peer.groupKey ? describeKey(rule.peer.groupKey, (k) => model.resolveKey(k)?.path) : rule.peer.text;
+      const entry = `${direction} ${describeSgTraffic(rule)} ${toFrom} ${peerText}`;
       const groupPath = member.group?.resource.path ?? `the default security group of ${model.resolveKey(member.key)?.path ?? member.key}`;
       if (rule.unknown || rule.peer.kind === 'unknown' || (rule.peer.kind === 'prefixList')) {
         const what = rule.unknown ?? `prefix list ${rule.peer.text}, whose entries are not known at synth`;
         judgement = paint(judgement, 0n, judgement[judgement.length - 1].last, {
           layer: 'security-group',
           verdict: 'unknown',
-          code: `${code}_RULE_UNKNOWN`,
+          code: rule.unknown === undefined ? `${code}_PREFIX_LIST_UNKNOWN` : `${code}_RULE_UNKNOWN`,
           resource: rule.resource,
           entry,
           message: `a rule of ${groupPath} may admit ${peer.description}: ${what}`,
@@ -198,4 +200,23 @@ function matchesTraffic(rule: SgRuleModel, protocol: number, port: number): bool
     return false;
   }
   return rule.protocol === -1 || (rule.fromPort <= port && port <= rule.toPort);
+}
+
+/**
+ * The ports where a verdict of the groups on `protocol` may change: each rule's first port and the port after its
+ * last (after a database's `Endpoint.Port` is resolved). Between two of them, every port gets the same rules.
+ */
+export function groupPortBoundaries(model: NetworkModel, set: GroupSet, direction: SgDirection, protocol: number): number[] {
+  const cuts: number[] = [];
+  for (const member of set.groups) {
+    if (!member.group && !member.defaultOfVpc) {
+      continue;
+    }
+    for (const rule of rulesOf(model, member, direction).map((r) => withDatabasePort(model, r))) {
+      if (rule.protocol === protocol) {
+        cuts.push(rule.fromPort, rule.toPort + 1);
+      }
+    }
+  }
+  return cuts;
 }

@@ -30,6 +30,9 @@ import { FirewallStatelessBypass } from './network/FirewallStatelessBypass';
 import { FirewallStrictOrderNoDrop } from './network/FirewallStrictOrderNoDrop';
 import { FirewallSubnetWorkload } from './network/FirewallSubnetWorkload';
 import { FirewallSuricataFlow } from './network/FirewallSuricataFlow';
+import { DataStoreInternetReachable } from './paths/DataStoreInternetReachable';
+import { DataStoreReachedOutsideGroups } from './paths/DataStoreReachedOutsideGroups';
+import { WafOriginBypass } from './paths/WafOriginBypass';
 import { LayeredDefenseRule } from './rule';
 import { NaclAllowlist } from './subnet/NaclAllowlist';
 import { NaclDeadEntry } from './subnet/NaclDeadEntry';
@@ -96,6 +99,10 @@ export const RULES: readonly LayeredDefenseRule[] = [
   FirewallAsymmetricReturn,
   FirewallSubnetWorkload,
   FirewallAzCoverage,
+  // Paths: what the layers do together (reachability)
+  DataStoreInternetReachable,
+  DataStoreReachedOutsideGroups,
+  WafOriginBypass,
   // Transmission security and audit
   HttpNotRedirected,
   TlsPolicyOutdated,

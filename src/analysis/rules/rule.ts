@@ -8,7 +8,8 @@ export const RULE_ID_PREFIX = 'LayeredDefense';
 export type RuleLevel = 'error' | 'warning';
 
 /** The defense layer a rule judges, outermost first (see AWS-FACTS.md "The four layers"). */
-export type RuleLayer = 'application' | 'subnet' | 'virtual firewall' | 'network' | 'transmission' | 'audit' | 'model';
+/** `paths`: rules that judge what the layers do together, on the paths a flow takes (../reachability). */
+export type RuleLayer = 'application' | 'subnet' | 'virtual firewall' | 'network' | 'transmission' | 'audit' | 'paths' | 'model';
 
 /** Where a finding points: the template resource that causes it (stack, logical id, path). */
 export type FindingSite = ModelResource;

@@ -1,0 +1,136 @@
+// What stands behind a resource a web ACL protects: the targets of a protected load balancer (its listeners' and
+// listener rules' target groups, and the auto scaling groups, ECS services and instances registered in them), and
+// the load balancers a protected CloudFront distribution or API Gateway REST API sends requests to (with their
+// targets). A request that reaches one of these directly never meets the web ACL. CDK-free.
+// @see https://docs.aws.amazon.com/waf/latest/developerguide/waf-chapter.html
+import type { ReachabilityModel } from './explain';
+import { Json, referencedKeys, targetKey } from '../model/model-values';
+import type { WebAclModel } from '../model/network-model';
+import type { ModelResource } from '../model/resource';
+import type { WorkloadModel } from '../model/workloads';
+
+export interface ProtectedOrigin {
+  readonly acl: WebAclModel;
+  /** The resource the web ACL is associated with (a load balancer, an API stage or REST API, a distribution). */
+  readonly frontDoor: ModelResource;
+  readonly origin: WorkloadModel;
+  /** How the origin stands behind the front door: `a target of`, `the origin of`. */
+  readonly relation: string;
+}
+
+/** Every workload a web ACL's protected resources send requests to, once per web ACL and origin. */
+export function protectedOrigins(model: ReachabilityModel): ProtectedOrigin[] {
+  const network = model.network;
+  const lbKeys = new Set(network.loadBalancers.map((lb) => lb.key));
+  const protectedLbs = new Set<string>();
+  for (const acl of network.webAcls) {
+    for (const association of acl.associations) {
+      referencedKeys(association.properties.ResourceArn, association.stack.id).forEach((k) => lbKeys.has(k) && protectedLbs.add(k));
+    }
+  }
+  const targets = targetsByLoadBalancer(model);
+  const result: ProtectedOrigin[] = [];
+  const seen = new Set<string>();
+  const add = (acl: WebAclModel, frontDoor: ModelResource, origin: WorkloadModel | undefined, relation: string) => {
+    const id = `${acl.key}\u0000${origin?.key}`;
+    if (origin && !seen.has(id)) {
+      seen.add(id);
+      result.push({ acl, frontDoor, origin, relation });
+    }
+  };
+  // A load balancer behind a CloudFront distribution or an API: it, and its targets unless it has a web ACL of its own
+  // (then they are judged under that one).
+  const addLoadBalancerOrigin = (acl: WebAclModel, frontDoor: ModelResource, lbKey: string) => {
+    if (protectedLbs.has(lbKey)) {
+      return;
+    }
+    add(acl, frontDoor, model.workload(lbKey), 'the origin of');
+    (targets.get(lbKey) ?? []).forEach((t) => add(acl, frontDoor, t, 'a target of the origin of'));
+  };
+  const methods = network.ofType('AWS::ApiGateway::Method');
+  for (const acl of network.webAcls) {
+    for (const association of acl.associations) {
+      const keys = referencedKeys(association.properties.ResourceArn, association.stack.id);
+      for (const key of keys) {
+        if (lbKeys.has(key)) {
+          (targets.get(key) ?? []).forEach((t) => add(acl, network.resolveKey(key) ?? association, t, 'a target of'));
+        }
+      }
+      // An API stage: the load balancers its REST API's methods integrate with (HTTP and HTTP_PROXY integrations).
+      const api = [...keys].map((k) => network.resolveKey(k)).find((r) => r?.type === 'AWS::ApiGateway::Stage' || r?.type === 'AWS::ApiGateway::RestApi');
+      for (const method of methods.filter((m) => keys.has(targetKey(m.properties.RestApiId, m.stack.id)))) {
+        for (const key of referencedKeys(method.properties.Integration?.Uri, method.stack.id)) {
+          if (lbKeys.has(key)) {
+            addLoadBalancerOrigin(acl, api ?? association, key);
+          }
+        }
+      }
+    }
+    for (const distribution of acl.distributions) {
+      const origins: Json = distribution.properties.DistributionConfig?.Origins;
+      for (const origin of Array.isArray(origins) ? origins : []) {
+        for (const key of referencedKeys(origin?.DomainName, distribution.stack.id)) {
+          if (lbKeys.has(key)) {
+            addLoadBalancerOrigin(acl, distribution, key);
+          }
+        }
+      }
+    }
+  }
+  return result;
+}
+
+/**
+ * Each load balancer's targets: the target groups its listeners and listener rules forward to, and the workloads
+ * registered in them (auto scaling groups' `TargetGroupARNs`, ECS services' `LoadBalancers`, a target group's
+ * instance `Targets`).
+ * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-target-groups.html
+ */
+function targetsByLoadBalancer(model: ReachabilityModel): Map<string, WorkloadModel[]> {
+  const network = model.network;
+  const registered = new Map<string, WorkloadModel[]>();
+  const register = (tgKey: string, w: WorkloadModel | undefined) => {
+    if (w) {
+      registered.set(tgKey, [...(registered.get(tgKey) ?? []), w]);
+    }
+  };
+  for (const w of model.workloads) {
+    const p = w.resource.properties ?? {};
+    if (w.kind === 'auto-scaling-group') {
+      referencedKeys(p.TargetGroupARNs, w.resource.stack.id).forEach((k) => register(k, w));
+    } else if (w.kind === 'ecs-service' && Array.isArray(p.LoadBalancers)) {
+      p.LoadBalancers.forEach((lb: Json) => referencedKeys(lb?.TargetGroupArn, w.resource.stack.id).forEach((k) => register(k, w)));
+    }
+  }
+  for (const tg of network.ofType('AWS::ElasticLoadBalancingV2::TargetGroup')) {
+    const list: Json = tg.properties.Targets;
+    for (const t of Array.isArray(list) ? list : []) {
+      referencedKeys(t?.Id, tg.stack.id).forEach((k) => register(tg.key, model.workload(k)));
+    }
+  }
+  const listenerLb = new Map<string, string>();
+  const groupsOfLb = new Map<string, Set<string>>();
+  const forward = (lbKey: string | undefined, actions: Json, stackId: string) => {
+    if (lbKey === undefined) {
+      return;
+    }
+    const set = groupsOfLb.get(lbKey) ?? new Set<string>();
+    // Forward actions name their groups in TargetGroupArn or ForwardConfig.TargetGroups; any reference counts.
+    referencedKeys(actions, stackId).forEach((k) => set.add(k));
+    groupsOfLb.set(lbKey, set);
+  };
+  for (const lb of network.loadBalancers) {
+    for (const listener of lb.listeners) {
+      listenerLb.set(listener.resource.key, lb.key);
+      forward(lb.key, listener.defaultActions, listener.resource.stack.id);
+    }
+  }
+  for (const rule of network.ofType('AWS::ElasticLoadBalancingV2::ListenerRule')) {
+    forward(listenerLb.get(targetKey(rule.properties.ListenerArn, rule.stack.id)), rule.properties.Actions, rule.stack.id);
+  }
+  const result = new Map<string, WorkloadModel[]>();
+  for (const [lbKey, groups] of groupsOfLb) {
+    result.set(lbKey, [...groups].flatMap((k) => registered.get(k) ?? []));
+  }
+  return result;
+}

@@ -1,0 +1,195 @@
+// The rules only paths can see, on CDK-free template fixtures (test/fixtures/templates/paths and the three-tier app of
+// the reachability scenarios). Every expected finding is worked out by hand from the fixture: routes, NACLs (EC2's
+// default NACL allows everything), security groups and public addresses.
+import * as fs from 'fs';
+import * as path from 'path';
+import { CheckFinding } from '../../../src/analysis/engine';
+import { judge, ofRule } from '../support';
+
+const FIXTURES = path.join(__dirname, '..', '..', 'fixtures', 'templates');
+const INTERNET = 'LayeredDefense-DataStoreInternetReachable';
+const OUTSIDE = 'LayeredDefense-DataStoreReachedOutsideGroups';
+const BYPASS = 'LayeredDefense-WafOriginBypass';
+const CANNOT = 'LayeredDefense-CannotVerify';
+
+function fixture(name: string, change: (resources: any) => void = () => {}): any {
+  const template = JSON.parse(fs.readFileSync(path.join(FIXTURES, name), 'utf8'));
+  change(template.Resources);
+  return template;
+}
+
+/** The findings of the path rules, and the "cannot verify" findings they raised, as `rule logicalId`. */
+function pathFindings(template: any): string[] {
+  const findings = judge({ App: template });
+  return findings.filter((f) => [INTERNET, OUTSIDE, BYPASS].includes(f.ruleId) || (f.ruleId === CANNOT && /(DataStore|WafOriginBypass)/.test(f.message)))
+    .map((f) => `${f.ruleId.replace('LayeredDefense-', '')} ${f.resource.logicalId}`).sort();
+}
+
+function messageOf(findings: CheckFinding[], ruleId: string): string {
+  const found = ofRule(findings, ruleId);
+  expect(found).toHaveLength(1);
+  return found[0].message;
+}
+
+describe('LayeredDefense-DataStoreInternetReachable', () => {
+  test('fires on a publicly accessible database in a public subnet whose group admits 0.0.0.0/0 on 5432, naming the port and the rule', () => {
+    // GIVEN: PubliclyAccessible, a subnet routing 0.0.0.0/0 to the attached IGW, the default NACL, ingress tcp 5432 from anywhere
+    const findings = judge({ App: fixture('paths/public-database.json') });
+    // THEN: reachable on tcp 5432 alone (no other port or protocol is admitted)
+    expect(messageOf(findings, INTERNET)).toBe('data store App/Database (an RDS DB instance) is reachable from the internet on tcp 5432 '
+      + '(admitted by App/DbGroup "ingress tcp 5432 from 0.0.0.0/0")');
+  });
+
+  test('does not fire when the database has no public address, whatever its group admits', () => {
+    const template = fixture('paths/public-database.json', (r) => {
+      r.Database.Properties.PubliclyAccessible = false;
+    });
+    expect(pathFindings(template)).toEqual([]);
+  });
+
+  test('a CIDR unknown at synth on a public database is "cannot verify", naming the value', () => {
+    const template = fixture('paths/public-database.json', (r) => {
+      r.DbGroup.Properties.SecurityGroupIngress[0].CidrIp = { 'Fn::ImportValue': 'AdminCidr' };
+    });
+    const findings = judge({ App: template });
+    expect(ofRule(findings, INTERNET)).toEqual([]);
+    const cannot = ofRule(findings, CANNOT).filter((f) => f.message.includes(INTERNET));
+    expect(cannot.map((f) => f.resource.logicalId)).toEqual(['Database']);
+    expect(cannot[0].message).toMatch(/whether the internet can reach data store App\/Database on tcp 5432 \(.*AdminCidr/);
+  });
+
+  test('the same unknown CIDR is no "cannot verify" when the database has no public address: it cannot change the verdict', () => {
+    const template = fixture('paths/public-database.json', (r) => {
+      r.DbGroup.Properties.SecurityGroupIngress[0].CidrIp = { 'Fn::ImportValue': 'AdminCidr' };
+      r.Database.Properties.PubliclyAccessible = false;
+    });
+    expect(pathFindings(template)).toEqual([]);
+  });
+
+  test('a workload tagged cdk-layered-defense:data-classification=e-PHI is a data store too', () => {
+    // GIVEN: an instance in the public subnet (MapPublicIpOnLaunch) whose group admits the internet on 443
+    const tagged = fixture('paths/data-tier.json', (r) => {
+      r.WebServer.Properties.Tags = [{ Key: 'cdk-layered-defense:data-classification', Value: 'e-phi' }];
+    });
+    expect(messageOf(judge({ App: tagged }), INTERNET)).toBe('data store App/WebServer (tagged cdk-layered-defense:data-classification=e-PHI) is reachable '
+      + 'from the internet on tcp 443 (admitted by App/WebGroup "ingress tcp 443 from 0.0.0.0/0")');
+    // AND untagged, or tagged with another classification, it is not
+    expect(pathFindings(fixture('paths/data-tier.json')).filter((f) => f.startsWith('DataStoreInternetReachable'))).toEqual([]);
+    const other = fixture('paths/data-tier.json', (r) => {
+      r.WebServer.Properties.Tags = [{ Key: 'cdk-layered-defense:data-classification', Value: 'public' }];
+    });
+    expect(pathFindings(other).filter((f) => f.startsWith('DataStoreInternetReachable'))).toEqual([]);
+  });
+});
+
+describe('LayeredDefense-DataStoreReachedOutsideGroups', () => {
+  test('fires when a CIDR rule lets the public tier reach the database its group reserves for the app', () => {
+    // GIVEN: DbGroup names AppGroup and also admits 10.0.0.0/16 on 5432; the web server sits in 10.0.0.0/24 with
+    // EC2's default allow-all egress; every subnet uses the default NACL and the VPC's local route
+    const findings = judge({ App: fixture('paths/data-tier.json') });
+    // THEN: the web server's group, not the app's, is reported, on tcp 5432 by the CIDR rule
+    expect(messageOf(findings, OUTSIDE)).toBe('data store App/Database (an RDS DB instance) is reachable from security group App/WebGroup (App/WebServer) '
+      + 'on tcp 5432 (admitted by App/DbGroup "ingress tcp 5432 from 10.0.0.0/16"), but its security groups name App/AppGroup as sources');
+    expect(ofRule(findings, OUTSIDE)[0].resource.logicalId).toBe('Database');
+  });
+
+  test('does not fire when the data subnet\'s NACL denies the public tier (the NACL and group combination closes it)', () => {
+    const template = fixture('paths/data-tier.json', (r) => {
+      r.DataNacl = { Type: 'AWS::EC2::NetworkAcl', Properties: { VpcId: { Ref: 'Vpc' } } };
+      r.DataNaclAssociation = { Type: 'AWS::EC2::SubnetNetworkAclAssociation', Properties: { SubnetId: { Ref: 'DataSubnet' }, NetworkAclId: { Ref: 'DataNacl' } } };
+      const entry = (n: number, egress: boolean, action: string, cidr: string) => ({ Type: 'AWS::EC2::NetworkAclEntry', Properties: { NetworkAclId: { Ref: 'DataNacl' }, RuleNumber: n, Egress: egress, RuleAction: action, CidrBlock: cidr, Protocol: -1 } });
+      r.DataInDenyPublic = entry(50, false, 'deny', '10.0.0.0/24');
+      r.DataInAll = entry(100, false, 'allow', '10.0.0.0/16');
+      r.DataOutAll = entry(100, true, 'allow', '10.0.0.0/16');
+    });
+    expect(pathFindings(template)).toEqual([]);
+  });
+
+  test('does not fire when the group admits only the application\'s group', () => {
+    const template = fixture('paths/data-tier.json', (r) => {
+      r.DbGroup.Properties.SecurityGroupIngress.pop();
+    });
+    expect(pathFindings(template)).toEqual([]);
+  });
+
+  test('an imported CIDR on the database\'s group is "cannot verify" for the public tier, naming the value', () => {
+    const template = fixture('paths/data-tier.json', (r) => {
+      r.DbGroup.Properties.SecurityGroupIngress[1].CidrIp = { 'Fn::ImportValue': 'PartnerCidr' };
+    });
+    const findings = judge({ App: template });
+    expect(ofRule(findings, OUTSIDE)).toEqual([]);
+    const cannot = ofRule(findings, CANNOT).filter((f) => f.message.includes(OUTSIDE));
+    expect(cannot).toHaveLength(1);
+    expect(cannot[0].message).toMatch(/whether security group App\/WebGroup \(App\/WebServer\), outside the groups .* can reach it on tcp 5432 \(.*PartnerCidr/);
+  });
+
+  test('the three-tier app of the scenarios, whose database admits only the application\'s group, has no path finding', () => {
+    expect(pathFindings(fixture('reachability/three-tier.json'))).toEqual([]);
+  });
+});
+
+describe('LayeredDefense-WafOriginBypass', () => {
+  test('fires on the internet-facing load balancer behind a protected CloudFront distribution that admits everyone on 443', () => {
+    const findings = judge({ App: fixture('paths/cloudfront-origin.json') });
+    expect(messageOf(findings, BYPASS)).toBe('App/OriginAlb, the origin of App/Distribution (protected by web ACL App/EdgeAcl), is reachable from the internet '
+      + 'directly on tcp 443 (admitted by App/LbGroup "ingress tcp 443 from 0.0.0.0/0"): requests can go around the web ACL');
+  });
+
+  test('does not fire, nor "cannot verify", when the origin admits only the origin-facing prefix list', () => {
+    const template = fixture('paths/cloudfront-origin.json', (r) => {
+      r.LbGroup.Properties.SecurityGroupIngress = [{ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, SourcePrefixListId: 'pl-3b927c52' }];
+    });
+    expect(pathFindings(template)).toEqual([]);
+  });
+
+  test('does not fire when the origin is internal', () => {
+    const template = fixture('paths/cloudfront-origin.json', (r) => {
+      r.OriginAlb.Properties.Scheme = 'internal';
+    });
+    expect(pathFindings(template)).toEqual([]);
+  });
+
+  test('fires on the load balancer a protected REST API stage proxies to, when it admits everyone', () => {
+    // GIVEN: the same origin, behind an API Gateway stage (HTTP_PROXY to the ALB's DNS name) whose web ACL is regional
+    const template = fixture('paths/cloudfront-origin.json', (r) => {
+      delete r.Distribution;
+      r.EdgeAcl.Properties.Scope = 'REGIONAL';
+      r.Api = { Type: 'AWS::ApiGateway::RestApi', Properties: { Name: 'api' } };
+      r.ProxyMethod = {
+        Type: 'AWS::ApiGateway::Method',
+        Properties: {
+          RestApiId: { Ref: 'Api' },
+          ResourceId: { 'Fn::GetAtt': ['Api', 'RootResourceId'] },
+          HttpMethod: 'ANY',
+          AuthorizationType: 'NONE',
+          Integration: { Type: 'HTTP_PROXY', IntegrationHttpMethod: 'ANY', Uri: { 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': ['OriginAlb', 'DNSName'] }, '/']] } },
+        },
+      };
+      r.Deployment = { Type: 'AWS::ApiGateway::Deployment', DependsOn: 'ProxyMethod', Properties: { RestApiId: { Ref: 'Api' } } };
+      r.Stage = { Type: 'AWS::ApiGateway::Stage', Properties: { RestApiId: { Ref: 'Api' }, DeploymentId: { Ref: 'Deployment' }, StageName: 'prod' } };
+      r.StageAcl = {
+        Type: 'AWS::WAFv2::WebACLAssociation',
+        Properties: {
+          WebACLArn: { 'Fn::GetAtt': ['EdgeAcl', 'Arn'] },
+          ResourceArn: { 'Fn::Join': ['', ['arn:aws:apigateway:us-east-1::/restapis/', { Ref: 'Api' }, '/stages/', { Ref: 'Stage' }]] },
+        },
+      };
+    });
+    expect(messageOf(judge({ App: template }), BYPASS)).toBe('App/OriginAlb, the origin of App/Api (protected by web ACL App/EdgeAcl), is reachable from the internet '
+      + 'directly on tcp 443 (admitted by App/LbGroup "ingress tcp 443 from 0.0.0.0/0"): requests can go around the web ACL');
+  });
+
+  test('fires on a target of a protected load balancer that has a public address and admits the internet itself', () => {
+    // GIVEN: the three-tier app's service moved to the public subnet with a public IP, its group open on 8080, and the
+    // public NACL allowing 8080 in
+    const template = fixture('reachability/three-tier.json', (r) => {
+      r.AppService.Properties.NetworkConfiguration.AwsvpcConfiguration.Subnets = [{ Ref: 'PublicSubnet' }];
+      r.AppService.Properties.NetworkConfiguration.AwsvpcConfiguration.AssignPublicIp = 'ENABLED';
+      r.AppGroup.Properties.SecurityGroupIngress.push({ IpProtocol: 'tcp', FromPort: 8080, ToPort: 8080, CidrIp: '0.0.0.0/0' });
+      r.PublicIn8080 = { Type: 'AWS::EC2::NetworkAclEntry', Properties: { NetworkAclId: { Ref: 'PublicNacl' }, RuleNumber: 105, Egress: false, RuleAction: 'allow', CidrBlock: '0.0.0.0/0', Protocol: 6, PortRange: { From: 8080, To: 8080 } } };
+    });
+    const findings = judge({ App: template });
+    expect(messageOf(findings, BYPASS)).toBe('App/AppService, a target of App/Alb (protected by web ACL App/WebAcl), is reachable from the internet '
+      + 'directly on tcp 8080 (admitted by App/AppGroup "ingress tcp 8080 from 0.0.0.0/0"): requests can go around the web ACL');
+  });
+});
