@@ -72,7 +72,8 @@ export const GROUPS: Record<string, Group> = {
   },
   'ip-merge': {
     mutate: ['src/private/ip/bulk-merge.ts', 'src/private/ip/merge.ts', 'src/private/ip/ranges.ts', 'src/private/ip/radix-sort.ts'],
-    tests: ['test/ip/merge.test.ts', 'test/ip/radix-sort.test.ts', 'test/ip/cidr.test.ts'],
+    // parse.test.ts: the bulk merge's refusals and host-bit normalization (its entries, with their index).
+    tests: ['test/ip/merge.test.ts', 'test/ip/radix-sort.test.ts', 'test/ip/cidr.test.ts', 'test/ip/parse.test.ts'],
   },
   'ip-cover': {
     mutate: ['src/private/ip/cover.ts'],

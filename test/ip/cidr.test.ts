@@ -111,6 +111,14 @@ describe('CidrSet', () => {
     expect(() => a.intersect(['10.0.0.0/8'] as unknown as CidrSet)).toThrow(/got object$/);
   });
 
+  test('intersect walks both families of both sets', () => {
+    // GIVEN one set of IPv6 only and one of both families  WHEN intersected either way  THEN the IPv6 overlap
+    const v6 = CidrSet.fromCidrs(['2001:db8::/32']);
+    const both = CidrSet.fromCidrs(['10.0.0.0/8', '2001:db8::/48']);
+    expect(v6.intersect(both).toCidrs()).toEqual(['2001:db8::/48']);
+    expect(both.intersect(v6).toCidrs()).toEqual(['2001:db8::/48']);
+  });
+
   test('addressCount refuses a family that is not IPV4 or IPV6', () => {
     expect(() => CidrSet.fromCidrs(['10.0.0.0/8']).addressCount('IPV5' as IpFamily)).toThrow(/Invalid IP family IPV5: expected IpFamily\.IPV4 or IpFamily\.IPV6/);
   });
