@@ -496,7 +496,10 @@ describe('template helpers: what is left out', () => {
 
 describe('what survived mutation testing: gaps closed', () => {
   const crsRule = (extra: object, statement: object = {}) => ({
-    Name: 'CRS', Priority: 1, VisibilityConfig: visibility, ...extra,
+    Name: 'CRS',
+    Priority: 1,
+    VisibilityConfig: visibility,
+    ...extra,
     Statement: { ManagedRuleGroupStatement: { VendorName: 'AWS', Name: 'AWSManagedRulesCommonRuleSet', ...statement } },
   });
   const big = (bodySize: number): WafRequest => ({ uriPath: '/upload', sourceIp: '192.0.2.1', method: 'POST', bodySize });
