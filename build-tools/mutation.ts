@@ -36,11 +36,11 @@ export const GROUPS: Record<string, Group> = {
   },
   'model-nacl': {
     mutate: ['src/analysis/model/model-nacl.ts'],
-    tests: ['test/model/model-nacl.test.ts'],
+    tests: ['test/analysis/model/model-nacl.test.ts'],
   },
   'nacl-evaluator': {
     mutate: ['src/analysis/model/nacl-evaluator.ts'],
-    tests: ['test/model/nacl-evaluator.test.ts', 'test/model/model-nacl.test.ts'],
+    tests: ['test/analysis/model/nacl-evaluator.test.ts', 'test/analysis/model/model-nacl.test.ts'],
   },
   'nacl-plan': {
     mutate: ['src/nacl/plan.ts'],
@@ -52,11 +52,11 @@ export const GROUPS: Record<string, Group> = {
   },
   'waf-transformations': {
     mutate: ['src/analysis/model/waf-transformations.ts'],
-    tests: ['test/model/waf-transformations.test.ts'],
+    tests: ['test/analysis/model/waf-transformations.test.ts'],
   },
   'waf-evaluator': {
     mutate: ['src/analysis/model/waf-evaluator.ts'],
-    tests: ['test/model/waf-evaluator.test.ts'],
+    tests: ['test/analysis/model/waf-evaluator.test.ts'],
   },
   'application-rules': {
     mutate: [`${APPLICATION_RULES}/*.ts`],
@@ -64,7 +64,7 @@ export const GROUPS: Record<string, Group> = {
   },
   'ip-parse': {
     mutate: ['src/ip/**/*.ts', 'src/private/ip/parse.ts', 'src/private/ip/format.ts', 'src/private/ip/embedded-ipv4.ts', 'src/private/ip/types.ts', 'src/private/ip/uint128.ts'],
-    tests: ['test/ip/cidr.test.ts', 'test/ip/parse.test.ts', 'test/ip/embedded-ipv4.test.ts'],
+    tests: ['test/ip/cidr.test.ts', 'test/ip/parse.test.ts', 'test/ip/embedded-ipv4.test.ts', 'test/ip/uint128.test.ts'],
   },
   'ip-scan': {
     mutate: ['src/private/ip/scan.ts', 'src/private/ip/text-list.ts'],
@@ -72,7 +72,8 @@ export const GROUPS: Record<string, Group> = {
   },
   'ip-merge': {
     mutate: ['src/private/ip/bulk-merge.ts', 'src/private/ip/merge.ts', 'src/private/ip/ranges.ts', 'src/private/ip/radix-sort.ts'],
-    tests: ['test/ip/merge.test.ts', 'test/ip/radix-sort.test.ts', 'test/ip/cidr.test.ts'],
+    // parse.test.ts: the bulk merge's refusals and host-bit normalization (its entries, with their index).
+    tests: ['test/ip/merge.test.ts', 'test/ip/radix-sort.test.ts', 'test/ip/cidr.test.ts', 'test/ip/parse.test.ts'],
   },
   'ip-cover': {
     mutate: ['src/private/ip/cover.ts'],

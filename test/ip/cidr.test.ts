@@ -1,6 +1,7 @@
 import * as fc from 'fast-check';
 import { blockMask, maskOfCidrs, popcount, referenceExactCover, tinyBlock, tinyCidr, tinyFamily } from './tiny-region';
 import { Cidr, CidrSet, IpFamily } from '../../src/ip';
+import { compareRanges, maxAddress } from '../../src/private/ip';
 
 describe('Cidr', () => {
   test.each<[string, string, boolean, boolean]>([
@@ -14,6 +15,10 @@ describe('Cidr', () => {
     // never across families, even where the bits line up (::ffff:10.0.0.0 is an IPv6 address)
     ['10.0.0.0/8', '::ffff:10.0.0.0/104', false, false],
     ['0.0.0.0/0', '::/0', false, false],
+    // ::/96 spans the same numbers as 0.0.0.0/0, and is still another family
+    ['0.0.0.0/0', '::/96', false, false],
+    // a block below the other: it starts lower and ends lower
+    ['10.0.0.0/8', '9.0.0.0/8', false, false],
   ])('%s contains %s: %p, overlaps: %p', (outer, inner, contains, overlaps) => {
     // GIVEN two blocks  WHEN compared  THEN containment and overlap follow the address sets
     expect(Cidr.parse(outer).contains(Cidr.parse(inner))).toBe(contains);
@@ -27,6 +32,9 @@ describe('Cidr', () => {
     ['2001:db8::/32', '2001:DB8::1', true],
     ['::ffff:0:0/96', '::ffff:192.0.2.1', true],
     ['0.0.0.0/0', '::1', false],
+    // the bounds are in the block, the addresses just outside are not
+    ['10.0.0.0/8', '10.0.0.0', true],
+    ['10.0.0.0/8', '9.255.255.255', false],
   ])('%s containsAddress %s: %p', (cidr, address, expected) => {
     expect(Cidr.parse(cidr).containsAddress(address)).toBe(expected);
   });
@@ -37,7 +45,21 @@ describe('Cidr', () => {
   });
 
   test('contains and overlaps refuse a value that is not a Cidr', () => {
-    expect(() => Cidr.parse('10.0.0.0/8').contains(null as unknown as Cidr)).toThrow(/Expected a Cidr \(from Cidr\.parse\), got null/);
+    expect(() => Cidr.parse('10.0.0.0/8').contains(null as unknown as Cidr)).toThrow(/Expected a Cidr \(from Cidr\.parse\), got null$/);
+    expect(() => Cidr.parse('10.0.0.0/8').overlaps(undefined as unknown as Cidr)).toThrow(/Expected a Cidr \(from Cidr\.parse\), got undefined$/);
+    expect(() => Cidr.parse('10.0.0.0/8').overlaps('10.0.0.0/8' as unknown as Cidr)).toThrow(/got string$/);
+  });
+
+  test('containsAddress refuses a value that is not a string, naming it', () => {
+    // GIVEN a caller from another jsii language passing null  WHEN asked  THEN the error says what it got
+    expect(() => Cidr.parse('10.0.0.0/8').containsAddress(null as unknown as string)).toThrow(/^Invalid IP address: expected a string, got null$/);
+    expect(() => Cidr.parse('10.0.0.0/8').containsAddress(undefined as unknown as string)).toThrow(/^Invalid IP address: expected a string, got undefined$/);
+  });
+
+  test('prints every IPv6 group without leading zeros, including groups from 0x100 up', () => {
+    // GIVEN groups on both sides of 0x100 (one byte or two)  WHEN printed  THEN lowercase hex, no leading zeros
+    expect(Cidr.parse('2001:db8:ff:100:fff:1000:0:1').toString()).toBe('2001:db8:ff:100:fff:1000:0:1/128');
+    expect(Cidr.parse('100::').networkAddress).toBe('100::');
   });
 });
 
@@ -84,7 +106,30 @@ describe('CidrSet', () => {
     expect(a.union(b).toCidrs()).toEqual(['10.0.0.0/23', '10.0.2.0/24', '2001:db8::/127']);
     expect(a.subtract(b).toCidrs()).toEqual(['10.0.0.0/24', '2001:db8::/128']);
     expect(a.intersect(b).toCidrs()).toEqual(['10.0.1.0/24', '2001:db8::1/128']);
-    expect(() => a.union(undefined as unknown as CidrSet)).toThrow(/Expected a CidrSet/);
+    expect(() => a.union(undefined as unknown as CidrSet)).toThrow(/Expected a CidrSet \(from CidrSet\.fromCidrs\), got undefined$/);
+    expect(() => a.subtract(null as unknown as CidrSet)).toThrow(/Expected a CidrSet \(from CidrSet\.fromCidrs\), got null$/);
+    expect(() => a.intersect(['10.0.0.0/8'] as unknown as CidrSet)).toThrow(/got object$/);
+  });
+
+  test('intersect walks both families of both sets', () => {
+    // GIVEN one set of IPv6 only and one of both families  WHEN intersected either way  THEN the IPv6 overlap
+    const v6 = CidrSet.fromCidrs(['2001:db8::/32']);
+    const both = CidrSet.fromCidrs(['10.0.0.0/8', '2001:db8::/48']);
+    expect(v6.intersect(both).toCidrs()).toEqual(['2001:db8::/48']);
+    expect(both.intersect(v6).toCidrs()).toEqual(['2001:db8::/48']);
+  });
+
+  test('addressCount refuses a family that is not IPV4 or IPV6', () => {
+    expect(() => CidrSet.fromCidrs(['10.0.0.0/8']).addressCount('IPV5' as IpFamily)).toThrow(/Invalid IP family IPV5: expected IpFamily\.IPV4 or IpFamily\.IPV6/);
+  });
+
+  test('coverWithin covers one family only, and says whether the cover is exact', () => {
+    // GIVEN a set of both families
+    const set = CidrSet.fromCidrs(['10.0.0.0/24', '10.0.2.0/24', '2001:db8::/64', '2001:db8:0:2::/64']);
+    // WHEN the IPv4 part is squeezed into one block  THEN only IPv4 blocks, with the gap counted as extra
+    expect(set.coverWithin(IpFamily.IPV4, 1)).toEqual({ family: IpFamily.IPV4, cidrs: ['10.0.0.0/22'], extraAddresses: '512', isExact: false });
+    // AND the IPv6 part in two blocks is exact
+    expect(set.coverWithin(IpFamily.IPV6, 2)).toEqual({ family: IpFamily.IPV6, cidrs: ['2001:db8::/64', '2001:db8:0:2::/64'], extraAddresses: '0', isExact: true });
   });
 });
 
@@ -123,5 +168,27 @@ describe('CidrSet agrees with a brute-force set model on a 16-address region', (
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('compareRanges (the sort order of every range list)', () => {
+  const range = (family: IpFamily, first: bigint, last: bigint) => ({ family, first, last });
+
+  test.each<[string, ReturnType<typeof range>, ReturnType<typeof range>, number]>([
+    ['IPv4 before IPv6', range(IpFamily.IPV4, 5n, 5n), range(IpFamily.IPV6, 0n, 0n), -1],
+    ['IPv6 after IPv4', range(IpFamily.IPV6, 0n, 0n), range(IpFamily.IPV4, 5n, 5n), 1],
+    ['lower first address first', range(IpFamily.IPV4, 1n, 9n), range(IpFamily.IPV4, 2n, 3n), -1],
+    ['higher first address after', range(IpFamily.IPV4, 2n, 3n), range(IpFamily.IPV4, 1n, 9n), 1],
+    ['same first: lower last first', range(IpFamily.IPV4, 1n, 3n), range(IpFamily.IPV4, 1n, 9n), -1],
+    ['same first: higher last after', range(IpFamily.IPV6, 1n, 9n), range(IpFamily.IPV6, 1n, 3n), 1],
+    ['equal ranges', range(IpFamily.IPV6, 1n, 9n), range(IpFamily.IPV6, 1n, 9n), 0],
+  ])('%s', (_, a, b, expected) => {
+    // GIVEN two ranges  WHEN compared  THEN family, then first address, then last address decide
+    expect(Math.sign(compareRanges(a, b))).toBe(expected);
+  });
+
+  test('maxAddress is the all-ones address of the family', () => {
+    expect(maxAddress(IpFamily.IPV4)).toBe(0xffffffffn);
+    expect(maxAddress(IpFamily.IPV6)).toBe((1n << 128n) - 1n);
   });
 });

@@ -1,5 +1,5 @@
 import * as fc from 'fast-check';
-import { ALL_TINY_BLOCKS, blockMask, maskOf, maskOfCidrs, popcount, referenceLossyExtra, tinyBlock, tinyCidr, tinyFamily } from './tiny-region';
+import { maskOf, maskOfCidrs, popcount, referenceLossyExtra, tinyBlock, tinyCidr, tinyFamily } from './tiny-region';
 import { CidrSet, IpFamily } from '../../src/ip';
 import { countAddresses, formatCidr, lossyCover, mergeRanges, parseCidr, protectedLossyCover, subtractRanges } from '../../src/private/ip';
 

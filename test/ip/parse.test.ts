@@ -99,6 +99,13 @@ describe('strict CIDR parsing', () => {
     expect(() => mergeCidrStrings([value as unknown as string])).toThrow(/at index 0: expected a string/);
   });
 
+  test('the bulk merge prints IPv6 blocks of full width, longer than its first guess of the output size', () => {
+    // GIVEN addresses whose canonical form has eight 4-digit groups (44 characters with '/128')
+    const wide = ['2001:db8a:1111:2222:3333:4444:5555:6666', 'fd00:abcd:1111:2222:3333:4444:5555:6666', 'fe80:abcd:1111:2222:3333:4444:5555:6666'];
+    // WHEN merged  THEN each comes back whole (the output buffer grows instead of cutting or overwriting text)
+    expect(mergeCidrStrings(wide)).toEqual({ ipv4: [], ipv6: wide.map((address) => `${address}/128`) });
+  });
+
   const goodInputs: Array<[string, string]> = [
     ['10.0.0.0/8', '10.0.0.0/8'],
     ['192.0.2.1', '192.0.2.1/32'],

@@ -490,5 +490,85 @@ describe('template helpers: what is left out', () => {
     expect(webAclsFromTemplate(template)).toEqual({ Bare: {} });
     expect(ipSetsFromTemplate({})).toEqual({});
     expect(webAclsFromTemplate(undefined)).toEqual({});
+    expect(ipSetsFromTemplate(undefined)).toEqual({});
+  });
+});
+
+describe('what survived mutation testing: gaps closed', () => {
+  const crsRule = (extra: object, statement: object = {}) => ({
+    Name: 'CRS',
+    Priority: 1,
+    VisibilityConfig: visibility,
+    ...extra,
+    Statement: { ManagedRuleGroupStatement: { VendorName: 'AWS', Name: 'AWSManagedRulesCommonRuleSet', ...statement } },
+  });
+  const big = (bodySize: number): WafRequest => ({ uriPath: '/upload', sourceIp: '192.0.2.1', method: 'POST', bodySize });
+  const noAddresses = { IPSetReferenceStatement: { Arn: { Ref: 'Unlisted' } } };
+
+  test('a rule with a statement that cannot be read throws, even when another branch would decide', () => {
+    // GIVEN an OR of a matching path and a statement the model cannot read (it may hold a forwarded IP header that
+    // makes WAF skip the rule)
+    const webAcl = acl([rule('R', 1, { OrStatement: { Statements: [adminPath, { 'Fn::If': ['C', adminPath, office] }] } })]);
+    // WHEN a request matching the path arrives  THEN the evaluator refuses instead of guessing
+    expect(() => evaluateWebAcl(webAcl, req('/admin', '192.0.2.1'))).toThrow(CannotEvaluateError);
+  });
+
+  test('AND and OR decide by a known child and stay unknown otherwise', () => {
+    // GIVEN an IP set with no addresses given (cannot be evaluated) next to a path match
+    const or = acl([rule('R', 1, { OrStatement: { Statements: [noAddresses, adminPath] } })]);
+    const and = acl([rule('R', 1, { AndStatement: { Statements: [noAddresses, adminPath] } })]);
+    // THEN a true child decides the OR, a false child the AND
+    expect(evaluateWebAcl(or, req('/admin', '192.0.2.1'))).toMatchObject({ action: 'BLOCK', terminatingRule: 'R' });
+    expect(evaluateWebAcl(and, req('/public', '192.0.2.1')).action).toBe('ALLOW');
+    // AND otherwise the unknown child's reason comes out
+    expect(() => evaluateWebAcl(or, req('/public', '192.0.2.1'))).toThrow(/no addresses given for the IP set .*Unlisted/);
+    expect(() => evaluateWebAcl(and, req('/admin', '192.0.2.1'))).toThrow(/no addresses given for the IP set .*Unlisted/);
+  });
+
+  test('a programming error under AND or OR is not hidden as an unknown', () => {
+    // GIVEN addresses that are not a list (a caller's bug, not a template the model cannot read)
+    const or = acl([rule('R', 1, { OrStatement: { Statements: [office, adminPath] } })]);
+    // WHEN evaluated  THEN the TypeError surfaces, not a decision by the other child
+    expect(() => evaluateWebAcl(or, req('/admin', '192.0.2.1'), { ipSets: { Office: 'x' as unknown as string[] } })).toThrow(TypeError);
+  });
+
+  test('an IP set address that is not a resolved string is named in the refusal', () => {
+    const webAcl = acl([rule('R', 1, office)]);
+    expect(() => evaluateWebAcl(webAcl, req('/', '192.0.2.1'), { ipSets: { Office: [{ Ref: 'P' } as unknown as string] } }))
+      .toThrow(/^IP set 'Office' address \{"Ref":"P"\} cannot be read: IP set address is not a resolved string: \{"Ref":"P"\}$/);
+    // a value JSON cannot print is still named
+    expect(() => evaluateWebAcl(webAcl, req('/', '192.0.2.1'), { ipSets: { Office: [10n as unknown as string] } }))
+      .toThrow(/^IP set 'Office' address 10 cannot be read: IP set address is not a resolved string: 10$/);
+  });
+
+  test('an IPv6 source never matches an IPv4 range whose numbers it falls in', () => {
+    // GIVEN ::c633:6414, whose 128-bit value is that of 198.51.100.20
+    const webAcl = acl([rule('R', 1, office)]);
+    // THEN it is outside 198.51.100.0/24: families never mix
+    expect(evaluateWebAcl(webAcl, req('/', '::c633:6414'), { ipSets }).action).toBe('ALLOW');
+    expect(evaluateWebAcl(webAcl, req('/', '198.51.100.20'), { ipSets }).action).toBe('BLOCK');
+  });
+
+  test('a missing header does not match STARTS_WITH after a transformation, so NOT of it matches', () => {
+    // GIVEN a rule blocking requests whose api key does not start with "k-" (lowercased first)
+    const keyed = { ByteMatchStatement: { FieldToMatch: { SingleHeader: { Name: 'x-api-key' } }, SearchString: 'k-', PositionalConstraint: 'STARTS_WITH', TextTransformations: lower } };
+    const webAcl = acl([rule('R', 1, { NotStatement: { Statement: keyed } })]);
+    // THEN a request without the header is blocked, one with a good key allowed
+    expect(evaluateWebAcl(webAcl, req('/', '192.0.2.1')).action).toBe('BLOCK');
+    expect(evaluateWebAcl(webAcl, req('/', '192.0.2.1', { 'X-Api-Key': 'K-1' })).action).toBe('ALLOW');
+  });
+
+  test('the body size model applies to the AWS core rule set only, and needs an OverrideAction', () => {
+    // GIVEN a group of another vendor with the same name  THEN it is opaque: no match
+    const other = acl([crsRule({ OverrideAction: { None: {} } }, { VendorName: 'Acme' })]);
+    expect(evaluateWebAcl(other, big(20_000))).toMatchObject({ action: 'ALLOW', matchedRules: [] });
+    // GIVEN the core rule set written with an Action instead of an OverrideAction  THEN the refusal says so
+    const withAction = acl([crsRule({ Action: { Block: {} } })]);
+    expect(() => evaluateWebAcl(withAction, big(20_000))).toThrow(/^rule 'CRS' references a rule group but has no OverrideAction None or Count$/);
+  });
+
+  test('a rate-based key the model does not know is refused by name', () => {
+    const webAcl = acl([rule('Throttle', 1, { RateBasedStatement: { Limit: 100, EvaluationWindowSec: 300, AggregateKeyType: 'CUSTOM_KEYS', CustomKeys: [{ Cookie: { Name: 'session', TextTransformations: [{ Priority: 0, Type: 'NONE' }] } }] } })]);
+    expect(() => evaluateWebAcl(webAcl, { uriPath: '/', sourceIp: '192.0.2.1', requestsInWindow: 500 })).toThrow(/^rate-based custom key Cookie is not modelled$/);
   });
 });
