@@ -170,16 +170,40 @@ describe('exit codes', () => {
     expect(JSON.parse(run([...args, '--expect', 'REACHABLE', '--format', 'json']).stdout)).toMatchObject({ expected: 'REACHABLE', asExpected: false });
   });
 
-  test('--expect: UNKNOWN is neither blocked nor reachable (a stack whose imports are not in the app)', () => {
-    // GIVEN the data stack alone: its subnet and groups are imports nothing exports
-    const args = ['explain', CROSS[1], '--from', 'internet', '--to', 'Database', '--port', '5432'];
-    const answer = json(args);
-    expect(answer.verdict).toBe('UNKNOWN');
+  test('--expect: UNKNOWN is neither blocked nor reachable (a public database in subnets the app does not hold)', () => {
+    // GIVEN a publicly accessible database, open on 5432 to 0.0.0.0/0, in a subnet group imported from another stack:
+    // every layer that could block depends on the subnets' routes and NACLs, which are not in the app
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'explain-unknown-'));
+    const file = path.join(dir, 'data.json');
+    fs.writeFileSync(file, JSON.stringify({
+      Resources: {
+        DbGroup: { Type: 'AWS::EC2::SecurityGroup', Properties: { VpcId: { 'Fn::ImportValue': 'Network-VpcId' }, GroupDescription: 'database', SecurityGroupIngress: [{ IpProtocol: 'tcp', FromPort: 5432, ToPort: 5432, CidrIp: '0.0.0.0/0' }] } },
+        Database: { Type: 'AWS::RDS::DBInstance', Properties: { Engine: 'postgres', DBInstanceClass: 'db.t3.micro', PubliclyAccessible: true, DBSubnetGroupName: { 'Fn::ImportValue': 'Network-DbSubnets' }, VPCSecurityGroups: [{ 'Fn::GetAtt': ['DbGroup', 'GroupId'] }] } },
+      },
+    }));
+    try {
+      const args = ['explain', file, '--from', 'internet', '--to', 'Database', '--port', '5432'];
+      // WHEN explained
+      const answer = json(args);
+      // THEN UNKNOWN, naming the placement, and --expect either way exits 1
+      expect(answer.verdict).toBe('UNKNOWN');
+      expect(answer.unknowns.map((u: any) => u.code)).toEqual(['PLACEMENT_UNKNOWN']);
+      expect(run([...args, '--expect', 'blocked']).code).toBe(1);
+      expect(run([...args, '--expect', 'reachable']).code).toBe(1);
+      expect(run(args).code).toBe(0);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('an unknown placement that cannot change the answer: the data stack alone is still BLOCKED from the internet', () => {
+    // GIVEN the data stack alone: its subnet and groups are imports nothing exports, but the database has no public
+    // address and its group admits only the imported application group
+    const answer = json(['explain', CROSS[1], '--from', 'internet', '--to', 'Database', '--port', '5432']);
+    // THEN BLOCKED by both, and the unknown placement is still named
+    expect(answer.verdict).toBe('BLOCKED');
+    expect(sites(answer.blockers)).toEqual(['ROUTE NO_PUBLIC_ADDRESS Data/Database', 'SECURITY_GROUP SG_INGRESS_NO_RULE Data/DbGroup']);
     expect(answer.unknowns.map((u: any) => u.code)).toEqual(['PLACEMENT_UNKNOWN']);
-    // THEN
-    expect(run([...args, '--expect', 'blocked']).code).toBe(1);
-    expect(run([...args, '--expect', 'reachable']).code).toBe(1);
-    expect(run(args).code).toBe(0);
   });
 
   test.each<[string, string[], RegExp]>([
