@@ -46,6 +46,13 @@ interface CfnResourceJson {
 }
 type Resources = Record<string, CfnResourceJson>;
 
+const FAILED_MARK = ' -> FAILED';
+
+/** The main job's exit status: synth's, or 1 when synth exited 0 but a checker failed (see `summarizeAssembly`). */
+export function mainJobStatus(summary: readonly string[], synthStatus: number): number {
+  return synthStatus !== 0 ? synthStatus : summary[0]?.startsWith('Main job: FAILED') ? 1 : 0;
+}
+
 /** The summary's lines for the assembly in `dir`, after a `cdk synth` that exited with `synthStatus`. */
 export function summarizeAssembly(dir: string, synthStatus: number): string[] {
   const verdict = synthStatus === 0 ? 'synth passed' : `synth FAILED (exit status ${synthStatus})`;
@@ -73,8 +80,13 @@ export function summarizeAssembly(dir: string, synthStatus: number): string[] {
       : pluginLine(c.label, plugins.find((p) => p.pluginName === c.plugin))),
     ...plugins.filter((p) => !known.has(p.pluginName)).map((p) => pluginLine(p.pluginName, p)),
   ];
+  // A check's error fails the main job even when `cdk synth` exits 0 (the CLI reports policy-validation failures of
+  // some plugins as "Synthesis finished with errors" and still exits 0).
+  const failedCheckers = checkers.filter((line) => line.includes(FAILED_MARK)).length;
   return [
-    `Main job: ${verdict}.`,
+    synthStatus === 0 && failedCheckers > 0
+      ? `Main job: FAILED: synth finished, but ${plural(failedCheckers, 'checker')} reported errors.`
+      : `Main job: ${verdict}.`,
     'Checkers (counted per resource; each acknowledged finding keeps its reason in the report):',
     ...checkers.map((line) => `  ${line}`),
     'Layers of the example, outermost first:',
@@ -101,7 +113,7 @@ function pluginLine(label: string, report: PluginReport | undefined): string {
   }
   const ran = report.violations?.find((v) => v.ruleName === RAN_ENTRY);
   const findings = (report.violations ?? []).filter((v) => v !== ran);
-  const failed = report.conclusion === 'failure' ? ' -> FAILED' : '';
+  const failed = report.conclusion === 'failure' ? FAILED_MARK : '';
   return `${label.padEnd(40)} ${counts(findings)}, ${count(report.suppressedViolations ?? [])} acknowledged${failed}` +
     (ran ? ` (${ran.description?.replace(/ and reported .*/, '').replace(/^LayeredDefense /, '')})` : '');
 }
@@ -111,7 +123,7 @@ function aspectLine(label: string, stacks: ReadonlyArray<{ metadata?: string }>)
   const ours = stacks.flatMap((s) => metadataEntries(s.metadata)).map(([, e]) => e)
     .filter((e) => /^\[LayeredDefense-/.test(String(e.data)));
   const of = (type: string) => ours.filter((e) => e.type === type).length;
-  const failed = of('aws:cdk:error') > 0 ? ' -> FAILED' : '';
+  const failed = of('aws:cdk:error') > 0 ? FAILED_MARK : '';
   return `${label.padEnd(40)} ${plural(of('aws:cdk:error'), 'error')}, ${plural(of('aws:cdk:warning'), 'warning')}, ${of('aws:cdk:info')} acknowledged${failed}`;
 }
 
@@ -215,7 +227,9 @@ if (require.main === module) {
   const [dir = 'cdk.out.example', status = '0'] = process.argv.slice(2);
   const synthStatus = Number(status);
   try {
-    console.log(['', ...summarizeAssembly(dir, synthStatus)].join('\n'));
+    const summary = summarizeAssembly(dir, synthStatus);
+    console.log(['', ...summary].join('\n'));
+    process.exitCode = mainJobStatus(summary, synthStatus);
   } catch (e) {
     console.error(`Main job: the summary could not read the assembly in ${dir}: ${(e as Error).message}`);
     process.exitCode = synthStatus || 1;

@@ -16,7 +16,7 @@ import {
   ExampleAcknowledgement,
   HipaaExampleStack,
 } from '../../examples/hipaa-app';
-import { summarizeAssembly } from '../../examples/synth-summary';
+import { mainJobStatus, summarizeAssembly } from '../../examples/synth-summary';
 import { ipSetsFromTemplate, WafEvaluator, webAclsFromTemplate } from '../../src/analysis/model/waf-evaluator';
 import { RULES } from '../../src/analysis/rules/registry';
 import { FlowDecision, FlowEndpoint, FlowLayer, FlowVerdict, NetworkReachability } from '../../src/reachability';
@@ -137,6 +137,11 @@ describe('examples/hipaa-app.ts (the main job)', () => {
       // AND the main job's summary says that synth failed, and which checkers failed it
       const summary = summarizeAssembly(badOutdir, 1);
       expect(summary[0]).toBe('Main job: synth FAILED (exit status 1).');
+      expect(mainJobStatus(summary, 1)).toBe(1);
+      // AND when `cdk synth` itself exits 0 (as it does for some policy-validation failures), the main job still fails
+      const afterZero = summarizeAssembly(badOutdir, 0);
+      expect(afterZero[0]).toMatch(/^Main job: FAILED: synth finished, but \d+ checkers reported errors\.$/);
+      expect(mainJobStatus(afterZero, 0)).toBe(1);
       expect(summary).toEqual(expect.arrayContaining([
         expect.stringMatching(/^ {2}LayeredDefenseChecks \(aspect\) +1 error, 0 warnings, 0 acknowledged -> FAILED$/),
         expect.stringMatching(new RegExp(`^ {2}LayeredDefenseNagPack +1 error, 0 warnings, 0 acknowledged -> FAILED \\(ran ${RULES.length} of its ${RULES.length} rules on 1 stack\\)$`)),
