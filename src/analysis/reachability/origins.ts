@@ -81,56 +81,20 @@ export function protectedOrigins(model: ReachabilityModel): ProtectedOrigin[] {
 }
 
 /**
- * Each load balancer's targets: the target groups its listeners and listener rules forward to, and the workloads
- * registered in them (auto scaling groups' `TargetGroupARNs`, ECS services' `LoadBalancers`, a target group's
- * instance `Targets`).
+ * Each load balancer's targets: the workloads registered in the target groups its listeners and listener rules forward
+ * to, as the reachability model reads them (`ReachabilityModel.forwards`: auto scaling groups' `TargetGroupARNs`, ECS
+ * services' `LoadBalancers`, a target group's `Targets`).
  * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-target-groups.html
  */
 function targetsByLoadBalancer(model: ReachabilityModel): Map<string, WorkloadModel[]> {
-  const network = model.network;
-  const registered = new Map<string, WorkloadModel[]>();
-  const register = (tgKey: string, w: WorkloadModel | undefined) => {
-    if (w) {
-      registered.set(tgKey, [...(registered.get(tgKey) ?? []), w]);
-    }
-  };
-  for (const w of model.workloads) {
-    const p = w.resource.properties ?? {};
-    if (w.kind === 'auto-scaling-group') {
-      referencedKeys(p.TargetGroupARNs, w.resource.stack.id).forEach((k) => register(k, w));
-    } else if (w.kind === 'ecs-service' && Array.isArray(p.LoadBalancers)) {
-      p.LoadBalancers.forEach((lb: Json) => referencedKeys(lb?.TargetGroupArn, w.resource.stack.id).forEach((k) => register(k, w)));
-    }
-  }
-  for (const tg of network.ofType('AWS::ElasticLoadBalancingV2::TargetGroup')) {
-    const list: Json = tg.properties.Targets;
-    for (const t of Array.isArray(list) ? list : []) {
-      referencedKeys(t?.Id, tg.stack.id).forEach((k) => register(tg.key, model.workload(k)));
-    }
-  }
-  const listenerLb = new Map<string, string>();
-  const groupsOfLb = new Map<string, Set<string>>();
-  const forward = (lbKey: string | undefined, actions: Json, stackId: string) => {
-    if (lbKey === undefined) {
-      return;
-    }
-    const set = groupsOfLb.get(lbKey) ?? new Set<string>();
-    // Forward actions name their groups in TargetGroupArn or ForwardConfig.TargetGroups; any reference counts.
-    referencedKeys(actions, stackId).forEach((k) => set.add(k));
-    groupsOfLb.set(lbKey, set);
-  };
-  for (const lb of network.loadBalancers) {
-    for (const listener of lb.listeners) {
-      listenerLb.set(listener.resource.key, lb.key);
-      forward(lb.key, listener.defaultActions, listener.resource.stack.id);
-    }
-  }
-  for (const rule of network.ofType('AWS::ElasticLoadBalancingV2::ListenerRule')) {
-    forward(listenerLb.get(targetKey(rule.properties.ListenerArn, rule.stack.id)), rule.properties.Actions, rule.stack.id);
-  }
   const result = new Map<string, WorkloadModel[]>();
-  for (const [lbKey, groups] of groupsOfLb) {
-    result.set(lbKey, [...groups].flatMap((k) => registered.get(k) ?? []));
+  for (const forward of model.forwards) {
+    const target = model.workload(forward.targetKey);
+    const targets = result.get(forward.loadBalancerKey) ?? [];
+    if (target && !targets.includes(target)) {
+      targets.push(target);
+    }
+    result.set(forward.loadBalancerKey, targets);
   }
   return result;
 }
