@@ -307,7 +307,13 @@ function runExplain(options: ReadonlyMap<string, readonly string[]>, paths: read
     if (httpPath !== undefined) {
       throw new UsageError(`--http-path asks the destination's web ACL, and '${toGiven}' is outside the app: leave it out`);
     }
-    answer = model.explainToInternet({ from: from.source, to: to.source, port, protocol: protocolNumber, ...(domain !== undefined ? { domain } : {}) });
+    answer = model.explainToInternet({
+      from: from.source,
+      to: to.source,
+      port,
+      protocol: protocolNumber,
+      ...(domain !== undefined ? { domain } : {}),
+    });
   } else {
     throw new UsageError(`--to '${toGiven}' is outside the app, and so is --from '${fromGiven}': a flow starts or ends at a workload of the app `
       + '(a logical id, Stack/LogicalId or construct path)');
