@@ -1,5 +1,6 @@
 // Runs the CLI in-process with a recording io and an injected analysis, so every exit code and output can be
 // asserted without a cloud assembly (the reader and the engine have their own tests).
+import * as fs from 'fs';
 import type { AnalysisResult } from '../../src/analysis/findings';
 import { Analyze, CheckAnalyzeOptions, CliDeps, CliIo, runCli } from '../../src/cli/run';
 
@@ -52,4 +53,18 @@ export function cli(argv: string[], options: CliRunOptions = {}): CliRun {
   };
   const code = runCli(argv, io, { analyze, version: '9.9.9', repositoryUrl: 'https://github.com/cdk-layered-defense/cdk-layered-defense.git', ...options.deps });
   return { code, stdout, stderr, files, calls };
+}
+
+/** The CLI in-process with the real analysis and reader, from `cwd`; what it printed and its exit code. */
+export function runReal(argv: string[], cwd: string): { code: number; stdout: string; stderr: string } {
+  let stdout = '';
+  let stderr = '';
+  const code = runCli(argv, {
+    stdout: { write: (t: string) => { stdout += t; return true; } },
+    stderr: { write: (t: string) => { stderr += t; return true; } },
+    env: {},
+    cwd,
+    writeFile: (file: string, text: string) => fs.writeFileSync(file, text),
+  });
+  return { code, stdout, stderr };
 }

@@ -4,7 +4,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Stack } from 'aws-cdk-lib';
-import { runCli } from '../../src/cli/run';
+import { runReal } from './cli-harness';
 import { LayeredDefenseChecks } from '../../src/frontdoors';
 import { sarifSchemaErrors } from '../analysis/report/sarif-schema';
 import { annotations } from '../checks/support';
@@ -15,16 +15,7 @@ const BAD = 'test/fixtures/templates/subnet/bad/shadowed-deny.yaml';
 const GOOD = 'test/fixtures/templates/subnet/good/blocklist.json';
 
 function run(argv: string[], cwd = ROOT): { code: number; stdout: string; stderr: string } {
-  let stdout = '';
-  let stderr = '';
-  const code = runCli(argv, {
-    stdout: { write: (t: string) => { stdout += t; return true; } },
-    stderr: { write: (t: string) => { stderr += t; return true; } },
-    env: {},
-    cwd,
-    writeFile: (file: string, text: string) => fs.writeFileSync(file, text),
-  });
-  return { code, stdout, stderr };
+  return runReal(argv, cwd);
 }
 
 function findingsOf(argv: string[], cwd = ROOT): Array<Record<string, unknown>> {

@@ -13,9 +13,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App } from 'aws-cdk-lib';
-import { cli } from './cli-harness';
+import { cli, runReal } from './cli-harness';
 import { buildExampleApp, DATABASE_PORT, EXAMPLE_CONTEXT } from '../../examples/hipaa-app';
-import { runCli } from '../../src/cli/run';
 
 const ROOT = path.join(__dirname, '..', '..');
 const YAML = 'test/fixtures/templates/reachability/yaml/bastion-and-db.yaml';
@@ -24,16 +23,7 @@ const CROSS = ['Network', 'Data'].map((s) => `test/fixtures/templates/reachabili
 const THREE_TIER = 'test/fixtures/templates/reachability/three-tier.json';
 
 function run(argv: string[], cwd = ROOT): { code: number; stdout: string; stderr: string } {
-  let stdout = '';
-  let stderr = '';
-  const code = runCli(argv, {
-    stdout: { write: (t: string) => { stdout += t; return true; } },
-    stderr: { write: (t: string) => { stderr += t; return true; } },
-    env: {},
-    cwd,
-    writeFile: (file: string, text: string) => fs.writeFileSync(file, text),
-  });
-  return { code, stdout, stderr };
+  return runReal(argv, cwd);
 }
 
 function json(argv: string[]): any {
