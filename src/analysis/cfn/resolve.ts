@@ -1,8 +1,11 @@
 // Resolves what a template's own text and its sibling stacks decide (parameters, pseudo parameters, conditions,
-// mappings, cross-stack values) and leaves every other intrinsic as written; no knowledge of resource types.
+// mappings, cross-stack values, a VPC's CidrBlock attribute and Fn::Cidr over it) and leaves every other intrinsic as
+// written.
 
 import { isObject, own, setKey } from './json-object';
 import { Json, STACK_REF } from './types';
+import { IpFamily } from '../../ip/family';
+import { formatAddress, parseCidrOrReason } from '../../private/ip';
 
 /** A stack as the reader found it, before resolution. */
 export interface StackSource {
@@ -126,6 +129,8 @@ export class StackResolver {
   private readonly outputDefs: Record<string, Json>;
   private readonly parameterCache = new Map<string, Json | typeof UNKNOWN>();
   private readonly conditionCache = new Map<string, boolean | undefined | typeof PENDING>();
+  /** VPCs whose CidrBlock is being resolved, so a VPC whose block names itself cannot loop. */
+  private readonly resolvingVpcs = new Set<string>();
   private readonly outputCache = new Map<string, Json | typeof PENDING>();
 
   constructor(private readonly source: StackSource, private readonly app: App, private readonly crossStack: boolean) {
@@ -400,6 +405,8 @@ export class StackResolver {
         return this.findInMap(arg, original);
       case 'Fn::GetAtt':
         return this.getAtt(arg, original);
+      case 'Fn::Cidr':
+        return this.fnCidr(arg, original);
       case 'Fn::ImportValue': {
         const name = this.resolve(arg);
         if (this.crossStack && typeof name === 'string') {
@@ -458,7 +465,60 @@ export class StackResolver {
       const v = this.app.resolver(child, true).outputValue(attribute.slice('Outputs.'.length));
       if (v !== undefined) return stackRef(child.id, v);
     }
+    if (attribute === 'CidrBlock') {
+      const cidr = this.vpcCidrBlock(arg[0]);
+      if (cidr !== undefined) return cidr;
+    }
     return this.rewrapArgs('Fn::GetAtt', arg, [arg[0], attribute], original);
+  }
+
+  /**
+   * `Fn::GetAtt <VPC>.CidrBlock` is the VPC's primary IPv4 block: its `CidrBlock` property, when that resolves to a
+   * literal (a VPC given an IPAM pool instead has none the template can know). What `Peer.ipv4(vpc.vpcCidrBlock)`
+   * and `!Cidr [!GetAtt Vpc.CidrBlock, ...]` are written with.
+   * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-vpc.html#aws-resource-ec2-vpc-return-values
+   */
+  private vpcCidrBlock(logicalId: string): string | undefined {
+    const resource = section(this.source.template, 'Resources')[logicalId];
+    if (!isObject(resource) || resource.Type !== 'AWS::EC2::VPC' || !isObject(resource.Properties) || this.resolvingVpcs.has(logicalId)) {
+      return undefined;
+    }
+    this.resolvingVpcs.add(logicalId);
+    try {
+      const value = this.resolve(resource.Properties.CidrBlock);
+      return typeof value === 'string' && typeof parseCidrOrReason(value) !== 'string' ? value : undefined;
+    } finally {
+      this.resolvingVpcs.delete(logicalId);
+    }
+  }
+
+  /**
+   * `Fn::Cidr [ipBlock, count, cidrBits]`: `count` (1-256) consecutive blocks of `cidrBits` host bits (a mask of 32 -
+   * cidrBits for IPv4, 128 - cidrBits for IPv6) from the start of `ipBlock`. Left as written unless every argument is
+   * known and the blocks fit in `ipBlock` (CloudFormation fails the stack otherwise).
+   * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-cidr.html
+   */
+  private fnCidr(arg: Json, original: Json): Resolved {
+    if (!Array.isArray(arg) || arg.length !== 3) return this.rewrap('Fn::Cidr', arg, original);
+    const resolved = arg.map((a) => this.resolve(a));
+    const [block, countValue, bitsValue] = resolved;
+    const integer = (v: Json) => (typeof v === 'number' && Number.isInteger(v) ? v : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : undefined);
+    const count = integer(countValue);
+    const bits = integer(bitsValue);
+    const cidr = typeof block === 'string' ? parseCidrOrReason(block) : undefined;
+    if (cidr === undefined || typeof cidr === 'string' || count === undefined || bits === undefined || count < 1 || count > 256) {
+      return this.rewrapArgs('Fn::Cidr', arg, resolved, original);
+    }
+    const width = cidr.family === IpFamily.IPV4 ? 32 : 128;
+    const prefix = width - bits;
+    if (bits < 0 || prefix < cidr.prefixLength || prefix > width) {
+      return this.rewrapArgs('Fn::Cidr', arg, resolved, original);
+    }
+    const size = 1n << BigInt(bits);
+    if (cidr.first + size * BigInt(count) - 1n > cidr.last) {
+      return this.rewrapArgs('Fn::Cidr', arg, resolved, original);
+    }
+    return Array.from({ length: count }, (_, i) => `${formatAddress(cidr.family, cidr.first + size * BigInt(i))}/${prefix}`);
   }
 
   /**

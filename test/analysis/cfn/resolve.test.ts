@@ -224,3 +224,79 @@ describe('parameter and condition corners', () => {
       .toEqual({ E: [], P: ['443'], S: 'same', O: 'other' });
   });
 });
+
+describe("a VPC's CidrBlock attribute and Fn::Cidr", () => {
+  /** Property V of resource R, read from a template that also holds VPC `Vpc` with `cidr` as its CidrBlock. */
+  function withVpc(value: unknown, cidr: unknown = { Ref: 'VpcCidr' }, parameters?: Record<string, string>): unknown {
+    const stack = readOne({
+      Parameters: { VpcCidr: { Type: 'String', Default: '10.0.0.0/16' }, Unset: { Type: 'String' } },
+      Resources: {
+        Vpc: { Type: 'AWS::EC2::VPC', Properties: { CidrBlock: cidr } },
+        Pool: { Type: 'AWS::EC2::VPC', Properties: { Ipv4IpamPoolId: 'ipam-pool-1', Ipv4NetmaskLength: 16 } },
+        R: { Type: 'AWS::SNS::Topic', Properties: { V: value } },
+      },
+    }, { parameters });
+    return stack.template.Resources.R.Properties.V;
+  }
+
+  test('GIVEN a VPC whose CidrBlock is a parameter WHEN GetAtt Vpc.CidrBlock THEN the parameter value (what Peer.ipv4(vpc.vpcCidrBlock) writes)', () => {
+    expect(withVpc({ 'Fn::GetAtt': ['Vpc', 'CidrBlock'] })).toBe('10.0.0.0/16');
+    expect(withVpc({ 'Fn::GetAtt': ['Vpc', 'CidrBlock'] }, undefined, { VpcCidr: '172.16.0.0/12' })).toBe('172.16.0.0/12');
+  });
+
+  test('GIVEN a block the template cannot know WHEN GetAtt CidrBlock THEN it stays as written', () => {
+    // an IPAM pool, a parameter without a value, a value that is not a CIDR, and a resource that is not a VPC
+    expect(withVpc({ 'Fn::GetAtt': ['Pool', 'CidrBlock'] })).toEqual({ 'Fn::GetAtt': ['Pool', 'CidrBlock'] });
+    expect(withVpc({ 'Fn::GetAtt': ['Vpc', 'CidrBlock'] }, { Ref: 'Unset' })).toEqual({ 'Fn::GetAtt': ['Vpc', 'CidrBlock'] });
+    expect(withVpc({ 'Fn::GetAtt': ['Vpc', 'CidrBlock'] }, 'ten-dot')).toEqual({ 'Fn::GetAtt': ['Vpc', 'CidrBlock'] });
+    expect(withVpc({ 'Fn::GetAtt': ['R', 'CidrBlock'] })).toEqual({ 'Fn::GetAtt': ['R', 'CidrBlock'] });
+    // a VPC whose block names itself does not loop
+    expect(withVpc({ 'Fn::GetAtt': ['Vpc', 'CidrBlock'] }, { 'Fn::GetAtt': ['Vpc', 'CidrBlock'] })).toEqual({ 'Fn::GetAtt': ['Vpc', 'CidrBlock'] });
+  });
+
+  test('GIVEN Fn::Cidr over the VPC block WHEN selected THEN the subnet CloudFormation computes', () => {
+    // 10.0.0.0/16 split into /24s (cidrBits 8): the third is 10.0.2.0/24
+    expect(withVpc({ 'Fn::Select': [2, { 'Fn::Cidr': [{ 'Fn::GetAtt': ['Vpc', 'CidrBlock'] }, 6, 8] }] })).toBe('10.0.2.0/24');
+    // the documented example: 6 /27s of 192.168.0.0/24, counts and bits as strings
+    expect(withVpc({ 'Fn::Cidr': ['192.168.0.0/24', '6', '5'] })).toEqual([
+      '192.168.0.0/27', '192.168.0.32/27', '192.168.0.64/27', '192.168.0.96/27', '192.168.0.128/27', '192.168.0.160/27',
+    ]);
+    // IPv6: /64s of a /56 (cidrBits 64)
+    expect(withVpc({ 'Fn::Cidr': ['2001:db8:0:100::/56', 2, 64] })).toEqual(['2001:db8:0:100::/64', '2001:db8:0:101::/64']);
+  });
+
+  test.each<[string, unknown[]]>([
+    ['more blocks than fit', ['10.0.0.0/24', 3, 7]],
+    ['blocks wider than the block', ['10.0.0.0/24', 1, 9]],
+    ['a count of 0', ['10.0.0.0/16', 0, 8]],
+    ['a count above 256', ['10.0.0.0/8', 257, 8]],
+    ['negative bits', ['10.0.0.0/16', 1, -1]],
+    ['an unknown block', [{ Ref: 'Unset' }, 2, 8]],
+    ['a block that is not a CIDR', ['10.0.0.300/16', 2, 8]],
+  ])('GIVEN Fn::Cidr with %s WHEN read THEN it stays an intrinsic (cannot verify downstream, never a guess)', (_, args) => {
+    const value = withVpc({ 'Fn::Cidr': args });
+    expect(value).toEqual(expect.objectContaining({ 'Fn::Cidr': expect.any(Array) }));
+  });
+
+  test('property: the blocks of Fn::Cidr are consecutive, of the asked size, and inside the block', () => {
+    fc.assert(fc.property(fc.integer({ min: 8, max: 28 }), fc.integer({ min: 0, max: 255 }), fc.integer({ min: 1, max: 8 }), fc.integer({ min: 1, max: 20 }),
+      (prefix, octet, bits, count) => {
+        const block = `10.${octet}.0.0/${Math.max(prefix, 16)}`;
+        const base = Math.max(prefix, 16);
+        const value = withVpc({ 'Fn::Cidr': [block, count, bits] });
+        const fits = 32 - bits >= base && count * 2 ** bits <= 2 ** (32 - base);
+        if (!fits) {
+          expect(Array.isArray(value)).toBe(false);
+          return;
+        }
+        const blocks = value as string[];
+        expect(blocks).toHaveLength(count);
+        blocks.forEach((b, i) => {
+          const [address, length] = b.split('/');
+          expect(Number(length)).toBe(32 - bits);
+          const n = address.split('.').reduce((acc, o) => acc * 256 + Number(o), 0);
+          expect(n).toBe((10 * 2 ** 24) + octet * 2 ** 16 + i * 2 ** bits);
+        });
+      }), { numRuns: 200 });
+  });
+});

@@ -3,6 +3,7 @@
 // default NACL allows everything), security groups and public addresses.
 import * as fs from 'fs';
 import * as path from 'path';
+import { analyzePaths } from '../../../src/analysis/analyze';
 import { CheckFinding } from '../../../src/analysis/engine';
 import { judge, ofRule } from '../support';
 
@@ -191,5 +192,18 @@ describe('LayeredDefense-WafOriginBypass', () => {
     const findings = judge({ App: template });
     expect(messageOf(findings, BYPASS)).toBe('App/AppService, a target of App/Alb (protected by web ACL App/WebAcl), is reachable from the internet '
       + 'directly on tcp 8080 (admitted by App/AppGroup "ingress tcp 8080 from 0.0.0.0/0"): requests can go around the web ACL');
+  });
+});
+
+describe('the VPC block as templates write it: !GetAtt Vpc.CidrBlock and !Cidr over it', () => {
+  test('GIVEN subnets carved with Fn::Cidr and a group admitting GetAtt Vpc.CidrBlock WHEN checked THEN the path rules decide (errors), not cannot verify', () => {
+    // GIVEN paths/vpc-cidr-expressions.yaml (YAML short forms, the VPC block from a parameter's default)
+    const file = path.join(FIXTURES, 'paths', 'vpc-cidr-expressions.yaml');
+    // WHEN the CLI's analysis reads and judges it
+    const findings = analyzePaths([file]).findings;
+    // THEN both path errors, on the resources that cause them, and no "cannot verify" about the VPC block
+    const found = findings.filter((f) => [OUTSIDE, BYPASS].includes(f.ruleId)).map((f) => `${f.ruleId.replace('LayeredDefense-', '')} ${f.logicalId} ${f.level}`).sort();
+    expect(found).toEqual(['DataStoreReachedOutsideGroups Db error', 'WafOriginBypass AppInstance error']);
+    expect(findings.filter((f) => f.ruleId === CANNOT && /CidrBlock|Fn::Cidr/.test(f.message))).toEqual([]);
   });
 });
