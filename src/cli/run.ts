@@ -12,7 +12,7 @@ import { analyzePaths } from '../analysis/analyze';
 import { readApp } from '../analysis/cfn';
 import { diffTemplates, DiffResult, DiffStackInput, formatDiffText, lingers } from '../analysis/diff';
 import type { AnalysisResult } from '../analysis/findings';
-import { ReachabilityModel } from '../analysis/reachability/explain';
+import { FlowQueryError, ReachabilityModel } from '../analysis/reachability/explain';
 import { renderJson } from '../analysis/report/json';
 import type { RuleInfo } from '../analysis/report/rule-info';
 import { renderSarif } from '../analysis/report/sarif';
@@ -307,13 +307,17 @@ function runExplain(options: ReadonlyMap<string, readonly string[]>, paths: read
     if (httpPath !== undefined) {
       throw new UsageError(`--http-path asks the destination's web ACL, and '${toGiven}' is outside the app: leave it out`);
     }
-    answer = model.explainToInternet({
-      from: from.source,
-      to: to.source,
-      port,
-      protocol: protocolNumber,
-      ...(domain !== undefined ? { domain } : {}),
-    });
+    try {
+      answer = model.explainToInternet({
+        from: from.source,
+        to: to.source,
+        port,
+        protocol: protocolNumber,
+        ...(domain !== undefined ? { domain } : {}),
+      });
+    } catch (e) {
+      throw e instanceof FlowQueryError ? new UsageError(`--to ${e.message}`) : e;
+    }
   } else {
     throw new UsageError(`--to '${toGiven}' is outside the app, and so is --from '${fromGiven}': a flow starts or ends at a workload of the app `
       + '(a logical id, Stack/LogicalId or construct path)');

@@ -370,6 +370,15 @@ describe('explain an egress flow: from a workload to the internet, through NAT a
     expect(sites(answer.blockers)).toEqual(['SECURITY_GROUP SG_EGRESS_NO_RULE egress-firewall/WorkerGroup']);
   });
 
+  test.each([
+    ['an address inside a subnet of the app', '10.20.2.7', /^cdk-layered-defense: --to 10\.20\.2\.7 is inside subnet egress-firewall\/PrivateSubnet of the app: .*name the workload there/],
+    ['a CIDR that overlaps the app', '10.0.0.0/8', /^cdk-layered-defense: --to 10\.0\.0\.0\/8 overlaps subnet egress-firewall\/\w+ of the app/],
+  ])('GIVEN %s as the destination WHEN asked THEN a usage error naming the subnet, exit 2 (not an internal error)', (_, to, message) => {
+    const { code, stderr } = run(['explain', EGRESS, '--from', 'Worker', '--to', to, '--port', '443']);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(message);
+  });
+
   test('GIVEN --http-path on an egress flow WHEN asked THEN a usage error (no web ACL outside the app), exit 2', () => {
     const { code, stderr } = run(egress(['--port', '443', '--http-path', '/x']));
     expect(code).toBe(2);

@@ -81,6 +81,14 @@ export interface FlowAnswer {
  */
 const NON_PUBLIC = ['0.0.0.0/8', '10.0.0.0/8', '100.64.0.0/10', '127.0.0.0/8', '169.254.0.0/16', '172.16.0.0/12', '192.168.0.0/16', '224.0.0.0/3'];
 
+/** A query the engine cannot answer as asked (a destination address inside the app): the asker's mistake, not a bug. */
+export class FlowQueryError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'FlowQueryError';
+  }
+}
+
 /** A model for reachability: the network model, its routing and its workloads, built once per app. */
 export class ReachabilityModel {
   public static fromStacks(stacks: readonly StackInput[], options: ReachabilityOptions = {}): ReachabilityModel {
@@ -153,7 +161,7 @@ export class ReachabilityModel {
     } else {
       const parsed = parseCidrOrReason(query.to.cidr, { normalizeHostBits: true });
       if (typeof parsed === 'string') {
-        throw new Error(`'${query.to.cidr}' is not an IP address or CIDR: ${parsed}`);
+        throw new FlowQueryError(`'${query.to.cidr}' is not an IP address or CIDR: ${parsed}`);
       }
       if (parsed.family !== IpFamily.IPV4) {
         const unknown: Decision = { layer: 'route', verdict: 'unknown', code: 'IPV6_NOT_MODELLED', message: `IPv6 egress flows (to ${query.to.cidr}) are not modelled yet` };
@@ -161,7 +169,8 @@ export class ReachabilityModel {
       }
       const inside = [...this.routing.subnets.values()].find((sub) => sub.cidr && sub.cidr.first <= parsed.last && parsed.first <= sub.cidr.last);
       if (inside) {
-        throw new Error(`${query.to.cidr} is inside subnet ${inside.resource.path}: name the workload there as the destination, not its address`);
+        throw new FlowQueryError(`${query.to.cidr} ${parsed.first >= inside.cidr!.first && parsed.last <= inside.cidr!.last ? 'is inside' : 'overlaps'} subnet `
+          + `${inside.resource.path} of the app: a flow to the app's own addresses ends at a workload, so name the workload there as the destination`);
       }
       targets = [{ first: parsed.first, last: parsed.last }];
     }

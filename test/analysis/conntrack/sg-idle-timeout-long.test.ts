@@ -74,7 +74,7 @@ describe('LayeredDefense-SgIdleTimeoutLong: firing', () => {
       + '(outside its VPC) on its own network interfaces, whose established-TCP idle timeout is 432000 s (5 days) (EC2\'s default: an '
       + 'AWS::EC2::Instance cannot set ConnectionTrackingSpecification), above the 3600 s (1 hour) the checks accept: revoking that access '
       + 'leaves established sessions up until they have been idle for 432000 s (5 days)');
-    expect(found[0].fix).toMatch(/launch it from a launch template .* ConnectionTrackingTimeouts aspect \(tcpEstablished at most 3600 s \(1 hour\)\)/);
+    expect(found[0].fix).toMatch(/^Bound the timeout on a launch template the instance launches from .* ConnectionTrackingTimeouts aspect \(tcpEstablished at most 3600 s \(1 hour\)\)/);
     expect(found[0].fix).toMatch(/IpBlocklistNacl\.addBlockedCidrs\(\['198\.51\.100\.7\/32'\]\)\) on subnet Stack\/PublicSubnet, kept longer than the timeout/);
     expect(found[0].text).toMatch(/\(HIPAA 164\.312\(a\)\(1\)\)\. Fix: /);
     expect(cannotVerify).toEqual([]);

@@ -92,7 +92,7 @@ function exposedInterfaces(model: NetworkModel, routing: RoutingModel, eips: Map
         ...placement(workload, eip),
         what: `instance ${r.path}`,
         timeout: instanceTimeout(r, primary, templates),
-        fixWhere: 'launch it from a launch template (an AWS::EC2::Instance cannot set ConnectionTrackingSpecification) or attach an AWS::EC2::NetworkInterface as its primary interface',
+        fixWhere: 'a launch template the instance launches from (an AWS::EC2::Instance cannot set ConnectionTrackingSpecification), or an AWS::EC2::NetworkInterface attached as its primary interface',
       });
     } else if (workload.kind === 'auto-scaling-group') {
       const ref = r.properties.LaunchTemplate ?? r.properties.MixedInstancesPolicy?.LaunchTemplate?.LaunchTemplateSpecification;
