@@ -46,6 +46,28 @@ describe('check on a hand-written YAML template', () => {
     expect(findings.filter((f) => f.ruleId === 'LayeredDefense-NaclDenyShadowed')).toHaveLength(1);
   });
 
+  test('GIVEN --parameter for a parameter no stack declares (a typo) WHEN checked THEN exit 2 naming it, not a run on the defaults', () => {
+    const { code, stdout, stderr } = run(['check', BAD, '--parameter', 'AdminCdir=203.0.113.0/24']);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(/^--parameter AdminCdir: no stack declares a parameter 'AdminCdir' \(declared: .*AdminCidr.*\)\n$/);
+  });
+
+  test('GIVEN --parameter with a value outside AllowedValues WHEN checked THEN exit 2 naming the file, the value and the allowed ones', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cli-e2e-'));
+    const file = path.join(dir, 'env.json');
+    fs.writeFileSync(file, JSON.stringify({
+      Parameters: { Env: { Type: 'String', Default: 'prod', AllowedValues: ['prod', 'dev'] }, Zones: { Type: 'CommaDelimitedList', Default: 'a', AllowedValues: ['a', 'b'] } },
+      Resources: { Topic: { Type: 'AWS::SNS::Topic' } },
+    }));
+    const bad = run(['check', file, '--parameter', 'Env=staging']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toBe(`${file}: --parameter Env=staging: 'staging' is not one of the parameter's AllowedValues (prod, dev)\n`);
+    expect(run(['check', file, '--parameter', 'Zones=a,c']).stderr).toMatch(/'c' is not one of the parameter's AllowedValues \(a, b\)/);
+    expect(run(['check', file, '--parameter', 'Env=dev', '--parameter', 'Zones=a, b']).code).toBe(0);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
   test('GIVEN a stack name that switches the partner NACL off WHEN checked THEN its findings go with it', () => {
     // The condition is !Not [!Equals [AWS::StackName, sandbox]]: a copy of the file named sandbox.yaml drops it.
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cli-e2e-'));

@@ -24,6 +24,7 @@ export function readApp(paths: readonly string[], options: ReadOptions = {}): Lo
   const reader = new AppReader(options.parameters ?? {});
   for (const p of paths) reader.readPath(p);
   const found = reader.found;
+  checkParameterValues(found, options.parameters ?? {});
   const app = new App(found.map((f) => f.source));
   // Every template is resolved here, so a caller never meets a failure later; positions stay lazy.
   const stacks: LoadedStack[] = found.map(({ source, file }) => ({
@@ -36,6 +37,38 @@ export function readApp(paths: readonly string[], options: ReadOptions = {}): Lo
     ...(source.parent ? { parent: { stackId: source.parent.source.id, logicalId: source.parent.logicalId } } : {}),
   }));
   return { stacks };
+}
+
+/**
+ * Values given for parameters (`--parameter KEY=VALUE`) must name a parameter some stack declares, and respect each
+ * declaring stack's `AllowedValues` (each item of a list type): CloudFormation rejects a deployment otherwise, and a
+ * typo must not silently analyse the defaults instead.
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/parameters-section-structure.html
+ */
+function checkParameterValues(found: readonly Found[], given: Readonly<Record<string, string>>): void {
+  const declared = new Map<string, Array<{ file: string; declaration: Json }>>();
+  for (const { source, file } of found) {
+    const parameters = isObject(source.template) && isObject(source.template.Parameters) ? source.template.Parameters : {};
+    for (const [name, declaration] of Object.entries(parameters)) {
+      declared.set(name, [...(declared.get(name) ?? []), { file: file.file, declaration }]);
+    }
+  }
+  for (const [name, value] of Object.entries(given)) {
+    const declarations = declared.get(name);
+    if (!declarations) {
+      const names = [...declared.keys()].sort();
+      throw new InputError(`--parameter ${name}`, `no stack declares a parameter '${name}' (${names.length > 0 ? `declared: ${names.join(', ')}` : 'no stack declares parameters'})`);
+    }
+    for (const { file, declaration } of declarations) {
+      const allowed = isObject(declaration) && Array.isArray(declaration.AllowedValues) ? declaration.AllowedValues.map(String) : undefined;
+      const type = isObject(declaration) && typeof declaration.Type === 'string' ? declaration.Type : 'String';
+      const items = type.startsWith('List<') || type === 'CommaDelimitedList' ? value.split(',').map((v) => v.trim()) : [value];
+      const bad = allowed ? items.find((item) => !allowed.includes(item)) : undefined;
+      if (bad !== undefined) {
+        throw new InputError(file, `--parameter ${name}=${value}: '${bad}' is not one of the parameter's AllowedValues (${allowed!.join(', ')})`);
+      }
+    }
+  }
 }
 
 class AppReader {

@@ -38,13 +38,14 @@ describe('parameters', () => {
 
   test('--parameter values win over defaults; list parameters split on commas; SSM-typed stay unknown', () => {
     // GIVEN values for every parameter WHEN read THEN each Ref has the value given (an SSM value type is a name)
-    const parameters = { Env: 'dev', Cidrs: '192.168.0.0/16', NoDefault: 'set', FromSsm: '/other', Unused: 'x' };
+    const parameters = { Env: 'dev', Cidrs: '192.168.0.0/16', NoDefault: 'set', FromSsm: '/other' };
     expect(resolved([{ Ref: 'Env' }, { Ref: 'Cidrs' }, { Ref: 'NoDefault' }, { Ref: 'FromSsm' }], { Parameters }, parameters))
       .toEqual(['dev', ['192.168.0.0/16'], 'set', { Ref: 'FromSsm' }]);
   });
 
-  test('a parameter that is not declared is not a parameter: the Ref stays', () => {
-    expect(resolved({ Ref: 'Env' }, {}, { Env: 'dev' })).toEqual({ Ref: 'Env' });
+  test('a value for a parameter no stack declares is an input error naming it (a typo must not analyse the defaults)', () => {
+    expect(() => resolved({ Ref: 'Env' }, {}, { Env: 'dev' })).toThrow(/^--parameter Env: no stack declares a parameter 'Env'/);
+    expect(() => resolved({ Ref: 'Env' }, { Parameters }, { Evn: 'dev' })).toThrow(/no stack declares a parameter 'Evn' \(declared: Cidrs, Env, /);
   });
 
   test('a list parameter used whole and by Fn::Select', () => {
