@@ -253,7 +253,11 @@ export function judgeFirewall(
     }
     const deny = asTls.verdict === 'deny' ? asTls : asHttp;
     return {
-      layer: 'firewall', verdict: 'unknown', code: 'FIREWALL_DOMAIN_UNKNOWN', resource: deny.resource, entry: deny.entry,
+      layer: 'firewall',
+      verdict: 'unknown',
+      code: 'FIREWALL_DOMAIN_UNKNOWN',
+      resource: deny.resource,
+      entry: deny.entry,
       message: `${name}: whether the ${protocolName(flow.protocol)} ${flow.port} flow is TLS or HTTP decides, which a port-level query cannot say (a domain list generates rules only for its TargetTypes): as TLS,${tail(asTls)}; as HTTP,${tail(asHttp)}`,
     };
   };

@@ -183,10 +183,11 @@ describe('egress: a private workload -> the internet through NAT and a firewall 
 
 describe('domain lists judge only TCP flows of their TargetTypes (they generate `tls` SNI and `http` Host rules)', () => {
   // The allowlist of this file (.amazonaws.com, api.example.com), with the target types each test names.
-  const allowlist = (targetTypes: string[]) => ({
-    ...ALLOWLIST,
-    Properties: { ...ALLOWLIST.Properties, RuleGroup: { ...ALLOWLIST.Properties.RuleGroup, RulesSource: { RulesSourceList: { ...ALLOWLIST.Properties.RuleGroup.RulesSource.RulesSourceList, TargetTypes: targetTypes } } } },
-  });
+  const allowlist = (targetTypes: string[]) => {
+    const list = { ...ALLOWLIST.Properties.RuleGroup.RulesSource.RulesSourceList, TargetTypes: targetTypes };
+    const ruleGroup = { ...ALLOWLIST.Properties.RuleGroup, RulesSource: { RulesSourceList: list } };
+    return { ...ALLOWLIST, Properties: { ...ALLOWLIST.Properties, RuleGroup: ruleGroup } };
+  };
   const openEgress = (r: Record<string, any>) => {
     r.WorkerGroup.Properties.SecurityGroupEgress = [{ IpProtocol: '-1', CidrIp: '0.0.0.0/0' }];
   };
