@@ -3,7 +3,9 @@
 // the hop unknown), then the stateful engine, in strict order (groups by priority, rules as written, then the stateful
 // default actions) or in default action order (pass rules first, then drop and reject). Domain lists decide on the
 // TLS SNI or the HTTP Host, which a port-level query cannot know: without a domain in the query such a rule makes the
-// hop unknown, naming the rule group. Suricata rules are evaluated on their header (protocol, addresses, ports,
+// hop unknown, naming the rule group. They generate `tls` and `http` rules, which match TCP flows only, and only for
+// the list's TargetTypes: a UDP flow is never judged by them, and a TCP flow is judged once as TLS and once as HTTP
+// (a port does not say which); when the two answers differ the hop is unknown. Suricata rules are evaluated on their header (protocol, addresses, ports,
 // direction, `flow:` direction) when every other keyword is one that does not look at content; otherwise the hop is
 // unknown, naming the rule. AWS managed rule groups judge signatures the model cannot see: a note names them. CDK-free.
 // @see https://docs.aws.amazon.com/network-firewall/latest/developerguide/firewall-policy-processing.html
@@ -73,13 +75,18 @@ function targetKeyOf(value: Json, r: ModelResource): string {
 }
 
 type Tri = 'yes' | 'no' | 'unknown';
+/** What a TCP flow carries, as far as domain lists care: a TLS handshake (SNI) or an HTTP request (Host). */
+type Application = 'tls' | 'http';
 
 interface EvaluableRule {
   readonly action: string;
   readonly group: ModelResource;
   readonly text: string;
-  /** Whether the rule matches the flow with the remote address at `remote`. */
-  readonly matches: (remote: bigint) => { match: Tri; why?: string };
+  /**
+   * Whether the rule matches the flow with the remote address at `remote`, when the TCP flow carries `application`
+   * (TLS or HTTP: only domain list rules look at it).
+   */
+  readonly matches: (remote: bigint, application: Application) => { match: Tri; why?: string };
   /** Domain list rules decide on the TLS SNI / HTTP Host. */
   readonly appLayer?: boolean;
 }
@@ -222,11 +229,43 @@ export function judgeFirewall(
   if (dropStrict && rules.some((r) => r.appLayer && r.action === 'pass')) {
     notes.push(`${name}: aws:drop_strict drops the TCP handshake before any TLS SNI or HTTP Host is seen, so its domain pass rules never match`);
   }
+  const domainGroups = [...new Set(rules.filter((r) => r.appLayer).map((r) => r.group.path))];
+  if (flow.protocol !== 6 && domainGroups.length > 0) {
+    notes.push(`${name}: the domain lists of ${domainGroups.join(', ')} generate TLS (SNI) and HTTP (Host) rules, which match TCP flows only: they do not judge this ${protocolName(flow.protocol)} flow`);
+  }
+  const decide = (remote: bigint): Decision => {
+    const asTls = decideStateful(name, policy, rules, remote, strict, drops, dropStrict, flow, 'tls');
+    if (flow.protocol !== 6 || domainGroups.length === 0) {
+      return asTls;
+    }
+    // A port-level query does not say whether the TCP flow is TLS or HTTP, and a list whose TargetTypes name only one
+    // of them generates no rules for the other: judge both, and answer only what both agree on.
+    const asHttp = decideStateful(name, policy, rules, remote, strict, drops, dropStrict, flow, 'http');
+    if (asTls.verdict === 'unknown' || (asTls.verdict === asHttp.verdict && asTls.entry === asHttp.entry)) {
+      return asTls;
+    }
+    if (asHttp.verdict === 'unknown') {
+      return asHttp;
+    }
+    const tail = (d: Decision) => d.message.slice(name.length);
+    if (asTls.verdict === asHttp.verdict) {
+      return { ...asTls, message: `${asTls.message} if it is TLS; if it is HTTP,${tail(asHttp)}` };
+    }
+    const deny = asTls.verdict === 'deny' ? asTls : asHttp;
+    return {
+      layer: 'firewall',
+      verdict: 'unknown',
+      code: 'FIREWALL_DOMAIN_UNKNOWN',
+      resource: deny.resource,
+      entry: deny.entry,
+      message: `${name}: whether the ${protocolName(flow.protocol)} ${flow.port} flow is TLS or HTTP decides, which a port-level query cannot say (a domain list generates rules only for its TargetTypes): as TLS,${tail(asTls)}; as HTTP,${tail(asHttp)}`,
+    };
+  };
   const starts = [...cuts].filter((c) => c <= MAX_IPV4).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   const judgement: Judgement = starts.map((first, i) => ({
     first,
     last: i + 1 < starts.length ? starts[i + 1] - 1n : MAX_IPV4,
-    decision: decideStateful(name, policy, rules, first, strict, drops, dropStrict, flow),
+    decision: decide(first),
   }));
   judgement.push({ first: IPV6_BASE, last: MAX_ADDRESS, decision: unknown('IPv6 flows through a firewall are not evaluated yet', policy.resource) });
   return { judgement, notes };
@@ -234,7 +273,7 @@ export function judgeFirewall(
 
 function decideStateful(
   name: string, policy: FirewallPolicyModel, rules: readonly EvaluableRule[], remote: bigint, strict: boolean, drops: readonly string[],
-  dropStrict: boolean, flow: FirewallFlow,
+  dropStrict: boolean, flow: FirewallFlow, application: Application,
 ): Decision {
   const what = `${protocolName(flow.protocol)} ${flow.port}${flow.domain !== undefined ? ` (${flow.domain})` : ''}`;
   const decided = (rule: EvaluableRule): Decision => (rule.action === 'pass'
@@ -252,7 +291,7 @@ function decideStateful(
       if (!inPhase(rule) || (dropStrict && rule.appLayer)) {
         continue;
       }
-      const { match, why } = rule.matches(remote);
+      const { match, why } = rule.matches(remote, application);
       if (match === 'yes') {
         return decided(rule);
       }
@@ -285,24 +324,38 @@ interface RuleContext {
 }
 
 /**
- * The rules a domain list generates. An allowlist passes TLS (by SNI) and HTTP (by Host) from HOME_NET to a listed
- * domain; a leading dot matches the domain and its subdomains. Under default action order it also drops the TLS and
- * HTTP flows it does not list; under strict order it creates no drop rules (the default actions decide). A denylist
- * drops the listed domains.
+ * The rules a domain list generates. Network Firewall turns the list into Suricata `tls` rules on the SNI (TargetTypes
+ * TLS_SNI) and `http` rules on the Host header (HTTP_HOST); both are application-layer protocols over TCP, so the
+ * generated rules never match a UDP flow, and a list of one target type never matches the other protocol. An allowlist
+ * passes those flows from HOME_NET to a listed domain; a leading dot matches the domain and its subdomains. For an
+ * allowlist, "traffic of the specified protocol type that doesn't match the domain specifications is denied": under
+ * default action order it also drops the flows of its target types it does not list; under strict order it creates no
+ * drop rules (the default actions decide). A denylist drops the listed domains.
  * @see https://docs.aws.amazon.com/network-firewall/latest/developerguide/stateful-rule-groups-domain-names.html
+ * @see https://docs.aws.amazon.com/network-firewall/latest/APIReference/API_RulesSourceList.html (TargetTypes: TLS_SNI for HTTPS, HTTP_HOST for HTTP)
+ * @see https://docs.aws.amazon.com/network-firewall/latest/developerguide/suricata-rule-evaluation-order.html
  */
 function domainListRules(group: ModelResource, list: Json, context: RuleContext, strict: boolean): EvaluableRule[] {
   const type = list?.GeneratedRulesType;
   const targets = literalStringList(list?.Targets);
+  const targetTypes = literalStringList(list?.TargetTypes);
+  const inspects: Record<Application, boolean> = { tls: targetTypes?.includes('TLS_SNI') ?? false, http: targetTypes?.includes('HTTP_HOST') ?? false };
   const text = `domain list ${type} ${Array.isArray(targets) ? targets.join(', ') : describeValue(list?.Targets)}`;
   const fromHome = context.flow.direction === 'outbound' && contains(context.home, context.flow.inside);
   const listed = (domain: string) => targets!.some((t) => (t.startsWith('.') ? domain === t.slice(1) || domain.endsWith(t) : domain === t));
-  const matcher = (wantListed: boolean) => (): { match: Tri; why?: string } => {
-    if (!fromHome) {
+  const matcher = (wantListed: boolean) => (_remote: bigint, application: Application): { match: Tri; why?: string } => {
+    // `tls` and `http` rules match TCP flows only: a UDP flow (DNS on 53, QUIC on 443) is never matched by them.
+    if (!fromHome || context.flow.protocol !== 6) {
       return { match: 'no' };
     }
     if (!targets || !isLiteralString(type)) {
       return { match: 'unknown', why: 'its targets or type are not known at synth' };
+    }
+    if (!targetTypes) {
+      return { match: 'unknown', why: `its TargetTypes ${describeValue(list?.TargetTypes)} are not known at synth` };
+    }
+    if (!inspects[application]) {
+      return { match: 'no' };
     }
     if (context.flow.domain === undefined) {
       return { match: 'unknown', why: 'it decides on the TLS SNI or HTTP Host, which a port-level query cannot know (give the query a domain)' };
@@ -312,7 +365,8 @@ function domainListRules(group: ModelResource, list: Json, context: RuleContext,
   if (type === 'ALLOWLIST') {
     const rules: EvaluableRule[] = [{ action: 'pass', group, text, matches: matcher(true), appLayer: true }];
     if (!strict) {
-      rules.push({ action: 'drop', group, text: `${text} (drops the TLS and HTTP flows it does not list)`, matches: matcher(false), appLayer: true });
+      const flows = inspects.tls && inspects.http ? 'TLS and HTTP' : inspects.tls ? 'TLS' : inspects.http ? 'HTTP' : 'TLS or HTTP';
+      rules.push({ action: 'drop', group, text: `${text} (drops the ${flows} flows it does not list)`, matches: matcher(false), appLayer: true });
     }
     return rules;
   }

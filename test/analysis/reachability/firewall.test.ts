@@ -181,6 +181,98 @@ describe('egress: a private workload -> the internet through NAT and a firewall 
   });
 });
 
+describe('domain lists judge only TCP flows of their TargetTypes (they generate `tls` SNI and `http` Host rules)', () => {
+  // The allowlist of this file (.amazonaws.com, api.example.com), with the target types each test names.
+  const allowlist = (targetTypes: string[]) => {
+    const list = { ...ALLOWLIST.Properties.RuleGroup.RulesSource.RulesSourceList, TargetTypes: targetTypes };
+    const ruleGroup = { ...ALLOWLIST.Properties.RuleGroup, RulesSource: { RulesSourceList: list } };
+    return { ...ALLOWLIST, Properties: { ...ALLOWLIST.Properties, RuleGroup: ruleGroup } };
+  };
+  const openEgress = (r: Record<string, any>) => {
+    r.WorkerGroup.Properties.SecurityGroupEgress = [{ IpProtocol: '-1', CidrIp: '0.0.0.0/0' }];
+  };
+  const firewallHop = (answer: { hops: any[] }) => answer.hops.find((h) => h.layer === 'firewall');
+
+  test('GIVEN a default-order allowlist WHEN the worker sends udp 53 THEN REACHABLE with or without a domain: no tls/http rule matches UDP', () => {
+    // GIVEN default action order, no stateful default actions (they are only valid under strict order)
+    const model = egressApp({ order: 'DEFAULT_ACTION_ORDER', defaults: [] });
+    for (const domain of ['evil.example.net', undefined]) {
+      // WHEN
+      const answer = model.explainToInternet(fromWorker({ port: 53, protocol: 17, domain }));
+      // THEN the allowlist's pass and drop rules are `tls`/`http` rules: neither matches UDP, and under default action
+      // order an unmatched flow passes. Before the fix: BLOCKED by "drops the TLS and HTTP flows it does not list"
+      // with a domain, UNKNOWN "give the query a domain" without one.
+      expect(answer.verdict).toBe('REACHABLE');
+      expect(firewallHop(answer)).toMatchObject({ code: 'FIREWALL_NO_MATCH', entry: 'default action order' });
+      expect(firewallHop(answer).message).toMatch(/lets udp 53 .*through: no stateful rule matches it, and under default action order unmatched traffic passes/);
+      expect(answer.notes.join('\n')).toMatch(/domain lists of App\/Allowlist generate TLS \(SNI\) and HTTP \(Host\) rules, which match TCP flows only: they do not judge this udp flow/);
+    }
+  });
+
+  test('GIVEN udp 443 to a listed domain WHEN judged THEN the domain list never claims to pass it', () => {
+    // GIVEN the worker may send anything; strict order with aws:drop_established (the default fixture), and default order
+    const strict = egressApp({}, openEgress).explainToInternet(fromWorker({ port: 443, protocol: 17, domain: 'api.example.com' }));
+    const actionOrder = egressApp({ order: 'DEFAULT_ACTION_ORDER', defaults: [] }, openEgress)
+      .explainToInternet(fromWorker({ port: 443, protocol: 17, domain: 'api.example.com' }));
+    // THEN strict order: no rule passes UDP, the drop default drops it; default order: nothing matches, it passes
+    expect(codes(strict)).toEqual(['firewall FIREWALL_DEFAULT_DROP Policy']);
+    expect(actionOrder.verdict).toBe('REACHABLE');
+    expect(firewallHop(actionOrder).code).toBe('FIREWALL_NO_MATCH');
+    for (const answer of [strict, actionOrder]) {
+      expect([...answer.hops, ...answer.blockers].map((h) => `${h.code} ${h.entry}`).join('\n')).not.toMatch(/FIREWALL_PASS|domain list/);
+    }
+  });
+
+  test('GIVEN strict order with aws:drop_established WHEN the worker sends udp 53 THEN the default decides: BLOCKED, explained', () => {
+    // GIVEN the default fixture: strict order, the allowlist adds pass rules only, default aws:drop_established
+    const model = egressApp();
+    for (const domain of ['api.example.com', undefined]) {
+      // WHEN
+      const answer = model.explainToInternet(fromWorker({ port: 53, protocol: 17, domain }));
+      // THEN no rule passes the UDP flow (even to a listed domain), so it falls to the default actions, and
+      // aws:drop_established drops the established flow (the response): BLOCKED by the default and by nothing else
+      expect(answer.verdict).toBe('BLOCKED');
+      expect(codes(answer)).toEqual(['firewall FIREWALL_DEFAULT_DROP Policy']);
+      expect(answer.blockers[0].message).toMatch(/drops udp 53.*: no stateful rule passes it, and the policy's default action is aws:drop_established/);
+    }
+  });
+
+  test('GIVEN a TLS_SNI-only allowlist WHEN tcp 80 goes to a domain off the list under default order THEN UNKNOWN: TLS or HTTP decides', () => {
+    // GIVEN default action order and an allowlist that generates `tls` rules only
+    const model = egressApp({ order: 'DEFAULT_ACTION_ORDER', defaults: [], groups: { Allowlist: allowlist(['TLS_SNI']) } }, openEgress);
+    // WHEN
+    const answer = model.explainToInternet(fromWorker({ port: 80, domain: 'exfiltrate.example.net' }));
+    // THEN as TLS the list's drop rule drops it; as HTTP no rule matches and default order passes it: the port does not
+    // say which, so the answer names both
+    expect(answer.verdict).toBe('UNKNOWN');
+    expect(answer.unknowns.map((u) => `${u.code} ${u.resource?.logicalId}`)).toEqual(['FIREWALL_DOMAIN_UNKNOWN Allowlist']);
+    expect(answer.unknowns[0].message).toMatch(/whether the tcp 80 flow is TLS or HTTP decides, which a port-level query cannot say/);
+    expect(answer.unknowns[0].message).toMatch(/as TLS, drops tcp 80 \(exfiltrate\.example\.net\) by "domain list ALLOWLIST .* \(drops the TLS flows it does not list\)".*; as HTTP, lets tcp 80/);
+  });
+
+  test('GIVEN a TLS_SNI-only allowlist WHEN both readings agree THEN the verdict stands; WHEN they differ under strict order THEN UNKNOWN', () => {
+    // GIVEN default order and a listed domain: as TLS the list passes it, as HTTP nothing matches and it passes
+    const actionOrder = egressApp({ order: 'DEFAULT_ACTION_ORDER', defaults: [], groups: { Allowlist: allowlist(['TLS_SNI']) } }, openEgress);
+    const listed = actionOrder.explainToInternet(fromWorker({ port: 80, domain: 'api.example.com' }));
+    expect(listed.verdict).toBe('REACHABLE');
+    expect(firewallHop(listed).message).toMatch(/passes tcp 80 \(api\.example\.com\) by .* if it is TLS; if it is HTTP, lets tcp 80/);
+    // GIVEN strict order with aws:drop_established: as TLS the list passes it, as HTTP the default drops it
+    const strict = egressApp({ groups: { Allowlist: allowlist(['TLS_SNI']) } }, openEgress).explainToInternet(fromWorker({ port: 80, domain: 'api.example.com' }));
+    expect(strict.verdict).toBe('UNKNOWN');
+    expect(strict.unknowns.map((u) => `${u.code} ${u.resource?.logicalId}`)).toEqual(['FIREWALL_DOMAIN_UNKNOWN Policy']);
+    expect(strict.unknowns[0].message).toMatch(/as TLS, passes .*; as HTTP, drops tcp 80 .*aws:drop_established/);
+  });
+
+  test('GIVEN both target types WHEN tcp 80 goes to a domain off the list under default order THEN BLOCKED by the list, as before', () => {
+    const model = egressApp({ order: 'DEFAULT_ACTION_ORDER', defaults: [], groups: { Allowlist: allowlist(['TLS_SNI', 'HTTP_HOST']) } }, openEgress);
+    expect(codes(model.explainToInternet(fromWorker({ port: 80, domain: 'exfiltrate.example.net' })))).toEqual(['firewall FIREWALL_DROP Allowlist']);
+    expect(model.explainToInternet(fromWorker({ port: 80, domain: 'exfiltrate.example.net' })).blockers[0].entry).toMatch(/drops the TLS and HTTP flows it does not list/);
+    const listed = model.explainToInternet(fromWorker({ port: 80, domain: 'api.example.com' }));
+    expect(firewallHop(listed)).toMatchObject({ code: 'FIREWALL_PASS' });
+    expect(firewallHop(listed).message).not.toMatch(/if it is TLS/);
+  });
+});
+
 describe('Suricata rules, judged on their 5-tuple', () => {
   const rules = egressApp({
     groups: {
