@@ -11,6 +11,7 @@ import { groupsOf, judgeGroups } from './security-group-layer';
 import { judgeWaf } from './waf-layer';
 import { IpFamily } from '../../ip/family';
 import { ParsedCidr, parseCidrOrReason } from '../../private/ip';
+import { readEndpointChoice } from '../model/firewall-routing';
 import { describeKey } from '../model/model-values';
 import { buildNetworkModel, FirewallModel, NetworkModel, StackInput } from '../model/network-model';
 import { buildRoutingModel, RoutedSubnetModel, RouteModel, RoutingModel } from '../model/routing';
@@ -203,7 +204,7 @@ export class ReachabilityModel {
     const nacl = naclOfSubnet(this.network, subnet);
     common.push(judgeNacl(nacl, 'egress', query.protocol, { from: query.port, to: query.port }, 'request'));
     common.push(judgeNacl(nacl, 'ingress', query.protocol, ephemeral, 'return'));
-    const paths = this.followEgress(query, subnet, source.ranges[0], targets, { source, natted: false, firewalls: [], destination }, notes, 0);
+    const paths = this.followEgress(query, subnet, source.ranges[0], targets, { source, natted: false, firewalls: [], entries: [], destination }, notes, 0);
     return paths.map((p) => judgeSegments(overlay([...common, ...p.judgements], p.ranges), true, flow));
   }
 
@@ -295,7 +296,7 @@ export class ReachabilityModel {
           judgements.push(judgeNacl(fwNacl, 'egress', query.protocol, { from: query.port, to: query.port }, 'request'));
           judgements.push(judgeNacl(fwNacl, 'ingress', query.protocol, ephemeral, 'return'));
         }
-        const through = { ...state, firewalls: [...state.firewalls, firewall] };
+        const through = { ...state, firewalls: [...state.firewalls, firewall], entries: [...state.entries, r] };
         for (const next of this.followEgress(query, firewallSubnet, inside, sub, through, notes, depth + 1)) {
           paths.push({ ranges: next.ranges, judgements: [...judgements, ...next.judgements] });
         }
@@ -339,7 +340,23 @@ export class ReachabilityModel {
     const firewallsBack = new Set<FirewallModel | undefined>(
       back.map((p) => (p.route ? firewallOfRoute(this.network, p.route)?.firewall : undefined)));
     const took = state.firewalls[state.firewalls.length - 1];
-    if (firewallsBack.size === 1 && [...firewallsBack][0] === took) {
+    const entered = state.entries[state.entries.length - 1];
+    // One firewall is not enough: each AZ's endpoint keeps its own flow state, so responses must come back through the
+    // endpoint the requests took.
+    const sameEndpoints = took ? back.map((p) => (p.route ? sameEndpoint(this.network, entered, p.route) : false)) : [];
+    if (firewallsBack.size === 1 && [...firewallsBack][0] === took && took && sameEndpoints.some((same) => same !== true)) {
+      const differs = sameEndpoints.includes(false);
+      judgements.push(everywhere({
+        layer: 'route',
+        verdict: 'unknown',
+        code: 'ASYMMETRIC_ROUTE',
+        resource: gateway?.resource ?? r.resource,
+        entry: describeRoute(back[0].route!),
+        message: differs
+          ? `requests go out through one endpoint of firewall ${took.resource.path} (${describeRoute(entered)}), but the edge route table of internet gateway ${gateway?.resource.path ?? r.targetKey} sends responses back through another: each endpoint keeps its own flow state, and Network Firewall does not support asymmetric routing`
+          : `whether the edge route table of internet gateway ${gateway?.resource.path ?? r.targetKey} sends responses back through the endpoint of firewall ${took.resource.path} the requests took (${describeRoute(entered)}) is not known at synth`,
+      }));
+    } else if (firewallsBack.size === 1 && [...firewallsBack][0] === took) {
       if (took) {
         judgements.push(everywhere({ layer: 'route', verdict: 'allow', code: 'RETURN_THROUGH_FIREWALL', resource: back[0].route!.resource, entry: describeRoute(back[0].route!), message: `the edge route table of ${gateway!.resource.path} sends responses back through firewall ${took.resource.path}` }));
       }
@@ -747,7 +764,33 @@ interface EgressState {
   readonly natted: boolean;
   /** The firewalls the requests went through, in order. */
   readonly firewalls: readonly FirewallModel[];
+  /** The routes by which the requests entered them (which endpoint), in the same order. */
+  readonly entries: readonly RouteModel[];
   readonly destination: string;
+}
+
+/**
+ * Whether two routes to a firewall name the same endpoint: the same literal id, the same pick by AZ or by position
+ * over one firewall's `EndpointIds`, or the same value; false when both are picks of one firewall that differ;
+ * undefined when the template cannot tell.
+ */
+function sameEndpoint(network: NetworkModel, a: RouteModel, b: RouteModel): boolean | undefined {
+  const ca = readEndpointChoice(a.resource.properties.VpcEndpointId, a.resource.stack.id, network);
+  const cb = readEndpointChoice(b.resource.properties.VpcEndpointId, b.resource.stack.id, network);
+  if (ca.kind === 'literal' && cb.kind === 'literal') {
+    return ca.id === cb.id;
+  }
+  if (ca.kind === 'by-az' && cb.kind === 'by-az' && ca.firewallKey === cb.firewallKey) {
+    return ca.az === cb.az;
+  }
+  if (ca.kind === 'by-position' && cb.kind === 'by-position' && ca.firewallKey === cb.firewallKey) {
+    return ca.index === cb.index;
+  }
+  if (ca.kind === 'endpoint-resource' && cb.kind === 'endpoint-resource') {
+    return ca.endpoint.key === cb.endpoint.key;
+  }
+  return a.resource.stack.id === b.resource.stack.id
+    && JSON.stringify(a.resource.properties.VpcEndpointId) === JSON.stringify(b.resource.properties.VpcEndpointId) ? true : undefined;
 }
 
 /** A judgement that applies only on some pieces of the address space (a route's): elsewhere it has no say. */

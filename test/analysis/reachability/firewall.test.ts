@@ -163,6 +163,29 @@ describe('egress: a private workload -> the internet through NAT and a firewall 
     expect(answer.unknowns.map((u) => u.code)).toEqual(['ASYMMETRIC_ROUTE']);
   });
 
+  test('GIVEN the edge route picks another endpoint of the same firewall WHEN asked THEN UNKNOWN, asymmetric (each endpoint keeps its own flow state)', () => {
+    // GIVEN requests enter by the endpoint at position 0 of EndpointIds, responses come back by the one at position 1
+    const otherEndpoint = { 'Fn::Select': [1, { 'Fn::Split': [':', { 'Fn::Select': [1, { 'Fn::GetAtt': ['Firewall', 'EndpointIds'] }] }] }] };
+    const crossed = egressApp({}, (r) => {
+      r.EdgeToPublic.Properties.VpcEndpointId = otherEndpoint;
+    });
+    // WHEN
+    const answer = crossed.explainToInternet(fromWorker({ domain: 'api.example.com' }));
+    // THEN
+    expect(answer.verdict).toBe('UNKNOWN');
+    expect(answer.unknowns.map((u) => `${u.code} ${u.resource?.logicalId}`)).toEqual(['ASYMMETRIC_ROUTE Igw']);
+    expect(answer.unknowns[0].message).toMatch(/sends responses back through another: each endpoint keeps its own flow state/);
+  });
+
+  test('GIVEN routes to literal endpoint ids WHEN asked THEN UNKNOWN: a literal vpce id is not known to be the firewall\'s, nor which AZ it serves', () => {
+    const literal = egressApp({}, (r) => {
+      r.PublicDefault.Properties.VpcEndpointId = 'vpce-0123456789abcdef0';
+      r.EdgeToPublic.Properties.VpcEndpointId = 'vpce-0fedcba9876543210';
+    });
+    const answer = literal.explainToInternet(fromWorker({ domain: 'api.example.com' }));
+    expect(answer.verdict).toBe('UNKNOWN');
+  });
+
   test('a private subnet that routes to the internet gateway directly needs a public address', () => {
     const direct = egressApp({}, (r) => {
       r.PrivateDefault.Properties = { RouteTableId: { Ref: 'PrivateRt' }, DestinationCidrBlock: '0.0.0.0/0', GatewayId: { Ref: 'Igw' } };
