@@ -4,6 +4,18 @@ import { CidrSet, IpFamily } from '../../src/ip';
 import { countAddresses, formatCidr, lossyCover, mergeRanges, parseCidr, protectedLossyCover, subtractRanges } from '../../src/private/ip';
 
 describe('bounded lossy cover', () => {
+  test('GIVEN IPv6 costs above 2^53 WHEN covered THEN the extra count is exact and the cheaper merge wins by a margin a double cannot see', () => {
+    // GIVEN two addresses at the two ends of 2000::/3, and a pair that fills 4000::2/127 exactly: in 2 blocks the pair
+    // stays exact and the far ends take the whole /3; a count near 2^125 is not representable in a double, so only
+    // exact arithmetic gets `extraAddresses` right (the IPv4 cost arithmetic forced on IPv6 fails here)
+    const set = CidrSet.fromCidrs(['2000::', '3fff:ffff:ffff:ffff:ffff:ffff:ffff:fffe', '4000::2', '4000::3']);
+    // WHEN squeezed into 2 blocks
+    const cover = set.coverWithin(IpFamily.IPV6, 2);
+    // THEN 2000::/3 (2^125 addresses, 2 of them wanted) and 4000::2/127 (exact)
+    expect(cover.cidrs).toEqual(['2000::/3', '4000::2/127']);
+    expect(cover.extraAddresses).toBe(((1n << 125n) - 2n).toString());
+  });
+
   test('picks the cheapest merge, not the nearest neighbours', () => {
     // GIVEN two /24s 512 addresses apart and a lone address far away
     const set = CidrSet.fromCidrs(['10.0.0.0/24', '10.0.2.0/24', '10.0.4.1']);
