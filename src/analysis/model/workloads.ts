@@ -150,8 +150,9 @@ export function buildWorkloads(model: NetworkModel, routing: RoutingModel): Work
   }
   const clusters = new Map(model.ofType('AWS::RDS::DBCluster').map((r) => [r.key, r]));
   // A cluster member is placed in its cluster's subnet group when it names none itself.
-  const placedBy = (i: ModelResource): ModelResource => (i.properties.DBSubnetGroupName === undefined && i.properties.DBClusterIdentifier !== undefined
-    ? clusters.get(targetKey(i.properties.DBClusterIdentifier, i.stack.id)) ?? i : i);
+  const placedBy = (i: ModelResource): ModelResource => (
+    i.properties.DBSubnetGroupName === undefined && i.properties.DBClusterIdentifier !== undefined
+      ? clusters.get(targetKey(i.properties.DBClusterIdentifier, i.stack.id)) ?? i : i);
   const dbPublic = (i: ModelResource): PublicAddress => {
     if (i.properties.PubliclyAccessible !== undefined) {
       return flag(i.properties.PubliclyAccessible, 'PubliclyAccessible');
