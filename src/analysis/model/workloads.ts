@@ -148,18 +148,30 @@ export function buildWorkloads(model: NetworkModel, routing: RoutingModel): Work
       add(r, 'lambda-function', vpc.SubnetIds, vpc.SecurityGroupIds, NOT_PUBLIC);
     }
   }
+  const clusters = new Map(model.ofType('AWS::RDS::DBCluster').map((r) => [r.key, r]));
+  // A cluster member is placed in its cluster's subnet group when it names none itself.
+  const placedBy = (i: ModelResource): ModelResource => (
+    i.properties.DBSubnetGroupName === undefined && i.properties.DBClusterIdentifier !== undefined
+      ? clusters.get(targetKey(i.properties.DBClusterIdentifier, i.stack.id)) ?? i : i);
+  const dbPublic = (i: ModelResource): PublicAddress => {
+    if (i.properties.PubliclyAccessible !== undefined) {
+      return flag(i.properties.PubliclyAccessible, 'PubliclyAccessible');
+    }
+    const owner = placedBy(i);
+    return rdsDefaultPublic(owner, owner.properties.DBSubnetGroupName, subnetsOfGroup(owner, owner.properties.DBSubnetGroupName), model, routing);
+  };
   for (const r of model.ofType('AWS::RDS::DBInstance')) {
     const p = r.properties;
     if (p.DBClusterIdentifier !== undefined && p.VPCSecurityGroups === undefined) {
       // An Aurora instance takes its cluster's groups; the cluster is the workload.
       continue;
     }
-    add(r, 'rds-instance', subnetsOfGroup(r, p.DBSubnetGroupName), p.VPCSecurityGroups, flag(p.PubliclyAccessible, 'PubliclyAccessible'));
+    add(r, 'rds-instance', subnetsOfGroup(r, p.DBSubnetGroupName), p.VPCSecurityGroups, dbPublic(r));
   }
   for (const r of model.ofType('AWS::RDS::DBCluster')) {
     const p = r.properties;
     const members = model.ofType('AWS::RDS::DBInstance').filter((i) => targetKey(i.properties.DBClusterIdentifier, i.stack.id) === r.key);
-    const open = members.map((i) => flag(i.properties.PubliclyAccessible, 'PubliclyAccessible'));
+    const open = members.map(dbPublic);
     const publicAddress = open.find((o) => 'public' in o && o.public) ?? open.find((o) => 'unknown' in o) ?? NOT_PUBLIC;
     add(r, 'rds-cluster', subnetsOfGroup(r, p.DBSubnetGroupName), p.VpcSecurityGroupIds, publicAddress);
   }
@@ -202,6 +214,46 @@ function instancePublic(
     return subnet === undefined ? NOT_PUBLIC : { unknown: `whether subnet ${describeValue(subnet)} maps public addresses on launch` };
   }
   return routed.mapPublicIpOnLaunch === undefined ? { unknown: `MapPublicIpOnLaunch of subnet ${routed.resource.path}` } : { public: routed.mapPublicIpOnLaunch };
+}
+
+/**
+ * Whether a DB instance that does not set `PubliclyAccessible` is public. RDS decides by the VPC it lands in: with a
+ * DB subnet group, public when the subnets' VPC has an internet gateway attached, private otherwise; without one, the
+ * default VPC's gateway decides, and the default VPC is never in the app.
+ * @see https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstance.html (PubliclyAccessible, "Default")
+ */
+function rdsDefaultPublic(r: ModelResource, groupName: Json, subnets: Json, model: NetworkModel, routing: RoutingModel): PublicAddress {
+  const unset = 'PubliclyAccessible is not set and';
+  if (groupName === undefined) {
+    return { unknown: `${unset} whether the default VPC (no DBSubnetGroupName) has an internet gateway` };
+  }
+  if (!Array.isArray(subnets)) {
+    return { unknown: `${unset} whether the VPC of ${describeValue(subnets)} has an internet gateway` };
+  }
+  // Any internet gateway attachment counts, an imported gateway's too (the routing model keeps the app's gateways only).
+  const withGateway = new Set<string>();
+  for (const gateway of routing.internetGateways.values()) {
+    if (!gateway.egressOnly) {
+      gateway.attachedVpcKeys.forEach((k) => withGateway.add(k));
+    }
+  }
+  for (const a of model.ofType('AWS::EC2::VPCGatewayAttachment')) {
+    if (a.properties.InternetGatewayId !== undefined) {
+      withGateway.add(targetKey(a.properties.VpcId, a.stack.id));
+    }
+  }
+  let unknown: string | undefined;
+  for (const subnet of subnets) {
+    const routed = routing.subnets.get(targetKey(subnet, r.stack.id));
+    if (!routed) {
+      unknown ??= `${unset} whether the VPC of subnet ${describeValue(subnet)} has an internet gateway`;
+    } else if (withGateway.has(routed.vpcKey)) {
+      return { public: true };
+    } else if (!routing.localRoutes.has(routed.vpcKey)) {
+      unknown ??= `${unset} whether VPC ${describeValue(routed.resource.properties.VpcId)} has an internet gateway`;
+    }
+  }
+  return unknown !== undefined ? { unknown } : NOT_PUBLIC;
 }
 
 /** Whether an NLB target group hands its targets the client's address: yes, no, or not known at synth (the value). */
