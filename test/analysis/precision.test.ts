@@ -274,4 +274,33 @@ describe('mistakes CloudFormation would reject are findings, never a resource no
       expect.stringMatching(/^Ref Vcp names no resource/),
     ]);
   });
+
+  test('a security group whose rule list is not a list, or without GroupDescription, is InvalidValue; a list behind an undecided Fn::If is cannot verify', () => {
+    // GIVEN one group with an object where the list belongs and no description, and one whose rules are a condition
+    const templates = {
+      App: {
+        Parameters: { Open: { Type: 'String' } },
+        Conditions: { IsOpen: { 'Fn::Equals': [{ Ref: 'Open' }, 'yes'] } },
+        Resources: {
+          Flat: { Type: 'AWS::EC2::SecurityGroup', Properties: { SecurityGroupIngress: { IpProtocol: 'tcp', FromPort: 22, ToPort: 22, CidrIp: '0.0.0.0/0' } } },
+          Maybe: {
+            Type: 'AWS::EC2::SecurityGroup',
+            Properties: {
+              GroupDescription: 'maybe open',
+              SecurityGroupIngress: { 'Fn::If': ['IsOpen', [{ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, CidrIp: '0.0.0.0/0' }], []] },
+            },
+          },
+        },
+      },
+    };
+    // WHEN judged
+    const findings = judge(templates);
+    // THEN the flat one is invalid twice over, on the group; the conditional one is not silent
+    const invalid = ofRule(findings, 'LayeredDefense-InvalidValue').map((f) => `${f.resource.logicalId}: ${f.message}`).sort();
+    expect(invalid).toEqual([
+      expect.stringMatching(/^Flat: .*GroupDescription is required on AWS::EC2::SecurityGroup/),
+      expect.stringMatching(/^Flat: .*SecurityGroupIngress is .*, not a list of rules: CloudFormation rejects the template/),
+    ]);
+    expect(ofRule(findings, 'LayeredDefense-CannotVerify').map((f) => f.resource.logicalId)).toContain('Maybe');
+  });
 });

@@ -642,11 +642,22 @@ function link(model: NetworkModel): void {
       ingress: [],
       egress: [],
     };
-    for (const rule of asList(r.properties.SecurityGroupIngress)) {
-      group.ingress.push(...readSgRules(r, group.key, 'ingress', rule));
+    for (const [property, direction, into] of [['SecurityGroupIngress', 'ingress', group.ingress], ['SecurityGroupEgress', 'egress', group.egress]] as const) {
+      const rules = r.properties[property];
+      if (rules === undefined || Array.isArray(rules)) {
+        for (const rule of rules ?? []) {
+          into.push(...readSgRules(r, group.key, direction, rule));
+        }
+      } else if (isIntrinsic(rules)) {
+        // A list not known at synth (an undecided Fn::If, an import): its rules may admit anything.
+        const text = `${property} ${describeValue(rules)}`;
+        into.push({ resource: r, direction, groupKey: group.key, fromPort: 0, toPort: 65535, peer: { kind: 'unknown', text }, unknown: text });
+      } else {
+        model.invalid.push({ resource: r, problem: `${property} is ${describeValue(rules)}, not a list of rules: CloudFormation rejects the template` });
+      }
     }
-    for (const rule of asList(r.properties.SecurityGroupEgress)) {
-      group.egress.push(...readSgRules(r, group.key, 'egress', rule));
+    if (r.properties.GroupDescription === undefined) {
+      model.invalid.push({ resource: r, problem: 'GroupDescription is required on AWS::EC2::SecurityGroup: CloudFormation rejects the template' });
     }
     groups.set(group.key, group);
     model.securityGroups.push(group);
@@ -921,6 +932,15 @@ export function invalidNaclEntry(p: Json): string | undefined {
     return `Protocol ${protocol} (${names[protocol]}) needs Icmp { Type, Code } (Type -1 and Code -1 for all), not ${describeValue(p.Icmp)}`;
   }
   return undefined;
+}
+
+/** A value that is one intrinsic function (or a cross-stack value): known only at deploy time. */
+function isIntrinsic(value: Json): boolean {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    return false;
+  }
+  const keys = Object.keys(value);
+  return keys.length === 1 && (keys[0] === 'Ref' || keys[0].startsWith('Fn::') || keys[0] === STACK_REF);
 }
 
 function asList(value: Json): Json[] {
