@@ -306,6 +306,15 @@ describe('LayeredDefense-FirewallSubnetWorkload', () => {
     expect(ofRule(findings, ID)[0].message).toMatch(/^lambda function Stack\/Fn sits in firewall subnet Stack\/FirewallSubnetB/);
   });
 
+  test('Noncompliance: an auto scaling group from a launch template outside the templates still launches into its subnets', () => {
+    // GIVEN an auto scaling group with a literal LaunchTemplateId (its groups are not known) in a firewall subnet
+    const findings = goodWith((r) => {
+      r.Jump = { Type: 'AWS::AutoScaling::AutoScalingGroup', Properties: { MinSize: '0', MaxSize: '1', VPCZoneIdentifier: [{ Ref: 'FirewallSubnetB' }], LaunchTemplate: { LaunchTemplateId: 'lt-0123456789abcdef0', Version: '1' } } };
+    });
+    // THEN it is reported: its placement is known whatever its launch template holds
+    expect(sites(ofRule(findings, ID))).toEqual([[ID, 'Stack/Jump']]);
+  });
+
   test('Token: an instance whose subnet is a parameter is "cannot verify"', () => {
     const findings = goodWith((r) => {
       r.Box = { Type: 'AWS::EC2::Instance', Properties: { ImageId: 'ami-0123456789abcdef0', SubnetId: PARAM, SecurityGroupIds: ['sg-0123456789abcdef0'] } };

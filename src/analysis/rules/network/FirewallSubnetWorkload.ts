@@ -49,7 +49,9 @@ export const FirewallSubnetWorkload: LayeredDefenseRule = {
       }
     };
     for (const workload of buildWorkloads(model, routing.routing)) {
-      if (workload.unknown === undefined) {
+      // Placement is judged whenever the subnets are known, even when something else of the workload is not (an
+      // auto scaling group whose launch template is outside the templates still launches into its VPCZoneIdentifier).
+      if (workload.subnetKeys.length > 0) {
         place(workload.resource, workload.kind.replace(/-/g, ' '), workload.subnetKeys);
       }
     }
