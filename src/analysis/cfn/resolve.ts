@@ -514,7 +514,7 @@ export class StackResolver {
     if (bits < 0 || prefix < cidr.prefixLength || prefix > width) {
       return this.rewrapArgs('Fn::Cidr', arg, resolved, original);
     }
-    const size = 1n << BigInt(bits);
+    const size = 2n ** BigInt(bits);
     if (cidr.first + size * BigInt(count) - 1n > cidr.last) {
       return this.rewrapArgs('Fn::Cidr', arg, resolved, original);
     }

@@ -204,7 +204,8 @@ export class ReachabilityModel {
     const nacl = naclOfSubnet(this.network, subnet);
     common.push(judgeNacl(nacl, 'egress', query.protocol, { from: query.port, to: query.port }, 'request'));
     common.push(judgeNacl(nacl, 'ingress', query.protocol, ephemeral, 'return'));
-    const paths = this.followEgress(query, subnet, source.ranges[0], targets, { source, natted: false, firewalls: [], entries: [], destination }, notes, 0);
+    const start: EgressState = { source, natted: false, firewalls: [], entries: [], destination };
+    const paths = this.followEgress(query, subnet, source.ranges[0], targets, start, notes, 0);
     return paths.map((p) => judgeSegments(overlay([...common, ...p.judgements], p.ranges), true, flow));
   }
 

@@ -280,7 +280,9 @@ describe("a VPC's CidrBlock attribute and Fn::Cidr", () => {
   });
 
   test('property: the blocks of Fn::Cidr are consecutive, of the asked size, and inside the block', () => {
-    fc.assert(fc.property(fc.integer({ min: 8, max: 28 }), fc.integer({ min: 0, max: 255 }), fc.integer({ min: 1, max: 8 }), fc.integer({ min: 1, max: 20 }),
+    const prefixes = fc.integer({ min: 8, max: 28 });
+    const octets = fc.integer({ min: 0, max: 255 });
+    fc.assert(fc.property(prefixes, octets, fc.integer({ min: 1, max: 8 }), fc.integer({ min: 1, max: 20 }),
       (prefix, octet, bits, count) => {
         const block = `10.${octet}.0.0/${Math.max(prefix, 16)}`;
         const base = Math.max(prefix, 16);
