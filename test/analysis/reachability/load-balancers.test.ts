@@ -2,20 +2,10 @@
 // client-IP preservation and elastic IPs, on CDK-free templates. Every expected answer is worked out by hand from the
 // fixture: the three-tier app (an internet-facing ALB whose HTTPS listener forwards to an ECS service on 8080) and a
 // small NLB app written below.
-import * as fs from 'fs';
-import * as path from 'path';
+import { address, internet, threeTier } from './three-tier';
 import { FlowQuerySpec, FlowSource, ReachabilityModel } from '../../../src/analysis/reachability/explain';
 
-const FIXTURES = path.join(__dirname, '..', '..', 'fixtures', 'templates', 'reachability');
 
-function threeTier(change: (resources: any) => void = () => {}): ReachabilityModel {
-  const template = JSON.parse(fs.readFileSync(path.join(FIXTURES, 'three-tier.json'), 'utf8'));
-  change(template.Resources);
-  return ReachabilityModel.fromStacks([{ id: 'App', stackName: 'App', template }]);
-}
-
-const internet: FlowSource = { kind: 'internet' };
-const address = (cidr: string): FlowSource => ({ kind: 'address', cidr });
 const query = (from: FlowSource, target: string, port: number): FlowQuerySpec =>
   ({ from, to: { keys: [`id:App/${target}`], description: target }, port, protocol: 6 });
 const codes = (model: ReachabilityModel, q: FlowQuerySpec) => model.explain(q).blockers.map((b) => `${b.layer} ${b.code} ${b.resource?.logicalId ?? '-'}`).sort();

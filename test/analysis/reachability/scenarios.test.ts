@@ -1,21 +1,13 @@
 // Scenario tests for the reachability engine on CDK-free templates: a three-tier app (internet-facing ALB in a public
 // subnet, an ECS service in an app subnet, PostgreSQL in a data subnet, a web ACL on the ALB), and one change per
 // scenario that makes one layer the one that blocks. Every expected answer is worked out by hand from the fixture.
-import * as fs from 'fs';
 import * as path from 'path';
+import { address, internet, REACHABILITY_FIXTURES, threeTier } from './three-tier';
 import { readApp } from '../../../src/analysis/cfn';
 import { FlowQuerySpec, FlowSource, formatAnswer, ReachabilityModel } from '../../../src/analysis/reachability/explain';
 
-const FIXTURES = path.join(__dirname, '..', '..', 'fixtures', 'templates', 'reachability');
+const FIXTURES = REACHABILITY_FIXTURES;
 
-function threeTier(change: (resources: any) => void = () => {}): ReachabilityModel {
-  const template = JSON.parse(fs.readFileSync(path.join(FIXTURES, 'three-tier.json'), 'utf8'));
-  change(template.Resources);
-  return ReachabilityModel.fromStacks([{ id: 'App', stackName: 'App', template }]);
-}
-
-const internet: FlowSource = { kind: 'internet' };
-const address = (cidr: string): FlowSource => ({ kind: 'address', cidr });
 const workload = (logicalId: string): FlowSource => ({ kind: 'workloads', keys: [`id:App/${logicalId}`], description: logicalId });
 const to = (logicalId: string, stack = 'App') => ({ keys: [`id:${stack}/${logicalId}`], description: logicalId });
 const query = (from: FlowSource, target: string, port: number, extra: Partial<FlowQuerySpec> = {}): FlowQuerySpec =>

@@ -143,38 +143,30 @@ describe('LayeredDefense-WafOriginBypass', () => {
     expect(pathFindings(template)).toEqual([]);
   });
 
-  test('GIVEN the origin admits only the prefix list on 443 and everyone on 80 for a listener that only redirects WHEN judged THEN no bypass (HttpNotRedirected asks for that listener)', () => {
-    const template = fixture('paths/cloudfront-origin.json', (r) => {
-      r.LbGroup.Properties.SecurityGroupIngress = [
-        { IpProtocol: 'tcp', FromPort: 443, ToPort: 443, SourcePrefixListId: 'pl-3b927c52' },
-        { IpProtocol: 'tcp', FromPort: 80, ToPort: 80, CidrIp: '0.0.0.0/0' },
-      ];
-      r.RedirectListener = {
-        Type: 'AWS::ElasticLoadBalancingV2::Listener',
-        Properties: {
-          LoadBalancerArn: { Ref: 'OriginAlb' },
-          Port: 80,
-          Protocol: 'HTTP',
-          DefaultActions: [{ Type: 'redirect', RedirectConfig: { Protocol: 'HTTPS', Port: '443', StatusCode: 'HTTP_301' } }],
-        },
-      };
-    });
-    expect(pathFindings(template)).toEqual([]);
-    // AND a listener rule on port 80 that forwards makes it a way around the web ACL again
-    const forwarding = fixture('paths/cloudfront-origin.json', (r) => {
-      r.LbGroup.Properties.SecurityGroupIngress = [
-        { IpProtocol: 'tcp', FromPort: 443, ToPort: 443, SourcePrefixListId: 'pl-3b927c52' },
-        { IpProtocol: 'tcp', FromPort: 80, ToPort: 80, CidrIp: '0.0.0.0/0' },
-      ];
-      r.RedirectListener = {
-        Type: 'AWS::ElasticLoadBalancingV2::Listener',
-        Properties: {
-          LoadBalancerArn: { Ref: 'OriginAlb' },
-          Port: 80,
-          Protocol: 'HTTP',
-          DefaultActions: [{ Type: 'redirect', RedirectConfig: { Protocol: 'HTTPS', Port: '443', StatusCode: 'HTTP_301' } }],
-        },
-      };
+  /** The origin admits CloudFront's prefix list on 443, and everyone on 80 for a listener that redirects to HTTPS. */
+  const withRedirect = (change: (resources: any) => void = () => {}) => fixture('paths/cloudfront-origin.json', (r) => {
+    r.LbGroup.Properties.SecurityGroupIngress = [
+      { IpProtocol: 'tcp', FromPort: 443, ToPort: 443, SourcePrefixListId: 'pl-3b927c52' },
+      { IpProtocol: 'tcp', FromPort: 80, ToPort: 80, CidrIp: '0.0.0.0/0' },
+    ];
+    r.RedirectListener = {
+      Type: 'AWS::ElasticLoadBalancingV2::Listener',
+      Properties: {
+        LoadBalancerArn: { Ref: 'OriginAlb' },
+        Port: 80,
+        Protocol: 'HTTP',
+        DefaultActions: [{ Type: 'redirect', RedirectConfig: { Protocol: 'HTTPS', Port: '443', StatusCode: 'HTTP_301' } }],
+      },
+    };
+    change(r);
+  });
+
+  test('GIVEN everyone admitted on 80 for a listener that only redirects WHEN judged THEN no bypass (HttpNotRedirected asks for that listener)', () => {
+    expect(pathFindings(withRedirect())).toEqual([]);
+  });
+
+  test('GIVEN a listener rule on that port that forwards WHEN judged THEN it is a way around the web ACL again', () => {
+    const forwarding = withRedirect((r) => {
       r.Backdoor = {
         Type: 'AWS::ElasticLoadBalancingV2::ListenerRule',
         Properties: { ListenerArn: { Ref: 'RedirectListener' }, Priority: 1, Conditions: [], Actions: [{ Type: 'forward', TargetGroupArn: 'arn:aws:elasticloadbalancing:us-east-1:111111111111:targetgroup/app/1' }] },
