@@ -78,6 +78,10 @@ export class App {
 
   constructor(private readonly sources: readonly StackSource[]) {}
 
+  sourceById(id: string): StackSource | undefined {
+    return this.sources.find((s) => s.id === id);
+  }
+
   resolver(source: StackSource, crossStack: boolean): StackResolver {
     const cache = crossStack ? this.full : this.names;
     let r = cache.get(source);
@@ -399,6 +403,8 @@ export class StackResolver {
         const delimiter = this.resolve(arg[0]);
         const text = this.resolve(arg[1]);
         if (typeof delimiter === 'string' && delimiter !== '' && typeof text === 'string') return text.split(delimiter);
+        const items = typeof delimiter === 'string' && delimiter !== '' ? this.joinedItems(delimiter, text) : undefined;
+        if (items) return items;
         return this.rewrapArgs(fn, arg, [delimiter, text], original);
       }
       case 'Fn::FindInMap':
@@ -421,6 +427,34 @@ export class StackResolver {
       default:
         return this.rewrap(fn, arg, original);
     }
+  }
+
+  /**
+   * `Fn::Split [d, Fn::Join [d, items]]` is the items when none can hold `d`: how a stack exports a list of subnet or
+   * group ids and another imports it (`!Split [",", !ImportValue Subnets]`). Only for a comma: a `Ref` to a resource
+   * or a `Fn::GetAtt` is an id or an ARN, which holds no comma (an ARN does hold colons); literal items must not hold
+   * it. A value from another stack keeps its stack.
+   */
+  private joinedItems(delimiter: string, text: Json): Json[] | undefined {
+    let stackId: string | undefined;
+    let value = text;
+    if (isStackRef(value)) {
+      stackId = value[STACK_REF].stackId;
+      value = value[STACK_REF].value;
+    }
+    const join = isObject(value) && Object.keys(value).length === 1 ? value['Fn::Join'] : undefined;
+    if (!Array.isArray(join) || join.length !== 2 || join[0] !== delimiter || !Array.isArray(join[1]) || delimiter !== ',') {
+      return undefined;
+    }
+    const source = stackId !== undefined ? this.app.sourceById(stackId) : this.source;
+    const resources = source ? section(source.template, 'Resources') : {};
+    const safe = (item: Json) => (typeof item === 'string' ? !item.includes(delimiter)
+      : isObject(item) && Object.keys(item).length === 1 && (
+        (typeof item.Ref === 'string' && own(resources, item.Ref)) || Array.isArray(item['Fn::GetAtt'])));
+    if (!join[1].every(safe)) {
+      return undefined;
+    }
+    return join[1].map((item: Json) => (stackId !== undefined && typeof item !== 'string' ? stackRef(stackId, item) : item));
   }
 
   private rewrap(fn: string, arg: Json, original: Json): Json {

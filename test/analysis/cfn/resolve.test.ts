@@ -1,6 +1,6 @@
 import * as path from 'path';
 import * as fc from 'fast-check';
-import { FIXTURES, readOne } from './template-dir';
+import { FIXTURES, readOne, stackById, writeFiles } from './template-dir';
 import { readApp, STACK_REF } from '../../../src/analysis/cfn';
 
 /** A template whose one resource holds `value` as property V; returns V after reading. */
@@ -301,5 +301,43 @@ describe("a VPC's CidrBlock attribute and Fn::Cidr", () => {
           expect(n).toBe((10 * 2 ** 24) + octet * 2 ** 16 + i * 2 ** bits);
         });
       }), { numRuns: 200 });
+  });
+});
+
+describe('a list exported as one joined string and split on import', () => {
+  const network = `Resources:
+  A: { Type: AWS::EC2::Subnet, Properties: { VpcId: vpc-1, CidrBlock: 10.0.0.0/24 } }
+  B: { Type: AWS::EC2::Subnet, Properties: { VpcId: vpc-1, CidrBlock: 10.0.1.0/24 } }
+  Topic: { Type: AWS::SNS::Topic }
+Outputs:
+  Subnets: { Value: !Join [',', [!Ref A, !Ref B]], Export: { Name: net-subnets } }
+  Mixed: { Value: !Join [',', [!Ref A, 'x,y']], Export: { Name: net-mixed } }
+  Arns: { Value: !Join [':', [!Ref Topic, !Ref A]], Export: { Name: net-colon } }
+`;
+  const app = `Resources:
+  R:
+    Type: AWS::SNS::Topic
+    Properties:
+      First: !Select [0, !Split [',', !ImportValue net-subnets]]
+      All: !Split [',', !ImportValue net-subnets]
+      Mixed: !Select [0, !Split [',', !ImportValue net-mixed]]
+      Colon: !Select [1, !Split [':', !ImportValue net-colon]]
+      Local: !Select [1, !Split [',', !Join [',', [!Ref R, !GetAtt R.TopicName]]]]
+`;
+
+  test('GIVEN a stack that exports Join [",", [Ref A, Ref B]] WHEN another splits its import THEN each item is the exporting stack\'s Ref', () => {
+    // GIVEN two stacks WHEN read as one app
+    const paths = writeFiles({ 'network.yaml': network, 'app.yaml': app });
+    const stack = stackById(readApp([paths['network.yaml'], paths['app.yaml']]), paths['app.yaml']);
+    const v = stack.template.Resources.R.Properties;
+    // THEN the picks are the exporting stack's resources, as cross-stack values
+    const ref = (id: string) => ({ [STACK_REF]: { stackId: paths['network.yaml'], value: { Ref: id } } });
+    expect(v.First).toEqual(ref('A'));
+    expect(v.All).toEqual([ref('A'), ref('B')]);
+    // AND a literal item that holds the delimiter, or a delimiter other than a comma (an ARN holds colons), stays unread
+    expect(v.Mixed).toEqual(expect.objectContaining({ 'Fn::Select': expect.any(Array) }));
+    expect(v.Colon).toEqual(expect.objectContaining({ 'Fn::Select': expect.any(Array) }));
+    // AND within one stack, a Join of a Ref and a GetAtt splits back into them
+    expect(v.Local).toEqual({ 'Fn::GetAtt': ['R', 'TopicName'] });
   });
 });
