@@ -439,8 +439,11 @@ export class StackResolver {
     let stackId: string | undefined;
     let value = text;
     if (isStackRef(value)) {
-      stackId = value[STACK_REF].stackId;
-      value = value[STACK_REF].value;
+      // A template can write this key itself: only the reader's own shape counts.
+      const wrapped = value[STACK_REF];
+      if (!isObject(wrapped) || typeof wrapped.stackId !== 'string') return undefined;
+      stackId = wrapped.stackId;
+      value = wrapped.value;
     }
     const join = isObject(value) && Object.keys(value).length === 1 ? value['Fn::Join'] : undefined;
     if (!Array.isArray(join) || join.length !== 2 || join[0] !== delimiter || !Array.isArray(join[1]) || delimiter !== ',') {
