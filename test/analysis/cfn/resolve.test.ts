@@ -341,3 +341,7 @@ Outputs:
     expect(v.Local).toEqual({ 'Fn::GetAtt': ['R', 'TopicName'] });
   });
 });
+
+test('GIVEN a template that writes the cross-stack key itself under Fn::Split WHEN read THEN it stays as written, no crash', () => {
+  expect(resolved({ 'Fn::Split': [',', { [STACK_REF]: null }] })).toEqual({ 'Fn::Split': [',', { [STACK_REF]: null }] });
+});
