@@ -6,6 +6,7 @@ import * as path from 'path';
 import { CfnCondition, CfnElement, CfnMapping, CfnOutput, CfnParameter, CfnResource, Stack, Stage } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { resolveTemplates, TemplateInMemory } from '../analysis/cfn';
+import { setKey } from '../analysis/cfn/json-object';
 import { Json } from '../analysis/model/model-values';
 import { MODELLED_TYPES, ModelResource, StackInput } from '../analysis/model/network-model';
 
@@ -110,6 +111,44 @@ function modelledConstructs(stack: Stack): CfnResource[] {
  * resource), one at a time when that fails, so one resource that cannot render is reported alone.
  */
 function renderStack(stack: Stack, lookup: ConstructsByLogicalId): Json {
+  return withLogicalIdsRemembered(stack, () => renderStackNow(stack, lookup));
+}
+
+/**
+ * Runs `render` with the stack's logical ids computed once per element. aws-cdk-lib computes an element's logical id
+ * (a hash of its path) every time a `Ref` to it or its own template entry is resolved, which was a tenth of the
+ * aspect's time; while the front door renders (synth's validation step, after the tree is prepared) no id can
+ * change, so the stack's own `getLogicalId` is asked once per element and the result reused. The stack is left as
+ * it was afterwards, even when rendering throws.
+ */
+function withLogicalIdsRemembered<T>(stack: Stack, render: () => T): T {
+  const own = Object.prototype.hasOwnProperty.call(stack, 'getLogicalId');
+  const original = stack.getLogicalId;
+  const remembered = new Map<CfnElement, string>();
+  Object.defineProperty(stack, 'getLogicalId', {
+    configurable: true,
+    writable: true,
+    value: (element: CfnElement): string => {
+      let id = remembered.get(element);
+      if (id === undefined) {
+        id = original.call(stack, element);
+        remembered.set(element, id);
+      }
+      return id;
+    },
+  });
+  try {
+    return render();
+  } finally {
+    if (own) {
+      Object.defineProperty(stack, 'getLogicalId', { configurable: true, writable: true, value: original });
+    } else {
+      delete (stack as Json).getLogicalId;
+    }
+  }
+}
+
+function renderStackNow(stack: Stack, lookup: ConstructsByLogicalId): Json {
   const constructs = modelledConstructs(stack);
   // Outputs carry exports, parameters what a parent passes a nested stack, conditions and mappings what decides values.
   const outputs = stack.node.findAll().filter((c): c is CfnElement => (c instanceof CfnOutput || c instanceof CfnParameter
@@ -221,18 +260,30 @@ function groupByType(stack: Stack): Map<string, CfnResource[]> {
 
 /**
  * The value as it will be in the template: L1 renderers leave absent optional properties as `undefined` keys
- * (every statement type of a WAF statement, for example), which JSON serialization drops.
+ * (every statement type of a WAF statement, for example), which JSON serialization drops. A copy: this runs over
+ * every rendered value of every stack at synth, and nearly every rendered object holds an `undefined`, so a
+ * copy-on-write walk only added a second pass.
  */
-function withoutUndefined(value: Json): Json {
-  if (Array.isArray(value)) {
-    return value.map(withoutUndefined);
-  }
+export function withoutUndefined(value: Json): Json {
   if (value === null || typeof value !== 'object') {
     return value;
   }
+  if (Array.isArray(value)) {
+    const list: Json[] = new Array(value.length);
+    for (let i = 0; i < value.length; i++) {
+      list[i] = withoutUndefined(value[i]);
+    }
+    return list;
+  }
   const result: Record<string, Json> = {};
-  for (const [key, child] of Object.entries(value)) {
-    if (child !== undefined) {
+  for (const key in value) {
+    const child = value[key];
+    if (child === undefined || !Object.prototype.hasOwnProperty.call(value, key)) {
+      continue;
+    }
+    if (key === '__proto__') {
+      setKey(result, key, withoutUndefined(child));
+    } else {
       result[key] = withoutUndefined(child);
     }
   }
