@@ -14,7 +14,7 @@
 // @see https://docs.aws.amazon.com/network-firewall/latest/developerguide/arch-igw-ngw.html
 import { describeValue, isLiteralString, Json, literalInteger, STACK_REF, targetKey } from './model-values';
 import type { FirewallModel, ModelResource, NetworkModel } from './network-model';
-import { buildRoutingModel, InternetGatewayModel, RoutedSubnetModel, RouteTargetKind, RoutingModel } from './routing';
+import { routingOf, InternetGatewayModel, RoutedSubnetModel, RouteTargetKind, RoutingModel } from './routing';
 import { IpFamily } from '../../ip/family';
 import { ParsedCidr, parseCidrOrReason } from '../../private/ip';
 
@@ -159,7 +159,7 @@ function buildFirewallRouting(model: NetworkModel): FirewallRouting {
   if (model.firewalls.length === 0) {
     return new FirewallRouting(model, new RoutingModel());
   }
-  const routing = buildRoutingModel(model);
+  const routing = routingOf(model);
   const result = new FirewallRouting(model, routing);
   for (const r of model.ofType('AWS::EC2::Route')) {
     const route = readRoute(r, routing, model);

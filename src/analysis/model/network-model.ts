@@ -405,11 +405,15 @@ function editDistanceAtMost(a: string, b: string, limit: number): boolean {
  * `Ref X`, `Fn::GetAtt [X, ...]` and `Fn::Sub` `${X}` in a value that name nothing the template declares (a
  * resource, a parameter, a pseudo parameter); cross-stack values are left to the reader, which resolved them.
  */
-function danglingReferences(value: Json, template: Json): string[] {
-  const found = new Set<string>();
-  walkReferences(value, template, found);
-  return [...found];
+function danglingReferences(value: Json, template: Json): readonly string[] {
+  // Asked for every modelled resource, and nearly always empty: one set, reused, instead of one per resource.
+  danglingFound.clear();
+  walkReferences(value, template, danglingFound);
+  return danglingFound.size === 0 ? NONE : [...danglingFound];
 }
+
+const danglingFound = new Set<string>();
+const NONE: readonly string[] = Object.freeze([]);
 
 /** Whether a template declares `name`: a resource, a pseudo parameter, or (for `Ref` and `Fn::Sub`) a parameter. */
 function declaredIn(template: Json, name: string, isRef: boolean): boolean {

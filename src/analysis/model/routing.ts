@@ -113,6 +113,23 @@ const TARGETS: ReadonlyArray<readonly [string, RouteTargetKind]> = [
   ['CoreNetworkArn', 'leaves-vpc'],
 ];
 
+const routingCache = new WeakMap<NetworkModel, { readonly size: number; readonly routing: RoutingModel }>();
+
+/**
+ * The routing of a model, read once per model: the rules that need it (SgIdleTimeoutLong, the firewall routing
+ * rules) and the reachability model each asked for it afresh. Read again if resources were added since (as
+ * `NetworkModel.ofType` does). Read-only: nothing may change what it returns.
+ */
+export function routingOf(model: NetworkModel): RoutingModel {
+  const cached = routingCache.get(model);
+  if (cached !== undefined && cached.size === model.resources.size) {
+    return cached.routing;
+  }
+  const routing = buildRoutingModel(model);
+  routingCache.set(model, { size: model.resources.size, routing });
+  return routing;
+}
+
 /** Reads routing from the model's resources (keys as the network model's: `id:<stackId>/<logicalId>`). */
 export function buildRoutingModel(model: NetworkModel): RoutingModel {
   const routing = new RoutingModel();

@@ -14,7 +14,7 @@ import { ParsedCidr, parseCidrOrReason } from '../../private/ip';
 import { readEndpointChoice } from '../model/firewall-routing';
 import { describeKey } from '../model/model-values';
 import { buildNetworkModel, FirewallModel, NetworkModel, StackInput } from '../model/network-model';
-import { buildRoutingModel, RoutedSubnetModel, RouteModel, RoutingModel } from '../model/routing';
+import { routingOf, RoutedSubnetModel, RouteModel, RoutingModel } from '../model/routing';
 import { buildLoadBalancerForwards, buildWorkloads, ipv6AddressOf, LoadBalancerForward, WorkloadModel } from '../model/workloads';
 
 export type FlowSource =
@@ -98,7 +98,7 @@ export class ReachabilityModel {
 
   /** On a network model already built (the checks' own): only routing and workloads are read. */
   public static fromNetworkModel(network: NetworkModel, options: ReachabilityOptions = {}): ReachabilityModel {
-    const routing = buildRoutingModel(network);
+    const routing = routingOf(network);
     return new ReachabilityModel(network, routing, buildWorkloads(network, routing), options);
   }
 

@@ -4,7 +4,9 @@
 import * as fc from 'fast-check';
 import { decidePieces, NaclDirectionAnalysis, portClasses } from '../../../src/analysis/model/model-nacl';
 import { firstMatchPieces, NaclEntryProperties, NormalizedNaclEntry, normalizeNaclEntries, orderedEntries } from '../../../src/analysis/model/nacl-evaluator';
+import { buildNetworkModel } from '../../../src/analysis/model/network-model';
 import type { ModelResource } from '../../../src/analysis/model/resource';
+import { buildRoutingModel, routingOf } from '../../../src/analysis/model/routing';
 import { openToEveryone, OpenTraffic } from '../../../src/analysis/model/sg-coverage';
 import { SgRuleModel, TCP, UDP } from '../../../src/analysis/model/sg-rules';
 import { IpFamily } from '../../../src/ip/family';
@@ -234,5 +236,35 @@ describe('NACL pieces', () => {
       first.pop();
       expect(analysis.allowedForAllPorts(protocol, from, to)).toEqual(expected);
     }), { numRuns: 500 });
+  });
+});
+
+describe('routingOf', () => {
+  const vpc = (cidr: string) => ({ Type: 'AWS::EC2::VPC', Properties: { CidrBlock: cidr } });
+
+  test('GIVEN a model WHEN its routing is asked for twice THEN it is read once, and equals a fresh read', () => {
+    // GIVEN
+    const model = buildNetworkModel([{ id: 'Net', stackName: 'Net', template: { Resources: { Vpc: vpc('10.0.0.0/16') } } }]);
+    // WHEN
+    const first = routingOf(model);
+    const second = routingOf(model);
+    // THEN
+    expect(second).toBe(first);
+    expect(first).toEqual(buildRoutingModel(model));
+  });
+
+  test('GIVEN a model that gained a resource after its routing was read WHEN asked again THEN the routing is read afresh', () => {
+    // GIVEN
+    const model = buildNetworkModel([{ id: 'Net', stackName: 'Net', template: { Resources: { Vpc: vpc('10.0.0.0/16') } } }]);
+    const before = routingOf(model);
+    const other = buildNetworkModel([{ id: 'Other', stackName: 'Other', template: { Resources: { Vpc2: vpc('10.1.0.0/16') } } }]);
+    // WHEN
+    for (const [key, resource] of other.resources) {
+      model.resources.set(key, resource);
+    }
+    const after = routingOf(model);
+    // THEN
+    expect(after).not.toBe(before);
+    expect([...after.localRoutes.keys()].sort()).toEqual(['id:Net/Vpc', 'id:Other/Vpc2']);
   });
 });

@@ -4,7 +4,7 @@ import { DEFAULT_TCP_ESTABLISHED_SECONDS } from '../../diff/diff';
 import { describeValue, Json, literalInteger, targetKey } from '../../model/model-values';
 import type { NetworkModel } from '../../model/network-model';
 import type { ModelResource } from '../../model/resource';
-import { buildRoutingModel, RoutingModel } from '../../model/routing';
+import { routingOf, RoutingModel } from '../../model/routing';
 import { describeProtocolPorts, SgRuleModel, TCP, withPrefixListsExpanded } from '../../model/sg-rules';
 import { buildWorkloads, PublicAddress, WorkloadModel } from '../../model/workloads';
 import { LayeredDefenseRule, RuleContext, RuleFinding } from '../rule';
@@ -37,7 +37,7 @@ export const SgIdleTimeoutLong: LayeredDefenseRule = {
   why: 'Security groups are stateful: revoking a source\'s rule stops new connections only, and an established session (an SSH session to a bastion) stays up until it has been idle for the timeout, 432,000 s (5 days) by default.',
   fix: 'Bound the timeout with the ConnectionTrackingTimeouts aspect (for example tcpEstablished: Duration.hours(1)) on the workload\'s launch template or network interface, and cut a revoked source at once with a NACL deny (IpBlocklistNacl.addBlockedCidrs) kept longer than the timeout',
   evaluate(model, context) {
-    const routing = buildRoutingModel(model);
+    const routing = routingOf(model);
     const eips = elasticIpTargets(model);
     const findings: RuleFinding[] = [];
     for (const exposed of exposedInterfaces(model, routing, eips)) {

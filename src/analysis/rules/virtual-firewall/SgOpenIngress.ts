@@ -60,6 +60,9 @@ function judge(context: RuleContext, site: SgRuleModel['resource'], rules: SgRul
   const findings: RuleFinding[] = [];
   for (const [family, everyone] of [[IpFamily.IPV4, '0.0.0.0/0'], [IpFamily.IPV6, '::/0']] as const) {
     const open = withoutTcpPorts(openToEveryone(rules, family), allow80 ? [443, 80] : [443]);
+    if (open.length === 0) {
+      continue;
+    }
     const bySite = new Map<SgRuleModel['resource'], { traffic: string[]; others: Set<string> }>();
     for (const o of open) {
       const contributors = [...new Set(cidrRules(rules, family)
