@@ -3,8 +3,8 @@
 // the files it mutates with the tests that exercise them, so a group stays well under 30 minutes on two cores.
 // Not part of the build and not run in CI. Prints `<group>: NN.N%` and then each file's score.
 import { spawnSync } from 'child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'fs';
-import { join } from 'path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'fs';
+import { join, relative } from 'path';
 
 interface Group {
   /** Files to mutate (globs relative to the project root). */
@@ -131,7 +131,10 @@ function runGroup(name: string, group: Group, concurrency: number, typecheck: bo
         reporters: ['default'],
       },
     },
-    reporters: ['clear-text', 'json', 'progress-append-only'],
+    // event-recorder: each tested mutant lands in reports/mutation/<group>-events/ as it is tested, so survivors can
+    // be read (`npx ts-node build-tools/mutation.ts --survivors <group>`) while a long run goes on.
+    reporters: ['clear-text', 'json', 'progress-append-only', 'event-recorder'],
+    eventReporter: { baseDir: join(REPORT_DIR, `${name}-events`) },
     clearTextReporter: { allowColor: false, logTests: false, reportScoreTable: true },
     jsonReporter: { fileName: reportFile },
     tempDirName: '.stryker-tmp',
@@ -162,7 +165,33 @@ function runGroup(name: string, group: Group, concurrency: number, typecheck: bo
   return lines;
 }
 
+/** The survivors a run has recorded so far (its event-recorder files), one line each: file:line, mutator, replacement. */
+function survivorsSoFar(name: string): string[] {
+  const dir = join(REPORT_DIR, `${name}-events`);
+  if (!existsSync(dir)) {
+    throw new Error(`No events for ${name} in ${dir}: start the group's run first`);
+  }
+  const lines: string[] = [];
+  let tested = 0;
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('-onMutantTested.json')).sort()) {
+    const m = JSON.parse(readFileSync(join(dir, file), 'utf8')) as {
+      status: string; fileName: string; mutatorName: string; replacement?: string; location: { start: { line: number; column: number } };
+    };
+    tested++;
+    if (m.status === 'Survived' || m.status === 'NoCoverage') {
+      const where = `${relative(process.cwd(), m.fileName)}:${m.location.start.line}:${m.location.start.column + 1}`;
+      lines.push(`${where} ${m.status} ${m.mutatorName}: ${(m.replacement ?? '').replace(/\s+/g, ' ').slice(0, 120)}`);
+    }
+  }
+  return [`${name}: ${lines.length} survivors in ${tested} mutants tested so far`, ...lines];
+}
+
 function main(args: string[]): void {
+  const survivorsArg = args.indexOf('--survivors');
+  if (survivorsArg >= 0) {
+    console.log(survivorsSoFar(args[survivorsArg + 1]).join('\n'));
+    return;
+  }
   const concurrencyArg = args.find((a) => a.startsWith('--concurrency='));
   const concurrency = concurrencyArg ? Number(concurrencyArg.split('=')[1]) : 1;
   const typecheck = args.includes('--typecheck');
