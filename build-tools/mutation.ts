@@ -179,7 +179,7 @@ function survivorsSoFar(name: string): string[] {
     };
     tested++;
     if (m.status === 'Survived' || m.status === 'NoCoverage') {
-      const where = `${relative(process.cwd(), m.fileName)}:${m.location.start.line}:${m.location.start.column + 1}`;
+      const where = `${relative(process.cwd(), m.fileName)}:${m.location.start.line}:${m.location.start.column}`;
       lines.push(`${where} ${m.status} ${m.mutatorName}: ${(m.replacement ?? '').replace(/\s+/g, ' ').slice(0, 120)}`);
     }
   }
