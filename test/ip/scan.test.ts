@@ -1,5 +1,5 @@
 import * as fc from 'fast-check';
-import { scanIpv6, scanSimpleIpv6 } from '../../src/private/ip/scan';
+import { lastScanFailure, scanIpv4, scanIpv6, scanSimpleIpv4, scanSimpleIpv6, simpleIpv4End } from '../../src/private/ip/scan';
 
 // The bulk merge reads IPv6 with scanSimpleIpv6 and hands whatever it refuses to the strict scanIpv6, so the fast
 // scanner must accept only addresses the strict one accepts, with the same value, and must not refuse the common forms.
@@ -72,5 +72,88 @@ describe('scanSimpleIpv6 (the bulk merge fast path)', () => {
     '::ffff:1.2.3.4', 'fe80::1%eth0', '1:2:3:4:5:6:7:8 ', 'g::', '1:/64',
   ])('GIVEN %s WHEN scanned THEN it is left to the strict scanner', (text) => {
     expect(scanSimpleIpv6(text, new Uint32Array(4), 0)).toBe(-1);
+  });
+});
+
+// The same contract for IPv4: scanSimpleIpv4 reads canonical dotted decimal at the start of the text, followed by the
+// end or '/', and refuses (-1) everything else, which the bulk merge hands to the strict scanIpv4.
+const octet = fc.integer({ min: 0, max: 255 });
+const dotted = fc.array(octet, { minLength: 4, maxLength: 4 }).map((octets) => octets.join('.'));
+const dottedWithPrefix = fc.tuple(dotted, fc.option(fc.nat({ max: 40 }), { nil: undefined }))
+  .map(([text, prefix]) => (prefix === undefined ? text : `${text}/${prefix}`));
+/** Near misses of dotted decimal: a character inserted, dropped or replaced, including a leading zero and a fourth digit. */
+const dottedMutated = fc.tuple(dotted, fc.nat(), fc.constantFrom('.', '..', '0', '9', '/', 'x', ' ', ':', ''), fc.nat({ max: 2 }))
+  .map(([text, at, insert, removed]) => {
+    const position = at % (text.length + 1);
+    return text.slice(0, position) + insert + text.slice(position + removed);
+  });
+
+/** What the strict scanner makes of the address part (before any '/'): its value, or -1. */
+function strictIpv4(text: string): number {
+  const slash = text.indexOf('/');
+  return scanIpv4(text, 0, slash < 0 ? text.length : slash);
+}
+
+describe('scanSimpleIpv4 (the bulk merge fast path)', () => {
+  test('GIVEN canonical dotted decimal, with or without a prefix, WHEN scanned THEN it reads it as the strict scanner does, and says where it ends', () => {
+    fc.assert(
+      fc.property(dottedWithPrefix, (text) => {
+        const value = scanSimpleIpv4(text);
+        const slash = text.indexOf('/');
+        expect(value).toBe(strictIpv4(text));
+        expect(value).toBeGreaterThanOrEqual(0);
+        expect(simpleIpv4End()).toBe(slash < 0 ? text.length : slash);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  test('GIVEN near misses WHEN scanned THEN it accepts only what the strict scanner accepts, with the same value', () => {
+    fc.assert(
+      fc.property(dottedMutated, (text) => {
+        const value = scanSimpleIpv4(text);
+        if (value >= 0) {
+          expect(value).toBe(strictIpv4(text));
+          const end = simpleIpv4End();
+          expect(end === text.length || text.charCodeAt(end) === 47).toBe(true);
+        }
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  test.each([
+    ['0.0.0.0', 0, 7],
+    ['255.255.255.255', 0xffffffff, 15],
+    ['10.0.0.1/8', 0x0a000001, 8],
+    ['1.2.3.4/', 0x01020304, 7],
+    ['9.99.199.200', (9 * 2 ** 24) + (99 * 2 ** 16) + (199 * 2 ** 8) + 200, 12],
+  ])('GIVEN %s WHEN scanned THEN it reads the address and where it ends', (text, expected, end) => {
+    expect(scanSimpleIpv4(text)).toBe(expected);
+    expect(simpleIpv4End()).toBe(end);
+  });
+
+  test.each([
+    '', '1', '1.', '1.2.3', '1.2.3.', '.1.2.3', '1..2.3', '1.2.3.4.', '1.2.3.4.5', '01.2.3.4', '1.2.3.04', '256.0.0.0', '1.2.3.256',
+    '1000.0.0.0', '1.2.3.4 ', '1.2.3.4x', '1.2.3.4:80', '1:2.3.4', 'a.b.c.d', '1.2.3.-4', ' 1.2.3.4',
+  ])('GIVEN %j WHEN scanned THEN it is left to the strict scanner', (text) => {
+    expect(scanSimpleIpv4(text)).toBe(-1);
+  });
+});
+
+describe('scanIpv4 messages name the octet as written', () => {
+  test.each([
+    ['1.2.3.4x', "has octet '4x', which is not a decimal number"],
+    ['1.2.x3.4', "has octet 'x3', which is not a decimal number"],
+    ['x1.2.3.4', "has octet 'x1', which is not a decimal number"],
+  ])('GIVEN %s WHEN scanned THEN it fails naming the bad octet', (text, message) => {
+    expect(scanIpv4(text, 0, text.length)).toBe(-1);
+    expect(lastScanFailure()).toContain(message);
+  });
+
+  test('GIVEN an address scanned inside a longer text WHEN its last octet is bad THEN the octet stops at the end of the address', () => {
+    const text = '1.2.3.4x/24';
+    expect(scanIpv4(text, 0, text.indexOf('/'))).toBe(-1);
+    expect(lastScanFailure()).toContain("has octet '4x'");
   });
 });
