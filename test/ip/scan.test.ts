@@ -151,9 +151,23 @@ describe('scanIpv4 messages name the octet as written', () => {
     expect(lastScanFailure()).toContain(message);
   });
 
-  test('GIVEN an address scanned inside a longer text WHEN its last octet is bad THEN the octet stops at the end of the address', () => {
-    const text = '1.2.3.4x/24';
+  test.each([
+    ['1.2.3.4x/24', "has octet '4x'"],
+    // A dot after the end belongs to the rest of the text (here a malformed prefix), not to the octet.
+    ['1.2.3.4x/2.4', "has octet '4x'"],
+  ])('GIVEN %s scanned up to its slash WHEN its last octet is bad THEN the octet stops at the end of the address', (text, message) => {
     expect(scanIpv4(text, 0, text.indexOf('/'))).toBe(-1);
-    expect(lastScanFailure()).toContain("has octet '4x'");
+    expect(lastScanFailure()).toContain(message);
+  });
+
+  test.each([
+    // The count is of the whole address, and stops before a fifth octet's bad digits would be judged.
+    ['1.2.3.4.5.999', 13, 'has 6 octets; expected 4 dot-separated decimal octets'],
+    ['1.2.3.4.5', 9, 'has 5 octets; expected 4 dot-separated decimal octets'],
+    // A dot just past the end is not counted.
+    ['1.2.3.4.5.', 9, 'has 5 octets; expected 4 dot-separated decimal octets'],
+  ])('GIVEN %s scanned to %i WHEN it has too many octets THEN it says how many', (text, end, message) => {
+    expect(scanIpv4(text, 0, end)).toBe(-1);
+    expect(lastScanFailure()).toBe(message);
   });
 });
