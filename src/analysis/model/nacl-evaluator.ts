@@ -102,7 +102,7 @@ function normalizeEntry(e: NaclEntryProperties, index: number): NormalizedNaclEn
   }
   const expected = e.CidrBlock !== undefined ? IpFamily.IPV4 : IpFamily.IPV6;
   if (parsed.family !== expected) {
-    throw new Error(`${where()}: '${cidrText}' is not an ${expected} CIDR`);
+    throw new Error(`${where()}: '${cidrText}' is not an ${expected === IpFamily.IPV4 ? 'IPv4' : 'IPv6'} CIDR`);
   }
   let ports: NormalizedNaclEntry['ports'];
   if (protocol === TCP || protocol === UDP) {

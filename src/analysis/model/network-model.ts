@@ -543,6 +543,13 @@ class TemplateResource implements ModelResource {
   }
 }
 
+/** The CIDR-valued properties of the network resources, and the family each must be. */
+const CIDR_PROPERTIES: ReadonlyArray<readonly [string, ReadonlyArray<readonly [string, IpFamily]>]> = [
+  ['AWS::EC2::VPC', [['CidrBlock', IpFamily.IPV4]]],
+  ['AWS::EC2::VPCCidrBlock', [['CidrBlock', IpFamily.IPV4], ['Ipv6CidrBlock', IpFamily.IPV6]]],
+  ['AWS::EC2::Subnet', [['CidrBlock', IpFamily.IPV4], ['Ipv6CidrBlock', IpFamily.IPV6]]],
+];
+
 function link(model: NetworkModel): void {
   const byType = new Map<string, ModelResource[]>();
   for (const r of model.resources.values()) {
@@ -553,6 +560,22 @@ function link(model: NetworkModel): void {
   const all = (type: string) => byType.get(type) ?? [];
   const key = (r: ModelResource) => r.key;
   const target = (r: ModelResource, value: Json) => targetKey(value, r.stack.id);
+
+  // A literal block that is no CIDR of its family: EC2 refuses the VPC, block or subnet. InvalidValue reports it,
+  // and the rules that read blocks (NaclDenyOwnVpc, routing) skip it rather than call it unknown.
+  for (const [type, properties] of CIDR_PROPERTIES) {
+    for (const r of all(type)) {
+      for (const [property, family] of properties) {
+        const value = r.properties[property];
+        if (typeof value === 'string' && !value.includes('${Token[')) {
+          const parsed = parseCidrNormalized(value);
+          if (typeof parsed === 'string' || parsed.family !== family) {
+            model.invalid.push({ resource: r, problem: `${property} '${value}' is not an ${family === IpFamily.IPV4 ? 'IPv4' : 'IPv6'} CIDR${typeof parsed === 'string' ? ` (it ${parsed})` : ''}: EC2 rejects it` });
+          }
+        }
+      }
+    }
+  }
 
   // VPCs, subnets, flow logs, default security group handling.
   const vpcs = new Map<string, VpcModel>();
@@ -899,7 +922,7 @@ export function invalidNaclEntry(p: Json): string | undefined {
     if (typeof value === 'string' && !value.includes('${Token[')) {
       const parsed = parseCidrNormalized(value);
       if (typeof parsed === 'string' || parsed.family !== family) {
-        return `${name} '${value}' is not an ${family} CIDR`;
+        return `${name} '${value}' is not an ${family === IpFamily.IPV4 ? 'IPv4' : 'IPv6'} CIDR`;
       }
     }
   }

@@ -266,7 +266,7 @@ function parseFamily(value: Json, family: IpFamily): ParsedCidr | string {
   if (typeof parsed === 'string') {
     return parsed;
   }
-  return parsed.family === family ? parsed : `${describeValue(value)} is not an ${family} CIDR`;
+  return parsed.family === family ? parsed : `${describeValue(value)} is not an ${family === IpFamily.IPV4 ? 'IPv4' : 'IPv6'} CIDR`;
 }
 
 function flagOf(value: Json): boolean | undefined {

@@ -74,7 +74,7 @@ describe('evaluateNaclPacket', () => {
     ['unresolved rule number', { RuleNumber: { Ref: 'N' } as any, RuleAction: 'deny', Protocol: -1, CidrBlock: '10.0.0.0/8' }, /RuleNumber is \{"Ref":"N"\}, not an integer/],
     ['TCP without ports', { RuleNumber: 100, RuleAction: 'deny', Protocol: 6, CidrBlock: '10.0.0.0/8' }, /protocol 6 needs a PortRange/],
     ['ICMP without type', { RuleNumber: 100, RuleAction: 'deny', Protocol: 1, CidrBlock: '10.0.0.0/8' }, /protocol 1 needs Icmp/],
-    ['family mix-up', { RuleNumber: 100, RuleAction: 'deny', Protocol: -1, CidrBlock: '2001:db8::/32' }, /'2001:db8::\/32' is not an IPV4 CIDR/],
+    ['family mix-up', { RuleNumber: 100, RuleAction: 'deny', Protocol: -1, CidrBlock: '2001:db8::/32' }, /'2001:db8::\/32' is not an IPv4 CIDR/],
     ['bad action', { RuleNumber: 100, RuleAction: 'drop', Protocol: -1, CidrBlock: '10.0.0.0/8' }, /RuleAction "drop" is not 'allow' or 'deny'/],
     ['unresolved direction', { RuleNumber: 100, RuleAction: 'deny', Protocol: -1, CidrBlock: '10.0.0.0/8', Egress: { Ref: 'Out' } as any }, /Egress \{"Ref":"Out"\} is not true or false/],
     ['direction neither true nor false', { RuleNumber: 100, RuleAction: 'deny', Protocol: -1, CidrBlock: '10.0.0.0/8', Egress: 'yes' }, /Egress "yes" is not true or false/],
@@ -232,7 +232,7 @@ describe('evaluateNaclPacket: ICMP types and codes, ties and template values', (
   test.each<[string, NaclEntryProperties, RegExp]>([
     ['both CIDRs', { RuleNumber: 100, RuleAction: 'deny', Protocol: -1, CidrBlock: '10.0.0.0/8', Ipv6CidrBlock: '::/0' }, /needs exactly one literal CidrBlock or Ipv6CidrBlock, got "10\.0\.0\.0\/8"/],
     ['no CIDR', { RuleNumber: 100, RuleAction: 'deny', Protocol: -1 }, /needs exactly one literal CidrBlock or Ipv6CidrBlock, got \(not set\)/],
-    ['IPv4 in Ipv6CidrBlock', { RuleNumber: 100, RuleAction: 'deny', Protocol: -1, Ipv6CidrBlock: '10.0.0.0/8' }, /'10\.0\.0\.0\/8' is not an IPV6 CIDR/],
+    ['IPv4 in Ipv6CidrBlock', { RuleNumber: 100, RuleAction: 'deny', Protocol: -1, Ipv6CidrBlock: '10.0.0.0/8' }, /'10\.0\.0\.0\/8' is not an IPv6 CIDR/],
     ['fractional rule number', { RuleNumber: '1.5', RuleAction: 'deny', Protocol: -1, CidrBlock: '10.0.0.0/8' }, /NACL entry #0 \(RuleNumber "1\.5"\): RuleNumber is "1\.5", not an integer/],
     ['rule number with a suffix', { RuleNumber: '12a', RuleAction: 'deny', Protocol: -1, CidrBlock: '10.0.0.0/8' }, /RuleNumber is "12a", not an integer/],
     ['rule number with a prefix', { RuleNumber: 'a12', RuleAction: 'deny', Protocol: -1, CidrBlock: '10.0.0.0/8' }, /RuleNumber is "a12", not an integer/],

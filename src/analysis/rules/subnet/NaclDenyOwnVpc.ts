@@ -2,7 +2,7 @@ import { familyName, naclName } from './nacl-scopes';
 import { IpFamily } from '../../../ip/family';
 import { IpRange, parseCidrOrReason } from '../../../private/ip';
 import { describeEntry } from '../../model/model-nacl';
-import { describeValue, targetKey } from '../../model/model-values';
+import { describeValue, isLiteralString, targetKey } from '../../model/model-values';
 import type { ModelResource, NaclModel, NetworkModel } from '../../model/network-model';
 import { LayeredDefenseRule, RuleFinding } from '../rule';
 
@@ -70,6 +70,8 @@ function vpcBlocks(model: NetworkModel, nacl: NaclModel): { known: KnownBlock[];
     const parsed = parseCidrOrReason(value);
     if (typeof parsed !== 'string' && parsed.family === family) {
       known.push({ range: parsed, text: String(value), source: `${property} of ${resource.logicalId}` });
+    } else if (isLiteralString(value)) {
+      // Not a CIDR of its family: EC2 rejects the block, and InvalidValue reports it. Nothing is unknown.
     } else {
       unknown.push({ family, what: `${property} of ${resource.logicalId} is ${describeValue(value)}` });
     }

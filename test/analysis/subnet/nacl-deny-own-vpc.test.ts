@@ -1,0 +1,117 @@
+// LayeredDefense-NaclDenyOwnVpc on templates, CDK-free: where a VPC's blocks come from (its CidrBlock, secondary
+// AWS::EC2::VPCCidrBlock resources, IPAM pools, AWS-assigned IPv6) and what stays "cannot verify".
+import { judge, naclEntry, networkStack, ofRule, sites } from '../support';
+
+const ID = 'LayeredDefense-NaclDenyOwnVpc';
+
+const deny = (cidr: Record<string, string>, ruleNumber = 10) => naclEntry({ Ref: 'Nacl' }, { RuleNumber: ruleNumber, RuleAction: 'deny', ...cidr });
+const block = (properties: Record<string, unknown>) => ({ Type: 'AWS::EC2::VPCCidrBlock', Properties: { VpcId: { Ref: 'Vpc' }, ...properties } });
+
+function cannotVerify(findings: ReturnType<typeof judge>): string[] {
+  return ofRule(findings, 'LayeredDefense-CannotVerify').filter((f) => f.message.startsWith(`${ID} cannot verify`)).map((f) => f.message);
+}
+
+describe(ID, () => {
+  test('GIVEN a DENY of 10.1.0.0/15 and a secondary block 10.1.0.0/16 WHEN judged THEN the entry is reported, naming the block resource', () => {
+    // GIVEN the VPC 10.0.0.0/16 with a secondary 10.1.0.0/16; 10.0.0.0/15 would be inside neither
+    const findings = judge({ Stack: networkStack({ Deny: deny({ CidrBlock: '10.1.0.0/15' }), Secondary: block({ CidrBlock: '10.1.0.0/16' }) }) });
+    // THEN 10.1.0.0/15 is 10.0.0.0-10.1.255.255: it covers both blocks; the first known one is named
+    const found = ofRule(findings, ID);
+    expect(sites(found)).toEqual([[ID, 'Stack/Deny']]);
+    expect(found[0].message).toBe("inbound rule 10 (DENY 10.0.0.0/15 all traffic) covers the VPC's own CIDR block 10.0.0.0/16 (CidrBlock of Vpc): "
+      + "it denies the VPC's internal traffic crossing the subnets of this NACL");
+  });
+
+  test('GIVEN a DENY that covers only a secondary block and reaches beyond it WHEN judged THEN the secondary block is named', () => {
+    const findings = judge({ Stack: networkStack({ Deny: deny({ CidrBlock: '10.2.0.0/15' }), Secondary: block({ CidrBlock: '10.3.0.0/16' }) }) });
+    expect(ofRule(findings, ID)[0].message).toContain('covers the VPC\'s own CIDR block 10.3.0.0/16 (CidrBlock of Secondary)');
+  });
+
+  test('GIVEN a secondary block of another VPC WHEN judged THEN it is not this VPC\'s', () => {
+    const findings = judge({
+      Stack: networkStack({
+        Deny: deny({ CidrBlock: '10.2.0.0/15' }),
+        OtherVpc: { Type: 'AWS::EC2::VPC', Properties: { CidrBlock: '172.16.0.0/16' } },
+        OtherBlock: { Type: 'AWS::EC2::VPCCidrBlock', Properties: { VpcId: { Ref: 'OtherVpc' }, CidrBlock: '10.3.0.0/16' } },
+      }),
+    });
+    expect(ofRule(findings, ID)).toEqual([]);
+    expect(cannotVerify(findings)).toEqual([]);
+  });
+
+  test.each([
+    ['equal to the VPC block', 1, '10.0.0.0/16'],
+    ['strictly inside it (segmentation)', 0, '10.0.1.0/24'],
+    ['outside it', 0, '192.0.2.0/24'],
+  ])('GIVEN a DENY %s WHEN judged THEN %i finding(s)', (_, count, cidr) => {
+    expect(ofRule(judge({ Stack: networkStack({ Deny: deny({ CidrBlock: cidr }) }) }), ID)).toHaveLength(count);
+  });
+
+  test('GIVEN a VPC whose CidrBlock is imported WHEN an IPv4 DENY is judged THEN it cannot be verified, naming the value', () => {
+    const stack = networkStack({ Deny: deny({ CidrBlock: '10.0.0.0/8' }) }) as { Resources: Record<string, any> };
+    stack.Resources.Vpc.Properties.CidrBlock = { 'Fn::ImportValue': 'SharedCidr' };
+    const findings = judge({ Stack: stack });
+    expect(ofRule(findings, ID)).toEqual([]);
+    expect(cannotVerify(findings)).toEqual([
+      `${ID} cannot verify whether the NACL's IPv4 DENY entries cover the VPC's own addresses (CidrBlock of Vpc is {"Fn::ImportValue":"SharedCidr"}): the value is not known`,
+    ]);
+  });
+
+  test('GIVEN a VPC whose IPv4 block comes from an IPAM pool WHEN an IPv4 DENY is judged THEN it cannot be verified; an IPv6 DENY alone can', () => {
+    const stack = networkStack({ Deny: deny({ CidrBlock: '10.0.0.0/8' }) }) as { Resources: Record<string, any> };
+    stack.Resources.Vpc.Properties = { Ipv4IpamPoolId: 'ipam-pool-0123456789abcdef0', Ipv4NetmaskLength: 16 };
+    expect(cannotVerify(judge({ Stack: stack }))).toEqual([
+      `${ID} cannot verify whether the NACL's IPv4 DENY entries cover the VPC's own addresses (the IPv4 block of Vpc comes from an IPAM pool): the value is not known`,
+    ]);
+    stack.Resources.Deny = deny({ Ipv6CidrBlock: '2001:db8::/32' });
+    expect(cannotVerify(judge({ Stack: stack }))).toEqual([]);
+  });
+
+  test('GIVEN a secondary IPv4 block from an IPAM pool WHEN an IPv4 DENY is judged THEN it cannot be verified', () => {
+    const findings = judge({ Stack: networkStack({ Deny: deny({ CidrBlock: '192.0.2.0/24' }), Pooled: block({ Ipv4IpamPoolId: 'ipam-pool-0123456789abcdef0' }) }) });
+    expect(cannotVerify(findings)).toEqual([
+      `${ID} cannot verify whether the NACL's IPv4 DENY entries cover the VPC's own addresses (the IPv4 block of Pooled comes from an IPAM pool): the value is not known`,
+    ]);
+  });
+
+  test.each([
+    ['AmazonProvidedIpv6CidrBlock true', 1, { AmazonProvidedIpv6CidrBlock: true }],
+    ["AmazonProvidedIpv6CidrBlock 'true'", 1, { AmazonProvidedIpv6CidrBlock: 'true' }],
+    ['an IPv6 IPAM pool', 1, { Ipv6IpamPoolId: 'ipam-pool-0123456789abcdef0' }],
+    ['a BYOIP pool', 1, { Ipv6Pool: 'ipv6pool-ec2-0123456789abcdef0' }],
+    ['AmazonProvidedIpv6CidrBlock false', 0, { AmazonProvidedIpv6CidrBlock: false }],
+    ["AmazonProvidedIpv6CidrBlock 'false'", 0, { AmazonProvidedIpv6CidrBlock: 'false' }],
+  ])('GIVEN an IPv6 block with %s WHEN an IPv6 DENY is judged THEN %i cannot-verify', (_, count, properties) => {
+    const findings = judge({ Stack: networkStack({ Deny: deny({ Ipv6CidrBlock: '2001:db8::/32' }), V6: block(properties) }) });
+    expect(cannotVerify(findings)).toEqual(count === 0 ? [] : [
+      `${ID} cannot verify whether the NACL's IPv6 DENY entries cover the VPC's own addresses (the IPv6 block of V6 is assigned by AWS at deploy): the value is not known`,
+    ]);
+  });
+
+  test('GIVEN a literal secondary IPv6 block WHEN a DENY covers it and more THEN the entry is reported', () => {
+    const findings = judge({ Stack: networkStack({ Deny: deny({ Ipv6CidrBlock: '2001:db8::/32' }), V6: block({ Ipv6CidrBlock: '2001:db8:1234::/56' }) }) });
+    expect(ofRule(findings, ID)[0].message).toContain("covers the VPC's own CIDR block 2001:db8:1234::/56 (Ipv6CidrBlock of V6)");
+  });
+
+  test.each([
+    ['an IPv4 CIDR as Ipv6CidrBlock', 'V6', { Ipv6CidrBlock: '10.9.0.0/16' }, "Ipv6CidrBlock '10.9.0.0/16' is not an IPv6 CIDR: EC2 rejects it"],
+    ['a CidrBlock that is no CIDR', 'V4', { CidrBlock: '10.9.0.0/33' }, "CidrBlock '10.9.0.0/33' is not an IPv4 CIDR (it "],
+  ])('GIVEN %s on a secondary block WHEN judged THEN it is an invalid value, not an unknown one', (_, id, properties, problem) => {
+    const findings = judge({ Stack: networkStack({ Deny4: deny({ CidrBlock: '192.0.2.0/24' }), Deny6: deny({ Ipv6CidrBlock: '2001:db8::/32' }, 20), [id]: block(properties) }) });
+    expect(cannotVerify(findings)).toEqual([]);
+    const invalid = ofRule(findings, 'LayeredDefense-InvalidValue');
+    expect(sites(invalid)).toEqual([['LayeredDefense-InvalidValue', `Stack/${id}`]]);
+    expect(invalid[0].message).toContain(problem);
+  });
+
+  test('GIVEN a VPC and a subnet whose literal blocks are no CIDRs WHEN judged THEN each is an invalid value', () => {
+    const stack = networkStack() as { Resources: Record<string, any> };
+    stack.Resources.Vpc.Properties.CidrBlock = '10.0.0.0/8x';
+    stack.Resources.Subnet.Properties.Ipv6CidrBlock = '2001:db8::/129';
+    const invalid = ofRule(judge({ Stack: stack }), 'LayeredDefense-InvalidValue');
+    expect(invalid.map((f) => [f.resource.logicalId, f.message.split(' (it ')[0]])).toEqual([
+      ['Vpc', "CidrBlock '10.0.0.0/8x' is not an IPv4 CIDR"],
+      ['Subnet', "Ipv6CidrBlock '2001:db8::/129' is not an IPv6 CIDR"],
+    ]);
+  });
+});
