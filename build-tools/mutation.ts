@@ -49,7 +49,7 @@ export const GROUPS: Record<string, Group> = {
   'subnet-rules': {
     mutate: [`${SUBNET_RULES}/*.ts`, `!${SUBNET_RULES}/NaclReturnTraffic.ts`, `!${SUBNET_RULES}/NaclEntryQuota.ts`],
     // The CDK-free tests too: NaclIpv6WithoutVpcIpv6 is tested on templates only, duplicates and strays in precision.
-    tests: ['test/checks/subnet.test.ts', 'test/checks/registry.test.ts', 'test/analysis/subnet/nacl-ipv6-without-vpc-ipv6.test.ts', 'test/analysis/precision.test.ts'],
+    tests: ['test/checks/subnet.test.ts', 'test/checks/registry.test.ts', 'test/analysis/subnet/*.test.ts', 'test/analysis/precision.test.ts'],
   },
   'waf-transformations': {
     mutate: ['src/analysis/model/waf-transformations.ts'],

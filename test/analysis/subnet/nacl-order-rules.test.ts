@@ -1,0 +1,76 @@
+// The rules that judge the order of a NACL's entries (NaclDeadEntry, NaclDenyShadowed, NaclAllowlist,
+// NaclReturnTraffic), CDK-free: which of them reports an entry decided by earlier ones, and what each says when an
+// entry is not known. Hand-computed cases; the CDK-based cases are in test/checks/subnet.test.ts.
+import { judge, naclEntry, networkStack, ofRule, sites } from '../support';
+
+const DEAD = 'LayeredDefense-NaclDeadEntry';
+const SHADOWED = 'LayeredDefense-NaclDenyShadowed';
+
+type Entry = [id: string, ruleNumber: number, action: 'allow' | 'deny', cidr: string, traffic?: Record<string, unknown>];
+const ALL: Record<string, unknown> = { Protocol: -1 };
+const tcp = (from: number, to = from): Record<string, unknown> => ({ Protocol: 6, PortRange: { From: from, To: to } });
+
+function nacl(...entries: Entry[]): ReturnType<typeof judge> {
+  return judge({
+    Stack: networkStack(Object.fromEntries(entries.map(([id, ruleNumber, action, cidr, traffic]) =>
+      [id, naclEntry({ Ref: 'Nacl' }, { RuleNumber: ruleNumber, RuleAction: action, CidrBlock: cidr, ...(traffic ?? ALL) })]))),
+  });
+}
+
+describe(DEAD, () => {
+  test('GIVEN an ALLOW inside an earlier ALLOW WHEN judged THEN it is dead, decided by the earlier one', () => {
+    const findings = nacl(['Wide', 100, 'allow', '10.0.0.0/8'], ['Narrow', 110, 'allow', '10.1.0.0/16', tcp(443)]);
+    const dead = ofRule(findings, DEAD);
+    expect(sites(dead)).toEqual([[DEAD, 'Stack/Narrow']]);
+    expect(dead[0].message).toBe('inbound IPv4 rule 110 (ALLOW 10.1.0.0/16 tcp 443) never decides a packet: everything it matches is decided first by rule 100');
+  });
+
+  test('GIVEN a DENY inside an earlier ALLOW WHEN judged THEN it is shadowed (an error), not also dead', () => {
+    const findings = nacl(['Allow', 100, 'allow', '0.0.0.0/0'], ['Deny', 200, 'deny', '203.0.113.0/24']);
+    expect(sites(ofRule(findings, SHADOWED))).toEqual([[SHADOWED, 'Stack/Deny']]);
+    expect(ofRule(findings, DEAD)).toEqual([]);
+  });
+
+  test('GIVEN a DENY taken half by an ALLOW and half by a DENY WHEN judged THEN it is partly shadowed, not dead', () => {
+    // 10.0.0.0/8 = 10.0.0.0/9 (ALLOW 100) + 10.128.0.0/9 (DENY 110): the DENY at 200 decides nothing.
+    const findings = nacl(['Allow', 100, 'allow', '10.0.0.0/9'], ['DenyHigh', 110, 'deny', '10.128.0.0/9'], ['Deny', 200, 'deny', '10.0.0.0/8']);
+    const shadowed = ofRule(findings, SHADOWED);
+    expect(sites(shadowed)).toEqual([[SHADOWED, 'Stack/Deny']]);
+    expect(shadowed[0].message).toContain('is partly shadowed by ALLOW rule 100');
+    expect(ofRule(findings, DEAD)).toEqual([]);
+  });
+
+  test('GIVEN an ALLOW taken half by an ALLOW and half by a DENY WHEN judged THEN it is dead, naming both', () => {
+    const findings = nacl(['Allow', 100, 'allow', '10.0.0.0/9'], ['Deny', 110, 'deny', '10.128.0.0/9'], ['Late', 200, 'allow', '10.0.0.0/8']);
+    expect(ofRule(findings, DEAD).map((f) => f.message)).toEqual([
+      'inbound IPv4 rule 200 (ALLOW 10.0.0.0/8 all traffic) never decides a packet: everything it matches is decided first by rules 100, 110',
+    ]);
+  });
+
+  test('GIVEN an entry that decides part of what it matches WHEN judged THEN it is live', () => {
+    const findings = nacl(['Deny', 100, 'deny', '10.0.0.0/9'], ['Allow', 200, 'allow', '10.0.0.0/8']);
+    expect(ofRule(findings, DEAD)).toEqual([]);
+  });
+});
+
+describe('what the order rules say about an entry whose value is not known', () => {
+  test.each([
+    [DEAD, 'dead entries'],
+    [SHADOWED, 'shadowing'],
+    ['LayeredDefense-NaclAllowlist', 'allowlist use'],
+    ['LayeredDefense-NaclReturnTraffic', 'return traffic'],
+  ])('GIVEN an entry with an imported CIDR WHEN %s judges the NACL THEN it cannot verify %s of the inbound IPv4 entries', (ruleId, what) => {
+    // GIVEN a known ALLOW, and a DENY whose CIDR comes from another stack's export that is not in the app
+    const findings = judge({
+      Stack: networkStack({
+        Allow: naclEntry({ Ref: 'Nacl' }, { RuleNumber: 100, RuleAction: 'allow', CidrBlock: '0.0.0.0/0', Protocol: -1 }),
+        Deny: naclEntry({ Ref: 'Nacl' }, { RuleNumber: 50, RuleAction: 'deny', CidrBlock: { 'Fn::ImportValue': 'Blocked' }, Protocol: -1 }),
+      }),
+    });
+    // THEN
+    const messages = ofRule(findings, 'LayeredDefense-CannotVerify').filter((f) => f.message.startsWith(`${ruleId} cannot verify`));
+    expect(messages.map((f) => [f.resource.logicalId, f.message])).toEqual([
+      ['Deny', expect.stringMatching(new RegExp(`^${ruleId} cannot verify ${what} of ingress IPv4 entries \\(.+\\): the value is not known$`))],
+    ]);
+  });
+});
