@@ -91,4 +91,32 @@ describe(ID, () => {
     expect(sites(findings)).toEqual([[ID, 'Stack/Vpc']]);
     expect(findings[0].message).toMatch(/^the VPC's default NACL has 1 IPv6 DENY entry/);
   });
+
+  test('GIVEN four IPv6 DENY entries WHEN reported THEN the message gives three examples and says there are more', () => {
+    const findings = ofRule(judge({
+      Stack: networkStack({ A: deny6({ Ref: 'Nacl' }, false, 10), B: deny6({ Ref: 'Nacl' }, false, 20), C: deny6({ Ref: 'Nacl' }, false, 30), D: deny6({ Ref: 'Nacl' }, false, 40) }),
+    }), ID);
+    expect(findings.map((f) => f.message.split('), but')[0])).toEqual([
+      'the NACL has 4 IPv6 DENY entries (inbound rule 10 2001:db8:bad::/48, inbound rule 20 2001:db8:bad::/48, inbound rule 30 2001:db8:bad::/48, ...',
+    ]);
+  });
+
+  test('GIVEN an IPv6 DENY whose rule number and direction are not known WHEN judged THEN it still counts, named by its logical id', () => {
+    // GIVEN a DENY whose RuleNumber and Egress come from another stack's exports that are not in the app
+    const findings = ofRule(judge({
+      Stack: networkStack({
+        Deny6: naclEntry({ Ref: 'Nacl' }, { RuleNumber: { 'Fn::ImportValue': 'N' }, RuleAction: 'DENY', Egress: { 'Fn::ImportValue': 'E' }, Ipv6CidrBlock: '2001:db8:bad::/48' }),
+      }),
+    }), ID);
+    // THEN the entry is a DENY (any case) on an IPv4-only VPC; neither 'inbound' nor 'outbound' is guessed
+    expect(findings.map((f) => f.message.split(', but')[0])).toEqual(['the NACL has 1 IPv6 DENY entry (Deny6 2001:db8:bad::/48)']);
+  });
+
+  test('GIVEN an IPv6 entry whose action is not known WHEN judged THEN it is not counted as a DENY, and the order rules cannot verify it', () => {
+    const all = judge({
+      Stack: networkStack({ Maybe6: naclEntry({ Ref: 'Nacl' }, { RuleNumber: 10, RuleAction: { 'Fn::ImportValue': 'A' }, Ipv6CidrBlock: '2001:db8:bad::/48' }) }),
+    });
+    expect(ofRule(all, ID)).toEqual([]);
+    expect(ofRule(all, 'LayeredDefense-CannotVerify').filter((f) => f.resource.logicalId === 'Maybe6').length).toBeGreaterThan(0);
+  });
 });
