@@ -115,3 +115,32 @@ describe(ID, () => {
     ]);
   });
 });
+
+describe(`${ID}: NACLs it cannot fully see`, () => {
+  test('GIVEN a NACL of a VPC outside the templates WHEN a DENY is judged THEN it cannot verify the VPC\'s blocks, once per family denied', () => {
+    // GIVEN a NACL on an imported VPC (a literal id), with an IPv4 DENY
+    const findings = judge({
+      Stack: { Resources: { Nacl: { Type: 'AWS::EC2::NetworkAcl', Properties: { VpcId: 'vpc-0123456789abcdef0' } }, Deny: deny({ CidrBlock: '10.0.0.0/8' }) } },
+    });
+    // THEN
+    expect(ofRule(findings, ID)).toEqual([]);
+    expect(cannotVerify(findings)).toEqual([
+      `${ID} cannot verify whether the NACL's IPv4 DENY entries cover the VPC's own addresses (VpcId vpc-0123456789abcdef0 is not a VPC of the templates): the value is not known`,
+    ]);
+  });
+
+  test('GIVEN a NACL with only ALLOW entries on a VPC outside the templates WHEN judged THEN there is nothing to verify', () => {
+    const findings = judge({
+      Stack: { Resources: { Nacl: { Type: 'AWS::EC2::NetworkAcl', Properties: { VpcId: 'vpc-0123456789abcdef0' } }, Allow: naclEntry({ Ref: 'Nacl' }, { RuleNumber: 100, RuleAction: 'allow', CidrBlock: '0.0.0.0/0', Protocol: -1 }) } },
+    });
+    expect(cannotVerify(findings)).toEqual([]);
+  });
+
+  test('GIVEN a DENY whose CIDR is not known, beside one that is WHEN judged THEN the known one is judged and the rule does not fail', () => {
+    const findings = judge({
+      Stack: networkStack({ Known: deny({ CidrBlock: '10.0.0.0/8' }), Unknown: deny({ CidrBlock: { 'Fn::ImportValue': 'Blocked' } as unknown as string }, 20) }),
+    });
+    expect(sites(ofRule(findings, ID))).toEqual([[ID, 'Stack/Known']]);
+    expect(ofRule(findings, 'LayeredDefense-CannotVerify').filter((f) => f.message.includes('failed reading'))).toEqual([]);
+  });
+});

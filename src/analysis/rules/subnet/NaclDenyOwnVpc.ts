@@ -62,8 +62,10 @@ function vpcBlocks(model: NetworkModel, nacl: NaclModel): { known: KnownBlock[];
   const known: KnownBlock[] = [];
   const unknown: Array<{ family: IpFamily; what: string }> = [];
   const vpc = model.resolveKey(nacl.vpcKey);
-  if (!vpc) {
-    // An imported VPC: its blocks are not in the template.
+  if (!vpc || vpc.type !== 'AWS::EC2::VPC') {
+    // An imported VPC: its blocks are not in the templates, and a DENY may cover them.
+    const what = `VpcId ${describeValue(nacl.resource.properties.VpcId ?? nacl.vpcKey)} is not a VPC of the templates`;
+    unknown.push({ family: IpFamily.IPV4, what }, { family: IpFamily.IPV6, what });
     return { known, unknown };
   }
   const read = (resource: ModelResource, value: unknown, property: string, family: IpFamily) => {
