@@ -543,6 +543,47 @@ class TemplateResource implements ModelResource {
   }
 }
 
+/** WAF's limit on the addresses of one IP set. */
+const MAX_IP_SET_ADDRESSES = 10_000;
+
+/**
+ * What WAF rejects in a literal address list: an address that is no CIDR, one of the other IP version than the set's
+ * `IPAddressVersion`, a /0 (WAF supports every prefix length but 0), more than 10,000 addresses. The first few of
+ * each kind are named.
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wafv2-ipset.html
+ */
+function invalidIpSetAddresses(addresses: readonly string[], version: Json): string[] {
+  const problems: string[] = [];
+  const family = version === 'IPV4' ? IpFamily.IPV4 : version === 'IPV6' ? IpFamily.IPV6 : undefined;
+  const bad: string[] = [];
+  const otherVersion: string[] = [];
+  const everything: string[] = [];
+  addresses.forEach((text, i) => {
+    const parsed = parseCidrNormalized(text);
+    if (typeof parsed === 'string') {
+      bad.push(`Addresses[${i}] '${text}' (it ${parsed})`);
+    } else if (family !== undefined && parsed.family !== family) {
+      otherVersion.push(`Addresses[${i}] '${text}'`);
+    } else if (text.endsWith('/0')) {
+      everything.push(`Addresses[${i}] '${text}'`);
+    }
+  });
+  const some = (list: string[]) => (list.length > 3 ? `${list.slice(0, 3).join(', ')} and ${list.length - 3} more` : list.join(', '));
+  if (bad.length > 0) {
+    problems.push(`${some(bad)} ${bad.length > 1 ? 'are' : 'is'} not a CIDR: WAF rejects the IP set`);
+  }
+  if (otherVersion.length > 0) {
+    problems.push(`${some(otherVersion)} ${otherVersion.length > 1 ? 'are' : 'is'} not ${version === 'IPV4' ? 'IPv4' : 'IPv6'}, the set's IPAddressVersion: WAF rejects the IP set`);
+  }
+  if (everything.length > 0) {
+    problems.push(`${some(everything)}: an IP set cannot hold /0 (WAF rejects it; to match every address, use no IP set)`);
+  }
+  if (addresses.length > MAX_IP_SET_ADDRESSES) {
+    problems.push(`the IP set has ${addresses.length} addresses, more than the ${MAX_IP_SET_ADDRESSES} WAF allows`);
+  }
+  return problems;
+}
+
 /** The CIDR-valued properties of the network resources, and the family each must be. */
 const CIDR_PROPERTIES: ReadonlyArray<readonly [string, ReadonlyArray<readonly [string, IpFamily]>]> = [
   ['AWS::EC2::VPC', [['CidrBlock', IpFamily.IPV4]]],
@@ -759,6 +800,9 @@ function link(model: NetworkModel): void {
     const addresses = r.properties.Addresses;
     if (Array.isArray(addresses) && addresses.every((a: Json) => typeof a === 'string' && !a.includes('${Token['))) {
       model.ipSets[r.key] = addresses;
+      for (const problem of invalidIpSetAddresses(addresses, r.properties.IPAddressVersion)) {
+        model.invalid.push({ resource: r, problem });
+      }
     } else {
       model.unresolvedIpSets.set(r.key, describeValue(addresses));
     }

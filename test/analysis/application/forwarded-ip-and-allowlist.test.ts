@@ -164,6 +164,44 @@ describe('LayeredDefense-WafAllowlistVeryBroad', () => {
     expect(ofRule(doubleNot, VERY_BROAD)).toEqual([]);
   });
 
+  test('GIVEN an exempt set of more than six blocks WHEN reported THEN five are listed and the rest counted', () => {
+    // 8 x /4 = half the IPv4 space
+    const blocks = ['0', '16', '32', '48', '64', '80', '96', '112'].map((first) => `${first}.0.0.0/4`);
+    const findings = judged(GOOD, (r) => { r.OfficeV4.Properties.Addresses = blocks; });
+    expect(ofRule(findings, VERY_BROAD).map((f) => f.message)).toEqual([
+      "rule 'AdminOnlyFromOffice' exempts 50% of the IPv4 address space from its block (IP set OfficeV4: '0.0.0.0/4', '16.0.0.0/4', '32.0.0.0/4', "
+        + "'48.0.0.0/4', '64.0.0.0/4' and 3 more): almost anyone can reach what it protects",
+    ]);
+  });
+
+  test('GIVEN an exempt set with an address AWS rejects WHEN judged THEN that address exempts nothing (InvalidValue reports it)', () => {
+    // GIVEN half the space in two /2s, one of them written with a bad prefix
+    const findings = judged(GOOD, (r) => { r.OfficeV4.Properties.Addresses = ['0.0.0.0/2', '64.0.0.0/33']; });
+    // THEN only 0.0.0.0/2 counts: a quarter, not broad
+    expect(ofRule(findings, VERY_BROAD)).toEqual([]);
+    expect(cannotVerify(findings, VERY_BROAD)).toEqual([]);
+    expect(ofRule(findings, 'LayeredDefense-InvalidValue').map((f) => [f.resource.logicalId, f.message])).toEqual([
+      ['OfficeV4', "Addresses[1] '64.0.0.0/33' (it has prefix length 33, out of range (0-32 for IPv4)) is not a CIDR: WAF rejects the IP set"],
+    ]);
+  });
+
+  test.each([
+    ['an IPv6 block in an IPV4 set', ['198.51.100.0/24', '2001:db8::/32'], "Addresses[1] '2001:db8::/32' is not IPv4, the set's IPAddressVersion: WAF rejects the IP set"],
+    ['a /0', ['0.0.0.0/0'], "Addresses[0] '0.0.0.0/0': an IP set cannot hold /0 (WAF rejects it; to match every address, use no IP set)"],
+    ['four blocks that are no CIDRs', ['a', 'b', 'c', 'd'], /^Addresses\[0\] 'a' \(it .+\), Addresses\[1\] 'b' \(it .+\), Addresses\[2\] 'c' \(it .+\) and 1 more are not a CIDR: WAF rejects the IP set$/],
+  ])('GIVEN an IP set with %s WHEN judged THEN it is an invalid value', (_, addresses, problem) => {
+    const findings = judged(GOOD, (r) => { r.OfficeV4.Properties.Addresses = addresses; });
+    const invalid = ofRule(findings, 'LayeredDefense-InvalidValue');
+    expect(sites(invalid)).toEqual([['LayeredDefense-InvalidValue', 'Stack/OfficeV4']]);
+    expect(invalid[0].message).toMatch(typeof problem === 'string' ? new RegExp(`^${problem.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}$`) : problem);
+  });
+
+  test('GIVEN an IP set of more than 10,000 addresses WHEN judged THEN it is an invalid value', () => {
+    const addresses = Array.from({ length: 10_001 }, (_, i) => `10.${i >> 8}.${i & 255}.0/24`);
+    const findings = judged(GOOD, (r) => { r.OfficeV4.Properties.Addresses = addresses; });
+    expect(ofRule(findings, 'LayeredDefense-InvalidValue').map((f) => f.message)).toEqual(['the IP set has 10001 addresses, more than the 10000 WAF allows']);
+  });
+
   test('an exempt set whose addresses are unknown is "cannot verify"', () => {
     const findings = judged(GOOD, (r) => { r.OfficeV4.Properties.Addresses = { 'Fn::ImportValue': 'office-ranges' }; });
     expect(ofRule(findings, VERY_BROAD)).toEqual([]);
