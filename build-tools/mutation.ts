@@ -62,7 +62,7 @@ export const GROUPS: Record<string, Group> = {
   'application-rules': {
     mutate: [`${APPLICATION_RULES}/*.ts`],
     // WafForwardedIpSpoofable and WafAllowlistVeryBroad are tested on templates only.
-    tests: ['test/checks/application.test.ts', 'test/checks/registry.test.ts', 'test/analysis/application/forwarded-ip-and-allowlist.test.ts', 'test/analysis/precision.test.ts'],
+    tests: ['test/checks/application.test.ts', 'test/checks/registry.test.ts', 'test/analysis/application/*.test.ts', 'test/analysis/precision.test.ts'],
   },
   'ip-parse': {
     mutate: ['src/ip/**/*.ts', 'src/private/ip/parse.ts', 'src/private/ip/format.ts', 'src/private/ip/embedded-ipv4.ts', 'src/private/ip/types.ts', 'src/private/ip/uint128.ts'],
