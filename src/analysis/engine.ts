@@ -35,7 +35,16 @@ export function checkStacks(stacks: readonly StackInput[], options: ResolvedChec
 export function checkModel(model: NetworkModel, options: ResolvedChecksOptions): CheckFinding[] {
   const findings: CheckFinding[] = [];
   const cannotVerify = new Map<string, CheckFinding>();
+  // A value AWS rejects is InvalidValue's, not unknown: a rule that cannot judge a resource because of it says
+  // nothing more (its "cannot verify" would name the same value as "not known").
+  const invalidByResource = new Map<string, string[]>();
+  for (const { resource, problem, value } of model.invalid) {
+    invalidByResource.set(resource.key, [...(invalidByResource.get(resource.key) ?? []), value ?? problem]);
+  }
   const raiseCannotVerify = (resource: FindingSite, text: string) => {
+    if (invalidByResource.get(resource.key)?.some((value) => text.includes(value))) {
+      return;
+    }
     const key = `${resource.key}\u0000${text}`;
     if (!cannotVerify.has(key)) {
       cannotVerify.set(key, finding(CANNOT_VERIFY_RULE, resource, text, undefined));

@@ -228,7 +228,12 @@ export class NetworkModel {
   public readonly firewallRuleGroups: FirewallRuleGroupModel[] = [];
   public readonly natGateways: NatGatewayModel[] = [];
   /** Values AWS would reject, or that mean nothing, found while reading: the resource and what is wrong. */
-  public readonly invalid: Array<{ readonly resource: ModelResource; readonly problem: string }> = [];
+  public readonly invalid: Array<{
+    readonly resource: ModelResource;
+    readonly problem: string;
+    /** How the rules describe the value when they meet it (their "cannot verify" quotes it); the problem by default. */
+    readonly value?: string;
+  }> = [];
   /** Resources whose properties could not be read at all, with the reason. */
   public readonly unreadable: Array<{ readonly resource: ModelResource; readonly reason: string }> = [];
 
@@ -795,6 +800,9 @@ function link(model: NetworkModel): void {
     };
     acls.set(acl.key, acl);
     model.webAcls.push(acl);
+    for (const problem of acl.tree.invalid) {
+      model.invalid.push({ resource: r, problem: `${problem}: WAF rejects the web ACL`, value: problem });
+    }
   }
   for (const r of all('AWS::WAFv2::IPSet')) {
     const addresses = r.properties.Addresses;

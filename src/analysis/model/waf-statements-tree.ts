@@ -10,7 +10,41 @@ import { CannotEvaluateError } from './waf-transformations';
 
 /** A value not known at synth, or not of the shape CloudFormation documents; `what` names it and where it is. */
 export class WafUnknown {
-  constructor(public readonly what: string) {}
+  /**
+   * @param what what is not known, and where
+   * @param invalid true when the value is written out and WAF rejects it (a required value missing, a literal of the
+   *   wrong shape or not one of the allowed values): InvalidValue reports it, not "cannot verify"
+   */
+  constructor(public readonly what: string, public readonly invalid = false) {
+    if (invalid) {
+      invalidFound?.push(what);
+    }
+  }
+}
+
+/** The invalid values met while a web ACL is parsed (see WafWebAclTree.parse); undefined outside a parse. */
+let invalidFound: string[] | undefined;
+
+/**
+ * `<at> is <the value's shape>`: unknown when the value holds an intrinsic or an unresolved token anywhere (it may
+ * be valid once deployed), invalid otherwise (WAF rejects it as written).
+ */
+function described(at: string, value: Json, expected: string): WafUnknown {
+  return new WafUnknown(`${at} is ${shape(value, expected)}`, !holdsUnknown(value));
+}
+
+/** Whether a value holds an intrinsic, a cross-stack value or an unresolved token anywhere. */
+function holdsUnknown(value: Json): boolean {
+  if (typeof value === 'string') {
+    return !isLiteralString(value);
+  }
+  if (value === null || typeof value !== 'object') {
+    return false;
+  }
+  if (Array.isArray(value)) {
+    return value.some(holdsUnknown);
+  }
+  return isIntrinsic(value) || Object.values(value).some(holdsUnknown);
 }
 
 export type WafMaybe<T> = T | WafUnknown;
@@ -159,8 +193,19 @@ export interface WafRuleNode {
 export class WafWebAclTree {
   /** Reads a web ACL's resolved `Properties`; never throws: what it cannot read becomes a `WafUnknown`. */
   public static parse(properties: Json): WafWebAclTree {
+    const outer = invalidFound;
+    invalidFound = [];
+    try {
+      const tree = WafWebAclTree.parseNow(properties);
+      return new WafWebAclTree(tree.rules, tree.defaultAction, [...new Set(invalidFound)]);
+    } finally {
+      invalidFound = outer;
+    }
+  }
+
+  private static parseNow(properties: Json): WafWebAclTree {
     if (!isPlainObject(properties)) {
-      const unknown = new WafUnknown(`the web ACL's Properties is ${shape(properties, 'an object')}`);
+      const unknown = described('the web ACL\'s Properties', properties, 'an object');
       return new WafWebAclTree(unknown, unknown);
     }
     const rawRules = properties.Rules;
@@ -170,18 +215,26 @@ export class WafWebAclTree {
     } else if (Array.isArray(rawRules)) {
       rules = rawRules.map((rule, index) => parseWafRule(rule, index));
     } else {
-      rules = new WafUnknown(`Rules is ${shape(rawRules, 'a list')}`);
+      rules = described('Rules', rawRules, 'a list');
     }
     return new WafWebAclTree(rules, parseDefaultAction(properties.DefaultAction));
   }
 
-  constructor(public readonly rules: WafMaybe<readonly WafRuleNode[]>, public readonly defaultAction: WafMaybe<WafVerdict>) {}
+  /**
+   * @param invalid the values WAF rejects as written (missing required values, literals of the wrong shape), each
+   *   described as in the `WafUnknown` that stands for it in the tree
+   */
+  constructor(
+    public readonly rules: WafMaybe<readonly WafRuleNode[]>,
+    public readonly defaultAction: WafMaybe<WafVerdict>,
+    public readonly invalid: readonly string[] = [],
+  ) {}
 }
 
 /** Reads one entry of a web ACL's `Rules`. */
 export function parseWafRule(rule: Json, index: number): WafRuleNode {
   if (!isPlainObject(rule)) {
-    const unknown = new WafUnknown(`Rules[${index}] is ${shape(rule, 'a rule object')}`);
+    const unknown = described(`Rules[${index}]`, rule, 'a rule object');
     return { name: `Rules[${index}]`, index, priority: unknown, action: unknown, statement: { type: 'Unknown', unknown }, labels: unknown };
   }
   const name = typeof rule.Name === 'string' ? rule.Name : `Rules[${index}] (Name ${describeValue(rule.Name)})`;
@@ -195,18 +248,18 @@ export function parseWafRule(rule: Json, index: number): WafRuleNode {
     action = 'NONE';
     overrideAction = rule.OverrideAction.Count !== undefined ? 'COUNT' : 'NONE';
   } else {
-    action = new WafUnknown(`${at} has neither Action nor OverrideAction (OverrideAction ${describeValue(rule.OverrideAction)})`);
+    action = new WafUnknown(`${at} has neither Action nor OverrideAction (OverrideAction ${describeValue(rule.OverrideAction)})`, !holdsUnknown(rule.OverrideAction));
   }
   let labels: WafMaybe<readonly string[]> = [];
   if (rule.RuleLabels !== undefined) {
     labels = Array.isArray(rule.RuleLabels) && rule.RuleLabels.every((l: Json) => isPlainObject(l) && isLiteralString(l.Name))
       ? rule.RuleLabels.map((l: Json) => l.Name as string)
-      : new WafUnknown(`${at} RuleLabels is ${shape(rule.RuleLabels, 'a list of { Name }')}`);
+      : described(`${at} RuleLabels`, rule.RuleLabels, 'a list of { Name }');
   }
   return {
     name,
     index,
-    priority: priority ?? new WafUnknown(`${at} Priority is ${shape(rule.Priority, 'a number')}`),
+    priority: priority ?? described(`${at} Priority`, rule.Priority, 'a number'),
     action,
     overrideAction,
     statement: parseWafStatement(rule.Statement, `${at} Statement`),
@@ -217,24 +270,24 @@ export function parseWafRule(rule: Json, index: number): WafRuleNode {
 /** Reads a statement; `at` names where it is, for the messages of what cannot be read. */
 export function parseWafStatement(statement: Json, at: string): WafStatementNode {
   if (!isPlainObject(statement) || isIntrinsic(statement)) {
-    return unknownStatement(`${at} is ${shape(statement, 'a statement object')}`);
+    return unknownStatementOf(described(`${at}`, statement, 'a statement object'));
   }
   const keys = Object.keys(statement);
   if (keys.length !== 1) {
-    return unknownStatement(`${at} must have exactly one statement type, found ${keys.length === 0 ? 'none' : keys.join(', ')}`);
+    return unknownStatement(`${at} must have exactly one statement type, found ${keys.length === 0 ? 'none' : keys.join(', ')}`, true);
   }
   const type = keys[0];
   const body = statement[type];
   const here = `${at}.${type}`;
   if (!isPlainObject(body) || isIntrinsic(body)) {
-    return unknownStatement(`${here} is ${shape(body, 'an object')}`);
+    return unknownStatementOf(described(`${here}`, body, 'an object'));
   }
   switch (type) {
     case 'AndStatement':
     case 'OrStatement': {
       const list = body.Statements;
       if (!Array.isArray(list)) {
-        return unknownStatement(`${here}.Statements is ${shape(list, 'a list')}`);
+        return unknownStatementOf(described(`${here}.Statements`, list, 'a list'));
       }
       const statements = list.map((s, i) => parseWafStatement(s, `${here}.Statements[${i}]`));
       return type === 'AndStatement' ? { type, statements } : { type, statements };
@@ -301,7 +354,7 @@ export function parseWafStatement(statement: Json, at: string): WafStatementNode
     case 'RuleGroupReferenceStatement':
       return { type, arn: body.Arn, raw: body };
     default:
-      return unknownStatement(`${at}: statement type '${type}' is not a WAF statement type`);
+      return unknownStatement(`${at}: statement type '${type}' is not a WAF statement type`, true);
   }
 }
 
@@ -361,8 +414,12 @@ export function isInspection(node: WafStatementNode): node is WafInspectionNode 
   return 'field' in node;
 }
 
-function unknownStatement(what: string): WafUnknownStatementNode {
-  return { type: 'Unknown', unknown: new WafUnknown(what) };
+function unknownStatement(what: string, invalid = false): WafUnknownStatementNode {
+  return unknownStatementOf(new WafUnknown(what, invalid));
+}
+
+function unknownStatementOf(unknown: WafUnknown): WafUnknownStatementNode {
+  return { type: 'Unknown', unknown };
 }
 
 function parseDefaultAction(action: Json): WafMaybe<WafVerdict> {
@@ -374,7 +431,7 @@ function parseDefaultAction(action: Json): WafMaybe<WafVerdict> {
       return 'BLOCK';
     }
   }
-  return new WafUnknown(`DefaultAction is ${describeValue(action)}, neither { Allow } nor { Block }`);
+  return new WafUnknown(`DefaultAction is ${describeValue(action)}, neither { Allow } nor { Block }`, !holdsUnknown(action));
 }
 
 const ACTIONS: ReadonlyArray<readonly [string, WafRuleAction]> = [['Allow', 'ALLOW'], ['Block', 'BLOCK'], ['Count', 'COUNT'], ['Captcha', 'CAPTCHA'], ['Challenge', 'CHALLENGE']];
@@ -386,7 +443,7 @@ function parseAction(action: Json, at: string): WafMaybe<WafRuleAction> {
       return found[0][1];
     }
   }
-  return new WafUnknown(`${at} is ${describeValue(action)}, not one of Allow, Block, Count, Captcha or Challenge`);
+  return new WafUnknown(`${at} is ${describeValue(action)}, not one of Allow, Block, Count, Captcha or Challenge`, !holdsUnknown(action));
 }
 
 function inspection(body: Json, at: string): WafInspection {
@@ -395,7 +452,7 @@ function inspection(body: Json, at: string): WafInspection {
 
 function fieldToMatch(field: Json, at: string): WafMaybe<WafFieldNode> {
   if (!isPlainObject(field) || isIntrinsic(field) || Object.keys(field).length !== 1) {
-    return new WafUnknown(`${at} is ${shape(field, 'an object with one request component')}`);
+    return described(`${at}`, field, 'an object with one request component');
   }
   const component = Object.keys(field)[0];
   if (component === 'SingleHeader') {
@@ -411,13 +468,13 @@ function transformations(list: Json, at: string): WafMaybe<readonly WafTransform
     return [];
   }
   if (!Array.isArray(list)) {
-    return new WafUnknown(`${at} is ${shape(list, 'a list')}`);
+    return described(`${at}`, list, 'a list');
   }
   const result: WafTransformationNode[] = [];
   for (const [i, t] of list.entries()) {
     const priority = isPlainObject(t) ? literalInteger(t.Priority) : undefined;
     if (!isPlainObject(t) || priority === undefined || !isLiteralString(t.Type)) {
-      return new WafUnknown(`${at}[${i}] is ${shape(t, 'a { Priority, Type } with a number and a string')}`);
+      return described(`${at}[${i}]`, t, 'a { Priority, Type } with a number and a string');
     }
     result.push({ priority, type: t.Type });
   }
@@ -429,7 +486,7 @@ function byteMatchSearchString(body: Json, at: string): WafMaybe<string> {
     return literalString(body.SearchString, `${at}.SearchString`);
   }
   const base64 = literalString(body.SearchStringBase64, `${at}.SearchStringBase64`);
-  return base64 instanceof WafUnknown ? new WafUnknown(`${at}.SearchString is not set, and ${base64.what}`) : Buffer.from(base64, 'base64').toString('latin1');
+  return base64 instanceof WafUnknown ? new WafUnknown(`${at}.SearchString is not set, and ${base64.what}`, base64.invalid) : Buffer.from(base64, 'base64').toString('latin1');
 }
 
 function forwardedIp(config: Json, at: string, withPosition: boolean): WafMaybe<WafForwardedIpNode> | undefined {
@@ -437,7 +494,7 @@ function forwardedIp(config: Json, at: string, withPosition: boolean): WafMaybe<
     return undefined;
   }
   if (!isPlainObject(config) || isIntrinsic(config)) {
-    return new WafUnknown(`${at} is ${shape(config, 'an object')}`);
+    return described(`${at}`, config, 'an object');
   }
   return {
     headerName: literalString(config.HeaderName, `${at}.HeaderName`),
@@ -451,12 +508,12 @@ function customKeys(keys: Json, at: string): WafMaybe<readonly WafCustomKeyNode[
     return [];
   }
   if (!Array.isArray(keys)) {
-    return new WafUnknown(`${at} is ${shape(keys, 'a list')}`);
+    return described(`${at}`, keys, 'a list');
   }
   const result: WafCustomKeyNode[] = [];
   for (const [i, key] of keys.entries()) {
     if (!isPlainObject(key) || isIntrinsic(key) || Object.keys(key).length !== 1) {
-      return new WafUnknown(`${at}[${i}] is ${shape(key, 'an object with one key type')}`);
+      return described(`${at}[${i}]`, key, 'an object with one key type');
     }
     const kind = Object.keys(key)[0];
     const inner = key[kind];
@@ -475,7 +532,7 @@ function excludedRules(list: Json, at: string): WafMaybe<readonly string[]> {
     return [];
   }
   if (!Array.isArray(list) || !list.every((e) => isPlainObject(e) && isLiteralString(e.Name))) {
-    return new WafUnknown(`${at} is ${shape(list, 'a list of { Name }')}`);
+    return described(`${at}`, list, 'a list of { Name }');
   }
   return list.map((e) => e.Name as string);
 }
@@ -485,7 +542,7 @@ function ruleActionOverrides(list: Json, at: string): WafMaybe<readonly WafRuleO
     return [];
   }
   if (!Array.isArray(list) || !list.every((e) => isPlainObject(e) && isLiteralString(e.Name))) {
-    return new WafUnknown(`${at} is ${shape(list, 'a list of { Name, ActionToUse }')}`);
+    return described(`${at}`, list, 'a list of { Name, ActionToUse }');
   }
   return list.map((e, i) => ({ name: e.Name as string, action: parseAction(e.ActionToUse, `${at}[${i}].ActionToUse`) }));
 }
@@ -499,15 +556,19 @@ function ipSetKey(arn: Json, at: string): WafMaybe<string> {
   if (ref && (ref.attribute === undefined || ref.attribute === 'Arn')) {
     return ref.logicalId;
   }
-  return new WafUnknown(`${at} is ${shape(arn, 'a reference to an IP set')}`);
+  return described(`${at}`, arn, 'a reference to an IP set');
 }
 
 function literalString(value: Json, at: string): WafMaybe<string> {
-  return isLiteralString(value) ? value : new WafUnknown(`${at} is ${shape(value, 'a string')}`);
+  if (typeof value === 'number' || typeof value === 'boolean') {
+    // CloudFormation passes a number or boolean written for a string property as its text (YAML `SearchString: 404`).
+    return String(value);
+  }
+  return isLiteralString(value) ? value : described(`${at}`, value, 'a string');
 }
 
 function number(value: Json, at: string): WafMaybe<number> {
-  return literalInteger(value) ?? new WafUnknown(`${at} is ${shape(value, 'a number')}`);
+  return literalInteger(value) ?? described(`${at}`, value, 'a number');
 }
 
 function oneOf<T extends string>(value: Json, allowed: readonly T[], at: string): WafMaybe<T> {
@@ -515,9 +576,9 @@ function oneOf<T extends string>(value: Json, allowed: readonly T[], at: string)
     return value as T;
   }
   if (isLiteralString(value)) {
-    return new WafUnknown(`${at} is '${value}', not one of ${allowed.join(', ')}`);
+    return new WafUnknown(`${at} is '${value}', not one of ${allowed.join(', ')}`, true);
   }
-  return new WafUnknown(`${at} is ${shape(value, `one of ${allowed.join(', ')}`)}`);
+  return described(`${at}`, value, `one of ${allowed.join(', ')}`);
 }
 
 /**

@@ -75,6 +75,40 @@ describe('LayeredDefense-WafForwardedIpSpoofable', () => {
     expect(findings.map((f) => f.message)).toEqual([expect.stringMatching(/^rule 'OnlyUs' judges the country of the first address of X-Forwarded-For/)]);
   });
 
+  const addRule = (r: any, name: string, statement: unknown) => r.Acl.Properties.Rules.push({
+    Name: name,
+    Priority: 40 + r.Acl.Properties.Rules.length,
+    Action: { Block: {} },
+    VisibilityConfig: { CloudWatchMetricsEnabled: true, SampledRequestsEnabled: true, MetricName: name },
+    Statement: statement,
+  });
+
+  test('Noncompliance: an ASN match and a rate limit by the forwarded address, the header named when known', () => {
+    const findings = ofRule(judged(GOOD, (r) => {
+      addRule(r, 'OnlyOurAsn', { NotStatement: { Statement: { AsnMatchStatement: { AsnList: [64496], ForwardedIPConfig: { HeaderName: 'X-Client-IP', FallbackBehavior: 'NO_MATCH' } } } } });
+      addRule(r, 'Throttle', { RateBasedStatement: { Limit: 100, AggregateKeyType: 'FORWARDED_IP', ForwardedIPConfig: { HeaderName: { 'Fn::ImportValue': 'HeaderName' }, FallbackBehavior: 'NO_MATCH' } } });
+    }), SPOOFABLE);
+    expect(findings.map((f) => f.message.split(':')[0])).toEqual([
+      "rule 'OnlyOurAsn' judges the ASN of the first address of X-Client-IP (ForwardedIPConfig always reads the first)",
+      "rule 'Throttle' counts requests by the first address of its forwarded IP header (ForwardedIPConfig always reads the first)",
+    ]);
+  });
+
+  test('a forwarded IP config without a Position is an invalid value; one not known at all is "cannot verify"', () => {
+    const noPosition = judged(GOOD, (r) => { delete officeForwarded(r).Position; });
+    expect(ofRule(noPosition, SPOOFABLE)).toEqual([]);
+    expect(ofRule(noPosition, 'LayeredDefense-CannotVerify')).toEqual([]);
+    expect(ofRule(noPosition, 'LayeredDefense-InvalidValue').map((f) => [f.resource.logicalId, f.message])).toEqual([[
+      'Acl', "rule 'AdminOnlyFromOffice' Statement.AndStatement.Statements[1].NotStatement.Statement.OrStatement.Statements[0].IPSetReferenceStatement"
+        + '.IPSetForwardedIPConfig.Position is not set (one of FIRST, LAST, ANY belongs there): WAF rejects the web ACL',
+    ]]);
+    const unknownConfig = judged(GOOD, (r) => {
+      addRule(r, 'Geo', { GeoMatchStatement: { CountryCodes: ['US'], ForwardedIPConfig: { 'Fn::ImportValue': 'GeoConfig' } } });
+    });
+    expect(ofRule(unknownConfig, SPOOFABLE)).toEqual([]);
+    expect(cannotVerify(unknownConfig, SPOOFABLE).map((f) => f.message)).toEqual([expect.stringMatching(/rule 'Geo'.*GeoConfig/)]);
+  });
+
   test('Compliance: position LAST, and statements on the connection address', () => {
     expect(ofRule(judged(GOOD), SPOOFABLE)).toEqual([]);
   });

@@ -327,7 +327,7 @@ describe('statement shapes', () => {
     ['a regex JS cannot compile', { RegexMatchStatement: { FieldToMatch: { UriPath: {} }, RegexString: '(' } }, /^RegexString '\(' cannot be compiled: /],
     ['an unknown comparison', { SizeConstraintStatement: { FieldToMatch: { UriPath: {} }, ComparisonOperator: 'APPROX', Size: 1 } }, /^rule 'R' Statement\.SizeConstraintStatement\.ComparisonOperator is 'APPROX', not one of EQ, NE, LE, LT, GE, GT$/],
     ['an unresolved label key', { LabelMatchStatement: { Scope: 'LABEL', Key: { Ref: 'K' } } }, /^rule 'R' Statement\.LabelMatchStatement\.Key is \{"Ref":"K"\}, not known at synth$/],
-    ['an unresolved header name', { ByteMatchStatement: { FieldToMatch: { SingleHeader: { Name: 1 } }, SearchString: 'a', PositionalConstraint: 'EXACTLY' } }, /^rule 'R' Statement\.ByteMatchStatement\.FieldToMatch\.SingleHeader\.Name is 1, not a string$/],
+    ['a header name that is a list', { ByteMatchStatement: { FieldToMatch: { SingleHeader: { Name: ['x'] } }, SearchString: 'a', PositionalConstraint: 'EXACTLY' } }, /^rule 'R' Statement\.ByteMatchStatement\.FieldToMatch\.SingleHeader\.Name is \["x"\], not a string$/],
   ])('refuses %s', (_name, statement, message) => {
     expect(() => run(statement)).toThrow(message);
   });

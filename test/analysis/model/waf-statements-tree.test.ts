@@ -49,7 +49,31 @@ describe('reading statements', () => {
     const tree = WafWebAclTree.parse(acl([rule('A', 0, office), 'garbage']));
     const rules = known(tree.rules);
     expect(rules.map((r) => r.name)).toEqual(['A', 'Rules[1]']);
-    expect(rules[1].priority).toEqual(new WafUnknown("Rules[1] is 'garbage', not a rule object"));
+    // Written out and of the wrong shape: WAF rejects it (invalid), where the Fn::If above is only not known.
+    expect(rules[1].priority).toEqual(new WafUnknown("Rules[1] is 'garbage', not a rule object", true));
+    expect(tree.invalid).toEqual(["Rules[1] is 'garbage', not a rule object"]);
+    expect(WafWebAclTree.parse(acl(IF)).invalid).toEqual([]);
+  });
+
+  test.each([
+    ['a missing Position', { IPSetReferenceStatement: { Arn: 'arn:aws:wafv2:us-east-1:111111111111:regional/ipset/o/1', IPSetForwardedIPConfig: { HeaderName: 'X-Forwarded-For', FallbackBehavior: 'NO_MATCH' } } },
+      "rule 'R' Statement.IPSetReferenceStatement.IPSetForwardedIPConfig.Position is not set (one of FIRST, LAST, ANY belongs there)"],
+    ['a positional constraint that does not exist', { ByteMatchStatement: { FieldToMatch: { UriPath: {} }, SearchString: '/a', PositionalConstraint: 'BEGINS_WITH', TextTransformations: [{ Priority: 0, Type: 'NONE' }] } },
+      "rule 'R' Statement.ByteMatchStatement.PositionalConstraint is 'BEGINS_WITH', not one of EXACTLY, STARTS_WITH, ENDS_WITH, CONTAINS, CONTAINS_WORD"],
+    ['two statement types in one statement', { NotStatement: { Statement: office }, OrStatement: { Statements: [office] } },
+      "rule 'R' Statement must have exactly one statement type, found NotStatement, OrStatement"],
+    ['a statement type that does not exist', { IpSetReferenceStatement: { Arn: 'x' } },
+      "rule 'R' Statement: statement type 'IpSetReferenceStatement' is not a WAF statement type"],
+  ])('GIVEN %s WHEN read THEN the tree lists it as invalid', (_, statement, problem) => {
+    expect(WafWebAclTree.parse(acl([rule('R', 0, statement)])).invalid).toEqual([problem]);
+  });
+
+  test.each([
+    ['an intrinsic position', { IPSetReferenceStatement: { Arn: 'arn:aws:wafv2:us-east-1:111111111111:regional/ipset/o/1', IPSetForwardedIPConfig: { HeaderName: 'X-Forwarded-For', FallbackBehavior: 'NO_MATCH', Position: { Ref: 'Position' } } } }],
+    ['a transformation whose priority is an intrinsic', { ByteMatchStatement: { FieldToMatch: { UriPath: {} }, SearchString: '/a', PositionalConstraint: 'EXACTLY', TextTransformations: [{ Priority: { Ref: 'P' }, Type: 'NONE' }] } }],
+    ['a number as a search string (CloudFormation passes its text)', { ByteMatchStatement: { FieldToMatch: { UriPath: {} }, SearchString: 404, PositionalConstraint: 'EXACTLY', TextTransformations: [{ Priority: 0, Type: 'NONE' }] } }],
+  ])('GIVEN %s WHEN read THEN nothing is invalid', (_, statement) => {
+    expect(WafWebAclTree.parse(acl([rule('R', 0, statement)])).invalid).toEqual([]);
   });
 });
 
