@@ -236,6 +236,37 @@ describe('LayeredDefense-WafAllowlistVeryBroad', () => {
     expect(ofRule(findings, 'LayeredDefense-InvalidValue').map((f) => f.message)).toEqual(['the IP set has 10001 addresses, more than the 10000 WAF allows']);
   });
 
+  test.each([
+    ['CAPTCHA', { Captcha: {} }, 1],
+    ['CHALLENGE', { Challenge: {} }, 1],
+    ['COUNT', { Count: {} }, 0],
+    ['ALLOW', { Allow: {} }, 0],
+  ])('GIVEN the broad exemption in a %s rule WHEN judged THEN %i finding(s): only rules that stop requests exempt anyone', (_, action, count) => {
+    const findings = judged('bad/allowlist-very-broad.yaml', (r) => { rule(r, 'AdminOnlyFromOffice').Action = action; });
+    expect(ofRule(findings, VERY_BROAD)).toHaveLength(count);
+  });
+
+  test('GIVEN a rule whose action is not known WHEN judged THEN it is not judged here (the evaluator rules report the action)', () => {
+    const findings = judged('bad/allowlist-very-broad.yaml', (r) => { rule(r, 'AdminOnlyFromOffice').Action = { 'Fn::If': ['Strict', { Block: {} }, { Count: {} }] }; });
+    expect(ofRule(findings, VERY_BROAD)).toEqual([]);
+    expect(cannotVerify(findings, VERY_BROAD)).toEqual([]);
+  });
+
+  test('GIVEN a web ACL whose rules are not known WHEN judged THEN it cannot verify which sources they exempt', () => {
+    const findings = judged(GOOD, (r) => { r.Acl.Properties.Rules = { 'Fn::ImportValue': 'SharedRules' }; });
+    expect(cannotVerify(findings, VERY_BROAD).map((f) => f.message)).toEqual([
+      'LayeredDefense-WafAllowlistVeryBroad cannot verify which sources the web ACL\'s rules exempt (Rules is {"Fn::ImportValue":"SharedRules"}, not known at synth): the value is not known',
+    ]);
+  });
+
+  test('GIVEN the broad set matched directly (not under a NOT) in a BLOCK rule WHEN judged THEN it is a blocklist, not an exemption', () => {
+    const findings = judged('bad/allowlist-very-broad.yaml', (r) => {
+      const and = rule(r, 'AdminOnlyFromOffice').Statement.AndStatement;
+      and.Statements[1] = and.Statements[1].NotStatement.Statement;
+    });
+    expect(ofRule(findings, VERY_BROAD)).toEqual([]);
+  });
+
   test('an exempt set whose addresses are unknown is "cannot verify"', () => {
     const findings = judged(GOOD, (r) => { r.OfficeV4.Properties.Addresses = { 'Fn::ImportValue': 'office-ranges' }; });
     expect(ofRule(findings, VERY_BROAD)).toEqual([]);

@@ -1,0 +1,55 @@
+// LayeredDefense-WafAllowShadowsBlock on templates, CDK-free: an earlier ALLOW that takes every request a BLOCK rule
+// blocks, and what the rule says when part of the web ACL is not known.
+import { judge, ofRule, sites } from '../support';
+
+const ID = 'LayeredDefense-WafAllowShadowsBlock';
+
+const visibility = (name: string) => ({ CloudWatchMetricsEnabled: true, SampledRequestsEnabled: true, MetricName: name });
+const startsWith = (path: unknown) => ({
+  ByteMatchStatement: { FieldToMatch: { UriPath: {} }, PositionalConstraint: 'STARTS_WITH', SearchString: path, TextTransformations: [{ Priority: 0, Type: 'NONE' }] },
+});
+const wafRule = (name: string, priority: number, action: 'Allow' | 'Block', statement: unknown) =>
+  ({ Name: name, Priority: priority, Action: { [action]: {} }, VisibilityConfig: visibility(name), Statement: statement });
+
+function webAcl(rules: unknown): ReturnType<typeof judge> {
+  return judge({
+    Stack: {
+      Resources: {
+        Acl: { Type: 'AWS::WAFv2::WebACL', Properties: { Scope: 'REGIONAL', DefaultAction: { Allow: {} }, VisibilityConfig: visibility('acl'), Rules: rules } },
+      },
+    },
+  });
+}
+
+function cannotVerify(findings: ReturnType<typeof judge>): string[] {
+  return ofRule(findings, 'LayeredDefense-CannotVerify').filter((f) => f.message.startsWith(`${ID} cannot verify`)).map((f) => f.message);
+}
+
+describe(ID, () => {
+  test('GIVEN ALLOW /api before BLOCK /api/admin WHEN judged THEN the block never happens: one error on the web ACL', () => {
+    const findings = ofRule(webAcl([wafRule('Api', 0, 'Allow', startsWith('/api')), wafRule('Admin', 1, 'Block', startsWith('/api/admin'))]), ID);
+    expect(sites(findings)).toEqual([[ID, 'Stack/Acl']]);
+    expect(findings[0].message).toMatch(/^BLOCK rule 'Admin' never blocks: each of \d+ requests it blocks on its own \(for example \/api\/admin\S* from \S+\) is allowed first by ALLOW rule 'Api'$/);
+  });
+
+  test('GIVEN the BLOCK first WHEN judged THEN nothing is reported', () => {
+    expect(ofRule(webAcl([wafRule('Admin', 0, 'Block', startsWith('/api/admin')), wafRule('Api', 1, 'Allow', startsWith('/api'))]), ID)).toEqual([]);
+  });
+
+  test('GIVEN an ALLOW that takes only part of what the BLOCK blocks WHEN judged THEN nothing is reported', () => {
+    expect(ofRule(webAcl([wafRule('Reports', 0, 'Allow', startsWith('/api/admin/reports')), wafRule('Admin', 1, 'Block', startsWith('/api/admin'))]), ID)).toEqual([]);
+  });
+
+  test('GIVEN rules that are not known at synth WHEN judged THEN it cannot verify the rule order', () => {
+    const findings = webAcl({ 'Fn::ImportValue': 'SharedRules' });
+    expect(cannotVerify(findings)).toEqual([
+      `${ID} cannot verify rule order (Rules is {"Fn::ImportValue":"SharedRules"}, not known at synth): the value is not known`,
+    ]);
+  });
+
+  test('GIVEN a BLOCK rule whose search string is not known WHEN judged THEN it cannot verify that rule, by name', () => {
+    const findings = webAcl([wafRule('Api', 0, 'Allow', startsWith('/api')), wafRule('Admin', 1, 'Block', startsWith({ 'Fn::ImportValue': 'AdminPath' }))]);
+    expect(ofRule(findings, ID)).toEqual([]);
+    expect(cannotVerify(findings)).toEqual([expect.stringMatching(new RegExp(`^${ID} cannot verify rule 'Admin' against earlier ALLOW rules \\(rule 'Admin' Statement\\.ByteMatchStatement\\.SearchString is .+AdminPath`))]);
+  });
+});
