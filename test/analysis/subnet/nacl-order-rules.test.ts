@@ -74,3 +74,56 @@ describe('what the order rules say about an entry whose value is not known', () 
     ]);
   });
 });
+
+describe(`${SHADOWED}: how the shadowing ALLOWs are named`, () => {
+  test('GIVEN ALLOW 110 before ALLOW 100 in address order WHEN a DENY is shadowed by both THEN they are named in rule order', () => {
+    // 10.0.0.0/9 (the lower half) is allowed by rule 110, 10.128.0.0/9 by rule 100.
+    const findings = nacl(['High', 100, 'allow', '10.128.0.0/9'], ['Low', 110, 'allow', '10.0.0.0/9'], ['Deny', 200, 'deny', '10.0.0.0/8']);
+    expect(ofRule(findings, SHADOWED).map((f) => f.message.split(':')[0])).toEqual(['inbound IPv4 rule 200 (DENY 10.0.0.0/8 all traffic) is fully shadowed by ALLOW rules 100, 110']);
+  });
+
+  const defaultNacl = { 'Fn::GetAtt': ['Vpc', 'DefaultNetworkAcl'] };
+  const onDefault = (id: string, ruleNumber: number, action: 'allow' | 'deny', cidr: string) =>
+    [id, naclEntry(defaultNacl, { RuleNumber: ruleNumber, RuleAction: action, CidrBlock: cidr, Protocol: -1 })] as const;
+
+  test('GIVEN a DENY on a default NACL shadowed in part by EC2\'s built-in ALLOW WHEN judged THEN the message says how to get below it', () => {
+    const findings = ofRule(judge({ Stack: networkStack(Object.fromEntries([onDefault('Allow', 50, 'allow', '10.0.0.0/9'), onDefault('Deny', 150, 'deny', '10.0.0.0/8')])) }), SHADOWED);
+    expect(findings.map((f) => f.message)).toEqual([expect.stringMatching(
+      /is fully shadowed by ALLOW rules 50, 100: .+before the deny is reached; on a default NACL, number DENY entries below 100, or give the subnets a NACL of their own$/)]);
+  });
+
+  test('GIVEN a DENY on a default NACL shadowed only by a template ALLOW WHEN judged THEN there is no advice about the built-in entry', () => {
+    const findings = ofRule(judge({ Stack: networkStack(Object.fromEntries([onDefault('Allow', 10, 'allow', '0.0.0.0/0'), onDefault('Deny', 20, 'deny', '10.0.0.0/8')])) }), SHADOWED);
+    expect(findings).toHaveLength(1);
+    expect(findings[0].message).not.toContain('default NACL');
+  });
+});
+
+describe('LayeredDefense-NaclDuplicateRuleNumber when a direction or a built-in entry is not known', () => {
+  const DUPLICATE = 'LayeredDefense-NaclDuplicateRuleNumber';
+  const cannot = (findings: ReturnType<typeof judge>) =>
+    ofRule(findings, 'LayeredDefense-CannotVerify').filter((f) => f.message.startsWith(`${DUPLICATE} cannot verify`)).map((f) => [f.resource.logicalId, f.message]);
+
+  test('GIVEN an entry whose direction is not known and another with its number WHEN judged THEN it cannot verify the duplicate, naming the other', () => {
+    const findings = judge({
+      Stack: networkStack({
+        Known: naclEntry({ Ref: 'Nacl' }, { RuleNumber: 100, RuleAction: 'allow', CidrBlock: '0.0.0.0/0', Protocol: -1 }),
+        Either: naclEntry({ Ref: 'Nacl' }, { RuleNumber: 100, RuleAction: 'deny', CidrBlock: '10.0.0.0/8', Protocol: -1, Egress: { 'Fn::ImportValue': 'Direction' } }),
+      }),
+    });
+    expect(ofRule(findings, DUPLICATE)).toEqual([]);
+    expect(cannot(findings)).toEqual([['Either',
+      `${DUPLICATE} cannot verify whether rule number 100 is also used by Stack/Known in the same direction (Egress {"Fn::ImportValue":"Direction"}): the value is not known`]]);
+  });
+
+  test('GIVEN rule 101 on a default NACL whose VPC may get IPv6 WHEN judged THEN it cannot verify whether 101 is free', () => {
+    const findings = judge({
+      Stack: networkStack({
+        V6: { Type: 'AWS::EC2::VPCCidrBlock', Properties: { VpcId: { Ref: 'Vpc' }, AmazonProvidedIpv6CidrBlock: { 'Fn::ImportValue': 'WantIpv6' } } },
+        Deny101: naclEntry({ 'Fn::GetAtt': ['Vpc', 'DefaultNetworkAcl'] }, { RuleNumber: 101, RuleAction: 'deny', Ipv6CidrBlock: '2001:db8::/32', Protocol: -1 }),
+      }),
+    });
+    expect(ofRule(findings, DUPLICATE)).toEqual([]);
+    expect(cannot(findings)).toEqual([['Deny101', expect.stringMatching(new RegExp(`^${DUPLICATE} cannot verify whether inbound rule number 101 is free \\(whether EC2 added its built-in IPv6 ALLOW-all rule 101`))]]);
+  });
+});
