@@ -70,7 +70,7 @@ export const GROUPS: Record<string, Group> = {
   },
   'ip-scan': {
     mutate: ['src/private/ip/scan.ts', 'src/private/ip/text-list.ts'],
-    tests: ['test/ip/scan.test.ts', 'test/ip/parse.test.ts'],
+    tests: ['test/ip/scan.test.ts', 'test/ip/parse.test.ts', 'test/ip/text-list.test.ts'],
   },
   'ip-merge': {
     mutate: ['src/private/ip/bulk-merge.ts', 'src/private/ip/merge.ts', 'src/private/ip/ranges.ts', 'src/private/ip/radix-sort.ts'],
