@@ -171,3 +171,16 @@ describe('scanIpv4 messages name the octet as written', () => {
     expect(lastScanFailure()).toBe(message);
   });
 });
+
+describe('scanIpv6 messages', () => {
+  test.each([
+    // After eight groups, a character that starts no group is named as such, not counted as a ninth group.
+    ['1:2:3:4:5:6:7:8:g', "has an invalid character 'g'"],
+    ['1:2:3:4:5:6:7:8:9', 'has more than 8 groups'],
+    ['1:2:3:4:5:6:7:g', "has an invalid character 'g'"],
+    ['fe80::1%eth0', "has a zone id '%eth0'; zone ids name a link, not a network, and are not allowed in a CIDR"],
+  ])('GIVEN %s WHEN scanned THEN it fails saying it %s', (text, message) => {
+    expect(scanIpv6(text, 0, text.length, new Uint32Array(4), 0)).toBe(false);
+    expect(lastScanFailure()).toBe(message);
+  });
+});
