@@ -569,7 +569,7 @@ function invalidIpSetAddresses(addresses: readonly string[], version: Json): str
       bad.push(`Addresses[${i}] '${text}' (it ${parsed})`);
     } else if (family !== undefined && parsed.family !== family) {
       otherVersion.push(`Addresses[${i}] '${text}'`);
-    } else if (text.endsWith('/0')) {
+    } else if (parsed.prefixLength === 0) {
       everything.push(`Addresses[${i}] '${text}'`);
     }
   });

@@ -222,6 +222,7 @@ describe('LayeredDefense-WafAllowlistVeryBroad', () => {
   test.each([
     ['an IPv6 block in an IPV4 set', ['198.51.100.0/24', '2001:db8::/32'], "Addresses[1] '2001:db8::/32' is not IPv4, the set's IPAddressVersion: WAF rejects the IP set"],
     ['a /0', ['0.0.0.0/0'], "Addresses[0] '0.0.0.0/0': an IP set cannot hold /0 (WAF rejects it; to match every address, use no IP set)"],
+    ['a /0 written with host bits', ['10.0.0.0/0'], "Addresses[0] '10.0.0.0/0': an IP set cannot hold /0 (WAF rejects it; to match every address, use no IP set)"],
     ['four blocks that are no CIDRs', ['a', 'b', 'c', 'd'], /^Addresses\[0\] 'a' \(it .+\), Addresses\[1\] 'b' \(it .+\), Addresses\[2\] 'c' \(it .+\) and 1 more are not a CIDR: WAF rejects the IP set$/],
   ])('GIVEN an IP set with %s WHEN judged THEN it is an invalid value', (_, addresses, problem) => {
     const findings = judged(GOOD, (r) => { r.OfficeV4.Properties.Addresses = addresses; });
