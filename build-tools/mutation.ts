@@ -75,7 +75,8 @@ export const GROUPS: Record<string, Group> = {
   'ip-merge': {
     mutate: ['src/private/ip/bulk-merge.ts', 'src/private/ip/merge.ts', 'src/private/ip/ranges.ts', 'src/private/ip/radix-sort.ts'],
     // parse.test.ts: the bulk merge's refusals and host-bit normalization (its entries, with their index).
-    tests: ['test/ip/merge.test.ts', 'test/ip/radix-sort.test.ts', 'test/ip/cidr.test.ts', 'test/ip/parse.test.ts'],
+    // fast-paths.test.ts: mergeRanges against a sort-and-join reference, invalid ranges included.
+    tests: ['test/ip/merge.test.ts', 'test/ip/radix-sort.test.ts', 'test/ip/cidr.test.ts', 'test/ip/parse.test.ts', 'test/analysis/model/fast-paths.test.ts'],
   },
   'ip-cover': {
     mutate: ['src/private/ip/cover.ts'],
@@ -177,11 +178,14 @@ function survivorsSoFar(name: string): string[] {
   let tested = 0;
   for (const file of readdirSync(dir).filter((f) => f.endsWith('-onMutantTested.json')).sort()) {
     const m = JSON.parse(readFileSync(join(dir, file), 'utf8')) as {
-      status: string; fileName: string; mutatorName: string; replacement?: string; location: { start: { line: number; column: number } };
+      status: string; fileName: string; mutatorName: string; replacement?: string;
+      location: { start: { line: number; column: number }; end: { line: number; column: number } };
     };
     tested++;
     if (m.status === 'Survived' || m.status === 'NoCoverage') {
-      const where = `${relative(process.cwd(), m.fileName)}:${m.location.start.line}:${m.location.start.column}`;
+      // The span, not only its start: several mutants start at one place (`a && b` and its `a`).
+      const { start, end } = m.location;
+      const where = `${relative(process.cwd(), m.fileName)}:${start.line}:${start.column}-${end.line === start.line ? '' : `${end.line}:`}${end.column}`;
       lines.push(`${where} ${m.status} ${m.mutatorName}: ${(m.replacement ?? '').replace(/\s+/g, ' ').slice(0, 120)}`);
     }
   }
