@@ -178,7 +178,10 @@ function survivorsSoFar(name: string): string[] {
   let tested = 0;
   for (const file of readdirSync(dir).filter((f) => f.endsWith('-onMutantTested.json')).sort()) {
     const m = JSON.parse(readFileSync(join(dir, file), 'utf8')) as {
-      status: string; fileName: string; mutatorName: string; replacement?: string;
+      status: string;
+      fileName: string;
+      mutatorName: string;
+      replacement?: string;
       location: { start: { line: number; column: number }; end: { line: number; column: number } };
     };
     tested++;
