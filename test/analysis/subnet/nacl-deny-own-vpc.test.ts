@@ -40,6 +40,13 @@ describe(ID, () => {
   });
 
   test.each([
+    ['sharing its first address, inside it', 0, '10.0.0.0/17'],
+    ['sharing its last address, inside it', 0, '10.0.128.0/17'],
+    ['just below it', 0, '9.255.255.0/24'],
+    ['just above it', 0, '10.1.0.0/16'],
+    // CIDR blocks nest or are apart: a DENY that overlaps the block and reaches beyond it contains it.
+    ['containing it, sharing its first address', 1, '10.0.0.0/15'],
+    ['containing it from below', 1, '8.0.0.0/6'],
     ['equal to the VPC block', 1, '10.0.0.0/16'],
     ['strictly inside it (segmentation)', 0, '10.0.1.0/24'],
     ['outside it', 0, '192.0.2.0/24'],
@@ -86,6 +93,10 @@ describe(ID, () => {
     expect(cannotVerify(findings)).toEqual(count === 0 ? [] : [
       `${ID} cannot verify whether the NACL's IPv6 DENY entries cover the VPC's own addresses (the IPv6 block of V6 is assigned by AWS at deploy): the value is not known`,
     ]);
+  });
+
+  test('GIVEN an IPv6 DENY of ::/0 on an IPv4-only VPC WHEN judged THEN it covers no IPv4 block (numbers of different families never overlap)', () => {
+    expect(ofRule(judge({ Stack: networkStack({ Deny: deny({ Ipv6CidrBlock: '::/0' }) }) }), ID)).toEqual([]);
   });
 
   test('GIVEN a literal secondary IPv6 block WHEN a DENY covers it and more THEN the entry is reported', () => {

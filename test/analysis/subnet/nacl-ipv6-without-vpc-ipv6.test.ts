@@ -119,4 +119,45 @@ describe(ID, () => {
     expect(ofRule(all, ID)).toEqual([]);
     expect(ofRule(all, 'LayeredDefense-CannotVerify').filter((f) => f.resource.logicalId === 'Maybe6').length).toBeGreaterThan(0);
   });
+
+  const v6Block = (id: string, properties: Record<string, unknown>) => ({ [id]: { Type: 'AWS::EC2::VPCCidrBlock', Properties: { VpcId: { Ref: 'Vpc' }, ...properties } } });
+
+  test.each([
+    ["AmazonProvidedIpv6CidrBlock 'true'", { AmazonProvidedIpv6CidrBlock: 'true' }, 0],
+    ['a literal Ipv6CidrBlock', { Ipv6CidrBlock: '2001:db8:1234::/56' }, 0],
+    ['a BYOIP Ipv6Pool', { Ipv6Pool: 'ipv6pool-ec2-0123456789abcdef0', Ipv6CidrBlock: '2001:db8:1234::/56' }, 0],
+    ['AmazonProvidedIpv6CidrBlock false', { AmazonProvidedIpv6CidrBlock: false }, 1],
+    ["AmazonProvidedIpv6CidrBlock 'false'", { AmazonProvidedIpv6CidrBlock: 'false' }, 1],
+    ['an IPv4 secondary block only', { CidrBlock: '10.1.0.0/16' }, 1],
+  ])('GIVEN a VPC block with %s WHEN an IPv6 DENY is judged THEN %i finding(s)', (_, properties, count) => {
+    const findings = judge({ Stack: networkStack({ Deny6: deny6({ Ref: 'Nacl' }, false), ...v6Block('Block', properties) }) });
+    expect(ofRule(findings, ID)).toHaveLength(count);
+    expect(cannotVerify(findings)).toEqual([]);
+  });
+
+  test.each([
+    ['the unknown block first', ['Maybe', 'Sure']],
+    ['the known block first', ['Sure', 'Maybe']],
+  ])('GIVEN one block that adds IPv6 and one not known, %s WHEN judged THEN the VPC has IPv6', (_, order) => {
+    const blocks = { Maybe: { AmazonProvidedIpv6CidrBlock: { 'Fn::ImportValue': 'WantIpv6' } }, Sure: { AmazonProvidedIpv6CidrBlock: true } } as Record<string, Record<string, unknown>>;
+    const findings = judge({ Stack: networkStack({ Deny6: deny6({ Ref: 'Nacl' }, false), ...Object.assign({}, ...order.map((id) => v6Block(id, blocks[id]))) }) });
+    expect(ofRule(findings, ID)).toEqual([]);
+    expect(cannotVerify(findings)).toEqual([]);
+  });
+
+  test('GIVEN a NACL whose VpcId names a resource that is not a VPC WHEN judged THEN it cannot be verified', () => {
+    const stack = networkStack({ Deny6: deny6({ Ref: 'Nacl' }, false) }) as { Resources: Record<string, any> };
+    stack.Resources.Nacl.Properties.VpcId = { Ref: 'Subnet' };
+    const findings = judge({ Stack: stack });
+    expect(ofRule(findings, ID)).toEqual([]);
+    expect(cannotVerify(findings).map((f) => f.message)).toEqual([expect.stringMatching(/whether the VPC of the NACL has IPv6.*is not a VPC of the templates/)]);
+  });
+
+  test('GIVEN only IPv4 DENY entries WHEN judged THEN nothing is reported or unknown, even on an imported VPC', () => {
+    const findings = judge({
+      Stack: { Resources: { Nacl: { Type: 'AWS::EC2::NetworkAcl', Properties: { VpcId: 'vpc-0123456789abcdef0' } }, Deny4: naclEntry({ Ref: 'Nacl' }, { RuleNumber: 10, RuleAction: 'deny', CidrBlock: '203.0.113.0/24' }) } },
+    });
+    expect(ofRule(findings, ID)).toEqual([]);
+    expect(cannotVerify(findings)).toEqual([]);
+  });
 });
