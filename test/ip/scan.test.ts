@@ -1,5 +1,5 @@
 import * as fc from 'fast-check';
-import { lastScanFailure, scanIpv4, scanIpv6, scanSimpleIpv4, scanSimpleIpv6, simpleIpv4End } from '../../src/private/ip/scan';
+import { hasSecondSlash, lastScanFailure, scanIpv4, scanIpv6, scanSimpleIpv4, scanSimpleIpv6, simpleIpv4End } from '../../src/private/ip/scan';
 
 // The bulk merge reads IPv6 with scanSimpleIpv6 and hands whatever it refuses to the strict scanIpv6, so the fast
 // scanner must accept only addresses the strict one accepts, with the same value, and must not refuse the common forms.
@@ -179,8 +179,21 @@ describe('scanIpv6 messages', () => {
     ['1:2:3:4:5:6:7:8:9', 'has more than 8 groups'],
     ['1:2:3:4:5:6:7:g', "has an invalid character 'g'"],
     ['fe80::1%eth0', "has a zone id '%eth0'; zone ids name a link, not a network, and are not allowed in a CIDR"],
+    // A second '::' after a leading one (the gap at group 0) is still a second one.
+    ['::1::2', "has more than one '::'"],
   ])('GIVEN %s WHEN scanned THEN it fails saying it %s', (text, message) => {
     expect(scanIpv6(text, 0, text.length, new Uint32Array(4), 0)).toBe(false);
     expect(lastScanFailure()).toBe(message);
+  });
+});
+
+describe('hasSecondSlash', () => {
+  test.each([
+    ['/1/2', 0, true],
+    ['10.0.0.0/8/8', 8, true],
+    ['10.0.0.0/8', 8, false],
+    ['10.0.0.0', -1, false],
+  ])('GIVEN %j with its first slash at %i WHEN asked THEN %s', (text, firstSlash, expected) => {
+    expect(hasSecondSlash(text, firstSlash)).toBe(expected);
   });
 });
