@@ -12,6 +12,7 @@ import {
   rangeToCidrs,
   subtractRanges,
 } from '../../src/private/ip';
+import { startsLikeIpv4 } from '../../src/private/ip/bulk-merge';
 import { WIDE_FIRST_DIGIT_MIN_KEYS } from '../../src/private/ip/radix-sort';
 
 function merged(cidrs: string[]): string[] {
@@ -164,5 +165,20 @@ describe('bulk merge agrees with range arithmetic over the whole space', () => {
       }),
       { numRuns: 200 },
     );
+  });
+});
+
+describe('startsLikeIpv4 (which scanner the bulk merge tries first)', () => {
+  test.each([
+    ['1.2.3.4', true], ['12.3.4.5', true], ['123.4.5.6', true], ['1.', true], ['12.', true], ['123.', true],
+    ['1234.5', false], ['::1', false], ['2001:db8::', false], ['a.b', true], ['', false], ['1', false], ['.1.2.3', true], ['1:2.3', true], ['.1', false],
+  ])('GIVEN %j WHEN asked THEN %s (a dot at index 1, 2 or 3)', (text, expected) => {
+    expect(startsLikeIpv4(text)).toBe(expected);
+  });
+
+  test('GIVEN any text WHEN asked THEN it is true exactly when one of its characters 1-3 is a dot (property)', () => {
+    fc.assert(fc.property(fc.string({ unit: fc.constantFrom('.', ':', '1', 'a', '/'), maxLength: 6 }), (text) => {
+      expect(startsLikeIpv4(text)).toBe([1, 2, 3].some((i) => text[i] === '.'));
+    }), { numRuns: 2000 });
   });
 });

@@ -105,7 +105,7 @@ function addV6Entry(text: string, simpleEnd: number, normalize: boolean, into: S
 const DOT = 46;
 
 /** Whether `text` has a '.' at index 3, 2 or 1 (checked in that order: most first octets have three digits). */
-function startsLikeIpv4(text: string): boolean {
+export function startsLikeIpv4(text: string): boolean {
   const length = text.length;
   return (length > 3 && text.charCodeAt(3) === DOT) || (length > 2 && text.charCodeAt(2) === DOT) || (length > 1 && text.charCodeAt(1) === DOT);
 }
