@@ -118,9 +118,14 @@ export function literalStrings(value: Json, into: string[] = []): string[] {
   return into;
 }
 
-/** True when the value is a literal string (not an intrinsic, not an unresolved token). */
+/**
+ * True when the value is a literal string: not an intrinsic, not an unresolved CDK token, and holding no
+ * CloudFormation dynamic reference (`{{resolve:ssm:...}}`, `{{resolve:secretsmanager:...}}`), which CloudFormation
+ * replaces at deploy time.
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/dynamic-references.html
+ */
 export function isLiteralString(value: Json): value is string {
-  return typeof value === 'string' && !value.includes('${Token[');
+  return typeof value === 'string' && !value.includes('${Token[') && !value.includes('{{resolve:');
 }
 
 /** True when the value is a literal number or a string of digits (CloudFormation accepts both). */

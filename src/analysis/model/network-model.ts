@@ -559,15 +559,23 @@ const MAX_IP_SET_ADDRESSES = 10_000;
  */
 function invalidIpSetAddresses(addresses: readonly string[], version: Json): string[] {
   const problems: string[] = [];
+  if (isLiteralString(version) && version !== 'IPV4' && version !== 'IPV6') {
+    problems.push(`IPAddressVersion '${version}' is not IPV4 or IPV6: CloudFormation rejects the IP set`);
+  }
   const family = version === 'IPV4' ? IpFamily.IPV4 : version === 'IPV6' ? IpFamily.IPV6 : undefined;
   const bad: string[] = [];
   const otherVersion: string[] = [];
   const everything: string[] = [];
+  const families = new Set<IpFamily>();
   addresses.forEach((text, i) => {
     const parsed = parseCidrNormalized(text);
-    if (typeof parsed === 'string') {
-      bad.push(`Addresses[${i}] '${text}' (it ${parsed})`);
-    } else if (family !== undefined && parsed.family !== family) {
+    const problem = notACidr(text, undefined);
+    if (typeof parsed === 'string' || problem !== undefined) {
+      bad.push(`Addresses[${i}] '${text}' (${problem})`);
+      return;
+    }
+    families.add(parsed.family);
+    if (family !== undefined && parsed.family !== family) {
       otherVersion.push(`Addresses[${i}] '${text}'`);
     } else if (parsed.prefixLength === 0) {
       everything.push(`Addresses[${i}] '${text}'`);
@@ -578,7 +586,10 @@ function invalidIpSetAddresses(addresses: readonly string[], version: Json): str
     problems.push(`${some(bad)} ${bad.length > 1 ? 'are' : 'is'} not a CIDR: WAF rejects the IP set`);
   }
   if (otherVersion.length > 0) {
-    problems.push(`${some(otherVersion)} ${otherVersion.length > 1 ? 'are' : 'is'} not ${version === 'IPV4' ? 'IPv4' : 'IPv6'}, the set's IPAddressVersion: WAF rejects the IP set`);
+    problems.push(`${some(otherVersion)} ${otherVersion.length > 1 ? 'are' : 'is'} not ${familyText(family!)}, the set's IPAddressVersion: WAF rejects the IP set`);
+  } else if (family === undefined && families.size > 1) {
+    // Whatever IPAddressVersion turns out to be, the addresses of the other version are refused.
+    problems.push('the IP set holds both IPv4 and IPv6 addresses, and an IP set has one IP version: WAF rejects it whatever IPAddressVersion is');
   }
   if (everything.length > 0) {
     problems.push(`${some(everything)}: an IP set cannot hold /0 (WAF rejects it; to match every address, use no IP set)`);
@@ -587,6 +598,29 @@ function invalidIpSetAddresses(addresses: readonly string[], version: Json): str
     problems.push(`the IP set has ${addresses.length} addresses, more than the ${MAX_IP_SET_ADDRESSES} WAF allows`);
   }
   return problems;
+}
+
+function familyText(family: IpFamily): string {
+  return family === IpFamily.IPV4 ? 'IPv4' : 'IPv6';
+}
+
+/**
+ * Why a literal is not a CIDR in the notation AWS takes (of the family, when one is given), or undefined when it is
+ * one. Host bits are left to the APIs (the block they name is clear); an address without a prefix length is not
+ * CIDR notation.
+ */
+function notACidr(text: string, family: IpFamily | undefined): string | undefined {
+  const parsed = parseCidrNormalized(text);
+  if (typeof parsed === 'string') {
+    return /^(has|contains) /.test(parsed) ? `it ${parsed}` : `its ${parsed.replace(/^IPv[46] address/, 'address')}`;
+  }
+  if (family !== undefined && parsed.family !== family) {
+    return `it is ${familyText(parsed.family)}`;
+  }
+  if (!text.includes('/')) {
+    return `it has no prefix length: write ${text}/${parsed.family === IpFamily.IPV4 ? 32 : 128} for one address`;
+  }
+  return undefined;
 }
 
 /** The CIDR-valued properties of the network resources, and the family each must be. */
@@ -613,10 +647,10 @@ function link(model: NetworkModel): void {
     for (const r of all(type)) {
       for (const [property, family] of properties) {
         const value = r.properties[property];
-        if (typeof value === 'string' && !value.includes('${Token[')) {
-          const parsed = parseCidrNormalized(value);
-          if (typeof parsed === 'string' || parsed.family !== family) {
-            model.invalid.push({ resource: r, problem: `${property} '${value}' is not an ${family === IpFamily.IPV4 ? 'IPv4' : 'IPv6'} CIDR${typeof parsed === 'string' ? ` (it ${parsed})` : ''}: EC2 rejects it` });
+        if (isLiteralString(value)) {
+          const problem = notACidr(value, family);
+          if (problem !== undefined) {
+            model.invalid.push({ resource: r, problem: `${property} '${value}' is not an ${familyText(family)} CIDR (${problem}): EC2 rejects it` });
           }
         }
       }
@@ -806,7 +840,7 @@ function link(model: NetworkModel): void {
   }
   for (const r of all('AWS::WAFv2::IPSet')) {
     const addresses = r.properties.Addresses;
-    if (Array.isArray(addresses) && addresses.every((a: Json) => typeof a === 'string' && !a.includes('${Token['))) {
+    if (Array.isArray(addresses) && addresses.every((a: Json) => isLiteralString(a))) {
       model.ipSets[r.key] = addresses;
       for (const problem of invalidIpSetAddresses(addresses, r.properties.IPAddressVersion)) {
         model.invalid.push({ resource: r, problem });
@@ -971,7 +1005,7 @@ export function invalidNaclEntry(p: Json): string | undefined {
     return 'neither CidrBlock nor Ipv6CidrBlock is set; an entry takes exactly one';
   }
   for (const [name, value, family] of [['CidrBlock', p.CidrBlock, IpFamily.IPV4], ['Ipv6CidrBlock', p.Ipv6CidrBlock, IpFamily.IPV6]] as const) {
-    if (typeof value === 'string' && !value.includes('${Token[')) {
+    if (isLiteralString(value)) {
       const parsed = parseCidrNormalized(value);
       if (typeof parsed === 'string' || parsed.family !== family) {
         return `${name} '${value}' is not an ${family === IpFamily.IPV4 ? 'IPv4' : 'IPv6'} CIDR`;

@@ -233,7 +233,7 @@ export class WafWebAclTree {
 
 /** Reads one entry of a web ACL's `Rules`. */
 export function parseWafRule(rule: Json, index: number): WafRuleNode {
-  if (!isPlainObject(rule)) {
+  if (!isPlainObject(rule) || isIntrinsic(rule)) {
     const unknown = described(`Rules[${index}]`, rule, 'a rule object');
     return { name: `Rules[${index}]`, index, priority: unknown, action: unknown, statement: { type: 'Unknown', unknown }, labels: unknown };
   }

@@ -223,12 +223,25 @@ describe('LayeredDefense-WafAllowlistVeryBroad', () => {
     ['an IPv6 block in an IPV4 set', ['198.51.100.0/24', '2001:db8::/32'], "Addresses[1] '2001:db8::/32' is not IPv4, the set's IPAddressVersion: WAF rejects the IP set"],
     ['a /0', ['0.0.0.0/0'], "Addresses[0] '0.0.0.0/0': an IP set cannot hold /0 (WAF rejects it; to match every address, use no IP set)"],
     ['a /0 written with host bits', ['10.0.0.0/0'], "Addresses[0] '10.0.0.0/0': an IP set cannot hold /0 (WAF rejects it; to match every address, use no IP set)"],
-    ['four blocks that are no CIDRs', ['a', 'b', 'c', 'd'], /^Addresses\[0\] 'a' \(it .+\), Addresses\[1\] 'b' \(it .+\), Addresses\[2\] 'c' \(it .+\) and 1 more are not a CIDR: WAF rejects the IP set$/],
+    ['four blocks that are no CIDRs', ['a', 'b', 'c', 'd'], /^Addresses\[0\] 'a' \(its address .+\), Addresses\[1\] 'b' \(its .+\), Addresses\[2\] 'c' \(its .+\) and 1 more are not a CIDR: WAF rejects the IP set$/],
+    ['an address without a prefix length', ['192.0.2.1', '198.51.100.0/24'], "Addresses[0] '192.0.2.1' (it has no prefix length: write 192.0.2.1/32 for one address) is not a CIDR: WAF rejects the IP set"],
   ])('GIVEN an IP set with %s WHEN judged THEN it is an invalid value', (_, addresses, problem) => {
     const findings = judged(GOOD, (r) => { r.OfficeV4.Properties.Addresses = addresses; });
     const invalid = ofRule(findings, 'LayeredDefense-InvalidValue');
     expect(sites(invalid)).toEqual([['LayeredDefense-InvalidValue', 'Stack/OfficeV4']]);
     expect(invalid[0].message).toMatch(typeof problem === 'string' ? new RegExp(`^${problem.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}$`) : problem);
+  });
+
+  test.each([
+    ['a lowercase IPAddressVersion', { IPAddressVersion: 'ipv4' }, ["IPAddressVersion 'ipv4' is not IPV4 or IPV6: CloudFormation rejects the IP set"]],
+    ['both families under an IPAddressVersion not known', { IPAddressVersion: { 'Fn::ImportValue': 'Version' }, Addresses: ['192.0.2.0/24', '2001:db8::/32'] },
+      ['the IP set holds both IPv4 and IPv6 addresses, and an IP set has one IP version: WAF rejects it whatever IPAddressVersion is']],
+    ['one family under an IPAddressVersion not known', { IPAddressVersion: { 'Fn::ImportValue': 'Version' }, Addresses: ['192.0.2.0/24'] }, []],
+    ['addresses from a dynamic reference', { Addresses: ['{{resolve:ssm:/waf/office-cidr}}'] }, []],
+    ['host bits set', { Addresses: ['198.51.100.7/24'] }, []],
+  ])('GIVEN an IP set with %s WHEN judged THEN InvalidValue says %j', (_, properties, problems) => {
+    const findings = judged(GOOD, (r) => { Object.assign(r.OfficeV4.Properties, properties); });
+    expect(ofRule(findings, 'LayeredDefense-InvalidValue').map((f) => f.message)).toEqual(problems);
   });
 
   test('GIVEN an IP set of more than 10,000 addresses WHEN judged THEN it is an invalid value', () => {

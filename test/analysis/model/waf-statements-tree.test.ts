@@ -68,6 +68,12 @@ describe('reading statements', () => {
     expect(WafWebAclTree.parse(acl([rule('R', 0, statement)])).invalid).toEqual([problem]);
   });
 
+  test('GIVEN a whole rule behind an Fn::If (with AWS::NoValue) WHEN read THEN it is not known, not invalid', () => {
+    const tree = WafWebAclTree.parse(acl([rule('A', 0, office), { 'Fn::If': ['GeoOn', rule('Geo', 5, office), { Ref: 'AWS::NoValue' }] }]));
+    expect(tree.invalid).toEqual([]);
+    expect(known(tree.rules)[1].priority).toEqual(new WafUnknown(expect.stringMatching(/^Rules\[1\] is \{"Fn::If".*not known at synth$/) as unknown as string));
+  });
+
   test.each([
     ['an intrinsic position', { IPSetReferenceStatement: { Arn: 'arn:aws:wafv2:us-east-1:111111111111:regional/ipset/o/1', IPSetForwardedIPConfig: { HeaderName: 'X-Forwarded-For', FallbackBehavior: 'NO_MATCH', Position: { Ref: 'Position' } } } }],
     ['a transformation whose priority is an intrinsic', { ByteMatchStatement: { FieldToMatch: { UriPath: {} }, SearchString: '/a', PositionalConstraint: 'EXACTLY', TextTransformations: [{ Priority: { Ref: 'P' }, Type: 'NONE' }] } }],

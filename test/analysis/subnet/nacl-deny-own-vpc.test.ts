@@ -105,7 +105,8 @@ describe(ID, () => {
   });
 
   test.each([
-    ['an IPv4 CIDR as Ipv6CidrBlock', 'V6', { Ipv6CidrBlock: '10.9.0.0/16' }, "Ipv6CidrBlock '10.9.0.0/16' is not an IPv6 CIDR: EC2 rejects it"],
+    ['an IPv4 CIDR as Ipv6CidrBlock', 'V6', { Ipv6CidrBlock: '10.9.0.0/16' }, "Ipv6CidrBlock '10.9.0.0/16' is not an IPv6 CIDR (it is IPv4): EC2 rejects it"],
+    ['an address without a prefix length', 'V4', { CidrBlock: '10.9.0.0' }, "CidrBlock '10.9.0.0' is not an IPv4 CIDR (it has no prefix length: write 10.9.0.0/32 for one address): EC2 rejects it"],
     ['a CidrBlock that is no CIDR', 'V4', { CidrBlock: '10.9.0.0/33' }, "CidrBlock '10.9.0.0/33' is not an IPv4 CIDR (it "],
   ])('GIVEN %s on a secondary block WHEN judged THEN it is an invalid value, not an unknown one', (_, id, properties, problem) => {
     const findings = judge({ Stack: networkStack({ Deny4: deny({ CidrBlock: '192.0.2.0/24' }), Deny6: deny({ Ipv6CidrBlock: '2001:db8::/32' }, 20), [id]: block(properties) }) });
@@ -153,5 +154,22 @@ describe(`${ID}: NACLs it cannot fully see`, () => {
     });
     expect(sites(ofRule(findings, ID))).toEqual([[ID, 'Stack/Known']]);
     expect(ofRule(findings, 'LayeredDefense-CannotVerify').filter((f) => f.message.includes('failed reading'))).toEqual([]);
+  });
+});
+
+describe(`${ID}: values CloudFormation or EC2 settle at deploy time`, () => {
+  test('GIVEN a VPC block with host bits set WHEN a DENY covers it THEN the block it names is judged (no silent pass)', () => {
+    const stack = networkStack({ Deny: deny({ CidrBlock: '10.0.0.0/8' }) }) as { Resources: Record<string, any> };
+    stack.Resources.Vpc.Properties.CidrBlock = '10.2.0.1/16';
+    expect(ofRule(judge({ Stack: stack }), ID)[0].message).toContain("covers the VPC's own CIDR block 10.2.0.1/16 (CidrBlock of Vpc)");
+  });
+
+  test('GIVEN blocks from SSM dynamic references WHEN judged THEN they cannot be verified, and are not invalid', () => {
+    const stack = networkStack({ Deny: deny({ CidrBlock: '10.0.0.0/8' }) }) as { Resources: Record<string, any> };
+    stack.Resources.Vpc.Properties.CidrBlock = '{{resolve:ssm:/network/vpc-cidr}}';
+    stack.Resources.Subnet.Properties.CidrBlock = '{{resolve:ssm:/network/subnet-a-cidr:3}}';
+    const findings = judge({ Stack: stack });
+    expect(ofRule(findings, 'LayeredDefense-InvalidValue')).toEqual([]);
+    expect(cannotVerify(findings)).toEqual([expect.stringContaining('CidrBlock of Vpc is {{resolve:ssm:/network/vpc-cidr}}')]);
   });
 });

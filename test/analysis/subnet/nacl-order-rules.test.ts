@@ -127,3 +127,13 @@ describe('LayeredDefense-NaclDuplicateRuleNumber when a direction or a built-in 
     expect(cannot(findings)).toEqual([['Deny101', expect.stringMatching(new RegExp(`^${DUPLICATE} cannot verify whether inbound rule number 101 is free \\(whether EC2 added its built-in IPv6 ALLOW-all rule 101`))]]);
   });
 });
+
+describe('a NACL entry whose CIDR is a dynamic reference', () => {
+  test('GIVEN CidrBlock {{resolve:ssm:...}} WHEN judged THEN the order rules cannot verify it, and it is not an invalid value', () => {
+    const findings = judge({
+      Stack: networkStack({ Deny: naclEntry({ Ref: 'Nacl' }, { RuleNumber: 10, RuleAction: 'deny', CidrBlock: '{{resolve:ssm:/network/blocked}}', Protocol: -1 }) }),
+    });
+    expect(ofRule(findings, 'LayeredDefense-InvalidValue')).toEqual([]);
+    expect(ofRule(findings, 'LayeredDefense-CannotVerify').filter((f) => f.resource.logicalId === 'Deny').length).toBeGreaterThan(0);
+  });
+});

@@ -69,7 +69,8 @@ function vpcBlocks(model: NetworkModel, nacl: NaclModel): { known: KnownBlock[];
     return { known, unknown };
   }
   const read = (resource: ModelResource, value: unknown, property: string, family: IpFamily) => {
-    const parsed = parseCidrOrReason(value);
+    // Host bits set (10.2.0.1/16) still name the block; InvalidValue judges the notation.
+    const parsed = parseCidrOrReason(value, { normalizeHostBits: true });
     if (typeof parsed !== 'string' && parsed.family === family) {
       known.push({ range: parsed, text: String(value), source: `${property} of ${resource.logicalId}` });
     } else if (isLiteralString(value)) {
