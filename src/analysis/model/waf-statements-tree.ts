@@ -213,7 +213,20 @@ export class WafWebAclTree {
     if (rawRules === undefined) {
       rules = [];
     } else if (Array.isArray(rawRules)) {
-      rules = rawRules.map((rule, index) => parseWafRule(rule, index));
+      const parsed = rawRules.map((rule, index) => parseWafRule(rule, index));
+      rules = parsed;
+      // "The priorities don't need to be consecutive, but they must all be different" (WAF's Rule.Priority).
+      const byPriority = new Map<number, string[]>();
+      for (const r of parsed) {
+        if (typeof r.priority === 'number') {
+          byPriority.set(r.priority, [...(byPriority.get(r.priority) ?? []), `'${r.name}'`]);
+        }
+      }
+      for (const [priority, names] of byPriority) {
+        if (names.length > 1) {
+          invalidFound?.push(`rules ${names.join(', ')} share Priority ${priority}, and a web ACL's priorities must all be different`);
+        }
+      }
     } else {
       rules = described('Rules', rawRules, 'a list');
     }

@@ -68,6 +68,11 @@ describe('reading statements', () => {
     expect(WafWebAclTree.parse(acl([rule('R', 0, statement)])).invalid).toEqual([problem]);
   });
 
+  test('GIVEN two rules with one priority WHEN read THEN the tree lists it as invalid, naming both', () => {
+    const tree = WafWebAclTree.parse(acl([rule('A', 3, office), rule('B', 4, office), rule('C', 3, office)]));
+    expect(tree.invalid).toEqual(["rules 'A', 'C' share Priority 3, and a web ACL's priorities must all be different"]);
+  });
+
   test('GIVEN a whole rule behind an Fn::If (with AWS::NoValue) WHEN read THEN it is not known, not invalid', () => {
     const tree = WafWebAclTree.parse(acl([rule('A', 0, office), { 'Fn::If': ['GeoOn', rule('Geo', 5, office), { Ref: 'AWS::NoValue' }] }]));
     expect(tree.invalid).toEqual([]);
