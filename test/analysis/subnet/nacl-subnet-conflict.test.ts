@@ -28,3 +28,12 @@ describe(ID, () => {
     expect(findings[0].message).toMatch(/^subnet subnet-0abc is associated with 2 NACLs \(Stack\/Nacl, Stack\/Nacl2\)/);
   });
 });
+
+describe(`${ID}: one NACL twice`, () => {
+  test('GIVEN two associations of one subnet with the same NACL WHEN judged THEN no two NACLs compete', () => {
+    const findings = ofRule(judge({
+      Stack: networkStack({ Again: { Type: 'AWS::EC2::SubnetNetworkAclAssociation', Properties: { SubnetId: { Ref: 'Subnet' }, NetworkAclId: { Ref: 'Nacl' } } } }),
+    }), ID);
+    expect(findings).toEqual([]);
+  });
+});
