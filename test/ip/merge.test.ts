@@ -182,3 +182,13 @@ describe('startsLikeIpv4 (which scanner the bulk merge tries first)', () => {
     }), { numRuns: 2000 });
   });
 });
+
+describe('mergeCidrStrings refuses what is not a list', () => {
+  test.each([
+    [null, 'null'],
+    ['10.0.0.0/8', 'string'],
+    [{ 0: '10.0.0.0/8' }, 'object'],
+  ])('GIVEN %j WHEN merged THEN the error names its type', (input, type) => {
+    expect(() => mergeCidrStrings(input as unknown as string[])).toThrow(`Invalid CIDR list: expected an array of strings, got ${type}`);
+  });
+});
