@@ -4,6 +4,16 @@ import { CidrSet, IpFamily } from '../../src/ip';
 import { countAddresses, formatCidr, lossyCover, mergeRanges, parseCidr, protectedLossyCover, subtractRanges } from '../../src/private/ip';
 
 describe('bounded lossy cover', () => {
+  test.each([
+    [IpFamily.IPV4, ['10.0.0.0', '10.0.0.3', '10.0.0.4', '10.0.0.7'], ['10.0.0.0/29']],
+    [IpFamily.IPV6, ['2001:db8::', '2001:db8::3', '2001:db8::4', '2001:db8::7'], ['2001:db8::/125']],
+  ])('GIVEN %s addresses that one block or two cover with the same extra WHEN covered in 2 blocks THEN one block (a NACL entry saved)', (family, addresses, blocks) => {
+    // {x.0/29} and {x.0/30, x.4/30} both add 4 addresses; the cover spends the fewer blocks
+    const cover = lossyCover(family, addresses.map((a) => parseCidr(a)), 2);
+    expect(cover.blocks.map(formatCidr)).toEqual(blocks);
+    expect(cover.extra).toBe(4n);
+  });
+
   test('GIVEN IPv6 costs above 2^53 WHEN covered THEN the extra count is exact and the cheaper merge wins by a margin a double cannot see', () => {
     // GIVEN two addresses at the two ends of 2000::/3, and a pair that fills 4000::2/127 exactly: in 2 blocks the pair
     // stays exact and the far ends take the whole /3; a count near 2^125 is not representable in a double, so only
