@@ -1,0 +1,79 @@
+// WafLogging, WafUnassociated and the sample requests the evaluator rules build from a rule's path matches,
+// CDK-free, on web ACLs written as templates.
+import { WafWebAclTree, known } from '../../../src/analysis/model/waf-statements-tree';
+import { sampleRequests } from '../../../src/analysis/rules/application/waf-statements';
+import { judge, ofRule, sites } from '../support';
+
+const visibility = (name: string) => ({ CloudWatchMetricsEnabled: true, SampledRequestsEnabled: true, MetricName: name });
+const acl = (properties: Record<string, unknown> = {}) => ({
+  Type: 'AWS::WAFv2::WebACL',
+  Properties: { Scope: 'REGIONAL', DefaultAction: { Allow: {} }, VisibilityConfig: visibility('acl'), Rules: [], ...properties },
+});
+const logging = (redacted: unknown) => ({
+  Type: 'AWS::WAFv2::LoggingConfiguration',
+  Properties: { ResourceArn: { 'Fn::GetAtt': ['Acl', 'Arn'] }, LogDestinationConfigs: ['arn:aws:logs:us-east-1:111111111111:log-group:aws-waf-logs-a'], RedactedFields: redacted },
+});
+const association = { Type: 'AWS::WAFv2::WebACLAssociation', Properties: { WebACLArn: { 'Fn::GetAtt': ['Acl', 'Arn'] }, ResourceArn: 'arn:aws:apigateway:us-east-1::/restapis/a1b2c3/stages/prod' } };
+
+function cannotVerify(findings: ReturnType<typeof judge>, ruleId: string): string[] {
+  return ofRule(findings, 'LayeredDefense-CannotVerify').filter((f) => f.message.startsWith(`${ruleId} cannot verify`)).map((f) => f.message);
+}
+
+describe('LayeredDefense-WafLogging', () => {
+  const ID = 'LayeredDefense-WafLogging';
+
+  test('GIVEN logging that redacts only the authorization header WHEN judged THEN the cookie header is named, on the logging configuration', () => {
+    const findings = ofRule(judge({ Stack: { Resources: { Acl: acl(), Assoc: association, Logs: logging([{ SingleHeader: { Name: 'Authorization' } }]) } } }), ID);
+    expect(sites(findings)).toEqual([[ID, 'Stack/Logs']]);
+    expect(findings[0].message).toBe('the logging configuration of web ACL Acl does not redact the cookie header');
+  });
+
+  test('GIVEN logging that redacts nothing WHEN judged THEN both headers are named', () => {
+    const findings = ofRule(judge({ Stack: { Resources: { Acl: acl(), Assoc: association, Logs: logging(undefined) } } }), ID);
+    expect(findings.map((f) => f.message)).toEqual(['the logging configuration of web ACL Acl does not redact the authorization and cookie headers']);
+  });
+
+  test('GIVEN RedactedFields that are not a list WHEN judged THEN it cannot verify them, naming the value', () => {
+    const findings = judge({ Stack: { Resources: { Acl: acl(), Assoc: association, Logs: logging({ 'Fn::ImportValue': 'Redacted' }) } } });
+    expect(ofRule(findings, ID)).toEqual([]);
+    expect(cannotVerify(findings, ID)).toEqual([`${ID} cannot verify the redacted fields (RedactedFields {"Fn::ImportValue":"Redacted"}): the value is not known`]);
+  });
+});
+
+describe('LayeredDefense-WafUnassociated', () => {
+  const ID = 'LayeredDefense-WafUnassociated';
+
+  test('GIVEN a web ACL whose Scope is not known WHEN judged THEN it cannot verify whether it is associated', () => {
+    const findings = judge({ Stack: { Resources: { Acl: acl({ Scope: { 'Fn::ImportValue': 'Scope' } }), Logs: logging([{ SingleHeader: { Name: 'authorization' } }, { SingleHeader: { Name: 'cookie' } }]) } } });
+    expect(ofRule(findings, ID)).toEqual([]);
+    expect(cannotVerify(findings, ID)).toEqual([`${ID} cannot verify whether the web ACL is associated (Scope {"Fn::ImportValue":"Scope"}): the value is not known`]);
+  });
+
+  test('GIVEN a CLOUDFRONT web ACL no distribution uses WHEN judged THEN it is reported', () => {
+    const findings = ofRule(judge({ Stack: { Resources: { Acl: acl({ Scope: 'CLOUDFRONT' }) } } }), ID);
+    expect(findings.map((f) => f.message)).toEqual(['CLOUDFRONT web ACL Acl is used by no CloudFront distribution in the app (WebACLId)']);
+  });
+});
+
+describe('sample requests from path matches', () => {
+  const pathRule = (constraint: string, searchString: string) => ({
+    Name: 'R',
+    Priority: 0,
+    Action: { Block: {} },
+    VisibilityConfig: visibility('r'),
+    Statement: { ByteMatchStatement: { FieldToMatch: { UriPath: {} }, PositionalConstraint: constraint, SearchString: searchString, TextTransformations: [{ Priority: 0, Type: 'NONE' }] } },
+  });
+
+  test.each([
+    ['EXACTLY', '/admin', ['/', '/admin']],
+    ['STARTS_WITH', '/admin', ['/', '/admin', '/admin/x']],
+    ['STARTS_WITH', '/admin/', ['/', '/admin/', '/admin/x']],
+    ['ENDS_WITH', '.php', ['/', '/x/.php']],
+    ['ENDS_WITH', '/login', ['/', '/x/login']],
+    ['CONTAINS', 'admin', ['/', '/x/admin/y', 'admin']],
+  ])('GIVEN a %s %s match WHEN samples are built THEN their paths are %j', (constraint, searchString, paths) => {
+    const rules = known(WafWebAclTree.parse(acl({ Rules: [pathRule(constraint, searchString)] }).Properties).rules);
+    const samples = sampleRequests({}, rules[0].statement);
+    expect([...new Set(samples.map((r) => r.uriPath))]).toEqual(paths);
+  });
+});
