@@ -53,3 +53,37 @@ describe(ID, () => {
     expect(cannotVerify(findings)).toEqual([expect.stringMatching(new RegExp(`^${ID} cannot verify rule 'Admin' against earlier ALLOW rules \\(rule 'Admin' Statement\\.ByteMatchStatement\\.SearchString is .+AdminPath`))]);
   });
 });
+
+describe('LayeredDefense-WafPathBypass on templates', () => {
+  const PATH = 'LayeredDefense-WafPathBypass';
+  const block = (statement: unknown, action: unknown = { Block: {} }) => ({ Name: 'Admin', Priority: 0, Action: action, VisibilityConfig: visibility('admin'), Statement: statement });
+  const cannot = (findings: ReturnType<typeof judge>) =>
+    ofRule(findings, 'LayeredDefense-CannotVerify').filter((f) => f.message.startsWith(`${PATH} cannot verify`)).map((f) => f.message);
+
+  test('GIVEN a regex pattern set on the raw path WHEN judged THEN the rule is reported naming the pattern set', () => {
+    const findings = ofRule(webAcl([block({ RegexPatternSetReferenceStatement: { Arn: 'arn:aws:wafv2:us-east-1:111111111111:regional/regexpatternset/admin/1', FieldToMatch: { UriPath: {} }, TextTransformations: [{ Priority: 0, Type: 'NONE' }] } })]), PATH);
+    expect(findings.map((f) => f.message)).toEqual([expect.stringMatching(/^rule 'Admin' \(BLOCK\) matches the URI path with regex pattern set /)]);
+  });
+
+  test.each([
+    ['an action not known', block(startsWith('/admin'), { 'Fn::ImportValue': 'Action' }), /URI path matches of rule 'Admin' \(rule 'Admin' Action is \{"Fn::ImportValue":"Action"\}/],
+    ['a statement not known inside an AND', block({ AndStatement: { Statements: [startsWith('/admin'), { 'Fn::ImportValue': 'Extra' }] } }), /URI path matches of rule 'Admin' \(.*Extra.*not known at synth\)/],
+    ['a FieldToMatch not known', block({ ByteMatchStatement: { FieldToMatch: { 'Fn::ImportValue': 'Field' }, PositionalConstraint: 'STARTS_WITH', SearchString: '/admin', TextTransformations: [{ Priority: 0, Type: 'NONE' }] } }), /URI path matches of rule 'Admin' \(.*FieldToMatch is .*Field.*\)/],
+  ])('GIVEN %s WHEN judged THEN the rule cannot be verified, naming the value', (_, rule, message) => {
+    const findings = webAcl([rule]);
+    expect(ofRule(findings, PATH)).toEqual([]);
+    expect(cannot(findings)).toEqual([expect.stringMatching(message)]);
+  });
+
+  test('GIVEN a COUNT rule on the raw path WHEN judged THEN it decides nothing, so nothing is reported', () => {
+    expect(ofRule(webAcl([block(startsWith('/admin'), { Count: {} })]), PATH)).toEqual([]);
+  });
+
+  test('GIVEN the raw and the normalized match as alternatives under an OR WHEN judged THEN the pair is not a bypass; under an AND it is', () => {
+    const normalized = { ByteMatchStatement: { FieldToMatch: { UriPath: {} }, PositionalConstraint: 'STARTS_WITH', SearchString: '/admin', TextTransformations: [{ Priority: 0, Type: 'URL_DECODE' }, { Priority: 1, Type: 'NORMALIZE_PATH' }, { Priority: 2, Type: 'LOWERCASE' }] } };
+    const decoded = { ByteMatchStatement: { FieldToMatch: { UriPath: {} }, PositionalConstraint: 'STARTS_WITH', SearchString: '/admin', TextTransformations: [{ Priority: 0, Type: 'URL_DECODE' }, { Priority: 1, Type: 'LOWERCASE' }] } };
+    const or = ofRule(webAcl([block({ OrStatement: { Statements: [normalized, decoded] } })]), PATH);
+    const and = ofRule(webAcl([block({ AndStatement: { Statements: [normalized, decoded] } })]), PATH);
+    expect(and.length).toBeGreaterThan(or.length);
+  });
+});
