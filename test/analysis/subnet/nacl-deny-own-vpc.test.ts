@@ -22,6 +22,11 @@ describe(ID, () => {
       + "it denies the VPC's internal traffic crossing the subnets of this NACL");
   });
 
+  test('GIVEN an outbound DENY that covers the VPC WHEN judged THEN the message says outbound', () => {
+    const findings = ofRule(judge({ Stack: networkStack({ Deny: naclEntry({ Ref: 'Nacl' }, { RuleNumber: 10, RuleAction: 'deny', CidrBlock: '10.0.0.0/8', Protocol: -1, Egress: true }) }) }), ID);
+    expect(findings.map((f) => f.message.split(' covers')[0])).toEqual(['outbound rule 10 (DENY 10.0.0.0/8 all traffic)']);
+  });
+
   test('GIVEN a DENY that covers only a secondary block and reaches beyond it WHEN judged THEN the secondary block is named', () => {
     const findings = judge({ Stack: networkStack({ Deny: deny({ CidrBlock: '10.2.0.0/15' }), Secondary: block({ CidrBlock: '10.3.0.0/16' }) }) });
     expect(ofRule(findings, ID)[0].message).toContain('covers the VPC\'s own CIDR block 10.3.0.0/16 (CidrBlock of Secondary)');
@@ -139,6 +144,23 @@ describe(`${ID}: NACLs it cannot fully see`, () => {
     expect(cannotVerify(findings)).toEqual([
       `${ID} cannot verify whether the NACL's IPv4 DENY entries cover the VPC's own addresses (VpcId vpc-0123456789abcdef0 is not a VPC of the templates): the value is not known`,
     ]);
+  });
+
+  test('GIVEN an IPv6 DENY on a NACL of a VPC outside the templates WHEN judged THEN it cannot verify the IPv6 blocks', () => {
+    const findings = judge({
+      Stack: { Resources: { Nacl: { Type: 'AWS::EC2::NetworkAcl', Properties: { VpcId: 'vpc-0123456789abcdef0' } }, Deny: deny({ Ipv6CidrBlock: '2001:db8::/32' }) } },
+    });
+    expect(cannotVerify(findings)).toEqual([
+      `${ID} cannot verify whether the NACL's IPv6 DENY entries cover the VPC's own addresses (VpcId vpc-0123456789abcdef0 is not a VPC of the templates): the value is not known`,
+    ]);
+  });
+
+  test('GIVEN a NACL whose VpcId names a subnet WHEN a DENY covers the subnet THEN the subnet\'s block is not taken for the VPC\'s', () => {
+    const stack = networkStack({ Deny: deny({ CidrBlock: '10.0.0.0/23' }) }) as { Resources: Record<string, any> };
+    stack.Resources.Nacl.Properties.VpcId = { Ref: 'Subnet' };
+    const findings = judge({ Stack: stack });
+    expect(ofRule(findings, ID)).toEqual([]);
+    expect(cannotVerify(findings)).toEqual([expect.stringContaining('is not a VPC of the templates')]);
   });
 
   test('GIVEN a NACL with only ALLOW entries on a VPC outside the templates WHEN judged THEN there is nothing to verify', () => {
