@@ -4,6 +4,23 @@ import { CidrSet, IpFamily } from '../../src/ip';
 import { countAddresses, formatCidr, lossyCover, mergeRanges, parseCidr, protectedLossyCover, subtractRanges } from '../../src/private/ip';
 
 describe('bounded lossy cover', () => {
+  test('GIVEN the same offsets in an IPv4 /24 and at the end of an IPv6 /120 WHEN covered THEN both covers add the same number of addresses (property)', () => {
+    // Every split of the IPv6 trie falls in its fourth word, where the IPv4 one falls in its only word.
+    fc.assert(fc.property(fc.uniqueArray(fc.nat({ max: 255 }), { minLength: 2, maxLength: 12 }), fc.integer({ min: 1, max: 4 }), (offsets, maxBlocks) => {
+      const v4 = lossyCover(IpFamily.IPV4, offsets.map((o) => parseCidr(`10.0.0.${o}`)), maxBlocks);
+      const v6 = lossyCover(IpFamily.IPV6, offsets.map((o) => parseCidr(`2001:db8::${o.toString(16)}`)), maxBlocks);
+      expect(v6.extra).toBe(v4.extra);
+      expect(v6.blocks.map((b) => b.prefixLength)).toEqual(v4.blocks.map((b) => b.prefixLength + 96));
+    }), { numRuns: 300 });
+  });
+
+  test('GIVEN IPv6 addresses that differ only in their last 32 bits WHEN covered in 2 blocks THEN the trie splits on those bits', () => {
+    // ::1 and ::3 share a /126 (2 extra: ::0, ::2); ::100 and ::101 are a /127 exactly. Every split is in the fourth word.
+    const cover = lossyCover(IpFamily.IPV6, ['2001:db8::1', '2001:db8::3', '2001:db8::100', '2001:db8::101'].map((a) => parseCidr(a)), 2);
+    expect(cover.blocks.map(formatCidr)).toEqual(['2001:db8::/126', '2001:db8::100/127']);
+    expect(cover.extra).toBe(2n);
+  });
+
   test.each([
     [IpFamily.IPV4, ['10.0.0.0', '10.0.0.3', '10.0.0.4', '10.0.0.7'], ['10.0.0.0/29']],
     [IpFamily.IPV6, ['2001:db8::', '2001:db8::3', '2001:db8::4', '2001:db8::7'], ['2001:db8::/125']],
