@@ -4,7 +4,7 @@ import { CidrSet, IpFamily } from '../../src/ip';
 import { countAddresses, formatCidr, lossyCover, mergeRanges, parseCidr, protectedLossyCover, subtractRanges } from '../../src/private/ip';
 
 describe('bounded lossy cover', () => {
-  test('GIVEN the same offsets in an IPv4 /24 and at the end of an IPv6 /120 WHEN covered THEN both covers add the same number of addresses (property)', () => {
+  test('GIVEN the same offsets in an IPv4 /24 and an IPv6 /120 WHEN covered THEN both covers add as many addresses (property)', () => {
     // Every split of the IPv6 trie falls in its fourth word, where the IPv4 one falls in its only word.
     fc.assert(fc.property(fc.uniqueArray(fc.nat({ max: 255 }), { minLength: 2, maxLength: 12 }), fc.integer({ min: 1, max: 4 }), (offsets, maxBlocks) => {
       const v4 = lossyCover(IpFamily.IPV4, offsets.map((o) => parseCidr(`10.0.0.${o}`)), maxBlocks);
