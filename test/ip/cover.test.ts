@@ -4,6 +4,17 @@ import { CidrSet, IpFamily } from '../../src/ip';
 import { countAddresses, formatCidr, lossyCover, mergeRanges, parseCidr, protectedLossyCover, subtractRanges } from '../../src/private/ip';
 
 describe('bounded lossy cover', () => {
+  test('GIVEN a list of both families WHEN covered for one family THEN the other family is ignored, as are its protected ranges', () => {
+    const mixed = ['10.0.0.1', '10.0.0.2', '10.0.0.4', '2001:db8::1', '2001:db8::ff'].map((a) => parseCidr(a));
+    const v4 = lossyCover(IpFamily.IPV4, mixed, 1);
+    expect(v4.blocks.map(formatCidr)).toEqual(['10.0.0.0/29']);
+    expect(v4.extra).toBe(5n);
+    const protectedV6 = protectedLossyCover(IpFamily.IPV4, mixed, 1, [parseCidr('2001:db8::/32'), parseCidr('::/0')]);
+    expect(protectedV6?.blocks.map(formatCidr)).toEqual(['10.0.0.0/29']);
+    const v6 = lossyCover(IpFamily.IPV6, mixed, 1);
+    expect(v6.blocks.map(formatCidr)).toEqual(['2001:db8::/120']);
+  });
+
   test('GIVEN the same offsets in an IPv4 /24 and an IPv6 /120 WHEN covered THEN both covers add as many addresses (property)', () => {
     // Every split of the IPv6 trie falls in its fourth word, where the IPv4 one falls in its only word.
     const offsetSets = fc.uniqueArray(fc.nat({ max: 255 }), { minLength: 2, maxLength: 12 });
