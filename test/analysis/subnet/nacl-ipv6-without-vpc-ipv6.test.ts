@@ -92,6 +92,15 @@ describe(ID, () => {
     expect(findings[0].message).toMatch(/^the VPC's default NACL has 1 IPv6 DENY entry/);
   });
 
+  test('GIVEN three IPv6 DENY entries WHEN reported THEN all three are named, with nothing more', () => {
+    const findings = ofRule(judge({
+      Stack: networkStack({ A: deny6({ Ref: 'Nacl' }, false, 10), B: deny6({ Ref: 'Nacl' }, false, 20), C: deny6({ Ref: 'Nacl' }, false, 30) }),
+    }), ID);
+    expect(findings.map((f) => f.message.split('), but')[0])).toEqual([
+      'the NACL has 3 IPv6 DENY entries (inbound rule 10 2001:db8:bad::/48, inbound rule 20 2001:db8:bad::/48, inbound rule 30 2001:db8:bad::/48',
+    ]);
+  });
+
   test('GIVEN four IPv6 DENY entries WHEN reported THEN the message gives three examples and says there are more', () => {
     const findings = ofRule(judge({
       Stack: networkStack({ A: deny6({ Ref: 'Nacl' }, false, 10), B: deny6({ Ref: 'Nacl' }, false, 20), C: deny6({ Ref: 'Nacl' }, false, 30), D: deny6({ Ref: 'Nacl' }, false, 40) }),
