@@ -11,6 +11,7 @@ export type Json = any;
  * `Fn::GetAtt [Nested, Outputs.X]`): `{ 'LayeredDefense::StackRef': { stackId, value } }`, `value` read in stack
  * `stackId`.
  */
+import { IpFamily } from '../../ip/family';
 import { STACK_REF } from '../cfn/types';
 
 export { STACK_REF };
@@ -185,4 +186,9 @@ export function targetKey(value: Json, stackId: string): string {
 /** How a message names what a key points at: the resource's path when it is modelled, else the key's text. */
 export function describeKey(key: string, pathOf?: (key: string) => string | undefined): string {
   return pathOf?.(key) ?? key.replace(/^[a-z]+:/, '');
+}
+
+/** `IPv4` or `IPv6`, as messages write a family. */
+export function familyText(family: IpFamily): string {
+  return family === IpFamily.IPV4 ? 'IPv4' : 'IPv6';
 }

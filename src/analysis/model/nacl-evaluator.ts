@@ -4,7 +4,7 @@
 // ranges through the IP core, never as strings.
 // @see https://docs.aws.amazon.com/vpc/latest/userguide/nacl-rules.html
 import { parseCidrNormalized } from './cidr-cache';
-import { quoteValue } from './model-values';
+import { familyText, quoteValue } from './model-values';
 import { IpFamily } from '../../ip/family';
 import { invalidCidrError, IpRange, maxAddress, parseCidr } from '../../private/ip';
 
@@ -102,7 +102,7 @@ function normalizeEntry(e: NaclEntryProperties, index: number): NormalizedNaclEn
   }
   const expected = e.CidrBlock !== undefined ? IpFamily.IPV4 : IpFamily.IPV6;
   if (parsed.family !== expected) {
-    throw new Error(`${where()}: '${cidrText}' is not an ${expected === IpFamily.IPV4 ? 'IPv4' : 'IPv6'} CIDR`);
+    throw new Error(`${where()}: '${cidrText}' is not an ${familyText(expected)} CIDR`);
   }
   let ports: NormalizedNaclEntry['ports'];
   if (protocol === TCP || protocol === UDP) {

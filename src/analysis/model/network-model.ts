@@ -9,7 +9,7 @@
 // is, and the rule that needs it reports "cannot verify" naming it.
 import { parseCidrNormalized } from './cidr-cache';
 import { FIREWALL_TYPES, FirewallModel, FirewallPolicyModel, FirewallRuleGroupModel, linkFirewalls, NatGatewayModel } from './firewall-model';
-import { describeValue, isLiteralString, Json, literalInteger, referenceOf, resourceKey, STACK_REF, targetKey } from './model-values';
+import { describeValue, familyText, isLiteralString, Json, literalInteger, referenceOf, resourceKey, STACK_REF, targetKey } from './model-values';
 import { naclEgress, normalizeNaclEntries, NormalizedNaclEntry } from './nacl-evaluator';
 import type { ModelResource, StackInput } from './resource';
 import { defaultGroupVpcKey, readSgRules, SgRuleModel } from './sg-rules';
@@ -568,9 +568,9 @@ function invalidIpSetAddresses(addresses: readonly string[], version: Json): str
   const everything: string[] = [];
   const families = new Set<IpFamily>();
   addresses.forEach((text, i) => {
-    const parsed = parseCidrNormalized(text);
     const problem = notACidr(text, undefined);
-    if (typeof parsed === 'string' || problem !== undefined) {
+    const parsed = parseCidrNormalized(text);
+    if (problem !== undefined || typeof parsed === 'string') {
       bad.push(`Addresses[${i}] '${text}' (${problem})`);
       return;
     }
@@ -598,10 +598,6 @@ function invalidIpSetAddresses(addresses: readonly string[], version: Json): str
     problems.push(`the IP set has ${addresses.length} addresses, more than the ${MAX_IP_SET_ADDRESSES} WAF allows`);
   }
   return problems;
-}
-
-function familyText(family: IpFamily): string {
-  return family === IpFamily.IPV4 ? 'IPv4' : 'IPv6';
 }
 
 /**
@@ -1008,7 +1004,7 @@ export function invalidNaclEntry(p: Json): string | undefined {
     if (isLiteralString(value)) {
       const parsed = parseCidrNormalized(value);
       if (typeof parsed === 'string' || parsed.family !== family) {
-        return `${name} '${value}' is not an ${family === IpFamily.IPV4 ? 'IPv4' : 'IPv6'} CIDR`;
+        return `${name} '${value}' is not an ${familyText(family)} CIDR`;
       }
     }
   }

@@ -2,7 +2,7 @@
 // route tables with their routes and associations, and what each route leads to. Anything that leaves the VPC
 // (peering, transit gateway, VPN) is a leaf: the model does not follow it. CDK-free.
 // @see https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html
-import { describeValue, Json, referenceOf, targetKey } from './model-values';
+import { describeValue, familyText, Json, referenceOf, targetKey } from './model-values';
 import type { NetworkModel } from './network-model';
 import type { ModelResource } from './resource';
 import { IpFamily } from '../../ip/family';
@@ -266,7 +266,7 @@ function parseFamily(value: Json, family: IpFamily): ParsedCidr | string {
   if (typeof parsed === 'string') {
     return parsed;
   }
-  return parsed.family === family ? parsed : `${describeValue(value)} is not an ${family === IpFamily.IPV4 ? 'IPv4' : 'IPv6'} CIDR`;
+  return parsed.family === family ? parsed : `${describeValue(value)} is not an ${familyText(family)} CIDR`;
 }
 
 function flagOf(value: Json): boolean | undefined {

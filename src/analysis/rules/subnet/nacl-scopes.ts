@@ -1,5 +1,6 @@
 import { IpFamily } from '../../../ip/family';
 import { describeEntry, NaclScope, naclScopes } from '../../model/model-nacl';
+import { familyText } from '../../model/model-values';
 import type { NormalizedNaclEntry } from '../../model/nacl-evaluator';
 import type { NaclEntryModel, NaclModel, NetworkModel } from '../../model/network-model';
 import type { RuleContext } from '../rule';
@@ -31,9 +32,8 @@ export function analysableScopes(model: NetworkModel, context: RuleContext, what
   return result;
 }
 
-export function familyName(family: IpFamily): string {
-  return family === IpFamily.IPV4 ? 'IPv4' : 'IPv6';
-}
+/** `IPv4` or `IPv6` (the model's `familyText`, under the name the subnet rules use). */
+export const familyName: (family: IpFamily) => string = familyText;
 
 export function directionName(direction: 'ingress' | 'egress'): string {
   return direction === 'ingress' ? 'inbound' : 'outbound';
