@@ -251,11 +251,11 @@ describe('LayeredDefense-WafAllowlistVeryBroad', () => {
   });
 
   test.each([
-    ['CAPTCHA', { Captcha: {} }, 1],
-    ['CHALLENGE', { Challenge: {} }, 1],
-    ['COUNT', { Count: {} }, 0],
-    ['ALLOW', { Allow: {} }, 0],
-  ])('GIVEN the broad exemption in a %s rule WHEN judged THEN %i finding(s): only rules that stop requests exempt anyone', (_, action, count) => {
+    ['CAPTCHA', 1, { Captcha: {} }],
+    ['CHALLENGE', 1, { Challenge: {} }],
+    ['COUNT', 0, { Count: {} }],
+    ['ALLOW', 0, { Allow: {} }],
+  ])('GIVEN the broad exemption in a %s rule WHEN judged THEN %i finding(s): only rules that stop requests exempt anyone', (_, count, action) => {
     const findings = judged('bad/allowlist-very-broad.yaml', (r) => { rule(r, 'AdminOnlyFromOffice').Action = action; });
     expect(ofRule(findings, VERY_BROAD)).toHaveLength(count);
   });
@@ -285,5 +285,183 @@ describe('LayeredDefense-WafAllowlistVeryBroad', () => {
     const findings = judged(GOOD, (r) => { r.OfficeV4.Properties.Addresses = { 'Fn::ImportValue': 'office-ranges' }; });
     expect(ofRule(findings, VERY_BROAD)).toEqual([]);
     expect(cannotVerify(findings, VERY_BROAD).map((f) => f.message)).toEqual([expect.stringMatching(/how many addresses rule 'AdminOnlyFromOffice' exempts from its block/)]);
+  });
+});
+
+describe('LayeredDefense-WafForwardedIpFailOpen: which rules, which requests', () => {
+  const withoutGuard = (r: any) => {
+    r.Acl.Properties.Rules = r.Acl.Properties.Rules.filter((x: any) => x.Name !== 'AdminMissingForwardedIp');
+  };
+  const visibility = (name: string) => ({ CloudWatchMetricsEnabled: true, SampledRequestsEnabled: true, MetricName: name });
+
+  test.each([
+    [{ Captcha: {} }, 'answers with a CAPTCHA'],
+    [{ Challenge: {} }, 'challenges'],
+  ])('GIVEN the allowlist rule with action %j and no missing-header guard WHEN judged THEN it fails open like a BLOCK', (action, verb) => {
+    const findings = judged(GOOD, (r) => {
+      withoutGuard(r);
+      rule(r, 'AdminOnlyFromOffice').Action = action;
+    });
+    expect(ofRule(findings, FAIL_OPEN).map((f) => f.message)).toEqual([
+      `rule 'AdminOnlyFromOffice' ${verb} /admin with X-Forwarded-For: 192.0.2.77, but the same request without X-Forwarded-For is allowed `
+        + '(by the default action): WAF skips the rule when the header is missing',
+    ]);
+  });
+
+  test('GIVEN the allowlist rule as COUNT WHEN judged THEN nothing: a COUNT rule stops no request', () => {
+    const findings = judged(GOOD, (r) => {
+      withoutGuard(r);
+      rule(r, 'AdminOnlyFromOffice').Action = { Count: {} };
+    });
+    expect(ofRule(findings, FAIL_OPEN)).toEqual([]);
+    expect(cannotVerify(findings, FAIL_OPEN)).toEqual([]);
+  });
+
+  test('GIVEN MATCH on one of the two forwarded configs of the allowlist WHEN judged THEN the header without an address gets through', () => {
+    const findings = judged(GOOD, (r) => {
+      const or = rule(r, 'AdminOnlyFromOffice').Statement.AndStatement.Statements[1].NotStatement.Statement.OrStatement;
+      or.Statements[0].IPSetReferenceStatement.IPSetForwardedIPConfig.FallbackBehavior = 'MATCH';
+    });
+    expect(ofRule(findings, FAIL_OPEN).map((f) => f.message)).toEqual([
+      "rule 'AdminOnlyFromOffice' blocks /admin with X-Forwarded-For: 192.0.2.77, but the same request with X-Forwarded-For: unknown is allowed "
+        + '(by the default action): with FallbackBehavior MATCH a header that holds no valid address counts as a match',
+    ]);
+  });
+
+  test('GIVEN an ALLOW rule with MATCH after a rule that allows everything WHEN judged THEN nothing for it: no request reaches it', () => {
+    const findings = judged('bad/forwarded-ip-match-fallback.yaml', (r) => {
+      r.Acl.Properties.Rules.push({
+        Name: 'AllowAll',
+        Priority: 15,
+        Action: { Allow: {} },
+        VisibilityConfig: visibility('all'),
+        Statement: { ByteMatchStatement: { FieldToMatch: { UriPath: {} }, PositionalConstraint: 'STARTS_WITH', SearchString: '/', TextTransformations: [{ Priority: 0, Type: 'NONE' }] } },
+      });
+    });
+    expect(ofRule(findings, FAIL_OPEN).map((f) => f.message.split(' with ')[0])).toEqual(["rule 'AdminOnlyFromOffice' blocks /admin"]);
+  });
+
+  test('GIVEN an ALLOW rule with MATCH on one path WHEN judged THEN the samples of that path find it, past the first sample', () => {
+    // GIVEN the partner rule only for /partner (the first samples are for '/', which it never allows)
+    const findings = judged('bad/forwarded-ip-match-fallback.yaml', (r) => {
+      const partner = rule(r, 'PartnerApi');
+      partner.Statement = {
+        AndStatement: {
+          Statements: [
+            { ByteMatchStatement: { FieldToMatch: { UriPath: {} }, PositionalConstraint: 'STARTS_WITH', SearchString: '/partner', TextTransformations: [{ Priority: 0, Type: 'NONE' }] } },
+            partner.Statement,
+          ],
+        },
+      };
+    });
+    // THEN
+    expect(ofRule(findings, FAIL_OPEN).map((f) => f.message)).toEqual([
+      expect.stringMatching(/^rule 'AdminOnlyFromOffice' blocks \/admin /),
+      "rule 'PartnerApi' allows /partner with X-Forwarded-For: unknown, a header that holds no valid address: "
+        + 'with FallbackBehavior MATCH it counts as a match, so the request skips every later rule',
+    ]);
+  });
+
+  test('GIVEN a blocklist rule that also blocks a path WHEN judged THEN requests without the header on that path are not mistaken for the case', () => {
+    // GIVEN BLOCK (/private OR forwarded address in the partner set): a request without the header to /private is blocked
+    const findings = judged('bad/forwarded-ip-match-fallback.yaml', (r) => {
+      r.Acl.Properties.Rules = [{
+        Name: 'Blocklist',
+        Priority: 1,
+        Action: { Block: {} },
+        VisibilityConfig: visibility('blocklist'),
+        Statement: {
+          OrStatement: {
+            Statements: [
+              { ByteMatchStatement: { FieldToMatch: { UriPath: {} }, PositionalConstraint: 'STARTS_WITH', SearchString: '/private', TextTransformations: [{ Priority: 0, Type: 'NONE' }] } },
+              { IPSetReferenceStatement: { Arn: { 'Fn::GetAtt': ['Partner', 'Arn'] }, IPSetForwardedIPConfig: { HeaderName: 'X-Forwarded-For', Position: 'LAST', FallbackBehavior: 'NO_MATCH' } } },
+            ],
+          },
+        },
+      }];
+    });
+    // THEN the blocklist by forwarded address fails open without the header (the finding), and nothing fails reading
+    expect(ofRule(findings, FAIL_OPEN).map((f) => f.message)).toEqual([
+      "rule 'Blocklist' blocks / with X-Forwarded-For: 192.0.2.0, but the same request without X-Forwarded-For is allowed (by the default action): "
+        + 'WAF skips the rule when the header is missing',
+    ]);
+    expect(ofRule(findings, 'LayeredDefense-CannotVerify')).toEqual([]);
+  });
+
+  test('GIVEN a rule that blocks every path OR a forwarded address WHEN judged THEN without the header the whole rule is skipped, path match and all', () => {
+    // GIVEN BLOCK (any path OR forwarded address in the partner set). WAF does not apply a rule at all to a request
+    // that lacks the rule's forwarded IP header, so the path match that would block every request never runs for it.
+    // @see https://docs.aws.amazon.com/waf/latest/developerguide/waf-rule-statement-forwarded-ip-address.html
+    const findings = judged('bad/forwarded-ip-match-fallback.yaml', (r) => {
+      r.Acl.Properties.Rules = [{
+        Name: 'Everything',
+        Priority: 1,
+        Action: { Block: {} },
+        VisibilityConfig: visibility('everything'),
+        Statement: {
+          OrStatement: {
+            Statements: [
+              { ByteMatchStatement: { FieldToMatch: { UriPath: {} }, PositionalConstraint: 'STARTS_WITH', SearchString: '/', TextTransformations: [{ Priority: 0, Type: 'NONE' }] } },
+              { IPSetReferenceStatement: { Arn: { 'Fn::GetAtt': ['Partner', 'Arn'] }, IPSetForwardedIPConfig: { HeaderName: 'X-Forwarded-For', Position: 'LAST', FallbackBehavior: 'NO_MATCH' } } },
+            ],
+          },
+        },
+      }];
+    });
+    expect(ofRule(findings, FAIL_OPEN).map((f) => f.message)).toEqual([
+      "rule 'Everything' blocks / with X-Forwarded-For: 192.0.2.77, but the same request without X-Forwarded-For is allowed (by the default action): "
+        + 'WAF skips the rule when the header is missing',
+    ]);
+    expect(ofRule(findings, 'LayeredDefense-CannotVerify')).toEqual([]);
+  });
+
+  test('GIVEN web ACL rules not known at synth WHEN judged THEN one "cannot verify" per forwarded-IP rule, naming the value', () => {
+    const findings = judged(GOOD, (r) => { r.Acl.Properties.Rules = { 'Fn::ImportValue': 'Rules' }; });
+    expect(cannotVerify(findings, FAIL_OPEN).map((f) => f.message)).toEqual([
+      'LayeredDefense-WafForwardedIpFailOpen cannot verify forwarded IP handling (Rules is {"Fn::ImportValue":"Rules"}, not known at synth): the value is not known',
+    ]);
+    expect(cannotVerify(findings, SPOOFABLE).map((f) => f.message)).toEqual([
+      'LayeredDefense-WafForwardedIpSpoofable cannot verify which address of a forwarded IP header the web ACL reads (Rules is {"Fn::ImportValue":"Rules"}, not known at synth): the value is not known',
+    ]);
+  });
+
+  test('GIVEN the addresses of the partner set not known WHEN judged THEN each check of each rule says it cannot verify, and why', () => {
+    const findings = judged('bad/forwarded-ip-match-fallback.yaml', (r) => {
+      r.Partner.Properties.Addresses = { 'Fn::Split': [',', { 'Fn::ImportValue': 'PartnerCidrs' }] };
+    });
+    const why = '(no addresses given for the IP set {"Fn::GetAtt":["Partner","Arn"]} (key \'Partner\')): the value is not known';
+    expect(ofRule(findings, FAIL_OPEN)).toEqual([]);
+    expect(cannotVerify(findings, FAIL_OPEN).map((f) => f.message)).toEqual([
+      `LayeredDefense-WafForwardedIpFailOpen cannot verify rule 'AdminOnlyFromOffice' without its forwarded IP header ${why}`,
+      `LayeredDefense-WafForwardedIpFailOpen cannot verify rule 'AdminOnlyFromOffice' with a forwarded IP header that holds no address ${why}`,
+      `LayeredDefense-WafForwardedIpFailOpen cannot verify rule 'PartnerApi' with a forwarded IP header that holds no address ${why}`,
+    ]);
+  });
+});
+
+describe('LayeredDefense-WafForwardedIpSpoofable: messages and unknowns', () => {
+  test('GIVEN the FIRST position WHEN reported THEN the message says why the client chooses the address', () => {
+    const findings = judged(GOOD, (r) => { officeForwarded(r).Position = 'FIRST'; });
+    expect(ofRule(findings, SPOOFABLE).map((f) => f.message)).toEqual([
+      "rule 'AdminOnlyFromOffice' matches IP set OfficeV4 against the FIRST address of X-Forwarded-For: a proxy appends the address it saw at the end of "
+        + 'the header and keeps what the client sent before it, so the client chooses this address (an allowlisted one, or a new one per request)',
+    ]);
+  });
+
+  test('GIVEN an IP set reference whose set is not known, read at FIRST WHEN judged THEN it is still spoofable: "an IP set"', () => {
+    const findings = judged(GOOD, (r) => {
+      officeForwarded(r).Position = 'FIRST';
+      const or = rule(r, 'AdminOnlyFromOffice').Statement.AndStatement.Statements[1].NotStatement.Statement.OrStatement;
+      or.Statements[0].IPSetReferenceStatement.Arn = { 'Fn::ImportValue': 'OfficeSetArn' };
+    });
+    expect(ofRule(findings, SPOOFABLE).map((f) => f.message.split(':')[0])).toEqual(["rule 'AdminOnlyFromOffice' matches an IP set against the FIRST address of X-Forwarded-For"]);
+  });
+
+  test('GIVEN a rule whose statement is not known WHEN judged THEN "cannot verify" whether it reads a forwarded IP header', () => {
+    const findings = judged(GOOD, (r) => { rule(r, 'RateLimit').Statement = { 'Fn::ImportValue': 'RateStatement' }; });
+    expect(ofRule(findings, SPOOFABLE)).toEqual([]);
+    expect(cannotVerify(findings, SPOOFABLE).map((f) => f.message)).toEqual([
+      expect.stringMatching(/^LayeredDefense-WafForwardedIpSpoofable cannot verify whether rule 'RateLimit' reads a forwarded IP header \(.*RateStatement/),
+    ]);
   });
 });

@@ -34,15 +34,14 @@ export const WafForwardedIpFailOpen: LayeredDefenseRule = {
         continue;
       }
       for (const rule of aclRules(acl)) {
-        const action = rule.action;
         if (!readsForwardedIp(rule.statement)) {
           continue;
         }
-        const blocking = action === 'BLOCK' || action === 'CAPTCHA' || action === 'CHALLENGE';
+        // A rule that stops requests fails open when the header is missing; any rule, when MATCH lets a header without
+        // an address through it (the evaluator decides which requests that lets in: only a terminating rule can).
+        const stops = typeof rule.action === 'string' ? STOPS.get(rule.action) : undefined;
+        const blocking = stops !== undefined;
         const fallbackMatch = forwardedIpConfigs(rule.statement).some((c) => !isWafUnknown(c) && c.fallbackBehavior === 'MATCH');
-        if (!blocking && !(action === 'ALLOW' && fallbackMatch)) {
-          continue;
-        }
         const samples = () => sampleRequests(model.ipSetsFor(acl.resource), rule.statement);
         const missing = blocking && orCannotVerify(acl, context, `rule '${rule.name}' without its forwarded IP header`, () => {
           const tried = new Set<string>();
@@ -55,7 +54,7 @@ export const WafForwardedIpFailOpen: LayeredDefenseRule = {
             const [header, forwarded] = Object.entries(request.headers)[0];
             const without = evaluator.evaluate({ uriPath: request.uriPath, sourceIp: request.sourceIp });
             if (without.action === 'ALLOW') {
-              return `rule '${rule.name}' blocks ${request.uriPath} with ${header}: ${forwarded}, but the same request without ${header} `
+              return `rule '${rule.name}' ${stops} ${request.uriPath} with ${header}: ${forwarded}, but the same request without ${header} `
                 + `is allowed (${byWhom(without)}): WAF skips the rule when the header is missing`;
             }
             // This sample is still blocked without the header; another (another path, say) may not be.
@@ -81,7 +80,7 @@ export const WafForwardedIpFailOpen: LayeredDefenseRule = {
               tried.add(key);
               const result = evaluator.evaluate(garbled);
               if (result.action === 'ALLOW') {
-                return `rule '${rule.name}' blocks ${request.uriPath} with ${header}: ${forwarded}, but the same request with ${header}: ${NO_ADDRESS} `
+                return `rule '${rule.name}' ${stops} ${request.uriPath} with ${header}: ${forwarded}, but the same request with ${header}: ${NO_ADDRESS} `
                   + `is allowed (${byWhom(result)}): with FallbackBehavior MATCH a header that holds no valid address counts as a match`;
               }
             } else {
@@ -103,6 +102,9 @@ export const WafForwardedIpFailOpen: LayeredDefenseRule = {
     return findings;
   },
 };
+
+/** What each action that stops a request does to it, as the messages say it. */
+const STOPS: ReadonlyMap<string, string> = new Map([['BLOCK', 'blocks'], ['CAPTCHA', 'answers with a CAPTCHA'], ['CHALLENGE', 'challenges']]);
 
 /** A forwarded IP header value without any IP address, as proxies write for a client they cannot name. */
 const NO_ADDRESS = 'unknown';
