@@ -110,10 +110,11 @@ describe(ID, () => {
   });
 
   test.each([
-    ['a load balancer ARN outside the templates', 'arn:aws:elasticloadbalancing:us-east-1:111111111111:loadbalancer/app/web/0123456789abcdef', 1],
-    ['an imported value', { 'Fn::ImportValue': 'WebLbArn' }, 1],
-    ['an API Gateway stage ARN outside the templates', 'arn:aws:apigateway:us-east-1::/restapis/a1b2c3/stages/prod', 0],
-  ])('GIVEN an association with %s WHEN judged THEN %i cannot-verify', (_, arn, count) => {
+    ['a load balancer ARN outside the templates', 1, 'arn:aws:elasticloadbalancing:us-east-1:111111111111:loadbalancer/app/web/0123456789abcdef'],
+    ['an imported value', 1, { 'Fn::ImportValue': 'WebLbArn' }],
+    ['an API Gateway stage ARN outside the templates', 0, 'arn:aws:apigateway:us-east-1::/restapis/a1b2c3/stages/prod'],
+    ['an API Gateway stage ARN of an API named after a load balancer', 0, 'arn:aws:apigateway:us-east-1::/restapis/elasticloadbalancing/stages/prod'],
+  ])('GIVEN an association with %s WHEN judged THEN %i cannot-verify', (_, count, arn) => {
     const findings = behindLoadBalancer((r) => { r.AclOnStage.Properties.ResourceArn = arn; });
     expect(ofRule(findings, ID)).toEqual([]);
     expect(cannotVerify(findings)).toHaveLength(count);
@@ -129,5 +130,37 @@ describe(ID, () => {
     });
     expect(ofRule(findings, ID)).toEqual([]);
     expect(cannotVerify(findings)).toEqual([]);
+  });
+
+  test('GIVEN a web ACL whose rules are not known WHEN it is associated with nothing THEN nothing: no client reaches it', () => {
+    const findings = behindLoadBalancer((r) => {
+      r.Acl.Properties.Rules = { 'Fn::ImportValue': 'SharedRules' };
+      delete r.AclOnStage;
+    });
+    expect(cannotVerify(findings)).toEqual([]);
+  });
+
+  test('GIVEN a statement not known at synth and no forwarded rule WHEN the ALB admits only a proxy THEN nothing: no client can choose the header', () => {
+    const findings = behindLoadBalancer((r) => {
+      const rate = r.Acl.Properties.Rules.find((rule: any) => rule.Name === 'RateLimit');
+      rate.Statement = { 'Fn::ImportValue': 'SharedStatement' };
+      r.Acl.Properties.Rules = [rate];
+      r.LbGroup.Properties.SecurityGroupIngress = [https({ SourcePrefixListId: 'pl-3b927c52' })];
+    });
+    expect(ofRule(findings, ID)).toEqual([]);
+    expect(cannotVerify(findings)).toEqual([]);
+  });
+
+  test('GIVEN two rules that read the forwarded address WHEN the ALB is open THEN the warning names both', () => {
+    const findings = behindLoadBalancer((r) => {
+      r.Acl.Properties.Rules.push({
+        Name: 'PartnersByForwardedIp',
+        Priority: 30,
+        Action: { Block: {} },
+        VisibilityConfig: { CloudWatchMetricsEnabled: true, SampledRequestsEnabled: true, MetricName: 'partners' },
+        Statement: { IPSetReferenceStatement: { Arn: { 'Fn::GetAtt': ['OfficeV4', 'Arn'] }, IPSetForwardedIPConfig: { HeaderName: 'X-Forwarded-For', Position: 'LAST', FallbackBehavior: 'NO_MATCH' } } },
+      });
+    });
+    expect(ofRule(findings, ID).map((f) => f.message.split('), ')[0])).toEqual(["web ACL Acl judges clients by a forwarded IP header (rules 'AdminOnlyFromOffice', 'PartnersByForwardedIp'"]);
   });
 });

@@ -65,6 +65,26 @@ describe(`${ID}: REST API stages`, () => {
     expect(sites(ofRule(judge({ Stack: restApi({ Prod: stage('prod') }, ['REGIONAL']) }), ID))).toEqual([[ID, 'Stack/Prod']]);
   });
 
+  test('GIVEN two stages of one API WHEN only one is associated THEN the other is reported', () => {
+    const findings = ofRule(judge({ Stack: restApi({ Prod: stage('prod'), Dev: stage('dev'), Assoc: association({ Ref: 'Prod' }) }) }), ID);
+    expect(findings.map((f) => f.message)).toEqual(['API Gateway stage dev has no web ACL association']);
+  });
+
+  test('GIVEN two APIs with a stage named prod WHEN the ARN names the other API\'s prod THEN this prod is reported', () => {
+    const other = { Type: 'AWS::ApiGateway::RestApi', Properties: { Name: 'other' } };
+    const otherStage = { Type: 'AWS::ApiGateway::Stage', Properties: { RestApiId: { Ref: 'Other' }, DeploymentId: 'd-1', StageName: 'prod' } };
+    const arn = { 'Fn::Sub': 'arn:aws:apigateway:us-east-1::/restapis/${Other}/stages/prod' };
+    const findings = ofRule(judge({ Stack: restApi({ Other: other, OtherProd: otherStage, Prod: stage('prod'), Assoc: association(arn) }) }), ID);
+    expect(sites(findings)).toEqual([[ID, 'Stack/Prod']]);
+  });
+
+  test('GIVEN a stage of an API outside the templates WHEN nothing is associated THEN the stage is reported', () => {
+    const template = { Resources: { Prod: { Type: 'AWS::ApiGateway::Stage', Properties: { RestApiId: { 'Fn::ImportValue': 'ApiId' }, DeploymentId: 'd-1', StageName: 'prod' } } } };
+    const findings = judge({ Stack: template });
+    expect(ofRule(findings, ID).map((f) => f.message)).toEqual(['API Gateway stage prod has no web ACL association']);
+    expect(ofRule(findings, 'LayeredDefense-CannotVerify').filter((f) => f.message.startsWith(ID))).toEqual([]);
+  });
+
   test('GIVEN a stage made by a Deployment\'s StageName WHEN nothing is associated THEN the deployment is reported', () => {
     const template = restApi({}) as { Resources: Record<string, any> };
     template.Resources.Deployment.Properties.StageName = 'v1';
@@ -83,6 +103,10 @@ describe(`${ID}: load balancers`, () => {
     ['a network load balancer', { Type: 'network' }, []],
   ])('GIVEN %s WHEN judged without an association THEN the findings are %j', (_, properties, expected) => {
     expect(sites(ofRule(judge({ Stack: { Resources: { Lb: lb(properties) } } }), ID)).map(([, site]) => site)).toEqual(expected);
+  });
+
+  test('GIVEN an internet-facing ALB without an association WHEN judged THEN the message names it', () => {
+    expect(ofRule(judge({ Stack: { Resources: { Lb: lb({}) } } }), ID).map((f) => f.message)).toEqual(['internet-facing Application Load Balancer Lb has no web ACL association']);
   });
 
   test.each([

@@ -132,13 +132,13 @@ describe(ID, () => {
   const v6Block = (id: string, properties: Record<string, unknown>) => ({ [id]: { Type: 'AWS::EC2::VPCCidrBlock', Properties: { VpcId: { Ref: 'Vpc' }, ...properties } } });
 
   test.each([
-    ["AmazonProvidedIpv6CidrBlock 'true'", { AmazonProvidedIpv6CidrBlock: 'true' }, 0],
-    ['a literal Ipv6CidrBlock', { Ipv6CidrBlock: '2001:db8:1234::/56' }, 0],
-    ['a BYOIP Ipv6Pool', { Ipv6Pool: 'ipv6pool-ec2-0123456789abcdef0', Ipv6CidrBlock: '2001:db8:1234::/56' }, 0],
-    ['AmazonProvidedIpv6CidrBlock false', { AmazonProvidedIpv6CidrBlock: false }, 1],
-    ["AmazonProvidedIpv6CidrBlock 'false'", { AmazonProvidedIpv6CidrBlock: 'false' }, 1],
-    ['an IPv4 secondary block only', { CidrBlock: '10.1.0.0/16' }, 1],
-  ])('GIVEN a VPC block with %s WHEN an IPv6 DENY is judged THEN %i finding(s)', (_, properties, count) => {
+    ["AmazonProvidedIpv6CidrBlock 'true'", 0, { AmazonProvidedIpv6CidrBlock: 'true' }],
+    ['a literal Ipv6CidrBlock', 0, { Ipv6CidrBlock: '2001:db8:1234::/56' }],
+    ['a BYOIP Ipv6Pool', 0, { Ipv6Pool: 'ipv6pool-ec2-0123456789abcdef0', Ipv6CidrBlock: '2001:db8:1234::/56' }],
+    ['AmazonProvidedIpv6CidrBlock false', 1, { AmazonProvidedIpv6CidrBlock: false }],
+    ["AmazonProvidedIpv6CidrBlock 'false'", 1, { AmazonProvidedIpv6CidrBlock: 'false' }],
+    ['an IPv4 secondary block only', 1, { CidrBlock: '10.1.0.0/16' }],
+  ])('GIVEN a VPC block with %s WHEN an IPv6 DENY is judged THEN %i finding(s)', (_, count, properties) => {
     const findings = judge({ Stack: networkStack({ Deny6: deny6({ Ref: 'Nacl' }, false), ...v6Block('Block', properties) }) });
     expect(ofRule(findings, ID)).toHaveLength(count);
     expect(cannotVerify(findings)).toEqual([]);

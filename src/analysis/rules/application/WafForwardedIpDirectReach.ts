@@ -1,6 +1,6 @@
 import { readsForwardedIp } from './waf-statements';
 import { IpFamily } from '../../../ip/family';
-import { describeValue, isLiteralString, literalStrings, referencedKeys } from '../../model/model-values';
+import { describeValue, isLiteralString, referencedKeys } from '../../model/model-values';
 import type { LoadBalancerModel, NetworkModel, WebAclModel } from '../../model/network-model';
 import { openToEveryone } from '../../model/sg-coverage';
 import { SgRuleModel, withPrefixListsExpanded } from '../../model/sg-rules';
@@ -59,9 +59,9 @@ function associatedLoadBalancer(model: NetworkModel, acl: WebAclModel, associati
   if (lb) {
     return lb;
   }
-  const inStack = [...keys].some((key) => model.resources.has(key) || model.apiStages.some((s) => s.restApi?.key === key));
-  const looksLikeLoadBalancer = literalStrings(arn).some((s) => s.includes('elasticloadbalancing'));
-  if (!inStack && (looksLikeLoadBalancer || !isLiteralString(arn))) {
+  // Another resource of the app (a REST API, its stage): not a load balancer. A literal ARN says what it names.
+  const inApp = [...keys].some((key) => model.resources.has(key));
+  if (!inApp && (!isLiteralString(arn) || arn.includes(':elasticloadbalancing:'))) {
     context.cannotVerify(association, `whether clients can reach the resource of web ACL ${acl.resource.logicalId} without the proxy that sets its forwarded IP header `
       + `(ResourceArn ${describeValue(arn)})`);
   }
