@@ -163,4 +163,40 @@ describe(ID, () => {
     });
     expect(ofRule(findings, ID).map((f) => f.message.split('), ')[0])).toEqual(["web ACL Acl judges clients by a forwarded IP header (rules 'AdminOnlyFromOffice', 'PartnersByForwardedIp'"]);
   });
+
+  test('GIVEN an ALB whose group is outside the templates WHEN standalone rules here open an egress, or another group THEN neither opens it', () => {
+    const findings = behindLoadBalancer((r) => {
+      r.Lb.Properties.SecurityGroups = ['sg-0123456789abcdef0'];
+      r.Out = { Type: 'AWS::EC2::SecurityGroupEgress', Properties: { GroupId: 'sg-0123456789abcdef0', IpProtocol: 'tcp', FromPort: 443, ToPort: 443, CidrIp: '0.0.0.0/0' } };
+      r.Other = { Type: 'AWS::EC2::SecurityGroupIngress', Properties: { GroupId: 'sg-0fedcba9876543210', IpProtocol: 'tcp', FromPort: 443, ToPort: 443, CidrIp: '0.0.0.0/0' } };
+    });
+    expect(ofRule(findings, ID)).toEqual([]);
+    expect(cannotVerify(findings)).toEqual([
+      `${ID} cannot verify whether clients can reach the load balancer without the proxy (security group sg-0123456789abcdef0 is not in the templates): the value is not known`,
+    ]);
+  });
+
+  test('GIVEN a statement not known at synth WHEN the ALB group is outside the templates THEN it cannot be verified: either may open the way', () => {
+    const findings = behindLoadBalancer((r) => {
+      const rate = r.Acl.Properties.Rules.find((rule: any) => rule.Name === 'RateLimit');
+      rate.Statement = { 'Fn::ImportValue': 'SharedStatement' };
+      r.Acl.Properties.Rules = [rate];
+      r.Lb.Properties.SecurityGroups = ['sg-0123456789abcdef0', { 'Fn::GetAtt': ['LbGroup', 'GroupId'] }];
+      r.LbGroup.Properties.SecurityGroupIngress = [https({ CidrIp: { 'Fn::ImportValue': 'ProxyCidr' } })];
+    });
+    expect(ofRule(findings, ID)).toEqual([]);
+    expect(cannotVerify(findings)).toEqual([expect.stringMatching(new RegExp(`^${ID} cannot verify whether clients can reach the load balancer without the proxy `
+      + '\\(security group sg-0123456789abcdef0 is not in the templates; an ingress rule has .*ProxyCidr.*\\): the value is not known$'))]);
+  });
+
+  test('GIVEN two statements not known at synth WHEN the ALB is open to both families THEN the "cannot verify" names both families and both values', () => {
+    const findings = behindLoadBalancer((r) => {
+      const rate = r.Acl.Properties.Rules.find((rule: any) => rule.Name === 'RateLimit');
+      rate.Statement = { 'Fn::ImportValue': 'SharedStatement' };
+      r.Acl.Properties.Rules = [rate, { ...rate, Name: 'Second', Priority: 21, Statement: { 'Fn::ImportValue': 'OtherStatement' } }];
+      r.LbGroup.Properties.SecurityGroupIngress.push(https({ CidrIpv6: '::/0' }));
+    });
+    expect(cannotVerify(findings)).toEqual([expect.stringMatching(new RegExp(`^${ID} cannot verify whether the web ACL judges clients by a forwarded IP header, which clients of `
+      + 'load balancer Lb \\(open to 0\\.0\\.0\\.0/0 and ::/0\\) could choose \\([^;]*SharedStatement[^;]*; [^;]*OtherStatement[^;]*\\)'))]);
+  });
 });

@@ -98,9 +98,8 @@ function judge(model: NetworkModel, context: RuleContext, lb: LoadBalancerModel,
     }
   }
   if (open.length === 0) {
-    if (forwardedRules.length === 0) {
-      return [];
-    }
+    // Groups not fully known may be open: that matters for a rule known to read a forwarded IP header, and for a
+    // statement that cannot be read (it may read one).
     const unknown = [...unseen.map((g) => `security group ${g} is not in the templates`), ...ingress.filter((r) => r.unknown !== undefined).map((r) => `an ingress rule has ${r.unknown}`)];
     if (unknown.length > 0) {
       context.cannotVerify(lb.resource, `whether clients can reach the load balancer without the proxy (${unknown.join('; ')})`);
