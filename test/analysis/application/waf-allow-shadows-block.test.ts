@@ -86,4 +86,36 @@ describe('LayeredDefense-WafPathBypass on templates', () => {
     const and = ofRule(webAcl([block({ AndStatement: { Statements: [normalized, decoded] } })]), PATH);
     expect(and.length).toBeGreaterThan(or.length);
   });
+
+  const pathMatch = (path: string, types: string[]) => ({
+    ByteMatchStatement: { FieldToMatch: { UriPath: {} }, PositionalConstraint: 'STARTS_WITH', SearchString: path, TextTransformations: types.map((Type, Priority) => ({ Priority, Type })) },
+  });
+  const messages = (rules: unknown[]) => ofRule(webAcl(rules), PATH).map((f) => f.message);
+
+  test('GIVEN under an OR a raw match and a normalized match of ANOTHER path WHEN judged THEN the raw match is still a bypass', () => {
+    expect(messages([block({ OrStatement: { Statements: [pathMatch('/admin', ['URL_DECODE', 'LOWERCASE']), pathMatch('/reports', ['URL_DECODE', 'NORMALIZE_PATH', 'LOWERCASE'])] } })])).toEqual([
+      "rule 'Admin' (BLOCK) matches the URI path with STARTS_WITH '/admin' without NORMALIZE_PATH, so encoded or unnormalized paths such as /%61dmin, //admin and /x/../admin slip past",
+    ]);
+  });
+
+  test('GIVEN under an OR two raw matches of one path WHEN judged THEN neither stands in for the normalized one: both are reported', () => {
+    expect(messages([block({ OrStatement: { Statements: [pathMatch('/admin', ['URL_DECODE', 'LOWERCASE']), pathMatch('/admin', ['URL_DECODE', 'LOWERCASE'])] } })])).toHaveLength(2);
+  });
+
+  test('GIVEN under an OR a raw match and one that normalizes first, then decodes WHEN judged THEN only the order is wrong, and said', () => {
+    // The normalized sibling's NORMALIZE_PATH is its first transformation (index 0): it still is a normalized match.
+    expect(messages([block({ OrStatement: { Statements: [pathMatch('/admin', ['URL_DECODE', 'LOWERCASE']), pathMatch('/admin', ['NORMALIZE_PATH', 'URL_DECODE', 'LOWERCASE'])] } })])).toEqual([
+      "rule 'Admin' (BLOCK) matches the URI path with STARTS_WITH '/admin' normalizes before URL-decoding, so an encoded traversal (/x/%2e%2e/admin) is decoded after normalization and slips past",
+    ]);
+  });
+
+  test('GIVEN under an OR two normalized matches of one path, one normalizing before decoding WHEN judged THEN the other does not hide its order', () => {
+    expect(messages([block({ OrStatement: { Statements: [pathMatch('/admin', ['NORMALIZE_PATH', 'URL_DECODE', 'LOWERCASE']), pathMatch('/admin', ['URL_DECODE', 'NORMALIZE_PATH', 'LOWERCASE'])] } })]))
+      .toEqual([expect.stringMatching(/normalizes before URL-decoding/)]);
+  });
+
+  test('GIVEN two statements not known in one rule WHEN judged THEN the "cannot verify" names the first', () => {
+    const findings = webAcl([block({ AndStatement: { Statements: [{ 'Fn::ImportValue': 'FirstStatement' }, { 'Fn::ImportValue': 'SecondStatement' }] } })]);
+    expect(cannot(findings)).toEqual([expect.stringMatching(/^LayeredDefense-WafPathBypass cannot verify URI path matches of rule 'Admin' \([^)]*FirstStatement/)]);
+  });
 });
