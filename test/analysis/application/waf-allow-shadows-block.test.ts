@@ -118,4 +118,47 @@ describe('LayeredDefense-WafPathBypass on templates', () => {
     const findings = webAcl([block({ AndStatement: { Statements: [{ 'Fn::ImportValue': 'FirstStatement' }, { 'Fn::ImportValue': 'SecondStatement' }] } })]);
     expect(cannot(findings)).toEqual([expect.stringMatching(/^LayeredDefense-WafPathBypass cannot verify URI path matches of rule 'Admin' \([^)]*FirstStatement/)]);
   });
+
+  const regexMatch = (regex: unknown, types: string[]) => ({
+    RegexMatchStatement: { FieldToMatch: { UriPath: {} }, RegexString: regex, TextTransformations: types.map((Type, Priority) => ({ Priority, Type })) },
+  });
+  const RAW = ['URL_DECODE', 'LOWERCASE'];
+  const NORMALIZED = ['URL_DECODE', 'NORMALIZE_PATH', 'LOWERCASE'];
+
+  test('GIVEN a raw match of a header, not the path WHEN judged THEN it is not a path match: nothing', () => {
+    const header = { ByteMatchStatement: { FieldToMatch: { SingleHeader: { Name: 'x-admin' } }, PositionalConstraint: 'EXACTLY', SearchString: 'Yes', TextTransformations: [{ Priority: 0, Type: 'NONE' }] } };
+    expect(messages([block(header)])).toEqual([]);
+  });
+
+  test('GIVEN under an OR a raw regex and a normalized regex of ANOTHER pattern WHEN judged THEN the raw regex is still a bypass', () => {
+    expect(messages([block({ OrStatement: { Statements: [regexMatch('^/admin', RAW), regexMatch('^/reports', NORMALIZED)] } })]))
+      .toEqual([expect.stringMatching(/^rule 'Admin' \(BLOCK\) matches the URI path with regex '\^\/admin' without NORMALIZE_PATH/)]);
+  });
+
+  test('GIVEN under an OR a raw regex and a normalized byte match of the same text WHEN judged THEN they are not a pair: the regex is reported', () => {
+    expect(messages([block({ OrStatement: { Statements: [regexMatch('/admin', RAW), pathMatch('/admin', NORMALIZED)] } })]))
+      .toEqual([expect.stringMatching(/^rule 'Admin' \(BLOCK\) matches the URI path with regex '\/admin' without NORMALIZE_PATH/)]);
+  });
+
+  test('GIVEN the raw and the normalized match each under an OR of its own, both under an AND WHEN judged THEN they are not alternatives', () => {
+    expect(messages([block({
+      AndStatement: {
+        Statements: [
+          { OrStatement: { Statements: [pathMatch('/admin', RAW), pathMatch('/x', NORMALIZED)] } },
+          { OrStatement: { Statements: [pathMatch('/admin', NORMALIZED), pathMatch('/y', NORMALIZED)] } },
+        ],
+      },
+    })])).toEqual([expect.stringMatching(/^rule 'Admin' \(BLOCK\) matches the URI path with STARTS_WITH '\/admin' without NORMALIZE_PATH/)]);
+  });
+
+  test.each([
+    ['the regex', regexMatch({ 'Fn::ImportValue': 'AdminRegex' }, NORMALIZED), 'AdminRegex'],
+    ['the search string', pathMatch({ 'Fn::ImportValue': 'AdminPath' } as unknown as string, NORMALIZED), 'AdminPath'],
+    ['the positional constraint', { ByteMatchStatement: { ...pathMatch('/admin', NORMALIZED).ByteMatchStatement, PositionalConstraint: { 'Fn::ImportValue': 'How' } } }, 'How'],
+    ['the transformations', { ByteMatchStatement: { ...pathMatch('/admin', NORMALIZED).ByteMatchStatement, TextTransformations: { 'Fn::ImportValue': 'Steps' } } }, 'Steps'],
+  ])('GIVEN a path match whose %s is not known WHEN judged THEN it cannot be verified, naming the value', (_, statement, name) => {
+    const findings = webAcl([block(statement)]);
+    expect(ofRule(findings, PATH)).toEqual([]);
+    expect(cannot(findings)).toEqual([expect.stringMatching(new RegExp(`^LayeredDefense-WafPathBypass cannot verify URI path matches of rule 'Admin' \\(.*${name}`))]);
+  });
 });
