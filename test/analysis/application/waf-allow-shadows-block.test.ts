@@ -120,7 +120,11 @@ describe('LayeredDefense-WafPathBypass on templates', () => {
   });
 
   const regexMatch = (regex: unknown, types: string[]) => ({
-    RegexMatchStatement: { FieldToMatch: { UriPath: {} }, RegexString: regex, TextTransformations: types.map((Type, Priority) => ({ Priority, Type })) },
+    RegexMatchStatement: {
+      FieldToMatch: { UriPath: {} },
+      RegexString: regex,
+      TextTransformations: types.map((Type, Priority) => ({ Priority, Type })),
+    },
   });
   const RAW = ['URL_DECODE', 'LOWERCASE'];
   const NORMALIZED = ['URL_DECODE', 'NORMALIZE_PATH', 'LOWERCASE'];
