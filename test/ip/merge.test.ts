@@ -7,6 +7,7 @@ import {
   IpRange,
   mergeCidrs,
   mergeCidrStrings,
+  mergeCidrStringsToRanges,
   mergeRanges,
   parseCidr,
   rangeToCidrs,
@@ -190,5 +191,20 @@ describe('mergeCidrStrings refuses what is not a list', () => {
     [{ 0: '10.0.0.0/8' }, 'object'],
   ])('GIVEN %j WHEN merged THEN the error names its type', (input, type) => {
     expect(() => mergeCidrStrings(input as unknown as string[])).toThrow(`Invalid CIDR list: expected an array of strings, got ${type}`);
+  });
+});
+
+describe('the IPv6 bulk merge joins a range only with its exact successor', () => {
+  test.each([
+    // The first range ends in a word of all ones; the next starts one higher word up, but not at its successor.
+    [['::/96', '::1:0:5/128'], 2],
+    [['::/96', '::1:0:0/128'], 1],
+    [['::ffff:ffff/128', '::1:0:0/128'], 1],
+    // The low word is one past, but a higher word differs: not the successor.
+    [['::5/128', '1::6/128'], 2],
+    [['::5/128', '::6/128'], 1],
+  ])('GIVEN %j WHEN merged THEN %i range(s), the CIDRs unchanged', (cidrs, ranges) => {
+    expect(mergeCidrStringsToRanges(cidrs as string[])).toHaveLength(ranges as number);
+    expect(merged(cidrs as string[])).toEqual(cidrs);
   });
 });

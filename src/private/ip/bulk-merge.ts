@@ -70,7 +70,8 @@ function addV4Entry(text: string, value: number, slash: number, normalize: boole
 
 /**
  * Adds the IPv6 entry `text`. `simpleEnd` is what {@link scanSimpleIpv6} returned for it, already written to the
- * entry's slot: where a full or compressed address ends, or -1 for any other form, which the strict scanner reads.
+ * entry's slot: where a full or compressed address ends (at a '/': the caller takes a bare address itself), or -1
+ * for any other form, which the strict scanner reads.
  */
 function addV6Entry(text: string, simpleEnd: number, normalize: boolean, into: ScannedCidrs): boolean {
   const offset = into.v6Count * 4;
@@ -80,8 +81,6 @@ function addV6Entry(text: string, simpleEnd: number, normalize: boolean, into: S
     if (!scanIpv6(text, 0, slash < 0 ? text.length : slash, into.v6First, offset)) {
       return false;
     }
-  } else if (slash === text.length) {
-    slash = -1;
   }
   const prefix = slash < 0 ? 128 : scanPrefixLength(text, slash + 1, text.length, 128);
   if (prefix < 0) {
