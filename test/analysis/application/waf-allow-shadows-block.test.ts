@@ -165,4 +165,29 @@ describe('LayeredDefense-WafPathBypass on templates', () => {
     expect(ofRule(findings, PATH)).toEqual([]);
     expect(cannot(findings)).toEqual([expect.stringMatching(new RegExp(`^LayeredDefense-WafPathBypass cannot verify URI path matches of rule 'Admin' \\(.*${name}`))]);
   });
+
+  test.each([
+    ['URL_DECODE', ['NORMALIZE_PATH', 'LOWERCASE']],
+    ['URL_DECODE and NORMALIZE_PATH', ['LOWERCASE']],
+  ])('GIVEN a match missing %s WHEN judged THEN the message names what is missing, and only that', (missing, types) => {
+    expect(messages([block(pathMatch('/admin', types as string[]))])).toEqual([
+      `rule 'Admin' (BLOCK) matches the URI path with STARTS_WITH '/admin' without ${missing}, so encoded or unnormalized paths such as /%61dmin, //admin and /x/../admin slip past`,
+    ]);
+  });
+
+  test.each([
+    ['(?i) at the start', '(?i)^/admin', 0],
+    ['(?si): flags before the i', '(?si)^/admin', 0],
+    ['(?is): flags after the i', '(?is)^/admin', 0],
+    ['(?i) only after the first segment', '^/admin/(?i)reports', 1],
+  ])('GIVEN a normalized regex without LOWERCASE, %s WHEN judged THEN %i case finding(s)', (_, regex, count) => {
+    const findings = messages([block(regexMatch(regex, ['URL_DECODE', 'NORMALIZE_PATH']))]);
+    expect(findings.filter((m) => m.includes('without LOWERCASE'))).toHaveLength(count as number);
+  });
+
+  test('GIVEN a byte match whose search string looks like a case-insensitive regex WHEN judged THEN it is still case-sensitive: a byte match has no flags', () => {
+    expect(messages([block(pathMatch('(?i)/admin', ['URL_DECODE', 'NORMALIZE_PATH']))])).toEqual([
+      "rule 'Admin' (BLOCK) matches the URI path with STARTS_WITH '(?i)/admin' without LOWERCASE, so the match is case-sensitive and a re-cased path such as /ADMIN slips past",
+    ]);
+  });
 });
