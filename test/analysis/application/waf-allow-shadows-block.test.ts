@@ -190,4 +190,26 @@ describe('LayeredDefense-WafPathBypass on templates', () => {
       "rule 'Admin' (BLOCK) matches the URI path with STARTS_WITH '(?i)/admin' without LOWERCASE, so the match is case-sensitive and a re-cased path such as /ADMIN slips past",
     ]);
   });
+
+  test.each([
+    ['a named group', '^/(?<Section>admin)/', 0],
+    ['a Python-style named group', '^/(?P<Section>admin)/', 0],
+    ['flags with an uppercase one', '(?sU)^/admin', 0],
+    ['a Unicode class', '^/\\p{Lu}dmin', 0],
+    ['a literal capital', '^/Admin', 1],
+  ])('GIVEN a normalized, lowercased regex with %s WHEN judged THEN %i uppercase finding(s): syntax is not text of the path', (_, regex, count) => {
+    const findings = messages([block(regexMatch(regex, NORMALIZED))]);
+    expect(findings.filter((m) => m.includes('uppercase letters after LOWERCASE'))).toHaveLength(count as number);
+  });
+
+  test('GIVEN a normalized regex pattern set without LOWERCASE WHEN judged THEN no case finding: its patterns are not in the template', () => {
+    const set = {
+      RegexPatternSetReferenceStatement: {
+        Arn: 'arn:aws:wafv2:us-east-1:111111111111:regional/regexpatternset/admin/1',
+        FieldToMatch: { UriPath: {} },
+        TextTransformations: [{ Priority: 0, Type: 'URL_DECODE' }, { Priority: 1, Type: 'NORMALIZE_PATH' }],
+      },
+    };
+    expect(messages([block(set)])).toEqual([]);
+  });
 });
