@@ -212,4 +212,8 @@ describe('LayeredDefense-WafPathBypass on templates', () => {
     };
     expect(messages([block(set)])).toEqual([]);
   });
+
+  test('GIVEN URL_DECODE_UNI and NORMALIZE_PATH_WIN WHEN judged THEN they decode and normalize as URL_DECODE and NORMALIZE_PATH do: nothing', () => {
+    expect(messages([block(pathMatch('/admin', ['URL_DECODE_UNI', 'NORMALIZE_PATH_WIN', 'LOWERCASE']))])).toEqual([]);
+  });
 });
