@@ -103,7 +103,13 @@ export const GROUPS: Record<string, Group> = {
   },
   'waf-statement-rules': {
     mutate: [`${APPLICATION_RULES}/WafAllowShadowsBlock.ts`, `${APPLICATION_RULES}/waf-statements.ts`, `${APPLICATION_RULES}/waf-evaluation.ts`],
-    tests: ['test/checks/application.test.ts', 'test/checks/registry.test.ts', 'test/analysis/application/waf-allow-shadows-block.test.ts', 'test/analysis/model/waf-statements-tree.test.ts'],
+    tests: [
+      'test/checks/application.test.ts',
+      'test/checks/registry.test.ts',
+      'test/analysis/application/waf-allow-shadows-block.test.ts',
+      'test/analysis/application/waf-statements.test.ts',
+      'test/analysis/model/waf-statements-tree.test.ts',
+    ],
   },
   'application-rules': {
     mutate: [
