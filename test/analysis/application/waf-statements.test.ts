@@ -90,7 +90,7 @@ describe('sample addresses and headers', () => {
   });
 
   test('GIVEN many paths, addresses and a header WHEN sampled THEN the samples stop at 600, after a whole source', () => {
-    const many = { OrStatement: { Statements: Array.from({ length: 40 }, (_, i) => byteMatch('EXACTLY', `/p${i}`)).concat([office({ HeaderName: 'X-Forwarded-For', Position: 'LAST', FallbackBehavior: 'NO_MATCH' })]) } };
+    const many = { OrStatement: { Statements: [...Array.from({ length: 40 }, (_, i): unknown => byteMatch('EXACTLY', `/p${i}`)), office({ HeaderName: 'X-Forwarded-For', Position: 'LAST', FallbackBehavior: 'NO_MATCH' })] } };
     const samples = sampleRequests({ Office: ['203.0.113.0/24', '203.0.114.0/24', '203.0.115.0/24'] }, parseWafStatement(many as never, 'Statement'));
     // 6 addresses: 1 + 6 samples per source, 42 per path; the first whole source at or past 600 ends it.
     expect(samples).toHaveLength(602);
