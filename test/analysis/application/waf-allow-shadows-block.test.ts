@@ -217,3 +217,12 @@ describe('LayeredDefense-WafPathBypass on templates', () => {
     expect(messages([block(pathMatch('/admin', ['URL_DECODE_UNI', 'NORMALIZE_PATH_WIN', 'LOWERCASE']))])).toEqual([]);
   });
 });
+
+describe(`${ID}: a BLOCK rule no sample reaches`, () => {
+  test('GIVEN a BLOCK on a header no sample sends, after an ALLOW of everything WHEN judged THEN nothing: no request shows the shadow', () => {
+    const secret = { ByteMatchStatement: { FieldToMatch: { SingleHeader: { Name: 'x-secret' } }, PositionalConstraint: 'EXACTLY', SearchString: 'open', TextTransformations: [{ Priority: 0, Type: 'NONE' }] } };
+    const findings = webAcl([wafRule('All', 0, 'Allow', startsWith('/')), wafRule('Secret', 1, 'Block', secret)]);
+    expect(ofRule(findings, ID)).toEqual([]);
+    expect(cannotVerify(findings)).toEqual([]);
+  });
+});
