@@ -4,8 +4,9 @@
 // targets). A request that reaches one of these directly never meets the web ACL. CDK-free.
 // @see https://docs.aws.amazon.com/waf/latest/developerguide/waf-chapter.html
 import type { ReachabilityModel } from './explain';
+import { internetExposure, SourceExposure } from './exposure';
 import { Json, referencedKeys, targetKey } from '../model/model-values';
-import type { WebAclModel } from '../model/network-model';
+import type { ListenerModel, WebAclModel } from '../model/network-model';
 import type { ModelResource } from '../model/resource';
 import type { WorkloadModel } from '../model/workloads';
 
@@ -17,6 +18,9 @@ export interface ProtectedOrigin {
   /** How the origin stands behind the front door: `a target of`, `the origin of`. */
   readonly relation: string;
 }
+
+/** The relation of a load balancer a protected CloudFront distribution or API sends requests to. */
+export const ORIGIN_OF = 'the origin of';
 
 /** Every workload a web ACL's protected resources send requests to, once per web ACL and origin. */
 export function protectedOrigins(model: ReachabilityModel): ProtectedOrigin[] {
@@ -44,7 +48,7 @@ export function protectedOrigins(model: ReachabilityModel): ProtectedOrigin[] {
     if (protectedLbs.has(lbKey)) {
       return;
     }
-    add(acl, frontDoor, model.workload(lbKey), 'the origin of');
+    add(acl, frontDoor, model.workload(lbKey), ORIGIN_OF);
     (targets.get(lbKey) ?? []).forEach((t) => add(acl, frontDoor, t, 'a target of the origin of'));
   };
   const methods = network.ofType('AWS::ApiGateway::Method');
@@ -97,4 +101,42 @@ function targetsByLoadBalancer(model: ReachabilityModel): Map<string, WorkloadMo
     result.set(forward.loadBalancerKey, targets);
   }
   return result;
+}
+
+/**
+ * The internet's reach to an origin, judged on the ports where it matters: an origin load balancer is a way around
+ * the web ACL only on listener ports that forward to targets. A listener whose actions only redirect (HTTP to HTTPS)
+ * or answer with a fixed response sends nothing on, so the internet reaching it bypasses nothing. Other workloads are
+ * judged on every port.
+ * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-listeners.html#rule-action-types
+ */
+export function originExposure(model: ReachabilityModel, origin: WorkloadModel): SourceExposure {
+  const exposure = internetExposure(model, origin);
+  if (origin.kind !== 'load-balancer') {
+    return exposure;
+  }
+  const network = model.network;
+  const listeners = network.loadBalancers.find((lb) => lb.key === origin.key)?.listeners ?? [];
+  const rules = network.ofType('AWS::ElasticLoadBalancingV2::ListenerRule');
+  // Only redirect and fixed-response actions end the request at the load balancer; anything else (forward, an
+  // authentication step, a value unknown at synth) may send it on.
+  const endsHere = (actions: Json) => Array.isArray(actions) && actions.length > 0
+    && actions.every((a: Json) => a?.Type === 'redirect' || a?.Type === 'fixed-response');
+  const sendsOn = (listener: ListenerModel) => !endsHere(listener.defaultActions)
+    || rules.some((r) => targetKey(r.properties.ListenerArn, r.stack.id) === listener.resource.key && !endsHere(r.properties.Actions));
+  // A listener port unknown at synth may be any port.
+  const forwardsIn = (from: number, to: number) => listeners.some((l) => sendsOn(l) && (l.port === undefined || (from <= l.port && l.port <= to)));
+  const ranges = exposure.ranges.filter((r) => r.protocol !== 6 || r.verdict === 'BLOCKED' || forwardsIn(r.fromPort, r.toPort));
+  const verdict = ranges.some((r) => r.verdict === 'REACHABLE') ? 'REACHABLE' : ranges.some((r) => r.verdict === 'UNKNOWN') ? 'UNKNOWN' : 'BLOCKED';
+  return { ...exposure, ranges, verdict };
+}
+
+/**
+ * Whether an origin's exposure leaves the internet no way in but the front door: nothing reachable, and nothing open
+ * but a prefix list outside the app (CloudFront's origin-facing list, the usual fix), taken as the front door's own
+ * addresses.
+ */
+export function admitsOnlyFrontDoor(exposure: SourceExposure): boolean {
+  return exposure.verdict !== 'REACHABLE'
+    && exposure.ranges.every((r) => r.verdict !== 'UNKNOWN' || r.decisions.every((d) => d.code === 'SG_INGRESS_PREFIX_LIST_UNKNOWN'));
 }

@@ -62,7 +62,11 @@ export function judgeGroups(
     message: `no ${side} rule of ${owner.path}'s security group${names.length === 1 ? '' : 's'} ${names.join(', ')} admits ${protocolName(protocol)} ${port} ${toFrom} ${peer.description}`,
   });
   const allow = (current: Decision) => current.verdict !== 'allow';
+  // A prefix list outside the app is the usual way to admit a front door only (CloudFront's origin-facing list): a
+  // value unknown for any other reason says more, so it takes the place of a prefix list's, whatever the rule order.
+  const prefixListUnknown = `${code}_PREFIX_LIST_UNKNOWN`;
   const unknown = (current: Decision) => current.verdict === 'deny';
+  const otherUnknown = (current: Decision) => current.verdict === 'deny' || current.code === prefixListUnknown;
   for (const member of set.groups) {
     if (!member.group && !member.defaultOfVpc) {
       judgement = paint(judgement, 0n, judgement[judgement.length - 1].last, {
@@ -71,7 +75,7 @@ export function judgeGroups(
         code: `${code}_GROUP_UNKNOWN`,
         resource: owner,
         message: `security group ${describeKey(member.key)} of ${owner.path} is not in the app: its rules are not known at synth`,
-      }, unknown);
+      }, otherUnknown);
       continue;
     }
     const rules = rulesOf(model, member, direction);
@@ -87,15 +91,16 @@ export function judgeGroups(
       const entry = `${direction} ${describeSgTraffic(rule)} ${toFrom} ${peerText}`;
       const groupPath = member.group?.resource.path ?? `the default security group of ${model.resolveKey(member.key)?.path ?? member.key}`;
       if (rule.unknown || rule.peer.kind === 'unknown' || (rule.peer.kind === 'prefixList')) {
-        const what = rule.unknown ?? `prefix list ${rule.peer.text}, whose entries are not known at synth`;
+        const prefixList = rule.unknown === undefined && rule.peer.kind === 'prefixList';
+        const what = rule.unknown ?? (prefixList ? `prefix list ${rule.peer.text}, whose entries are not known at synth` : `its peer ${rule.peer.text} is not known at synth`);
         judgement = paint(judgement, 0n, judgement[judgement.length - 1].last, {
           layer: 'security-group',
           verdict: 'unknown',
-          code: rule.unknown === undefined ? `${code}_PREFIX_LIST_UNKNOWN` : `${code}_RULE_UNKNOWN`,
+          code: prefixList ? prefixListUnknown : `${code}_RULE_UNKNOWN`,
           resource: rule.resource,
           entry,
           message: `a rule of ${groupPath} may admit ${peer.description}: ${what}`,
-        }, unknown);
+        }, prefixList ? unknown : otherUnknown);
         continue;
       }
       const decision: Decision = {

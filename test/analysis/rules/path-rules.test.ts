@@ -143,6 +143,21 @@ describe('LayeredDefense-WafOriginBypass', () => {
     expect(pathFindings(template)).toEqual([]);
   });
 
+  test.each([
+    ['after', (prefixList: unknown, other: unknown) => [prefixList, other]],
+    ['before', (prefixList: unknown, other: unknown) => [other, prefixList]],
+  ])('GIVEN a rule with a CIDR not known at synth %s the prefix list rule WHEN judged THEN the origin may be open: "cannot verify", in either order', (_, order) => {
+    const template = fixture('paths/cloudfront-origin.json', (r) => {
+      r.LbGroup.Properties.SecurityGroupIngress = order(
+        { IpProtocol: 'tcp', FromPort: 443, ToPort: 443, SourcePrefixListId: 'pl-3b927c52' },
+        { IpProtocol: 'tcp', FromPort: 443, ToPort: 443, CidrIp: { 'Fn::ImportValue': 'OfficeCidr' } },
+      );
+    });
+    expect(pathFindings(template)).toEqual(['CannotVerify OriginAlb']);
+    expect(ofRule(judge({ App: template }), CANNOT).map((f) => f.message).filter((m) => m.includes('WafOriginBypass')))
+      .toEqual([expect.stringMatching(/^LayeredDefense-WafOriginBypass cannot verify whether the internet can reach App\/OriginAlb, the origin of App\/Distribution .*OfficeCidr/)]);
+  });
+
   /** The origin admits CloudFront's prefix list on 443, and everyone on 80 for a listener that redirects to HTTPS. */
   const withRedirect = (change: (resources: any) => void = () => {}) => fixture('paths/cloudfront-origin.json', (r) => {
     r.LbGroup.Properties.SecurityGroupIngress = [
