@@ -219,6 +219,21 @@ describe('LayeredDefense-WafPathBypass on templates', () => {
 });
 
 describe(`${ID}: a BLOCK rule no sample reaches`, () => {
+  test('GIVEN two ALLOW rules that between them take every request a BLOCK blocks WHEN judged THEN the finding names both', () => {
+    const findings = ofRule(webAcl([
+      wafRule('Reports', 0, 'Allow', startsWith('/api/admin/reports')),
+      wafRule('Api', 1, 'Allow', startsWith('/api/admin')),
+      wafRule('Admin', 2, 'Block', startsWith('/api/admin/reports')),
+    ]), ID);
+    expect(findings.map((f) => f.message)).toEqual([expect.stringMatching(/is allowed first by ALLOW rule 'Reports'$/)]);
+    const both = ofRule(webAcl([
+      wafRule('Exact', 0, 'Allow', { ByteMatchStatement: { FieldToMatch: { UriPath: {} }, PositionalConstraint: 'EXACTLY', SearchString: '/api/admin', TextTransformations: [{ Priority: 0, Type: 'NONE' }] } }),
+      wafRule('Below', 1, 'Allow', startsWith('/api/admin/')),
+      wafRule('Admin', 2, 'Block', startsWith('/api/admin')),
+    ]), ID);
+    expect(both.map((f) => f.message)).toEqual([expect.stringMatching(/is allowed first by ALLOW rule 'Exact', 'Below'$/)]);
+  });
+
   test('GIVEN a BLOCK on a header no sample sends, after an ALLOW of everything WHEN judged THEN nothing: no request shows the shadow', () => {
     const secret = { ByteMatchStatement: { FieldToMatch: { SingleHeader: { Name: 'x-secret' } }, PositionalConstraint: 'EXACTLY', SearchString: 'open', TextTransformations: [{ Priority: 0, Type: 'NONE' }] } };
     const findings = webAcl([wafRule('All', 0, 'Allow', startsWith('/')), wafRule('Secret', 1, 'Block', secret)]);

@@ -89,10 +89,14 @@ describe('sample addresses and headers', () => {
     expect(readsForwardedIp(parseWafStatement(office() as never, 'Statement'))).toBe(false);
   });
 
-  test('GIVEN many paths, addresses and a header WHEN sampled THEN the samples stop at 600, after a whole source', () => {
-    const many = { OrStatement: { Statements: [...Array.from({ length: 40 }, (_, i): unknown => byteMatch('EXACTLY', `/p${i}`)), office({ HeaderName: 'X-Forwarded-For', Position: 'LAST', FallbackBehavior: 'NO_MATCH' })] } };
-    const samples = sampleRequests({ Office: ['203.0.113.0/24', '203.0.114.0/24', '203.0.115.0/24'] }, parseWafStatement(many as never, 'Statement'));
-    // 6 addresses: 1 + 6 samples per source, 42 per path; the first whole source at or past 600 ends it.
-    expect(samples).toHaveLength(602);
+  test.each([
+    [40, ['203.0.113.0/24', '203.0.114.0/24', '203.0.115.0/24'], 602],
+    [40, ['203.0.113.0/24'], 600],
+  ])('GIVEN %i more paths, the addresses of %j and a header WHEN sampled THEN the samples stop at the first whole source at or past 600: %i', (count, set, expected) => {
+    const statements: unknown[] = Array.from({ length: count as number }, (_, i) => byteMatch('EXACTLY', `/p${i}`));
+    statements.push(office({ HeaderName: 'X-Forwarded-For', Position: 'LAST', FallbackBehavior: 'NO_MATCH' }));
+    const samples = sampleRequests({ Office: set as string[] }, parseWafStatement({ OrStatement: { Statements: statements } } as never, 'Statement'));
+    // Each source gives 1 + (addresses) samples: 7 with six addresses (602 = 86 x 7), 5 with four (600 = 120 x 5).
+    expect(samples).toHaveLength(expected as number);
   });
 });
