@@ -52,7 +52,7 @@ export function readTemplateFile(absolutePath: string): TemplateFile {
   if (!/\S/.test(text)) throw new InputError(file, 'empty file, expected a CloudFormation template');
 
   let template: Json;
-  let positions: () => Map<string, SourcePosition>;
+  let positionOf: (logicalId: string) => SourcePosition | undefined;
   if (isJsonText(absolutePath, text)) {
     if (stat.size > MAX_JSON_BYTES) throw tooLarge(file, stat.size, MAX_JSON_BYTES);
     try {
@@ -61,30 +61,91 @@ export function readTemplateFile(absolutePath: string): TemplateFile {
       const e = locateJsonError(text);
       throw new InputError(file, `malformed JSON: ${e?.problem ?? 'not valid JSON'}`, positionAt(text, e?.offset ?? text.length));
     }
-    // Keep no copy of the text: positions are rare (findings only) and re-reading is cheaper than holding it.
-    positions = () => scanResourceKeys(readText(absolutePath, file, stat.size));
+    const size = stat.size;
+    const resources = isJsonObject(template) ? template.Resources : undefined;
+    positionOf = jsonPositions(() => readText(absolutePath, file, size), resources);
   } else {
     if (stat.size > MAX_YAML_BYTES) throw tooLarge(file, stat.size, MAX_YAML_BYTES);
     const parsed = parseYamlTemplate(text, file);
     template = parsed.value;
-    positions = parsed.resourceKeys;
+    let cache: Map<string, SourcePosition> | undefined;
+    positionOf = (logicalId: string) => {
+      cache ??= parsed.resourceKeys();
+      return cache.get(logicalId);
+    };
   }
-
-  let cache: Map<string, SourcePosition> | undefined;
-  const positionOf = (logicalId: string) => {
-    if (!cache) {
-      try {
-        cache = positions();
-      } catch {
-        // The file changed or vanished since it was read: positions are a courtesy, not a reason to fail.
-        cache = new Map();
-      }
-    }
-    return cache.get(logicalId);
-  };
 
   checkIsTemplate(file, template, positionOf);
   return { file, absolutePath, template, positionOf };
+}
+
+/** Logical ids as CloudFormation allows them: letters and digits, which a JSON key can only spell out or \u-escape. */
+const LOGICAL_ID = /^[A-Za-z0-9]+$/;
+
+/**
+ * Where a JSON template's Resources keys are, for findings: the text is read again on the first question (the
+ * analysis keeps no text it may never need) and kept for the next. A resource's key is found with a search for
+ * `"<id>"` followed by a colon, which is that key when it is the only key of that name in a text without \u escapes
+ * (any other spelling of the id would need one); otherwise, and for '' (the Resources key), the file is scanned
+ * once (json-text.ts `scanResourceKeys`, which knows which keys are under the top-level Resources). A file that
+ * changed or vanished since it was read has no positions: they are a courtesy, not a reason to fail.
+ */
+function jsonPositions(read: () => string, resources: Json): (logicalId: string) => SourcePosition | undefined {
+  let text: string | undefined;
+  let plainKeys: boolean | undefined;
+  let lineStarts: number[] | undefined;
+  let scanned: Map<string, SourcePosition> | undefined;
+  const lineAndColumn = (offset: number): SourcePosition => {
+    if (!lineStarts) {
+      lineStarts = [0];
+      for (let i = text!.indexOf('\n'); i !== -1; i = text!.indexOf('\n', i + 1)) lineStarts.push(i + 1);
+    }
+    let low = 0;
+    let high = lineStarts.length - 1;
+    while (low < high) {
+      const middle = Math.ceil((low + high) / 2);
+      if (lineStarts[middle] <= offset) low = middle;
+      else high = middle - 1;
+    }
+    return { line: low + 1, column: offset - lineStarts[low] + 1 };
+  };
+  return (logicalId) => {
+    try {
+      text ??= read();
+    } catch {
+      text = '';
+      scanned = new Map();
+    }
+    if (LOGICAL_ID.test(logicalId) && isJsonObject(resources) && Object.prototype.hasOwnProperty.call(resources, logicalId)) {
+      plainKeys ??= !text.includes('\\u');
+      const offset = plainKeys ? onlyKeyOffset(text, logicalId) : undefined;
+      if (offset !== undefined) return lineAndColumn(offset);
+    }
+    scanned ??= scanResourceKeys(text);
+    return scanned.get(logicalId);
+  };
+}
+
+/** The offset of the one key `"<id>"` in a JSON text, or undefined when there is none or more than one. */
+function onlyKeyOffset(text: string, id: string): number | undefined {
+  const needle = `"${id}"`;
+  let found: number | undefined;
+  for (let at = text.indexOf(needle); at !== -1; at = text.indexOf(needle, at + 1)) {
+    // In valid JSON an unescaped quote followed by the id and a quote opens a string (a string cannot end there).
+    let slashes = 0;
+    while (at - slashes - 1 >= 0 && text.charCodeAt(at - slashes - 1) === 0x5c) slashes++;
+    if (slashes % 2 === 1) continue;
+    let next = at + needle.length;
+    while (next < text.length && (text[next] === ' ' || text[next] === '\n' || text[next] === '\r' || text[next] === '\t')) next++;
+    if (text[next] !== ':') continue;
+    if (found !== undefined) return undefined;
+    found = at;
+  }
+  return found;
+}
+
+function isJsonObject(value: Json): value is Record<string, Json> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 function readText(absolutePath: string, file: string, size: number): string {

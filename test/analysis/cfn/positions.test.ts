@@ -1,8 +1,11 @@
+import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import * as fc from 'fast-check';
 import { FIXTURES } from './template-dir';
 import { readApp } from '../../../src/analysis/cfn';
 import { locateJsonError, positionAt, scanResourceKeys } from '../../../src/analysis/cfn/json-text';
+import { readTemplateFile } from '../../../src/analysis/cfn/template-file';
 
 const fixture = (...p: string[]) => path.join(FIXTURES, 'templates', ...p);
 
@@ -52,6 +55,55 @@ describe('positions of logical ids', () => {
         }
         expect([...found.keys()].filter((k) => k !== '').sort()).toEqual([...logicalIds].sort());
       }), { numRuns: 100 });
+  });
+});
+
+describe('positions of a JSON template file, as findings ask for them', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'positions-'));
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  test('property: each resource\'s position is its key under Resources, wherever else the name is a key or a string', () => {
+    const id = fc.stringMatching(/^[A-Za-z][A-Za-z0-9]{0,6}$/);
+    fc.assert(fc.property(fc.uniqueArray(id, { minLength: 1, maxLength: 5 }), fc.array(fc.nat(4), { minLength: 5, maxLength: 5 }),
+      fc.integer({ min: 0, max: 3 }), fc.boolean(), fc.jsonValue({ maxDepth: 2 }), (logicalIds, uses, indent, escapeOne, noise) => {
+        // GIVEN resources whose names also appear as keys and strings elsewhere (Metadata, Outputs, properties, a Ref)
+        const resources = Object.fromEntries(logicalIds.map((k, i) => [k, {
+          Type: 'T',
+          Properties: {
+            ...(uses[i] === 1 ? { [k]: 1 } : {}),
+            ...(uses[i] === 2 ? { Ref: { Ref: k } } : {}),
+            ...(uses[i] === 3 ? { Text: `"${k}": quoted` } : {}),
+            Noise: noise,
+          },
+        }]));
+        const outputs = Object.fromEntries(logicalIds.filter((_, i) => uses[i] === 4).map((k) => [k, { Value: k }]));
+        let text = JSON.stringify({ Metadata: { [logicalIds[0]]: 'x' }, Resources: resources, Outputs: outputs }, null, indent);
+        if (escapeOne) {
+          // The first resource's key spelled with a \u escape: only the scanner reads it.
+          const key = `"${logicalIds[0]}":`;
+          const at = text.indexOf(key, text.indexOf('"Resources"'));
+          text = `${text.slice(0, at + 1)}\\u${logicalIds[0].charCodeAt(0).toString(16).padStart(4, '0')}${text.slice(at + 2)}`;
+        }
+        const file = path.join(dir, 'template.json');
+        fs.writeFileSync(file, text);
+        // WHEN positions are asked for
+        const read = readTemplateFile(file);
+        const expected = scanResourceKeys(text);
+        // THEN they are the scanner's, which knows the structure; and nothing for a name that is no resource
+        for (const k of logicalIds) {
+          expect({ k, at: read.positionOf(k) }).toEqual({ k, at: expected.get(k) });
+        }
+        expect(read.positionOf('Resources')).toBeUndefined();
+        expect(read.positionOf('')).toEqual(expected.get(''));
+      }), { numRuns: 200 });
+  });
+
+  test('GIVEN the file removed after it was read WHEN a position is asked for THEN there is none, and no error', () => {
+    const file = path.join(dir, 'gone.json');
+    fs.writeFileSync(file, JSON.stringify({ Resources: { Topic: { Type: 'AWS::SNS::Topic' } } }));
+    const read = readTemplateFile(file);
+    fs.rmSync(file);
+    expect(read.positionOf('Topic')).toBeUndefined();
   });
 });
 
