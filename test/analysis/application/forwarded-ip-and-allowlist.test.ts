@@ -448,6 +448,29 @@ describe('LayeredDefense-WafForwardedIpSpoofable: messages and unknowns', () => 
     ]);
   });
 
+  test('GIVEN one rule with two statements on client-written addresses WHEN reported THEN one finding names both', () => {
+    const findings = judged(GOOD, (r) => {
+      r.Acl.Properties.Rules.push({
+        Name: 'UsAndSlow',
+        Priority: 30,
+        Action: { Block: {} },
+        VisibilityConfig: { CloudWatchMetricsEnabled: true, SampledRequestsEnabled: true, MetricName: 'both' },
+        Statement: {
+          AndStatement: {
+            Statements: [
+              { NotStatement: { Statement: { GeoMatchStatement: { CountryCodes: ['US'], ForwardedIPConfig: { HeaderName: 'X-Forwarded-For', FallbackBehavior: 'NO_MATCH' } } } } },
+              { NotStatement: { Statement: { AsnMatchStatement: { AsnList: [64496], ForwardedIPConfig: { HeaderName: 'X-Forwarded-For', FallbackBehavior: 'NO_MATCH' } } } } },
+            ],
+          },
+        },
+      });
+    });
+    expect(ofRule(findings, SPOOFABLE).map((f) => f.message.split(': a proxy')[0])).toEqual([
+      "rule 'UsAndSlow' judges the country of the first address of X-Forwarded-For (ForwardedIPConfig always reads the first), and judges the ASN of the "
+        + 'first address of X-Forwarded-For (ForwardedIPConfig always reads the first)',
+    ]);
+  });
+
   test('GIVEN an IP set reference whose set is not known, read at FIRST WHEN judged THEN it is still spoofable: "an IP set"', () => {
     const findings = judged(GOOD, (r) => {
       officeForwarded(r).Position = 'FIRST';
