@@ -33,7 +33,8 @@ export const PublicEndpointWithoutWaf: LayeredDefenseRule = {
       if (!shielded) {
         const { model: reachability } = sharedReachability(model, { ephemeralPorts: { from: context.ephemeralFrom, to: context.ephemeralTo } });
         shielded = new Set(protectedOrigins(reachability)
-          .filter((p) => p.origin.kind === 'load-balancer' && p.relation === ORIGIN_OF && admitsOnlyFrontDoor(originExposure(reachability, p.origin)))
+          // Only a load balancer is the origin of a front door (its targets stand behind it, never in front).
+          .filter((p) => p.relation === ORIGIN_OF && admitsOnlyFrontDoor(originExposure(reachability, p.origin)))
           .map((p) => p.origin.key));
       }
       return shielded;
