@@ -19,9 +19,6 @@ export interface ProtectedOrigin {
   readonly relation: string;
 }
 
-/** The relation of a load balancer a protected CloudFront distribution or API sends requests to. */
-export const ORIGIN_OF = 'the origin of';
-
 /** Every workload a web ACL's protected resources send requests to, once per web ACL and origin. */
 export function protectedOrigins(model: ReachabilityModel): ProtectedOrigin[] {
   const network = model.network;
@@ -48,7 +45,7 @@ export function protectedOrigins(model: ReachabilityModel): ProtectedOrigin[] {
     if (protectedLbs.has(lbKey)) {
       return;
     }
-    add(acl, frontDoor, model.workload(lbKey), ORIGIN_OF);
+    add(acl, frontDoor, model.workload(lbKey), 'the origin of');
     (targets.get(lbKey) ?? []).forEach((t) => add(acl, frontDoor, t, 'a target of the origin of'));
   };
   const methods = network.ofType('AWS::ApiGateway::Method');

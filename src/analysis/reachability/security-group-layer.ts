@@ -62,8 +62,9 @@ export function judgeGroups(
     message: `no ${side} rule of ${owner.path}'s security group${names.length === 1 ? '' : 's'} ${names.join(', ')} admits ${protocolName(protocol)} ${port} ${toFrom} ${peer.description}`,
   });
   const allow = (current: Decision) => current.verdict !== 'allow';
-  // A prefix list outside the app is the usual way to admit a front door only (CloudFront's origin-facing list): a
-  // value unknown for any other reason says more, so it takes the place of a prefix list's, whatever the rule order.
+  // A prefix list named by its id, outside the app, is the usual way to admit a front door only (CloudFront's
+  // origin-facing list): a value unknown for any other reason (an imported list id, an entry of the app's own list,
+  // a CIDR, a group outside the app) says more, so it takes the place of such a list's, whatever the rule order.
   const prefixListUnknown = `${code}_PREFIX_LIST_UNKNOWN`;
   const unknown = (current: Decision) => current.verdict === 'deny';
   const otherUnknown = (current: Decision) => current.verdict === 'deny' || current.code === prefixListUnknown;
@@ -81,7 +82,9 @@ export function judgeGroups(
     const rules = rulesOf(model, member, direction);
     const unknowns: Array<{ resource: ModelResource; what: string }> = [];
     const ported = rules.map((r) => withDatabasePort(model, r));
-    const expanded = withPrefixListsExpanded(ported, (k) => model.resolveKey(k), (resource, what) => unknowns.push({ resource, what }));
+    // Only the rules for this traffic: an unknown entry of a prefix list on another port decides nothing here.
+    const matching = ported.filter((r) => matchesTraffic(r, protocol, port));
+    const expanded = withPrefixListsExpanded(matching, (k) => model.resolveKey(k), (resource, what) => unknowns.push({ resource, what }));
     for (const rule of expanded) {
       if (!matchesTraffic(rule, protocol, port)) {
         continue;
@@ -91,8 +94,8 @@ export function judgeGroups(
       const entry = `${direction} ${describeSgTraffic(rule)} ${toFrom} ${peerText}`;
       const groupPath = member.group?.resource.path ?? `the default security group of ${model.resolveKey(member.key)?.path ?? member.key}`;
       if (rule.unknown || rule.peer.kind === 'unknown' || (rule.peer.kind === 'prefixList')) {
-        const prefixList = rule.unknown === undefined && rule.peer.kind === 'prefixList';
-        const what = rule.unknown ?? (prefixList ? `prefix list ${rule.peer.text}, whose entries are not known at synth` : `its peer ${rule.peer.text} is not known at synth`);
+        const prefixList = rule.unknown === undefined && rule.peer.kind === 'prefixList' && rule.peer.prefixListKey?.startsWith('literal:') === true;
+        const what = rule.unknown ?? (rule.peer.kind === 'prefixList' ? `prefix list ${rule.peer.text}, whose entries are not known at synth` : `its peer ${rule.peer.text} is not known at synth`);
         judgement = paint(judgement, 0n, judgement[judgement.length - 1].last, {
           layer: 'security-group',
           verdict: 'unknown',
@@ -121,10 +124,11 @@ export function judgeGroups(
         judgement = paint(judgement, range.first, range.last, decision, allow);
       }
     }
+    // Entries of the app's own prefix lists that are not known: not a front door's list.
     for (const u of unknowns) {
       judgement = paint(judgement, 0n, judgement[judgement.length - 1].last, {
-        layer: 'security-group', verdict: 'unknown', code: `${code}_PREFIX_LIST_UNKNOWN`, resource: u.resource, message: `${u.what} is not known at synth`,
-      }, unknown);
+        layer: 'security-group', verdict: 'unknown', code: `${code}_RULE_UNKNOWN`, resource: u.resource, message: `${u.what} is not known at synth`,
+      }, otherUnknown);
     }
   }
   return judgement;

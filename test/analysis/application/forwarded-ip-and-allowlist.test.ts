@@ -295,7 +295,7 @@ describe('LayeredDefense-WafForwardedIpFailOpen: which rules, which requests', (
   const visibility = (name: string) => ({ CloudWatchMetricsEnabled: true, SampledRequestsEnabled: true, MetricName: name });
 
   test.each([
-    [{ Captcha: {} }, 'answers with a CAPTCHA'],
+    [{ Captcha: {} }, 'puts a CAPTCHA in front of'],
     [{ Challenge: {} }, 'challenges'],
   ])('GIVEN the allowlist rule with action %j and no missing-header guard WHEN judged THEN it fails open like a BLOCK', (action, verb) => {
     const findings = judged(GOOD, (r) => {

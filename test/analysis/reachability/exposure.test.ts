@@ -5,7 +5,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as fc from 'fast-check';
 import { ReachabilityModel } from '../../../src/analysis/reachability/explain';
-import { analyzeExposure, dataStoresOf, describePorts, SourceExposure, workloadGroupsOf } from '../../../src/analysis/reachability/exposure';
+import { analyzeExposure, dataStoresOf, describePorts, internetExposure, SourceExposure, workloadGroupsOf } from '../../../src/analysis/reachability/exposure';
 import { formatExposureSummary } from '../../../src/analysis/reachability/exposure-summary';
 
 const FIXTURES = path.join(__dirname, '..', '..', 'fixtures', 'templates');
@@ -150,3 +150,48 @@ test('property: every port of a range gets the verdict explain gives for that po
     },
   ), { numRuns: 300 });
 });
+
+describe('security group rules with a prefix list, on the internet\'s reach to a load balancer', () => {
+  const origin = (ingress: unknown[], extra: Record<string, unknown> = {}) => {
+    const model = modelOf(['App', template('paths/cloudfront-origin.json', (r) => {
+      r.LbGroup.Properties.SecurityGroupIngress = ingress;
+      Object.assign(r, extra);
+    })]);
+    return ranges(internetExposure(model, model.workload('id:App/OriginAlb')!)).filter((r) => r.includes('tcp 443'));
+  };
+  const codes = (ingress: unknown[], extra: Record<string, unknown> = {}) => {
+    const model = modelOf(['App', template('paths/cloudfront-origin.json', (r) => {
+      r.LbGroup.Properties.SecurityGroupIngress = ingress;
+      Object.assign(r, extra);
+    })]);
+    return internetExposure(model, model.workload('id:App/OriginAlb')!).ranges.filter((r) => r.fromPort <= 443 && 443 <= r.toPort && r.protocol === 6)
+      .flatMap((r) => r.decisions.filter((d) => d.layer === 'security-group').map((d) => d.code));
+  };
+  const https = (peer: Record<string, unknown>) => ({ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, ...peer });
+  const appList = (entries: unknown) => ({ MyList: { Type: 'AWS::EC2::PrefixList', Properties: { PrefixListName: 'mine', AddressFamily: 'IPv4', MaxEntries: 5, Entries: entries } } });
+
+  test('GIVEN a prefix list named by its id WHEN judged THEN unknown, as a front door\'s list', () => {
+    expect(codes([https({ SourcePrefixListId: 'pl-3b927c52' })])).toEqual(['SG_INGRESS_PREFIX_LIST_UNKNOWN']);
+  });
+
+  test.each([
+    ['an imported prefix list id', [https({ SourcePrefixListId: { 'Fn::ImportValue': 'SomeList' } })], {}],
+    ['the app\'s own list with an entry not known', [https({ SourcePrefixListId: { Ref: 'MyList' } })], appList([{ Cidr: { 'Fn::ImportValue': 'SomeCidr' } }])],
+  ])('GIVEN %s WHEN judged THEN unknown for another reason: not a front door\'s list', (_, ingress, extra) => {
+    expect(codes(ingress, extra)).toEqual(['SG_INGRESS_RULE_UNKNOWN']);
+  });
+
+  test('GIVEN the front door\'s list and a CIDR not known, in either order WHEN judged THEN the CIDR\'s unknown is the one reported', () => {
+    const cidr = https({ CidrIp: { 'Fn::ImportValue': 'OfficeCidr' } });
+    const list = https({ SourcePrefixListId: 'pl-3b927c52' });
+    expect(codes([list, cidr])).toEqual(['SG_INGRESS_RULE_UNKNOWN']);
+    expect(codes([cidr, list])).toEqual(['SG_INGRESS_RULE_UNKNOWN']);
+  });
+
+  test('GIVEN the app\'s own list with an unknown entry, admitted on another port WHEN tcp 443 is judged THEN it decides nothing there', () => {
+    const ssh = { IpProtocol: 'tcp', FromPort: 22, ToPort: 22, SourcePrefixListId: { Ref: 'MyList' } };
+    expect(origin([https({ CidrIp: '0.0.0.0/0' }), ssh], appList([{ Cidr: { 'Fn::ImportValue': 'SomeCidr' } }]))).toEqual([expect.stringMatching(/^REACHABLE tcp 443 /)]);
+    expect(codes([ssh], appList([{ Cidr: { 'Fn::ImportValue': 'SomeCidr' } }]))).toEqual(['SG_INGRESS_NO_RULE']);
+  });
+});
+

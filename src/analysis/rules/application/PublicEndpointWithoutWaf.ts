@@ -1,14 +1,12 @@
 import { isLiteralString, Json, literalStrings, quoteValue, referencedKeys } from '../../model/model-values';
-import { sharedReachability } from '../../reachability/exposure';
-import { admitsOnlyFrontDoor, ORIGIN_OF, originExposure, protectedOrigins } from '../../reachability/origins';
 import { LayeredDefenseRule, RuleFinding } from '../rule';
 
 /**
  * An internet-facing Application Load Balancer or an API Gateway REST stage (not PRIVATE) with no web ACL:
  * nothing inspects the HTTP requests that reach it. cdk-nag's HIPAA pack checks API Gateway stages but not ALBs.
- * A web ACL attaches with `AWS::WAFv2::WebACLAssociation` whose `ResourceArn` refers to the resource. An ALB that is
- * the origin of a CloudFront distribution (or REST API) with a web ACL, and admits the internet nowhere but through a
- * prefix list outside the app (CloudFront's origin-facing list) on the ports it forwards, is covered by that web ACL.
+ * A web ACL attaches with `AWS::WAFv2::WebACLAssociation` whose `ResourceArn` refers to the resource. An ALB that
+ * admits only CloudFront's origin-facing prefix list still needs one (or a listener rule that checks a secret header
+ * your distribution adds): the list admits every CloudFront distribution, including one an attacker points at it.
  * @see https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/restrict-access-to-load-balancer.html
  */
 export const PublicEndpointWithoutWaf: LayeredDefenseRule = {
@@ -25,20 +23,6 @@ export const PublicEndpointWithoutWaf: LayeredDefenseRule = {
       keys: referencedKeys(a.properties.ResourceArn, a.stack.id),
       strings: literalStrings(a.properties.ResourceArn),
     }));
-    // An internet-facing ALB that admits nothing but a protected front door (the origin of a CloudFront distribution
-    // or API with a web ACL, behind CloudFront's origin-facing prefix list) gets every request through that web ACL;
-    // LayeredDefense-WafOriginBypass reports the origins the internet can reach around it.
-    let shielded: Set<string> | undefined;
-    const shieldedOrigins = (): Set<string> => {
-      if (!shielded) {
-        const { model: reachability } = sharedReachability(model, { ephemeralPorts: { from: context.ephemeralFrom, to: context.ephemeralTo } });
-        shielded = new Set(protectedOrigins(reachability)
-          // Only a load balancer is the origin of a front door (its targets stand behind it, never in front).
-          .filter((p) => p.relation === ORIGIN_OF && admitsOnlyFrontDoor(originExposure(reachability, p.origin)))
-          .map((p) => p.origin.key));
-      }
-      return shielded;
-    };
     for (const lb of model.loadBalancers) {
       if (!isLiteralString(lb.scheme) || !isLiteralString(lb.lbType)) {
         context.cannotVerify(lb.resource, `whether the load balancer is internet-facing (Scheme ${quoteValue(lb.scheme)}, Type ${quoteValue(lb.lbType)})`);
@@ -47,10 +31,9 @@ export const PublicEndpointWithoutWaf: LayeredDefenseRule = {
       if (lb.scheme !== 'internet-facing' || lb.lbType !== 'application') {
         continue;
       }
-      if (associated.some((a) => a.keys.has(lb.resource.key)) || shieldedOrigins().has(lb.key)) {
-        continue;
+      if (!associated.some((a) => a.keys.has(lb.resource.key))) {
+        findings.push({ resource: lb.resource, message: `internet-facing Application Load Balancer ${lb.resource.logicalId} has no web ACL association` });
       }
-      findings.push({ resource: lb.resource, message: `internet-facing Application Load Balancer ${lb.resource.logicalId} has no web ACL association` });
     }
     for (const stage of model.apiStages) {
       const types: Json = stage.restApi?.properties.EndpointConfiguration?.Types;

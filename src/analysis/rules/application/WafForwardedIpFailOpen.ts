@@ -104,7 +104,7 @@ export const WafForwardedIpFailOpen: LayeredDefenseRule = {
 };
 
 /** What each action that stops a request does to it, as the messages say it. */
-const STOPS: ReadonlyMap<string, string> = new Map([['BLOCK', 'blocks'], ['CAPTCHA', 'answers with a CAPTCHA'], ['CHALLENGE', 'challenges']]);
+const STOPS: ReadonlyMap<string, string> = new Map([['BLOCK', 'blocks'], ['CAPTCHA', 'puts a CAPTCHA in front of'], ['CHALLENGE', 'challenges']]);
 
 /** A forwarded IP header value without any IP address, as proxies write for a client they cannot name. */
 const NO_ADDRESS = 'unknown';
