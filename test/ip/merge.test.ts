@@ -4,6 +4,7 @@ import { IpFamily } from '../../src/ip';
 import {
   countAddresses,
   formatCidr,
+  intersectRanges,
   IpRange,
   mergeCidrs,
   mergeCidrStrings,
@@ -208,3 +209,26 @@ describe('the IPv6 bulk merge joins a range only with its exact successor', () =
     expect(merged(cidrs as string[])).toEqual(cidrs);
   });
 });
+
+describe('range arithmetic across families and at the edges', () => {
+  const range = (cidr: string): IpRange => {
+    const p = parseCidr(cidr);
+    return { family: p.family, first: p.first, last: p.last };
+  };
+  const text = (ranges: IpRange[]) => ranges.flatMap((r) => rangeToCidrs(r)).map(formatCidr);
+
+  test('GIVEN a range that ends one address past a block WHEN split THEN the last address is its own block', () => {
+    expect(text([{ family: IpFamily.IPV4, first: range('10.0.0.0/32').first, last: range('10.0.0.2/32').first }])).toEqual(['10.0.0.0/31', '10.0.0.2/32']);
+    expect(text([{ family: IpFamily.IPV6, first: range('2001:db8::/128').first, last: range('2001:db8::2/128').first }])).toEqual(['2001:db8::/127', '2001:db8::2/128']);
+  });
+
+  test('GIVEN IPv4 and IPv6 ranges and an IPv6 hole WHEN subtracted THEN the hole is taken from the IPv6 range only', () => {
+    expect(text(subtractRanges([range('10.0.0.0/24'), range('2001:db8::/126')], [range('2001:db8::/127')]))).toEqual(['10.0.0.0/24', '2001:db8::2/127']);
+  });
+
+  test('GIVEN an IPv4 and an IPv6 range over the same numbers WHEN intersected THEN nothing: families never meet', () => {
+    expect(intersectRanges([range('0.0.0.0/0')], [range('::/0')])).toEqual([]);
+    expect(text(intersectRanges([range('0.0.0.0/0'), range('2001:db8::/32')], [range('::/0')]))).toEqual(['2001:db8::/32']);
+  });
+});
+
