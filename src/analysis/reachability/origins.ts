@@ -100,11 +100,14 @@ function targetsByLoadBalancer(model: ReachabilityModel): Map<string, WorkloadMo
   return result;
 }
 
+const TCP = 6;
+const UDP = 17;
+
 /**
  * The internet's reach to an origin, judged on the ports where it matters: an origin load balancer is a way around
- * the web ACL only on listener ports that forward to targets. A listener whose actions only redirect (HTTP to HTTPS)
- * or answer with a fixed response sends nothing on, so the internet reaching it bypasses nothing. Other workloads are
- * judged on every port.
+ * the web ACL only on listener ports (and protocols) that forward to targets. A listener whose actions only redirect
+ * (HTTP to HTTPS) or answer with a fixed response sends nothing on, so the internet reaching it bypasses nothing, and
+ * an Application Load Balancer takes no UDP at all. Other workloads are judged on every port.
  * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-listeners.html#rule-action-types
  */
 export function originExposure(model: ReachabilityModel, origin: WorkloadModel): SourceExposure {
@@ -113,7 +116,9 @@ export function originExposure(model: ReachabilityModel, origin: WorkloadModel):
     return exposure;
   }
   const network = model.network;
-  const listeners = network.loadBalancers.find((lb) => lb.key === origin.key)?.listeners ?? [];
+  const loadBalancer = network.loadBalancers.find((lb) => lb.key === origin.key);
+  const listeners = loadBalancer?.listeners ?? [];
+  const application = loadBalancer?.lbType === 'application';
   const rules = network.ofType('AWS::ElasticLoadBalancingV2::ListenerRule');
   // Only redirect and fixed-response actions end the request at the load balancer; anything else (forward, an
   // authentication step, a value unknown at synth) may send it on.
@@ -121,9 +126,21 @@ export function originExposure(model: ReachabilityModel, origin: WorkloadModel):
     && actions.every((a: Json) => a?.Type === 'redirect' || a?.Type === 'fixed-response');
   const sendsOn = (listener: ListenerModel) => !endsHere(listener.defaultActions)
     || rules.some((r) => targetKey(r.properties.ListenerArn, r.stack.id) === listener.resource.key && !endsHere(r.properties.Actions));
-  // A listener port unknown at synth may be any port.
-  const forwardsIn = (from: number, to: number) => listeners.some((l) => sendsOn(l) && (l.port === undefined || (from <= l.port && l.port <= to)));
-  const ranges = exposure.ranges.filter((r) => r.protocol !== 6 || r.verdict === 'BLOCKED' || forwardsIn(r.fromPort, r.toPort));
+  // A listener port unknown at synth may be any port. An ALB takes no UDP; on a network load balancer TCP and TLS
+  // listeners take TCP, UDP listeners UDP, TCP_UDP both, and one whose protocol is not known may take either.
+  // @see https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-listeners.html
+  const carries = (listener: ListenerModel, protocol: number): boolean => {
+    if (protocol === UDP && application) {
+      return false;
+    }
+    if (typeof listener.protocol !== 'string') {
+      return true;
+    }
+    return protocol === TCP ? listener.protocol !== 'UDP' : protocol === UDP && (listener.protocol === 'UDP' || listener.protocol === 'TCP_UDP');
+  };
+  const forwardsIn = (protocol: number, from: number, to: number) => listeners.some((l) => carries(l, protocol) && sendsOn(l)
+    && (l.port === undefined || (from <= l.port && l.port <= to)));
+  const ranges = exposure.ranges.filter((r) => r.verdict === 'BLOCKED' || forwardsIn(r.protocol, r.fromPort, r.toPort));
   const verdict = ranges.some((r) => r.verdict === 'REACHABLE') ? 'REACHABLE' : ranges.some((r) => r.verdict === 'UNKNOWN') ? 'UNKNOWN' : 'BLOCKED';
   return { ...exposure, ranges, verdict };
 }

@@ -176,6 +176,34 @@ describe('LayeredDefense-WafOriginBypass', () => {
     change(r);
   });
 
+  test('GIVEN everyone admitted on every UDP port WHEN judged THEN no bypass: an ALB\'s listeners take no UDP', () => {
+    const template = fixture('paths/cloudfront-origin.json', (r) => {
+      r.LbGroup.Properties.SecurityGroupIngress = [
+        { IpProtocol: 'tcp', FromPort: 443, ToPort: 443, SourcePrefixListId: 'pl-3b927c52' },
+        { IpProtocol: 'udp', FromPort: 0, ToPort: 65535, CidrIp: '0.0.0.0/0' },
+      ];
+    });
+    expect(pathFindings(template)).toEqual([]);
+  });
+
+  test.each([
+    ['an ALB whose listener protocol is not known', 'application', { 'Fn::ImportValue': 'ListenerProtocol' }, []],
+    ['an NLB with a TCP listener', 'network', 'TCP', []],
+    ['an NLB with a UDP listener', 'network', 'UDP', ['WafOriginBypass OriginAlb']],
+    ['an NLB with a TCP_UDP listener', 'network', 'TCP_UDP', ['WafOriginBypass OriginAlb']],
+    ['an NLB whose listener protocol is not known', 'network', { 'Fn::ImportValue': 'ListenerProtocol' }, ['WafOriginBypass OriginAlb']],
+  ])('GIVEN everyone admitted on UDP 443 of %s WHEN judged THEN a bypass only where a listener may take UDP', (_, type, protocol, expected) => {
+    const template = fixture('paths/cloudfront-origin.json', (r) => {
+      r.LbGroup.Properties.SecurityGroupIngress = [
+        { IpProtocol: 'tcp', FromPort: 443, ToPort: 443, SourcePrefixListId: 'pl-3b927c52' },
+        { IpProtocol: 'udp', FromPort: 443, ToPort: 443, CidrIp: '0.0.0.0/0' },
+      ];
+      r.OriginAlb.Properties.Type = type;
+      r.OriginListener.Properties.Protocol = protocol;
+    });
+    expect(pathFindings(template)).toEqual(expected);
+  });
+
   test('GIVEN everyone admitted on 80 for a listener that only redirects WHEN judged THEN no bypass (HttpNotRedirected asks for that listener)', () => {
     expect(pathFindings(withRedirect())).toEqual([]);
   });
