@@ -27,6 +27,17 @@ describe(ID, () => {
     expect(findings).toEqual([]);
   });
 
+  test('GIVEN another VPC first, with a subnet on no NACL of its own WHEN this VPC\'s default NACL is judged THEN that subnet is not this VPC\'s: reported', () => {
+    // GIVEN VPC Other (declared first) whose subnet keeps its default NACL, and Vpc whose every subnet has a NACL of its own
+    const template = networkStack({ OnDefault: onDefault }) as { Resources: Record<string, unknown> };
+    template.Resources = {
+      Other: { Type: 'AWS::EC2::VPC', Properties: { CidrBlock: '10.9.0.0/16' } },
+      OtherSubnet: { Type: 'AWS::EC2::Subnet', Properties: { VpcId: { Ref: 'Other' }, CidrBlock: '10.9.0.0/24' } },
+      ...template.Resources,
+    };
+    expect(sites(ofRule(judge({ Stack: template }), ID))).toEqual([[ID, 'Stack/Vpc']]);
+  });
+
   test('GIVEN entries on the default NACL of a VPC with no subnet in the app WHEN judged THEN nothing is reported', () => {
     const template = networkStack({ OnDefault: onDefault }) as { Resources: Record<string, unknown> };
     delete template.Resources.Subnet;
