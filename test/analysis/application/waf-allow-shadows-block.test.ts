@@ -213,6 +213,19 @@ describe('LayeredDefense-WafPathBypass on templates', () => {
     expect(messages([block(set)])).toEqual([]);
   });
 
+  test('GIVEN under an OR a raw regex pattern set and a normalized OTHER set WHEN judged THEN the raw set is still a bypass', () => {
+    const set = (name: string, types: string[]) => ({
+      RegexPatternSetReferenceStatement: {
+        Arn: `arn:aws:wafv2:us-east-1:111111111111:regional/regexpatternset/${name}/1`,
+        FieldToMatch: { UriPath: {} },
+        TextTransformations: types.map((Type, Priority) => ({ Priority, Type })),
+      },
+    });
+    expect(messages([block({ OrStatement: { Statements: [set('admin', ['URL_DECODE']), set('reports', ['URL_DECODE', 'NORMALIZE_PATH'])] } })]))
+      .toEqual([expect.stringMatching(/^rule 'Admin' \(BLOCK\) matches the URI path with regex pattern set without NORMALIZE_PATH/)]);
+    expect(messages([block({ OrStatement: { Statements: [set('admin', ['URL_DECODE']), set('admin', ['URL_DECODE', 'NORMALIZE_PATH'])] } })])).toEqual([]);
+  });
+
   test('GIVEN URL_DECODE_UNI and NORMALIZE_PATH_WIN WHEN judged THEN they decode and normalize as URL_DECODE and NORMALIZE_PATH do: nothing', () => {
     expect(messages([block(pathMatch('/admin', ['URL_DECODE_UNI', 'NORMALIZE_PATH_WIN', 'LOWERCASE']))])).toEqual([]);
   });
