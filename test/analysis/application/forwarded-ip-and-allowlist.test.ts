@@ -208,6 +208,25 @@ describe('LayeredDefense-WafAllowlistVeryBroad', () => {
     ]);
   });
 
+  test('GIVEN an exempt set of exactly six blocks WHEN reported THEN all six are listed', () => {
+    const blocks = ['0', '32', '64', '96', '128', '160'].map((first) => `${first}.0.0.0/3`);
+    const findings = judged(GOOD, (r) => { r.OfficeV4.Properties.Addresses = blocks; });
+    expect(ofRule(findings, VERY_BROAD).map((f) => f.message)).toEqual([expect.stringContaining(`(IP set OfficeV4: ${blocks.map((b) => `'${b}'`).join(', ')})`)]);
+  });
+
+  test('GIVEN an exempt block written with host bits WHEN judged THEN it counts as the block WAF makes of it', () => {
+    const findings = judged('bad/allowlist-very-broad.yaml', (r) => { r.OfficeV4.Properties.Addresses = ['128.0.0.1/1']; });
+    expect(ofRule(findings, VERY_BROAD).map((f) => f.message)).toEqual([expect.stringMatching(/exempts 50% of the IPv4 address space .*'128\.0\.0\.1\/1'/)]);
+  });
+
+  test('GIVEN the set under one NOT directly inside the AND WHEN judged THEN it is exempt: only NOTs count, not the statements around them', () => {
+    const findings = judged('bad/allowlist-very-broad.yaml', (r) => {
+      const and = rule(r, 'AdminOnlyFromOffice').Statement.AndStatement;
+      and.Statements[1] = { NotStatement: { Statement: { IPSetReferenceStatement: { Arn: { 'Fn::GetAtt': ['OfficeV4', 'Arn'] } } } } };
+    });
+    expect(ofRule(findings, VERY_BROAD).map((f) => f.message)).toEqual([expect.stringMatching(/^rule 'AdminOnlyFromOffice' exempts 50% of the IPv4 address space/)]);
+  });
+
   test('GIVEN an exempt set with an address AWS rejects WHEN judged THEN that address exempts nothing (InvalidValue reports it)', () => {
     // GIVEN half the space in two /2s, one of them written with a bad prefix
     const findings = judged(GOOD, (r) => { r.OfficeV4.Properties.Addresses = ['0.0.0.0/2', '64.0.0.0/33']; });

@@ -33,6 +33,27 @@ describe('LayeredDefense-WafLogging', () => {
     expect(findings.map((f) => f.message)).toEqual(['the logging configuration of web ACL Acl does not redact the authorization and cookie headers']);
   });
 
+  test('GIVEN no logging configuration WHEN judged THEN the web ACL is reported, by name', () => {
+    const findings = ofRule(judge({ Stack: { Resources: { Acl: acl(), Assoc: association } } }), ID);
+    expect(findings.map((f) => f.message)).toEqual(['web ACL Acl has no AWS::WAFv2::LoggingConfiguration in the app']);
+  });
+
+  test('GIVEN both headers redacted among fields of other kinds WHEN judged THEN nothing: the other fields are no headers', () => {
+    const findings = judge({
+      Stack: {
+        Resources: {
+          Acl: acl(),
+          Assoc: association,
+          Logs: logging([
+            { Method: {} }, { QueryString: {} }, { UriPath: {} }, { SingleHeader: { Name: 'authorization' } }, { SingleHeader: { Name: 'COOKIE' } },
+          ]),
+        },
+      },
+    });
+    expect(ofRule(findings, ID)).toEqual([]);
+    expect(ofRule(findings, 'LayeredDefense-CannotVerify')).toEqual([]);
+  });
+
   test('GIVEN RedactedFields that are not a list WHEN judged THEN it cannot verify them, naming the value', () => {
     const findings = judge({ Stack: { Resources: { Acl: acl(), Assoc: association, Logs: logging({ 'Fn::ImportValue': 'Redacted' }) } } });
     expect(ofRule(findings, ID)).toEqual([]);
