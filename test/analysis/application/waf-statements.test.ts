@@ -47,6 +47,8 @@ describe('sample paths from regexes', () => {
     ['segments inside groups', '^(?:/api|/admin)(?:$|/)', ['/', '/api', '/api/x', '/admin', '/admin/x', '/api/admin', '/api/admin/x']],
     ['a character class, not a segment', '^/[a-z]+/admin', ['/', '/admin', '/admin/x']],
     ['no path text', '(?:foo|bar)', ['/']],
+    ['no caret, a trailing slash', '/admin/', ['/', '/admin/', '/admin/x', '/admin']],
+    ['a class of separators (left out of the segments)', '^/api[/_]v1', ['/', '/api', '/api/x', '/apiv1', '/apiv1/x']],
   ])('GIVEN %s WHEN sampled THEN the paths are the spelled-out segments, each alone and all in a row', (_, regex, expected) => {
     expect(paths(regexMatch(regex))).toEqual(expected);
   });
