@@ -64,6 +64,18 @@ describe('LayeredDefense-WafLogging', () => {
 describe('LayeredDefense-WafUnassociated', () => {
   const ID = 'LayeredDefense-WafUnassociated';
 
+  const redacted = logging([{ SingleHeader: { Name: 'authorization' } }, { SingleHeader: { Name: 'cookie' } }]);
+  const distribution = { Type: 'AWS::CloudFront::Distribution', Properties: { DistributionConfig: { Enabled: true, WebACLId: { 'Fn::GetAtt': ['Acl', 'Arn'] } } } };
+
+  test.each([
+    ['a REGIONAL web ACL with no association', { Acl: acl(), Logs: redacted }, ['REGIONAL web ACL Acl has no AWS::WAFv2::WebACLAssociation in the app']],
+    ['a REGIONAL web ACL with an association', { Acl: acl(), Assoc: association, Logs: redacted }, []],
+    ['a CLOUDFRONT web ACL no distribution uses', { Acl: acl({ Scope: 'CLOUDFRONT' }), Logs: redacted }, ['CLOUDFRONT web ACL Acl is used by no CloudFront distribution in the app (WebACLId)']],
+    ['a CLOUDFRONT web ACL a distribution uses', { Acl: acl({ Scope: 'CLOUDFRONT' }), Cdn: distribution, Logs: redacted }, []],
+  ])('GIVEN %s WHEN judged THEN %j', (_, resources, expected) => {
+    expect(ofRule(judge({ Stack: { Resources: resources } }), ID).map((f) => f.message)).toEqual(expected);
+  });
+
   test('GIVEN a web ACL whose Scope is not known WHEN judged THEN it cannot verify whether it is associated', () => {
     const findings = judge({ Stack: { Resources: { Acl: acl({ Scope: { 'Fn::ImportValue': 'Scope' } }), Logs: logging([{ SingleHeader: { Name: 'authorization' } }, { SingleHeader: { Name: 'cookie' } }]) } } });
     expect(ofRule(findings, ID)).toEqual([]);
