@@ -114,6 +114,8 @@ describe(ID, () => {
     ['an imported value', 1, { 'Fn::ImportValue': 'WebLbArn' }],
     ['an API Gateway stage ARN outside the templates', 0, 'arn:aws:apigateway:us-east-1::/restapis/a1b2c3/stages/prod'],
     ['an API Gateway stage ARN of an API named after a load balancer', 0, 'arn:aws:apigateway:us-east-1::/restapis/elasticloadbalancing/stages/prod'],
+    ['an API Gateway stage ARN built with Fn::Sub around the partition and region', 0, { 'Fn::Sub': 'arn:${AWS::Partition}:apigateway:${AWS::Region}::/restapis/a1b2c3/stages/prod' }],
+    ['a load balancer ARN built with Fn::Sub', 1, { 'Fn::Sub': 'arn:${AWS::Partition}:elasticloadbalancing:${AWS::Region}:${AWS::AccountId}:loadbalancer/app/web/0123456789abcdef' }],
   ])('GIVEN an association with %s WHEN judged THEN %i cannot-verify', (_, count, arn) => {
     const findings = behindLoadBalancer((r) => { r.AclOnStage.Properties.ResourceArn = arn; });
     expect(ofRule(findings, ID)).toEqual([]);

@@ -1,6 +1,6 @@
 import { readsForwardedIp } from './waf-statements';
 import { IpFamily } from '../../../ip/family';
-import { describeValue, isLiteralString, referencedKeys } from '../../model/model-values';
+import { describeValue, isLiteralString, literalStrings, referencedKeys } from '../../model/model-values';
 import type { LoadBalancerModel, NetworkModel, WebAclModel } from '../../model/network-model';
 import { openToEveryone } from '../../model/sg-coverage';
 import { SgRuleModel, withPrefixListsExpanded } from '../../model/sg-rules';
@@ -51,6 +51,13 @@ export const WafForwardedIpDirectReach: LayeredDefenseRule = {
   },
 };
 
+/**
+ * The services, other than Elastic Load Balancing, whose resources a regional web ACL can protect: API Gateway
+ * stages, AppSync APIs, Cognito user pools, App Runner services, Verified Access instances (`ec2`).
+ * @see https://docs.aws.amazon.com/waf/latest/developerguide/waf-chapter.html
+ */
+const OTHER_WAF_SERVICES = /:(apigateway|appsync|cognito-idp|apprunner|ec2):/;
+
 /** The load balancer of the app an association attaches the web ACL to; "cannot verify" for one outside it. */
 function associatedLoadBalancer(model: NetworkModel, acl: WebAclModel, association: WebAclModel['associations'][number], context: RuleContext): LoadBalancerModel | undefined {
   const arn = association.properties.ResourceArn;
@@ -59,9 +66,11 @@ function associatedLoadBalancer(model: NetworkModel, acl: WebAclModel, associati
   if (lb) {
     return lb;
   }
-  // Another resource of the app (a REST API, its stage): not a load balancer. A literal ARN says what it names.
+  // Another resource of the app (a REST API, its stage): not a load balancer. A literal ARN says what it names, and so
+  // does the literal text of one built with Fn::Sub or Fn::Join around the partition or region.
   const inApp = [...keys].some((key) => model.resources.has(key));
-  if (!inApp && (!isLiteralString(arn) || arn.includes(':elasticloadbalancing:'))) {
+  const otherService = literalStrings(arn).some((text) => OTHER_WAF_SERVICES.test(text));
+  if (!inApp && !otherService && (!isLiteralString(arn) || arn.includes(':elasticloadbalancing:'))) {
     context.cannotVerify(association, `whether clients can reach the resource of web ACL ${acl.resource.logicalId} without the proxy that sets its forwarded IP header `
       + `(ResourceArn ${describeValue(arn)})`);
   }
