@@ -381,56 +381,31 @@ describe('LayeredDefense-WafForwardedIpFailOpen: which rules, which requests', (
     ]);
   });
 
-  test('GIVEN a blocklist rule that also blocks a path WHEN judged THEN requests without the header on that path are not mistaken for the case', () => {
-    // GIVEN BLOCK (/private OR forwarded address in the partner set): a request without the header to /private is blocked
+  // WAF does not apply a rule at all to a request that lacks the rule's forwarded IP header, so a path match beside the
+  // forwarded address in the rule never runs for it either, even one that would block every request.
+  // @see https://docs.aws.amazon.com/waf/latest/developerguide/waf-rule-statement-forwarded-ip-address.html
+  test.each([
+    ['/private', "rule 'PathOrPartner' blocks / with X-Forwarded-For: 192.0.2.0, but the same request without X-Forwarded-For is allowed"],
+    ['/', "rule 'PathOrPartner' blocks / with X-Forwarded-For: 192.0.2.77, but the same request without X-Forwarded-For is allowed"],
+  ])('GIVEN BLOCK (a path starting %s OR a forwarded address in the partner set) WHEN judged THEN without the header the whole rule is skipped', (prefix, message) => {
     const findings = judged('bad/forwarded-ip-match-fallback.yaml', (r) => {
       r.Acl.Properties.Rules = [{
-        Name: 'Blocklist',
+        Name: 'PathOrPartner',
         Priority: 1,
         Action: { Block: {} },
-        VisibilityConfig: visibility('blocklist'),
+        VisibilityConfig: visibility('path-or-partner'),
         Statement: {
           OrStatement: {
             Statements: [
-              { ByteMatchStatement: { FieldToMatch: { UriPath: {} }, PositionalConstraint: 'STARTS_WITH', SearchString: '/private', TextTransformations: [{ Priority: 0, Type: 'NONE' }] } },
+              { ByteMatchStatement: { FieldToMatch: { UriPath: {} }, PositionalConstraint: 'STARTS_WITH', SearchString: prefix, TextTransformations: [{ Priority: 0, Type: 'NONE' }] } },
               { IPSetReferenceStatement: { Arn: { 'Fn::GetAtt': ['Partner', 'Arn'] }, IPSetForwardedIPConfig: { HeaderName: 'X-Forwarded-For', Position: 'LAST', FallbackBehavior: 'NO_MATCH' } } },
             ],
           },
         },
       }];
     });
-    // THEN the blocklist by forwarded address fails open without the header (the finding), and nothing fails reading
-    expect(ofRule(findings, FAIL_OPEN).map((f) => f.message)).toEqual([
-      "rule 'Blocklist' blocks / with X-Forwarded-For: 192.0.2.0, but the same request without X-Forwarded-For is allowed (by the default action): "
-        + 'WAF skips the rule when the header is missing',
-    ]);
-    expect(ofRule(findings, 'LayeredDefense-CannotVerify')).toEqual([]);
-  });
-
-  test('GIVEN a rule that blocks every path OR a forwarded address WHEN judged THEN without the header the whole rule is skipped, path match and all', () => {
-    // GIVEN BLOCK (any path OR forwarded address in the partner set). WAF does not apply a rule at all to a request
-    // that lacks the rule's forwarded IP header, so the path match that would block every request never runs for it.
-    // @see https://docs.aws.amazon.com/waf/latest/developerguide/waf-rule-statement-forwarded-ip-address.html
-    const findings = judged('bad/forwarded-ip-match-fallback.yaml', (r) => {
-      r.Acl.Properties.Rules = [{
-        Name: 'Everything',
-        Priority: 1,
-        Action: { Block: {} },
-        VisibilityConfig: visibility('everything'),
-        Statement: {
-          OrStatement: {
-            Statements: [
-              { ByteMatchStatement: { FieldToMatch: { UriPath: {} }, PositionalConstraint: 'STARTS_WITH', SearchString: '/', TextTransformations: [{ Priority: 0, Type: 'NONE' }] } },
-              { IPSetReferenceStatement: { Arn: { 'Fn::GetAtt': ['Partner', 'Arn'] }, IPSetForwardedIPConfig: { HeaderName: 'X-Forwarded-For', Position: 'LAST', FallbackBehavior: 'NO_MATCH' } } },
-            ],
-          },
-        },
-      }];
-    });
-    expect(ofRule(findings, FAIL_OPEN).map((f) => f.message)).toEqual([
-      "rule 'Everything' blocks / with X-Forwarded-For: 192.0.2.77, but the same request without X-Forwarded-For is allowed (by the default action): "
-        + 'WAF skips the rule when the header is missing',
-    ]);
+    // THEN the finding, and nothing that failed reading
+    expect(ofRule(findings, FAIL_OPEN).map((f) => f.message)).toEqual([`${message} (by the default action): WAF skips the rule when the header is missing`]);
     expect(ofRule(findings, 'LayeredDefense-CannotVerify')).toEqual([]);
   });
 

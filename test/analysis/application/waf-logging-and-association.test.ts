@@ -1,7 +1,5 @@
-// WafLogging, WafUnassociated and the sample requests the evaluator rules build from a rule's path matches,
-// CDK-free, on web ACLs written as templates.
-import { WafWebAclTree, known } from '../../../src/analysis/model/waf-statements-tree';
-import { sampleRequests } from '../../../src/analysis/rules/application/waf-statements';
+// WafLogging and WafUnassociated, CDK-free, on web ACLs written as templates (the sample requests the evaluator rules
+// build from a rule's path matches are tested in waf-statements.test.ts).
 import { judge, ofRule, sites } from '../support';
 
 const visibility = (name: string) => ({ CloudWatchMetricsEnabled: true, SampledRequestsEnabled: true, MetricName: name });
@@ -88,25 +86,3 @@ describe('LayeredDefense-WafUnassociated', () => {
   });
 });
 
-describe('sample requests from path matches', () => {
-  const pathRule = (constraint: string, searchString: string) => ({
-    Name: 'R',
-    Priority: 0,
-    Action: { Block: {} },
-    VisibilityConfig: visibility('r'),
-    Statement: { ByteMatchStatement: { FieldToMatch: { UriPath: {} }, PositionalConstraint: constraint, SearchString: searchString, TextTransformations: [{ Priority: 0, Type: 'NONE' }] } },
-  });
-
-  test.each([
-    ['EXACTLY', '/admin', ['/', '/admin']],
-    ['STARTS_WITH', '/admin', ['/', '/admin', '/admin/x']],
-    ['STARTS_WITH', '/admin/', ['/', '/admin/', '/admin/x']],
-    ['ENDS_WITH', '.php', ['/', '/x/.php']],
-    ['ENDS_WITH', '/login', ['/', '/x/login']],
-    ['CONTAINS', 'admin', ['/', '/x/admin/y', 'admin']],
-  ])('GIVEN a %s %s match WHEN samples are built THEN their paths are %j', (constraint, searchString, paths) => {
-    const rules = known(WafWebAclTree.parse(acl({ Rules: [pathRule(constraint, searchString)] }).Properties).rules);
-    const samples = sampleRequests({}, rules[0].statement);
-    expect([...new Set(samples.map((r) => r.uriPath))]).toEqual(paths);
-  });
-});
