@@ -33,14 +33,15 @@ export function referenceOf(value: Json): ResourceReference | undefined {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     return undefined;
   }
-  const keys = Object.keys(value);
-  if (keys.length !== 1) {
+  // The model asks this of every value it links: the only key is found with for-in, which allocates nothing.
+  const only = onlyKey(value);
+  if (only === undefined) {
     return undefined;
   }
-  if (keys[0] === 'Ref' && typeof value.Ref === 'string') {
+  if (only === 'Ref' && typeof value.Ref === 'string') {
     return value.Ref.startsWith('AWS::') ? undefined : { logicalId: value.Ref };
   }
-  if (keys[0] === 'Fn::GetAtt') {
+  if (only === 'Fn::GetAtt') {
     const getAtt = value['Fn::GetAtt'];
     if (Array.isArray(getAtt) && typeof getAtt[0] === 'string') {
       return { logicalId: getAtt[0], attribute: typeof getAtt[1] === 'string' ? getAtt[1] : undefined };
@@ -50,7 +51,7 @@ export function referenceOf(value: Json): ResourceReference | undefined {
       return { logicalId: getAtt.slice(0, dot), attribute: getAtt.slice(dot + 1) };
     }
   }
-  if (keys[0] === STACK_REF) {
+  if (only === STACK_REF) {
     const target = value[STACK_REF];
     const inner = typeof target?.stackId === 'string' ? referenceOf(target.value) : undefined;
     return inner ? { ...inner, stackId: inner.stackId ?? target.stackId } : undefined;
@@ -58,10 +59,45 @@ export function referenceOf(value: Json): ResourceReference | undefined {
   return undefined;
 }
 
+/** The own enumerable key of an object that has exactly one, else undefined. */
+function onlyKey(value: object): string | undefined {
+  let only: string | undefined;
+  let count = 0;
+  for (const k in value) {
+    if (count++ > 0) {
+      return undefined;
+    }
+    only = k;
+  }
+  return only;
+}
+
 /** The model's key of a resource: `id:<stackId>/<logicalId>` (logical ids are alphanumeric, stack ids may hold `/`). */
 export function resourceKey(stackId: string, logicalId: string): string {
-  return `id:${stackId}/${logicalId}`;
+  // The model builds and looks up the same keys over and over (every reference to a resource): one string per key,
+  // made once, is hashed once. Bounded, as a long-lived process may read many apps; a cleared cache only costs time.
+  let ofStack = keyCache.get(stackId);
+  if (ofStack === undefined) {
+    if (keyCache.size >= KEY_CACHE_STACKS) {
+      keyCache.clear();
+    }
+    ofStack = new Map();
+    keyCache.set(stackId, ofStack);
+  }
+  let key = ofStack.get(logicalId);
+  if (key === undefined) {
+    if (ofStack.size >= KEY_CACHE_IDS) {
+      ofStack.clear();
+    }
+    key = `id:${stackId}/${logicalId}`;
+    ofStack.set(logicalId, key);
+  }
+  return key;
 }
+
+const keyCache = new Map<string, Map<string, string>>();
+const KEY_CACHE_STACKS = 4096;
+const KEY_CACHE_IDS = 65536;
 
 /**
  * Every resource a value refers to anywhere inside it, as resource keys: `Ref`, `Fn::GetAtt`, cross-stack values,
