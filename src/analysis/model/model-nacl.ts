@@ -146,12 +146,23 @@ export interface EntryFate {
   readonly overtaken: Overtaking[];
 }
 
+/** How many pieces of an entry's fate there are of each kind (see {@link EntryFate}). */
+export interface EntrySummary {
+  readonly entry: NormalizedNaclEntry;
+  /** Pieces (over all traffic classes) the entry decides. */
+  readonly decides: number;
+  /** Pieces the entry matches that an earlier entry decides. */
+  readonly overtaken: number;
+  /** Of those, the pieces an ALLOW decides. */
+  readonly overtakenByAllow: number;
+}
+
 /** One direction and family of one NACL, analysed exactly. */
 export class NaclDirectionAnalysis {
   public readonly ordered: NormalizedNaclEntry[];
   public readonly classes: TrafficClass[];
   private readonly piecesByClass: DecidedPiece[][];
-  private fatesCache?: EntryFate[];
+  private summaryCache?: EntrySummary[];
   /** The entries of `ordered` that can match some packet, in evaluation order. */
   private readonly live: readonly NormalizedNaclEntry[];
   private readonly allowedCache = new Map<string, readonly IpRange[]>();
@@ -164,40 +175,84 @@ export class NaclDirectionAnalysis {
     this.piecesByClass = this.classes.map((c) => firstMatchPieces(this.live, family, c.traffic));
   }
 
-  /** For every entry: what it decides, and which earlier entries take traffic it matches. */
+  /**
+   * For every entry (in evaluation order): what it decides, and which earlier entries take traffic it matches.
+   * Built afresh on each call: the rules read {@link summaries} and ask {@link fateOf} only for an entry they report.
+   */
   public fates(): EntryFate[] {
-    if (this.fatesCache) {
-      return this.fatesCache;
+    return this.ordered.map((entry) => this.fateOf(entry));
+  }
+
+  /** One entry's fate: the pieces it decides and those an earlier entry takes, class by class, in address order. */
+  public fateOf(entry: NormalizedNaclEntry): EntryFate {
+    const fate: EntryFate = { entry, decides: [], overtaken: [] };
+    if (neverMatchesReason(entry) !== undefined) {
+      return fate;
     }
-    const fates = new Map<NormalizedNaclEntry, EntryFate>();
-    for (const entry of this.ordered) {
-      fates.set(entry, { entry, decides: [], overtaken: [] });
-    }
-    this.classes.forEach((traffic, i) => {
-      for (const entry of this.live) {
-        if (!entryMatchesTraffic(entry, traffic.traffic)) {
+    for (let i = 0; i < this.classes.length; i++) {
+      const traffic = this.classes[i];
+      if (!entryMatchesTraffic(entry, traffic.traffic)) {
+        continue;
+      }
+      const pieces = this.piecesByClass[i];
+      // The pieces are sorted and disjoint: start at the first that reaches the entry's range, stop past its end.
+      for (let p = firstReaching(pieces, entry.range.first); p < pieces.length && pieces[p].first <= entry.range.last; p++) {
+        const piece = pieces[p];
+        if (piece.decider === undefined) {
           continue;
         }
-        const fate = fates.get(entry)!;
-        const pieces = this.piecesByClass[i];
-        // The pieces are sorted and disjoint: start at the first that reaches the entry's range, stop past its end.
-        for (let p = firstReaching(pieces, entry.range.first); p < pieces.length && pieces[p].first <= entry.range.last; p++) {
-          const piece = pieces[p];
-          const range: IpRange = {
-            family: this.family,
-            first: piece.first > entry.range.first ? piece.first : entry.range.first,
-            last: piece.last < entry.range.last ? piece.last : entry.range.last,
-          };
-          if (piece.decider === entry) {
-            fate.decides.push({ range, traffic });
-          } else if (piece.decider !== undefined) {
-            fate.overtaken.push({ by: piece.decider, range, traffic });
+        const range: IpRange = {
+          family: this.family,
+          first: piece.first > entry.range.first ? piece.first : entry.range.first,
+          last: piece.last < entry.range.last ? piece.last : entry.range.last,
+        };
+        if (piece.decider === entry) {
+          fate.decides.push({ range, traffic });
+        } else {
+          fate.overtaken.push({ by: piece.decider, range, traffic });
+        }
+      }
+    }
+    return fate;
+  }
+
+  /**
+   * For every entry (in evaluation order), how many pieces of its fate there are of each kind: what the rules decide
+   * on. Counting allocates one small object per entry where the fates allocate two per piece, and the counts are all
+   * that most entries need (only an entry that is reported needs its fate, see {@link fateOf}).
+   */
+  public summaries(): readonly EntrySummary[] {
+    if (this.summaryCache) {
+      return this.summaryCache;
+    }
+    const summaries: EntrySummary[] = [];
+    for (const entry of this.ordered) {
+      let decides = 0;
+      let overtaken = 0;
+      let overtakenByAllow = 0;
+      if (neverMatchesReason(entry) === undefined) {
+        for (let i = 0; i < this.classes.length; i++) {
+          if (!entryMatchesTraffic(entry, this.classes[i].traffic)) {
+            continue;
+          }
+          const pieces = this.piecesByClass[i];
+          for (let p = firstReaching(pieces, entry.range.first); p < pieces.length && pieces[p].first <= entry.range.last; p++) {
+            const decider = pieces[p].decider;
+            if (decider === entry) {
+              decides++;
+            } else if (decider !== undefined) {
+              overtaken++;
+              if (decider.action === 'allow') {
+                overtakenByAllow++;
+              }
+            }
           }
         }
       }
-    });
-    this.fatesCache = [...fates.values()];
-    return this.fatesCache;
+      summaries.push({ entry, decides, overtaken, overtakenByAllow });
+    }
+    this.summaryCache = summaries;
+    return summaries;
   }
 
   /**

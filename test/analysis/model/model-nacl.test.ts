@@ -72,6 +72,17 @@ describe('NaclDirectionAnalysis', () => {
     }), { numRuns: 100 });
   });
 
+  test('summaries count what the fates hold, entry by entry (property)', () => {
+    fc.assert(fc.property(fc.array(entry, { minLength: 1, maxLength: 10 }), (raw) => {
+      // GIVEN any ingress entries WHEN they are analysed
+      const analysis = new NaclDirectionAnalysis(normalizeNaclEntries(raw), 'ingress', IpFamily.IPV4);
+      const fates = analysis.fates();
+      // THEN each summary counts its entry's fate: decided pieces, overtaken pieces, and those an ALLOW takes
+      expect(analysis.summaries().map((s) => [s.entry, s.decides, s.overtaken, s.overtakenByAllow])).toEqual(
+        fates.map((f) => [f.entry, f.decides.length, f.overtaken.length, f.overtaken.filter((o) => o.by.action === 'allow').length]));
+    }), { numRuns: 200 });
+  });
+
   test.each([
     ['all allowed', [{ RuleNumber: 100, RuleAction: 'allow', Protocol: 6, CidrBlock: '0.0.0.0/0', PortRange: { From: 1024, To: 65535 } }], 1n << 32n],
     ['a hole for a deny', [
@@ -219,8 +230,10 @@ describe('NaclDirectionAnalysis: exact fates and return paths', () => {
       [0n, (1n << 32n) - 1n, 'tcp 23-65535'],
     ]);
     expect(never).toEqual({ entry: never.entry, decides: [], overtaken: [] });
-    // computed once
-    expect(analysis.fates()).toBe(fates);
+    // the counts the rules read, cached; one entry's fate on its own is the same as in the list
+    expect(analysis.summaries().map((f) => [f.entry.ruleNumber, f.decides, f.overtaken, f.overtakenByAllow])).toEqual([[100, 1, 0, 0], [200, 4, 1, 0], [300, 0, 0, 0]]);
+    expect(analysis.summaries()).toBe(analysis.summaries());
+    expect(analysis.fateOf(allow.entry)).toEqual(allow);
     expect(analysis.piecesOf(1).map((p) => p.decider?.ruleNumber)).toEqual([200, 100, 200]);
   });
 

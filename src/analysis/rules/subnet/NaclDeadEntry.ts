@@ -17,26 +17,27 @@ export const NaclDeadEntry: LayeredDefenseRule = {
   evaluate(model, context) {
     const findings: RuleFinding[] = [];
     for (const scope of analysableScopes(model, context, 'dead entries')) {
-      for (const fate of scope.analysis!.fates()) {
-        if (scope.siteOf(fate.entry).builtIn) {
+      for (const summary of scope.analysis!.summaries()) {
+        const entry = summary.entry;
+        if (scope.siteOf(entry).builtIn) {
           continue; // EC2's own entry: nothing in the template can remove or renumber it
         }
         // Described only for a finding: most entries are live, and describing one formats its CIDR blocks.
-        const where = () => `${directionName(scope.direction)} ${familyName(scope.family)} ${describeEntry(fate.entry)}`;
-        const never = neverMatchesReason(fate.entry);
+        const where = () => `${directionName(scope.direction)} ${familyName(scope.family)} ${describeEntry(entry)}`;
+        const never = neverMatchesReason(entry);
         if (never !== undefined) {
-          findings.push({ resource: scope.siteOf(fate.entry).resource, message: `${where()} can never match: ${never}` });
+          findings.push({ resource: scope.siteOf(entry).resource, message: `${where()} can never match: ${never}` });
           continue;
         }
-        if (fate.decides.length > 0 || fate.overtaken.length === 0) {
+        if (summary.decides > 0 || summary.overtaken === 0) {
           continue;
         }
-        if (fate.entry.action === 'deny' && fate.overtaken.some((o) => o.by.action === 'allow')) {
+        if (entry.action === 'deny' && summary.overtakenByAllow > 0) {
           continue; // NaclDenyShadowed reports it, as an error
         }
-        const deciders = [...new Set(fate.overtaken.map((o) => o.by.ruleNumber))].sort((a, b) => a - b);
+        const deciders = [...new Set(scope.analysis!.fateOf(entry).overtaken.map((o) => o.by.ruleNumber))].sort((a, b) => a - b);
         findings.push({
-          resource: scope.siteOf(fate.entry).resource,
+          resource: scope.siteOf(entry).resource,
           message: `${where()} never decides a packet: everything it matches is decided first by rule${deciders.length > 1 ? 's' : ''} ${deciders.join(', ')}`,
         });
       }

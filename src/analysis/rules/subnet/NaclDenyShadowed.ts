@@ -20,15 +20,13 @@ export const NaclDenyShadowed: LayeredDefenseRule = {
   evaluate(model, context) {
     const findings: RuleFinding[] = [];
     for (const scope of analysableScopes(model, context, 'shadowing')) {
-      for (const fate of scope.analysis!.fates()) {
-        if (fate.entry.action !== 'deny') {
+      for (const summary of scope.analysis!.summaries()) {
+        if (summary.entry.action !== 'deny' || summary.overtakenByAllow === 0) {
           continue;
         }
+        const fate = scope.analysis!.fateOf(summary.entry);
         const byAllow = fate.overtaken.filter((o) => o.by.action === 'allow');
-        if (byAllow.length === 0) {
-          continue;
-        }
-        const fully = fate.decides.length === 0 && byAllow.length === fate.overtaken.length;
+        const fully = summary.decides === 0 && summary.overtakenByAllow === summary.overtaken;
         const example = byAllow[0];
         const allowRules = [...new Set(byAllow.map((o) => o.by.ruleNumber))].sort((a, b) => a - b);
         findings.push({

@@ -29,15 +29,16 @@ export const NaclReturnTraffic: LayeredDefenseRule = {
       if (!other?.analysis) {
         continue; // the other direction has an unresolved entry, reported as cannot verify
       }
-      for (const fate of scope.analysis!.fates()) {
-        const entry = fate.entry;
-        if (entry.action !== 'allow' || fate.decides.length === 0 || isReturnEntry(entry, context)) {
+      for (const summary of scope.analysis!.summaries()) {
+        const entry = summary.entry;
+        if (entry.action !== 'allow' || summary.decides === 0 || isReturnEntry(entry, context)) {
           continue;
         }
         // An all-protocols ALLOW admits TCP and UDP services alike; both need their responses allowed.
         const protocols = entry.protocol === -1 ? [TCP, UDP] : entry.protocol === TCP || entry.protocol === UDP ? [entry.protocol] : [];
+        const decides = protocols.length > 0 ? scope.analysis!.fateOf(entry).decides : [];
         for (const protocol of protocols) {
-          const admitted = admittedRanges(scope.analysis!, fate.decides, protocol);
+          const admitted = admittedRanges(scope.analysis!, decides, protocol);
           if (admitted.length === 0) {
             continue;
           }
