@@ -35,12 +35,15 @@ export function openToEveryone(rules: readonly SgRuleModel[], family: IpFamily):
   const max = maxAddress(family);
   const whole = max + 1n;
   const isWhole = (r: SgRuleModel) => r.peer.cidr!.first === 0n && r.peer.cidr!.last === max;
-  const covers = (rs: readonly SgRuleModel[]) => rs.length > 0 && (rs.some(isWhole) || countAddresses(peerUnion(rs), family) === whole);
+  // One range covers the space only if it is the whole space; more are merged only when none of them is.
+  const covers = (rs: readonly SgRuleModel[]) => rs.length > 0
+    && (rs.some(isWhole) || (rs.length > 1 && countAddresses(peerUnion(rs), family) === whole));
   if (!covers(own)) {
     // Every set judged below is a subset of these rules: if all of them together leave an address out, so does each.
     return [];
   }
   const allProtocols = own.filter((r) => r.protocol === -1);
+  const withAllProtocols = (rs: SgRuleModel[]) => (allProtocols.length === 0 ? rs : allProtocols.concat(rs));
   if (covers(allProtocols)) {
     return [{ protocol: -1, from: 0, to: 65535 }];
   }
@@ -48,7 +51,7 @@ export function openToEveryone(rules: readonly SgRuleModel[], family: IpFamily):
   const open: OpenTraffic[] = [];
   for (const protocol of [TCP, UDP]) {
     const rs = own.filter((r) => r.protocol === protocol);
-    if (rs.length === 0 || !covers(allProtocols.concat(rs))) {
+    if (rs.length === 0 || !covers(withAllProtocols(rs))) {
       continue;
     }
     const cuts = [0, 65536];
@@ -71,7 +74,7 @@ export function openToEveryone(rules: readonly SgRuleModel[], family: IpFamily):
         }
       }
       // Without a rule of this protocol on these ports, only the all-protocols rules are left, and they do not cover.
-      if (!wholeInside && (!inside || !covers(allProtocols.concat(rs.filter((r) => r.fromPort <= from && to <= r.toPort))))) {
+      if (!wholeInside && (!inside || !covers(withAllProtocols(rs.filter((r) => r.fromPort <= from && to <= r.toPort))))) {
         continue;
       }
       const last = open[open.length - 1];

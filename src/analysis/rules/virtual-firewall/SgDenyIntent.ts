@@ -26,14 +26,23 @@ export const SgDenyIntent: LayeredDefenseRule = {
       if (group.description && DENY_WORDS.test(group.description)) {
         reasons.push(`its description says '${group.description}'`);
       }
-      for (const rule of [...group.ingress, ...group.egress]) {
-        if (rule.description && DENY_WORDS.test(rule.description)) {
-          reasons.push(`the ${rule.direction} rule for ${rule.peer.text} is described as '${rule.description}'`);
+      for (const rules of [group.ingress, group.egress]) {
+        for (const rule of rules) {
+          if (rule.description && DENY_WORDS.test(rule.description)) {
+            reasons.push(`the ${rule.direction} rule for ${rule.peer.text} is described as '${rule.description}'`);
+          }
         }
       }
       for (const family of [IpFamily.IPV4, IpFamily.IPV6]) {
-        const union = peerUnion(cidrRules(group.ingress, family));
-        const whole = maxAddress(family) + 1n;
+        const own = cidrRules(group.ingress, family);
+        const max = maxAddress(family);
+        // No CIDR rule, or one for the whole space: the ingress allows nothing or everything, and builds around no gap.
+        // Every group of the app is judged: most end here, without merging their ranges.
+        if (own.length === 0 || own.some((r) => r.peer.cidr!.first === 0n && r.peer.cidr!.last === max)) {
+          continue;
+        }
+        const union = peerUnion(own);
+        const whole = max + 1n;
         const allowed = countAddresses(union, family);
         if (allowed * 2n >= whole && allowed < whole) {
           const gap = subtractRanges([{ family, first: 0n, last: whole - 1n }], union);
