@@ -27,16 +27,22 @@ export function readApp(paths: readonly string[], options: ReadOptions = {}): Lo
   checkParameterValues(found, options.parameters ?? {});
   const app = new App(found.map((f) => f.source));
   // Every template is resolved here, so a caller never meets a failure later; positions stay lazy.
-  const stacks: LoadedStack[] = found.map(({ source, file }) => ({
+  const stacks: LoadedStack[] = found.map(({ source, file }) => stackOf(app, source, file));
+  return { stacks };
+}
+
+/** A stack for the model: its resolved template, and positions that keep only the file's resource keys alive. */
+function stackOf(app: App, source: StackSource, file: TemplateFile): LoadedStack {
+  const positionOf = file.positionOf;
+  return {
     id: source.id,
     stackName: source.stackName,
     file: file.file,
     template: app.resolver(source, true).resolveTemplate(),
-    positionOf: (logicalId: string) => (logicalId === '' ? undefined : file.positionOf(logicalId)),
+    positionOf: (logicalId: string) => (logicalId === '' ? undefined : positionOf(logicalId)),
     ...(source.environment !== undefined ? { environment: source.environment } : {}),
     ...(source.parent ? { parent: { stackId: source.parent.source.id, logicalId: source.parent.logicalId } } : {}),
-  }));
-  return { stacks };
+  };
 }
 
 /**

@@ -62,7 +62,8 @@ export function readTemplateFile(absolutePath: string): TemplateFile {
       throw new InputError(file, `malformed JSON: ${e?.problem ?? 'not valid JSON'}`, positionAt(text, e?.offset ?? text.length));
     }
     const size = stat.size;
-    const resources = isJsonObject(template) ? template.Resources : undefined;
+    // The keys only: the parsed template is not kept alive for positions (the model keeps the resolved one).
+    const resources = isJsonObject(template) && isJsonObject(template.Resources) ? Object.keys(template.Resources) : [];
     positionOf = jsonPositions(() => readText(absolutePath, file, size), resources);
   } else {
     if (stat.size > MAX_YAML_BYTES) throw tooLarge(file, stat.size, MAX_YAML_BYTES);
@@ -90,8 +91,9 @@ const LOGICAL_ID = /^[A-Za-z0-9]+$/;
  * once (json-text.ts `scanResourceKeys`, which knows which keys are under the top-level Resources). A file that
  * changed or vanished since it was read has no positions: they are a courtesy, not a reason to fail.
  */
-function jsonPositions(read: () => string, resources: Json): (logicalId: string) => SourcePosition | undefined {
+function jsonPositions(read: () => string, resourceKeys: readonly string[]): (logicalId: string) => SourcePosition | undefined {
   let text: string | undefined;
+  let keys: Set<string> | undefined;
   let plainKeys: boolean | undefined;
   let lineStarts: number[] | undefined;
   let scanned: Map<string, SourcePosition> | undefined;
@@ -116,7 +118,8 @@ function jsonPositions(read: () => string, resources: Json): (logicalId: string)
       text = '';
       scanned = new Map();
     }
-    if (LOGICAL_ID.test(logicalId) && isJsonObject(resources) && Object.prototype.hasOwnProperty.call(resources, logicalId)) {
+    keys ??= new Set(resourceKeys);
+    if (LOGICAL_ID.test(logicalId) && keys.has(logicalId)) {
       plainKeys ??= !text.includes('\\u');
       const offset = plainKeys ? onlyKeyOffset(text, logicalId) : undefined;
       if (offset !== undefined) return lineAndColumn(offset);
