@@ -161,7 +161,8 @@ export interface EntrySummary {
 export class NaclDirectionAnalysis {
   public readonly ordered: NormalizedNaclEntry[];
   public readonly classes: TrafficClass[];
-  private readonly piecesByClass: DecidedPiece[][];
+  /** Each class's pieces; classes that the same entries match share one array (never changed once made). */
+  private readonly piecesByClass: readonly DecidedPiece[][];
   private summaryCache?: EntrySummary[];
   /** The entries of `ordered` that can match some packet, in evaluation order. */
   private readonly live: readonly NormalizedNaclEntry[];
@@ -172,7 +173,25 @@ export class NaclDirectionAnalysis {
     // What decidePieces does for each class, done once: the entries that can match a packet of their family.
     this.live = this.ordered.filter((e) => neverMatchesReason(e) === undefined);
     this.classes = trafficClasses(this.live);
-    this.piecesByClass = this.classes.map((c) => firstMatchPieces(this.live, family, c.traffic));
+    // Classes that the same entries match are split alike (the blocklist DENYs and the ALLOW-all match every port
+    // class and "any other protocol"): each set of matching entries is split once, and its pieces shared.
+    const bySameEntries = new Map<string, DecidedPiece[]>();
+    this.piecesByClass = this.classes.map((c) => {
+      let key = '';
+      const matching: NormalizedNaclEntry[] = [];
+      for (let i = 0; i < this.live.length; i++) {
+        if (entryMatchesTraffic(this.live[i], c.traffic)) {
+          key += `${i},`;
+          matching.push(this.live[i]);
+        }
+      }
+      let pieces = bySameEntries.get(key);
+      if (pieces === undefined) {
+        pieces = firstMatchPieces(matching, family, c.traffic);
+        bySameEntries.set(key, pieces);
+      }
+      return pieces;
+    });
   }
 
   /**

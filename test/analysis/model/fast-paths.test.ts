@@ -212,6 +212,30 @@ describe('NACL pieces', () => {
     }), { numRuns: 500 });
   });
 
+  test('each class of an analysis holds the pieces of deciding it afresh, though classes the same entries match share them (property)', () => {
+    fc.assert(fc.property(fc.array(entry, { maxLength: 10 }), (raw) => {
+      // GIVEN random entries WHEN analysed
+      const analysis = new NaclDirectionAnalysis(normalizeNaclEntries(raw), 'ingress', IpFamily.IPV4);
+      // THEN every class's pieces equal those of deciding that class alone
+      analysis.classes.forEach((c, i) => {
+        expect(analysis.piecesOf(i)).toEqual(decidePieces(analysis.ordered, IpFamily.IPV4, c.traffic));
+      });
+    }), { numRuns: 500 });
+  });
+
+  test('GIVEN a blocklist and an ALLOW-all with one port allowed besides WHEN analysed THEN the port classes the same entries match share their pieces', () => {
+    const analysis = new NaclDirectionAnalysis(normalizeNaclEntries([
+      { RuleNumber: 100, RuleAction: 'deny', Protocol: -1, CidrBlock: '198.51.100.0/24' },
+      { RuleNumber: 900, RuleAction: 'allow', Protocol: 6, CidrBlock: '0.0.0.0/0', PortRange: { From: 443, To: 443 } },
+      { RuleNumber: 1000, RuleAction: 'allow', Protocol: -1, CidrBlock: '0.0.0.0/0' },
+    ]), 'ingress', IpFamily.IPV4);
+    expect(analysis.classes.map((c) => c.label)).toEqual(['tcp 0-442', 'tcp 443', 'tcp 444-65535', 'any other protocol']);
+    expect(analysis.piecesOf(2)).toBe(analysis.piecesOf(0));
+    expect(analysis.piecesOf(3)).toBe(analysis.piecesOf(0));
+    expect(analysis.piecesOf(1)).not.toBe(analysis.piecesOf(0));
+    expect(analysis.piecesOf(1).map((p) => p.decider?.ruleNumber)).toEqual([900, 100, 900]);
+  });
+
   /** Every port class of [from, to] decided afresh, allowed addresses intersected: the computation with no shortcut. */
   function referenceAllowed(ordered: readonly NormalizedNaclEntry[], protocol: number, from: number, to: number): IpRange[] {
     let allowed: IpRange[] = [{ family: IpFamily.IPV4, first: 0n, last: maxAddress(IpFamily.IPV4) }];
