@@ -282,6 +282,8 @@ export class StackResolver {
 
   /** A parameter's value; UNKNOWN when not declared, SSM-typed, or without a value. */
   private parameter(name: string): Json | typeof UNKNOWN {
+    // Most names asked for are resources (every Ref to one): they are no parameter, without a cache entry each.
+    if (!own(this.parameters, name)) return UNKNOWN;
     if (this.parameterCache.has(name)) return this.parameterCache.get(name);
     this.parameterCache.set(name, UNKNOWN);
     const value = this.computeParameter(name);

@@ -342,8 +342,10 @@ export function buildNetworkModel(stacks: readonly StackInput[]): NetworkModel {
       {
         const resource = new TemplateResource(stack, logicalId, body);
         model.resources.set(resource.key, resource);
-        for (const problem of acknowledgementProblems(body.Metadata)) {
-          model.invalid.push({ resource, problem });
+        if (body.Metadata?.[ACKNOWLEDGEMENT_METADATA_KEY] !== undefined) {
+          for (const problem of acknowledgementProblems(body.Metadata)) {
+            model.invalid.push({ resource, problem });
+          }
         }
         if (!stack.partial) {
           for (const name of danglingReferences(body.Properties, stack.template)) {
