@@ -92,7 +92,7 @@ export const FIREWALL_QUOTAS = {
 } as const;
 
 /** Reads and links the Network Firewall resources; `all(type)` lists the app's resources of a type. */
-export function linkFirewalls(all: (type: string) => ModelResource[], into: FirewallPart): void {
+export function linkFirewalls(all: (type: string) => readonly ModelResource[], into: FirewallPart): void {
   const groups = new Map<string, FirewallRuleGroupModel>();
   for (const r of all('AWS::NetworkFirewall::RuleGroup')) {
     const group: FirewallRuleGroupModel = {

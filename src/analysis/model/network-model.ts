@@ -246,6 +246,11 @@ export class NetworkModel {
   constructor(public readonly stacks: readonly StackInput[]) {}
 
   public ofType(type: string): ModelResource[] {
+    return [...(this.byType().get(type) ?? [])];
+  }
+
+  /** The resources of each type, indexed once (rebuilt if resources were added since); the lists are not to be changed. */
+  public byType(): ReadonlyMap<string, readonly ModelResource[]> {
     if (this.typeIndex === undefined || this.typeIndexSize !== this.resources.size) {
       const index = new Map<string, ModelResource[]>();
       for (const r of this.resources.values()) {
@@ -259,7 +264,7 @@ export class NetworkModel {
       this.typeIndex = index;
       this.typeIndexSize = this.resources.size;
     }
-    return [...(this.typeIndex.get(type) ?? [])];
+    return this.typeIndex;
   }
 
   /** The resource a target key (`id:<stackId>/<logicalId>`) names, when it is in the app. */
@@ -629,13 +634,9 @@ const CIDR_PROPERTIES: ReadonlyArray<readonly [string, ReadonlyArray<readonly [s
 ];
 
 function link(model: NetworkModel): void {
-  const byType = new Map<string, ModelResource[]>();
-  for (const r of model.resources.values()) {
-    const list = byType.get(r.type) ?? [];
-    list.push(r);
-    byType.set(r.type, list);
-  }
-  const all = (type: string) => byType.get(type) ?? [];
+  // The model's own index: the rules that ask for resources by type reuse it instead of building another.
+  const byType = model.byType();
+  const all = (type: string): readonly ModelResource[] => byType.get(type) ?? [];
   const key = (r: ModelResource) => r.key;
   const target = (r: ModelResource, value: Json) => targetKey(value, r.stack.id);
 
