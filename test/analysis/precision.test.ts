@@ -174,6 +174,58 @@ describe('invalid values are invalid, not unknown and not "allows nothing"', () 
     expect(findings.filter((f) => f.resource.logicalId === 'Bad' && f.ruleId !== 'LayeredDefense-InvalidValue')).toEqual([]);
   });
 
+  test.each([
+    ['a protocol name EC2 does not know', { IpProtocol: 'bogus', CidrIp: '0.0.0.0/0' }, /IpProtocol 'bogus' is not a protocol \(tcp, udp, icmp, icmpv6/],
+    // An object's own method names are no protocol either (they once read as "protocol function Object()").
+    ['a protocol named like an object method', { IpProtocol: 'constructor', CidrIp: '0.0.0.0/0' }, /IpProtocol 'constructor' is not a protocol/],
+    ['a protocol number above 255', { IpProtocol: 300, CidrIp: '10.0.0.0/8' }, /IpProtocol 300 is not a protocol number \(-1 for all, 0-255\)/],
+    ['an inverted port range', { IpProtocol: 'tcp', FromPort: 443, ToPort: 80, CidrIp: '10.0.0.0/8' }, /FromPort\/ToPort 443\/80 of a tcp rule: FromPort is above ToPort/],
+    ['a port above 65535', { IpProtocol: 'udp', FromPort: 53, ToPort: 70000, CidrIp: '10.0.0.0/8' }, /FromPort\/ToPort 53\/70000 of a udp rule: a port is outside 0-65535/],
+  ])('a security group rule with %s', (_name, rule, message) => {
+    // GIVEN an inline rule and the same rule as a standalone resource
+    const templates = {
+      App: {
+        Resources: {
+          Sg: { Type: 'AWS::EC2::SecurityGroup', Properties: { GroupDescription: 'web', SecurityGroupIngress: [rule] } },
+          In: { Type: 'AWS::EC2::SecurityGroupIngress', Properties: { GroupId: { 'Fn::GetAtt': ['Sg', 'GroupId'] }, ...rule } },
+        },
+      },
+    };
+    // WHEN
+    const findings = judge(templates);
+    // THEN an InvalidValue error on each, and no "cannot verify" that calls the literal unknown
+    expect(sites(ofRule(findings, 'LayeredDefense-InvalidValue'))).toEqual([['LayeredDefense-InvalidValue', 'App/Sg'], ['LayeredDefense-InvalidValue', 'App/In']]);
+    const [inline, standalone] = ofRule(findings, 'LayeredDefense-InvalidValue').map((f) => f.message);
+    expect(inline).toMatch(/^SecurityGroupIngress\[0\] /);
+    expect(inline).toMatch(message);
+    expect(standalone).toMatch(message);
+    expect(ofRule(findings, 'LayeredDefense-CannotVerify')).toEqual([]);
+    expect(findings.map((f) => f.message).join('\n')).not.toMatch(/function|native code/);
+  });
+
+  test('a security group rule whose values are not known at synth, or every port (-1), is not invalid', () => {
+    const templates = {
+      App: {
+        Parameters: { Proto: { Type: 'String' } },
+        Resources: {
+          Sg: {
+            Type: 'AWS::EC2::SecurityGroup',
+            Properties: {
+              GroupDescription: 'web',
+              SecurityGroupIngress: [
+                { IpProtocol: { Ref: 'Proto' }, CidrIp: '10.0.0.0/8' },
+                { IpProtocol: 'tcp', FromPort: -1, ToPort: -1, CidrIp: '10.0.0.0/8' },
+                { IpProtocol: 'TCP', FromPort: 0, ToPort: 65535, CidrIp: '10.0.0.0/8' },
+                { IpProtocol: '47', CidrIp: '10.0.0.0/8' },
+              ],
+            },
+          },
+        },
+      },
+    };
+    expect(ofRule(judge(templates), 'LayeredDefense-InvalidValue')).toEqual([]);
+  });
+
   test('a TLS policy name that does not exist', () => {
     const templates = {
       App: {

@@ -18,7 +18,8 @@ export const ALL_PROTOCOLS = -1;
 /** Ports, or ICMP type*256+code, are encoded in 0..65535. */
 export const FULL: readonly [number, number] = [0, 65535];
 
-const PROTOCOL_NAMES: Record<string, number> = { 'tcp': TCP, 'udp': UDP, 'icmp': ICMP, 'icmpv6': ICMPV6, '-1': ALL_PROTOCOLS, 'all': ALL_PROTOCOLS };
+// A Map, not an object literal: a protocol written 'constructor' or 'toString' must not find Object's methods.
+const PROTOCOL_NAMES: ReadonlyMap<string, number> = new Map([['tcp', TCP], ['udp', UDP], ['icmp', ICMP], ['icmpv6', ICMPV6], ['-1', ALL_PROTOCOLS], ['all', ALL_PROTOCOLS]]);
 
 export type Peer =
   | { readonly kind: 'cidr'; readonly range: IpRange; readonly isWholeFamily: boolean; readonly text: string }
@@ -220,8 +221,9 @@ function readRule(stack: DiffStackInput, holder: string, direction: DiffDirectio
 }
 
 function readProtocol(value: Json): number | undefined {
-  if (typeof value === 'string' && PROTOCOL_NAMES[value.toLowerCase()] !== undefined) {
-    return PROTOCOL_NAMES[value.toLowerCase()];
+  const named = typeof value === 'string' ? PROTOCOL_NAMES.get(value.toLowerCase()) : undefined;
+  if (named !== undefined) {
+    return named;
   }
   const number = literalInteger(value);
   return number !== undefined && number >= -1 && number <= 255 ? number : undefined;

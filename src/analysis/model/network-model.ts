@@ -12,7 +12,7 @@ import { FIREWALL_TYPES, FirewallModel, FirewallPolicyModel, FirewallRuleGroupMo
 import { describeValue, familyText, isLiteralString, Json, literalInteger, referenceOf, resourceKey, STACK_REF, targetKey } from './model-values';
 import { naclEgress, normalizeNaclEntries, NormalizedNaclEntry } from './nacl-evaluator';
 import type { ModelResource, StackInput } from './resource';
-import { defaultGroupVpcKey, readSgRules, SgRuleModel } from './sg-rules';
+import { defaultGroupVpcKey, invalidSgRule, readSgRules, SgRuleModel } from './sg-rules';
 import { isPolicyName } from './tls-listeners';
 import { WafWebAclTree } from './waf-statements-tree';
 import { IpFamily } from '../../ip/family';
@@ -615,7 +615,7 @@ function invalidIpSetAddresses(addresses: readonly string[], version: Json): str
 function notACidr(text: string, family: IpFamily | undefined): string | undefined {
   const parsed = parseCidrNormalized(text);
   if (typeof parsed === 'string') {
-    return /^(has|contains) /.test(parsed) ? `it ${parsed}` : `its ${parsed.replace(/^IPv[46] address/, 'address')}`;
+    return /^(is|has|contains) /.test(parsed) ? `it ${parsed}` : `its ${parsed.replace(/^IPv[46] address/, 'address')}`;
   }
   if (family !== undefined && parsed.family !== family) {
     return `it is ${familyText(parsed.family)}`;
@@ -632,6 +632,9 @@ const CIDR_PROPERTIES: ReadonlyArray<readonly [string, ReadonlyArray<readonly [s
   ['AWS::EC2::VPCCidrBlock', [['CidrBlock', IpFamily.IPV4], ['Ipv6CidrBlock', IpFamily.IPV6]]],
   ['AWS::EC2::Subnet', [['CidrBlock', IpFamily.IPV4], ['Ipv6CidrBlock', IpFamily.IPV6]]],
 ];
+
+/** The inline rule lists of a security group: property, direction, and the list of the group's model they fill. */
+const INLINE_SG_RULES = [['SecurityGroupIngress', 'ingress', 'ingress'], ['SecurityGroupEgress', 'egress', 'egress']] as const;
 
 function link(model: NetworkModel): void {
   // The model's own index: the rules that ask for resources by type reuse it instead of building another.
@@ -748,16 +751,22 @@ function link(model: NetworkModel): void {
       ingress: [],
       egress: [],
     };
-    for (const [property, direction, into] of [['SecurityGroupIngress', 'ingress', group.ingress], ['SecurityGroupEgress', 'egress', group.egress]] as const) {
+    for (const [property, direction, into] of INLINE_SG_RULES) {
       const rules = r.properties[property];
       if (rules === undefined || Array.isArray(rules)) {
-        for (const rule of rules ?? []) {
-          into.push(...readSgRules(r, group.key, direction, rule));
-        }
+        (rules ?? []).forEach((rule: Json, i: number) => {
+          const invalid = invalidSgRule(rule);
+          if (invalid !== undefined) {
+            model.invalid.push({ resource: r, problem: `${property}[${i}] ${invalid.problem}`, value: invalid.value });
+          }
+          for (const read of readSgRules(r, group.key, direction, rule)) {
+            group[into].push(read);
+          }
+        });
       } else if (isIntrinsic(rules)) {
         // A list not known at synth (an undecided Fn::If, an import): its rules may admit anything.
         const text = `${property} ${describeValue(rules)}`;
-        into.push({ resource: r, direction, groupKey: group.key, fromPort: 0, toPort: 65535, peer: { kind: 'unknown', text }, unknown: text });
+        group[into].push({ resource: r, direction, groupKey: group.key, fromPort: 0, toPort: 65535, peer: { kind: 'unknown', text }, unknown: text });
       } else {
         model.invalid.push({ resource: r, problem: `${property} is ${describeValue(rules)}, not a list of rules: CloudFormation rejects the template` });
       }
@@ -772,6 +781,10 @@ function link(model: NetworkModel): void {
     for (const r of all(type)) {
       const groupId = r.properties.GroupId ?? r.properties.GroupName;
       const groupKey = target(r, groupId);
+      const invalid = invalidSgRule(r.properties);
+      if (invalid !== undefined) {
+        model.invalid.push({ resource: r, problem: invalid.problem, value: invalid.value });
+      }
       const rules = readSgRules(r, groupKey, direction, r.properties);
       const group = groups.get(groupKey);
       const defaultOf = defaultGroupVpcKey(groupId, r.stack.id);

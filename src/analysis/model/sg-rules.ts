@@ -3,7 +3,7 @@
 // an exact range. A security group is a union of allows: there is no order and no deny.
 // @see https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html
 import { parseCidrNormalized } from './cidr-cache';
-import { describeValue, Json, literalInteger, referenceOf, resourceKey, targetKey } from './model-values';
+import { describeValue, isLiteralString, Json, literalInteger, referenceOf, resourceKey, targetKey } from './model-values';
 import type { ModelResource } from './resource';
 import type { ParsedCidr } from '../../private/ip';
 
@@ -39,7 +39,8 @@ export interface SgRuleModel {
   readonly unknown?: string;
 }
 
-const PROTOCOL_NUMBERS: Record<string, number> = { tcp: 6, udp: 17, icmp: 1, icmpv6: 58, all: -1 };
+// A Map, not an object literal: a protocol written 'constructor' or 'toString' must not find Object's methods.
+const PROTOCOL_NUMBERS: ReadonlyMap<string, number> = new Map([['tcp', 6], ['udp', 17], ['icmp', 1], ['icmpv6', 58], ['all', -1]]);
 export const TCP = 6;
 export const UDP = 17;
 
@@ -53,32 +54,36 @@ export function readSgRules(resource: ModelResource, groupKey: string, direction
     const text = `the rule ${describeValue(rule)}, which is not an object`;
     return [{ resource, direction, groupKey, fromPort: 0, toPort: 65535, peer: { kind: 'unknown', text }, unknown: text }];
   }
-  const unknowns: string[] = [];
+  // Every rule of every group of the app passes here: the lists of unknown values are made only when there is one.
+  let unknowns: string[] | undefined;
   let protocol: number | undefined;
-  const rawProtocol = rule?.IpProtocol;
-  if (typeof rawProtocol === 'string' && PROTOCOL_NUMBERS[rawProtocol.toLowerCase()] !== undefined) {
-    protocol = PROTOCOL_NUMBERS[rawProtocol.toLowerCase()];
+  const rawProtocol = rule.IpProtocol;
+  const named = typeof rawProtocol === 'string' ? PROTOCOL_NUMBERS.get(rawProtocol.toLowerCase()) : undefined;
+  if (named !== undefined) {
+    protocol = named;
   } else if (literalInteger(rawProtocol) !== undefined) {
     protocol = literalInteger(rawProtocol);
   } else {
-    unknowns.push(`IpProtocol ${describeValue(rawProtocol)}`);
+    (unknowns ??= []).push(`IpProtocol ${describeValue(rawProtocol)}`);
   }
   let fromPort = 0;
   let toPort = 65535;
   if (protocol === TCP || protocol === UDP) {
-    const from = literalInteger(rule?.FromPort);
-    const to = literalInteger(rule?.ToPort);
+    const from = literalInteger(rule.FromPort);
+    const to = literalInteger(rule.ToPort);
     if (from === undefined || to === undefined) {
-      unknowns.push(`FromPort/ToPort ${describeValue(rule?.FromPort)}/${describeValue(rule?.ToPort)}`);
+      (unknowns ??= []).push(`FromPort/ToPort ${describeValue(rule.FromPort)}/${describeValue(rule.ToPort)}`);
     } else if (from !== -1) {
       fromPort = from;
       toPort = to;
     }
   }
-  const description = typeof rule?.Description === 'string' ? rule.Description : undefined;
-  return readPeers(rule, direction, resource.stack.id).map((peer) => {
-    const own = peer.kind === 'unknown' ? [...unknowns, `peer ${peer.text}`] : unknowns;
-    return {
+  const description = typeof rule.Description === 'string' ? rule.Description : undefined;
+  const peers = readPeers(rule, direction, resource.stack.id);
+  const rules: SgRuleModel[] = [];
+  for (const peer of peers) {
+    const own = peer.kind === 'unknown' ? [...(unknowns ?? []), `peer ${peer.text}`] : unknowns;
+    rules.push({
       resource,
       direction,
       groupKey,
@@ -87,16 +92,61 @@ export function readSgRules(resource: ModelResource, groupKey: string, direction
       toPort,
       peer,
       description,
-      unknown: own.length > 0 ? own.join(', ') : undefined,
-    };
-  });
+      unknown: own !== undefined && own.length > 0 ? own.join(', ') : undefined,
+    });
+  }
+  return rules;
+}
+
+/**
+ * What EC2 rejects in one rule's literal values: a protocol that is neither a name it knows (tcp, udp, icmp,
+ * icmpv6) nor a number from -1 (all) to 255, and for TCP and UDP a port outside 0-65535 or a FromPort above the
+ * ToPort. `problem` says what is wrong; `value` is how the rule's readers name the value in their "cannot verify"
+ * (see {@link readSgRules}), so that the engine does not repeat it as unknown. Values not known at synth are left to
+ * the rules.
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ec2-security-group-rule.html
+ */
+export function invalidSgRule(rule: Json): { readonly problem: string; readonly value: string } | undefined {
+  if (rule === null || typeof rule !== 'object' || Array.isArray(rule)) {
+    return undefined;
+  }
+  const raw = rule.IpProtocol;
+  const named = typeof raw === 'string' ? PROTOCOL_NUMBERS.get(raw.toLowerCase()) : undefined;
+  const number = named ?? literalInteger(raw);
+  if (number === undefined) {
+    if (typeof raw === 'string' && isLiteralString(raw) || typeof raw === 'number' || typeof raw === 'boolean') {
+      return { problem: `IpProtocol ${quoted(raw)} is not a protocol (tcp, udp, icmp, icmpv6, or a number from -1 for all to 255): EC2 rejects the rule`, value: `IpProtocol ${describeValue(raw)}` };
+    }
+    return undefined;
+  }
+  if (number < -1 || number > 255) {
+    return { problem: `IpProtocol ${quoted(raw)} is not a protocol number (-1 for all, 0-255): EC2 rejects the rule`, value: `IpProtocol ${describeValue(raw)}` };
+  }
+  if (number !== TCP && number !== UDP) {
+    return undefined;
+  }
+  const from = literalInteger(rule.FromPort);
+  const to = literalInteger(rule.ToPort);
+  if (from === undefined || to === undefined || from === -1) {
+    return undefined; // unknown ports are the rules' to name; -1 is every port
+  }
+  if (from < 0 || from > 65535 || to < 0 || to > 65535 || from > to) {
+    const what = from > to && from <= 65535 && to >= 0 ? 'FromPort is above ToPort' : 'a port is outside 0-65535';
+    return { problem: `FromPort/ToPort ${from}/${to} of a ${number === TCP ? 'tcp' : 'udp'} rule: ${what}: EC2 rejects the rule`, value: `FromPort/ToPort ${from}/${to}` };
+  }
+  return undefined;
+}
+
+/** A literal as the model's messages quote it: `'text'` for a string, the value itself otherwise. */
+function quoted(value: Json): string {
+  return typeof value === 'string' ? `'${value}'` : describeValue(value);
 }
 
 /** Every peer a rule names; one `unknown` peer when it names none. */
 function readPeers(rule: Json, direction: SgDirection, stackId: string): SgPeer[] {
   const peers: SgPeer[] = [];
-  for (const name of ['CidrIp', 'CidrIpv6'] as const) {
-    const cidrValue = rule?.[name];
+  for (const name of CIDR_PROPERTIES) {
+    const cidrValue = rule[name];
     if (cidrValue === undefined) {
       continue;
     }
@@ -105,17 +155,30 @@ function readPeers(rule: Json, direction: SgDirection, stackId: string): SgPeer[
       ? { kind: 'unknown', text: `${name} ${describeValue(cidrValue)}` }
       : { kind: 'cidr', cidr: parsed, text: cidrValue });
   }
-  const groupNames = direction === 'ingress' ? ['SourceSecurityGroupId', 'SourceSecurityGroupName'] : ['DestinationSecurityGroupId'];
-  const groupValue = groupNames.map((name) => rule?.[name]).find((v) => v !== undefined);
+  let groupValue: Json;
+  for (const name of direction === 'ingress' ? INGRESS_GROUP_PROPERTIES : EGRESS_GROUP_PROPERTIES) {
+    groupValue = rule[name];
+    if (groupValue !== undefined) {
+      break;
+    }
+  }
   if (groupValue !== undefined) {
     peers.push({ kind: 'group', groupKey: targetKey(groupValue, stackId), text: describeValue(groupValue) });
   }
-  const prefixList = direction === 'ingress' ? rule?.SourcePrefixListId : rule?.DestinationPrefixListId;
+  const prefixList = direction === 'ingress' ? rule.SourcePrefixListId : rule.DestinationPrefixListId;
   if (prefixList !== undefined) {
     peers.push({ kind: 'prefixList', prefixListKey: targetKey(prefixList, stackId), text: describeValue(prefixList) });
   }
-  return peers.length > 0 ? peers : [{ kind: 'unknown', text: 'no peer' }];
+  if (peers.length === 0) {
+    peers.push({ kind: 'unknown', text: 'no peer' });
+  }
+  return peers;
 }
+
+const CIDR_PROPERTIES = ['CidrIp', 'CidrIpv6'] as const;
+/** The properties that name a group, in the order they are read (the first one set is the peer). */
+const INGRESS_GROUP_PROPERTIES = ['SourceSecurityGroupId', 'SourceSecurityGroupName'] as const;
+const EGRESS_GROUP_PROPERTIES = ['DestinationSecurityGroupId'] as const;
 
 /** The VPC's key when a `GroupId` is `Fn::GetAtt [vpc, DefaultSecurityGroup]` (written in stack `stackId`). */
 export function defaultGroupVpcKey(groupId: Json, stackId: string): string | undefined {

@@ -113,6 +113,7 @@ describe(ID, () => {
     ['an IPv4 CIDR as Ipv6CidrBlock', 'V6', { Ipv6CidrBlock: '10.9.0.0/16' }, "Ipv6CidrBlock '10.9.0.0/16' is not an IPv6 CIDR (it is IPv4): EC2 rejects it"],
     ['an address without a prefix length', 'V4', { CidrBlock: '10.9.0.0' }, "CidrBlock '10.9.0.0' is not an IPv4 CIDR (it has no prefix length: write 10.9.0.0/32 for one address): EC2 rejects it"],
     ['a CidrBlock that is no CIDR', 'V4', { CidrBlock: '10.9.0.0/33' }, "CidrBlock '10.9.0.0/33' is not an IPv4 CIDR (it "],
+    ['an empty CidrBlock', 'V4', { CidrBlock: '' }, "CidrBlock '' is not an IPv4 CIDR (it is empty): EC2 rejects it"],
   ])('GIVEN %s on a secondary block WHEN judged THEN it is an invalid value, not an unknown one', (_, id, properties, problem) => {
     const findings = judge({ Stack: networkStack({ Deny4: deny({ CidrBlock: '192.0.2.0/24' }), Deny6: deny({ Ipv6CidrBlock: '2001:db8::/32' }, 20), [id]: block(properties) }) });
     expect(cannotVerify(findings)).toEqual([]);
