@@ -11,6 +11,7 @@ import { FirewallManagedRuleGroup, StatefulDefaultActions } from './types';
 import { createEncryptedLogGroup, createLogsKey } from '../private/encrypted-log-group';
 import { constructError } from '../private/errors';
 import { parseCidr } from '../private/ip';
+import { lookupTable } from '../private/lookup-table';
 
 /** Properties of a DomainAllowlistFirewall. */
 export interface DomainAllowlistFirewallProps {
@@ -128,11 +129,11 @@ const TARGET_TYPES = ['TLS_SNI', 'HTTP_HOST'];
  * Drop-established actions and their alert match. `aws:drop_strict` is not among them: it drops the TCP handshake,
  * so the SNI or Host pass rules of a domain allowlist would never see a packet to match.
  */
-const DROP_TO_ALERT: Record<string, string> = {
+const DROP_TO_ALERT = lookupTable<Record<string, string>>({
   'aws:drop_established': 'aws:alert_established',
   'aws:drop_established_app_layer': 'aws:alert_established_app_layer',
   'aws:drop_established_app_layer_to_server': 'aws:alert_established_app_layer_to_server',
-};
+});
 
 /** Capacity of the baseline rule group: it holds four rules. */
 const BASELINE_RULE_GROUP_CAPACITY = 10;

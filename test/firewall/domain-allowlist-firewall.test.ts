@@ -375,6 +375,9 @@ describe('DomainAllowlistFirewall on its own', () => {
   const cases: Case[] = [
     ['an unknown drop action', () => ({ statefulDefaultActions: StatefulDefaultActions.of('aws:drop', 'aws:alert_established') }),
       /Stack\/Egress: statefulDefaultActions drop action 'aws:drop' is not a stateful default action.*use one of aws:drop_established/],
+    // A name of one of Object's methods is no action either (it once found the method and passed).
+    ['a drop action named like an object method', () => ({ statefulDefaultActions: StatefulDefaultActions.of('constructor', 'aws:alert_established') }),
+      /drop action 'constructor' is not a stateful default action/],
     ['aws:drop_strict', () => ({ statefulDefaultActions: StatefulDefaultActions.of('aws:drop_strict', 'aws:alert_strict') }),
       /'aws:drop_strict' drops the TCP handshake.*use one of/],
     ['an alert action that does not match', () => ({ statefulDefaultActions: StatefulDefaultActions.of('aws:drop_established', 'aws:alert_strict') }),

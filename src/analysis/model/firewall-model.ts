@@ -6,6 +6,7 @@
 import { describeValue, isLiteralString, Json, literalInteger, quoteValue, targetKey } from './model-values';
 import type { ModelResource } from './resource';
 import { parseRulesString, SuricataRule } from './suricata-rules';
+import { lookupTable } from '../../private/lookup-table';
 
 export interface FirewallRuleGroupModel {
   readonly resource: ModelResource;
@@ -69,12 +70,12 @@ export const FIREWALL_TYPES = [
 ] as const;
 
 /** The stateful default actions CloudFormation accepts, drop actions mapped to the alert action that logs them. */
-export const DROP_TO_ALERT: Readonly<Record<string, string>> = {
+export const DROP_TO_ALERT = lookupTable<Record<string, string>>({
   'aws:drop_strict': 'aws:alert_strict',
   'aws:drop_established': 'aws:alert_established',
   'aws:drop_established_app_layer': 'aws:alert_established_app_layer',
   'aws:drop_established_app_layer_to_server': 'aws:alert_established_app_layer_to_server',
-};
+});
 const ALERT_ACTIONS = new Set(Object.values(DROP_TO_ALERT));
 
 export const STRICT_ORDER = 'STRICT_ORDER';

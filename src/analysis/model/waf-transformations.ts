@@ -6,6 +6,7 @@
  * the ModSecurity transformation of the same name that the AWS wording mirrors, and the doc comment says so.
  * @see https://docs.aws.amazon.com/waf/latest/developerguide/waf-rule-statement-transformation.html
  */
+import { lookupTable } from '../../private/lookup-table';
 
 /** A transformation the model cannot apply, so a verdict that depends on it cannot be given. */
 export class CannotEvaluateError extends Error {
@@ -21,7 +22,7 @@ export interface WafTextTransformation {
   readonly Type: string;
 }
 
-const TRANSFORMS: Record<string, (input: string) => string> = {
+const TRANSFORMS = lookupTable<Record<string, (input: string) => string>>({
   NONE: (s) => s,
   URL_DECODE: (s) => urlDecode(s, false),
   URL_DECODE_UNI: (s) => urlDecode(s, true),
@@ -32,7 +33,7 @@ const TRANSFORMS: Record<string, (input: string) => string> = {
   COMPRESS_WHITE_SPACE: compressWhiteSpace,
   REMOVE_NULLS: (s) => s.replace(/\0/g, ''),
   REPLACE_NULLS: (s) => s.replace(/\0/g, ' '),
-};
+});
 
 /** The transformation types the evaluator can apply. */
 export const SUPPORTED_TRANSFORMATIONS: readonly string[] = Object.keys(TRANSFORMS);

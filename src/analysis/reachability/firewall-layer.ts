@@ -15,6 +15,7 @@ import { AddressInterval, Decision, IPV6_BASE, Judgement, MAX_ADDRESS, MAX_IPV4 
 import { protocolName } from './nacl-layer';
 import { IpFamily } from '../../ip/family';
 import { parseCidrOrReason } from '../../private/ip';
+import { lookupTable } from '../../private/lookup-table';
 import {
   DROP_TO_ALERT, FirewallModel, FirewallPolicyModel, literalStringList, ruleGroupContents, ruleOrderOf, statefulDefaults, STRICT_ORDER,
 } from '../model/firewall-model';
@@ -378,7 +379,7 @@ function domainListRules(group: ModelResource, list: Json, context: RuleContext,
 
 /** Option keywords that do not look at content, so a rule with only these is judged on its header. */
 const HEADER_ONLY_KEYWORDS = new Set(['msg', 'sid', 'rev', 'gid', 'flow', 'classtype', 'metadata', 'priority', 'reference']);
-const TRANSPORT: Record<string, number | undefined> = { tcp: 6, udp: 17, ip: undefined };
+const TRANSPORT = lookupTable<Record<string, number | undefined>>({ tcp: 6, udp: 17, ip: undefined });
 
 function suricataMatcher(
   rule: { header: readonly string[]; keywords: ReadonlySet<string>; flowValue?: string }, context: RuleContext,

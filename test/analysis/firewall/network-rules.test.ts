@@ -405,4 +405,14 @@ describe('values AWS rejects', () => {
       expect.stringMatching(/StatefulDefaultActions is set under DEFAULT_ACTION_ORDER/),
     ]);
   });
+
+  test("a stateful default action named like an object method ('constructor') is InvalidValue, not a drop without its alert", () => {
+    const findings = goodWith((r) => {
+      r.Policy.Properties.FirewallPolicy.StatefulDefaultActions = ['constructor'];
+    });
+    expect(ofRule(findings, 'LayeredDefense-InvalidValue').map((f) => f.message)).toEqual([
+      expect.stringMatching(/names 'constructor', which is not a stateful default action/),
+    ]);
+    expect(findings.map((f) => f.message).join('\n')).not.toMatch(/function|native code/);
+  });
 });

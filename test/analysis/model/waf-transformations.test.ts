@@ -150,6 +150,10 @@ describe('edges of the transformations', () => {
     expect(error).toBeInstanceOf(CannotEvaluateError);
     expect(error!.name).toBe('CannotEvaluateError');
     expect(error!.message).toBe(`text transformation 'BASE64_DECODE' is not modelled (supported: ${SUPPORTED_TRANSFORMATIONS.join(', ')})`);
+    // The names of Object's methods are no transformation (they once found the method and ran it on the input).
+    for (const type of ['constructor', 'toString', '__proto__']) {
+      expect(() => applyTextTransformations('/a', t(type))).toThrow(CannotEvaluateError);
+    }
   });
 
   test('without transformations the input is inspected as it is', () => {
