@@ -311,7 +311,8 @@ describe('mistakes CloudFormation would reject are findings, never a resource no
           Sg: {
             Type: 'AWS::EC2::SecurityGroup',
             Properties: {
-              GroupDescription: { 'Fn::Sub': '${AWS::StackName} app in ${Vpc} of ${Vpcc}' },
+              // ${constructor} is an Object method's name, not a variable of the (empty) map: it names nothing either.
+              GroupDescription: { 'Fn::Sub': ['${AWS::StackName} app in ${Vpc} of ${Vpcc} by ${constructor}', {}] },
               VpcId: { Ref: 'Vcp' },
               SecurityGroupIngress: [{ IpProtocol: 'tcp', FromPort: 443, ToPort: 443, SourceSecurityGroupId: { 'Fn::GetAtt': ['LbSg', 'GroupId'] } }],
             },
@@ -323,6 +324,7 @@ describe('mistakes CloudFormation would reject are findings, never a resource no
     expect(invalid).toEqual([
       expect.stringMatching(/^Fn::GetAtt LbSg names no resource/),
       expect.stringMatching(/^Fn::Sub \$\{Vpcc\} names no resource/),
+      expect.stringMatching(/^Fn::Sub \$\{constructor\} names no resource/),
       expect.stringMatching(/^Ref Vcp names no resource/),
     ]);
   });

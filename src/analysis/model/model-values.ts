@@ -130,7 +130,7 @@ export function referencedKeys(value: Json, stackId: string, into: Set<string> =
     if (typeof text === 'string') {
       for (const match of text.matchAll(/\$\{([^!}][^}]*)\}/g)) {
         const name = match[1].split('.')[0].trim();
-        if (!name.startsWith('AWS::') && !(name in variables)) {
+        if (!name.startsWith('AWS::') && !Object.prototype.hasOwnProperty.call(variables, name)) {
           into.add(resourceKey(stackId, name));
         }
       }

@@ -479,7 +479,7 @@ function walkReferences(v: Json, template: Json, found: Set<string>): void {
     if (typeof text === 'string') {
       for (const match of text.matchAll(/\$\{([^!}][^}]*)\}/g)) {
         const name = match[1].split('.')[0].trim();
-        if (!(name in variables) && !declaredIn(template, name, true)) {
+        if (!Object.prototype.hasOwnProperty.call(variables, name) && !declaredIn(template, name, true)) {
           found.add(`Fn::Sub \${${match[1]}}`);
         }
       }
