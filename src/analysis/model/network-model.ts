@@ -290,7 +290,8 @@ export class NetworkModel {
    * looks them up: the web ACL's own stack's sets, and the sets of other stacks its statements refer to.
    */
   public ipSetsFor(acl: ModelResource): Record<string, string[]> {
-    const result: Record<string, string[]> = {};
+    // Looked up with an IP set reference's text: no prototype, so 'constructor' finds no set.
+    const result: Record<string, string[]> = Object.create(null);
     const prefix = resourceKey(acl.stack.id, '');
     for (const [key, addresses] of Object.entries(this.ipSets)) {
       if (key.startsWith(prefix) && !key.slice(prefix.length).includes('/')) {

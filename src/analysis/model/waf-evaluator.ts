@@ -335,7 +335,8 @@ export class WafEvaluator {
     if (cached) {
       return cached;
     }
-    const addresses = this.options.ipSets?.[key];
+    const sets = this.options.ipSets;
+    const addresses = sets !== undefined && Object.prototype.hasOwnProperty.call(sets, key) ? sets[key] : undefined;
     if (!addresses) {
       throw new CannotEvaluateError(`no addresses given for the IP set ${describe(arn)} (key '${key}')`);
     }
