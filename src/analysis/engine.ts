@@ -42,7 +42,7 @@ export function checkModel(model: NetworkModel, options: ResolvedChecksOptions):
     invalidByResource.set(resource.key, [...(invalidByResource.get(resource.key) ?? []), value ?? problem]);
   }
   const raiseCannotVerify = (resource: FindingSite, text: string) => {
-    if (invalidByResource.get(resource.key)?.some((value) => text.includes(value))) {
+    if (invalidByResource.get(resource.key)?.some((value) => mentionsValue(text, value))) {
       return;
     }
     const key = `${resource.key}\u0000${text}`;
@@ -89,6 +89,24 @@ export function checkModel(model: NetworkModel, options: ResolvedChecksOptions):
     findings.push(...cannotVerify.values());
   }
   return findings;
+}
+
+/**
+ * Whether a text names a value as a whole, not as the start of a longer value: `IpProtocol ` (an empty protocol)
+ * is not named by `IpProtocol {"Ref":"P"}` (another rule's unknown protocol), whose "cannot verify" must stay.
+ */
+export function mentionsValue(text: string, value: string): boolean {
+  if (value === '') {
+    return false;
+  }
+  for (let at = text.indexOf(value); at !== -1; at = text.indexOf(value, at + 1)) {
+    const before = at === 0 ? '' : text[at - 1];
+    const after = text.charAt(at + value.length);
+    if (!/\w/.test(before) && (after === '' || /[\s),;:.\]]/.test(after))) {
+      return true;
+    }
+  }
+  return false;
 }
 
 function finding(rule: LayeredDefenseRule, resource: FindingSite, message: string, fix: string | undefined): CheckFinding {

@@ -463,7 +463,7 @@ export class PathAllowlistWaf extends Construct {
       throw constructError(this, `rule '${rule.name}' has action '${rule.action}'; use a WafAction (ALLOW, BLOCK, COUNT, CAPTCHA or CHALLENGE)`);
     }
     const placement = rule.placement ?? RulePlacement.AFTER_PATH_RULES;
-    const band = this.userRules[placement];
+    const band = Object.prototype.hasOwnProperty.call(this.userRules, placement) ? this.userRules[placement] : undefined;
     if (!band) {
       throw constructError(this, `rule '${rule.name}' has placement '${placement}'; use a RulePlacement`);
     }

@@ -181,6 +181,10 @@ describe('invalid values are invalid, not unknown and not "allows nothing"', () 
     ['a protocol number above 255', { IpProtocol: 300, CidrIp: '10.0.0.0/8' }, /IpProtocol 300 is not a protocol number \(-1 for all, 0-255\)/],
     ['an inverted port range', { IpProtocol: 'tcp', FromPort: 443, ToPort: 80, CidrIp: '10.0.0.0/8' }, /FromPort\/ToPort 443\/80 of a tcp rule: FromPort is above ToPort/],
     ['a port above 65535', { IpProtocol: 'udp', FromPort: 53, ToPort: 70000, CidrIp: '10.0.0.0/8' }, /FromPort\/ToPort 53\/70000 of a udp rule: a port is outside 0-65535/],
+    // -1 means every type or code for ICMP only; EC2 answers "TCP/UDP (from) port (-1) out of range".
+    ['every port written -1 on tcp', { IpProtocol: 'tcp', FromPort: -1, ToPort: -1, CidrIp: '0.0.0.0/0' }, /FromPort\/ToPort -1\/-1 of a tcp rule: a port is outside 0-65535 \(-1, every type or code, is for ICMP only\)/],
+    ['a port range ending at -1', { IpProtocol: 'udp', FromPort: 53, ToPort: -1, CidrIp: '10.0.0.0/8' }, /FromPort\/ToPort 53\/-1 of a udp rule: a port is outside 0-65535/],
+    ['tcp without ports', { IpProtocol: 'tcp', CidrIp: '0.0.0.0/0' }, /a tcp rule needs FromPort and ToPort \(FromPort\/ToPort \(not set\)\/\(not set\)\)/],
   ])('a security group rule with %s', (_name, rule, message) => {
     // GIVEN an inline rule and the same rule as a standalone resource
     const templates = {
@@ -193,8 +197,10 @@ describe('invalid values are invalid, not unknown and not "allows nothing"', () 
     };
     // WHEN
     const findings = judge(templates);
-    // THEN an InvalidValue error on each, and no "cannot verify" that calls the literal unknown
+    // THEN an InvalidValue error on each; the rule EC2 refuses never exists, so no other rule judges it (it is not
+    // "open to the internet", and no "cannot verify" calls the literal unknown)
     expect(sites(ofRule(findings, 'LayeredDefense-InvalidValue'))).toEqual([['LayeredDefense-InvalidValue', 'App/Sg'], ['LayeredDefense-InvalidValue', 'App/In']]);
+    expect(findings.filter((f) => f.ruleId !== 'LayeredDefense-InvalidValue')).toEqual([]);
     const [inline, standalone] = ofRule(findings, 'LayeredDefense-InvalidValue').map((f) => f.message);
     expect(inline).toMatch(/^SecurityGroupIngress\[0\] /);
     expect(inline).toMatch(message);
@@ -203,7 +209,32 @@ describe('invalid values are invalid, not unknown and not "allows nothing"', () 
     expect(findings.map((f) => f.message).join('\n')).not.toMatch(/function|native code/);
   });
 
-  test('a security group rule whose values are not known at synth, or every port (-1), is not invalid', () => {
+  test('an invalid rule does not hide the "cannot verify" of another rule of its group', () => {
+    // GIVEN an empty protocol (invalid) and a protocol from a parameter without a default (unknown), both tcp 22 from anywhere
+    const templates = {
+      App: {
+        Parameters: { Proto: { Type: 'String' } },
+        Resources: {
+          Sg: {
+            Type: 'AWS::EC2::SecurityGroup',
+            Properties: {
+              GroupDescription: 'bastion',
+              SecurityGroupIngress: [
+                { IpProtocol: '', FromPort: 22, ToPort: 22, CidrIp: '0.0.0.0/0' },
+                { IpProtocol: { Ref: 'Proto' }, FromPort: 22, ToPort: 22, CidrIp: '0.0.0.0/0' },
+              ],
+            },
+          },
+        },
+      },
+    };
+    const findings = judge(templates);
+    // THEN the first is InvalidValue and the second, which may be SSH open to everyone, is still "cannot verify"
+    expect(ofRule(findings, 'LayeredDefense-InvalidValue').map((f) => f.message)).toEqual([expect.stringMatching(/^SecurityGroupIngress\[0\] IpProtocol '' is not a protocol/)]);
+    expect(ofRule(findings, 'LayeredDefense-CannotVerify').map((f) => f.message)).toEqual([expect.stringMatching(/SgOpenIngress cannot verify an ingress rule \(IpProtocol \{"Ref":"Proto"\}/)]);
+  });
+
+  test('a security group rule whose values are not known at synth, or ICMP with -1 (every type or code), is not invalid', () => {
     const templates = {
       App: {
         Parameters: { Proto: { Type: 'String' } },
@@ -214,7 +245,9 @@ describe('invalid values are invalid, not unknown and not "allows nothing"', () 
               GroupDescription: 'web',
               SecurityGroupIngress: [
                 { IpProtocol: { Ref: 'Proto' }, CidrIp: '10.0.0.0/8' },
-                { IpProtocol: 'tcp', FromPort: -1, ToPort: -1, CidrIp: '10.0.0.0/8' },
+                { IpProtocol: 'icmp', FromPort: 8, ToPort: -1, CidrIp: '10.0.0.0/8' },
+                { IpProtocol: 'icmpv6', FromPort: -1, ToPort: -1, CidrIpv6: '2001:db8::/32' },
+                { IpProtocol: 'tcp', FromPort: { Ref: 'Proto' }, ToPort: 443, CidrIp: '10.0.0.0/8' },
                 { IpProtocol: 'TCP', FromPort: 0, ToPort: 65535, CidrIp: '10.0.0.0/8' },
                 { IpProtocol: '47', CidrIp: '10.0.0.0/8' },
               ],

@@ -114,6 +114,17 @@ describe('managed rule group tuning', () => {
     }
   });
 
+  test("a group or a placement named like one of Object's methods is unknown, with the usual error", () => {
+    const { waf } = newWaf({ managedRuleGroups: [] });
+    // GIVEN an AWS group this library does not know, named 'constructor': it has no known rule list
+    const odd = ManagedRuleGroup.of('AWS', 'constructor', 50);
+    expect(odd.ruleNames).toBeUndefined();
+    expect(() => waf.addManagedRuleGroup(odd.withOptions({ excludedRules: ['X'] }))).toThrow(/has no known rule list/);
+    // AND a placement that is no RulePlacement
+    expect(() => waf.addRule({ name: 'Odd', statement: WafStatement.pathMatches(['/x']), action: WafAction.BLOCK, placement: 'constructor' as RulePlacement }))
+      .toThrow(/rule 'Odd' has placement 'constructor'; use a RulePlacement/);
+  });
+
   test('a group without a known rule list cannot be tuned by rule name, unless its rules are given', () => {
     const { waf, stack } = newWaf({ managedRuleGroups: [] });
     const bot = ManagedRuleGroup.of('AWS', 'AWSManagedRulesBotControlRuleSet', 50);

@@ -758,7 +758,9 @@ function link(model: NetworkModel): void {
         (rules ?? []).forEach((rule: Json, i: number) => {
           const invalid = invalidSgRule(rule);
           if (invalid !== undefined) {
+            // EC2 rejects the group: the rule never exists, so it is judged by nothing but InvalidValue.
             model.invalid.push({ resource: r, problem: `${property}[${i}] ${invalid.problem}`, value: invalid.value });
+            return;
           }
           for (const read of readSgRules(r, group.key, direction, rule)) {
             group[into].push(read);
@@ -784,7 +786,9 @@ function link(model: NetworkModel): void {
       const groupKey = target(r, groupId);
       const invalid = invalidSgRule(r.properties);
       if (invalid !== undefined) {
+        // EC2 rejects the rule: it never exists, so it is judged by nothing but InvalidValue.
         model.invalid.push({ resource: r, problem: invalid.problem, value: invalid.value });
+        continue;
       }
       const rules = readSgRules(r, groupKey, direction, r.properties);
       const group = groups.get(groupKey);

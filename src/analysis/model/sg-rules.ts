@@ -100,8 +100,8 @@ export function readSgRules(resource: ModelResource, groupKey: string, direction
 
 /**
  * What EC2 rejects in one rule's literal values: a protocol that is neither a name it knows (tcp, udp, icmp,
- * icmpv6) nor a number from -1 (all) to 255, and for TCP and UDP a port outside 0-65535 or a FromPort above the
- * ToPort. `problem` says what is wrong; `value` is how the rule's readers name the value in their "cannot verify"
+ * icmpv6) nor a number from -1 (all) to 255, and for TCP and UDP a missing FromPort or ToPort, a port outside
+ * 0-65535 (-1, "every type or code", is for ICMP only) or a FromPort above the ToPort. `problem` says what is wrong; `value` is how the rule's readers name the value in their "cannot verify"
  * (see {@link readSgRules}), so that the engine does not repeat it as unknown. Values not known at synth are left to
  * the rules.
  * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ec2-security-group-rule.html
@@ -125,14 +125,21 @@ export function invalidSgRule(rule: Json): { readonly problem: string; readonly 
   if (number !== TCP && number !== UDP) {
     return undefined;
   }
+  const name = number === TCP ? 'tcp' : 'udp';
+  const ports = `FromPort/ToPort ${describeValue(rule.FromPort)}/${describeValue(rule.ToPort)}`;
+  if (rule.FromPort === undefined || rule.ToPort === undefined) {
+    return { problem: `a ${name} rule needs FromPort and ToPort (${ports}): EC2 rejects the rule`, value: ports };
+  }
   const from = literalInteger(rule.FromPort);
   const to = literalInteger(rule.ToPort);
-  if (from === undefined || to === undefined || from === -1) {
-    return undefined; // unknown ports are the rules' to name; -1 is every port
+  if (from === undefined || to === undefined) {
+    return undefined; // a port not known at synth is the rules' to name
   }
+  // -1 means every type or code for ICMP only: for TCP and UDP it is out of range.
   if (from < 0 || from > 65535 || to < 0 || to > 65535 || from > to) {
-    const what = from > to && from <= 65535 && to >= 0 ? 'FromPort is above ToPort' : 'a port is outside 0-65535';
-    return { problem: `FromPort/ToPort ${from}/${to} of a ${number === TCP ? 'tcp' : 'udp'} rule: ${what}: EC2 rejects the rule`, value: `FromPort/ToPort ${from}/${to}` };
+    const outside = from < 0 || from > 65535 || to < 0 || to > 65535;
+    const what = outside ? 'a port is outside 0-65535 (-1, every type or code, is for ICMP only)' : 'FromPort is above ToPort';
+    return { problem: `${ports} of a ${name} rule: ${what}: EC2 rejects the rule`, value: ports };
   }
   return undefined;
 }

@@ -4,6 +4,7 @@ import {
   WafWebAclTree,
 } from './waf-statements-tree';
 import { CannotEvaluateError } from './waf-transformations';
+import { lookupTable } from '../../private/lookup-table';
 
 /**
  * Web ACL capacity units (WCU) of `AWS::WAFv2::WebACL` rules, read from their statement tree (./waf-statements-tree), from AWS's published costs
@@ -30,7 +31,7 @@ export const WEB_ACL_BASE_PRICE_CAPACITY = 1500;
  * Published capacities of AWS managed rule groups (VendorName `AWS`), from the AWS WAF Developer Guide pages
  * "Baseline rule groups", "Use-case specific rule groups" and "IP reputation rule groups".
  */
-export const AWS_MANAGED_RULE_GROUP_CAPACITY: Readonly<Record<string, number>> = {
+export const AWS_MANAGED_RULE_GROUP_CAPACITY = lookupTable<Record<string, number>>({
   AWSManagedRulesCommonRuleSet: 700,
   AWSManagedRulesAdminProtectionRuleSet: 100,
   AWSManagedRulesKnownBadInputsRuleSet: 200,
@@ -42,7 +43,7 @@ export const AWS_MANAGED_RULE_GROUP_CAPACITY: Readonly<Record<string, number>> =
   AWSManagedRulesWordPressRuleSet: 100,
   AWSManagedRulesAmazonIpReputationList: 25,
   AWSManagedRulesAnonymousIpList: 50,
-};
+});
 
 type Json = any;
 

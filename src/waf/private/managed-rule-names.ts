@@ -1,3 +1,5 @@
+import { lookupTable } from '../../private/lookup-table';
+
 /**
  * The rules of the AWS managed rule groups, by name, as the AWS WAF Developer Guide lists them for the latest static
  * version of each group ("Baseline rule groups", "Use-case specific rule groups", "IP reputation rule groups";
@@ -8,7 +10,7 @@
  * @see https://docs.aws.amazon.com/waf/latest/developerguide/aws-managed-rule-groups-use-case.html
  * @see https://docs.aws.amazon.com/waf/latest/developerguide/aws-managed-rule-groups-ip-rep.html
  */
-export const AWS_MANAGED_RULE_NAMES: Readonly<Record<string, readonly string[]>> = {
+export const AWS_MANAGED_RULE_NAMES = lookupTable<Record<string, readonly string[]>>({
   AWSManagedRulesCommonRuleSet: [
     'NoUserAgent_HEADER', 'UserAgent_BadBots_HEADER', 'SizeRestrictions_QUERYSTRING', 'SizeRestrictions_Cookie_HEADER',
     'SizeRestrictions_BODY', 'SizeRestrictions_URIPATH', 'EC2MetaDataSSRF_BODY', 'EC2MetaDataSSRF_COOKIE',
@@ -34,4 +36,4 @@ export const AWS_MANAGED_RULE_NAMES: Readonly<Record<string, readonly string[]>>
     'WindowsShellCommands_COOKIE', 'WindowsShellCommands_QUERYARGUMENTS', 'WindowsShellCommands_BODY',
     'PowerShellCommands_COOKIE', 'PowerShellCommands_QUERYARGUMENTS', 'PowerShellCommands_BODY',
   ],
-};
+});

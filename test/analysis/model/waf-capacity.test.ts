@@ -29,6 +29,10 @@ describe('statementCapacity', () => {
   test('an unknown rule group needs a lookup', () => {
     const statement = { ManagedRuleGroupStatement: { VendorName: 'Acme', Name: 'Shield' } };
     expect(() => statementCapacity(statement)).toThrow(CannotEvaluateError);
+    // An AWS group named like one of Object's methods is unknown too (it once added up to a string of code).
+    for (const name of ['constructor', 'toString', '__proto__']) {
+      expect(() => statementCapacity({ ManagedRuleGroupStatement: { VendorName: 'AWS', Name: name } })).toThrow(CannotEvaluateError);
+    }
     expect(statementCapacity(statement, { ruleGroupCapacity: (s) => (s.Name === 'Shield' ? 150 : undefined) })).toBe(150);
   });
 
