@@ -76,10 +76,11 @@ const ICMPV6 = 58;
  * of which CloudFormation requires).
  */
 export function normalizeNaclEntries(entries: readonly NaclEntryProperties[]): NormalizedNaclEntry[] {
-  return entries.map((e, index) => normalizeEntry(e, index));
+  return entries.map((e, index) => normalizeNaclEntry(e, index));
 }
 
-function normalizeEntry(e: NaclEntryProperties, index: number): NormalizedNaclEntry {
+/** One entry of {@link normalizeNaclEntries}: `index` is its position, and `#index` names it in an error. */
+export function normalizeNaclEntry(e: NaclEntryProperties, index: number): NormalizedNaclEntry {
   // Every entry of the app passes here: its description is written only for an error.
   const where = () => `NACL entry #${index} (RuleNumber ${quoteValue(e.RuleNumber)})`;
   const ruleNumber = toInteger(e.RuleNumber, () => `${where()}: RuleNumber`);

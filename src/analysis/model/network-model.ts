@@ -10,7 +10,7 @@
 import { parseCidrNormalized } from './cidr-cache';
 import { FIREWALL_TYPES, FirewallModel, FirewallPolicyModel, FirewallRuleGroupModel, linkFirewalls, NatGatewayModel } from './firewall-model';
 import { describeValue, familyText, isLiteralString, Json, literalInteger, referenceOf, resourceKey, STACK_REF, targetKey } from './model-values';
-import { naclEgress, normalizeNaclEntries, NormalizedNaclEntry } from './nacl-evaluator';
+import { naclEgress, normalizeNaclEntry, NormalizedNaclEntry } from './nacl-evaluator';
 import type { ModelResource, StackInput } from './resource';
 import { defaultGroupVpcKey, invalidSgRule, readSgRules, SgRuleModel } from './sg-rules';
 import { isPolicyName } from './tls-listeners';
@@ -331,6 +331,7 @@ export function buildNetworkModel(stacks: readonly StackInput[]): NetworkModel {
     if (resources === null || typeof resources !== 'object' || Array.isArray(resources)) {
       continue;
     }
+    const declared = declaredNames(stack.template);
     for (const logicalId of Object.keys(resources)) {
       const body: Json = resources[logicalId];
       if (body === null || typeof body !== 'object' || Array.isArray(body) || typeof body.Type !== 'string') {
@@ -354,7 +355,7 @@ export function buildNetworkModel(stacks: readonly StackInput[]): NetworkModel {
           }
         }
         if (!stack.partial) {
-          for (const name of danglingReferences(body.Properties, stack.template)) {
+          for (const name of danglingReferences(body.Properties, declared)) {
             model.invalid.push({ resource, problem: `${name} names no resource, parameter or pseudo parameter of the template: CloudFormation rejects it` });
           }
         }
@@ -418,32 +419,47 @@ function editDistanceAtMost(a: string, b: string, limit: number): boolean {
  * `Ref X`, `Fn::GetAtt [X, ...]` and `Fn::Sub` `${X}` in a value that name nothing the template declares (a
  * resource, a parameter, a pseudo parameter); cross-stack values are left to the reader, which resolved them.
  */
-function danglingReferences(value: Json, template: Json): readonly string[] {
+function danglingReferences(value: Json, declared: Declared): readonly string[] {
   // Asked for every modelled resource, and nearly always empty: one set, reused, instead of one per resource.
   danglingFound.clear();
-  walkReferences(value, template, danglingFound);
+  walkReferences(value, declared, danglingFound);
   return danglingFound.size === 0 ? NONE : [...danglingFound];
+}
+
+/** The names a template declares: its resources and its parameters (read once per stack). */
+interface Declared {
+  readonly resources: Json;
+  readonly parameters: Json;
+}
+
+function declaredNames(template: Json): Declared {
+  const resources = template?.Resources;
+  const parameters = template?.Parameters;
+  return {
+    resources: resources !== null && typeof resources === 'object' ? resources : {},
+    parameters: parameters !== null && typeof parameters === 'object' ? parameters : {},
+  };
 }
 
 const danglingFound = new Set<string>();
 const NONE: readonly string[] = Object.freeze([]);
 
 /** Whether a template declares `name`: a resource, a pseudo parameter, or (for `Ref` and `Fn::Sub`) a parameter. */
-function declaredIn(template: Json, name: string, isRef: boolean): boolean {
+function declaredIn(declared: Declared, name: string, isRef: boolean): boolean {
   return name.startsWith('AWS::')
-    || Object.prototype.hasOwnProperty.call(template?.Resources ?? {}, name)
-    || (isRef && Object.prototype.hasOwnProperty.call(template?.Parameters ?? {}, name));
+    || Object.prototype.hasOwnProperty.call(declared.resources, name)
+    || (isRef && Object.prototype.hasOwnProperty.call(declared.parameters, name));
 }
 
 // Visits every object of every modelled resource: for-in, not Object.keys or Object.values, so it allocates nothing
 // on the way.
-function walkReferences(v: Json, template: Json, found: Set<string>): void {
+function walkReferences(v: Json, declared: Declared, found: Set<string>): void {
   if (v === null || typeof v !== 'object') {
     return;
   }
   if (Array.isArray(v)) {
     for (const item of v) {
-      walkReferences(item, template, found);
+      walkReferences(item, declared, found);
     }
     return;
   }
@@ -459,14 +475,14 @@ function walkReferences(v: Json, template: Json, found: Set<string>): void {
   if (count === 1 && only === STACK_REF) {
     return;
   }
-  if (count === 1 && only === 'Ref' && typeof v.Ref === 'string' && !declaredIn(template, v.Ref, true)) {
+  if (count === 1 && only === 'Ref' && typeof v.Ref === 'string' && !declaredIn(declared, v.Ref, true)) {
     found.add(`Ref ${v.Ref}`);
     return;
   }
   if (count === 1 && only === 'Fn::GetAtt') {
     const getAtt = v['Fn::GetAtt'];
     const target = Array.isArray(getAtt) ? getAtt[0] : typeof getAtt === 'string' ? getAtt.split('.')[0] : undefined;
-    if (typeof target === 'string' && !declaredIn(template, target, false)) {
+    if (typeof target === 'string' && !declaredIn(declared, target, false)) {
       found.add(`Fn::GetAtt ${target}`);
     } else if (target === undefined || typeof target !== 'string') {
       found.add(`Fn::GetAtt ${describeValue(getAtt)}`);
@@ -480,16 +496,16 @@ function walkReferences(v: Json, template: Json, found: Set<string>): void {
     if (typeof text === 'string') {
       for (const match of text.matchAll(/\$\{([^!}][^}]*)\}/g)) {
         const name = match[1].split('.')[0].trim();
-        if (!Object.prototype.hasOwnProperty.call(variables, name) && !declaredIn(template, name, true)) {
+        if (!Object.prototype.hasOwnProperty.call(variables, name) && !declaredIn(declared, name, true)) {
           found.add(`Fn::Sub \${${match[1]}}`);
         }
       }
     }
-    walkReferences(Object.values(variables), template, found);
+    walkReferences(Object.values(variables), declared, found);
     return;
   }
   for (const k in v) {
-    walkReferences(v[k], template, found);
+    walkReferences(v[k], declared, found);
   }
 }
 
@@ -993,7 +1009,7 @@ function readNaclEntry(r: ModelResource): NaclEntryModel {
   const ruleNumber = literalInteger(p.RuleNumber);
   const naclKey = naclKeyOf(p.NetworkAclId, r.stack.id);
   try {
-    const [normalized] = normalizeNaclEntries([p]);
+    const normalized = normalizeNaclEntry(p, 0);
     return { resource: r, naclKey, egress, family, ruleNumber, normalized };
   } catch (e) {
     return { resource: r, naclKey, egress, family, ruleNumber, unknown: (e as Error).message.replace(/^NACL entry #0 /, '') };
@@ -1007,12 +1023,13 @@ function readNaclEntry(r: ModelResource): NaclEntryModel {
  * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-networkaclentry.html
  */
 export function invalidNaclEntry(p: Json): string | undefined {
-  const literal = (v: Json) => v === undefined || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
+  // Every NACL entry of the app passes here: no closure, table or list is made for one that is valid.
   const ruleNumber = literalInteger(p.RuleNumber);
   if (ruleNumber !== undefined && (ruleNumber < 1 || ruleNumber > 32766)) {
     return `RuleNumber ${ruleNumber} is outside 1-32766`;
   }
-  if (typeof p.RuleAction === 'string' && !['allow', 'deny'].includes(p.RuleAction.toLowerCase())) {
+  const action = typeof p.RuleAction === 'string' ? p.RuleAction.toLowerCase() : undefined;
+  if (action !== undefined && action !== 'allow' && action !== 'deny') {
     return `RuleAction '${p.RuleAction}' is not allow or deny`;
   }
   if (p.CidrBlock !== undefined && p.Ipv6CidrBlock !== undefined) {
@@ -1021,27 +1038,22 @@ export function invalidNaclEntry(p: Json): string | undefined {
   if (p.CidrBlock === undefined && p.Ipv6CidrBlock === undefined) {
     return 'neither CidrBlock nor Ipv6CidrBlock is set; an entry takes exactly one';
   }
-  for (const [name, value, family] of [['CidrBlock', p.CidrBlock, IpFamily.IPV4], ['Ipv6CidrBlock', p.Ipv6CidrBlock, IpFamily.IPV6]] as const) {
-    if (isLiteralString(value)) {
-      const parsed = parseCidrNormalized(value);
-      if (typeof parsed === 'string' || parsed.family !== family) {
-        return `${name} '${value}' is not an ${familyText(family)} CIDR`;
-      }
-    }
+  const cidrProblem = notOfFamily('CidrBlock', p.CidrBlock, IpFamily.IPV4) ?? notOfFamily('Ipv6CidrBlock', p.Ipv6CidrBlock, IpFamily.IPV6);
+  if (cidrProblem !== undefined) {
+    return cidrProblem;
   }
   const protocol = literalInteger(p.Protocol);
   if (protocol === undefined) {
-    return literal(p.Protocol) ? `Protocol ${describeValue(p.Protocol)} is not a protocol number (-1 for all)` : undefined;
+    return isLiteral(p.Protocol) ? `Protocol ${describeValue(p.Protocol)} is not a protocol number (-1 for all)` : undefined;
   }
   if (protocol < -1 || protocol > 255) {
     return `Protocol ${protocol} is not a protocol number (-1 for all, 0-255)`;
   }
-  const names: Record<number, string> = { 6: 'tcp', 17: 'udp', 1: 'icmp', 58: 'icmpv6' };
   if (protocol === 6 || protocol === 17) {
     if (p.PortRange === undefined) {
-      return `Protocol ${protocol} (${names[protocol]}) needs a PortRange`;
+      return `Protocol ${protocol} (${NACL_PROTOCOL_NAMES[protocol]}) needs a PortRange`;
     }
-    if (literal(p.PortRange) || Array.isArray(p.PortRange) || (p.PortRange?.From === undefined && p.PortRange?.To === undefined)) {
+    if (isLiteral(p.PortRange) || Array.isArray(p.PortRange) || (p.PortRange?.From === undefined && p.PortRange?.To === undefined)) {
       return `PortRange ${describeValue(p.PortRange)} is not { From, To }`;
     }
     if (p.PortRange.From === undefined || p.PortRange.To === undefined) {
@@ -1058,10 +1070,26 @@ export function invalidNaclEntry(p: Json): string | undefined {
       return `PortRange ${from}-${to} is inverted (From > To)`;
     }
   }
-  if ((protocol === 1 || protocol === 58) && (p.Icmp === undefined || literal(p.Icmp) || Array.isArray(p.Icmp))) {
-    return `Protocol ${protocol} (${names[protocol]}) needs Icmp { Type, Code } (Type -1 and Code -1 for all), not ${describeValue(p.Icmp)}`;
+  if ((protocol === 1 || protocol === 58) && (p.Icmp === undefined || isLiteral(p.Icmp) || Array.isArray(p.Icmp))) {
+    return `Protocol ${protocol} (${NACL_PROTOCOL_NAMES[protocol]}) needs Icmp { Type, Code } (Type -1 and Code -1 for all), not ${describeValue(p.Icmp)}`;
   }
   return undefined;
+}
+
+const NACL_PROTOCOL_NAMES: Readonly<Record<number, string>> = { 6: 'tcp', 17: 'udp', 1: 'icmp', 58: 'icmpv6' };
+
+/** A scalar written out, or nothing: what an invalid value can be (an intrinsic is unknown, not invalid). */
+function isLiteral(v: Json): boolean {
+  return v === undefined || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
+}
+
+/** Why a literal CIDR property is no CIDR of its family, or undefined. */
+function notOfFamily(name: string, value: Json, family: IpFamily): string | undefined {
+  if (!isLiteralString(value)) {
+    return undefined;
+  }
+  const parsed = parseCidrNormalized(value);
+  return typeof parsed === 'string' || parsed.family !== family ? `${name} '${value}' is not an ${familyText(family)} CIDR` : undefined;
 }
 
 /** A value that is one intrinsic function (or a cross-stack value): known only at deploy time. */
