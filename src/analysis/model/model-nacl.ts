@@ -275,6 +275,36 @@ export class NaclDirectionAnalysis {
   }
 
   /**
+   * The addresses `entry` decides in the classes `applies` picks, merged: the ranges of its fate's `decides` there.
+   * Classes that share their pieces are read once (an entry matches all of them or none).
+   */
+  public decidedRanges(entry: NormalizedNaclEntry, applies: (traffic: TrafficClass, index: number) => boolean): IpRange[] {
+    const ranges: IpRange[] = [];
+    if (neverMatchesReason(entry) !== undefined) {
+      return ranges;
+    }
+    const seen = new Set<readonly DecidedPiece[]>();
+    for (let i = 0; i < this.classes.length; i++) {
+      const pieces = this.piecesByClass[i];
+      if (seen.has(pieces) || !applies(this.classes[i], i) || !entryMatchesTraffic(entry, this.classes[i].traffic)) {
+        continue;
+      }
+      seen.add(pieces);
+      for (let p = firstReaching(pieces, entry.range.first); p < pieces.length && pieces[p].first <= entry.range.last; p++) {
+        const piece = pieces[p];
+        if (piece.decider === entry) {
+          ranges.push({
+            family: this.family,
+            first: piece.first > entry.range.first ? piece.first : entry.range.first,
+            last: piece.last < entry.range.last ? piece.last : entry.range.last,
+          });
+        }
+      }
+    }
+    return mergeRanges(ranges);
+  }
+
+  /**
    * The addresses to which every port in [from, to] of `protocol` is allowed (merged ranges). Used for return
    * traffic: responses must be allowed on the whole ephemeral range.
    */
@@ -305,14 +335,17 @@ export class NaclDirectionAnalysis {
   private allowedFromClasses(protocol: number, from: number, to: number): IpRange[] {
     const named = this.classes.some((c) => c.traffic.protocol === protocol);
     let allowed: IpRange[] | undefined;
+    // Classes that share their pieces allow the same addresses: intersecting them again changes nothing.
+    const seen = new Set<readonly DecidedPiece[]>();
     for (let i = 0; i < this.classes.length; i++) {
       const c = this.classes[i];
       const applies = named
         ? c.traffic.protocol === protocol && c.traffic.port! <= to && c.portTo! >= from
         : i === this.classes.length - 1;
-      if (!applies) {
+      if (!applies || seen.has(this.piecesByClass[i])) {
         continue;
       }
+      seen.add(this.piecesByClass[i]);
       const own = allowedPieces(this.piecesByClass[i], this.family);
       allowed = allowed === undefined ? own : intersectRanges(allowed, own);
       if (allowed.length === 0) {

@@ -6,7 +6,7 @@ import {
 import { evaluateNaclPacket, NaclEntryProperties, NormalizedNaclEntry, normalizeNaclEntries, orderedEntries } from '../../../src/analysis/model/nacl-evaluator';
 import type { ModelResource, NaclEntryModel, NaclModel } from '../../../src/analysis/model/network-model';
 import { IpFamily } from '../../../src/ip/family';
-import { formatAddress, formatCidr, parseCidr } from '../../../src/private/ip';
+import { formatAddress, formatCidr, mergeRanges, parseCidr } from '../../../src/private/ip';
 
 // Small IPv4 CIDRs inside 10.0.0.0/24 so random entries overlap often.
 const cidr = fc.tuple(fc.integer({ min: 0, max: 255 }), fc.integer({ min: 24, max: 32 }))
@@ -70,6 +70,19 @@ describe('NaclDirectionAnalysis', () => {
         expect(fate.decides.length + fate.overtaken.length).toBeGreaterThan(0);
       }
     }), { numRuns: 100 });
+  });
+
+  test('decidedRanges are the merged ranges of the fate\'s decides in the classes asked for (property)', () => {
+    fc.assert(fc.property(fc.array(entry, { minLength: 1, maxLength: 10 }), fc.constantFrom(6, 17, 1), (raw, protocol) => {
+      // GIVEN any ingress entries and the classes of one protocol
+      const analysis = new NaclDirectionAnalysis(normalizeNaclEntries(raw), 'ingress', IpFamily.IPV4);
+      const applies = (c: { traffic: { protocol: number } }) => c.traffic.protocol === protocol;
+      for (const e of analysis.ordered) {
+        // WHEN one entry's decided ranges are asked for THEN they equal its fate's, merged
+        const expected = mergeRanges(analysis.fateOf(e).decides.filter((d) => applies(d.traffic)).map((d) => d.range));
+        expect(analysis.decidedRanges(e, applies)).toEqual(expected);
+      }
+    }), { numRuns: 300 });
   });
 
   test('summaries count what the fates hold, entry by entry (property)', () => {

@@ -36,9 +36,8 @@ export const NaclReturnTraffic: LayeredDefenseRule = {
         }
         // An all-protocols ALLOW admits TCP and UDP services alike; both need their responses allowed.
         const protocols = entry.protocol === -1 ? [TCP, UDP] : entry.protocol === TCP || entry.protocol === UDP ? [entry.protocol] : [];
-        const decides = protocols.length > 0 ? scope.analysis!.fateOf(entry).decides : [];
         for (const protocol of protocols) {
-          const admitted = admittedRanges(scope.analysis!, decides, protocol);
+          const admitted = admittedRanges(scope.analysis!, entry, protocol);
           if (admitted.length === 0) {
             continue;
           }
@@ -75,13 +74,12 @@ export function isReturnEntry(entry: Pick<NormalizedNaclEntry, 'ports'>, context
   return (ports.from <= context.ephemeralFrom && ports.to >= context.ephemeralTo) || ports.to - ports.from + 1 >= 10000;
 }
 
-/** The addresses the entry decides for `protocol` traffic (for an all-protocols entry: the classes that stand for it). */
-type Decided = ReadonlyArray<{ range: IpRange; traffic: { traffic: { protocol: number } } }>;
-
-function admittedRanges(analysis: NaclDirectionAnalysis, decides: Decided, protocol: number): IpRange[] {
+/**
+ * The addresses the entry decides for `protocol` traffic, merged (for an all-protocols entry and a protocol no entry
+ * names: the last class, "any other protocol", which stands for it).
+ */
+function admittedRanges(analysis: NaclDirectionAnalysis, entry: NormalizedNaclEntry, protocol: number): IpRange[] {
   const named = analysis.classes.some((c) => c.traffic.protocol === protocol);
-  const otherClass = analysis.classes[analysis.classes.length - 1];
-  return decides
-    .filter((d) => d.traffic.traffic.protocol === protocol || (!named && d.traffic === otherClass))
-    .map((d) => d.range);
+  const last = analysis.classes.length - 1;
+  return analysis.decidedRanges(entry, (c, i) => c.traffic.protocol === protocol || (!named && i === last));
 }
