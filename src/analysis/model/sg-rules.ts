@@ -125,10 +125,11 @@ export function invalidSgRule(rule: Json): { readonly problem: string; readonly 
   if (number !== TCP && number !== UDP) {
     return undefined;
   }
+  // Every TCP and UDP rule of the app passes here: the texts are written only for a rule EC2 rejects.
   const name = number === TCP ? 'tcp' : 'udp';
-  const ports = `FromPort/ToPort ${describeValue(rule.FromPort)}/${describeValue(rule.ToPort)}`;
+  const ports = () => `FromPort/ToPort ${describeValue(rule.FromPort)}/${describeValue(rule.ToPort)}`;
   if (rule.FromPort === undefined || rule.ToPort === undefined) {
-    return { problem: `a ${name} rule needs FromPort and ToPort (${ports}): EC2 rejects the rule`, value: ports };
+    return { problem: `a ${name} rule needs FromPort and ToPort (${ports()}): EC2 rejects the rule`, value: ports() };
   }
   const from = literalInteger(rule.FromPort);
   const to = literalInteger(rule.ToPort);
@@ -139,7 +140,7 @@ export function invalidSgRule(rule: Json): { readonly problem: string; readonly 
   if (from < 0 || from > 65535 || to < 0 || to > 65535 || from > to) {
     const outside = from < 0 || from > 65535 || to < 0 || to > 65535;
     const what = outside ? 'a port is outside 0-65535 (-1, every type or code, is for ICMP only)' : 'FromPort is above ToPort';
-    return { problem: `${ports} of a ${name} rule: ${what}: EC2 rejects the rule`, value: ports };
+    return { problem: `${ports()} of a ${name} rule: ${what}: EC2 rejects the rule`, value: ports() };
   }
   return undefined;
 }
