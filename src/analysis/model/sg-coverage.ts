@@ -85,8 +85,13 @@ export function openToEveryone(rules: readonly SgRuleModel[], family: IpFamily):
       }
     }
   }
-  const others = new Set(own.map((r) => r.protocol!).filter((p) => p !== -1 && p !== TCP && p !== UDP));
-  for (const protocol of [...others].sort((a, b) => a - b)) {
+  let others: Set<number> | undefined;
+  for (const r of own) {
+    if (r.protocol !== -1 && r.protocol !== TCP && r.protocol !== UDP) {
+      (others ??= new Set()).add(r.protocol!);
+    }
+  }
+  for (const protocol of others === undefined ? [] : [...others].sort((a, b) => a - b)) {
     if (covers([...allProtocols, ...own.filter((r) => r.protocol === protocol)])) {
       open.push({ protocol, from: 0, to: 65535 });
     }

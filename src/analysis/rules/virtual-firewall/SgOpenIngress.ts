@@ -23,7 +23,7 @@ export const SgOpenIngress: LayeredDefenseRule = {
     const findings: RuleFinding[] = [];
     for (const group of model.securityGroups) {
       const ingress = withPrefixListsExpanded(group.ingress, (key) => model.resolveKey(key), context.cannotVerify);
-      findings.push(...judge(context, group.resource, ingress, port80Allowed(model, group.key), () => ''));
+      findings.push(...judge(context, group.resource, ingress, () => port80Allowed(model, group.key), () => ''));
     }
     // Standalone rules on a group outside this stack (an imported group): a group is a union of allows, so its
     // rules are judged together (0.0.0.0/1 in one rule and 128.0.0.0/1 in another is open to everyone).
@@ -38,7 +38,7 @@ export const SgOpenIngress: LayeredDefenseRule = {
         const others = [...new Set(rules.map((r) => r.resource.path))].filter((path) => path !== rules[0].resource.path);
         return `security group ${groupKey.replace(/^[a-z]+:/, '')}${others.length > 0 ? ` (with the rules of ${others.join(', ')})` : ''}: `;
       };
-      findings.push(...judge(context, rules[0].resource, rules, port80Allowed(model, groupKey), where));
+      findings.push(...judge(context, rules[0].resource, rules, () => port80Allowed(model, groupKey), where));
     }
     return findings;
   },
@@ -49,7 +49,7 @@ export const SgOpenIngress: LayeredDefenseRule = {
  * standalone `AWS::EC2::SecurityGroupIngress` (in this stack or another) when its rules alone do, else `site` (the
  * group, or the first stray rule), naming the other resources whose rules add up to it.
  */
-function judge(context: RuleContext, site: SgRuleModel['resource'], rules: SgRuleModel[], allow80: boolean, where: () => string): RuleFinding[] {
+function judge(context: RuleContext, site: SgRuleModel['resource'], rules: SgRuleModel[], allow80: () => boolean, where: () => string): RuleFinding[] {
   for (const rule of rules) {
     // Only a CIDR (or a peer not known at all) can admit everyone: a group or prefix-list peer never does, whatever
     // its protocol and ports, so its unknown port (the RDS idiom's token) changes no verdict here.
@@ -59,7 +59,9 @@ function judge(context: RuleContext, site: SgRuleModel['resource'], rules: SgRul
   }
   const findings: RuleFinding[] = [];
   for (const [family, everyone] of [[IpFamily.IPV4, '0.0.0.0/0'], [IpFamily.IPV6, '::/0']] as const) {
-    const open = withoutTcpPorts(openToEveryone(rules, family), allow80 ? [443, 80] : [443]);
+    // Whether port 80 may stay open is asked only of a group that admits everyone on something.
+    const everything = openToEveryone(rules, family);
+    const open = everything.length === 0 ? everything : withoutTcpPorts(everything, allow80() ? [443, 80] : [443]);
     if (open.length === 0) {
       continue;
     }
