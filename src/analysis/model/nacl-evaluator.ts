@@ -212,10 +212,12 @@ export function firstMatchPieces(ordered: readonly NormalizedNaclEntry[], family
     }
     // Most entries of a long list take nothing or one piece: the list is copied only once an entry takes something.
     let rest: typeof unassigned | undefined;
+    const entryFirst = entry.range.first;
+    const entryLast = entry.range.last;
     for (let i = 0; i < unassigned.length; i++) {
       const piece = unassigned[i];
-      const first = piece.first > entry.range.first ? piece.first : entry.range.first;
-      const last = piece.last < entry.range.last ? piece.last : entry.range.last;
+      const first = piece.first > entryFirst ? piece.first : entryFirst;
+      const last = piece.last < entryLast ? piece.last : entryLast;
       if (first > last) {
         rest?.push(piece);
         continue;
@@ -231,8 +233,9 @@ export function firstMatchPieces(ordered: readonly NormalizedNaclEntry[], family
     }
     unassigned = rest ?? unassigned;
   }
+  // What is left falls to the implicit final deny: these pieces were made here, so they are handed out as they are.
   for (const piece of unassigned) {
-    decided.push({ ...piece });
+    decided.push(piece);
   }
   return decided.sort((a, b) => (a.first < b.first ? -1 : a.first > b.first ? 1 : 0));
 }
