@@ -255,7 +255,17 @@ export function parseWafRule(rule: Json, index: number): WafRuleNode {
   const priority = literalInteger(rule.Priority);
   let action: WafMaybe<WafRuleAction>;
   let overrideAction: 'NONE' | 'COUNT' | undefined;
-  if (rule.Action !== undefined) {
+  // A rule that references a rule group takes OverrideAction, every other rule Action, and none takes both.
+  // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-webacl-rule.html
+  const referencesGroup = isPlainObject(rule.Statement)
+    && (rule.Statement.ManagedRuleGroupStatement !== undefined || rule.Statement.RuleGroupReferenceStatement !== undefined);
+  if (rule.Action !== undefined && rule.OverrideAction !== undefined) {
+    action = new WafUnknown(`${at} sets both Action and OverrideAction (a rule takes one of them)`, true);
+  } else if (rule.Action !== undefined && referencesGroup) {
+    action = new WafUnknown(`${at} references a rule group but sets Action (a rule group reference takes OverrideAction: { None: {} } or { Count: {} })`, true);
+  } else if (rule.OverrideAction !== undefined && !referencesGroup && isPlainObject(rule.Statement) && !isIntrinsic(rule.Statement)) {
+    action = new WafUnknown(`${at} sets OverrideAction but references no rule group (its statement takes Action)`, true);
+  } else if (rule.Action !== undefined) {
     action = parseAction(rule.Action, `${at} Action`);
   } else if (isPlainObject(rule.OverrideAction) && (rule.OverrideAction.Count !== undefined || rule.OverrideAction.None !== undefined)) {
     action = 'NONE';

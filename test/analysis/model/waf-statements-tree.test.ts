@@ -68,6 +68,23 @@ describe('reading statements', () => {
     expect(WafWebAclTree.parse(acl([rule('R', 0, statement)])).invalid).toEqual([problem]);
   });
 
+  test('GIVEN a rule group reference with Action, a plain rule with OverrideAction, or a rule with both WHEN read THEN each is invalid', () => {
+    const managed = { ManagedRuleGroupStatement: { VendorName: 'AWS', Name: 'AWSManagedRulesCommonRuleSet' } };
+    const { Action: _action, ...withoutAction } = rule('Plain', 1, office);
+    const tree = WafWebAclTree.parse(acl([
+      rule('Group', 0, managed),
+      { ...withoutAction, OverrideAction: { None: {} } },
+      { ...rule('Both', 2, office), OverrideAction: { Count: {} } },
+      { ...rule('Fine', 3, managed), Action: undefined, OverrideAction: { None: {} } },
+    ]));
+    expect(tree.invalid).toEqual([
+      "rule 'Group' references a rule group but sets Action (a rule group reference takes OverrideAction: { None: {} } or { Count: {} })",
+      "rule 'Plain' sets OverrideAction but references no rule group (its statement takes Action)",
+      "rule 'Both' sets both Action and OverrideAction (a rule takes one of them)",
+    ]);
+    expect(known(tree.rules)[3].action).toBe('NONE');
+  });
+
   test('GIVEN two rules with one priority WHEN read THEN the tree lists it as invalid, naming both', () => {
     const tree = WafWebAclTree.parse(acl([rule('A', 3, office), rule('B', 4, office), rule('C', 3, office)]));
     expect(tree.invalid).toEqual(["rules 'A', 'C' share Priority 3, and a web ACL's priorities must all be different"]);
