@@ -300,8 +300,9 @@ describe('web ACL shape', () => {
     for (const override of [{ Count: {} }, { None: {} }]) {
       expect(evaluateWebAcl(acl([group(override)], { Block: {} }), req('/', '192.0.2.1'))).toMatchObject({ action: 'BLOCK', matchedRules: [] });
     }
+    // OverrideAction belongs to a rule group reference only (an empty one there is "neither": waf-statements-tree.test.ts).
     expect(() => evaluateWebAcl(acl([{ Name: 'G', Priority: 1, OverrideAction: {}, Statement: adminPath }]), req('/admin', '192.0.2.1')))
-      .toThrow(/^rule 'G' has neither Action nor OverrideAction \(OverrideAction \{\}\)$/);
+      .toThrow(/^rule 'G' sets OverrideAction but references no rule group \(its statement takes Action\)$/);
   });
 
   test.each([['RuleGroupReferenceStatement'], ['RateBasedStatement'], ['ManagedRuleGroupStatement']])('%s is opaque', (type) => {
