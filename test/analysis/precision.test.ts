@@ -185,6 +185,10 @@ describe('invalid values are invalid, not unknown and not "allows nothing"', () 
     ['every port written -1 on tcp', { IpProtocol: 'tcp', FromPort: -1, ToPort: -1, CidrIp: '0.0.0.0/0' }, /FromPort\/ToPort -1\/-1 of a tcp rule: a port is outside 0-65535 \(-1, every type or code, is for ICMP only\)/],
     ['a port range ending at -1', { IpProtocol: 'udp', FromPort: 53, ToPort: -1, CidrIp: '10.0.0.0/8' }, /FromPort\/ToPort 53\/-1 of a udp rule: a port is outside 0-65535/],
     ['tcp without ports', { IpProtocol: 'tcp', CidrIp: '0.0.0.0/0' }, /a tcp rule needs FromPort and ToPort \(FromPort\/ToPort \(not set\)\/\(not set\)\)/],
+    // "For tcp, udp, and icmp, you must specify a port range"; "If you specify all ICMP types, you must specify all codes".
+    ['icmp without a type and code', { IpProtocol: 'icmp', CidrIp: '10.0.0.0/8' }, /an icmp rule needs FromPort \(the type\) and ToPort \(the code\), -1 for all/],
+    ['all icmp types with one code', { IpProtocol: 'icmp', FromPort: -1, ToPort: 5, CidrIp: '10.0.0.0/8' }, /FromPort\/ToPort -1\/5 of an icmp rule: all types \(-1\) take all codes \(-1\)/],
+    ['an icmpv6 type above 255', { IpProtocol: 'icmpv6', FromPort: 300, ToPort: 0, CidrIpv6: '2001:db8::/32' }, /FromPort\/ToPort 300\/0 of an icmpv6 rule: an ICMP type or code is outside -1-255/],
   ])('a security group rule with %s', (_name, rule, message) => {
     // GIVEN an inline rule and the same rule as a standalone resource
     const templates = {
@@ -234,7 +238,7 @@ describe('invalid values are invalid, not unknown and not "allows nothing"', () 
     expect(ofRule(findings, 'LayeredDefense-CannotVerify').map((f) => f.message)).toEqual([expect.stringMatching(/SgOpenIngress cannot verify an ingress rule \(IpProtocol \{"Ref":"Proto"\}/)]);
   });
 
-  test('a security group rule whose values are not known at synth, or ICMP with -1 (every type or code), is not invalid', () => {
+  test('a security group rule whose values are not known at synth, ICMP with -1 (every type or code), or ICMPv6 without either, is not invalid', () => {
     const templates = {
       App: {
         Parameters: { Proto: { Type: 'String' } },
@@ -246,7 +250,9 @@ describe('invalid values are invalid, not unknown and not "allows nothing"', () 
               SecurityGroupIngress: [
                 { IpProtocol: { Ref: 'Proto' }, CidrIp: '10.0.0.0/8' },
                 { IpProtocol: 'icmp', FromPort: 8, ToPort: -1, CidrIp: '10.0.0.0/8' },
+                { IpProtocol: 'icmp', FromPort: -1, ToPort: -1, CidrIp: '10.0.0.0/8' },
                 { IpProtocol: 'icmpv6', FromPort: -1, ToPort: -1, CidrIpv6: '2001:db8::/32' },
+                { IpProtocol: 'icmpv6', CidrIpv6: '2001:db8::/32' },
                 { IpProtocol: 'tcp', FromPort: { Ref: 'Proto' }, ToPort: 443, CidrIp: '10.0.0.0/8' },
                 { IpProtocol: 'TCP', FromPort: 0, ToPort: 65535, CidrIp: '10.0.0.0/8' },
                 { IpProtocol: '47', CidrIp: '10.0.0.0/8' },

@@ -43,6 +43,8 @@ export interface SgRuleModel {
 const PROTOCOL_NUMBERS: ReadonlyMap<string, number> = new Map([['tcp', 6], ['udp', 17], ['icmp', 1], ['icmpv6', 58], ['all', -1]]);
 export const TCP = 6;
 export const UDP = 17;
+const ICMP = 1;
+const ICMPV6 = 58;
 
 /**
  * Reads one rule (inline item or standalone properties), one record per peer it names: a rule that names more than
@@ -100,8 +102,9 @@ export function readSgRules(resource: ModelResource, groupKey: string, direction
 
 /**
  * What EC2 rejects in one rule's literal values: a protocol that is neither a name it knows (tcp, udp, icmp,
- * icmpv6) nor a number from -1 (all) to 255, and for TCP and UDP a missing FromPort or ToPort, a port outside
- * 0-65535 (-1, "every type or code", is for ICMP only) or a FromPort above the ToPort. `problem` says what is wrong; `value` is how the rule's readers name the value in their "cannot verify"
+ * icmpv6) nor a number from -1 (all) to 255; for TCP and UDP a missing FromPort or ToPort, a port outside
+ * 0-65535 (-1, "every type or code", is for ICMP only) or a FromPort above the ToPort; for ICMP and ICMPv6 what
+ * {@link invalidIcmpTypeAndCode} says. `problem` says what is wrong; `value` is how the rule's readers name the value in their "cannot verify"
  * (see {@link readSgRules}), so that the engine does not repeat it as unknown. Values not known at synth are left to
  * the rules.
  * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ec2-security-group-rule.html
@@ -122,6 +125,9 @@ export function invalidSgRule(rule: Json): { readonly problem: string; readonly 
   if (number < -1 || number > 255) {
     return { problem: `IpProtocol ${quoted(raw)} is not a protocol number (-1 for all, 0-255): EC2 rejects the rule`, value: `IpProtocol ${describeValue(raw)}` };
   }
+  if (number === ICMP || number === ICMPV6) {
+    return invalidIcmpTypeAndCode(rule, number);
+  }
   if (number !== TCP && number !== UDP) {
     return undefined;
   }
@@ -141,6 +147,33 @@ export function invalidSgRule(rule: Json): { readonly problem: string; readonly 
     const outside = from < 0 || from > 65535 || to < 0 || to > 65535;
     const what = outside ? 'a port is outside 0-65535 (-1, every type or code, is for ICMP only)' : 'FromPort is above ToPort';
     return { problem: `${ports()} of a ${name} rule: ${what}: EC2 rejects the rule`, value: ports() };
+  }
+  return undefined;
+}
+
+/**
+ * What EC2 rejects in an ICMP rule's type (FromPort) and code (ToPort): ICMP needs both (ICMPv6 may leave both out,
+ * for every type and code), each is -1 (all) or 0-255, and all types (-1) take all codes (-1).
+ */
+function invalidIcmpTypeAndCode(rule: Json, protocol: number): { readonly problem: string; readonly value: string } | undefined {
+  const name = protocol === ICMP ? 'icmp' : 'icmpv6';
+  const ports = () => `FromPort/ToPort ${describeValue(rule.FromPort)}/${describeValue(rule.ToPort)}`;
+  if (rule.FromPort === undefined && rule.ToPort === undefined) {
+    return protocol === ICMP ? { problem: `an icmp rule needs FromPort (the type) and ToPort (the code), -1 for all (${ports()}): EC2 rejects the rule`, value: ports() } : undefined;
+  }
+  if (rule.FromPort === undefined || rule.ToPort === undefined) {
+    return { problem: `an ${name} rule needs both FromPort (the type) and ToPort (the code) (${ports()}): EC2 rejects the rule`, value: ports() };
+  }
+  const type = literalInteger(rule.FromPort);
+  const code = literalInteger(rule.ToPort);
+  if (type === undefined || code === undefined) {
+    return undefined; // not known at synth: the rules' to name
+  }
+  if (type < -1 || type > 255 || code < -1 || code > 255) {
+    return { problem: `${ports()} of an ${name} rule: an ICMP type or code is outside -1-255: EC2 rejects the rule`, value: ports() };
+  }
+  if (type === -1 && code !== -1) {
+    return { problem: `${ports()} of an ${name} rule: all types (-1) take all codes (-1): EC2 rejects the rule`, value: ports() };
   }
   return undefined;
 }

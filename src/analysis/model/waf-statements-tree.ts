@@ -257,13 +257,17 @@ export function parseWafRule(rule: Json, index: number): WafRuleNode {
   let overrideAction: 'NONE' | 'COUNT' | undefined;
   // A rule that references a rule group takes OverrideAction, every other rule Action, and none takes both.
   // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-wafv2-webacl-rule.html
-  const referencesGroup = isPlainObject(rule.Statement)
-    && (rule.Statement.ManagedRuleGroupStatement !== undefined || rule.Statement.RuleGroupReferenceStatement !== undefined);
-  if (rule.Action !== undefined && rule.OverrideAction !== undefined) {
+  // Judged only on values written out: an Action, OverrideAction or Statement behind an undecided Fn::If may be
+  // right in every branch (Action in one, OverrideAction in the other), and is left to the readers as unknown.
+  const written = !holdsUnknown(rule.Action) && !holdsUnknown(rule.OverrideAction);
+  const statementType = isPlainObject(rule.Statement) && !isIntrinsic(rule.Statement) ? Object.keys(rule.Statement) : undefined;
+  const referencesGroup = statementType !== undefined && statementType.length === 1
+    && (statementType[0] === 'ManagedRuleGroupStatement' || statementType[0] === 'RuleGroupReferenceStatement');
+  if (written && rule.Action !== undefined && rule.OverrideAction !== undefined) {
     action = new WafUnknown(`${at} sets both Action and OverrideAction (a rule takes one of them)`, true);
-  } else if (rule.Action !== undefined && referencesGroup) {
+  } else if (written && rule.Action !== undefined && referencesGroup) {
     action = new WafUnknown(`${at} references a rule group but sets Action (a rule group reference takes OverrideAction: { None: {} } or { Count: {} })`, true);
-  } else if (rule.OverrideAction !== undefined && !referencesGroup && isPlainObject(rule.Statement) && !isIntrinsic(rule.Statement)) {
+  } else if (written && rule.OverrideAction !== undefined && statementType !== undefined && statementType.length === 1 && !referencesGroup) {
     action = new WafUnknown(`${at} sets OverrideAction but references no rule group (its statement takes Action)`, true);
   } else if (rule.Action !== undefined) {
     action = parseAction(rule.Action, `${at} Action`);

@@ -5,7 +5,8 @@ import { ACKNOWLEDGEMENT_METADATA_KEY } from '../model/network-model';
  * A value AWS rejects or that means nothing, found while reading the templates: a NACL entry EC2 would refuse
  * (TCP or UDP without a `PortRange`, an inverted port range, a rule number outside 1-32766, a malformed CIDR), a
  * security group rule EC2 would refuse (a protocol that is neither tcp, udp, icmp, icmpv6 nor a number from -1 to 255;
- * for TCP or UDP missing ports, a port outside 0-65535 or a FromPort above the ToPort), a listener `SslPolicy` that names no security
+ * for TCP or UDP missing ports, a port outside 0-65535 or a FromPort above the ToPort; for ICMP a missing or
+ * out-of-range type or code), an `Action` on a WAF rule group reference, a listener `SslPolicy` that names no security
  * policy, a VPC or subnet block that is no CIDR, a WAF IP set address that
  * is no CIDR, of the other IP version or /0; and acknowledgement metadata without a reason or with an id that
  * is no rule, which acknowledges nothing. Such a value is not "unknown" and does not "allow nothing":

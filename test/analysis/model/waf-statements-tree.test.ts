@@ -87,6 +87,21 @@ describe('reading statements', () => {
     expect(known(tree.rules)[3].action).toBe('NONE');
   });
 
+  test('GIVEN Action in one branch of an undecided Fn::If and OverrideAction in the other WHEN read THEN it is not known, not invalid', () => {
+    const managed = { ManagedRuleGroupStatement: { VendorName: 'AWS', Name: 'AWSManagedRulesSQLiRuleSet' } };
+    const rate = { RateBasedStatement: { Limit: 500, AggregateKeyType: 'IP' } };
+    const tree = WafWebAclTree.parse(acl([{
+      Name: 'ByCondition',
+      Priority: 0,
+      Action: { 'Fn::If': ['IsProd', { Ref: 'AWS::NoValue' }, { Block: {} }] },
+      OverrideAction: { 'Fn::If': ['IsProd', { None: {} }, { Ref: 'AWS::NoValue' }] },
+      Statement: { 'Fn::If': ['IsProd', managed, rate] },
+      VisibilityConfig: visibility,
+    }]));
+    expect(tree.invalid).toEqual([]);
+    expect(known(tree.rules)[0].action).toBeInstanceOf(WafUnknown);
+  });
+
   test('GIVEN two rules with one priority WHEN read THEN the tree lists it as invalid, naming both', () => {
     const tree = WafWebAclTree.parse(acl([rule('A', 3, office), rule('B', 4, office), rule('C', 3, office)]));
     expect(tree.invalid).toEqual(["rules 'A', 'C' share Priority 3, and a web ACL's priorities must all be different"]);
