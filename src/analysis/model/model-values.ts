@@ -59,7 +59,7 @@ export function referenceOf(value: Json): ResourceReference | undefined {
   return undefined;
 }
 
-/** The own enumerable key of an object that has exactly one, else undefined. */
+/** The key of an object that has exactly one, else undefined (for-in: template objects inherit no enumerable keys). */
 function onlyKey(value: object): string | undefined {
   let only: string | undefined;
   let count = 0;
