@@ -235,9 +235,8 @@ function portInterval(from: Json, to: Json): readonly [number, number] | undefin
   if (first === undefined || last === undefined) {
     return undefined;
   }
-  if (first === -1) {
-    return FULL;
-  }
+  // -1 means "every type or code" for ICMP only: EC2 rejects it for TCP and UDP, so it is no interval here either
+  // (as in the checks, where such a rule is InvalidValue).
   return first <= last && first >= 0 && last <= 65535 ? [first, last] : undefined;
 }
 

@@ -111,7 +111,7 @@ function groupChanges(
     return [];
   }
   const unknown = afterRules.filter((r) => r.unknown !== undefined && !beforeTexts.has(r.text))
-    .map((r) => `the new rule ${r.text} on ${r.holder} has a value unknown at synth (${r.unknown}); the access it keeps is not subtracted`);
+    .map((r) => `the new rule ${r.text} on ${r.holder} has a value unknown at synth or one EC2 rejects (${r.unknown}); the access it keeps is not subtracted`);
   const changedHolders = [...new Set(beforeRules.filter((r) => !afterTexts.has(r.text)).map((r) => r.holder))];
   const resources = changedHolders.length > 0 ? changedHolders : [group.logicalId];
   const changes: AccessChange[] = [];

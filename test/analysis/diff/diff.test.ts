@@ -243,6 +243,16 @@ describe('diffTemplates: values unknown at synth, stacks and NACLs', () => {
     expect(changes[0].unknown).toEqual([expect.stringMatching(/AdminCidr.*unknown at synth/)]);
   });
 
+  test('a new tcp rule with ports -1 (every ICMP type, not every TCP port: EC2 rejects it) keeps no access', () => {
+    // GIVEN every TCP port from anywhere, replaced by the same written with -1
+    const everyPort = { IpProtocol: 'tcp', FromPort: 0, ToPort: 65535, CidrIp: '0.0.0.0/0' };
+    const minusOne = { IpProtocol: 'tcp', FromPort: -1, ToPort: -1, CidrIp: '0.0.0.0/0' };
+    const changes = ingressChanges(app({ Sg: group([everyPort]) }), app({ Sg: group([minusOne]) }));
+    // THEN the removal is reported (it once read -1 as every port and said nothing), and the new rule cannot be read
+    expect(changes[0].removed).toMatchObject([{ peer: '0.0.0.0/0', protocol: 'tcp' }]);
+    expect(changes[0].unknown).toEqual([expect.stringMatching(/unknown at synth or one EC2 rejects \(FromPort\/ToPort -1\/-1\)/)]);
+  });
+
   test('stacks are paired by name when their ids differ (a deployed template against cdk.out)', () => {
     const before = [{ stackId: 'deployed/Network.json', stackName: 'Network', template: { Resources: { Sg: group([SSH_FROM_ADMIN]) } } }];
     const after = [{ stackId: 'Network', stackName: 'Network', template: { Resources: { Sg: group([SSH_FROM_ADMIN]) } } }];
