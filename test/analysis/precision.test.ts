@@ -1,6 +1,7 @@
 // Precision on templates shaped like what people write: each case is a false positive or a silent pass that the
 // template-first analysis must not have. CDK-free: the templates are what the reader hands the model.
-import { judge, naclEntry, networkStack, ofRule, sites, stackRef } from './support';
+import { judge, naclEntry, networkStack, ofRule, sites, stacksOf, stackRef } from './support';
+import { buildNetworkModel } from '../../src/analysis/model/network-model';
 
 const ALLOW_ALL_IN = naclEntry({ Ref: 'Nacl' }, { RuleNumber: 100, RuleAction: 'allow', CidrBlock: '0.0.0.0/0' });
 const ALLOW_ALL_OUT = naclEntry({ Ref: 'Nacl' }, { RuleNumber: 100, RuleAction: 'allow', CidrBlock: '0.0.0.0/0', Egress: true });
@@ -153,6 +154,16 @@ describe('security groups', () => {
   });
 });
 
+/** An app of one security group (and a parameter `Proto` without a default) with the given ingress rules. */
+function groupWithIngress(ingress: unknown[]): Record<string, unknown> {
+  return {
+    App: {
+      Parameters: { Proto: { Type: 'String' } },
+      Resources: { Sg: { Type: 'AWS::EC2::SecurityGroup', Properties: { GroupDescription: 'web', SecurityGroupIngress: ingress } } },
+    },
+  };
+}
+
 describe('invalid values are invalid, not unknown and not "allows nothing"', () => {
   test.each([
     ['udp without a PortRange', { Protocol: 17 }, /Protocol 17 \(udp\) needs a PortRange/],
@@ -215,54 +226,29 @@ describe('invalid values are invalid, not unknown and not "allows nothing"', () 
 
   test('an invalid rule does not hide the "cannot verify" of another rule of its group', () => {
     // GIVEN an empty protocol (invalid) and a protocol from a parameter without a default (unknown), both tcp 22 from anywhere
-    const templates = {
-      App: {
-        Parameters: { Proto: { Type: 'String' } },
-        Resources: {
-          Sg: {
-            Type: 'AWS::EC2::SecurityGroup',
-            Properties: {
-              GroupDescription: 'bastion',
-              SecurityGroupIngress: [
-                { IpProtocol: '', FromPort: 22, ToPort: 22, CidrIp: '0.0.0.0/0' },
-                { IpProtocol: { Ref: 'Proto' }, FromPort: 22, ToPort: 22, CidrIp: '0.0.0.0/0' },
-              ],
-            },
-          },
-        },
-      },
-    };
-    const findings = judge(templates);
+    const findings = judge(groupWithIngress([
+      { IpProtocol: '', FromPort: 22, ToPort: 22, CidrIp: '0.0.0.0/0' },
+      { IpProtocol: { Ref: 'Proto' }, FromPort: 22, ToPort: 22, CidrIp: '0.0.0.0/0' },
+    ]));
     // THEN the first is InvalidValue and the second, which may be SSH open to everyone, is still "cannot verify"
     expect(ofRule(findings, 'LayeredDefense-InvalidValue').map((f) => f.message)).toEqual([expect.stringMatching(/^SecurityGroupIngress\[0\] IpProtocol '' is not a protocol/)]);
     expect(ofRule(findings, 'LayeredDefense-CannotVerify').map((f) => f.message)).toEqual([expect.stringMatching(/SgOpenIngress cannot verify an ingress rule \(IpProtocol \{"Ref":"Proto"\}/)]);
   });
 
   test('a security group rule whose values are not known at synth, ICMP with -1 (every type or code), or ICMPv6 without either, is not invalid', () => {
-    const templates = {
-      App: {
-        Parameters: { Proto: { Type: 'String' } },
-        Resources: {
-          Sg: {
-            Type: 'AWS::EC2::SecurityGroup',
-            Properties: {
-              GroupDescription: 'web',
-              SecurityGroupIngress: [
-                { IpProtocol: { Ref: 'Proto' }, CidrIp: '10.0.0.0/8' },
-                { IpProtocol: 'icmp', FromPort: 8, ToPort: -1, CidrIp: '10.0.0.0/8' },
-                { IpProtocol: 'icmp', FromPort: -1, ToPort: -1, CidrIp: '10.0.0.0/8' },
-                { IpProtocol: 'icmpv6', FromPort: -1, ToPort: -1, CidrIpv6: '2001:db8::/32' },
-                { IpProtocol: 'icmpv6', CidrIpv6: '2001:db8::/32' },
-                { IpProtocol: 'tcp', FromPort: { Ref: 'Proto' }, ToPort: 443, CidrIp: '10.0.0.0/8' },
-                { IpProtocol: 'TCP', FromPort: 0, ToPort: 65535, CidrIp: '10.0.0.0/8' },
-                { IpProtocol: '47', CidrIp: '10.0.0.0/8' },
-              ],
-            },
-          },
-        },
-      },
-    };
+    const templates = groupWithIngress([
+      { IpProtocol: { Ref: 'Proto' }, CidrIp: '10.0.0.0/8' },
+      { IpProtocol: 'icmp', FromPort: 8, ToPort: -1, CidrIp: '10.0.0.0/8' },
+      { IpProtocol: 'icmp', FromPort: -1, ToPort: -1, CidrIp: '10.0.0.0/8' },
+      { IpProtocol: 'icmpv6', FromPort: -1, ToPort: -1, CidrIpv6: '2001:db8::/32' },
+      { IpProtocol: 'icmpv6', CidrIpv6: '2001:db8::/32' },
+      { IpProtocol: 'tcp', FromPort: { Ref: 'Proto' }, ToPort: 443, CidrIp: '10.0.0.0/8' },
+      { IpProtocol: 'TCP', FromPort: 0, ToPort: 65535, CidrIp: '10.0.0.0/8' },
+      { IpProtocol: '47', CidrIp: '10.0.0.0/8' },
+    ]);
     expect(ofRule(judge(templates), 'LayeredDefense-InvalidValue')).toEqual([]);
+    // and every rule stays in the model for the other rules to judge (an invalid one would be left out)
+    expect(buildNetworkModel(stacksOf(templates)).securityGroups[0].ingress).toHaveLength(8);
   });
 
   test('a TLS policy name that does not exist', () => {

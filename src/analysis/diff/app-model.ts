@@ -6,6 +6,7 @@ import { DiffDirection, DiffStackInput, Json } from './types';
 import { IpFamily } from '../../ip/family';
 import { IpRange, parseCidrOrReason } from '../../private/ip';
 import { describeValue, literalInteger, referenceOf } from '../model/model-values';
+import { protocolNumber } from '../model/sg-rules';
 
 /** The synthetic cross-stack form the reader writes (ANALYSIS-CONTRACT.md). */
 const STACK_REF = 'LayeredDefense::StackRef';
@@ -18,8 +19,6 @@ export const ALL_PROTOCOLS = -1;
 /** Ports, or ICMP type*256+code, are encoded in 0..65535. */
 export const FULL: readonly [number, number] = [0, 65535];
 
-// A Map, not an object literal: a protocol written 'constructor' or 'toString' must not find Object's methods.
-const PROTOCOL_NAMES: ReadonlyMap<string, number> = new Map([['tcp', TCP], ['udp', UDP], ['icmp', ICMP], ['icmpv6', ICMPV6], ['-1', ALL_PROTOCOLS], ['all', ALL_PROTOCOLS]]);
 
 export type Peer =
   | { readonly kind: 'cidr'; readonly range: IpRange; readonly isWholeFamily: boolean; readonly text: string }
@@ -221,11 +220,7 @@ function readRule(stack: DiffStackInput, holder: string, direction: DiffDirectio
 }
 
 function readProtocol(value: Json): number | undefined {
-  const named = typeof value === 'string' ? PROTOCOL_NAMES.get(value.toLowerCase()) : undefined;
-  if (named !== undefined) {
-    return named;
-  }
-  const number = literalInteger(value);
+  const number = protocolNumber(value);
   return number !== undefined && number >= -1 && number <= 255 ? number : undefined;
 }
 

@@ -205,33 +205,13 @@ export class NaclDirectionAnalysis {
   /** One entry's fate: the pieces it decides and those an earlier entry takes, class by class, in address order. */
   public fateOf(entry: NormalizedNaclEntry): EntryFate {
     const fate: EntryFate = { entry, decides: [], overtaken: [] };
-    if (neverMatchesReason(entry) !== undefined) {
-      return fate;
-    }
-    for (let i = 0; i < this.classes.length; i++) {
-      const traffic = this.classes[i];
-      if (!entryMatchesTraffic(entry, traffic.traffic)) {
-        continue;
+    this.eachMatchedPiece(entry, (piece, i) => {
+      if (piece.decider === entry) {
+        fate.decides.push({ range: this.clipped(piece, entry), traffic: this.classes[i] });
+      } else if (piece.decider !== undefined) {
+        fate.overtaken.push({ by: piece.decider, range: this.clipped(piece, entry), traffic: this.classes[i] });
       }
-      const pieces = this.piecesByClass[i];
-      // The pieces are sorted and disjoint: start at the first that reaches the entry's range, stop past its end.
-      for (let p = firstReaching(pieces, entry.range.first); p < pieces.length && pieces[p].first <= entry.range.last; p++) {
-        const piece = pieces[p];
-        if (piece.decider === undefined) {
-          continue;
-        }
-        const range: IpRange = {
-          family: this.family,
-          first: piece.first > entry.range.first ? piece.first : entry.range.first,
-          last: piece.last < entry.range.last ? piece.last : entry.range.last,
-        };
-        if (piece.decider === entry) {
-          fate.decides.push({ range, traffic });
-        } else {
-          fate.overtaken.push({ by: piece.decider, range, traffic });
-        }
-      }
-    }
+    });
     return fate;
   }
 
@@ -249,25 +229,16 @@ export class NaclDirectionAnalysis {
       let decides = 0;
       let overtaken = 0;
       let overtakenByAllow = 0;
-      if (neverMatchesReason(entry) === undefined) {
-        for (let i = 0; i < this.classes.length; i++) {
-          if (!entryMatchesTraffic(entry, this.classes[i].traffic)) {
-            continue;
-          }
-          const pieces = this.piecesByClass[i];
-          for (let p = firstReaching(pieces, entry.range.first); p < pieces.length && pieces[p].first <= entry.range.last; p++) {
-            const decider = pieces[p].decider;
-            if (decider === entry) {
-              decides++;
-            } else if (decider !== undefined) {
-              overtaken++;
-              if (decider.action === 'allow') {
-                overtakenByAllow++;
-              }
-            }
+      this.eachMatchedPiece(entry, ({ decider }) => {
+        if (decider === entry) {
+          decides++;
+        } else if (decider !== undefined) {
+          overtaken++;
+          if (decider.action === 'allow') {
+            overtakenByAllow++;
           }
         }
-      }
+      });
       summaries.push({ entry, decides, overtaken, overtakenByAllow });
     }
     this.summaryCache = summaries;
@@ -280,28 +251,49 @@ export class NaclDirectionAnalysis {
    */
   public decidedRanges(entry: NormalizedNaclEntry, applies: (traffic: TrafficClass, index: number) => boolean): IpRange[] {
     const ranges: IpRange[] = [];
+    this.eachMatchedPiece(entry, (piece) => {
+      if (piece.decider === entry) {
+        ranges.push(this.clipped(piece, entry));
+      }
+    }, (i) => applies(this.classes[i], i), true);
+    return mergeRanges(ranges);
+  }
+
+  /**
+   * Visits the pieces an entry matches, class by class (the classes `pick` chooses, all by default), each class's in
+   * address order; with `oncePerSplit`, classes that share their pieces are visited once. An entry that can never
+   * match a packet of its family visits nothing.
+   */
+  private eachMatchedPiece(
+    entry: NormalizedNaclEntry,
+    visit: (piece: DecidedPiece, classIndex: number) => void,
+    pick?: (classIndex: number) => boolean,
+    oncePerSplit = false,
+  ): void {
     if (neverMatchesReason(entry) !== undefined) {
-      return ranges;
+      return;
     }
-    const seen = new Set<readonly DecidedPiece[]>();
+    const seen = oncePerSplit ? new Set<readonly DecidedPiece[]>() : undefined;
     for (let i = 0; i < this.classes.length; i++) {
       const pieces = this.piecesByClass[i];
-      if (seen.has(pieces) || !applies(this.classes[i], i) || !entryMatchesTraffic(entry, this.classes[i].traffic)) {
+      if (seen?.has(pieces) || (pick !== undefined && !pick(i)) || !entryMatchesTraffic(entry, this.classes[i].traffic)) {
         continue;
       }
-      seen.add(pieces);
+      seen?.add(pieces);
+      // The pieces are sorted and disjoint: start at the first that reaches the entry's range, stop past its end.
       for (let p = firstReaching(pieces, entry.range.first); p < pieces.length && pieces[p].first <= entry.range.last; p++) {
-        const piece = pieces[p];
-        if (piece.decider === entry) {
-          ranges.push({
-            family: this.family,
-            first: piece.first > entry.range.first ? piece.first : entry.range.first,
-            last: piece.last < entry.range.last ? piece.last : entry.range.last,
-          });
-        }
+        visit(pieces[p], i);
       }
     }
-    return mergeRanges(ranges);
+  }
+
+  /** The part of a piece inside an entry's range. */
+  private clipped(piece: DecidedPiece, entry: NormalizedNaclEntry): IpRange {
+    return {
+      family: this.family,
+      first: piece.first > entry.range.first ? piece.first : entry.range.first,
+      last: piece.last < entry.range.last ? piece.last : entry.range.last,
+    };
   }
 
   /**

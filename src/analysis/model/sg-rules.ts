@@ -41,6 +41,15 @@ export interface SgRuleModel {
 
 // A Map, not an object literal: a protocol written 'constructor' or 'toString' must not find Object's methods.
 const PROTOCOL_NUMBERS: ReadonlyMap<string, number> = new Map([['tcp', 6], ['udp', 17], ['icmp', 1], ['icmpv6', 58], ['all', -1]]);
+/**
+ * The protocol number an `IpProtocol` names: a name EC2 knows (any case), or an integer (a number or a string of
+ * digits, not checked against 0-255); undefined for anything else.
+ */
+export function protocolNumber(value: Json): number | undefined {
+  const named = typeof value === 'string' ? PROTOCOL_NUMBERS.get(value.toLowerCase()) : undefined;
+  return named ?? literalInteger(value);
+}
+
 export const TCP = 6;
 export const UDP = 17;
 const ICMP = 1;
@@ -58,14 +67,9 @@ export function readSgRules(resource: ModelResource, groupKey: string, direction
   }
   // Every rule of every group of the app passes here: the lists of unknown values are made only when there is one.
   let unknowns: string[] | undefined;
-  let protocol: number | undefined;
   const rawProtocol = rule.IpProtocol;
-  const named = typeof rawProtocol === 'string' ? PROTOCOL_NUMBERS.get(rawProtocol.toLowerCase()) : undefined;
-  if (named !== undefined) {
-    protocol = named;
-  } else if (literalInteger(rawProtocol) !== undefined) {
-    protocol = literalInteger(rawProtocol);
-  } else {
+  const protocol = protocolNumber(rawProtocol);
+  if (protocol === undefined) {
     (unknowns ??= []).push(`IpProtocol ${describeValue(rawProtocol)}`);
   }
   let fromPort = 0;
@@ -114,8 +118,7 @@ export function invalidSgRule(rule: Json): { readonly problem: string; readonly 
     return undefined;
   }
   const raw = rule.IpProtocol;
-  const named = typeof raw === 'string' ? PROTOCOL_NUMBERS.get(raw.toLowerCase()) : undefined;
-  const number = named ?? literalInteger(raw);
+  const number = protocolNumber(raw);
   if (number === undefined) {
     if (typeof raw === 'string' && isLiteralString(raw) || typeof raw === 'number' || typeof raw === 'boolean') {
       return { problem: `IpProtocol ${quoted(raw)} is not a protocol (tcp, udp, icmp, icmpv6, or a number from -1 for all to 255): EC2 rejects the rule`, value: `IpProtocol ${describeValue(raw)}` };
