@@ -28,20 +28,30 @@ export function peerUnion(rules: readonly SgRuleModel[]): IpRange[] {
  * them is the whole space (0.0.0.0/0, ::/0), and no subset of rules covers it when all of them together do not.
  */
 export function openToEveryone(rules: readonly SgRuleModel[], family: IpFamily): OpenTraffic[] {
-  const own = cidrRules(rules, family);
-  if (own.length === 0) {
-    return [];
-  }
   const max = maxAddress(family);
   const whole = max + 1n;
+  // Most groups hold one rule from everywhere (0.0.0.0/0 on 443) and a few from smaller blocks that do not add up to
+  // the whole space. Then traffic is open exactly where a whole-space rule admits it: any set of rules admitting
+  // some traffic without one of those is a subset of the smaller blocks, whose union leaves an address out.
+  let wholeSpace: SgRuleModel[] | undefined;
+  let partial: SgRuleModel[] | undefined;
+  for (const r of rules) {
+    if (r.unknown === undefined && r.peer.kind === 'cidr' && r.peer.cidr!.family === family && r.protocol !== undefined) {
+      if (r.peer.cidr!.first === 0n && r.peer.cidr!.last === max) {
+        (wholeSpace ??= []).push(r);
+      } else {
+        (partial ??= []).push(r);
+      }
+    }
+  }
+  if (partial === undefined || partial.length === 1 || countAddresses(peerUnion(partial), family) !== whole) {
+    return wholeSpace === undefined ? [] : trafficOf(wholeSpace);
+  }
+  const own = cidrRules(rules, family);
   const isWhole = (r: SgRuleModel) => r.peer.cidr!.first === 0n && r.peer.cidr!.last === max;
   // One range covers the space only if it is the whole space; more are merged only when none of them is.
   const covers = (rs: readonly SgRuleModel[]) => rs.length > 0
     && (rs.some(isWhole) || (rs.length > 1 && countAddresses(peerUnion(rs), family) === whole));
-  if (!covers(own)) {
-    // Every set judged below is a subset of these rules: if all of them together leave an address out, so does each.
-    return [];
-  }
   const allProtocols = own.filter((r) => r.protocol === -1);
   const withAllProtocols = (rs: SgRuleModel[]) => (allProtocols.length === 0 ? rs : allProtocols.concat(rs));
   if (covers(allProtocols)) {
@@ -95,6 +105,48 @@ export function openToEveryone(rules: readonly SgRuleModel[], family: IpFamily):
     if (covers([...allProtocols, ...own.filter((r) => r.protocol === protocol)])) {
       open.push({ protocol, from: 0, to: 65535 });
     }
+  }
+  return open;
+}
+
+/** The traffic some of the rules admit (their union), in the order {@link openToEveryone} gives it. */
+function trafficOf(rules: readonly SgRuleModel[]): OpenTraffic[] {
+  if (rules.some((r) => r.protocol === -1)) {
+    return [{ protocol: -1, from: 0, to: 65535 }];
+  }
+  const open: OpenTraffic[] = [];
+  for (const protocol of [TCP, UDP]) {
+    const intervals: Array<{ from: number; to: number }> = [];
+    for (const r of rules) {
+      // The same clamping as the cuts of the general case: a port outside 0-65535 opens nothing beyond it.
+      const from = Math.max(0, Math.min(65536, r.fromPort));
+      const to = Math.max(0, Math.min(65536, r.toPort + 1)) - 1;
+      if (r.protocol === protocol && from <= to) {
+        intervals.push({ from, to });
+      }
+    }
+    if (intervals.length > 1) {
+      intervals.sort((a, b) => a.from - b.from);
+    }
+    for (const { from, to } of intervals) {
+      const last = open[open.length - 1];
+      if (last !== undefined && last.protocol === protocol && from <= last.to + 1) {
+        if (to > last.to) {
+          open[open.length - 1] = { protocol, from: last.from, to };
+        }
+      } else {
+        open.push({ protocol, from, to });
+      }
+    }
+  }
+  let others: number[] | undefined;
+  for (const r of rules) {
+    if (r.protocol !== TCP && r.protocol !== UDP && !(others ??= []).includes(r.protocol!)) {
+      others.push(r.protocol!);
+    }
+  }
+  for (const protocol of others === undefined ? [] : others.sort((a, b) => a - b)) {
+    open.push({ protocol, from: 0, to: 65535 });
   }
   return open;
 }
