@@ -167,7 +167,8 @@ export class StackResolver {
         out = { ...resource };
         delete out.Condition;
       }
-      for (const k of Object.keys(resource)) {
+      // for-in, not Object.keys: an array of keys per resource of every template is garbage.
+      for (const k in resource) {
         // Metadata stays as written: the model reads aws:cdk:path and acknowledgements from it.
         if (k === 'Type' || k === 'Condition' || k === 'Metadata' || k === 'DependsOn') continue;
         const v = resource[k];

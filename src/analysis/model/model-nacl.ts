@@ -300,15 +300,16 @@ export class NaclDirectionAnalysis {
    * The addresses to which every port in [from, to] of `protocol` is allowed (merged ranges). Used for return
    * traffic: responses must be allowed on the whole ephemeral range.
    */
-  public allowedForAllPorts(protocol: number, from: number, to: number): IpRange[] {
-    // NaclReturnTraffic asks once per ALLOW of the other direction, always for the same ephemeral range.
+  public allowedForAllPorts(protocol: number, from: number, to: number): readonly IpRange[] {
+    // NaclReturnTraffic asks once per ALLOW of the other direction, always for the same ephemeral range: the answer
+    // is made once and shared (read-only).
     const key = `${protocol}:${from}:${to}`;
     let allowed = this.allowedCache.get(key);
     if (allowed === undefined) {
-      allowed = this.computeAllowedForAllPorts(protocol, from, to);
+      allowed = Object.freeze(this.computeAllowedForAllPorts(protocol, from, to));
       this.allowedCache.set(key, allowed);
     }
-    return [...allowed];
+    return allowed;
   }
 
   private computeAllowedForAllPorts(protocol: number, from: number, to: number): IpRange[] {

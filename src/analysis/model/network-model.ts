@@ -315,8 +315,14 @@ function collectCrossStackIpSets(model: NetworkModel, value: Json, into: Record<
     }
     return;
   }
-  for (const child of Array.isArray(value) ? value : Object.values(value)) {
-    collectCrossStackIpSets(model, child, into);
+  if (Array.isArray(value)) {
+    for (const child of value) {
+      collectCrossStackIpSets(model, child, into);
+    }
+    return;
+  }
+  for (const k in value) {
+    collectCrossStackIpSets(model, value[k], into);
   }
 }
 
@@ -355,7 +361,9 @@ export function buildNetworkModel(stacks: readonly StackInput[]): NetworkModel {
           }
         }
         if (!stack.partial) {
-          for (const name of danglingReferences(body.Properties, declared)) {
+          const dangling = danglingReferences(body.Properties, declared);
+          for (let i = 0; i < dangling.length; i++) {
+            const name = dangling[i];
             model.invalid.push({ resource, problem: `${name} names no resource, parameter or pseudo parameter of the template: CloudFormation rejects it` });
           }
         }
@@ -662,9 +670,13 @@ function link(model: NetworkModel): void {
 
   // A literal block that is no CIDR of its family: EC2 refuses the VPC, block or subnet. InvalidValue reports it,
   // and the rules that read blocks (NaclDenyOwnVpc, routing) skip it rather than call it unknown.
-  for (const [type, properties] of CIDR_PROPERTIES) {
-    for (const r of all(type)) {
-      for (const [property, family] of properties) {
+  // Indexed loops, not destructuring for-of: destructuring a tuple per resource walks an iterator, which is garbage.
+  for (let t = 0; t < CIDR_PROPERTIES.length; t++) {
+    const properties = CIDR_PROPERTIES[t][1];
+    for (const r of all(CIDR_PROPERTIES[t][0])) {
+      for (let p = 0; p < properties.length; p++) {
+        const property = properties[p][0];
+        const family = properties[p][1];
         const value = r.properties[property];
         if (isLiteralString(value)) {
           const problem = notACidr(value, family);
@@ -768,24 +780,30 @@ function link(model: NetworkModel): void {
       ingress: [],
       egress: [],
     };
-    for (const [property, direction, into] of INLINE_SG_RULES) {
+    for (let n = 0; n < INLINE_SG_RULES.length; n++) {
+      const property = INLINE_SG_RULES[n][0];
+      const direction = INLINE_SG_RULES[n][1];
+      const into = group[INLINE_SG_RULES[n][2]];
       const rules = r.properties[property];
-      if (rules === undefined || Array.isArray(rules)) {
-        (rules ?? []).forEach((rule: Json, i: number) => {
-          const invalid = invalidSgRule(rule);
+      if (rules === undefined) {
+        continue;
+      }
+      if (Array.isArray(rules)) {
+        for (let i = 0; i < rules.length; i++) {
+          const invalid = invalidSgRule(rules[i]);
           if (invalid !== undefined) {
             // EC2 rejects the group: the rule never exists, so it is judged by nothing but InvalidValue.
             model.invalid.push({ resource: r, problem: `${property}[${i}] ${invalid.problem}`, value: invalid.value });
-            return;
+            continue;
           }
-          for (const read of readSgRules(r, group.key, direction, rule)) {
-            group[into].push(read);
+          for (const read of readSgRules(r, group.key, direction, rules[i])) {
+            into.push(read);
           }
-        });
+        }
       } else if (isIntrinsic(rules)) {
         // A list not known at synth (an undecided Fn::If, an import): its rules may admit anything.
         const text = `${property} ${describeValue(rules)}`;
-        group[into].push({ resource: r, direction, groupKey: group.key, fromPort: 0, toPort: 65535, peer: { kind: 'unknown', text }, unknown: text });
+        into.push({ resource: r, direction, groupKey: group.key, fromPort: 0, toPort: 65535, peer: { kind: 'unknown', text }, unknown: text });
       } else {
         model.invalid.push({ resource: r, problem: `${property} is ${describeValue(rules)}, not a list of rules: CloudFormation rejects the template` });
       }

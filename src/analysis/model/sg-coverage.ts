@@ -114,6 +114,16 @@ function trafficOf(rules: readonly SgRuleModel[]): OpenTraffic[] {
   if (rules.some((r) => r.protocol === -1)) {
     return [{ protocol: -1, from: 0, to: 65535 }];
   }
+  if (rules.length === 1) {
+    // The usual group: one rule from everywhere (HTTPS).
+    const r = rules[0];
+    if (r.protocol !== TCP && r.protocol !== UDP) {
+      return [{ protocol: r.protocol!, from: 0, to: 65535 }];
+    }
+    const from = Math.max(0, Math.min(65536, r.fromPort));
+    const to = Math.max(0, Math.min(65536, r.toPort + 1)) - 1;
+    return from <= to ? [{ protocol: r.protocol, from, to }] : [];
+  }
   const open: OpenTraffic[] = [];
   for (const protocol of [TCP, UDP]) {
     const intervals: Array<{ from: number; to: number }> = [];
