@@ -175,21 +175,20 @@ export class NaclDirectionAnalysis {
     this.classes = trafficClasses(this.live);
     // Classes that the same entries match are split alike (the blocklist DENYs and the ALLOW-all match every port
     // class and "any other protocol"): each set of matching entries is split once, and its pieces shared.
-    const bySameEntries = new Map<string, DecidedPiece[]>();
+    const splits: Array<{ readonly matching: readonly NormalizedNaclEntry[]; readonly pieces: DecidedPiece[] }> = [];
     this.piecesByClass = this.classes.map((c) => {
-      let key = '';
       const matching: NormalizedNaclEntry[] = [];
-      for (let i = 0; i < this.live.length; i++) {
-        if (entryMatchesTraffic(this.live[i], c.traffic)) {
-          key += `${i},`;
-          matching.push(this.live[i]);
+      for (const entry of this.live) {
+        if (entryMatchesTraffic(entry, c.traffic)) {
+          matching.push(entry);
         }
       }
-      let pieces = bySameEntries.get(key);
-      if (pieces === undefined) {
-        pieces = firstMatchPieces(matching, family, c.traffic);
-        bySameEntries.set(key, pieces);
+      const same = splits.find((split) => sameEntries(split.matching, matching));
+      if (same !== undefined) {
+        return same.pieces;
       }
+      const pieces = firstMatchPieces(matching, family, c.traffic);
+      splits.push({ matching, pieces });
       return pieces;
     });
   }
@@ -370,6 +369,19 @@ export class NaclDirectionAnalysis {
   }
 }
 
+/** Whether two lists hold the same entries in the same order. */
+function sameEntries(a: readonly NormalizedNaclEntry[], b: readonly NormalizedNaclEntry[]): boolean {
+  if (a.length !== b.length) {
+    return false;
+  }
+  for (let i = 0; i < a.length; i++) {
+    if (a[i] !== b[i]) {
+      return false;
+    }
+  }
+  return true;
+}
+
 /** The index of the first of sorted, disjoint pieces whose last address is at or after `address` (or their count). */
 function firstReaching(pieces: readonly DecidedPiece[], address: bigint): number {
   let low = 0;
@@ -470,6 +482,22 @@ export interface NaclScope {
 
 const scopeCache = new WeakMap<NaclModel, NaclScope[]>();
 
+/**
+ * The analysis of a scope without entries (the IPv6 side of most NACLs): everything meets the implicit final deny.
+ * It depends only on direction and family, and nothing changes an analysis once made, so one per pair is shared.
+ */
+const emptyAnalyses = new Map<string, NaclDirectionAnalysis>();
+
+function emptyAnalysis(direction: NaclDirection, family: IpFamily): NaclDirectionAnalysis {
+  const key = `${direction}:${family}`;
+  let analysis = emptyAnalyses.get(key);
+  if (analysis === undefined) {
+    analysis = new NaclDirectionAnalysis([], direction, family);
+    emptyAnalyses.set(key, analysis);
+  }
+  return analysis;
+}
+
 /** The four scopes (ingress/egress x IPv4/IPv6) of a NACL, analysed once and cached. */
 export function naclScopes(nacl: NaclModel): NaclScope[] {
   const cached = scopeCache.get(nacl);
@@ -477,31 +505,49 @@ export function naclScopes(nacl: NaclModel): NaclScope[] {
     return cached;
   }
   const scopes: NaclScope[] = [];
-  for (const direction of ['ingress', 'egress'] as const) {
+  // Every NACL of the app passes here: one walk over its entries per scope, no intermediate lists.
+  for (const direction of DIRECTIONS) {
+    const egress = direction === 'egress';
     const duplicateRuleNumbers = new Set<number>();
     const numbers = new Set<number>();
     for (const e of nacl.entries) {
-      if (e.ruleNumber !== undefined && (e.egress ? 'egress' : 'ingress') === direction && e.egress !== undefined) {
+      if (e.ruleNumber !== undefined && e.egress === egress) {
         (numbers.has(e.ruleNumber) ? duplicateRuleNumbers : numbers).add(e.ruleNumber);
       }
     }
-    for (const family of [IpFamily.IPV4, IpFamily.IPV6]) {
+    for (const family of FAMILIES) {
       // An entry of unknown direction or family may belong here: it is unknown in every scope it may belong to.
-      const own = nacl.entries.filter((e) => (e.egress === undefined || (e.egress ? 'egress' : 'ingress') === direction)
-        && (e.family === family || e.family === undefined));
-      const unknownEntries = own.filter((e) => e.normalized === undefined);
-      const sites = new Map<NormalizedNaclEntry, NaclEntryModel>();
-      const normalized = own
-        .filter((e) => e.normalized !== undefined)
-        .map((e, index) => {
-          const n: NormalizedNaclEntry = { ...e.normalized!, index };
-          sites.set(n, e);
-          return n;
-        });
-      const analysis = unknownEntries.length === 0 ? new NaclDirectionAnalysis(normalized, direction, family) : undefined;
-      scopes.push({ nacl, direction, family, analysis, unknownEntries, duplicateRuleNumbers, siteOf: (n) => sites.get(n)! });
+      const unknownEntries: NaclEntryModel[] = [];
+      const normalized: NormalizedNaclEntry[] = [];
+      const sites: NaclEntryModel[] = [];
+      for (const e of nacl.entries) {
+        if ((e.egress !== undefined && e.egress !== egress) || (e.family !== undefined && e.family !== family)) {
+          continue;
+        }
+        if (e.normalized === undefined) {
+          unknownEntries.push(e);
+        } else {
+          // The index is the entry's place among this scope's entries: the tie-break of a duplicate rule number.
+          normalized.push({ ...e.normalized, index: normalized.length });
+          sites.push(e);
+        }
+      }
+      const analysis = unknownEntries.length > 0 ? undefined
+        : normalized.length === 0 ? emptyAnalysis(direction, family) : new NaclDirectionAnalysis(normalized, direction, family);
+      scopes.push({
+        nacl,
+        direction,
+        family,
+        analysis,
+        unknownEntries,
+        duplicateRuleNumbers,
+        siteOf: (n) => (normalized[n.index] === n ? sites[n.index] : undefined)!,
+      });
     }
   }
   scopeCache.set(nacl, scopes);
   return scopes;
 }
+
+const DIRECTIONS: readonly NaclDirection[] = ['ingress', 'egress'];
+const FAMILIES: readonly IpFamily[] = [IpFamily.IPV4, IpFamily.IPV6];

@@ -201,7 +201,11 @@ export interface DecidedPiece {
  * match wins, and what no entry matches falls to the implicit final deny.
  */
 export function firstMatchPieces(ordered: readonly NormalizedNaclEntry[], family: IpFamily, traffic: NaclTraffic): DecidedPiece[] {
+  // Every scope of every NACL of the app is split here, for each set of traffic classes: two lists of unassigned
+  // pieces take turns (an entry that takes something writes what is left into the other), so splitting makes no
+  // list per entry.
   let unassigned: Array<{ first: bigint; last: bigint }> = [{ first: 0n, last: maxAddress(family) }];
+  let spare: Array<{ first: bigint; last: bigint }> = [];
   const decided: DecidedPiece[] = [];
   for (const entry of ordered) {
     if (unassigned.length === 0) {
@@ -210,35 +214,62 @@ export function firstMatchPieces(ordered: readonly NormalizedNaclEntry[], family
     if (!entryMatchesTraffic(entry, traffic)) {
       continue;
     }
-    // Most entries of a long list take nothing or one piece: the list is copied only once an entry takes something.
-    let rest: typeof unassigned | undefined;
     const entryFirst = entry.range.first;
     const entryLast = entry.range.last;
+    let took = false;
     for (let i = 0; i < unassigned.length; i++) {
       const piece = unassigned[i];
       const first = piece.first > entryFirst ? piece.first : entryFirst;
       const last = piece.last < entryLast ? piece.last : entryLast;
       if (first > last) {
-        rest?.push(piece);
+        if (took) {
+          spare.push(piece);
+        }
         continue;
       }
-      rest ??= unassigned.slice(0, i);
+      if (!took) {
+        took = true;
+        spare.length = 0;
+        for (let j = 0; j < i; j++) {
+          spare.push(unassigned[j]);
+        }
+      }
       decided.push({ first, last, decider: entry });
       if (piece.first < first) {
-        rest.push({ first: piece.first, last: first - 1n });
+        spare.push({ first: piece.first, last: first - 1n });
       }
       if (last < piece.last) {
-        rest.push({ first: last + 1n, last: piece.last });
+        spare.push({ first: last + 1n, last: piece.last });
       }
     }
-    unassigned = rest ?? unassigned;
+    if (took) {
+      const swap = unassigned;
+      unassigned = spare;
+      spare = swap;
+    }
   }
   // What is left falls to the implicit final deny: these pieces were made here, so they are handed out as they are.
   for (const piece of unassigned) {
     decided.push(piece);
   }
-  return decided.sort((a, b) => (a.first < b.first ? -1 : a.first > b.first ? 1 : 0));
+  // In address order. A NACL has a few dozen pieces: sorted by insertion, as Array.prototype.sort would copy them into
+  // a work list; a template with thousands of entries (which EC2 would refuse) is sorted in n log n.
+  if (decided.length > INSERTION_SORT_LIMIT) {
+    return decided.sort((a, b) => (a.first < b.first ? -1 : a.first > b.first ? 1 : 0));
+  }
+  for (let i = 1; i < decided.length; i++) {
+    const piece = decided[i];
+    let j = i - 1;
+    while (j >= 0 && decided[j].first > piece.first) {
+      decided[j + 1] = decided[j];
+      j--;
+    }
+    decided[j + 1] = piece;
+  }
+  return decided;
 }
+
+const INSERTION_SORT_LIMIT = 64;
 
 /**
  * The verdict for every address of a family, for one direction and kind of traffic: sorted, disjoint intervals

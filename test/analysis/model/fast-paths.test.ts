@@ -212,6 +212,38 @@ describe('NACL pieces', () => {
     }), { numRuns: 500 });
   });
 
+  test('firstMatchPieces on long lists, past the insertion-sort limit, equals deciding afresh (property)', () => {
+    // Small blocks scattered over 10.0.0.0/16: most entries cut the space twice more.
+    const scattered: fc.Arbitrary<NaclEntryProperties> = fc.record({
+      RuleNumber: fc.integer({ min: 1, max: 200 }),
+      RuleAction: fc.constantFrom('allow', 'deny'),
+      Protocol: fc.constantFrom(-1, -1, 47, 6),
+      host: fc.integer({ min: 0, max: 65535 }),
+      prefix: fc.constantFrom(28, 30, 32),
+    }).map((e) => {
+      const size = 2 ** (32 - e.prefix);
+      const start = Math.floor(e.host / size) * size;
+      return {
+        RuleNumber: e.RuleNumber,
+        RuleAction: e.RuleAction,
+        Protocol: e.Protocol,
+        CidrBlock: `10.0.${Math.floor(start / 256)}.${start % 256}/${e.prefix}`,
+        PortRange: e.Protocol === 6 ? { From: 0, To: 65535 } : undefined,
+      };
+    });
+    let longest = 0;
+    fc.assert(fc.property(fc.array(scattered, { minLength: 40, maxLength: 80 }), fc.constantFrom(6, 47), (raw, protocol) => {
+      // GIVEN 40-80 entries on small scattered blocks  WHEN split  THEN the same pieces, in address order
+      const ordered = orderedEntries(normalizeNaclEntries(raw), 'ingress', IpFamily.IPV4);
+      const traffic = protocol === 47 ? { protocol } : { protocol, port: 80 };
+      const pieces = firstMatchPieces(ordered, IpFamily.IPV4, traffic);
+      expect(pieces).toEqual(referencePieces(ordered, traffic));
+      longest = Math.max(longest, pieces.length);
+    }), { numRuns: 200 });
+    // AND the lists were long enough to be sorted both ways (by insertion up to 64 pieces, by Array.sort beyond)
+    expect(longest).toBeGreaterThan(64);
+  });
+
   test('each class of an analysis holds the pieces of deciding it afresh, though classes the same entries match share them (property)', () => {
     fc.assert(fc.property(fc.array(entry, { maxLength: 10 }), (raw) => {
       // GIVEN random entries WHEN analysed
