@@ -272,13 +272,14 @@ export class NaclDirectionAnalysis {
     if (neverMatchesReason(entry) !== undefined) {
       return;
     }
-    const seen = oncePerSplit ? new Set<readonly DecidedPiece[]>() : undefined;
+    // A few splits per scope: a list, not a set.
+    const seen: Array<readonly DecidedPiece[]> | undefined = oncePerSplit ? [] : undefined;
     for (let i = 0; i < this.classes.length; i++) {
       const pieces = this.piecesByClass[i];
-      if (seen?.has(pieces) || (pick !== undefined && !pick(i)) || !entryMatchesTraffic(entry, this.classes[i].traffic)) {
+      if (seen?.includes(pieces) || (pick !== undefined && !pick(i)) || !entryMatchesTraffic(entry, this.classes[i].traffic)) {
         continue;
       }
-      seen?.add(pieces);
+      seen?.push(pieces);
       // The pieces are sorted and disjoint: start at the first that reaches the entry's range, stop past its end.
       for (let p = firstReaching(pieces, entry.range.first); p < pieces.length && pieces[p].first <= entry.range.last; p++) {
         visit(pieces[p], i);
@@ -328,16 +329,16 @@ export class NaclDirectionAnalysis {
     const named = this.classes.some((c) => c.traffic.protocol === protocol);
     let allowed: IpRange[] | undefined;
     // Classes that share their pieces allow the same addresses: intersecting them again changes nothing.
-    const seen = new Set<readonly DecidedPiece[]>();
+    const seen: Array<readonly DecidedPiece[]> = [];
     for (let i = 0; i < this.classes.length; i++) {
       const c = this.classes[i];
       const applies = named
         ? c.traffic.protocol === protocol && c.traffic.port! <= to && c.portTo! >= from
         : i === this.classes.length - 1;
-      if (!applies || seen.has(this.piecesByClass[i])) {
+      if (!applies || seen.includes(this.piecesByClass[i])) {
         continue;
       }
-      seen.add(this.piecesByClass[i]);
+      seen.push(this.piecesByClass[i]);
       const own = allowedPieces(this.piecesByClass[i], this.family);
       allowed = allowed === undefined ? own : intersectRanges(allowed, own);
       if (allowed.length === 0) {

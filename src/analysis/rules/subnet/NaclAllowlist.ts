@@ -1,7 +1,8 @@
 import { analysableScopes, familyName, naclName } from './nacl-scopes';
 import { isReturnEntry } from './NaclReturnTraffic';
-import { countAddresses, maxAddress, mergeRanges } from '../../../private/ip';
+import { maxAddress } from '../../../private/ip';
 import { describeEntry } from '../../model/model-nacl';
+import type { DecidedPiece, NormalizedNaclEntry } from '../../model/nacl-evaluator';
 import { LayeredDefenseRule, RuleFinding } from '../rule';
 
 /**
@@ -26,20 +27,35 @@ export const NaclAllowlist: LayeredDefenseRule = {
       }
       const analysis = scope.analysis!;
       const half = (maxAddress(scope.family) + 1n) / 2n;
-      let narrowEntry;
+      let narrowEntry: NormalizedNaclEntry | undefined;
       let broad = false;
-      analysis.classes.forEach((_c, i) => {
-        const allowers = analysis.piecesOf(i).filter((p) => p.decider?.action === 'allow' && !isReturnEntry(p.decider, context));
-        if (allowers.length === 0) {
-          return;
+      // Classes that share their pieces are decided alike: each split is counted once. One class allowing half the
+      // space or more settles it (no finding), whatever the others allow.
+      const counted: Array<readonly DecidedPiece[]> = [];
+      for (let i = 0; i < analysis.classes.length && !broad; i++) {
+        const pieces = analysis.piecesOf(i);
+        if (counted.includes(pieces)) {
+          continue;
         }
-        const allowed = countAddresses(mergeRanges(allowers.map((p) => ({ family: scope.family, first: p.first, last: p.last }))), scope.family);
+        counted.push(pieces);
+        // The pieces are disjoint: the addresses they allow add up without merging.
+        let allowed = 0n;
+        let first: NormalizedNaclEntry | undefined;
+        for (const p of pieces) {
+          if (p.decider?.action === 'allow' && !isReturnEntry(p.decider, context)) {
+            allowed += p.last - p.first + 1n;
+            first ??= p.decider;
+          }
+        }
+        if (first === undefined) {
+          continue;
+        }
         if (allowed >= half) {
           broad = true;
         } else {
-          narrowEntry ??= allowers[0].decider;
+          narrowEntry ??= first;
         }
-      });
+      }
       if (narrowEntry && !broad) {
         reported.add(scope.nacl.key);
         findings.push({
