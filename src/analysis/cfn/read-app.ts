@@ -31,7 +31,7 @@ export function readApp(paths: readonly string[], options: ReadOptions = {}): Lo
   return { stacks };
 }
 
-/** A stack for the model: its resolved template, and positions that keep only the file's resource keys alive. */
+/** A stack for the model: its resolved template, and positions (which read the file again only when asked). */
 function stackOf(app: App, source: StackSource, file: TemplateFile): LoadedStack {
   const positionOf = file.positionOf;
   return {

@@ -150,17 +150,31 @@ export class StackResolver {
    */
   resolveTemplate(): Json {
     const template = this.source.template;
-    const resources: Record<string, Json> = {};
     const declared = section(template, 'Resources');
     // Keys, not entries: this loop visits every resource of every template, and a pair per resource is garbage.
-    for (const logicalId of Object.keys(declared)) {
+    const ids = Object.keys(declared);
+    // Copy-on-write: the declared resources are handed on as they are until one of them changes or goes, as most
+    // resources of most templates hold nothing this resolves.
+    let resources: Record<string, Json> | undefined;
+    const copyUpTo = (end: number): Record<string, Json> => {
+      if (resources === undefined) {
+        resources = {};
+        for (let j = 0; j < end; j++) setKey(resources, ids[j], declared[ids[j]]);
+      }
+      return resources;
+    };
+    for (let i = 0; i < ids.length; i++) {
+      const logicalId = ids[i];
       const resource = declared[logicalId];
       if (!isObject(resource)) {
-        setKey(resources, logicalId, resource);
+        if (resources !== undefined) setKey(resources, logicalId, resource);
         continue;
       }
       const exists = typeof resource.Condition === 'string' ? this.condition(resource.Condition) : undefined;
-      if (exists === false) continue;
+      if (exists === false) {
+        copyUpTo(i);
+        continue;
+      }
       let out: Record<string, Json> | undefined;
       if (exists === true) {
         // Decided: the resource exists unconditionally, and the model need not wonder.
@@ -179,9 +193,10 @@ export class StackResolver {
           else setKey(out, k, r);
         }
       }
-      setKey(resources, logicalId, out ?? resource);
+      if (out !== undefined) setKey(copyUpTo(i), logicalId, out);
+      else if (resources !== undefined) setKey(resources, logicalId, resource);
     }
-    const result: Record<string, Json> = { ...template, Resources: resources };
+    const result: Record<string, Json> = { ...template, Resources: resources ?? declared };
     if (isObject(template.Outputs)) {
       const outputs: Record<string, Json> = {};
       for (const [key, output] of Object.entries(template.Outputs as Record<string, Json>)) {

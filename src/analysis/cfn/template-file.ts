@@ -62,9 +62,10 @@ export function readTemplateFile(absolutePath: string): TemplateFile {
       throw new InputError(file, `malformed JSON: ${e?.problem ?? 'not valid JSON'}`, positionAt(text, e?.offset ?? text.length));
     }
     const size = stat.size;
-    // The keys only: the parsed template is not kept alive for positions (the model keeps the resolved one).
-    const resources = isJsonObject(template) && isJsonObject(template.Resources) ? Object.keys(template.Resources) : [];
-    positionOf = jsonPositions(() => readText(absolutePath, file, size), resources);
+    // The Resources object only, asked whether it declares a key: the model keeps its resources alive anyway (the
+    // resolved template shares them), and listing every template's keys up front costs a list per template.
+    const resources: Json = isJsonObject(template) && isJsonObject(template.Resources) ? template.Resources : {};
+    positionOf = jsonPositions(() => readText(absolutePath, file, size), (id) => Object.prototype.hasOwnProperty.call(resources, id));
   } else {
     if (stat.size > MAX_YAML_BYTES) throw tooLarge(file, stat.size, MAX_YAML_BYTES);
     const parsed = parseYamlTemplate(text, file);
@@ -91,9 +92,8 @@ const LOGICAL_ID = /^[A-Za-z0-9]+$/;
  * once (json-text.ts `scanResourceKeys`, which knows which keys are under the top-level Resources). A file that
  * changed or vanished since it was read has no positions: they are a courtesy, not a reason to fail.
  */
-function jsonPositions(read: () => string, resourceKeys: readonly string[]): (logicalId: string) => SourcePosition | undefined {
+function jsonPositions(read: () => string, isResourceKey: (logicalId: string) => boolean): (logicalId: string) => SourcePosition | undefined {
   let text: string | undefined;
-  let keys: Set<string> | undefined;
   let plainKeys: boolean | undefined;
   let lineStarts: number[] | undefined;
   let scanned: Map<string, SourcePosition> | undefined;
@@ -118,8 +118,7 @@ function jsonPositions(read: () => string, resourceKeys: readonly string[]): (lo
       text = '';
       scanned = new Map();
     }
-    keys ??= new Set(resourceKeys);
-    if (LOGICAL_ID.test(logicalId) && keys.has(logicalId)) {
+    if (LOGICAL_ID.test(logicalId) && isResourceKey(logicalId)) {
       plainKeys ??= !text.includes('\\u');
       const offset = plainKeys ? onlyKeyOffset(text, logicalId) : undefined;
       if (offset !== undefined) return lineAndColumn(offset);
