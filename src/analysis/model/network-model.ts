@@ -940,6 +940,26 @@ function naclKeyOf(value: Json, stackId: string): string {
   return ref?.attribute === 'DefaultNetworkAcl' ? `${resourceKey(ref.stackId ?? stackId, ref.logicalId)}${DEFAULT_NACL_SUFFIX}` : targetKey(value, stackId);
 }
 
+/**
+ * The keys a resource answers for in a decision: a standalone security group rule its group's, a NACL entry its
+ * NACL's (a default NACL's own key), anything else its own. A VPC also stands for its default NACL, whose decisions
+ * name the VPC.
+ */
+export function ownerKeysOf(resource: ModelResource): string[] {
+  const p = resource.properties;
+  switch (resource.type) {
+    case 'AWS::EC2::SecurityGroupIngress':
+    case 'AWS::EC2::SecurityGroupEgress':
+      return [targetKey(p.GroupId ?? p.GroupName, resource.stack.id)];
+    case 'AWS::EC2::NetworkAclEntry':
+      return [naclKeyOf(p.NetworkAclId, resource.stack.id)];
+    case 'AWS::EC2::VPC':
+      return [resource.key, `${resource.key}${DEFAULT_NACL_SUFFIX}`];
+    default:
+      return [resource.key];
+  }
+}
+
 /** Whether the stack gives a VPC IPv6 addresses: `unresolved` when a block's `AmazonProvidedIpv6CidrBlock` is not known. */
 type VpcIpv6 = 'none' | 'added' | 'unresolved';
 

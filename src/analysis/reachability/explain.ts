@@ -5,6 +5,7 @@ import {
   AddressInterval, collapse, combinedVerdict, Decision, decisionKey, describeRanges, everywhere, Judgement, MAX_IPV4, overlay, paint, toSpace,
 } from './decision';
 import { firewallOfRoute, firewallSubnetKey, judgeFirewall } from './firewall-layer';
+import { invalidValueNotes } from './invalid-notes';
 import { judgeNacl, naclOfSubnet, PortRange, protocolName } from './nacl-layer';
 import { describeRoute, judgeRoutes, longestPrefixMatch } from './route-layer';
 import { groupsOf, judgeGroups } from './security-group-layer';
@@ -137,7 +138,21 @@ export class ReachabilityModel {
         answers.push(...this.throughLoadBalancers(query, source, destination, flow, notes));
       }
     }
-    return anyOf(answers, notes, flow);
+    return this.withInvalidNotes(anyOf(answers, notes, flow), [...sourceKeys(query.from), ...query.to.keys]);
+  }
+
+  /**
+   * An answer that is not REACHABLE, with a note for each value EC2 rejects on what blocked it or left it unknown, or
+   * on the groups of the workloads at its ends: the model leaves a rejected rule or entry out, so without the note a
+   * rule the author wrote to allow the flow would just be missing from the answer.
+   */
+  private withInvalidNotes(answer: FlowAnswer, workloadKeys: readonly string[]): FlowAnswer {
+    if (answer.verdict === 'REACHABLE') {
+      return answer;
+    }
+    const groupKeys = workloadKeys.flatMap((key) => this.byKey.get(key)?.groupKeys ?? []);
+    const extra = invalidValueNotes(this.network, [...answer.blockers, ...answer.unknowns], groupKeys);
+    return extra.length === 0 ? answer : { ...answer, notes: [...new Set([...answer.notes, ...extra])] };
   }
 
   /**
@@ -188,7 +203,7 @@ export class ReachabilityModel {
       }
       answers.push(...this.egressFrom(query, source, targets, destination, flow, notes));
     }
-    return anyOf(answers, notes, flow);
+    return this.withInvalidNotes(anyOf(answers, notes, flow), sourceKeys(query.from));
   }
 
   private egressFrom(
@@ -807,6 +822,11 @@ function restrict(judgement: Judgement, pieces: readonly AddressInterval[]): Jud
     }
   }
   return result;
+}
+
+/** The workloads a flow starts at, when it starts at workloads. */
+function sourceKeys(from: FlowSource): readonly string[] {
+  return from.kind === 'workloads' ? from.keys : [];
 }
 
 /** Alternatives (placements, paths): reachable if one is, blocked if all are, else unknown. */

@@ -190,3 +190,45 @@ describe('across stacks', () => {
     expect(model.explain({ ...app2db, from: internet }).verdict).toBe('BLOCKED');
   });
 });
+
+describe('values EC2 rejects', () => {
+  // The model leaves a rule or entry EC2 refuses out (it never exists); an answer it changes says so.
+  test('GIVEN the load balancer group\'s only HTTPS rule written with ports 443-442 WHEN the internet asks for 443 THEN BLOCKED for want of a rule, with a note naming the rejected rule', () => {
+    const model = threeTier((r) => {
+      r.LbGroup.Properties.SecurityGroupIngress[0].ToPort = 442;
+    });
+    const answer = model.explain(query(internet, 'Alb', 443));
+    expect(answer.verdict).toBe('BLOCKED');
+    expect(blockers(model, query(internet, 'Alb', 443))).toEqual(['security-group SG_INGRESS_NO_RULE LbGroup -']);
+    expect(answer.notes).toEqual([
+      'App/LbGroup: SecurityGroupIngress[0] FromPort/ToPort 443/442 of a tcp rule: FromPort is above ToPort: EC2 rejects the rule. '
+      + 'What EC2 rejects is not counted in this answer (the template cannot deploy as written)',
+    ]);
+  });
+
+  test('GIVEN the public NACL\'s HTTPS entry numbered 40000 (above 32766) WHEN the internet asks for 443 THEN BLOCKED by the implicit deny, with a note naming the entry', () => {
+    const model = threeTier((r) => {
+      r.PublicInHttps.Properties.RuleNumber = 40000;
+    });
+    const answer = model.explain(query(internet, 'Alb', 443));
+    expect(answer.verdict).toBe('BLOCKED');
+    // (the blocklisted 203.0.113.0/24 is still denied by rule 50; every other address now meets the implicit deny)
+    expect(blockers(model, query(internet, 'Alb', 443))).toEqual([
+      'nacl NACL_INBOUND_DENY PublicNacl rule * (implicit deny)',
+      'nacl NACL_INBOUND_DENY PublicNacl rule 50',
+    ]);
+    expect(answer.notes).toHaveLength(1);
+    expect(answer.notes[0]).toMatch(/^App\/PublicInHttps: RuleNumber 40000 is outside 1-32766.*What EC2 rejects is not counted in this answer/);
+  });
+
+  test('GIVEN a rejected rule on a group the flow never meets WHEN a flow is blocked elsewhere, or reachable THEN no note', () => {
+    const model = threeTier((r) => {
+      r.DbGroup.Properties.SecurityGroupIngress.push({ IpProtocol: 'tcp', FromPort: 22, ToPort: 21, CidrIp: '10.0.0.0/16' });
+    });
+    // The internet to the load balancer on 80: blocked by the listener, the NACL and the load balancer's group.
+    expect(model.explain(query(internet, 'Alb', 80)).notes).toEqual([]);
+    expect(model.explain(query(internet, 'Alb', 443))).toMatchObject({ verdict: 'REACHABLE', notes: [] });
+    // The database's own group is on the path from the application: the note appears there.
+    expect(model.explain(query(workload('AppService'), 'Database', 22)).notes.join('\n')).toMatch(/^App\/DbGroup: SecurityGroupIngress\[1\] FromPort\/ToPort 22\/21/);
+  });
+});
