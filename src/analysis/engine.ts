@@ -26,6 +26,7 @@ export interface CheckFinding {
 }
 
 const RULE_IDS: ReadonlySet<string> = new Set(RULES.map((r) => r.id));
+const INVALID_VALUE_ID = 'LayeredDefense-InvalidValue';
 
 /** Builds the app's model once and evaluates every enabled rule on it. */
 export function checkStacks(stacks: readonly StackInput[], options: ResolvedChecksOptions): CheckFinding[] {
@@ -67,7 +68,11 @@ export function checkModel(model: NetworkModel, options: ResolvedChecksOptions):
       ephemeralTo: options.ephemeralTo,
       maxTcpEstablishedTimeoutSeconds: options.maxTcpEstablishedTimeoutSeconds,
       ruleIds: RULE_IDS,
-      cannotVerify: (resource, what) => raiseCannotVerify(resource, `${rule.id} cannot verify ${what}: the value is not known`),
+      cannotVerify: (resource, what) => {
+        if (!model.malformed.has(resource.key)) {
+          raiseCannotVerify(resource, `${rule.id} cannot verify ${what}: the value is not known`);
+        }
+      },
     };
     let ruleFindings;
     try {
@@ -82,6 +87,10 @@ export function checkModel(model: NetworkModel, options: ResolvedChecksOptions):
       continue;
     }
     for (const f of ruleFindings) {
+      // A resource whose Properties cannot be read is judged by nothing but what says so (InvalidValue, CannotVerify).
+      if (rule.id !== INVALID_VALUE_ID && model.malformed.has(f.resource.key)) {
+        continue;
+      }
       findings.push(finding(rule, f.resource, f.message, f.fix));
     }
   }

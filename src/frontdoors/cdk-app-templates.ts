@@ -8,7 +8,7 @@ import { IConstruct } from 'constructs';
 import { resolveTemplates, TemplateInMemory } from '../analysis/cfn';
 import { setKey } from '../analysis/cfn/json-object';
 import { Json } from '../analysis/model/model-values';
-import { MODELLED_TYPES, ModelResource, StackInput } from '../analysis/model/network-model';
+import { MODELLED_TYPES, ModelResource, StackInput, UNRENDERABLE_PROPERTIES } from '../analysis/model/network-model';
 
 /** Resource types the front doors hand over besides the modelled ones: what links stacks together. */
 const LINKING_TYPES: ReadonlySet<string> = new Set(['AWS::CloudFormation::Stack']);
@@ -168,9 +168,12 @@ function renderStackNow(stack: Stack, lookup: ConstructsByLogicalId): Json {
         fragment = withoutUndefined(stack.resolve((construct as Json)._toCloudFormation()));
       } catch (e) {
         if (CfnResource.isCfnResource(construct)) {
-          // Reported as unreadable by the model: a Properties that is not an object, naming the reason.
+          // Reported by the model as not readable, naming the reason, and judged by no rule.
           const logicalId = String(stack.resolve(construct.logicalId));
-          resources[logicalId] = { Type: construct.cfnResourceType, Properties: `not renderable: ${(e as Error).message.split('\n')[0]}` };
+          resources[logicalId] = {
+            Type: construct.cfnResourceType,
+            Properties: { [UNRENDERABLE_PROPERTIES]: `not renderable: ${(e as Error).message.split('\n')[0]}` },
+          };
           lookup.remember(logicalId, construct);
         }
         return;

@@ -382,4 +382,32 @@ describe('mistakes CloudFormation would reject are findings, never a resource no
     ]);
     expect(ofRule(findings, 'LayeredDefense-CannotVerify').map((f) => f.resource.logicalId)).toContain('Maybe');
   });
+
+  test('a Properties that is no object is one InvalidValue on the resource, and no rule judges the resource further', () => {
+    // GIVEN a web ACL, a security group and a NACL whose Properties is a string, a list and a number; an entry on the
+    // NACL, and an acknowledgement without a reason on the web ACL (what is wrong with its metadata still counts)
+    const templates = {
+      App: {
+        Resources: {
+          Acl: { Type: 'AWS::WAFv2::WebACL', Properties: 'nope', Metadata: { 'cdk-layered-defense': { acknowledge: [{ id: 'LayeredDefense-WafLogging' }] } } },
+          Sg: { Type: 'AWS::EC2::SecurityGroup', Properties: [{ GroupDescription: 'a list where the object belongs' }] },
+          Nacl: { Type: 'AWS::EC2::NetworkAcl', Properties: 5 },
+          Entry: { Type: 'AWS::EC2::NetworkAclEntry', Properties: { NetworkAclId: { Ref: 'Nacl' }, RuleNumber: 100, Protocol: -1, RuleAction: 'allow', CidrBlock: '0.0.0.0/0' } },
+        },
+      },
+    };
+    // WHEN
+    const findings = judge(templates);
+    // THEN: each malformed resource has exactly its Properties finding (not "DefaultAction not set", "GroupDescription
+    // is required", "no logging configuration" or "associated with no subnet", which come from reading it as empty)
+    const on = (id: string) => findings.filter((f) => f.resource.logicalId === id).map((f) => `${f.ruleId}: ${f.message}`);
+    expect(on('Acl')).toEqual([
+      expect.stringMatching(/^LayeredDefense-InvalidValue: Metadata.cdk-layered-defense.acknowledge\[0\] acknowledges LayeredDefense-WafLogging without a reason/),
+      'LayeredDefense-InvalidValue: Properties is nope, not an object: CloudFormation rejects the template',
+    ]);
+    expect(on('Sg')).toEqual(['LayeredDefense-InvalidValue: Properties is [{"GroupDescription":"a list where the object belongs"}], not an object: CloudFormation rejects the template']);
+    expect(on('Nacl')).toEqual(['LayeredDefense-InvalidValue: Properties is 5, not an object: CloudFormation rejects the template']);
+    // AND the entry on the malformed NACL is still an entry of it: no "not a NACL of the templates"
+    expect(on('Entry').filter((f) => /not a NACL of the templates/.test(f))).toEqual([]);
+  });
 });

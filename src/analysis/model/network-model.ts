@@ -236,6 +236,12 @@ export class NetworkModel {
   }> = [];
   /** Resources whose properties could not be read at all, with the reason. */
   public readonly unreadable: Array<{ readonly resource: ModelResource; readonly reason: string }> = [];
+  /**
+   * Keys of the resources whose `Properties` is no object (CloudFormation rejects the template: InvalidValue says so)
+   * or could not be rendered (a front door's construct: CannotVerify says so). No rule judges them further: what a
+   * rule would conclude from properties it cannot read is not news.
+   */
+  public readonly malformed = new Set<string>();
 
   // Rules ask per NACL (NaclDenyOwnVpc: the VPCCidrBlocks); a scan of every resource each time made the analysis
   // grow with the square of the app's size. The index is rebuilt if resources were added since it was made.
@@ -332,6 +338,8 @@ function collectCrossStackIpSets(model: NetworkModel, value: Json, into: Record<
  */
 export function buildNetworkModel(stacks: readonly StackInput[]): NetworkModel {
   const model = new NetworkModel(stacks);
+  /** What is wrong with a malformed resource itself (its Properties, its acknowledgements), kept after linking. */
+  const kept = new Set<object>();
   for (const stack of stacks) {
     const resources: Json = stack.template?.Resources;
     if (resources === null || typeof resources !== 'object' || Array.isArray(resources)) {
@@ -357,8 +365,23 @@ export function buildNetworkModel(stacks: readonly StackInput[]): NetworkModel {
         model.resources.set(resource.key, resource);
         if (body.Metadata?.[ACKNOWLEDGEMENT_METADATA_KEY] !== undefined) {
           for (const problem of acknowledgementProblems(body.Metadata)) {
-            model.invalid.push({ resource, problem });
+            const entry = { resource, problem };
+            model.invalid.push(entry);
+            kept.add(entry);
           }
+        }
+        const properties = body.Properties ?? {};
+        if (properties === null || typeof properties !== 'object' || Array.isArray(properties)) {
+          const entry = { resource, problem: `Properties is ${describeValue(body.Properties)}, not an object: CloudFormation rejects the template` };
+          model.invalid.push(entry);
+          kept.add(entry);
+          model.malformed.add(resource.key);
+          continue;
+        }
+        if (typeof properties[UNRENDERABLE_PROPERTIES] === 'string') {
+          model.unreadable.push({ resource, reason: properties[UNRENDERABLE_PROPERTIES] });
+          model.malformed.add(resource.key);
+          continue;
         }
         if (!stack.partial) {
           const dangling = danglingReferences(body.Properties, declared);
@@ -367,16 +390,26 @@ export function buildNetworkModel(stacks: readonly StackInput[]): NetworkModel {
             model.invalid.push({ resource, problem: `${name} names no resource, parameter or pseudo parameter of the template: CloudFormation rejects it` });
           }
         }
-        const properties = body.Properties ?? {};
-        if (properties === null || typeof properties !== 'object' || Array.isArray(properties)) {
-          model.unreadable.push({ resource, reason: `Properties is ${describeValue(body.Properties)}, not an object` });
-        }
       }
     }
   }
   link(model);
+  if (model.malformed.size > 0) {
+    // Linking read the malformed resources as empty ones: what it found wrong with them (a GroupDescription or a
+    // DefaultAction "not set") is not what is wrong.
+    const derived = model.invalid.filter((entry) => model.malformed.has(entry.resource.key) && !kept.has(entry));
+    for (const entry of derived) {
+      model.invalid.splice(model.invalid.indexOf(entry), 1);
+    }
+  }
   return model;
 }
+
+/**
+ * The key a front door writes as a resource's only property when its construct cannot be rendered (resolving it
+ * throws), with the reason: the model reports the resource as not readable, and no rule judges it.
+ */
+export const UNRENDERABLE_PROPERTIES = 'cdk-layered-defense:unrenderable';
 
 /**
  * The modelled type a resource type is a typo of (the same letters in another case, or one or two edits away), so a

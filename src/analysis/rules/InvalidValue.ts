@@ -8,7 +8,8 @@ import { ACKNOWLEDGEMENT_METADATA_KEY } from '../model/network-model';
  * for TCP or UDP missing ports, a port outside 0-65535 or a FromPort above the ToPort; for ICMP a missing or
  * out-of-range type or code), an `Action` on a WAF rule group reference, a listener `SslPolicy` that names no security
  * policy, a VPC or subnet block that is no CIDR, a WAF IP set address that
- * is no CIDR, of the other IP version or /0; and acknowledgement metadata without a reason or with an id that
+ * is no CIDR, of the other IP version or /0; a `Properties` that is no object (no other rule judges that resource);
+ * and acknowledgement metadata without a reason or with an id that
  * is no rule, which acknowledges nothing. Such a value is not "unknown" and does not "allow nothing":
  * the deployment fails, or runs with something other than what the reviewer read.
  */
