@@ -34,11 +34,14 @@ export function readApp(paths: readonly string[], options: ReadOptions = {}): Lo
 /** A stack for the model: its resolved template, and positions (which read the file again only when asked). */
 function stackOf(app: App, source: StackSource, file: TemplateFile): LoadedStack {
   const positionOf = file.positionOf;
+  const resolver = app.resolver(source, true);
+  const template = resolver.resolveTemplate();
   return {
     id: source.id,
     stackName: source.stackName,
     file: file.file,
-    template: app.resolver(source, true).resolveTemplate(),
+    template,
+    namesAllDeclared: resolver.namesAllDeclared(),
     positionOf: (logicalId: string) => (logicalId === '' ? undefined : positionOf(logicalId)),
     ...(source.environment !== undefined ? { environment: source.environment } : {}),
     ...(source.parent ? { parent: { stackId: source.parent.source.id, logicalId: source.parent.logicalId } } : {}),

@@ -136,12 +136,59 @@ export class StackResolver {
   /** VPCs whose CidrBlock is being resolved, so a VPC whose block names itself cannot loop. */
   private readonly resolvingVpcs = new Set<string>();
   private readonly outputCache = new Map<string, Json | typeof PENDING>();
+  private readonly resources: Record<string, Json>;
+  /**
+   * Set when a value this resolver met may name something the template does not declare: a `Ref`, an `Fn::GetAtt`
+   * target or an `Fn::Sub` placeholder that is no resource (or parameter, or pseudo parameter), a reference it does
+   * not read, or a resource a false condition removes (a reference to it dangles). See {@link namesAllDeclared}.
+   */
+  private undeclaredSeen = false;
 
   constructor(private readonly source: StackSource, private readonly app: App, private readonly crossStack: boolean) {
     this.parameters = section(source.template, 'Parameters');
     this.conditionDefs = section(source.template, 'Conditions');
     this.mappings = section(source.template, 'Mappings');
     this.outputDefs = section(source.template, 'Outputs');
+    this.resources = section(source.template, 'Resources');
+  }
+
+  /**
+   * True when every `Ref`, `Fn::GetAtt` target and `Fn::Sub` placeholder in the values resolved so far names a
+   * resource of the resolved template, a parameter or a pseudo parameter: the resolved template then holds no
+   * dangling reference, and the model need not walk it again to find one. Every name in a resolved value was met
+   * here, as values are resolved from the inside (an unchanged value was walked whole, and what replaces a
+   * reference is a literal or another stack's value, which stays that stack's); what is not read is counted as
+   * possibly dangling.
+   */
+  public namesAllDeclared(): boolean {
+    return !this.undeclaredSeen;
+  }
+
+  private declares(name: string, isRef: boolean): boolean {
+    return name.startsWith('AWS::') || own(this.resources, name) || (isRef && own(this.parameters, name));
+  }
+
+  /** Notes the names an intrinsic uses, as the model's dangling-reference walk reads them. */
+  private noteNames(fn: string, arg: Json): void {
+    if (this.undeclaredSeen) return;
+    if (fn === 'Ref') {
+      this.undeclaredSeen = typeof arg !== 'string' || !this.declares(arg, true);
+    } else if (fn === 'Fn::GetAtt') {
+      const target = Array.isArray(arg) ? arg[0] : typeof arg === 'string' ? arg.split('.')[0] : undefined;
+      this.undeclaredSeen = typeof target !== 'string' || !this.declares(target, false);
+    } else if (fn === 'Fn::Sub') {
+      // Only the plain form is read here; a variable map (whose unused values are never resolved) counts as unread.
+      if (typeof arg !== 'string') {
+        this.undeclaredSeen = true;
+        return;
+      }
+      for (const match of arg.matchAll(/\$\{([^!}][^}]*)\}/g)) {
+        if (!this.declares(match[1].split('.')[0].trim(), true)) {
+          this.undeclaredSeen = true;
+          return;
+        }
+      }
+    }
   }
 
   /**
@@ -173,6 +220,8 @@ export class StackResolver {
       const exists = typeof resource.Condition === 'string' ? this.condition(resource.Condition) : undefined;
       if (exists === false) {
         copyUpTo(i);
+        // A reference to it, left as written, names no resource of the resolved template.
+        this.undeclaredSeen = true;
         continue;
       }
       let out: Record<string, Json> | undefined;
@@ -394,6 +443,7 @@ export class StackResolver {
   }
 
   private intrinsic(fn: string, arg: Json, original: Json): Resolved {
+    this.noteNames(fn, arg);
     switch (fn) {
       case 'Ref':
         return typeof arg === 'string' ? this.ref(arg, original) : original;

@@ -383,7 +383,7 @@ export function buildNetworkModel(stacks: readonly StackInput[]): NetworkModel {
           model.malformed.add(resource.key);
           continue;
         }
-        if (!stack.partial) {
+        if (!stack.partial && stack.namesAllDeclared !== true) {
           const dangling = danglingReferences(body.Properties, declared);
           for (let i = 0; i < dangling.length; i++) {
             const name = dangling[i];

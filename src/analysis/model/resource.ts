@@ -23,6 +23,12 @@ export interface StackInput {
    * a reference to a resource it does not hold is not a dangling reference.
    */
   readonly partial?: boolean;
+  /**
+   * True when the reader found that every `Ref`, `Fn::GetAtt` target and `Fn::Sub` placeholder of the resolved
+   * template names something it declares: the model then skips its own search for dangling references.
+   * @default - the model searches
+   */
+  readonly namesAllDeclared?: boolean;
   /** The template file, for reports. */
   readonly file?: string;
   /** Where a resource's logical id sits in `file`. */

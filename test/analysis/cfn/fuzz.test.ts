@@ -2,9 +2,10 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as fc from 'fast-check';
 import { stringify } from 'yaml';
-import { FIXTURES, tempDir } from './template-dir';
+import { FIXTURES, readOne, tempDir } from './template-dir';
 import { InputError, Json, readApp } from '../../../src/analysis/cfn';
 import { parseYamlTemplate } from '../../../src/analysis/cfn/yaml-template';
+import { buildNetworkModel } from '../../../src/analysis/model/network-model';
 
 /** Texts that would mean a JavaScript error leaked into a message meant for a user. */
 const JS_ERROR_TEXT = /undefined|is not a function|Cannot read propert|is not iterable|Maximum call stack|NaN|\[object Object\]|TypeError|RangeError/;
@@ -141,3 +142,60 @@ describe('fuzz: mutated templates never crash the reader', () => {
       }), { numRuns: 300 });
   });
 });
+
+describe('fuzz: the reader\'s word that every reference names something declared', () => {
+  test('where the reader says so, the model\'s own search for dangling references finds none (property)', () => {
+    // The model skips its walk of a stack the reader vouches for: a wrong word would hide a dangling Ref.
+    const dir = tempDir();
+    let vouched = 0;
+    fc.assert(fc.property(fc.nat(SEEDS.length - 1), fc.array(mutation, { minLength: 1, maxLength: 4 }), (seed, mutations) => {
+      // GIVEN a mutated seed, read as a lone template
+      const file = path.join(dir, 't.json');
+      fs.writeFileSync(file, JSON.stringify(mutate(SEEDS[seed], mutations)));
+      let stacks;
+      try {
+        stacks = readApp([file]).stacks;
+      } catch (e) {
+        if (e instanceof InputError) return;
+        throw e;
+      }
+      for (const stack of stacks.filter((s) => s.namesAllDeclared)) {
+        vouched++;
+        // WHEN modelled with the walk and without it THEN the same problems are found
+        const searched = buildNetworkModel([{ ...stack, namesAllDeclared: undefined }]).invalid.map((i) => `${i.resource.logicalId}: ${i.problem}`);
+        expect(buildNetworkModel([stack]).invalid.map((i) => `${i.resource.logicalId}: ${i.problem}`)).toEqual(searched);
+      }
+    }), { numRuns: 400 });
+    // AND the reader vouched for enough of them for this to say something
+    expect(vouched).toBeGreaterThan(40);
+  });
+
+  // Each case: what the security group's GroupDescription or VpcId holds, whether the reader vouches, and the
+  // dangling names the model then reports (the same with the walk as without).
+  test.each([
+    ['every name declared (a Ref, a GetAtt, a Sub with an attribute and a pseudo parameter)',
+      { VpcId: { Ref: 'Vpc' }, GroupDescription: { 'Fn::Sub': '${AWS::StackName} in ${Vpc.CidrBlock}' }, Tags: [{ Key: 'k', Value: { 'Fn::GetAtt': 'Vpc.CidrBlock' } }] }, true, []],
+    ['a Ref to a resource a false condition removes', { VpcId: { Ref: 'Gone' } }, false, ['Ref Gone']],
+    ['a Sub placeholder that names nothing', { GroupDescription: { 'Fn::Sub': 'in ${Vpc} of ${Missing.Arn}' } }, false, ['Fn::Sub ${Missing.Arn}']],
+    ['a GetAtt in its string form that names nothing', { GroupDescription: { 'Fn::GetAtt': 'Missing.Arn' } }, false, ['Fn::GetAtt Missing']],
+    ['a Sub with a variable map (not read by the reader: the model searches)', { GroupDescription: { 'Fn::Sub': ['${X}', { X: { Ref: 'Vpc' } }] } }, false, []],
+    ['a Ref whose argument is an object', { GroupDescription: { Ref: { Ref: 'Missing' } } }, false, ['Ref Missing']],
+    ['a decided Fn::If that drops the branch naming nothing', { GroupDescription: { 'Fn::If': ['Never', { Ref: 'Missing' }, 'ok'] } }, true, []],
+  ])('GIVEN %s WHEN read and modelled THEN the reader\'s word and the dangling names are right', (_name, properties, vouches, dangling) => {
+    const stack = readOne({
+      Conditions: { Never: { 'Fn::Equals': ['a', 'b'] } },
+      Resources: {
+        Vpc: { Type: 'AWS::EC2::VPC', Properties: { CidrBlock: '10.0.0.0/16' } },
+        // Only where the case names it: a resource removed by a false condition makes the reader search anyway.
+        ...(JSON.stringify(properties).includes('Gone') ? { Gone: { Type: 'AWS::EC2::VPC', Condition: 'Never', Properties: { CidrBlock: '10.1.0.0/16' } } } : {}),
+        Sg: { Type: 'AWS::EC2::SecurityGroup', Properties: { GroupDescription: 'app', ...(properties as object) } },
+      },
+    });
+    expect(stack.namesAllDeclared).toBe(vouches);
+    const problems = (s: typeof stack) => buildNetworkModel([s]).invalid.map((i) => i.problem)
+      .filter((p) => p.includes('names no resource')).map((p) => p.replace(/ names no resource.*/, ''));
+    expect(problems(stack)).toEqual(dangling);
+    expect(problems({ ...stack, namesAllDeclared: undefined })).toEqual(dangling);
+  });
+});
+
