@@ -24,7 +24,7 @@ export function analyzePaths(paths: readonly string[], options: AnalyzeOptions =
     maxTcpEstablishedTimeoutSeconds: options.maxTcpEstablishedTimeoutSeconds,
   }, RULES.map((r) => r.id));
   const findings = checkStacks(app.stacks, checks).map(asFinding);
-  const resources = app.stacks.reduce((sum, s) => sum + Object.keys(s.template?.Resources ?? {}).length, 0);
+  const resources = app.stacks.reduce((sum, s) => sum + s.resourceCount, 0);
   return { findings, stacks: app.stacks.length, resources };
 }
 

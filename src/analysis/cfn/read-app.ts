@@ -41,6 +41,7 @@ function stackOf(app: App, source: StackSource, file: TemplateFile): LoadedStack
     stackName: source.stackName,
     file: file.file,
     template,
+    resourceCount: resolver.resolvedResourceCount(),
     namesAllDeclared: resolver.namesAllDeclared(),
     positionOf: (logicalId: string) => (logicalId === '' ? undefined : positionOf(logicalId)),
     ...(source.environment !== undefined ? { environment: source.environment } : {}),
@@ -223,6 +224,7 @@ class AppReader {
    * asset manifest (`*.assets.json`) under the object key that ends the TemplateURL.
    */
   private addNestedStacks(parent: StackSource, parentFile: TemplateFile, inAssembly: boolean, depth: number): void {
+    if (!parentFile.mayNestStacks) return;
     const directory = path.dirname(parentFile.absolutePath);
     const resources = parent.template.Resources as Record<string, Json>;
     for (const logicalId of Object.keys(resources)) {

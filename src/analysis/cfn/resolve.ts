@@ -143,6 +143,8 @@ export class StackResolver {
    * not read, or a resource a false condition removes (a reference to it dangles). See {@link namesAllDeclared}.
    */
   private undeclaredSeen = false;
+  /** How many resources the last resolved template declares. */
+  private resourceCount = 0;
 
   constructor(private readonly source: StackSource, private readonly app: App, private readonly crossStack: boolean) {
     this.parameters = section(source.template, 'Parameters');
@@ -162,6 +164,11 @@ export class StackResolver {
    */
   public namesAllDeclared(): boolean {
     return !this.undeclaredSeen;
+  }
+
+  /** How many resources the template {@link resolveTemplate} last returned declares (those a false condition removes are gone). */
+  public resolvedResourceCount(): number {
+    return this.resourceCount;
   }
 
   private declares(name: string, isRef: boolean): boolean {
@@ -200,6 +207,7 @@ export class StackResolver {
     const declared = section(template, 'Resources');
     // Keys, not entries: this loop visits every resource of every template, and a pair per resource is garbage.
     const ids = Object.keys(declared);
+    let removed = 0;
     // Copy-on-write: the declared resources are handed on as they are until one of them changes or goes, as most
     // resources of most templates hold nothing this resolves.
     let resources: Record<string, Json> | undefined;
@@ -222,6 +230,7 @@ export class StackResolver {
         copyUpTo(i);
         // A reference to it, left as written, names no resource of the resolved template.
         this.undeclaredSeen = true;
+        removed++;
         continue;
       }
       let out: Record<string, Json> | undefined;
@@ -245,6 +254,7 @@ export class StackResolver {
       if (out !== undefined) setKey(copyUpTo(i), logicalId, out);
       else if (resources !== undefined) setKey(resources, logicalId, resource);
     }
+    this.resourceCount = ids.length - removed;
     const result: Record<string, Json> = { ...template, Resources: resources ?? declared };
     if (isObject(template.Outputs)) {
       const outputs: Record<string, Json> = {};

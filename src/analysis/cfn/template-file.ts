@@ -22,6 +22,11 @@ export interface TemplateFile {
   readonly template: Json;
   /** Position of a Resources key; '' is the `Resources` key itself. Lazy: scans the file on first call. */
   readonly positionOf: (logicalId: string) => SourcePosition | undefined;
+  /**
+   * False when the file's text cannot hold an `AWS::CloudFormation::Stack` resource (a JSON text without that type
+   * and without \u escapes, which could spell it otherwise), so the reader need not look for nested stacks.
+   */
+  readonly mayNestStacks: boolean;
 }
 
 /** A path as the user should see it: relative to the working directory when inside it, else absolute. */
@@ -53,7 +58,9 @@ export function readTemplateFile(absolutePath: string): TemplateFile {
 
   let template: Json;
   let positionOf: (logicalId: string) => SourcePosition | undefined;
+  let mayNestStacks = true;
   if (isJsonText(absolutePath, text)) {
+    mayNestStacks = text.includes(NESTED_STACK_TYPE) || text.includes('\\u');
     if (stat.size > MAX_JSON_BYTES) throw tooLarge(file, stat.size, MAX_JSON_BYTES);
     try {
       template = JSON.parse(text);
@@ -78,8 +85,10 @@ export function readTemplateFile(absolutePath: string): TemplateFile {
   }
 
   checkIsTemplate(file, template, positionOf);
-  return { file, absolutePath, template, positionOf };
+  return { file, absolutePath, template, positionOf, mayNestStacks };
 }
+
+const NESTED_STACK_TYPE = 'AWS::CloudFormation::Stack';
 
 /** Logical ids as CloudFormation allows them: letters and digits, which a JSON key can only spell out or \u-escape. */
 const LOGICAL_ID = /^[A-Za-z0-9]+$/;

@@ -20,6 +20,8 @@ export interface LoadedStack {
   readonly file: string;
   /** The template after the reader's resolution. Resources with a false Condition are removed. */
   readonly template: Json;
+  /** How many resources the resolved template declares. */
+  readonly resourceCount: number;
   /** True when every reference of the resolved template names something it declares (see `StackInput`). */
   readonly namesAllDeclared?: boolean;
   /** Environment from the manifest (`aws://account/region`), when known. */

@@ -87,6 +87,25 @@ describe('a cloud assembly', () => {
         { line: 38, column: 5 }));
     });
 
+    test('a nested stack whose Type is spelt with a \\u escape is still found (the reader skips the search only for texts that cannot hold the type)', () => {
+      // GIVEN the fixture assembly whose parent template writes the nested stack's Type as AWS::CloudFormation::Stac\u006b
+      const dir = tempDir();
+      for (const f of ['manifest.json', 'Network.template.json', 'App.template.json', 'AppData1A2B3C4D.nested.template.json']) {
+        fs.copyFileSync(path.join(ASSEMBLY, f), path.join(dir, f));
+      }
+      const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8'));
+      delete manifest.artifacts['assembly-Prod'];
+      fs.writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify(manifest));
+      const parent = fs.readFileSync(path.join(dir, 'App.template.json'), 'utf8');
+      const escaped = parent.replace(/"AWS::CloudFormation::Stack"/g, '"AWS::CloudFormation::Stac\\u006b"');
+      expect(escaped).not.toContain('AWS::CloudFormation::Stack');
+      fs.writeFileSync(path.join(dir, 'App.template.json'), escaped);
+      // WHEN read THEN the nested stack is a stack of the app, and the parent's GetAtt of its output resolves
+      const read = readApp([dir]);
+      expect(read.stacks.map((s) => s.id)).toContain(nestedId);
+      expect(props(stackById(read, 'App'), 'ToDb').DestinationSecurityGroupId).toEqual(ref(nestedId, { 'Fn::GetAtt': ['DbSg', 'GroupId'] }));
+    });
+
     test('a lone parent template without its nested template: the nested outputs stay unresolved', () => {
       const [parent] = readApp([writeFiles({ 'App.template.json': fs.readFileSync(path.join(ASSEMBLY, 'App.template.json'), 'utf8') })['App.template.json']]).stacks;
       expect(props(parent, 'ToDb').DestinationSecurityGroupId).toEqual({ 'Fn::GetAtt': ['DataNestedStackDataNestedStackResource5E6F7A8B', 'Outputs.AppDataDbSgGroupId'] });
