@@ -9,7 +9,7 @@
 import { DecidedPiece, entryMatchesTraffic, firstMatchPieces, NaclDirection, NaclTraffic, NormalizedNaclEntry, orderedEntries } from './nacl-evaluator';
 import type { NaclEntryModel, NaclModel } from './network-model';
 import { IpFamily } from '../../ip/family';
-import { formatCidr, IpRange, maxAddress, mergeRanges, rangeToCidrs, subtractRanges, intersectRanges } from '../../private/ip';
+import { formatCidr, IpRange, maxAddress, mergeRanges, rangeToCidrs, rangesContainSpan, subtractRanges, intersectRanges } from '../../private/ip';
 
 const TCP = 6;
 const UDP = 17;
@@ -256,6 +256,24 @@ export class NaclDirectionAnalysis {
       }
     }, (i) => applies(this.classes[i], i), true);
     return mergeRanges(ranges);
+  }
+
+  /**
+   * Whether every address `entry` decides in the classes `applies` picks lies inside one of `merged` (the output of
+   * mergeRanges): what {@link decidedRanges} would say, without making the ranges. True when it decides nothing there.
+   */
+  public decidesOnlyWithin(
+    entry: NormalizedNaclEntry, applies: (traffic: TrafficClass, index: number) => boolean, merged: readonly IpRange[],
+  ): boolean {
+    let within = true;
+    this.eachMatchedPiece(entry, (piece) => {
+      if (within && piece.decider === entry) {
+        const first = piece.first > entry.range.first ? piece.first : entry.range.first;
+        const last = piece.last < entry.range.last ? piece.last : entry.range.last;
+        within = rangesContainSpan(merged, this.family, first, last);
+      }
+    }, (i) => applies(this.classes[i], i), true);
+    return within;
   }
 
   /**

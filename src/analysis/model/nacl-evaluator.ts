@@ -169,9 +169,18 @@ export function entryMatchesTraffic(entry: NormalizedNaclEntry, traffic: NaclTra
 
 /** The entries that apply to a direction and family, in evaluation order (rule number, then input order). */
 export function orderedEntries(entries: readonly NormalizedNaclEntry[], direction: NaclDirection, family: IpFamily): NormalizedNaclEntry[] {
-  return entries
-    .filter((e) => e.direction === direction && e.range.family === family)
-    .sort((a, b) => a.ruleNumber - b.ruleNumber || a.index - b.index);
+  const own = entries.filter((e) => e.direction === direction && e.range.family === family);
+  // The model hands entries over in rule-number order already: sorting is needed only when they are not.
+  for (let i = 1; i < own.length; i++) {
+    if (evaluationOrder(own[i - 1], own[i]) > 0) {
+      return own.sort(evaluationOrder);
+    }
+  }
+  return own;
+}
+
+function evaluationOrder(a: NormalizedNaclEntry, b: NormalizedNaclEntry): number {
+  return a.ruleNumber - b.ruleNumber || a.index - b.index;
 }
 
 /** The verdict a NACL gives one packet: ascending rule number, first match wins, implicit final deny. */

@@ -798,8 +798,13 @@ function link(model: NetworkModel): void {
     addBuiltInIpv6Entries(nacl, ipv6.get(nacl.vpcKey) ?? 'none');
   }
   // Entries keep a global index so that duplicate rule numbers keep a deterministic order.
+  const byRuleNumber = (a: NaclEntryModel, b: NaclEntryModel) => (a.ruleNumber ?? 0) - (b.ruleNumber ?? 0);
   for (const nacl of model.nacls) {
-    nacl.entries.sort((a, b) => (a.ruleNumber ?? 0) - (b.ruleNumber ?? 0));
+    // Templates usually list a NACL's entries in rule-number order: sorted only when they are not (a stable sort
+    // leaves sorted entries as they are, so skipping it changes nothing).
+    if (nacl.entries.some((e, i) => i > 0 && byRuleNumber(nacl.entries[i - 1], e) > 0)) {
+      nacl.entries.sort(byRuleNumber);
+    }
   }
 
   // Security groups and their rules.
@@ -829,9 +834,7 @@ function link(model: NetworkModel): void {
             model.invalid.push({ resource: r, problem: `${property}[${i}] ${invalid.problem}`, value: invalid.value });
             continue;
           }
-          for (const read of readSgRules(r, group.key, direction, rules[i])) {
-            into.push(read);
-          }
+          readSgRules(r, group.key, direction, rules[i], into);
         }
       } else if (isIntrinsic(rules)) {
         // A list not known at synth (an undecided Fn::If, an import): its rules may admit anything.

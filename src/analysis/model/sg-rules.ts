@@ -58,12 +58,13 @@ const ICMPV6 = 58;
 /**
  * Reads one rule (inline item or standalone properties), one record per peer it names: a rule that names more than
  * one source (CloudFormation takes exactly one, but a template can write several) is judged on every one of them.
- * `direction` decides which peer keys apply.
+ * `direction` decides which peer keys apply. The records are added to `into` (a new list by default), which is returned.
  */
-export function readSgRules(resource: ModelResource, groupKey: string, direction: SgDirection, rule: Json): SgRuleModel[] {
+export function readSgRules(resource: ModelResource, groupKey: string, direction: SgDirection, rule: Json, into: SgRuleModel[] = []): SgRuleModel[] {
   if (rule === null || typeof rule !== 'object' || Array.isArray(rule)) {
     const text = `the rule ${describeValue(rule)}, which is not an object`;
-    return [{ resource, direction, groupKey, fromPort: 0, toPort: 65535, peer: { kind: 'unknown', text }, unknown: text }];
+    into.push({ resource, direction, groupKey, fromPort: 0, toPort: 65535, peer: { kind: 'unknown', text }, unknown: text });
+    return into;
   }
   // Every rule of every group of the app passes here: the lists of unknown values are made only when there is one.
   let unknowns: string[] | undefined;
@@ -86,10 +87,9 @@ export function readSgRules(resource: ModelResource, groupKey: string, direction
   }
   const description = typeof rule.Description === 'string' ? rule.Description : undefined;
   const peers = readPeers(rule, direction, resource.stack.id);
-  const rules: SgRuleModel[] = [];
   for (const peer of peers) {
     const own = peer.kind === 'unknown' ? [...(unknowns ?? []), `peer ${peer.text}`] : unknowns;
-    rules.push({
+    into.push({
       resource,
       direction,
       groupKey,
@@ -101,7 +101,7 @@ export function readSgRules(resource: ModelResource, groupKey: string, direction
       unknown: own !== undefined && own.length > 0 ? own.join(', ') : undefined,
     });
   }
-  return rules;
+  return into;
 }
 
 /**

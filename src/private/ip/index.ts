@@ -10,6 +10,7 @@ export {
   intersectRanges,
   mergeRanges,
   rangesContain,
+  rangesContainSpan,
   rangesOverlap,
   rangeToCidrs,
   subtractRanges,

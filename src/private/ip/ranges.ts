@@ -187,8 +187,13 @@ function findCandidate(merged: readonly IpRange[], family: IpFamily, address: bi
 
 /** True when every address of `range` is in `merged` (the output of {@link mergeRanges}). */
 export function rangesContain(merged: readonly IpRange[], range: IpRange): boolean {
-  const index = findCandidate(merged, range.family, range.first);
-  return index >= 0 && merged[index].last >= range.last;
+  return rangesContainSpan(merged, range.family, range.first, range.last);
+}
+
+/** {@link rangesContain} for the addresses `first`-`last` of `family`, without a range object. */
+export function rangesContainSpan(merged: readonly IpRange[], family: IpFamily, first: bigint, last: bigint): boolean {
+  const index = findCandidate(merged, family, first);
+  return index >= 0 && merged[index].last >= last;
 }
 
 /** True when some address of `range` is in `merged` (the output of {@link mergeRanges}). */

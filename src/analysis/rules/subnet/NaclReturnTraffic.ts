@@ -1,6 +1,6 @@
 import { analysableScopes, describeScopeEntry, directionName, familyName } from './nacl-scopes';
-import { IpRange, mergeRanges, rangesContain } from '../../../private/ip';
-import { describeRanges, missingRanges, NaclDirectionAnalysis, naclScopes } from '../../model/model-nacl';
+import { IpRange, mergeRanges } from '../../../private/ip';
+import { describeRanges, missingRanges, NaclDirectionAnalysis, naclScopes, TrafficClass } from '../../model/model-nacl';
 import type { NormalizedNaclEntry } from '../../model/nacl-evaluator';
 import { LayeredDefenseRule, RuleContext, RuleFinding } from '../rule';
 
@@ -37,14 +37,15 @@ export const NaclReturnTraffic: LayeredDefenseRule = {
         // An all-protocols ALLOW admits TCP and UDP services alike; both need their responses allowed.
         const protocols = entry.protocol === -1 ? [TCP, UDP] : entry.protocol === TCP || entry.protocol === UDP ? [entry.protocol] : [];
         for (const protocol of protocols) {
-          const admitted = admittedRanges(scope.analysis!, entry, protocol);
-          if (admitted.length === 0) {
+          const allowed = other.analysis.allowedForAllPorts(protocol, context.ephemeralFrom, context.ephemeralTo);
+          // Nearly always every address the entry admits lies inside one allowed block (or it admits none): then
+          // nothing is missing, and no range is made or subtracted. A block across two allowed ones is left to the
+          // exact subtraction.
+          if (scope.analysis!.decidesOnlyWithin(entry, classesOf(scope.analysis!, protocol), allowed)) {
             continue;
           }
-          const allowed = other.analysis.allowedForAllPorts(protocol, context.ephemeralFrom, context.ephemeralTo);
-          // Nearly always every admitted block is inside one allowed block: then nothing is missing, and the ranges
-          // need no subtracting (a block across two adjacent allowed ones is left to the exact subtraction).
-          if (admitted.every((range) => rangesContain(allowed, range))) {
+          const admitted = admittedRanges(scope.analysis!, entry, protocol);
+          if (admitted.length === 0) {
             continue;
           }
           const missing = missingRanges(admitted, allowed);
@@ -84,7 +85,12 @@ export function isReturnEntry(entry: Pick<NormalizedNaclEntry, 'ports'>, context
  * names: the last class, "any other protocol", which stands for it).
  */
 function admittedRanges(analysis: NaclDirectionAnalysis, entry: NormalizedNaclEntry, protocol: number): IpRange[] {
+  return analysis.decidedRanges(entry, classesOf(analysis, protocol));
+}
+
+/** The classes of `protocol` traffic: its own, or the last ("any other protocol") when no entry names it. */
+function classesOf(analysis: NaclDirectionAnalysis, protocol: number): (traffic: TrafficClass, index: number) => boolean {
   const named = analysis.classes.some((c) => c.traffic.protocol === protocol);
   const last = analysis.classes.length - 1;
-  return analysis.decidedRanges(entry, (c, i) => c.traffic.protocol === protocol || (!named && i === last));
+  return (c, i) => c.traffic.protocol === protocol || (!named && i === last);
 }
