@@ -2,7 +2,7 @@
 // the two on random input chosen to hit the shortcuts' edges (whole-space peers, halves that add up to it, adjacent
 // and invalid ranges, port cuts at the ends of the ephemeral range).
 import * as fc from 'fast-check';
-import { decidePieces, NaclDirectionAnalysis, portClasses } from '../../../src/analysis/model/model-nacl';
+import { decidePieces, missingRanges, NaclDirectionAnalysis, portClasses } from '../../../src/analysis/model/model-nacl';
 import { firstMatchPieces, NaclEntryProperties, NormalizedNaclEntry, normalizeNaclEntries, orderedEntries } from '../../../src/analysis/model/nacl-evaluator';
 import { buildNetworkModel } from '../../../src/analysis/model/network-model';
 import type { ModelResource } from '../../../src/analysis/model/resource';
@@ -279,6 +279,24 @@ describe('NACL pieces', () => {
     }
     return allowed;
   }
+
+  test('decidesOnlyWithin says what subtracting the merged ranges from the entry\'s decided ranges says (property)', () => {
+    const block = fc.record({ host: fc.integer({ min: 0, max: 255 }), prefix: fc.constantFrom(0, 1, 24, 25, 26, 28, 30, 32) }).map(({ host, prefix }) => {
+      const size = 2 ** (32 - Math.max(24, prefix));
+      return parseCidr(prefix < 24 ? (prefix === 0 ? '0.0.0.0/0' : '0.0.0.0/1') : `10.0.0.${Math.floor(host / size) * size}/${prefix}`);
+    });
+    fc.assert(fc.property(fc.array(entry, { maxLength: 10 }), fc.array(block, { maxLength: 6 }), fc.constantFrom(TCP, UDP, 47), (raw, blocks, protocol) => {
+      // GIVEN random entries and a merged set of blocks
+      const analysis = new NaclDirectionAnalysis(normalizeNaclEntries(raw), 'ingress', IpFamily.IPV4);
+      const merged = mergeRanges(blocks.map((b) => ({ family: IpFamily.IPV4, first: b.first, last: b.last })));
+      const applies = (c: { traffic: { protocol: number } }) => c.traffic.protocol === protocol;
+      for (const e of analysis.ordered) {
+        // WHEN asked THEN true exactly when nothing of what the entry decides there is left after the subtraction
+        const missing = missingRanges(analysis.decidedRanges(e, applies), merged);
+        expect(analysis.decidesOnlyWithin(e, applies, merged)).toBe(missing.length === 0);
+      }
+    }), { numRuns: 500 });
+  });
 
   test('allowedForAllPorts from the decided classes equals deciding the port classes of the range afresh (property)', () => {
     fc.assert(fc.property(fc.array(entry, { maxLength: 10 }), fc.constantFrom(TCP, UDP), port, port, (raw, protocol, a, b) => {
