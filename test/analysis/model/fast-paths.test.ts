@@ -281,11 +281,15 @@ describe('NACL pieces', () => {
   }
 
   test('decidesOnlyWithin says what subtracting the merged ranges from the entry\'s decided ranges says (property)', () => {
-    const block = fc.record({ host: fc.integer({ min: 0, max: 255 }), prefix: fc.constantFrom(0, 1, 24, 25, 26, 28, 30, 32) }).map(({ host, prefix }) => {
+    const block = fc.record({
+      host: fc.integer({ min: 0, max: 255 }),
+      prefix: fc.constantFrom(0, 1, 24, 25, 26, 28, 30, 32),
+    }).map(({ host, prefix }) => {
       const size = 2 ** (32 - Math.max(24, prefix));
       return parseCidr(prefix < 24 ? (prefix === 0 ? '0.0.0.0/0' : '0.0.0.0/1') : `10.0.0.${Math.floor(host / size) * size}/${prefix}`);
     });
-    fc.assert(fc.property(fc.array(entry, { maxLength: 10 }), fc.array(block, { maxLength: 6 }), fc.constantFrom(TCP, UDP, 47), (raw, blocks, protocol) => {
+    const protocols = fc.constantFrom(TCP, UDP, 47);
+    fc.assert(fc.property(fc.array(entry, { maxLength: 10 }), fc.array(block, { maxLength: 6 }), protocols, (raw, blocks, protocol) => {
       // GIVEN random entries and a merged set of blocks
       const analysis = new NaclDirectionAnalysis(normalizeNaclEntries(raw), 'ingress', IpFamily.IPV4);
       const merged = mergeRanges(blocks.map((b) => ({ family: IpFamily.IPV4, first: b.first, last: b.last })));
