@@ -144,10 +144,9 @@ class AppReader {
           throw new InputError(manifestFile, `stack artifact ${artifactId} has no properties.templateFile`);
         }
         const templatePath = path.join(directory, properties.templateFile);
-        if (!fs.existsSync(templatePath)) {
-          throw new InputError(manifestFile, `stack artifact ${artifactId}: its template ${properties.templateFile} is not in the cloud assembly`);
-        }
-        const file = readTemplateFile(templatePath);
+        const templateFile = properties.templateFile;
+        const file = readTemplateFile(templatePath,
+          () => new InputError(manifestFile, `stack artifact ${artifactId}: its template ${templateFile} is not in the cloud assembly`));
         const manifestParameters: Record<string, string> = {};
         if (isObject(properties.parameters)) {
           for (const [k, v] of Object.entries(properties.parameters)) if (typeof v === 'string') setKey(manifestParameters, k, v);

@@ -43,13 +43,14 @@ function isJsonText(absolutePath: string, text: string): boolean {
   return /^\s*[{[]/.test(text);
 }
 
-export function readTemplateFile(absolutePath: string): TemplateFile {
+/** `missing`: the error for a file that does not exist (by default, one naming the file). */
+export function readTemplateFile(absolutePath: string, missing?: () => InputError): TemplateFile {
   const file = displayPath(absolutePath);
   let stat: fs.Stats;
   try {
     stat = fs.statSync(absolutePath);
   } catch {
-    throw new InputError(file, 'no such file or directory');
+    throw missing?.() ?? new InputError(file, 'no such file or directory');
   }
   if (stat.isDirectory()) throw new InputError(file, 'is a directory, expected a template file');
   if (/\.ya?ml$/i.test(absolutePath) && stat.size > MAX_YAML_BYTES) throw tooLarge(file, stat.size, MAX_YAML_BYTES);

@@ -33,19 +33,24 @@ export function openToEveryone(rules: readonly SgRuleModel[], family: IpFamily):
   // Most groups hold one rule from everywhere (0.0.0.0/0 on 443) and a few from smaller blocks that do not add up to
   // the whole space. Then traffic is open exactly where a whole-space rule admits it: any set of rules admitting
   // some traffic without one of those is a subset of the smaller blocks, whose union leaves an address out.
-  let wholeSpace: SgRuleModel[] | undefined;
-  let partial: SgRuleModel[] | undefined;
+  // Counted first, listed only when needed: every group of the app passes here, twice (IPv4 and IPv6).
+  let wholeCount = 0;
+  let firstWhole: SgRuleModel | undefined;
+  let partialCount = 0;
+  const isOwn = (r: SgRuleModel) => r.unknown === undefined && r.peer.kind === 'cidr' && r.peer.cidr!.family === family && r.protocol !== undefined;
+  const isWholeSpace = (r: SgRuleModel) => r.peer.cidr!.first === 0n && r.peer.cidr!.last === max;
   for (const r of rules) {
-    if (r.unknown === undefined && r.peer.kind === 'cidr' && r.peer.cidr!.family === family && r.protocol !== undefined) {
-      if (r.peer.cidr!.first === 0n && r.peer.cidr!.last === max) {
-        (wholeSpace ??= []).push(r);
+    if (isOwn(r)) {
+      if (isWholeSpace(r)) {
+        wholeCount++;
+        firstWhole ??= r;
       } else {
-        (partial ??= []).push(r);
+        partialCount++;
       }
     }
   }
-  if (partial === undefined || partial.length === 1 || countAddresses(peerUnion(partial), family) !== whole) {
-    return wholeSpace === undefined ? [] : trafficOf(wholeSpace);
+  if (partialCount <= 1 || countAddresses(peerUnion(rules.filter((r) => isOwn(r) && !isWholeSpace(r))), family) !== whole) {
+    return wholeCount === 0 ? [] : wholeCount === 1 ? ruleTraffic(firstWhole!) : trafficOf(rules.filter((r) => isOwn(r) && isWholeSpace(r)));
   }
   const own = cidrRules(rules, family);
   const isWhole = (r: SgRuleModel) => r.peer.cidr!.first === 0n && r.peer.cidr!.last === max;
@@ -115,14 +120,7 @@ function trafficOf(rules: readonly SgRuleModel[]): OpenTraffic[] {
     return [{ protocol: -1, from: 0, to: 65535 }];
   }
   if (rules.length === 1) {
-    // The usual group: one rule from everywhere (HTTPS).
-    const r = rules[0];
-    if (r.protocol !== TCP && r.protocol !== UDP) {
-      return [{ protocol: r.protocol!, from: 0, to: 65535 }];
-    }
-    const from = Math.max(0, Math.min(65536, r.fromPort));
-    const to = Math.max(0, Math.min(65536, r.toPort + 1)) - 1;
-    return from <= to ? [{ protocol: r.protocol, from, to }] : [];
+    return ruleTraffic(rules[0]);
   }
   const open: OpenTraffic[] = [];
   for (const protocol of [TCP, UDP]) {
@@ -159,6 +157,19 @@ function trafficOf(rules: readonly SgRuleModel[]): OpenTraffic[] {
     open.push({ protocol, from: 0, to: 65535 });
   }
   return open;
+}
+
+/** The traffic one rule admits (the usual group: one rule from everywhere, for HTTPS). */
+function ruleTraffic(r: SgRuleModel): OpenTraffic[] {
+  if (r.protocol === -1) {
+    return [{ protocol: -1, from: 0, to: 65535 }];
+  }
+  if (r.protocol !== TCP && r.protocol !== UDP) {
+    return [{ protocol: r.protocol!, from: 0, to: 65535 }];
+  }
+  const from = Math.max(0, Math.min(65536, r.fromPort));
+  const to = Math.max(0, Math.min(65536, r.toPort + 1)) - 1;
+  return from <= to ? [{ protocol: r.protocol, from, to }] : [];
 }
 
 /** Adds a value to an ascending list of distinct values (a few port cuts per rule: no sort, no set). */
