@@ -52,6 +52,12 @@ describe(ID, () => {
     expect(ofRule(findings, ID)).toEqual([]);
     expect(cannotVerify(findings)).toEqual([expect.stringMatching(new RegExp(`^${ID} cannot verify rule 'Admin' against earlier ALLOW rules \\(rule 'Admin' Statement\\.ByteMatchStatement\\.SearchString is .+AdminPath`))]);
   });
+
+  test('GIVEN the same BLOCK rule in a web ACL where no rule allows WHEN judged THEN nothing: no ALLOW can take its requests, so the unknown string changes no verdict', () => {
+    const findings = webAcl([wafRule('Admin', 0, 'Block', startsWith({ 'Fn::ImportValue': 'AdminPath' })), { ...wafRule('Count', 1, 'Block', startsWith('/x')), Action: { Count: {} } }]);
+    expect(ofRule(findings, ID)).toEqual([]);
+    expect(cannotVerify(findings)).toEqual([]);
+  });
 });
 
 describe('LayeredDefense-WafPathBypass on templates', () => {

@@ -11,6 +11,9 @@ import { LayeredDefenseRule, RuleFinding } from '../rule';
  * intended and not reported; a finding means no sample got blocked. Limit: samples, not a proof.
  * @see https://docs.aws.amazon.com/waf/latest/developerguide/web-acl-processing-order.html
  */
+/** Rule actions that never end evaluation with ALLOW. */
+const NOT_ALLOWING: ReadonlySet<unknown> = new Set(['BLOCK', 'COUNT', 'CAPTCHA', 'CHALLENGE']);
+
 export const WafAllowShadowsBlock: LayeredDefenseRule = {
   id: 'LayeredDefense-WafAllowShadowsBlock',
   level: 'error',
@@ -26,7 +29,13 @@ export const WafAllowShadowsBlock: LayeredDefenseRule = {
       if (!full) {
         continue;
       }
-      for (const rule of aclRules(acl)) {
+      // Only a rule that allows (an ALLOW rule, or a rule group whose rules may) can take a request before a BLOCK
+      // rule: without one, no BLOCK rule is shadowed, whatever its statement holds (even a value not known at synth).
+      const rules = aclRules(acl);
+      if (!rules.some((r) => !NOT_ALLOWING.has(r.action))) {
+        continue;
+      }
+      for (const rule of rules) {
         if (rule.action !== 'BLOCK') {
           continue;
         }
