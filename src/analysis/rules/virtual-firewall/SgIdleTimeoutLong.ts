@@ -37,6 +37,12 @@ export const SgIdleTimeoutLong: LayeredDefenseRule = {
   why: 'Security groups are stateful: revoking a source\'s rule stops new connections only, and an established session (an SSH session to a bastion) stays up until it has been idle for the timeout, 432,000 s (5 days) by default.',
   fix: 'Bound the timeout with the ConnectionTrackingTimeouts aspect (for example tcpEstablished: Duration.hours(1)) on the workload\'s launch template or network interface, and cut a revoked source at once with a NACL deny (IpBlocklistNacl.addBlockedCidrs) kept longer than the timeout',
   evaluate(model, context) {
+    // Only instances, auto scaling groups and network interfaces have interfaces of their own to judge: an app
+    // without any needs no routing read (the model's other workloads are managed or reached through others).
+    const byType = model.byType();
+    if (!WORKLOAD_INTERFACE_TYPES.some((type) => (byType.get(type)?.length ?? 0) > 0)) {
+      return [];
+    }
     const routing = routingOf(model);
     const eips = elasticIpTargets(model);
     const findings: RuleFinding[] = [];
@@ -49,6 +55,9 @@ export const SgIdleTimeoutLong: LayeredDefenseRule = {
     return findings;
   },
 };
+
+/** The resource types whose own network interfaces the rule judges (see exposedInterfaces). */
+const WORKLOAD_INTERFACE_TYPES = ['AWS::EC2::Instance', 'AWS::AutoScaling::AutoScalingGroup', 'AWS::EC2::NetworkInterface'];
 
 /** The timeout in effect: seconds and where they come from, or the value that is not known at synth. */
 type Timeout = { readonly seconds: number; readonly source: string } | { readonly unknown: string };
