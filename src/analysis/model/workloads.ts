@@ -3,7 +3,7 @@
 import { describeValue, Json, literalInteger, targetKey } from './model-values';
 import type { NetworkModel } from './network-model';
 import type { ModelResource } from './resource';
-import type { RoutedSubnetModel, RoutingModel } from './routing';
+import { RoutedSubnetModel, routingOf, RoutingModel } from './routing';
 
 export type WorkloadKind =
   | 'load-balancer'
@@ -46,7 +46,10 @@ export interface WorkloadModel {
 const NOT_PUBLIC: PublicAddress = { public: false };
 
 /** Reads every workload of the model. */
-export function buildWorkloads(model: NetworkModel, routing: RoutingModel): WorkloadModel[] {
+export function buildWorkloads(model: NetworkModel, routingModel?: RoutingModel): WorkloadModel[] {
+  // Read only when a workload needs it (an instance's subnet, an RDS instance's VPC): most rules ask of apps that
+  // have no such workload.
+  const routing = (): RoutingModel => routingModel ?? routingOf(model);
   const workloads: WorkloadModel[] = [];
   const keys = (r: ModelResource, value: Json): string[] => (Array.isArray(value) ? value.map((v) => targetKey(v, r.stack.id)) : []);
   const add = (
@@ -114,7 +117,7 @@ export function buildWorkloads(model: NetworkModel, routing: RoutingModel): Work
     const groups = eni ? eni.properties.GroupSet : nic ? nic.GroupSet : p.SecurityGroupIds;
     const publicAddress = elastic.has(r.key) || (eniKey !== undefined && elastic.has(eniKey))
       ? { public: true, elasticIp: true }
-      : instancePublic(nic?.AssociatePublicIpAddress, subnet, r, routing, flag);
+      : instancePublic(nic?.AssociatePublicIpAddress, subnet, r, routing(), flag);
     if (eniKey !== undefined && !eni) {
       add(r, 'instance', `the network interface ${describeValue(nic.NetworkInterfaceId)}`, groups, publicAddress);
       continue;
@@ -130,7 +133,7 @@ export function buildWorkloads(model: NetworkModel, routing: RoutingModel): Work
     const groups = template ? nic?.Groups ?? data?.SecurityGroupIds ?? [] : `the launch template ${describeValue(ref)}`;
     const subnets = r.properties.VPCZoneIdentifier;
     const first = Array.isArray(subnets) ? subnets[0] : undefined;
-    add(r, 'auto-scaling-group', subnets, groups, instancePublic(nic?.AssociatePublicIpAddress, first, r, routing, flag));
+    add(r, 'auto-scaling-group', subnets, groups, instancePublic(nic?.AssociatePublicIpAddress, first, r, routing(), flag));
   }
   for (const r of model.ofType('AWS::ECS::Service')) {
     const vpc = r.properties.NetworkConfiguration?.AwsvpcConfiguration;
@@ -158,7 +161,7 @@ export function buildWorkloads(model: NetworkModel, routing: RoutingModel): Work
       return flag(i.properties.PubliclyAccessible, 'PubliclyAccessible');
     }
     const owner = placedBy(i);
-    return rdsDefaultPublic(owner, owner.properties.DBSubnetGroupName, subnetsOfGroup(owner, owner.properties.DBSubnetGroupName), model, routing);
+    return rdsDefaultPublic(owner, owner.properties.DBSubnetGroupName, subnetsOfGroup(owner, owner.properties.DBSubnetGroupName), model, routing());
   };
   for (const r of model.ofType('AWS::RDS::DBInstance')) {
     const p = r.properties;

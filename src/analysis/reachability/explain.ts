@@ -97,24 +97,34 @@ export class ReachabilityModel {
     return ReachabilityModel.fromNetworkModel(buildNetworkModel(stacks), options);
   }
 
-  /** On a network model already built (the checks' own): only routing and workloads are read. */
+  /**
+   * On a network model already built (the checks' own): only workloads are read, and routing when first asked for
+   * (the rules that ask of an app without workloads never need it).
+   */
   public static fromNetworkModel(network: NetworkModel, options: ReachabilityOptions = {}): ReachabilityModel {
-    const routing = routingOf(network);
-    return new ReachabilityModel(network, routing, buildWorkloads(network, routing), options);
+    return new ReachabilityModel(network, undefined, buildWorkloads(network), options);
   }
 
   private readonly byKey: Map<string, WorkloadModel>;
   /** Every listener -> target group -> target forward of the app. */
   public readonly forwards: readonly LoadBalancerForward[];
+  private routingModel?: RoutingModel;
 
+  /** `routing`: the network model's routing (read from it when first asked for by default). */
   constructor(
     public readonly network: NetworkModel,
-    public readonly routing: RoutingModel,
+    routing: RoutingModel | undefined,
     public readonly workloads: readonly WorkloadModel[],
     private readonly options: ReachabilityOptions = {},
   ) {
+    this.routingModel = routing;
     this.byKey = new Map(workloads.map((w) => [w.key, w]));
     this.forwards = buildLoadBalancerForwards(network, workloads);
+  }
+
+  /** The network model's routing. */
+  public get routing(): RoutingModel {
+    return (this.routingModel ??= routingOf(this.network));
   }
 
   public workload(key: string): WorkloadModel | undefined {
