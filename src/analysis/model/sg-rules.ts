@@ -262,7 +262,10 @@ export function withPrefixListsExpanded(
   rules: readonly SgRuleModel[],
   resolveKey: (key: string) => ModelResource | undefined,
   cannotVerify: (resource: ModelResource, what: string) => void,
-): SgRuleModel[] {
+): readonly SgRuleModel[] {
+  if (!rules.some((rule) => rule.peer.kind === 'prefixList')) {
+    return rules; // the usual group: nothing to expand, and no copy
+  }
   const expanded: SgRuleModel[] = [];
   for (const rule of rules) {
     const list = rule.peer.kind === 'prefixList' && rule.peer.prefixListKey ? resolveKey(rule.peer.prefixListKey) : undefined;

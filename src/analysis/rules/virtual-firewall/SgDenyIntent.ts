@@ -2,6 +2,7 @@ import { IpFamily } from '../../../ip/family';
 import { countAddresses, maxAddress, subtractRanges } from '../../../private/ip';
 import { describeRanges } from '../../model/model-nacl';
 import { cidrRules, peerUnion } from '../../model/sg-coverage';
+import type { SgRuleModel } from '../../model/sg-rules';
 import { LayeredDefenseRule, RuleFinding } from '../rule';
 
 const DENY_WORDS = /\b(deny|denied|denylist|block|blocked|blocklist|blacklist|ban|banned)\b/i;
@@ -12,6 +13,23 @@ const DENY_WORDS = /\b(deny|denied|denylist|block|blocked|blocklist|blacklist|ba
  * space, but not all of it) is fragile and still lets tracked connections from the blocked range continue.
  * Denying known-bad addresses is the NACL's job (stateless: a new DENY cuts traffic at once).
  */
+const FAMILIES = [IpFamily.IPV4, IpFamily.IPV6];
+
+/** Whether the rules hold a CIDR rule of the family, and none for its whole space (what the allow set is judged on). */
+function buildsAroundAGap(rules: readonly SgRuleModel[], family: IpFamily): boolean {
+  const max = maxAddress(family);
+  let some = false;
+  for (const r of rules) {
+    if (r.unknown === undefined && r.peer.kind === 'cidr' && r.peer.cidr!.family === family && r.protocol !== undefined) {
+      if (r.peer.cidr!.first === 0n && r.peer.cidr!.last === max) {
+        return false;
+      }
+      some = true;
+    }
+  }
+  return some;
+}
+
 export const SgDenyIntent: LayeredDefenseRule = {
   id: 'LayeredDefense-SgDenyIntent',
   level: 'warning',
@@ -21,27 +39,29 @@ export const SgDenyIntent: LayeredDefenseRule = {
   fix: 'Block the addresses with an IpBlocklistNacl (or NACL DENY entries) on the subnets, and keep the security group to the sources you allow',
   evaluate(model) {
     const findings: RuleFinding[] = [];
+    // Every group of the app is judged: most end without a list made or a range merged.
     for (const group of model.securityGroups) {
       const reasons: string[] = [];
       if (group.description && DENY_WORDS.test(group.description)) {
         reasons.push(`its description says '${group.description}'`);
       }
-      for (const rules of [group.ingress, group.egress]) {
-        for (const rule of rules) {
-          if (rule.description && DENY_WORDS.test(rule.description)) {
-            reasons.push(`the ${rule.direction} rule for ${rule.peer.text} is described as '${rule.description}'`);
-          }
+      for (const rule of group.ingress) {
+        if (rule.description && DENY_WORDS.test(rule.description)) {
+          reasons.push(`the ${rule.direction} rule for ${rule.peer.text} is described as '${rule.description}'`);
         }
       }
-      for (const family of [IpFamily.IPV4, IpFamily.IPV6]) {
-        const own = cidrRules(group.ingress, family);
-        const max = maxAddress(family);
+      for (const rule of group.egress) {
+        if (rule.description && DENY_WORDS.test(rule.description)) {
+          reasons.push(`the ${rule.direction} rule for ${rule.peer.text} is described as '${rule.description}'`);
+        }
+      }
+      for (const family of FAMILIES) {
         // No CIDR rule, or one for the whole space: the ingress allows nothing or everything, and builds around no gap.
-        // Every group of the app is judged: most end here, without merging their ranges.
-        if (own.length === 0 || own.some((r) => r.peer.cidr!.first === 0n && r.peer.cidr!.last === max)) {
+        if (!buildsAroundAGap(group.ingress, family)) {
           continue;
         }
-        const union = peerUnion(own);
+        const max = maxAddress(family);
+        const union = peerUnion(cidrRules(group.ingress, family));
         const whole = max + 1n;
         const allowed = countAddresses(union, family);
         if (allowed * 2n >= whole && allowed < whole) {

@@ -1,7 +1,7 @@
 import { IpFamily } from '../../../ip/family';
 import type { LoadBalancerModel, NetworkModel } from '../../model/network-model';
-import { cidrRules, openToEveryone, withoutTcpPorts } from '../../model/sg-coverage';
-import { describeProtocolPorts, SgRuleModel, withPrefixListsExpanded } from '../../model/sg-rules';
+import { cidrRules, openToEveryone, OpenTraffic, withoutTcpPorts } from '../../model/sg-coverage';
+import { describeProtocolPorts, SgRuleModel, TCP, withPrefixListsExpanded } from '../../model/sg-rules';
 import { redirectsToHttps } from '../../model/tls-listeners';
 import { LayeredDefenseRule, RuleContext, RuleFinding } from '../rule';
 
@@ -49,7 +49,7 @@ export const SgOpenIngress: LayeredDefenseRule = {
  * standalone `AWS::EC2::SecurityGroupIngress` (in this stack or another) when its rules alone do, else `site` (the
  * group, or the first stray rule), naming the other resources whose rules add up to it.
  */
-function judge(context: RuleContext, site: SgRuleModel['resource'], rules: SgRuleModel[], allow80: () => boolean, where: () => string): RuleFinding[] {
+function judge(context: RuleContext, site: SgRuleModel['resource'], rules: readonly SgRuleModel[], allow80: () => boolean, where: () => string): RuleFinding[] {
   for (const rule of rules) {
     // Only a CIDR (or a peer not known at all) can admit everyone: a group or prefix-list peer never does, whatever
     // its protocol and ports, so its unknown port (the RDS idiom's token) changes no verdict here.
@@ -58,10 +58,13 @@ function judge(context: RuleContext, site: SgRuleModel['resource'], rules: SgRul
     }
   }
   const findings: RuleFinding[] = [];
-  for (const [family, everyone] of [[IpFamily.IPV4, '0.0.0.0/0'], [IpFamily.IPV6, '::/0']] as const) {
-    // Whether port 80 may stay open is asked only of a group that admits everyone on something.
+  for (let f = 0; f < FAMILIES.length; f++) {
+    const family = FAMILIES[f];
+    const everyone = EVERYONE[f];
+    // Whether port 80 may stay open is asked only of a group that admits everyone on something but HTTPS.
     const everything = openToEveryone(rules, family);
-    const open = everything.length === 0 ? everything : withoutTcpPorts(everything, allow80() ? [443, 80] : [443]);
+    const open = everything.length === 0 || (everything.length === 1 && isOnlyHttps(everything[0])) ? NOTHING
+      : withoutTcpPorts(everything, allow80() ? HTTPS_AND_HTTP : HTTPS);
     if (open.length === 0) {
       continue;
     }
@@ -83,6 +86,17 @@ function judge(context: RuleContext, site: SgRuleModel['resource'], rules: SgRul
     }
   }
   return findings;
+}
+
+const FAMILIES = [IpFamily.IPV4, IpFamily.IPV6] as const;
+const EVERYONE = ['0.0.0.0/0', '::/0'] as const;
+const HTTPS: readonly number[] = [443];
+const HTTPS_AND_HTTP: readonly number[] = [443, 80];
+const NOTHING: readonly OpenTraffic[] = [];
+
+/** TCP 443 alone: what every group may open to everyone. */
+function isOnlyHttps(open: OpenTraffic): boolean {
+  return open.protocol === TCP && open.from === 443 && open.to === 443;
 }
 
 /** Port 80 is fine on a load balancer's group when every load balancer using it redirects every port-80 listener to HTTPS. */
