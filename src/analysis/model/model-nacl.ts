@@ -223,21 +223,28 @@ export class NaclDirectionAnalysis {
     if (this.summaryCache) {
       return this.summaryCache;
     }
+    // Classes that share their pieces count alike (an entry matches all of them or none): each split is read once and
+    // counted once per class that shares it.
+    const sharing = new Map<readonly DecidedPiece[], number>();
+    for (const pieces of this.piecesByClass) {
+      sharing.set(pieces, (sharing.get(pieces) ?? 0) + 1);
+    }
     const summaries: EntrySummary[] = [];
     for (const entry of this.ordered) {
       let decides = 0;
       let overtaken = 0;
       let overtakenByAllow = 0;
-      this.eachMatchedPiece(entry, ({ decider }) => {
+      this.eachMatchedPiece(entry, ({ decider }, i) => {
+        const classes = sharing.get(this.piecesByClass[i])!;
         if (decider === entry) {
-          decides++;
+          decides += classes;
         } else if (decider !== undefined) {
-          overtaken++;
+          overtaken += classes;
           if (decider.action === 'allow') {
-            overtakenByAllow++;
+            overtakenByAllow += classes;
           }
         }
-      });
+      }, undefined, true);
       summaries.push({ entry, decides, overtaken, overtakenByAllow });
     }
     this.summaryCache = summaries;
