@@ -224,27 +224,40 @@ export class NaclDirectionAnalysis {
       return this.summaryCache;
     }
     // Classes that share their pieces count alike (an entry matches all of them or none): each split is read once and
-    // counted once per class that shares it.
-    const sharing = new Map<readonly DecidedPiece[], number>();
-    for (const pieces of this.piecesByClass) {
-      sharing.set(pieces, (sharing.get(pieces) ?? 0) + 1);
+    // counted once per class that shares it. Every entry of every scope passes here: no closure or list per entry.
+    const splits: Array<{ readonly pieces: readonly DecidedPiece[]; readonly traffic: NaclTraffic; classes: number }> = [];
+    for (let i = 0; i < this.classes.length; i++) {
+      const pieces = this.piecesByClass[i];
+      const split = splits.find((s) => s.pieces === pieces);
+      if (split === undefined) {
+        splits.push({ pieces, traffic: this.classes[i].traffic, classes: 1 });
+      } else {
+        split.classes++;
+      }
     }
     const summaries: EntrySummary[] = [];
     for (const entry of this.ordered) {
       let decides = 0;
       let overtaken = 0;
       let overtakenByAllow = 0;
-      this.eachMatchedPiece(entry, ({ decider }, i) => {
-        const classes = sharing.get(this.piecesByClass[i])!;
-        if (decider === entry) {
-          decides += classes;
-        } else if (decider !== undefined) {
-          overtaken += classes;
-          if (decider.action === 'allow') {
-            overtakenByAllow += classes;
+      if (neverMatchesReason(entry) === undefined) {
+        for (const { pieces, traffic, classes } of splits) {
+          if (!entryMatchesTraffic(entry, traffic)) {
+            continue;
+          }
+          for (let p = firstReaching(pieces, entry.range.first); p < pieces.length && pieces[p].first <= entry.range.last; p++) {
+            const decider = pieces[p].decider;
+            if (decider === entry) {
+              decides += classes;
+            } else if (decider !== undefined) {
+              overtaken += classes;
+              if (decider.action === 'allow') {
+                overtakenByAllow += classes;
+              }
+            }
           }
         }
-      }, undefined, true);
+      }
       summaries.push({ entry, decides, overtaken, overtakenByAllow });
     }
     this.summaryCache = summaries;
@@ -534,13 +547,7 @@ export function naclScopes(nacl: NaclModel): NaclScope[] {
   // Every NACL of the app passes here: one walk over its entries per scope, no intermediate lists.
   for (const direction of DIRECTIONS) {
     const egress = direction === 'egress';
-    const duplicateRuleNumbers = new Set<number>();
-    const numbers = new Set<number>();
-    for (const e of nacl.entries) {
-      if (e.ruleNumber !== undefined && e.egress === egress) {
-        (numbers.has(e.ruleNumber) ? duplicateRuleNumbers : numbers).add(e.ruleNumber);
-      }
-    }
+    const duplicateRuleNumbers = duplicatesOf(nacl.entries, egress);
     for (const family of FAMILIES) {
       // An entry of unknown direction or family may belong here: it is unknown in every scope it may belong to.
       const unknownEntries: NaclEntryModel[] = [];
@@ -574,6 +581,41 @@ export function naclScopes(nacl: NaclModel): NaclScope[] {
   scopeCache.set(nacl, scopes);
   return scopes;
 }
+
+/**
+ * The rule numbers two entries of one direction share. The model lists a NACL's entries in rule-number order, so a
+ * duplicate is the number of the entry before in that direction, and no set is made for a NACL without one.
+ */
+function duplicatesOf(entries: readonly NaclEntryModel[], egress: boolean): ReadonlySet<number> {
+  let duplicates: Set<number> | undefined;
+  let previous: number | undefined;
+  for (const e of entries) {
+    if (e.ruleNumber === undefined || e.egress !== egress) {
+      continue;
+    }
+    if (previous !== undefined && e.ruleNumber < previous) {
+      return duplicatesBySet(entries, egress); // not in order (a NACL model made elsewhere)
+    }
+    if (e.ruleNumber === previous) {
+      (duplicates ??= new Set()).add(e.ruleNumber);
+    }
+    previous = e.ruleNumber;
+  }
+  return duplicates ?? NO_DUPLICATES;
+}
+
+function duplicatesBySet(entries: readonly NaclEntryModel[], egress: boolean): ReadonlySet<number> {
+  const duplicates = new Set<number>();
+  const numbers = new Set<number>();
+  for (const e of entries) {
+    if (e.ruleNumber !== undefined && e.egress === egress) {
+      (numbers.has(e.ruleNumber) ? duplicates : numbers).add(e.ruleNumber);
+    }
+  }
+  return duplicates;
+}
+
+const NO_DUPLICATES: ReadonlySet<number> = new Set();
 
 const DIRECTIONS: readonly NaclDirection[] = ['ingress', 'egress'];
 const FAMILIES: readonly IpFamily[] = [IpFamily.IPV4, IpFamily.IPV6];

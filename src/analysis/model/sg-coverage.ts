@@ -14,7 +14,7 @@ export interface OpenTraffic {
 
 /** The rules with an exact CIDR peer of the family and a resolved protocol and ports. */
 export function cidrRules(rules: readonly SgRuleModel[], family: IpFamily): SgRuleModel[] {
-  return rules.filter((r) => r.unknown === undefined && r.peer.kind === 'cidr' && r.peer.cidr!.family === family && r.protocol !== undefined);
+  return rules.filter((r) => isOwnCidrRule(r, family));
 }
 
 /** The union of the rules' peer ranges (merged). */
@@ -27,9 +27,8 @@ export function peerUnion(rules: readonly SgRuleModel[]): IpRange[] {
  * the app is judged, so this avoids merging ranges where it can: a set of rules covers the whole space when one of
  * them is the whole space (0.0.0.0/0, ::/0), and no subset of rules covers it when all of them together do not.
  */
-export function openToEveryone(rules: readonly SgRuleModel[], family: IpFamily): OpenTraffic[] {
+export function openToEveryone(rules: readonly SgRuleModel[], family: IpFamily): readonly OpenTraffic[] {
   const max = maxAddress(family);
-  const whole = max + 1n;
   // Most groups hold one rule from everywhere (0.0.0.0/0 on 443) and a few from smaller blocks that do not add up to
   // the whole space. Then traffic is open exactly where a whole-space rule admits it: any set of rules admitting
   // some traffic without one of those is a subset of the smaller blocks, whose union leaves an address out.
@@ -37,11 +36,9 @@ export function openToEveryone(rules: readonly SgRuleModel[], family: IpFamily):
   let wholeCount = 0;
   let firstWhole: SgRuleModel | undefined;
   let partialCount = 0;
-  const isOwn = (r: SgRuleModel) => r.unknown === undefined && r.peer.kind === 'cidr' && r.peer.cidr!.family === family && r.protocol !== undefined;
-  const isWholeSpace = (r: SgRuleModel) => r.peer.cidr!.first === 0n && r.peer.cidr!.last === max;
   for (const r of rules) {
-    if (isOwn(r)) {
-      if (isWholeSpace(r)) {
+    if (isOwnCidrRule(r, family)) {
+      if (isWholeSpace(r, max)) {
         wholeCount++;
         firstWhole ??= r;
       } else {
@@ -49,8 +46,10 @@ export function openToEveryone(rules: readonly SgRuleModel[], family: IpFamily):
       }
     }
   }
-  if (partialCount <= 1 || countAddresses(peerUnion(rules.filter((r) => isOwn(r) && !isWholeSpace(r))), family) !== whole) {
-    return wholeCount === 0 ? [] : wholeCount === 1 ? ruleTraffic(firstWhole!) : trafficOf(rules.filter((r) => isOwn(r) && isWholeSpace(r)));
+  const whole = max + 1n;
+  if (partialCount <= 1 || countAddresses(peerUnion(rules.filter((r) => isOwnCidrRule(r, family) && !isWholeSpace(r, max))), family) !== whole) {
+    return wholeCount === 0 ? NOTHING_OPEN
+      : wholeCount === 1 ? ruleTraffic(firstWhole!) : trafficOf(rules.filter((r) => isOwnCidrRule(r, family) && isWholeSpace(r, max)));
   }
   const own = cidrRules(rules, family);
   const isWhole = (r: SgRuleModel) => r.peer.cidr!.first === 0n && r.peer.cidr!.last === max;
@@ -112,6 +111,17 @@ export function openToEveryone(rules: readonly SgRuleModel[], family: IpFamily):
     }
   }
   return open;
+}
+
+const NOTHING_OPEN: readonly OpenTraffic[] = Object.freeze([]);
+
+/** A rule {@link cidrRules} keeps: known, with an exact CIDR peer of the family and a resolved protocol. */
+export function isOwnCidrRule(r: SgRuleModel, family: IpFamily): boolean {
+  return r.unknown === undefined && r.peer.kind === 'cidr' && r.peer.cidr!.family === family && r.protocol !== undefined;
+}
+
+function isWholeSpace(r: SgRuleModel, max: bigint): boolean {
+  return r.peer.cidr!.first === 0n && r.peer.cidr!.last === max;
 }
 
 /** The traffic some of the rules admit (their union), in the order {@link openToEveryone} gives it. */

@@ -86,7 +86,9 @@ export function readSgRules(resource: ModelResource, groupKey: string, direction
     }
   }
   const description = typeof rule.Description === 'string' ? rule.Description : undefined;
-  const peers = readPeers(rule, direction, resource.stack.id);
+  // One list, emptied and refilled for each rule (every rule of the app passes here; readPeers calls nothing that
+  // comes back here).
+  const peers = readPeers(rule, direction, resource.stack.id, PEERS);
   for (const peer of peers) {
     const own = peer.kind === 'unknown' ? [...(unknowns ?? []), `peer ${peer.text}`] : unknowns;
     into.push({
@@ -187,8 +189,10 @@ function quoted(value: Json): string {
 }
 
 /** Every peer a rule names; one `unknown` peer when it names none. */
-function readPeers(rule: Json, direction: SgDirection, stackId: string): SgPeer[] {
-  const peers: SgPeer[] = [];
+const PEERS: SgPeer[] = [];
+
+function readPeers(rule: Json, direction: SgDirection, stackId: string, peers: SgPeer[] = []): SgPeer[] {
+  peers.length = 0;
   for (const name of CIDR_PROPERTIES) {
     const cidrValue = rule[name];
     if (cidrValue === undefined) {

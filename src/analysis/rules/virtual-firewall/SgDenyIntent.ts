@@ -1,7 +1,7 @@
 import { IpFamily } from '../../../ip/family';
 import { countAddresses, maxAddress, subtractRanges } from '../../../private/ip';
 import { describeRanges } from '../../model/model-nacl';
-import { cidrRules, peerUnion } from '../../model/sg-coverage';
+import { cidrRules, isOwnCidrRule, peerUnion } from '../../model/sg-coverage';
 import type { SgRuleModel } from '../../model/sg-rules';
 import { LayeredDefenseRule, RuleFinding } from '../rule';
 
@@ -20,7 +20,7 @@ function buildsAroundAGap(rules: readonly SgRuleModel[], family: IpFamily): bool
   const max = maxAddress(family);
   let some = false;
   for (const r of rules) {
-    if (r.unknown === undefined && r.peer.kind === 'cidr' && r.peer.cidr!.family === family && r.protocol !== undefined) {
+    if (isOwnCidrRule(r, family)) {
       if (r.peer.cidr!.first === 0n && r.peer.cidr!.last === max) {
         return false;
       }
