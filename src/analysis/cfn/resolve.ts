@@ -659,10 +659,13 @@ export class StackResolver {
     let partial = '';
     let last = 0;
     const pattern = /\$\{([^}]*)\}/g;
+    // Text that lands after a '$' and opens with '{' must not form a placeholder the template did not write
+    // ('$${Empty}{X}' is the text '${X}' once ${Empty} is substituted): it is written as the literal '${!X}'.
+    const literal = (piece: string) => (partial.endsWith('$') && piece.startsWith('{') && piece.includes('}') ? `{!${piece.slice(1)}` : piece);
     for (let m = pattern.exec(text); m; m = pattern.exec(text)) {
       const between = text.slice(last, m.index);
       full += between;
-      partial += between;
+      partial += literal(between);
       last = m.index + m[0].length;
       const name = m[1];
       if (name.startsWith('!')) {
@@ -679,7 +682,7 @@ export class StackResolver {
       }
       if (isScalar(value)) {
         full += String(value);
-        partial += String(value).replace(/\$\{/g, '${!');
+        partial += literal(String(value).replace(/\$\{/g, '${!'));
         continue;
       }
       unresolved = true;
@@ -689,7 +692,7 @@ export class StackResolver {
       else if (own(variables, name)) setKey(kept, name, keepNoValue(variables[name]));
     }
     full += text.slice(last);
-    partial += text.slice(last);
+    partial += literal(text.slice(last));
     if (!unresolved) return full;
     const variablesChanged = Object.keys(kept).length !== Object.keys(variables).length
       || Object.keys(kept).some((k) => !own(variables, k) || kept[k] !== variables[k]);

@@ -234,6 +234,17 @@ export class NetworkModel {
     /** How the rules describe the value when they meet it (their "cannot verify" quotes it); the problem by default. */
     readonly value?: string;
   }> = [];
+  /**
+   * Security group rules and NACL entries that never exist, as CloudFormation or EC2 rejects them (an invalid value,
+   * a misspelt type): the model leaves them out, and `explain` names them where they could have changed an answer.
+   * `ownerKey` is the group's or the NACL's key; `direction` a security group rule's.
+   */
+  public readonly leftOut: Array<{
+    readonly resource: ModelResource;
+    readonly problem: string;
+    readonly ownerKey: string;
+    readonly direction?: 'ingress' | 'egress';
+  }> = [];
   /** Resources whose properties could not be read at all, with the reason. */
   public readonly unreadable: Array<{ readonly resource: ModelResource; readonly reason: string }> = [];
   /**
@@ -356,7 +367,16 @@ export function buildNetworkModel(stacks: readonly StackInput[]): NetworkModel {
       if (!MODELLED_TYPES.has(body.Type)) {
         const meant = misspeltModelledType(body.Type);
         if (meant !== undefined) {
-          model.invalid.push({ resource: new TemplateResource(stack, logicalId, body), problem: `Type ${body.Type} is not a resource type; did you mean ${meant}?` });
+          const resource = new TemplateResource(stack, logicalId, body);
+          const problem = `Type ${body.Type} is not a resource type; did you mean ${meant}?`;
+          model.invalid.push({ resource, problem });
+          const p = resource.properties;
+          if (meant === 'AWS::EC2::SecurityGroupIngress' || meant === 'AWS::EC2::SecurityGroupEgress') {
+            const direction = meant === 'AWS::EC2::SecurityGroupIngress' ? 'ingress' : 'egress';
+            model.leftOut.push({ resource, problem, ownerKey: targetKey(p.GroupId ?? p.GroupName, stack.id), direction });
+          } else if (meant === 'AWS::EC2::NetworkAclEntry') {
+            model.leftOut.push({ resource, problem, ownerKey: naclKeyOf(p.NetworkAclId, stack.id) });
+          }
         }
         continue;
       }
@@ -400,6 +420,10 @@ export function buildNetworkModel(stacks: readonly StackInput[]): NetworkModel {
     const derived = model.invalid.filter((entry) => model.malformed.has(entry.resource.key) && !kept.has(entry));
     for (const entry of derived) {
       model.invalid.splice(model.invalid.indexOf(entry), 1);
+    }
+    const leftOut = model.leftOut.filter((entry) => model.malformed.has(entry.resource.key));
+    for (const entry of leftOut) {
+      model.leftOut.splice(model.leftOut.indexOf(entry), 1);
     }
   }
   return model;
@@ -774,6 +798,7 @@ function link(model: NetworkModel): void {
     if (problem !== undefined) {
       // EC2 rejects it: it will never be an entry of its NACL, so it is judged by nothing but InvalidValue.
       model.invalid.push({ resource: r, problem });
+      model.leftOut.push({ resource: r, problem, ownerKey: naclKeyOf(r.properties.NetworkAclId, r.stack.id) });
       continue;
     }
     const entry = readNaclEntry(r);
@@ -832,6 +857,7 @@ function link(model: NetworkModel): void {
           if (invalid !== undefined) {
             // EC2 rejects the group: the rule never exists, so it is judged by nothing but InvalidValue.
             model.invalid.push({ resource: r, problem: `${property}[${i}] ${invalid.problem}`, value: invalid.value });
+            model.leftOut.push({ resource: r, problem: `${property}[${i}] ${invalid.problem}`, ownerKey: group.key, direction });
             continue;
           }
           readSgRules(r, group.key, direction, rules[i], into);
@@ -858,6 +884,7 @@ function link(model: NetworkModel): void {
       if (invalid !== undefined) {
         // EC2 rejects the rule: it never exists, so it is judged by nothing but InvalidValue.
         model.invalid.push({ resource: r, problem: invalid.problem, value: invalid.value });
+        model.leftOut.push({ resource: r, problem: invalid.problem, ownerKey: groupKey, direction });
         continue;
       }
       const rules = readSgRules(r, groupKey, direction, r.properties);

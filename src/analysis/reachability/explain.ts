@@ -148,20 +148,23 @@ export class ReachabilityModel {
         answers.push(...this.throughLoadBalancers(query, source, destination, flow, notes));
       }
     }
-    return this.withInvalidNotes(anyOf(answers, notes, flow), [...sourceKeys(query.from), ...query.to.keys]);
+    return this.withInvalidNotes(anyOf(answers, notes, flow), sourceKeys(query.from), query.to.keys);
   }
 
   /**
-   * An answer that is not REACHABLE, with a note for each value EC2 rejects on what blocked it or left it unknown, or
-   * on the groups of the workloads at its ends: the model leaves a rejected rule or entry out, so without the note a
-   * rule the author wrote to allow the flow would just be missing from the answer.
+   * An answer that is not REACHABLE, with a note for each security group rule or NACL entry that CloudFormation or
+   * EC2 rejects (the model leaves it out) on what blocked it or left it unknown, or on the groups of the workloads at
+   * its ends: without the note, a rule the author wrote to allow the flow would just be missing from the answer.
    */
-  private withInvalidNotes(answer: FlowAnswer, workloadKeys: readonly string[]): FlowAnswer {
+  private withInvalidNotes(answer: FlowAnswer, sources: readonly string[], destinations: readonly string[]): FlowAnswer {
     if (answer.verdict === 'REACHABLE') {
       return answer;
     }
-    const groupKeys = workloadKeys.flatMap((key) => this.byKey.get(key)?.groupKeys ?? []);
-    const extra = invalidValueNotes(this.network, [...answer.blockers, ...answer.unknowns], groupKeys);
+    const groupKeysOf = (keys: readonly string[]) => keys.flatMap((key) => this.byKey.get(key)?.groupKeys ?? []);
+    const extra = invalidValueNotes(this.network, [...answer.blockers, ...answer.unknowns], {
+      sourceGroupKeys: groupKeysOf(sources),
+      destinationGroupKeys: groupKeysOf(destinations),
+    });
     return extra.length === 0 ? answer : { ...answer, notes: [...new Set([...answer.notes, ...extra])] };
   }
 
@@ -213,7 +216,7 @@ export class ReachabilityModel {
       }
       answers.push(...this.egressFrom(query, source, targets, destination, flow, notes));
     }
-    return this.withInvalidNotes(anyOf(answers, notes, flow), sourceKeys(query.from));
+    return this.withInvalidNotes(anyOf(answers, notes, flow), sourceKeys(query.from), []);
   }
 
   private egressFrom(

@@ -1,27 +1,42 @@
-// Values EC2 rejects on what judged a flow. The model leaves out a NACL entry or security group rule that EC2 refuses
-// (it never exists), so a flow such a rule was written to allow comes out BLOCKED. An answer that is not REACHABLE
-// says so, naming the value, instead of a bare "no rule admits" its author cannot explain. CDK-free.
+// Security group rules and NACL entries that never exist, as CloudFormation or EC2 rejects them (the model leaves
+// them out), where they could have changed a flow's answer: a rule written to allow the flow would otherwise just be
+// missing from a BLOCKED. CDK-free.
 import type { Decision } from './decision';
 import { NetworkModel, ownerKeysOf } from '../model/network-model';
 
+/** The groups of the workloads at a flow's ends: the destination's ingress rules and the source's egress rules judge it. */
+export interface FlowEnds {
+  readonly destinationGroupKeys: readonly string[];
+  readonly sourceGroupKeys: readonly string[];
+}
+
 /**
- * Notes for the values EC2 rejects on the resources that blocked a flow or left it unknown (`decisions`), and on the
- * security groups of the workloads at its ends (`groupKeys`: a decision names one group of several).
+ * Notes for the left-out rules and entries (see `NetworkModel.leftOut`) of what blocked a flow or left it unknown
+ * (`decisions`: a group's rules of the direction that decided, a NACL's entries), and of the groups at its ends (a
+ * decision names one group of several).
  */
-export function invalidValueNotes(model: NetworkModel, decisions: readonly Decision[], groupKeys: readonly string[]): string[] {
-  if (model.invalid.length === 0) {
+export function invalidValueNotes(model: NetworkModel, decisions: readonly Decision[], ends: FlowEnds): string[] {
+  if (model.leftOut.length === 0) {
     return [];
   }
-  const involved = new Set(groupKeys);
+  const wanted = new Map<string, Set<string>>();
+  const want = (key: string, what: string) => wanted.set(key, (wanted.get(key) ?? new Set()).add(what));
   for (const decision of decisions) {
-    if (decision.resource !== undefined) {
-      ownerKeysOf(decision.resource).forEach((key) => involved.add(key));
+    if (decision.resource === undefined) {
+      continue;
+    }
+    if (decision.layer === 'security-group') {
+      want(decision.resource.key, decision.code.startsWith('SG_EGRESS') ? 'egress' : 'ingress');
+    } else if (decision.layer === 'nacl') {
+      ownerKeysOf(decision.resource).forEach((key) => want(key, 'entry'));
     }
   }
+  ends.destinationGroupKeys.forEach((key) => want(key, 'ingress'));
+  ends.sourceGroupKeys.forEach((key) => want(key, 'egress'));
   const notes: string[] = [];
-  for (const { resource, problem } of model.invalid) {
-    if (ownerKeysOf(resource).some((key) => involved.has(key))) {
-      notes.push(`${resource.path}: ${problem}. What EC2 rejects is not counted in this answer (the template cannot deploy as written)`);
+  for (const { resource, problem, ownerKey, direction } of model.leftOut) {
+    if (wanted.get(ownerKey)?.has(direction ?? 'entry')) {
+      notes.push(`${resource.path}: ${problem}. It never exists, so this answer leaves it out (the template cannot deploy as written)`);
     }
   }
   return notes;

@@ -53,6 +53,12 @@ describe(ID, () => {
     expect(cannotVerify(findings)).toEqual([expect.stringMatching(new RegExp(`^${ID} cannot verify rule 'Admin' against earlier ALLOW rules \\(rule 'Admin' Statement\\.ByteMatchStatement\\.SearchString is .+AdminPath`))]);
   });
 
+  test('GIVEN a web ACL whose only rule blocks, with a priority not known at synth WHEN judged THEN nothing: the rule order cannot shadow it', () => {
+    const findings = webAcl([{ ...wafRule('Admin', 0, 'Block', startsWith('/admin')), Priority: { Ref: 'AdminPriority' } }]);
+    expect(ofRule(findings, ID)).toEqual([]);
+    expect(cannotVerify(findings)).toEqual([]);
+  });
+
   test('GIVEN the same BLOCK rule in a web ACL where no rule allows WHEN judged THEN nothing: no ALLOW can take its requests, so the unknown string changes no verdict', () => {
     const findings = webAcl([wafRule('Admin', 0, 'Block', startsWith({ 'Fn::ImportValue': 'AdminPath' })), { ...wafRule('Count', 1, 'Block', startsWith('/x')), Action: { Count: {} } }]);
     expect(ofRule(findings, ID)).toEqual([]);

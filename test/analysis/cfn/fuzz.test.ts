@@ -181,8 +181,10 @@ describe('fuzz: the reader\'s word that every reference names something declared
     ['a Sub with a variable map (not read by the reader: the model searches)', { GroupDescription: { 'Fn::Sub': ['${X}', { X: { Ref: 'Vpc' } }] } }, false, []],
     ['a Ref whose argument is an object', { GroupDescription: { Ref: { Ref: 'Missing' } } }, false, ['Ref Missing']],
     ['a decided Fn::If that drops the branch naming nothing', { GroupDescription: { 'Fn::If': ['Never', { Ref: 'Missing' }, 'ok'] } }, true, []],
+    ['a substitution that joins a $ and a {Nope} (the text ${Nope}, no placeholder)', { GroupDescription: { 'Fn::Sub': '$${Empty}{Nope}${Vpc}' } }, true, []],
   ])('GIVEN %s WHEN read and modelled THEN the reader\'s word and the dangling names are right', (_name, properties, vouches, dangling) => {
     const stack = readOne({
+      Parameters: { Empty: { Type: 'String', Default: '' } },
       Conditions: { Never: { 'Fn::Equals': ['a', 'b'] } },
       Resources: {
         Vpc: { Type: 'AWS::EC2::VPC', Properties: { CidrBlock: '10.0.0.0/16' } },

@@ -151,7 +151,7 @@ describe('conditions', () => {
 });
 
 describe('Fn::Sub, Fn::FindInMap, Fn::Select, Fn::Split', () => {
-  const Parameters = { Env: { Type: 'String', Default: 'prod' }, Unset: { Type: 'String' } };
+  const Parameters = { Env: { Type: 'String', Default: 'prod' }, Unset: { Type: 'String' }, Empty: { Type: 'String', Default: '' } };
 
   test.each([
     ['all known', { 'Fn::Sub': '${Env}-${AWS::StackName}' }, 'prod-template'],
@@ -160,6 +160,10 @@ describe('Fn::Sub, Fn::FindInMap, Fn::Select, Fn::Split', () => {
     ['partly known: known parts substituted, the rest kept', { 'Fn::Sub': 'arn:${AWS::Partition}:${Env}:${Api}' }, { 'Fn::Sub': 'arn:${AWS::Partition}:prod:${Api}' }],
     ['partly known keeps escapes', { 'Fn::Sub': '${!X}${Unset}' }, { 'Fn::Sub': '${!X}${Unset}' }],
     ['attribute stays', { 'Fn::Sub': '${Vpc.CidrBlock}' }, { 'Fn::Sub': '${Vpc.CidrBlock}' }],
+    // CloudFormation substitutes in one pass: '$' + '' + '{Nope}' is the text '${Nope}', not a placeholder.
+    ['partly known: a substitution that would join a $ and a { into a placeholder keeps them literal',
+      { 'Fn::Sub': '$${Empty}{Nope}-${Unset}' }, { 'Fn::Sub': '${!Nope}-${Unset}' }],
+    ['all known: the same text, rendered', { 'Fn::Sub': '$${Empty}{Nope}' }, '${Nope}'],
   ])('Fn::Sub %s', (_, value, expected) => {
     expect(resolved(value, { Parameters })).toEqual(expected);
   });

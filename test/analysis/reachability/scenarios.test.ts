@@ -202,7 +202,7 @@ describe('values EC2 rejects', () => {
     expect(blockers(model, query(internet, 'Alb', 443))).toEqual(['security-group SG_INGRESS_NO_RULE LbGroup -']);
     expect(answer.notes).toEqual([
       'App/LbGroup: SecurityGroupIngress[0] FromPort/ToPort 443/442 of a tcp rule: FromPort is above ToPort: EC2 rejects the rule. '
-      + 'What EC2 rejects is not counted in this answer (the template cannot deploy as written)',
+      + 'It never exists, so this answer leaves it out (the template cannot deploy as written)',
     ]);
   });
 
@@ -218,7 +218,7 @@ describe('values EC2 rejects', () => {
       'nacl NACL_INBOUND_DENY PublicNacl rule 50',
     ]);
     expect(answer.notes).toHaveLength(1);
-    expect(answer.notes[0]).toMatch(/^App\/PublicInHttps: RuleNumber 40000 is outside 1-32766.*What EC2 rejects is not counted in this answer/);
+    expect(answer.notes[0]).toMatch(/^App\/PublicInHttps: RuleNumber 40000 is outside 1-32766.*It never exists, so this answer leaves it out/);
   });
 
   test('GIVEN a rejected rule on a group the flow never meets WHEN a flow is blocked elsewhere, or reachable THEN no note', () => {
@@ -230,5 +230,26 @@ describe('values EC2 rejects', () => {
     expect(model.explain(query(internet, 'Alb', 443))).toMatchObject({ verdict: 'REACHABLE', notes: [] });
     // The database's own group is on the path from the application: the note appears there.
     expect(model.explain(query(workload('AppService'), 'Database', 22)).notes.join('\n')).toMatch(/^App\/DbGroup: SecurityGroupIngress\[1\] FromPort\/ToPort 22\/21/);
+    // But not for a flow that starts at the database: a source's ingress rules do not judge its own traffic.
+    expect(model.explain(query(workload('Database'), 'AppService', 8080)).notes).toEqual([]);
+  });
+
+  test('GIVEN the HTTPS rule as a standalone ingress whose type is misspelt WHEN the internet asks for 443 THEN BLOCKED, with a note naming it', () => {
+    const model = threeTier((r) => {
+      r.LbGroup.Properties.SecurityGroupIngress = [];
+      r.Https = { Type: 'AWS::EC2::SecurityGroupIngres', Properties: { GroupId: { 'Fn::GetAtt': ['LbGroup', 'GroupId'] }, IpProtocol: 'tcp', FromPort: 443, ToPort: 443, CidrIp: '0.0.0.0/0' } };
+    });
+    const answer = model.explain(query(internet, 'Alb', 443));
+    expect(answer.verdict).toBe('BLOCKED');
+    expect(answer.notes).toEqual([expect.stringMatching(/^App\/Https: Type AWS::EC2::SecurityGroupIngres is not a resource type; did you mean AWS::EC2::SecurityGroupIngress\?. It never exists/)]);
+  });
+
+  test('GIVEN values that are wrong but leave no rule out (an acknowledgement without a reason, a group without GroupDescription) WHEN a flow is blocked THEN no note', () => {
+    const model = threeTier((r) => {
+      r.LbGroup.Metadata = { 'cdk-layered-defense': { acknowledge: [{ id: 'LayeredDefense-SgOpenIngress' }] } };
+      delete r.LbGroup.Properties.GroupDescription;
+    });
+    expect(model.network.invalid.map((i) => i.resource.logicalId)).toEqual(['LbGroup', 'LbGroup']);
+    expect(model.explain(query(internet, 'Alb', 80)).notes).toEqual([]);
   });
 });

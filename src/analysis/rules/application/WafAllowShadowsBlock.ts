@@ -25,17 +25,18 @@ export const WafAllowShadowsBlock: LayeredDefenseRule = {
   evaluate(model, context) {
     const findings: RuleFinding[] = [];
     for (const acl of model.webAcls) {
+      // Only a rule that allows (an ALLOW rule, or a rule group reference) can take a request before a BLOCK rule:
+      // without one, no BLOCK rule is shadowed, whatever the statements, priorities or default action hold (even
+      // values not known at synth). Rules not known at all may allow: the evaluator says it cannot verify them.
+      const listed = acl.tree.rules;
+      if (Array.isArray(listed) && !listed.some((r) => !NOT_ALLOWING.has(r.action))) {
+        continue;
+      }
       const full = evaluatorFor(model, acl, context, 'rule order');
       if (!full) {
         continue;
       }
-      // Only a rule that allows (an ALLOW rule, or a rule group whose rules may) can take a request before a BLOCK
-      // rule: without one, no BLOCK rule is shadowed, whatever its statement holds (even a value not known at synth).
-      const rules = aclRules(acl);
-      if (!rules.some((r) => !NOT_ALLOWING.has(r.action))) {
-        continue;
-      }
-      for (const rule of rules) {
+      for (const rule of aclRules(acl)) {
         if (rule.action !== 'BLOCK') {
           continue;
         }
