@@ -1004,23 +1004,11 @@ function naclKeyOf(value: Json, stackId: string): string {
 }
 
 /**
- * The keys a resource answers for in a decision: a standalone security group rule its group's, a NACL entry its
- * NACL's (a default NACL's own key), anything else its own. A VPC also stands for its default NACL, whose decisions
- * name the VPC.
+ * The keys of the NACL a NACL decision's resource stands for: its own, and for a VPC (whose default NACL's decisions
+ * name the VPC) the default NACL's key, which entries on that NACL carry.
  */
-export function ownerKeysOf(resource: ModelResource): string[] {
-  const p = resource.properties;
-  switch (resource.type) {
-    case 'AWS::EC2::SecurityGroupIngress':
-    case 'AWS::EC2::SecurityGroupEgress':
-      return [targetKey(p.GroupId ?? p.GroupName, resource.stack.id)];
-    case 'AWS::EC2::NetworkAclEntry':
-      return [naclKeyOf(p.NetworkAclId, resource.stack.id)];
-    case 'AWS::EC2::VPC':
-      return [resource.key, `${resource.key}${DEFAULT_NACL_SUFFIX}`];
-    default:
-      return [resource.key];
-  }
+export function naclKeysOf(resource: ModelResource): string[] {
+  return resource.type === 'AWS::EC2::VPC' ? [resource.key, `${resource.key}${DEFAULT_NACL_SUFFIX}`] : [resource.key];
 }
 
 /** Whether the stack gives a VPC IPv6 addresses: `unresolved` when a block's `AmazonProvidedIpv6CidrBlock` is not known. */

@@ -2,7 +2,7 @@
 // them out), where they could have changed a flow's answer: a rule written to allow the flow would otherwise just be
 // missing from a BLOCKED. CDK-free.
 import type { Decision } from './decision';
-import { NetworkModel, ownerKeysOf } from '../model/network-model';
+import { naclKeysOf, NetworkModel } from '../model/network-model';
 
 /** The groups of the workloads at a flow's ends: the destination's ingress rules and the source's egress rules judge it. */
 export interface FlowEnds {
@@ -28,7 +28,7 @@ export function invalidValueNotes(model: NetworkModel, decisions: readonly Decis
     if (decision.layer === 'security-group') {
       want(decision.resource.key, decision.code.startsWith('SG_EGRESS') ? 'egress' : 'ingress');
     } else if (decision.layer === 'nacl') {
-      ownerKeysOf(decision.resource).forEach((key) => want(key, 'entry'));
+      naclKeysOf(decision.resource).forEach((key) => want(key, 'entry'));
     }
   }
   ends.destinationGroupKeys.forEach((key) => want(key, 'ingress'));
