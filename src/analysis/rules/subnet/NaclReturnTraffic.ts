@@ -44,10 +44,8 @@ export const NaclReturnTraffic: LayeredDefenseRule = {
           if (scope.analysis!.decidesOnlyWithin(entry, classesOf(scope.analysis!, protocol), allowed)) {
             continue;
           }
+          // Here the entry decides some address outside the allowed blocks: admitted is never empty.
           const admitted = admittedRanges(scope.analysis!, entry, protocol);
-          if (admitted.length === 0) {
-            continue;
-          }
           const missing = missingRanges(admitted, allowed);
           if (missing.length === 0) {
             continue;
