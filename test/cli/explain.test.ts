@@ -85,6 +85,18 @@ describe('explain on a YAML template with short forms', () => {
     expect(answer.verdict).toBe('BLOCKED');
     expect(json(['explain', YAML, '--from', '203.0.113.5', '--to', 'Bastion', '--port', '22']).verdict).toBe('REACHABLE');
   });
+
+  test('GIVEN a template file WHEN the path takes its internet gateway and default NACL THEN each hop names them as the app does', () => {
+    // WHEN
+    const { stdout } = run(['explain', YAML, '--from', '203.0.113.5', '--to', 'Bastion', '--port', '22']);
+
+    // THEN the route names the gateway by stack and logical id (the file's stack id is its absolute path, which
+    // the text must not show), and the two default NACL hops say which direction each allows
+    expect(stdout).toContain('routes responses to 203.0.113.5 to an internet gateway by "0.0.0.0/0 -> GatewayId bastion-and-db/Igw"');
+    expect(stdout).not.toContain(path.resolve(ROOT, YAML));
+    expect(stdout).toContain("uses its VPC's default NACL, which allows all inbound traffic (rule 100) [");
+    expect(stdout).toContain("uses its VPC's default NACL, which allows all outbound traffic (rule 100), the responses included [");
+  });
 });
 
 describe('explain on a cloud assembly of two stacks', () => {

@@ -2,7 +2,7 @@
 // route tables with their routes and associations, and what each route leads to. Anything that leaves the VPC
 // (peering, transit gateway, VPN) is a leaf: the model does not follow it. CDK-free.
 // @see https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html
-import { describeValue, familyText, Json, referenceOf, targetKey } from './model-values';
+import { describeKey, describeValue, familyText, Json, referenceOf, targetKey } from './model-values';
 import type { NetworkModel } from './network-model';
 import type { ModelResource } from './resource';
 import { IpFamily } from '../../ip/family';
@@ -32,6 +32,11 @@ export interface RouteModel {
   readonly targetKey?: string;
   /** The property that names the target (`GatewayId`, `NatGatewayId`...), or `local`. */
   readonly targetProperty: string;
+  /**
+   * How messages name the target: the resource's path (`Stack/LogicalId`, or its construct path) when it is in the
+   * app, else what the template wrote (`igw-0abc`, an import).
+   */
+  readonly targetText?: string;
   readonly unknown?: string;
   /**
    * True for the local route of a VPC's IPv6 block whose CIDR is not known at synth (Amazon assigns it): it holds no
@@ -166,7 +171,7 @@ export function buildRoutingModel(model: NetworkModel): RoutingModel {
     routing.routeTables.set(r.key, { resource: r, key: r.key, vpcKey: target(r, r.properties.VpcId), routes: [] });
   }
   for (const r of model.ofType('AWS::EC2::Route')) {
-    const route = readRoute(r, routing);
+    const route = readRoute(r, routing, model);
     if (route) {
       routing.routeTables.get(route.routeTableKey)?.routes.push(route);
     }
@@ -205,7 +210,7 @@ function localRoute(resource: ModelResource, vpcKey: string, cidrValue: Json): R
     : { resource, routeTableKey: vpcKey, destination: parsed, targetKind: 'local', targetProperty: 'local' };
 }
 
-function readRoute(r: ModelResource, routing: RoutingModel): RouteModel | undefined {
+function readRoute(r: ModelResource, routing: RoutingModel, model: NetworkModel): RouteModel | undefined {
   const p = r.properties;
   if (p.DestinationCidrBlock === undefined && p.DestinationIpv6CidrBlock === undefined) {
     // Prefix-list destinations (gateway endpoints, managed lists) are not modelled yet.
@@ -253,6 +258,7 @@ function readRoute(r: ModelResource, routing: RoutingModel): RouteModel | undefi
     targetKind,
     targetKey: key,
     targetProperty,
+    targetText: key === undefined ? undefined : describeKey(key, (k) => model.resolveKey(k)?.path),
     unknown: unknowns.length > 0 ? `route ${r.path}: ${unknowns.join(', ')}` : undefined,
   };
 }

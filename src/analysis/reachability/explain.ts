@@ -281,7 +281,7 @@ export class ReachabilityModel {
         const natSubnet = nat ? this.routing.subnets.get(nat.subnetKey) : undefined;
         if (!nat || !natSubnet?.cidr || state.natted) {
           const message = state.natted ? `${purpose} reaches a second NAT gateway (${entry}): the model does not follow chained NAT`
-            : `NAT gateway ${r.targetKey?.replace(/^[a-z]+:/, '')} or its subnet is not in the app (or its CIDR is not known at synth)`;
+            : `NAT gateway ${r.targetText} or its subnet is not in the app (or its CIDR is not known at synth)`;
           paths.push({ ranges: sub, judgements: [route({ layer: 'route', verdict: 'unknown', code: 'NAT_GATEWAY_UNKNOWN', resource: r.resource, entry, message })] });
           continue;
         }
@@ -382,8 +382,8 @@ export class ReachabilityModel {
         resource: gateway?.resource ?? r.resource,
         entry: describeRoute(back[0].route!),
         message: differs
-          ? `requests go out through one endpoint of firewall ${took.resource.path} (${describeRoute(entered)}), but the edge route table of internet gateway ${gateway?.resource.path ?? r.targetKey} sends responses back through another: each endpoint keeps its own flow state, and Network Firewall does not support asymmetric routing`
-          : `whether the edge route table of internet gateway ${gateway?.resource.path ?? r.targetKey} sends responses back through the endpoint of firewall ${took.resource.path} the requests took (${describeRoute(entered)}) is not known at synth`,
+          ? `requests go out through one endpoint of firewall ${took.resource.path} (${describeRoute(entered)}), but the edge route table of internet gateway ${gateway?.resource.path ?? r.targetText} sends responses back through another: each endpoint keeps its own flow state, and Network Firewall does not support asymmetric routing`
+          : `whether the edge route table of internet gateway ${gateway?.resource.path ?? r.targetText} sends responses back through the endpoint of firewall ${took.resource.path} the requests took (${describeRoute(entered)}) is not known at synth`,
       }));
     } else if (firewallsBack.size === 1 && [...firewallsBack][0] === took) {
       if (took) {
@@ -391,8 +391,8 @@ export class ReachabilityModel {
       }
     } else {
       const message = took
-        ? `requests go out through firewall ${took.resource.path}, but the edge route table of internet gateway ${gateway?.resource.path ?? r.targetKey} does not send all responses back through it: Network Firewall does not support asymmetric routing`
-        : `responses come back from internet gateway ${gateway?.resource.path ?? r.targetKey} through a firewall endpoint the requests did not take: Network Firewall does not support asymmetric routing`;
+        ? `requests go out through firewall ${took.resource.path}, but the edge route table of internet gateway ${gateway?.resource.path ?? r.targetText} does not send all responses back through it: Network Firewall does not support asymmetric routing`
+        : `responses come back from internet gateway ${gateway?.resource.path ?? r.targetText} through a firewall endpoint the requests did not take: Network Firewall does not support asymmetric routing`;
       judgements.push(everywhere({ layer: 'route', verdict: 'unknown', code: 'ASYMMETRIC_ROUTE', resource: gateway?.resource ?? r.resource, message }));
     }
     return judgements;

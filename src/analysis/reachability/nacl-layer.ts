@@ -94,7 +94,7 @@ function judgeNaclOnce(
       code: `${code}_DEFAULT_ALLOW`,
       resource: subnet.resource,
       entry: 'rule 100 (built in)',
-      message: `subnet ${subnet.resource.path} uses its VPC's default NACL, which allows all traffic (rule 100)`,
+      message: `subnet ${subnet.resource.path} uses its VPC's default NACL, which allows all ${side} traffic (rule 100)${why === 'return' ? ', the responses included' : ''}`,
     });
   }
   const entries = nacl.entries.filter((e) => e.normalized).map((e) => e.normalized!);

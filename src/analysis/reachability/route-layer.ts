@@ -29,7 +29,7 @@ export function longestPrefixMatch(routes: readonly RouteModel[]): Array<{ first
 
 function describeRoute(route: RouteModel): string {
   const dest = route.destination ? formatCidr(route.destination) : '?';
-  return `${dest} -> ${route.targetKind === 'local' ? 'local' : `${route.targetProperty} ${(route.targetKey ?? '').replace(/^[a-z]+:/, '')}`}`;
+  return `${dest} -> ${route.targetKind === 'local' ? 'local' : `${route.targetProperty} ${route.targetText ?? ''}`}`;
 }
 
 /**
