@@ -748,6 +748,11 @@ function link(model: NetworkModel): void {
   // VPCs, subnets, flow logs, default security group handling.
   const vpcs = new Map<string, VpcModel>();
   for (const r of all('AWS::EC2::VPC')) {
+    if (r.properties.CidrBlock === undefined && r.properties.Ipv4IpamPoolId === undefined) {
+      // A VPC needs an IPv4 block, literal or from an IPAM pool.
+      // @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-vpc.html
+      model.invalid.push({ resource: r, problem: 'neither CidrBlock nor Ipv4IpamPoolId is set, and a VPC needs one of them: CloudFormation rejects it' });
+    }
     const vpc: VpcModel = { resource: r, key: key(r), subnets: [], flowLogs: [], defaultGroupRestrictions: [], defaultGroupRules: [] };
     vpcs.set(vpc.key, vpc);
     model.vpcs.push(vpc);

@@ -79,6 +79,21 @@ describe(ID, () => {
     expect(cannotVerify(judge({ Stack: stack }))).toEqual([]);
   });
 
+  test.each([
+    ['neither CidrBlock nor Ipv4IpamPoolId', { EnableDnsSupport: true }, ['neither CidrBlock nor Ipv4IpamPoolId is set, and a VPC needs one of them: CloudFormation rejects it']],
+    ['Properties that is not an object', 'oops', ['Properties is oops, not an object: CloudFormation rejects the template']],
+  ])('GIVEN a VPC with %s WHEN an IPv4 DENY is judged THEN the VPC is invalid, and nothing is called unknown or an IPAM pool', (_, properties, problems) => {
+    // GIVEN
+    const stack = networkStack({ Deny: deny({ CidrBlock: '10.0.0.0/8' }) }) as { Resources: Record<string, any> };
+    stack.Resources.Vpc.Properties = properties;
+    // WHEN
+    const findings = judge({ Stack: stack });
+    // THEN InvalidValue names what CloudFormation rejects, on the VPC; the NACL's DENY is not "cannot verify"
+    expect(ofRule(findings, 'LayeredDefense-InvalidValue').filter((f) => f.resource.logicalId === 'Vpc').map((f) => f.message)).toEqual(problems);
+    expect(cannotVerify(findings)).toEqual([]);
+    expect(ofRule(findings, ID)).toEqual([]);
+  });
+
   test('GIVEN a secondary IPv4 block from an IPAM pool WHEN an IPv4 DENY is judged THEN it cannot be verified', () => {
     const findings = judge({ Stack: networkStack({ Deny: deny({ CidrBlock: '192.0.2.0/24' }), Pooled: block({ Ipv4IpamPoolId: 'ipam-pool-0123456789abcdef0' }) }) });
     expect(cannotVerify(findings)).toEqual([

@@ -79,11 +79,14 @@ function vpcBlocks(model: NetworkModel, nacl: NaclModel): { known: KnownBlock[];
       unknown.push({ family, what: `${property} of ${resource.logicalId} is ${describeValue(value)}` });
     }
   };
-  if (vpc.properties.CidrBlock !== undefined) {
+  if (model.malformed.has(vpc.key)) {
+    // Its Properties cannot be read: InvalidValue reports the VPC, which CloudFormation rejects. Nothing is unknown.
+  } else if (vpc.properties.CidrBlock !== undefined) {
     read(vpc, vpc.properties.CidrBlock, 'CidrBlock', IpFamily.IPV4);
-  } else {
+  } else if (vpc.properties.Ipv4IpamPoolId !== undefined) {
     unknown.push({ family: IpFamily.IPV4, what: `the IPv4 block of ${vpc.logicalId} comes from an IPAM pool` });
   }
+  // Neither: InvalidValue reports the VPC, which CloudFormation rejects. Nothing is unknown.
   for (const block of model.ofType('AWS::EC2::VPCCidrBlock')) {
     const p = block.properties;
     if (targetKey(p.VpcId, block.stack.id) !== nacl.vpcKey) {
