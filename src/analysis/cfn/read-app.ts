@@ -7,13 +7,15 @@ import { isObject, setKey } from './json-object';
 import { locateJsonError, positionAt } from './json-text';
 import { App, StackSource } from './resolve';
 import { displayPath, readTemplateFile, TemplateFile } from './template-file';
+import { applyTransforms, TransformedTemplate } from './transforms';
 import { InputError, Json, LoadedApp, LoadedStack, ReadOptions } from './types';
 
 
-/** A stack source with the file it came from. */
+/** A stack source with the file it came from, and what its transforms made of it. */
 interface Found {
   readonly source: StackSource;
   readonly file: TemplateFile;
+  readonly transformed: TransformedTemplate;
 }
 
 /** Nested stacks nested deeper than this are a loop of templates, not an app (CloudFormation allows far fewer). */
@@ -27,13 +29,15 @@ export function readApp(paths: readonly string[], options: ReadOptions = {}): Lo
   checkParameterValues(found, options.parameters ?? {});
   const app = new App(found.map((f) => f.source));
   // Every template is resolved here, so a caller never meets a failure later; positions stay lazy.
-  const stacks: LoadedStack[] = found.map(({ source, file }) => stackOf(app, source, file));
+  const stacks: LoadedStack[] = found.map(({ source, file, transformed }) => stackOf(app, source, file, transformed));
   return { stacks };
 }
 
 /** A stack for the model: its resolved template, and positions (which read the file again only when asked). */
-function stackOf(app: App, source: StackSource, file: TemplateFile): LoadedStack {
-  const positionOf = file.positionOf;
+function stackOf(app: App, source: StackSource, file: TemplateFile, transformed: TransformedTemplate): LoadedStack {
+  // A resource a transform generated is placed where the resource it comes from is written.
+  const generatedFrom = transformed.generatedFrom;
+  const positionOf = generatedFrom.size === 0 ? file.positionOf : (logicalId: string) => file.positionOf(generatedFrom.get(logicalId) ?? logicalId);
   const resolver = app.resolver(source, true);
   const template = resolver.resolveTemplate();
   return {
@@ -44,6 +48,7 @@ function stackOf(app: App, source: StackSource, file: TemplateFile): LoadedStack
     resourceCount: resolver.resolvedResourceCount(),
     namesAllDeclared: resolver.namesAllDeclared(),
     positionOf: (logicalId: string) => (logicalId === '' ? undefined : positionOf(logicalId)),
+    ...(transformed.notExpanded.length > 0 ? { notExpandedTransforms: transformed.notExpanded } : {}),
     ...(source.environment !== undefined ? { environment: source.environment } : {}),
     ...(source.parent ? { parent: { stackId: source.parent.source.id, logicalId: source.parent.logicalId } } : {}),
   };
@@ -211,8 +216,9 @@ class AppReader {
     if (this.ids.has(id)) id = `${id} (${file.file})`;
     for (let n = 2; this.ids.has(id); n++) id = `${init.id} (${file.file} #${n})`;
     this.ids.add(id);
-    const source: StackSource = { ...init, id, template: file.template, children: new Map() };
-    this.found.push({ source, file });
+    const transformed = applyTransforms(file.template);
+    const source: StackSource = { ...init, id, template: transformed.template, children: new Map() };
+    this.found.push({ source, file, transformed });
     this.addNestedStacks(source, file, inAssembly, depth);
     return source;
   }

@@ -246,7 +246,12 @@ export class NetworkModel {
     readonly direction?: 'ingress' | 'egress';
   }> = [];
   /** Resources whose properties could not be read at all, with the reason. */
-  public readonly unreadable: Array<{ readonly resource: ModelResource; readonly reason: string }> = [];
+  public readonly unreadable: Array<{
+    readonly resource: ModelResource;
+    readonly reason: string;
+    /** What cannot be judged, when it is not the resource itself (a stack's transform is reported on its first resource). */
+    readonly subject?: string;
+  }> = [];
   /**
    * Keys of the resources whose `Properties` is no object (CloudFormation rejects the template: InvalidValue says so)
    * or could not be rendered (a front door's construct: CannotVerify says so). No rule judges them further: what a
@@ -357,7 +362,20 @@ export function buildNetworkModel(stacks: readonly StackInput[]): NetworkModel {
       continue;
     }
     const declared = declaredNames(stack.template);
-    for (const logicalId of Object.keys(resources)) {
+    const ids = Object.keys(resources);
+    if (stack.notExpandedTransforms !== undefined && ids.length > 0) {
+      // A transform (a macro, AWS::Include...) can add or change any resource: the stack is reported on its first
+      // resource, the only site it has.
+      const site = new TemplateResource(stack, ids[0], resources[ids[0]] !== null && typeof resources[ids[0]] === 'object' ? resources[ids[0]] : {});
+      for (const name of stack.notExpandedTransforms) {
+        model.unreadable.push({
+          resource: site,
+          subject: `stack ${stack.stackName}`,
+          reason: `its Transform ${name} is not expanded by this analysis (only AWS::Serverless-2016-10-31 is), so whatever it adds to the stack or changes in it is not judged`,
+        });
+      }
+    }
+    for (const logicalId of ids) {
       const body: Json = resources[logicalId];
       if (body === null || typeof body !== 'object' || Array.isArray(body) || typeof body.Type !== 'string') {
         const resource = new TemplateResource(stack, logicalId, { Type: 'AWS::CloudFormation::Unknown' });

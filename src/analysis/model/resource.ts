@@ -29,6 +29,12 @@ export interface StackInput {
    * @default - the model searches
    */
   readonly namesAllDeclared?: boolean;
+  /**
+   * The template's transforms the reader did not expand (macros, AWS::Include...): what they add or change is not in `template`, so
+   * the model reports each as not judged. The reader expands the SAM transform itself.
+   * @default - none
+   */
+  readonly notExpandedTransforms?: readonly string[];
   /** The template file, for reports. */
   readonly file?: string;
   /** Where a resource's logical id sits in `file`. */

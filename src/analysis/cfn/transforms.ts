@@ -1,0 +1,174 @@
+// A template's top-level `Transform`: CloudFormation runs it on the template before anything else, so the analysis
+// must see what it produces. The AWS Serverless Application Model (SAM) transform is expanded here into the
+// resources the model judges (a REST API and its stage, a Lambda function and its VPC placement); any other
+// transform (a macro) can add or change anything, and is reported as not judged instead of passing silently.
+// @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/transform-section-structure.html
+// @see https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-specification-generated-resources.html
+
+import { isObject } from './json-object';
+import { Json } from './types';
+
+export const SAM_TRANSFORM = 'AWS::Serverless-2016-10-31';
+
+/** What CloudFormation's transforms make of a template, as far as this analysis can tell. */
+export interface TransformedTemplate {
+  /** The template to resolve: the one given when it has no `Transform`. */
+  readonly template: Json;
+  /** The SAM resource each generated resource comes from (generated logical id -> SAM logical id). */
+  readonly generatedFrom: ReadonlyMap<string, string>;
+  /** Transforms not expanded here (macros, AWS::Include, AWS::LanguageExtensions...), as the template names them. */
+  readonly notExpanded: readonly string[];
+}
+
+/** Expands the SAM transform; names any other transform in `notExpanded`. A template without `Transform` is returned as it is. */
+export function applyTransforms(template: Json): TransformedTemplate {
+  if (!isObject(template) || template.Transform === undefined) {
+    return { template, generatedFrom: NONE, notExpanded: [] };
+  }
+  const names: Json[] = Array.isArray(template.Transform) ? template.Transform : [template.Transform];
+  // A name, or the object form `{ Name, Parameters }` (AWS::Include at the top level).
+  const notExpanded = names.filter((n) => n !== SAM_TRANSFORM)
+    .map((n) => (typeof n === 'string' ? n : isObject(n) && typeof n.Name === 'string' ? n.Name : JSON.stringify(n)));
+  if (!names.includes(SAM_TRANSFORM) || !isObject(template.Resources)) {
+    return { template, generatedFrom: NONE, notExpanded };
+  }
+  const { resources, generatedFrom, stages } = expandServerless(template.Resources, isObject(template.Globals) ? template.Globals : {});
+  const expanded: Record<string, Json> = { ...template, Resources: resources };
+  if (stages.size > 0) {
+    // SAM's own references to a generated stage: `!Ref MyApi.Stage`, `${MyApi.Stage}` in an Fn::Sub.
+    expanded.Resources = withStageReferences(resources, stages);
+    if (isObject(template.Outputs)) expanded.Outputs = withStageReferences(template.Outputs, stages);
+  }
+  delete expanded.Globals;
+  return { template: expanded, generatedFrom, notExpanded };
+}
+
+const NONE: ReadonlyMap<string, string> = new Map();
+
+/** The implicit API SAM makes for function `Api` events that name no `RestApiId`, and its stage. */
+const IMPLICIT_API = 'ServerlessRestApi';
+const IMPLICIT_STAGE_NAME = 'Prod';
+
+function expandServerless(declared: Record<string, Json>, globals: Record<string, Json>): {
+  resources: Record<string, Json>; generatedFrom: Map<string, string>; stages: Map<string, string>;
+} {
+  const apiGlobals = isObject(globals.Api) ? globals.Api : {};
+  const functionGlobals = isObject(globals.Function) ? globals.Function : {};
+  const resources: Record<string, Json> = {};
+  const generatedFrom = new Map<string, string>();
+  /** SAM API logical id -> its generated stage's logical id. */
+  const stages = new Map<string, string>();
+  let implicitApiFrom: string | undefined;
+  const add = (id: string, resource: Json, from: string) => {
+    // A resource the template declares under the same id wins: SAM would refuse the clash, and the analysis keeps
+    // what was written.
+    if (Object.prototype.hasOwnProperty.call(declared, id) && id !== from) return;
+    resources[id] = resource;
+    if (id !== from) generatedFrom.set(id, from);
+  };
+  for (const [id, resource] of Object.entries(declared)) {
+    if (!isObject(resource) || (resource.Type !== 'AWS::Serverless::Api' && resource.Type !== 'AWS::Serverless::Function')) {
+      resources[id] = resource;
+      continue;
+    }
+    const carried = carriedAttributes(resource);
+    if (resource.Type === 'AWS::Serverless::Api') {
+      const properties = { ...apiGlobals, ...(isObject(resource.Properties) ? resource.Properties : {}) };
+      add(id, { ...carried, Type: 'AWS::ApiGateway::RestApi', Properties: restApiProperties(properties) }, id);
+      const stageId = stageLogicalId(id, properties.StageName);
+      add(stageId, { ...carried, Type: 'AWS::ApiGateway::Stage', Properties: { RestApiId: { Ref: id }, StageName: properties.StageName } }, id);
+      stages.set(id, stageId);
+      continue;
+    }
+    const properties = { ...functionGlobals, ...(isObject(resource.Properties) ? resource.Properties : {}) };
+    add(id, { ...carried, Type: 'AWS::Lambda::Function', Properties: functionProperties(properties) }, id);
+    const events = isObject(properties.Events) ? properties.Events : {};
+    for (const event of Object.values(events)) {
+      if (isObject(event) && event.Type === 'Api' && !(isObject(event.Properties) && event.Properties.RestApiId !== undefined)) {
+        implicitApiFrom ??= id;
+      }
+    }
+  }
+  if (implicitApiFrom !== undefined && !Object.prototype.hasOwnProperty.call(declared, IMPLICIT_API)) {
+    const from = implicitApiFrom;
+    const carried = carriedAttributes(declared[from]);
+    add(IMPLICIT_API, { Type: 'AWS::ApiGateway::RestApi', Properties: restApiProperties(apiGlobals), ...(carried.Metadata ? { Metadata: carried.Metadata } : {}) }, from);
+    const stageId = stageLogicalId(IMPLICIT_API, IMPLICIT_STAGE_NAME);
+    add(stageId, {
+      Type: 'AWS::ApiGateway::Stage',
+      Properties: { RestApiId: { Ref: IMPLICIT_API }, StageName: IMPLICIT_STAGE_NAME },
+      ...(carried.Metadata ? { Metadata: carried.Metadata } : {}),
+    }, from);
+    stages.set(IMPLICIT_API, stageId);
+  }
+  return { resources, generatedFrom, stages };
+}
+
+/** What a generated resource keeps of its SAM resource: its condition, and its metadata (acknowledgements travel). */
+function carriedAttributes(resource: Json): Record<string, Json> {
+  const carried: Record<string, Json> = {};
+  if (!isObject(resource)) return carried;
+  if (resource.Condition !== undefined) carried.Condition = resource.Condition;
+  if (resource.Metadata !== undefined) carried.Metadata = resource.Metadata;
+  return carried;
+}
+
+/**
+ * SAM names an API's stage `<Api><StageName>Stage` when the name is alphanumeric (`MyApiprodStage`,
+ * `ServerlessRestApiProdStage`); otherwise with a hash this analysis does not reproduce, so it uses `<Api>Stage`.
+ */
+function stageLogicalId(apiId: string, stageName: Json): string {
+  return typeof stageName === 'string' && /^[A-Za-z0-9]+$/.test(stageName) ? `${apiId}${stageName}Stage` : `${apiId}Stage`;
+}
+
+/** A REST API's properties from a SAM API's: its name and endpoint type (SAM writes `REGIONAL` or `{ Type, VPCEndpointIds }`). */
+function restApiProperties(properties: Record<string, Json>): Record<string, Json> {
+  const out: Record<string, Json> = {};
+  if (properties.Name !== undefined) out.Name = properties.Name;
+  const endpoint = properties.EndpointConfiguration;
+  if (endpoint !== undefined) {
+    if (isObject(endpoint) && !isIntrinsic(endpoint)) {
+      out.EndpointConfiguration = {
+        ...(endpoint.Type !== undefined ? { Types: [endpoint.Type] } : {}),
+        ...(endpoint.VPCEndpointIds !== undefined ? { VpcEndpointIds: endpoint.VPCEndpointIds } : {}),
+      };
+    } else {
+      out.EndpointConfiguration = { Types: [endpoint] };
+    }
+  }
+  return out;
+}
+
+/** A Lambda function's properties from a SAM function's, as far as the model reads them: its VPC placement. */
+function functionProperties(properties: Record<string, Json>): Record<string, Json> {
+  return properties.VpcConfig !== undefined ? { VpcConfig: properties.VpcConfig } : {};
+}
+
+function isIntrinsic(value: Record<string, Json>): boolean {
+  const keys = Object.keys(value);
+  return keys.length === 1 && (keys[0] === 'Ref' || keys[0].startsWith('Fn::'));
+}
+
+/** `value` with SAM's `<Api>.Stage` references replaced by references to the generated stage. */
+function withStageReferences<T extends Json>(value: T, stages: ReadonlyMap<string, string>): T {
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) return value.map((v) => withStageReferences(v, stages)) as T;
+  const out: Record<string, Json> = {};
+  for (const [key, v] of Object.entries(value)) {
+    if (key === 'Ref' && typeof v === 'string') {
+      out.Ref = stageOf(v, stages) ?? v;
+    } else if (key === 'Fn::Sub' && (typeof v === 'string' || (Array.isArray(v) && typeof v[0] === 'string'))) {
+      const text = typeof v === 'string' ? v : v[0];
+      const replaced = text.replace(/\$\{([A-Za-z0-9]+)\.Stage\}/g, (whole: string, api: string) => (stages.has(api) ? `\${${stages.get(api)}}` : whole));
+      out[key] = typeof v === 'string' ? replaced : [replaced, ...v.slice(1).map((x: Json) => withStageReferences(x, stages))];
+    } else {
+      out[key] = withStageReferences(v, stages);
+    }
+  }
+  return out as T;
+}
+
+function stageOf(reference: string, stages: ReadonlyMap<string, string>): string | undefined {
+  const match = /^([A-Za-z0-9]+)\.Stage$/.exec(reference);
+  return match ? stages.get(match[1]) : undefined;
+}

@@ -1,0 +1,177 @@
+// A template's Transform: the SAM transform is expanded into the resources the model judges (answers worked out by
+// hand from the SAM specification's generated resources), any other transform is reported as not judged.
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { analyzePaths } from '../../../src/analysis/analyze';
+import { applyTransforms, SAM_TRANSFORM } from '../../../src/analysis/cfn/transforms';
+import { Finding } from '../../../src/analysis/findings';
+
+const SAM = path.join(__dirname, '..', '..', 'fixtures', 'templates', 'sam');
+const NO_WAF = 'LayeredDefense-PublicEndpointWithoutWaf';
+
+/** `ruleId logicalId line` of each finding. */
+function found(findings: readonly Finding[]): string[] {
+  return findings.map((f) => `${f.ruleId} ${f.logicalId} ${f.line}`);
+}
+
+describe('applyTransforms', () => {
+  test('GIVEN a template without Transform WHEN applied THEN the same object comes back, with nothing generated', () => {
+    const template = { Resources: { Bucket: { Type: 'AWS::S3::Bucket' } } };
+    const result = applyTransforms(template);
+    expect(result.template).toBe(template);
+    expect(result.generatedFrom.size).toBe(0);
+    expect(result.notExpanded).toEqual([]);
+  });
+
+  test('GIVEN a SAM API WHEN expanded THEN a REST API under its id and a stage named as SAM names it, keeping Condition and Metadata', () => {
+    // GIVEN
+    const metadata = { 'cdk-layered-defense': { acknowledge: [{ id: NO_WAF, reason: 'internal testing stage' }] } };
+    const template = {
+      Transform: SAM_TRANSFORM,
+      Conditions: { IsProd: { 'Fn::Equals': ['a', 'a'] } },
+      Resources: { Api: { Type: 'AWS::Serverless::Api', Condition: 'IsProd', Metadata: metadata, Properties: { StageName: 'prod', Name: 'orders' } } },
+    };
+
+    // WHEN
+    const { template: expanded, generatedFrom } = applyTransforms(template);
+
+    // THEN
+    expect(expanded.Resources).toEqual({
+      Api: { Type: 'AWS::ApiGateway::RestApi', Condition: 'IsProd', Metadata: metadata, Properties: { Name: 'orders' } },
+      ApiprodStage: { Type: 'AWS::ApiGateway::Stage', Condition: 'IsProd', Metadata: metadata, Properties: { RestApiId: { Ref: 'Api' }, StageName: 'prod' } },
+    });
+    expect([...generatedFrom]).toEqual([['ApiprodStage', 'Api']]);
+    expect(template.Resources.Api.Type).toBe('AWS::Serverless::Api'); // the parsed template is not changed
+  });
+
+  test.each([
+    ['a stage name that is not alphanumeric', 'ApiStage', 'v1-beta'],
+    ['a stage name not known before deploy', 'ApiStage', { Ref: 'Stage' }],
+    ['an alphanumeric stage name', 'ApiLive2Stage', 'Live2'],
+  ])('GIVEN %s WHEN expanded THEN the stage is %s', (_, stageId, stageName) => {
+    const { template } = applyTransforms({ Transform: SAM_TRANSFORM, Resources: { Api: { Type: 'AWS::Serverless::Api', Properties: { StageName: stageName } } } });
+    expect(Object.keys(template.Resources)).toEqual(['Api', stageId]);
+  });
+
+  test('GIVEN functions with Api events WHEN expanded THEN one implicit ServerlessRestApi with a Prod stage, from the first function that needs it', () => {
+    // GIVEN two functions with an event that names no RestApiId, one whose event names an explicit API
+    const event = { Type: 'Api', Properties: { Path: '/', Method: 'get' } };
+    const template = {
+      Transform: [SAM_TRANSFORM],
+      Globals: { Api: { EndpointConfiguration: 'REGIONAL' }, Function: { VpcConfig: { SubnetIds: ['subnet-1'], SecurityGroupIds: ['sg-1'] } } },
+      Resources: {
+        Queue: { Type: 'AWS::SQS::Queue' },
+        Explicit: { Type: 'AWS::Serverless::Function', Properties: { Events: { E: { Type: 'Api', Properties: { RestApiId: { Ref: 'X' } } } } } },
+        First: { Type: 'AWS::Serverless::Function', Properties: { Events: { E: event } } },
+        Second: { Type: 'AWS::Serverless::Function', Properties: { VpcConfig: { SubnetIds: ['subnet-2'], SecurityGroupIds: ['sg-2'] }, Events: { E: event } } },
+      },
+    };
+
+    // WHEN
+    const { template: expanded, generatedFrom } = applyTransforms(template);
+
+    // THEN functions become Lambda functions with their VPC placement (the global one unless their own), and the
+    // implicit API takes the global endpoint type; Globals are gone
+    expect(expanded.Globals).toBeUndefined();
+    expect(expanded.Resources.Queue).toEqual(template.Resources.Queue);
+    expect(expanded.Resources.First).toEqual({ Type: 'AWS::Lambda::Function', Properties: { VpcConfig: { SubnetIds: ['subnet-1'], SecurityGroupIds: ['sg-1'] } } });
+    expect(expanded.Resources.Second.Properties.VpcConfig.SubnetIds).toEqual(['subnet-2']);
+    expect(expanded.Resources.ServerlessRestApi).toEqual({ Type: 'AWS::ApiGateway::RestApi', Properties: { EndpointConfiguration: { Types: ['REGIONAL'] } } });
+    expect(expanded.Resources.ServerlessRestApiProdStage.Properties).toEqual({ RestApiId: { Ref: 'ServerlessRestApi' }, StageName: 'Prod' });
+    expect([...generatedFrom]).toEqual([['ServerlessRestApi', 'First'], ['ServerlessRestApiProdStage', 'First']]);
+  });
+
+  test('GIVEN a template that declares ServerlessRestApi itself WHEN expanded THEN its own resource is kept', () => {
+    const own = { Type: 'AWS::ApiGateway::RestApi', Properties: { Name: 'mine' } };
+    const { template } = applyTransforms({
+      Transform: SAM_TRANSFORM,
+      Resources: { ServerlessRestApi: own, Fn: { Type: 'AWS::Serverless::Function', Properties: { Events: { E: { Type: 'Api' } } } } },
+    });
+    expect(template.Resources.ServerlessRestApi).toBe(own);
+  });
+
+  test("GIVEN SAM's own <Api>.Stage references WHEN expanded THEN they name the generated stage, in Resources and Outputs", () => {
+    const { template } = applyTransforms({
+      Transform: SAM_TRANSFORM,
+      Resources: {
+        Api: { Type: 'AWS::Serverless::Api', Properties: { StageName: 'prod' } },
+        Assoc: {
+          Type: 'AWS::WAFv2::WebACLAssociation',
+          Properties: { ResourceArn: { 'Fn::Sub': ['arn:aws:apigateway:${R}::/restapis/${Api}/stages/${Api.Stage}/${Other.Stage}', { R: { Ref: 'Api.Stage' } }] } },
+        },
+      },
+      Outputs: { Stage: { Value: { Ref: 'Api.Stage' } } },
+    });
+    expect(template.Resources.Assoc.Properties.ResourceArn).toEqual({
+      'Fn::Sub': ['arn:aws:apigateway:${R}::/restapis/${Api}/stages/${ApiprodStage}/${Other.Stage}', { R: { Ref: 'ApiprodStage' } }],
+    });
+    expect(template.Outputs.Stage.Value).toEqual({ Ref: 'ApiprodStage' });
+  });
+
+  test.each([
+    ['a macro', ['AcmeTags'], ['AcmeTags']],
+    ['SAM and a macro', ['AcmeTags'], [SAM_TRANSFORM, 'AcmeTags']],
+    ['AWS::Include in its object form', ['AWS::Include'], { Name: 'AWS::Include', Parameters: { Location: 's3://bucket/snippet.yaml' } }],
+    ['SAM alone', [], SAM_TRANSFORM],
+  ])('GIVEN %s WHEN applied THEN the transforms not expanded are %j', (_, notExpanded, transform) => {
+    expect(applyTransforms({ Transform: transform, Resources: {} }).notExpanded).toEqual(notExpanded);
+  });
+});
+
+describe('check on SAM templates', () => {
+  test('GIVEN the API sam init makes and an explicit API, neither with a web ACL WHEN checked THEN both stages are reported, each where its SAM resource is written', () => {
+    // WHEN
+    const result = analyzePaths([path.join(SAM, 'public-api.yaml')]);
+    // THEN
+    expect(found(result.findings)).toEqual([`${NO_WAF} ApiprodStage 11`, `${NO_WAF} ServerlessRestApiProdStage 15`]);
+    expect(result.findings.map((f) => f.message)).toEqual([
+      'API Gateway stage prod has no web ACL association',
+      'API Gateway stage Prod has no web ACL association',
+    ]);
+  });
+
+  test('GIVEN both APIs with a web ACL associated through ${Api.Stage} and the Prod stage name WHEN checked THEN no API is reported', () => {
+    const result = analyzePaths([path.join(SAM, 'api-with-waf.yaml')]);
+    expect(result.findings.filter((f) => f.ruleId === NO_WAF)).toEqual([]);
+  });
+
+  test('GIVEN private APIs (the Globals string form and the object form) WHEN checked THEN nothing', () => {
+    expect(found(analyzePaths([path.join(SAM, 'private-api.yaml')]).findings)).toEqual([]);
+  });
+
+  test('GIVEN SAM and a macro WHEN checked THEN the SAM part is judged and the macro is one CannotVerify on the stack', () => {
+    const result = analyzePaths([path.join(SAM, 'macro.yaml')]);
+    expect(found(result.findings)).toEqual([`${NO_WAF} ApiliveStage 8`, 'LayeredDefense-CannotVerify Api 8']);
+    expect(result.findings[1].message).toBe('stack macro: its Transform AcmeStandardTags is not expanded by this analysis (only AWS::Serverless-2016-10-31 is), '
+      + 'so whatever it adds to the stack or changes in it is not judged');
+  });
+
+  test('GIVEN an acknowledgement in the SAM API\'s Metadata WHEN checked THEN it acknowledges the finding on the stage SAM generates', () => {
+    // GIVEN
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sam-'));
+    const file = path.join(dir, 'acknowledged.yaml');
+    fs.writeFileSync(file, [
+      `Transform: ${SAM_TRANSFORM}`,
+      'Resources:',
+      '  Api:',
+      '    Type: AWS::Serverless::Api',
+      '    Metadata:',
+      '      cdk-layered-defense:',
+      '        acknowledge:',
+      `          - id: ${NO_WAF}`,
+      '            reason: reached only through the partner VPN, whose proxy inspects HTTP',
+      '    Properties:',
+      '      StageName: partner',
+      '',
+    ].join('\n'));
+    try {
+      // WHEN
+      const result = analyzePaths([file]);
+      // THEN
+      expect(result.findings.map((f) => [f.logicalId, f.acknowledged])).toEqual([['ApipartnerStage', 'reached only through the partner VPN, whose proxy inspects HTTP']]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
