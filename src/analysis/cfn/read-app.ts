@@ -5,7 +5,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { isObject, setKey } from './json-object';
 import { locateJsonError, positionAt } from './json-text';
-import { App, StackSource } from './resolve';
+import { App, NestedTooDeeplyError, StackSource } from './resolve';
 import { displayPath, readTemplateFile, TemplateFile } from './template-file';
 import { applyTransforms, TransformedTemplate } from './transforms';
 import { InputError, Json, LoadedApp, LoadedStack, ReadOptions } from './types';
@@ -39,7 +39,13 @@ function stackOf(app: App, source: StackSource, file: TemplateFile, transformed:
   const generatedFrom = transformed.generatedFrom;
   const positionOf = generatedFrom.size === 0 ? file.positionOf : (logicalId: string) => file.positionOf(generatedFrom.get(logicalId) ?? logicalId);
   const resolver = app.resolver(source, true);
-  const template = resolver.resolveTemplate();
+  let template: Json;
+  try {
+    template = resolver.resolveTemplate();
+  } catch (e) {
+    if (e instanceof NestedTooDeeplyError) throw new InputError(file.file, `${e.message}: not a template CloudFormation takes`);
+    throw e;
+  }
   return {
     id: source.id,
     stackName: source.stackName,
@@ -216,7 +222,13 @@ class AppReader {
     if (this.ids.has(id)) id = `${id} (${file.file})`;
     for (let n = 2; this.ids.has(id); n++) id = `${init.id} (${file.file} #${n})`;
     this.ids.add(id);
-    const transformed = applyTransforms(file.template);
+    let transformed: TransformedTemplate;
+    try {
+      transformed = applyTransforms(file.template);
+    } catch (e) {
+      if (e instanceof NestedTooDeeplyError) throw new InputError(file.file, `${e.message}: not a template CloudFormation takes`);
+      throw e;
+    }
     const source: StackSource = { ...init, id, template: transformed.template, children: new Map() };
     this.found.push({ source, file, transformed });
     this.addNestedStacks(source, file, inAssembly, depth);

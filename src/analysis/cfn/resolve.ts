@@ -21,6 +21,21 @@ export interface StackSource {
   readonly children: Map<string, StackSource>;
 }
 
+/**
+ * How deep values may nest (objects and arrays inside each other). A template nests a few levels, a WAF statement
+ * a few dozen; a value nested thousands of levels deep is no template CloudFormation takes (its templates are at
+ * most 1 MB), and would overflow the stack of every recursive walk.
+ */
+export const MAX_NESTING_DEPTH = 1000;
+
+/** Thrown by the resolver for a value nested deeper than {@link MAX_NESTING_DEPTH}; the reader names the file. */
+export class NestedTooDeeplyError extends Error {
+  constructor() {
+    super(`values nested more than ${MAX_NESTING_DEPTH} levels deep (objects and lists inside each other)`);
+    this.name = 'NestedTooDeeplyError';
+  }
+}
+
 /** Marks a value CloudFormation drops (`Ref: AWS::NoValue`, or a decided Fn::If that picks it). */
 const NO_VALUE: unique symbol = Symbol('AWS::NoValue');
 type Resolved = Json | typeof NO_VALUE;
@@ -135,6 +150,8 @@ export class StackResolver {
   private readonly conditionCache = new Map<string, boolean | undefined | typeof PENDING>();
   /** VPCs whose CidrBlock is being resolved, so a VPC whose block names itself cannot loop. */
   private readonly resolvingVpcs = new Set<string>();
+  /** How deep the value being resolved is nested (see {@link MAX_NESTING_DEPTH}). */
+  private depth = 0;
   private readonly outputCache = new Map<string, Json | typeof PENDING>();
   private readonly resources: Record<string, Json>;
   /**
@@ -416,6 +433,18 @@ export class StackResolver {
   /** Resolves a value; returns the same object when nothing in it changed. */
   resolve(value: Json): Resolved {
     if (value === null || typeof value !== 'object') return value;
+    // Every walk of the analysis recurses into values: one nested deeper than any template needs would overflow the
+    // stack somewhere. It is refused here, first, with a reason (the reader names the file).
+    if (++this.depth > MAX_NESTING_DEPTH) {
+      this.depth = 0;
+      throw new NestedTooDeeplyError();
+    }
+    const resolved = this.resolveObject(value);
+    this.depth--;
+    return resolved;
+  }
+
+  private resolveObject(value: Json): Resolved {
     if (Array.isArray(value)) {
       let out: Json[] | undefined;
       for (let i = 0; i < value.length; i++) {

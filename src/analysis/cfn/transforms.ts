@@ -6,6 +6,7 @@
 // @see https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-specification-generated-resources.html
 
 import { isObject } from './json-object';
+import { MAX_NESTING_DEPTH, NestedTooDeeplyError } from './resolve';
 import { Json } from './types';
 
 export const SAM_TRANSFORM = 'AWS::Serverless-2016-10-31';
@@ -150,9 +151,10 @@ function isIntrinsic(value: Record<string, Json>): boolean {
 }
 
 /** `value` with SAM's `<Api>.Stage` references replaced by references to the generated stage. */
-function withStageReferences<T extends Json>(value: T, stages: ReadonlyMap<string, string>): T {
+function withStageReferences<T extends Json>(value: T, stages: ReadonlyMap<string, string>, depth = 0): T {
   if (typeof value !== 'object' || value === null) return value;
-  if (Array.isArray(value)) return value.map((v) => withStageReferences(v, stages)) as T;
+  if (depth > MAX_NESTING_DEPTH) throw new NestedTooDeeplyError();
+  if (Array.isArray(value)) return value.map((v) => withStageReferences(v, stages, depth + 1)) as T;
   const out: Record<string, Json> = {};
   for (const [key, v] of Object.entries(value)) {
     if (key === 'Ref' && typeof v === 'string') {
@@ -160,9 +162,9 @@ function withStageReferences<T extends Json>(value: T, stages: ReadonlyMap<strin
     } else if (key === 'Fn::Sub' && (typeof v === 'string' || (Array.isArray(v) && typeof v[0] === 'string'))) {
       const text = typeof v === 'string' ? v : v[0];
       const replaced = text.replace(/\$\{([A-Za-z0-9]+)\.Stage\}/g, (whole: string, api: string) => (stages.has(api) ? `\${${stages.get(api)}}` : whole));
-      out[key] = typeof v === 'string' ? replaced : [replaced, ...v.slice(1).map((x: Json) => withStageReferences(x, stages))];
+      out[key] = typeof v === 'string' ? replaced : [replaced, ...v.slice(1).map((x: Json) => withStageReferences(x, stages, depth + 1))];
     } else {
-      out[key] = withStageReferences(v, stages);
+      out[key] = withStageReferences(v, stages, depth + 1);
     }
   }
   return out as T;

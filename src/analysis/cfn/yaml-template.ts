@@ -54,9 +54,11 @@ export function parseYamlTemplate(text: string, file: string): ParsedYaml {
   };
   if (doc.errors.length > 0) {
     const e = doc.errors[0];
+    // The YAML library reports its own stack overflow (flow collections nested thousands deep) as an error of the
+    // document: that is the input's depth, not a JavaScript error to show.
     const problem = e.code === 'MULTIPLE_DOCS'
       ? 'malformed YAML: more than one YAML document in the file; a template is one document'
-      : `malformed YAML: ${firstSentence(e.message)}`;
+      : /call stack/i.test(e.message) ? 'malformed YAML: nested too deeply' : `malformed YAML: ${firstSentence(e.message)}`;
     throw new InputError(file, problem, at(e.pos[0]));
   }
   // Every node without aliases takes at least one character; more nodes than that come from aliases expanding

@@ -95,6 +95,31 @@ describe('unreadable input is one InputError naming the file, the place and the 
     expect(stack.positionOf('Entry39999')?.line).toBeGreaterThan(40_000);
   });
 
+  test.each([
+    ['JSON', 'deep.json', false],
+    ['JSON under the SAM transform', 'deep-sam.json', true],
+  ])('%s nested thousands of levels deep is refused with the reason, not a stack overflow', (_, name, sam) => {
+    // GIVEN a property value that is a list inside 20 000 lists (JSON.parse reads it; every recursive walk would not)
+    const deep = `${'['.repeat(20_000)}"x"${']'.repeat(20_000)}`;
+    const transform = sam ? '"Transform": "AWS::Serverless-2016-10-31", ' : '';
+    const file = path.join(tempDir(), name);
+    fs.writeFileSync(file, `{${transform}"Resources": {"Bucket": {"Type": "AWS::S3::Bucket", "Properties": {"Tags": ${deep}}}}}`);
+    // WHEN read THEN one InputError naming the file and the depth
+    expect(inputError([file]).message).toBe(`${file}: values nested more than 1000 levels deep (objects and lists inside each other): not a template CloudFormation takes`);
+  });
+
+  test('YAML nested thousands of levels deep is refused as malformed YAML, with its position, not a JavaScript error', () => {
+    const file = path.join(tempDir(), 'deep.yaml');
+    fs.writeFileSync(file, `Resources:\n  Bucket:\n    Type: AWS::S3::Bucket\n    Properties:\n      Tags: ${'['.repeat(20_000)}x${']'.repeat(20_000)}\n`);
+    expect(inputError([file]).message).toMatch(/^.*deep\.yaml:5:\d+: malformed YAML: nested too deeply$/);
+  });
+
+  test('values nested just under the limit are read and resolved', () => {
+    const file = path.join(tempDir(), 'nested.json');
+    fs.writeFileSync(file, `{"Resources": {"Bucket": {"Type": "AWS::S3::Bucket", "Properties": {"Tags": ${'['.repeat(990)}"x"${']'.repeat(990)}}}}}`);
+    expect(readApp([file]).stacks).toHaveLength(1);
+  });
+
   test('the fixtures directory of assemblies is itself not an assembly', () => {
     expect(() => readApp([path.join(FIXTURES, 'assemblies')])).toThrow(InputError);
   });
