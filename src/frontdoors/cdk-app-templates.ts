@@ -7,6 +7,7 @@ import { CfnCondition, CfnElement, CfnMapping, CfnOutput, CfnParameter, CfnResou
 import { IConstruct } from 'constructs';
 import { resolveTemplates, TemplateInMemory } from '../analysis/cfn';
 import { setKey } from '../analysis/cfn/json-object';
+import { SAM_TRANSFORM } from '../analysis/cfn/transforms';
 import { Json } from '../analysis/model/model-values';
 import { MODELLED_TYPES, ModelResource, StackInput, UNRENDERABLE_PROPERTIES } from '../analysis/model/network-model';
 
@@ -35,6 +36,8 @@ export class CdkAppTemplates {
 
   public readonly stacks: StackInput[] = [];
   private readonly byId = new Map<string, { readonly stack: Stack; readonly lookup: ConstructsByLogicalId }>();
+  /** Per stack id: the SAM resource each resource the SAM transform generated comes from. */
+  private readonly generatedFrom = new Map<string, ReadonlyMap<string, string>>();
 
   private constructor(root: IConstruct, template: (stack: Stack, lookup: ConstructsByLogicalId) => Json, private readonly partial: boolean) {
     const stacks = stacksOf(root);
@@ -56,12 +59,19 @@ export class CdkAppTemplates {
     const resolved = resolveTemplates(rendered);
     rendered.forEach(({ id, stackName }, i) => {
       const lookup = this.byId.get(id)!.lookup;
+      // A resource the SAM transform generates is the construct of the SAM resource it comes from.
+      const generatedFrom = resolved[i].generatedFrom;
+      this.generatedFrom.set(id, generatedFrom);
+      const notExpanded = resolved[i].notExpandedTransforms;
       this.stacks.push({
         id,
         stackName,
-        template: resolved[i],
+        template: resolved[i].template,
         partial: this.partial,
-        pathOf: (logicalId, type) => lookup.find(logicalId, type)?.node.path,
+        ...(notExpanded.length > 0 ? { notExpandedTransforms: notExpanded } : {}),
+        pathOf: (logicalId, type) => (generatedFrom.has(logicalId)
+          ? lookup.find(generatedFrom.get(logicalId)!)?.node.path
+          : lookup.find(logicalId, type)?.node.path),
       });
     });
   }
@@ -74,7 +84,8 @@ export class CdkAppTemplates {
   /** The construct that renders a template resource: its `CfnResource`, or its stack when no construct renders it. */
   public constructOf(resource: ModelResource): IConstruct | undefined {
     const entry = this.byId.get(resource.stack.id);
-    return entry ? entry.lookup.find(resource.logicalId, resource.type) ?? entry.stack : undefined;
+    const from = this.generatedFrom.get(resource.stack.id)?.get(resource.logicalId);
+    return entry ? (from !== undefined ? entry.lookup.find(from) : entry.lookup.find(resource.logicalId, resource.type)) ?? entry.stack : undefined;
   }
 }
 
@@ -100,11 +111,16 @@ function stacksOf(root: IConstruct): Stack[] {
 
 /** The stack's own `CfnResource`s the analysis reads, in tree order. */
 function modelledConstructs(stack: Stack): CfnResource[] {
+  const sam = stack.templateOptions.transforms?.includes(SAM_TRANSFORM) === true;
   return stack.node.findAll().filter((construct): construct is CfnResource =>
     CfnResource.isCfnResource(construct)
-    && (MODELLED_TYPES.has(construct.cfnResourceType) || LINKING_TYPES.has(construct.cfnResourceType))
+    && (MODELLED_TYPES.has(construct.cfnResourceType) || LINKING_TYPES.has(construct.cfnResourceType)
+      || (sam && SAM_TYPES.has(construct.cfnResourceType)))
     && Stack.of(construct) === stack);
 }
+
+/** The SAM resources the analysis expands (see analysis/cfn/transforms.ts), rendered when the stack has the SAM transform. */
+const SAM_TYPES: ReadonlySet<string> = new Set(['AWS::Serverless::Api', 'AWS::Serverless::Function']);
 
 /**
  * Renders the modelled resources and the outputs (exports link stacks) in one `resolve` call (cheaper than one per
@@ -155,6 +171,11 @@ function renderStackNow(stack: Stack, lookup: ConstructsByLogicalId): Json {
     || c instanceof CfnCondition || c instanceof CfnMapping) && Stack.of(c) === stack);
   const resources: Record<string, Json> = {};
   const rendered: Json = { Resources: resources, Outputs: {}, Parameters: {}, Conditions: {}, Mappings: {} };
+  // The stack's transforms (`addTransform`): the analysis expands SAM's and reports any other as not judged.
+  const transforms = stack.templateOptions.transforms;
+  if (transforms !== undefined && transforms.length > 0) {
+    rendered.Transform = transforms.length === 1 ? transforms[0] : [...transforms];
+  }
   let all: Json[] | undefined;
   try {
     all = withoutUndefined(stack.resolve([...constructs, ...outputs].map((c) => (c as Json)._toCloudFormation())));

@@ -4,6 +4,7 @@ import * as path from 'path';
 import { App, Aspects, CfnResource, IAspect, Stack, Validations } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as sam from 'aws-cdk-lib/aws-sam';
 import { annotations as annotationsOf, check, newStack, ofRule } from './support';
 import * as networkModel from '../../src/analysis/model/network-model';
 import { LayeredDefenseChecks, LayeredDefenseNagPack } from '../../src/frontdoors';
@@ -426,6 +427,40 @@ describe('LayeredDefenseNagPack (cdk-nag 3)', () => {
     const packPairs = [...new Set(nagReport(forPack.app).entries.flatMap((e) => e.paths.map((p) => `${e.rule} ${p}`)))].sort();
     expect(packPairs).toEqual(aspectPairs);
     expect(packPairs.length).toBeGreaterThan(0);
+  });
+});
+
+describe('a CDK app with the SAM transform (aws_sam constructs)', () => {
+  /** A stack with the SAM transform: an API (stage prod) and a function whose Api event makes the implicit API; a macro too, when asked. */
+  function samApp(macro = false): { app: App; stack: Stack } {
+    const stack = newStack('Serverless');
+    stack.addTransform('AWS::Serverless-2016-10-31');
+    if (macro) stack.addTransform('AcmeStandardTags');
+    new sam.CfnApi(stack, 'Api', { stageName: 'prod' });
+    new sam.CfnFunction(stack, 'Fn', {
+      codeUri: 's3://bucket/code.zip',
+      handler: 'app.handler',
+      runtime: 'python3.12',
+      events: { Get: { type: 'Api', properties: { path: '/', method: 'get' } } },
+    });
+    return { app: stack.node.root as App, stack };
+  }
+
+  test('GIVEN two public SAM APIs without a web ACL WHEN the aspect and the pack judge them THEN both report each stage, on the SAM construct it comes from', () => {
+    // WHEN
+    const aspect = ofRule(check(samApp().stack), 'LayeredDefense-PublicEndpointWithoutWaf');
+    const forPack = samApp();
+    Validations.of(forPack.app).addPlugins(new LayeredDefenseNagPack(forPack.app));
+    const pack = nagReport(forPack.app).entries.filter((e) => e.rule === 'LayeredDefense-PublicEndpointWithoutWaf');
+
+    // THEN the explicit API's stage on the CfnApi, the implicit API's on the function whose event makes it
+    expect(aspect.map((m) => [m.path, /stage (\w+) has/.exec(m.text)?.[1]])).toEqual([['/Serverless/Api', 'prod'], ['/Serverless/Fn', 'Prod']]);
+    expect(pack.flatMap((e) => e.paths).sort()).toEqual(['Serverless/Api', 'Serverless/Fn']);
+  });
+
+  test('GIVEN a macro besides SAM WHEN the aspect judges the stack THEN it says the macro is not judged, once', () => {
+    const cannot = ofRule(check(samApp(true).stack), 'LayeredDefense-CannotVerify');
+    expect(cannot.map((m) => m.text)).toEqual([expect.stringContaining('stack Serverless: its Transform AcmeStandardTags is not expanded by this analysis')]);
   });
 });
 

@@ -315,23 +315,33 @@ export interface TemplateInMemory {
   readonly parent?: { readonly stackId: string; readonly logicalId: string };
 }
 
+/** A template in memory after {@link resolveTemplates}: resolved, with what its transforms made of it. */
+export interface ResolvedInMemory {
+  readonly template: Json;
+  /** The SAM resource each resource the SAM transform generated comes from (generated logical id -> SAM logical id). */
+  readonly generatedFrom: ReadonlyMap<string, string>;
+  /** Transforms not expanded (macros, AWS::Include...): what they add or change is not judged. */
+  readonly notExpandedTransforms: readonly string[];
+}
+
 /**
- * Resolves templates that are already in memory as `readApp` resolves files: parameters (defaults, and what a
- * parent passes a nested stack), conditions, and cross-stack values (exports and imports, nested stacks' parameters
- * and outputs) into `LayeredDefense::StackRef` values. Returns the resolved templates in the given order.
+ * Resolves templates that are already in memory as `readApp` resolves files: transforms (SAM expanded), parameters
+ * (defaults, and what a parent passes a nested stack), conditions, and cross-stack values (exports and imports,
+ * nested stacks' parameters and outputs) into `LayeredDefense::StackRef` values. Returns them in the given order.
  */
-export function resolveTemplates(templates: readonly TemplateInMemory[]): Json[] {
+export function resolveTemplates(templates: readonly TemplateInMemory[]): ResolvedInMemory[] {
   const sources = new Map<string, StackSource>();
-  for (const t of templates) {
+  const transformed = templates.map((t) => applyTransforms(t.template));
+  templates.forEach((t, i) => {
     sources.set(t.id, {
       id: t.id,
       stackName: t.stackName,
-      template: t.template,
+      template: transformed[i].template,
       parameterValues: {},
       children: new Map(),
       ...(t.environment !== undefined ? { environment: t.environment } : {}),
     });
-  }
+  });
   for (const t of templates) {
     const parent = t.parent ? sources.get(t.parent.stackId) : undefined;
     if (t.parent && parent) {
@@ -341,5 +351,9 @@ export function resolveTemplates(templates: readonly TemplateInMemory[]): Json[]
     }
   }
   const app = new App([...sources.values()]);
-  return templates.map((t) => app.resolver(sources.get(t.id)!, true).resolveTemplate());
+  return templates.map((t, i) => ({
+    template: app.resolver(sources.get(t.id)!, true).resolveTemplate(),
+    generatedFrom: transformed[i].generatedFrom,
+    notExpandedTransforms: transformed[i].notExpanded,
+  }));
 }
