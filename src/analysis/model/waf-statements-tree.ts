@@ -157,6 +157,10 @@ export interface WafManagedRuleGroupNode {
 export interface WafRuleGroupReferenceNode {
   readonly type: 'RuleGroupReferenceStatement';
   readonly arn: Json;
+  /** Rules of the group whose actions are set to Count. */
+  readonly excludedRules: WafMaybe<readonly string[]>;
+  /** Rules of the group whose actions are replaced (any action, Allow included). */
+  readonly ruleActionOverrides: WafMaybe<readonly WafRuleOverrideNode[]>;
   readonly raw: Json;
 }
 /** A statement that cannot be read: an intrinsic where a statement or a list of statements belongs, a wrong shape. */
@@ -193,14 +197,8 @@ export interface WafRuleNode {
 export class WafWebAclTree {
   /** Reads a web ACL's resolved `Properties`; never throws: what it cannot read becomes a `WafUnknown`. */
   public static parse(properties: Json): WafWebAclTree {
-    const outer = invalidFound;
-    invalidFound = [];
-    try {
-      const tree = WafWebAclTree.parseNow(properties);
-      return new WafWebAclTree(tree.rules, tree.defaultAction, [...new Set(invalidFound)]);
-    } finally {
-      invalidFound = outer;
-    }
+    const [tree, invalid] = collectingInvalid(() => WafWebAclTree.parseNow(properties));
+    return new WafWebAclTree(tree.rules, tree.defaultAction, invalid);
   }
 
   private static parseNow(properties: Json): WafWebAclTree {
@@ -208,29 +206,7 @@ export class WafWebAclTree {
       const unknown = described('the web ACL\'s Properties', properties, 'an object');
       return new WafWebAclTree(unknown, unknown);
     }
-    const rawRules = properties.Rules;
-    let rules: WafMaybe<readonly WafRuleNode[]>;
-    if (rawRules === undefined) {
-      rules = [];
-    } else if (Array.isArray(rawRules)) {
-      const parsed = rawRules.map((rule, index) => parseWafRule(rule, index));
-      rules = parsed;
-      // "The priorities don't need to be consecutive, but they must all be different" (WAF's Rule.Priority).
-      const byPriority = new Map<number, string[]>();
-      for (const r of parsed) {
-        if (typeof r.priority === 'number') {
-          byPriority.set(r.priority, [...(byPriority.get(r.priority) ?? []), `'${r.name}'`]);
-        }
-      }
-      for (const [priority, names] of byPriority) {
-        if (names.length > 1) {
-          invalidFound?.push(`rules ${names.join(', ')} share Priority ${priority}, and a web ACL's priorities must all be different`);
-        }
-      }
-    } else {
-      rules = described('Rules', rawRules, 'a list');
-    }
-    return new WafWebAclTree(rules, parseDefaultAction(properties.DefaultAction));
+    return new WafWebAclTree(parseRuleList(properties.Rules, 'a web ACL'), parseDefaultAction(properties.DefaultAction));
   }
 
   /**
@@ -242,6 +218,60 @@ export class WafWebAclTree {
     public readonly defaultAction: WafMaybe<WafVerdict>,
     public readonly invalid: readonly string[] = [],
   ) {}
+}
+
+/**
+ * An `AWS::WAFv2::RuleGroup`'s rules, read once from its resolved `Properties` as a web ACL's are: a rule group's rule
+ * has the shape of a web ACL's (Name, Priority, Action, Statement, RuleLabels), and its priorities must differ too.
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-wafv2-rulegroup.html
+ */
+export class WafRuleGroupTree {
+  /** Reads a rule group's resolved `Properties`; never throws: what it cannot read becomes a `WafUnknown`. */
+  public static parse(properties: Json): WafRuleGroupTree {
+    const [rules, invalid] = collectingInvalid(() => (isPlainObject(properties)
+      ? parseRuleList(properties.Rules, 'a rule group')
+      : described('the rule group\'s Properties', properties, 'an object')));
+    return new WafRuleGroupTree(rules, invalid);
+  }
+
+  /** @param invalid the values WAF rejects as written, as for a web ACL */
+  constructor(public readonly rules: WafMaybe<readonly WafRuleNode[]>, public readonly invalid: readonly string[] = []) {}
+}
+
+/** Runs a parse, returning what it read and the invalid values it met (each once). */
+function collectingInvalid<T>(parse: () => T): [T, string[]] {
+  const outer = invalidFound;
+  invalidFound = [];
+  try {
+    const result = parse();
+    return [result, [...new Set(invalidFound)]];
+  } finally {
+    invalidFound = outer;
+  }
+}
+
+/** Reads `Rules` (absent: none); `owner` says whose priorities must all be different. */
+function parseRuleList(rawRules: Json, owner: string): WafMaybe<readonly WafRuleNode[]> {
+  if (rawRules === undefined) {
+    return [];
+  }
+  if (!Array.isArray(rawRules)) {
+    return described('Rules', rawRules, 'a list');
+  }
+  const parsed = rawRules.map((rule, index) => parseWafRule(rule, index));
+  // "The priorities don't need to be consecutive, but they must all be different" (WAF's Rule.Priority).
+  const byPriority = new Map<number, string[]>();
+  for (const r of parsed) {
+    if (typeof r.priority === 'number') {
+      byPriority.set(r.priority, [...(byPriority.get(r.priority) ?? []), `'${r.name}'`]);
+    }
+  }
+  for (const [priority, names] of byPriority) {
+    if (names.length > 1) {
+      invalidFound?.push(`rules ${names.join(', ')} share Priority ${priority}, and ${owner}'s priorities must all be different`);
+    }
+  }
+  return parsed;
 }
 
 /** Reads one entry of a web ACL's `Rules`. */
@@ -379,7 +409,13 @@ export function parseWafStatement(statement: Json, at: string): WafStatementNode
         raw: body,
       };
     case 'RuleGroupReferenceStatement':
-      return { type, arn: body.Arn, raw: body };
+      return {
+        type,
+        arn: body.Arn,
+        excludedRules: excludedRules(body.ExcludedRules, `${here}.ExcludedRules`),
+        ruleActionOverrides: ruleActionOverrides(body.RuleActionOverrides, `${here}.RuleActionOverrides`),
+        raw: body,
+      };
     default:
       return unknownStatement(`${at}: statement type '${type}' is not a WAF statement type`, true);
   }

@@ -3,7 +3,7 @@
 import * as fc from 'fast-check';
 import { statementCapacity, webAclCapacity } from '../../../src/analysis/model/waf-capacity';
 import { CannotEvaluateError, WafEvaluator, WafRequest } from '../../../src/analysis/model/waf-evaluator';
-import { known, parseWafStatement, unknownStatements, WafUnknown, WafWebAclTree } from '../../../src/analysis/model/waf-statements-tree';
+import { known, parseWafStatement, unknownStatements, WafRuleGroupTree, WafUnknown, WafWebAclTree } from '../../../src/analysis/model/waf-statements-tree';
 import { sampleRequests } from '../../../src/analysis/rules/application/waf-statements';
 import { judge, networkStack, ofRule } from '../support';
 
@@ -119,6 +119,37 @@ describe('reading statements', () => {
     ['a number as a search string (CloudFormation passes its text)', { ByteMatchStatement: { FieldToMatch: { UriPath: {} }, SearchString: 404, PositionalConstraint: 'EXACTLY', TextTransformations: [{ Priority: 0, Type: 'NONE' }] } }],
   ])('GIVEN %s WHEN read THEN nothing is invalid', (_, statement) => {
     expect(WafWebAclTree.parse(acl([rule('R', 0, statement)])).invalid).toEqual([]);
+  });
+});
+
+describe('rule group references and rule groups', () => {
+  test('GIVEN a rule group reference with ExcludedRules and RuleActionOverrides WHEN read THEN both are kept, an override to Allow included', () => {
+    const node = parseWafStatement({
+      RuleGroupReferenceStatement: {
+        Arn: { 'Fn::GetAtt': ['Shared', 'Arn'] },
+        ExcludedRules: [{ Name: 'Noisy' }],
+        RuleActionOverrides: [{ Name: 'Partners', ActionToUse: { Allow: {} } }, { Name: 'Bots', ActionToUse: { Count: {} } }],
+      },
+    }, "rule 'R' Statement");
+    expect(node.type === 'RuleGroupReferenceStatement' && [known(node.excludedRules), known(node.ruleActionOverrides)]).toEqual([
+      ['Noisy'],
+      [{ name: 'Partners', action: 'ALLOW' }, { name: 'Bots', action: 'COUNT' }],
+    ]);
+  });
+
+  test('GIVEN overrides that are not known at synth WHEN read THEN the node says so, naming where', () => {
+    const node = parseWafStatement({ RuleGroupReferenceStatement: { Arn: 'arn:x', RuleActionOverrides: { 'Fn::ImportValue': 'Overrides' } } }, "rule 'R' Statement");
+    expect(node.type === 'RuleGroupReferenceStatement' && node.ruleActionOverrides).toEqual(
+      new WafUnknown('rule \'R\' Statement.RuleGroupReferenceStatement.RuleActionOverrides is {"Fn::ImportValue":"Overrides"}, not known at synth'));
+  });
+
+  test('GIVEN an AWS::WAFv2::RuleGroup\'s Properties WHEN read THEN its rules are read as a web ACL\'s, and what WAF rejects is listed', () => {
+    const tree = WafRuleGroupTree.parse({ Name: 'g', Capacity: 10, Rules: [rule('A', 1, office, { Allow: {} }), rule('B', 1, office)] });
+    expect(known(tree.rules).map((r) => [r.name, r.action])).toEqual([['A', 'ALLOW'], ['B', 'BLOCK']]);
+    expect(tree.invalid).toEqual(["rules 'A', 'B' share Priority 1, and a rule group's priorities must all be different"]);
+    expect(WafRuleGroupTree.parse({ Name: 'g', Capacity: 10 }).rules).toEqual([]);
+    expect(WafRuleGroupTree.parse({ Rules: IF }).rules).toBeInstanceOf(WafUnknown);
+    expect(WafRuleGroupTree.parse({ Rules: IF }).invalid).toEqual([]);
   });
 });
 
