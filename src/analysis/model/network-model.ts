@@ -14,6 +14,7 @@ import { naclEgress, normalizeNaclEntry, NormalizedNaclEntry } from './nacl-eval
 import type { ModelResource, StackInput } from './resource';
 import { defaultGroupVpcKey, invalidSgRule, readSgRules, SgRuleModel } from './sg-rules';
 import { isPolicyName } from './tls-listeners';
+import { readWafRuleGroups, WafRuleGroupModel } from './waf-rule-groups';
 import { WafWebAclTree } from './waf-statements-tree';
 import { IpFamily } from '../../ip/family';
 
@@ -150,6 +151,7 @@ export const MODELLED_TYPES: ReadonlySet<string> = new Set([
   'AWS::ElasticLoadBalancingV2::Listener',
   'AWS::WAFv2::WebACL',
   'AWS::WAFv2::IPSet',
+  'AWS::WAFv2::RuleGroup',
   'AWS::WAFv2::WebACLAssociation',
   'AWS::WAFv2::LoggingConfiguration',
   'AWS::CloudFront::Distribution',
@@ -219,6 +221,8 @@ export class NetworkModel {
   public readonly ipSets: Record<string, string[]> = {};
   /** IP sets whose addresses are not known: resource key to the value. */
   public readonly unresolvedIpSets = new Map<string, string>();
+  /** Every `AWS::WAFv2::RuleGroup`, by resource key (./waf-rule-groups). */
+  public readonly wafRuleGroups = new Map<string, WafRuleGroupModel>();
   public readonly webAclAssociations: ModelResource[] = [];
   public readonly apiStages: ApiStageModel[] = [];
   public readonly flowLogs: FlowLogModel[] = [];
@@ -957,7 +961,7 @@ function link(model: NetworkModel): void {
     }
   }
 
-  // WAF: web ACLs, IP sets, associations, logging, CloudFront distributions.
+  // WAF: web ACLs, IP sets, rule groups, associations, logging, CloudFront distributions.
   const acls = new Map<string, WebAclModel>();
   for (const r of all('AWS::WAFv2::WebACL')) {
     const acl: WebAclModel = {
@@ -986,6 +990,7 @@ function link(model: NetworkModel): void {
       model.unresolvedIpSets.set(r.key, describeValue(addresses));
     }
   }
+  readWafRuleGroups(all('AWS::WAFv2::RuleGroup'), model);
   for (const r of all('AWS::WAFv2::WebACLAssociation')) {
     model.webAclAssociations.push(r);
     acls.get(target(r, r.properties.WebACLArn))?.associations.push(r);

@@ -1,6 +1,8 @@
+import { groupReach, WafGroupReach, WafRuleGroupResolver } from './waf-rule-groups';
 import {
   forwardedIpConfigs, known, unknownStatements, WafByteMatchNode, WafForwardedIpNode, WafInspectionNode, WafIpSetNode, WafLabelMatchNode,
-  WafMaybe, WafRateBasedNode, WafRegexMatchNode, WafRuleNode, WafSizeConstraintNode, WafStatementNode, WafUnknown, WafVerdict, WafWebAclTree,
+  WafMaybe, WafRateBasedNode, WafRegexMatchNode, WafRuleAction, WafRuleNode, WafSizeConstraintNode, WafStatementNode, WafUnknown, WafVerdict,
+  WafWebAclTree,
 } from './waf-statements-tree';
 import { applyTransformationTypes, CannotEvaluateError } from './waf-transformations';
 import { parseAddress as parseIpAddress, parseCidr, ParsedAddress, ParsedCidr } from '../../private/ip';
@@ -34,9 +36,16 @@ export { CannotEvaluateError } from './waf-transformations';
  * - a rate-based statement, for a request that says how many requests of its aggregation key reached the rule in
  *   the evaluation window (`requestsInWindow`): it matches when the scope-down matches and the count is over
  *   `Limit` (waf-rule-statement-type-rate-based.html); a request without the custom key header is not counted.
- * Other rule group statements (managed, custom), and rate-based statements for a request without
- * `requestsInWindow`, are opaque: they do not match by default, or make the evaluator throw
- * `CannotEvaluateError` with `opaqueStatements: 'CANNOT_EVALUATE'`.
+ * - rule groups (./waf-rule-groups): a terminating Allow or Block inside a group ends the web ACL's evaluation, unless
+ *   the reference's OverrideAction is Count (web-acl-rule-actions.html). The rules of an `AWS::WAFv2::RuleGroup` of
+ *   the templates (`ruleGroups`) that may allow run in place, at the referencing rule's priority, in their own
+ *   priority order, with the reference's `ExcludedRules` and `RuleActionOverrides`; the labels they add are kept as
+ *   their `RuleLabels` name them, not under the group's namespace.
+ * Other rule group statements (managed, custom groups outside the templates or that cannot allow), and rate-based
+ * statements for a request without `requestsInWindow`, are opaque: they do not match by default, or make the
+ * evaluator throw `CannotEvaluateError` with `opaqueStatements: 'CANNOT_EVALUATE'`. An opaque group that may allow
+ * (outside the templates, a marketplace group, a managed rule overridden to Allow) is named in `unknownGroups` of
+ * every request that passes it: had it allowed the request, the verdict would have been ALLOW.
  * Anything else it does not model (an unknown statement, field or transformation, an unresolved token) throws
  * `CannotEvaluateError` naming it, so a check can report "cannot verify" instead of guessing. An AND or OR whose
  * children are not all known is still decided by a known child with the deciding value (one false under AND,
@@ -71,6 +80,8 @@ export interface WafEvaluation {
   readonly terminatingRule?: string;
   /** When a rule group's rule ended evaluation: that rule's name inside the group (e.g. `SizeRestrictions_BODY`). */
   readonly terminatingGroupRule?: string;
+  /** When a rule of a rule group of the templates ended evaluation: the group, as messages name it (its path). */
+  readonly terminatingGroup?: string;
   /** The terminating rule's own action (ALLOW, BLOCK, CAPTCHA or CHALLENGE); absent for the default action. */
   readonly terminatingAction?: string;
   /** Every rule whose statement matched, in evaluation order, COUNT rules included. */
@@ -79,6 +90,11 @@ export interface WafEvaluation {
   readonly skippedRules: string[];
   /** Labels added by matching rules (`RuleLabels`), in order. */
   readonly labels: string[];
+  /**
+   * The rule groups the request passed as not matching whose rules the model cannot see and which may end evaluation
+   * with ALLOW, each described (the rule, the group, why it may allow). Absent when there are none.
+   */
+  readonly unknownGroups?: readonly string[];
 }
 
 export interface WafEvaluatorOptions {
@@ -93,6 +109,12 @@ export interface WafEvaluatorOptions {
    * @default 'NO_MATCH'
    */
   readonly opaqueStatements?: 'NO_MATCH' | 'CANNOT_EVALUATE';
+  /**
+   * The rule group of the templates a `RuleGroupReferenceStatement`'s `Arn` names (./waf-rule-groups): a group
+   * whose rules may allow runs in place.
+   * @default - none: every custom rule group reference is opaque
+   */
+  readonly ruleGroups?: WafRuleGroupResolver;
 }
 
 type Json = any;
@@ -113,6 +135,8 @@ export class WafEvaluator {
   private readonly regexCache = new Map<string, RegExp>();
   /** Per rule: its forwarded IP configurations, or what in its statement cannot be read (a rule that cannot be run). */
   private readonly ruleFacts = new Map<WafRuleNode, RuleFacts>();
+  /** Per rule that runs a rule group's rules in place: an evaluator of those rules, made on first use. */
+  private readonly groupEvaluators = new Map<WafRuleNode, WafEvaluator>();
 
   /**
    * @param webAcl a web ACL's resolved `Properties`, or the tree the network model read from them
@@ -125,7 +149,11 @@ export class WafEvaluator {
     this.rules = [...rules].sort((a, b) => priorities.get(a)! - priorities.get(b)!);
     this.defaultAction = known(tree.defaultAction);
     for (const rule of this.rules) {
-      this.ruleFacts.set(rule, { forwarded: forwardedIpConfigs(rule.statement), unreadable: unknownStatements(rule.statement)[0] });
+      this.ruleFacts.set(rule, {
+        forwarded: forwardedIpConfigs(rule.statement),
+        unreadable: unknownStatements(rule.statement)[0],
+        group: groupReach(rule, options.ruleGroups),
+      });
     }
   }
 
@@ -134,6 +162,39 @@ export class WafEvaluator {
     const skippedRules: string[] = [];
     const labels: string[] = [];
     const ctx: EvalContext = { request, labels };
+    const end = this.firstTerminating(ctx, matchedRules, skippedRules, webAclRuleAction);
+    if (end === undefined) {
+      return {
+        action: this.defaultAction,
+        terminatingRule: undefined,
+        terminatingAction: undefined,
+        matchedRules,
+        skippedRules,
+        labels,
+        unknownGroups: ctx.unknownGroups,
+      };
+    }
+    const verdict: WafVerdict = end.action === 'ALLOW' ? 'ALLOW' : 'BLOCK';
+    return {
+      action: verdict,
+      terminatingRule: end.rule,
+      terminatingGroupRule: end.group?.rule,
+      terminatingGroup: end.group?.group,
+      terminatingAction: end.action,
+      matchedRules,
+      skippedRules,
+      labels,
+      unknownGroups: ctx.unknownGroups,
+    };
+  }
+
+  /**
+   * Runs the rules in ascending priority until one ends evaluation, sharing `ctx` (labels, unknown groups) with the
+   * caller: the web ACL's rules for a request, or a rule group's rules in place. `actionOf` is a rule's action here
+   * (a group's rule after the reference's overrides).
+   */
+  private firstTerminating(ctx: EvalContext, matchedRules: string[] | undefined, skippedRules: string[] | undefined,
+    actionOf: (rule: WafRuleNode) => WafMaybe<WafRuleAction>): Termination | undefined {
     for (const rule of this.rules) {
       const name = rule.name;
       const facts = this.ruleFacts.get(rule)!;
@@ -141,28 +202,70 @@ export class WafEvaluator {
         // A statement that cannot be read may hold anything, a forwarded IP header that makes WAF skip the rule too.
         throw new CannotEvaluateError(facts.unreadable.what);
       }
-      if (missingForwardedHeader(facts.forwarded, request)) {
-        skippedRules.push(name);
+      if (missingForwardedHeader(facts.forwarded, ctx.request)) {
+        skippedRules?.push(name);
         continue;
       }
-      const group = this.modelledGroupRule(rule, ctx);
-      if (group === undefined && !this.statement(rule.statement, ctx)) {
+      let group: GroupMatch | undefined;
+      if (facts.group !== undefined) {
+        group = this.groupRule(rule, facts.group, ctx);
+        if (group === undefined) {
+          continue;
+        }
+      } else if (!this.statement(rule.statement, ctx)) {
         continue;
       }
-      matchedRules.push(name);
+      matchedRules?.push(name);
       for (const label of group?.labels ?? known(rule.labels)) {
-        labels.push(label);
+        ctx.labels.push(label);
       }
-      const action = group?.action ?? known(rule.action);
+      const action = group?.action ?? known(actionOf(rule));
       if (action === 'COUNT' || action === 'NONE') {
         continue;
       }
-      const verdict: WafVerdict = action === 'ALLOW' ? 'ALLOW' : 'BLOCK';
-      return {
-        action: verdict, terminatingRule: name, terminatingGroupRule: group?.rule, terminatingAction: action, matchedRules, skippedRules, labels,
-      };
+      return { rule: name, action, group };
     }
-    return { action: this.defaultAction, terminatingRule: undefined, terminatingAction: undefined, matchedRules, skippedRules, labels };
+    return undefined;
+  }
+
+  /** A rule that references a rule group, by what the group can do: the group's rule that ended evaluation, if one did. */
+  private groupRule(rule: WafRuleNode, reach: WafGroupReach, ctx: EvalContext): GroupMatch | undefined {
+    if (reach.kind === 'rules') {
+      return this.groupInPlace(rule, reach, ctx);
+    }
+    const modelled = this.modelledGroupRule(rule, ctx);
+    if (reach.kind === 'unknown') {
+      if (modelled === undefined && this.options.opaqueStatements === 'CANNOT_EVALUATE') {
+        throw new CannotEvaluateError(`${rule.statement.type} is opaque to the model: ${reach.what}`);
+      }
+      (ctx.unknownGroups ??= []).push(reach.what);
+      return modelled;
+    }
+    if (modelled === undefined) {
+      // Opaque: no match, or CannotEvaluateError under opaqueStatements CANNOT_EVALUATE.
+      this.statement(rule.statement, ctx);
+    }
+    return modelled;
+  }
+
+  /** Runs a rule group of the templates in place: its rules in their priority order, with the reference's overrides. */
+  private groupInPlace(rule: WafRuleNode, reach: Extract<WafGroupReach, { kind: 'rules' }>, ctx: EvalContext): GroupMatch | undefined {
+    const group = reach.group;
+    try {
+      let evaluator = this.groupEvaluators.get(rule);
+      if (evaluator === undefined) {
+        evaluator = new WafEvaluator(new WafWebAclTree(group.rules, 'ALLOW'), { ipSets: group.ipSets, opaqueStatements: this.options.opaqueStatements });
+        this.groupEvaluators.set(rule, evaluator);
+      }
+      const end = evaluator.firstTerminating(ctx, undefined, undefined, reach.actionOf);
+      // OverrideAction Count never gets here (the group cannot allow, so it is opaque): None leaves the action alone.
+      return end === undefined ? undefined : { rule: end.rule, group: group.name, action: end.action, labels: NO_LABELS };
+    } catch (e) {
+      if (e instanceof CannotEvaluateError) {
+        throw new CannotEvaluateError(`rule group ${group.name} (referenced by rule '${rule.name}'): ${e.message}`);
+      }
+      throw e;
+    }
   }
 
   /**
@@ -170,7 +273,7 @@ export class WafEvaluator {
    * request with `bodySize`): that rule, its action after the group's overrides and the rule's OverrideAction, and
    * its labels. Undefined when the group is not modelled for this request or no modelled rule of it matches.
    */
-  private modelledGroupRule(rule: WafRuleNode, ctx: EvalContext): { rule: string; action: string; labels: string[] } | undefined {
+  private modelledGroupRule(rule: WafRuleNode, ctx: EvalContext): GroupMatch | undefined {
     const group = rule.statement;
     if (group.type !== 'ManagedRuleGroupStatement' || ctx.request.bodySize === undefined) {
       return undefined;
@@ -182,7 +285,7 @@ export class WafEvaluator {
       return undefined;
     }
     const ruleName = 'SizeRestrictions_BODY';
-    let action: string = 'BLOCK';
+    let action: WafRuleAction = 'BLOCK';
     if (known(group.excludedRules).includes(ruleName)) {
       action = 'COUNT';
     }
@@ -379,11 +482,37 @@ function threeValued(children: readonly WafStatementNode[], value: (child: WafSt
 interface RuleFacts {
   readonly forwarded: ReadonlyArray<WafMaybe<WafForwardedIpNode>>;
   readonly unreadable?: WafUnknown;
+  /** For a rule that references a rule group: what the group can do. */
+  readonly group?: WafGroupReach;
 }
 
 interface EvalContext {
   readonly request: WafRequest;
   readonly labels: string[];
+  /** The opaque groups that may allow which the request passed (see WafEvaluation.unknownGroups). */
+  unknownGroups?: string[];
+}
+
+/** The rule that ended evaluation, its action, and for a rule group reference the group's rule. */
+interface Termination {
+  readonly rule: string;
+  readonly action: WafRuleAction;
+  readonly group?: GroupMatch;
+}
+
+/** A rule group's rule that ended evaluation: its name, the group's (when it is one of the templates), its action. */
+interface GroupMatch {
+  readonly rule: string;
+  readonly group?: string;
+  readonly action: WafRuleAction;
+  /** Labels to add for the match (a group run in place has added its rules' labels already). */
+  readonly labels: readonly string[];
+}
+
+const NO_LABELS: readonly string[] = [];
+
+function webAclRuleAction(rule: WafRuleNode): WafMaybe<WafRuleAction> {
+  return rule.action;
 }
 
 /**

@@ -1,5 +1,7 @@
 import * as fc from 'fast-check';
 import { CannotEvaluateError, evaluateWebAcl, ipSetsFromTemplate, WafEvaluator, WafRequest, webAclsFromTemplate } from '../../../src/analysis/model/waf-evaluator';
+import { WafRuleGroupContent } from '../../../src/analysis/model/waf-rule-groups';
+import { WafRuleGroupTree } from '../../../src/analysis/model/waf-statements-tree';
 
 const visibility = { CloudWatchMetricsEnabled: true, SampledRequestsEnabled: true, MetricName: 'm' };
 const lower = [{ Priority: 0, Type: 'LOWERCASE' }];
@@ -571,5 +573,123 @@ describe('what survived mutation testing: gaps closed', () => {
   test('a rate-based key the model does not know is refused by name', () => {
     const webAcl = acl([rule('Throttle', 1, { RateBasedStatement: { Limit: 100, EvaluationWindowSec: 300, AggregateKeyType: 'CUSTOM_KEYS', CustomKeys: [{ Cookie: { Name: 'session', TextTransformations: [{ Priority: 0, Type: 'NONE' }] } }] } })]);
     expect(() => evaluateWebAcl(webAcl, { uriPath: '/', sourceIp: '192.0.2.1', requestsInWindow: 500 })).toThrow(/^rate-based custom key Cookie is not modelled$/);
+  });
+});
+
+describe('rule groups', () => {
+  // A terminating Allow or Block inside a rule group ends the web ACL's evaluation, unless the reference counts.
+  // https://docs.aws.amazon.com/waf/latest/developerguide/web-acl-rule-actions.html
+  const everything = { ByteMatchStatement: { FieldToMatch: { UriPath: {} }, SearchString: '/', PositionalConstraint: 'STARTS_WITH', TextTransformations: lower } };
+  const reportsPath = { ByteMatchStatement: { FieldToMatch: { UriPath: {} }, SearchString: '/reports', PositionalConstraint: 'STARTS_WITH', TextTransformations: lower } };
+  const group = (name: string, rules: object[], groupIpSets: Record<string, string[]> = {}): WafRuleGroupContent => {
+    const tree = WafRuleGroupTree.parse({ Name: name, Capacity: 100, Rules: rules });
+    return { name: `Stack/${name}`, rules: tree.rules, ipSets: groupIpSets, invalid: tree.invalid };
+  };
+  const ruleGroups = (groups: Record<string, WafRuleGroupContent>) => (arn: unknown) => groups[(arn as { 'Fn::GetAtt': string[] })?.['Fn::GetAtt']?.[0]];
+  const ref = (Name: string, Priority: number, groupId: string, OverrideAction: object = { None: {} }, extra: object = {}) =>
+    ({ Name, Priority, OverrideAction, VisibilityConfig: visibility, Statement: { RuleGroupReferenceStatement: { Arn: { 'Fn::GetAtt': [groupId, 'Arn'] }, ...extra } } });
+  const allowAll = group('Shared', [rule('AllowAll', 0, everything, { Allow: {} })]);
+
+  test('GIVEN a group of the templates with an ALLOW of everything before a BLOCK WHEN evaluated THEN the group\'s rule ends the web ACL\'s evaluation', () => {
+    const webAcl = acl([ref('UseShared', 1, 'Shared'), rule('Admin', 2, adminPath)]);
+    expect(evaluateWebAcl(webAcl, req('/admin', '192.0.2.1'), { ruleGroups: ruleGroups({ Shared: allowAll }) })).toEqual({
+      action: 'ALLOW',
+      terminatingRule: 'UseShared',
+      terminatingGroupRule: 'AllowAll',
+      terminatingGroup: 'Stack/Shared',
+      terminatingAction: 'ALLOW',
+      matchedRules: ['UseShared'],
+      skippedRules: [],
+      labels: [],
+    });
+    // Without the group's rules the reference is opaque: no match, and nothing says it may allow (the resolver found none).
+    expect(evaluateWebAcl(webAcl, req('/admin', '192.0.2.1'))).toMatchObject({ action: 'BLOCK', terminatingRule: 'Admin' });
+  });
+
+  test('GIVEN a group whose BLOCK has a lower priority number than its ALLOW WHEN evaluated THEN the group\'s own order decides', () => {
+    const ordered = group('Shared', [rule('AllowAll', 5, everything, { Allow: {} }), rule('NoAdmin', 1, adminPath)]);
+    const webAcl = acl([ref('UseShared', 1, 'Shared')], { Block: {} });
+    const options = { ruleGroups: ruleGroups({ Shared: ordered }) };
+    expect(evaluateWebAcl(webAcl, req('/admin', '192.0.2.1'), options)).toMatchObject({ action: 'BLOCK', terminatingRule: 'UseShared', terminatingGroupRule: 'NoAdmin' });
+    expect(evaluateWebAcl(webAcl, req('/index.html', '192.0.2.1'), options)).toMatchObject({ action: 'ALLOW', terminatingGroupRule: 'AllowAll' });
+  });
+
+  test('GIVEN a group that matches nothing WHEN evaluated THEN evaluation goes on, with the labels its counting rules added', () => {
+    const partner = { ByteMatchStatement: { FieldToMatch: { SingleHeader: { Name: 'x-partner' } }, SearchString: 'yes', PositionalConstraint: 'EXACTLY', TextTransformations: lower } };
+    const tagging = group('Shared', [
+      { ...rule('Tag', 0, adminPath, { Count: {} }), RuleLabels: [{ Name: 'admin-path' }] },
+      rule('Partners', 1, partner, { Allow: {} }),
+    ]);
+    const webAcl = acl([ref('UseShared', 1, 'Shared'), rule('ByLabel', 2, { LabelMatchStatement: { Scope: 'LABEL', Key: 'admin-path' } })]);
+    const options = { ruleGroups: ruleGroups({ Shared: tagging }) };
+    expect(evaluateWebAcl(webAcl, req('/admin', '192.0.2.1'), options)).toMatchObject({ action: 'BLOCK', terminatingRule: 'ByLabel', labels: ['admin-path'] });
+    expect(evaluateWebAcl(webAcl, req('/admin', '192.0.2.1', { 'X-Partner': 'yes' }), options)).toMatchObject({ action: 'ALLOW', terminatingGroupRule: 'Partners' });
+  });
+
+  test.each<[string, object, string, string | undefined]>([
+    ['ExcludedRules counting the ALLOW', { ExcludedRules: [{ Name: 'AllowAll' }] }, 'BLOCK', 'Admin'],
+    // The group then cannot allow, so it is not run: opaque, and the BLOCK after it decides.
+    ['an override of the ALLOW to Block', { RuleActionOverrides: [{ Name: 'AllowAll', ActionToUse: { Block: {} } }] }, 'BLOCK', 'Admin'],
+    ['an override of another rule', { RuleActionOverrides: [{ Name: 'Other', ActionToUse: { Count: {} } }] }, 'ALLOW', 'UseShared'],
+  ])('GIVEN a reference with %s WHEN evaluated THEN the reference\'s override applies inside the group', (_, extra, action, by) => {
+    const webAcl = acl([ref('UseShared', 1, 'Shared', { None: {} }, extra), rule('Admin', 2, adminPath)]);
+    expect(evaluateWebAcl(webAcl, req('/admin', '192.0.2.1'), { ruleGroups: ruleGroups({ Shared: allowAll }) })).toMatchObject({ action, terminatingRule: by });
+  });
+
+  test('GIVEN a group of BLOCK rules with one overridden to Allow WHEN evaluated THEN that rule allows', () => {
+    const blocking = group('Shared', [rule('Reports', 0, reportsPath)]);
+    const webAcl = acl([ref('UseShared', 1, 'Shared', { None: {} }, { RuleActionOverrides: [{ Name: 'Reports', ActionToUse: { Allow: {} } }] }), rule('All', 2, everything)]);
+    expect(evaluateWebAcl(webAcl, req('/reports', '192.0.2.1'), { ruleGroups: ruleGroups({ Shared: blocking }) }))
+      .toMatchObject({ action: 'ALLOW', terminatingGroupRule: 'Reports' });
+  });
+
+  test('GIVEN the reference\'s OverrideAction Count WHEN evaluated THEN the group cannot allow: the BLOCK after it decides', () => {
+    const webAcl = acl([ref('UseShared', 1, 'Shared', { Count: {} }), rule('Admin', 2, adminPath)]);
+    const result = evaluateWebAcl(webAcl, req('/admin', '192.0.2.1'), { ruleGroups: ruleGroups({ Shared: allowAll }) });
+    expect(result).toMatchObject({ action: 'BLOCK', terminatingRule: 'Admin' });
+    expect(result.unknownGroups).toBeUndefined();
+  });
+
+  test('GIVEN the group\'s own IP sets WHEN evaluated THEN its IP set references are looked up there, not in the web ACL\'s', () => {
+    const fromOffice = group('Shared', [rule('Office', 0, office, { Allow: {} })], { Office: ['198.51.100.0/24'] });
+    const webAcl = acl([ref('UseShared', 1, 'Shared')], { Block: {} });
+    const options = { ipSets: { Office: ['203.0.113.0/24'] }, ruleGroups: ruleGroups({ Shared: fromOffice }) };
+    expect(evaluateWebAcl(webAcl, req('/', '198.51.100.9'), options).action).toBe('ALLOW');
+    expect(evaluateWebAcl(webAcl, req('/', '203.0.113.9'), options).action).toBe('BLOCK');
+  });
+
+  test('GIVEN a group rule that cannot be evaluated WHEN a request reaches it THEN the error names the group and the reference', () => {
+    const unknownPriority = group('Shared', [{ ...rule('AllowAll', 0, everything, { Allow: {} }), Priority: { Ref: 'P' } }]);
+    const webAcl = acl([rule('Admin', 0, adminPath), ref('UseShared', 1, 'Shared')]);
+    const options = { ruleGroups: ruleGroups({ Shared: unknownPriority }) };
+    expect(evaluateWebAcl(webAcl, req('/admin', '192.0.2.1'), options).terminatingRule).toBe('Admin');
+    expect(() => evaluateWebAcl(webAcl, req('/x', '192.0.2.1'), options))
+      .toThrow(/^rule group Stack\/Shared \(referenced by rule 'UseShared'\): rule 'AllowAll' Priority is \{"Ref":"P"\}, not known at synth$/);
+  });
+
+  test('GIVEN a group outside the templates WHEN a request passes it THEN unknownGroups names it; a request stopped before it does not', () => {
+    const outside = { Name: 'Outside', Priority: 1, OverrideAction: { None: {} }, VisibilityConfig: visibility, Statement: { RuleGroupReferenceStatement: { Arn: 'arn:aws:wafv2:us-east-1:111111111111:regional/rulegroup/shared/1' } } };
+    const webAcl = acl([rule('Admin', 0, adminPath), outside, rule('Reports', 2, reportsPath)]);
+    expect(evaluateWebAcl(webAcl, req('/admin', '192.0.2.1')).unknownGroups).toBeUndefined();
+    expect(evaluateWebAcl(webAcl, req('/reports', '192.0.2.1'))).toMatchObject({
+      action: 'BLOCK',
+      terminatingRule: 'Reports',
+      unknownGroups: [
+        "rule 'Outside' references rule group \"arn:aws:wafv2:us-east-1:111111111111:regional/rulegroup/shared/1\", which names no AWS::WAFv2::RuleGroup of the templates judged: its rules may allow",
+      ],
+    });
+    expect(() => evaluateWebAcl(webAcl, req('/reports', '192.0.2.1'), { opaqueStatements: 'CANNOT_EVALUATE' })).toThrow(/^RuleGroupReferenceStatement is opaque to the model: rule 'Outside'/);
+  });
+
+  test.each<[string, boolean, object]>([
+    ['the AWS core rule set (its rules block, count or challenge)', false, { VendorName: 'AWS', Name: 'AWSManagedRulesCommonRuleSet' }],
+    ['the AWS core rule set with a rule overridden to Count', false, { VendorName: 'AWS', Name: 'AWSManagedRulesCommonRuleSet', RuleActionOverrides: [{ Name: 'NoUserAgent_HEADER', ActionToUse: { Count: {} } }] }],
+    ['the AWS core rule set with a rule overridden to Allow', true, { VendorName: 'AWS', Name: 'AWSManagedRulesCommonRuleSet', RuleActionOverrides: [{ Name: 'NoUserAgent_HEADER', ActionToUse: { Allow: {} } }] }],
+    ['a marketplace vendor\'s group', true, { VendorName: 'Acme', Name: 'AcmeRules' }],
+  ])('GIVEN %s before a BLOCK WHEN a request passes it THEN it is listed among the groups that may allow: %s', (_, listed, statement) => {
+    const managed = { Name: 'Managed', Priority: 1, OverrideAction: { None: {} }, VisibilityConfig: visibility, Statement: { ManagedRuleGroupStatement: statement } };
+    const result = evaluateWebAcl(acl([managed, rule('Admin', 2, adminPath)]), req('/admin', '192.0.2.1'));
+    expect(result).toMatchObject({ action: 'BLOCK', terminatingRule: 'Admin' });
+    expect(result.unknownGroups?.length ?? 0).toBe(listed ? 1 : 0);
   });
 });
