@@ -1,6 +1,6 @@
 // LayeredDefense-WafAllowShadowsBlock on templates, CDK-free: an earlier ALLOW that takes every request a BLOCK rule
 // blocks, and what the rule says when part of the web ACL is not known.
-import { judge, ofRule, sites } from '../support';
+import { judge, ofRule, sites, stackRef } from '../support';
 
 const ID = 'LayeredDefense-WafAllowShadowsBlock';
 
@@ -264,5 +264,166 @@ describe(`${ID}: a BLOCK rule no sample reaches`, () => {
     const findings = webAcl([wafRule('All', 0, 'Allow', startsWith('/')), wafRule('Secret', 1, 'Block', secret)]);
     expect(ofRule(findings, ID)).toEqual([]);
     expect(cannotVerify(findings)).toEqual([]);
+  });
+});
+
+describe(`${ID}: rule groups ahead of a BLOCK rule`, () => {
+  // A terminating Allow inside a rule group ends the web ACL's evaluation, unless the reference's OverrideAction is
+  // Count: https://docs.aws.amazon.com/waf/latest/developerguide/web-acl-rule-actions.html
+  const OUTSIDE_ARN = 'arn:aws:wafv2:us-east-1:111111111111:regional/rulegroup/shared/0a1b2c3d';
+  const groupRule = (name: string, priority: number, action: string, statement: unknown) =>
+    ({ Name: name, Priority: priority, Action: { [action]: {} }, VisibilityConfig: visibility(name), Statement: statement });
+  const ruleGroup = (rules: unknown) => ({
+    Type: 'AWS::WAFv2::RuleGroup',
+    Properties: { Name: 'shared', Scope: 'REGIONAL', Capacity: 50, VisibilityConfig: visibility('shared'), Rules: rules },
+  });
+  const groupRef = (name: string, priority: number, override: unknown, statement: object) =>
+    ({ Name: name, Priority: priority, OverrideAction: override, VisibilityConfig: visibility(name), Statement: statement });
+  const reference = (name: string, priority: number, arn: unknown, override: unknown = { None: {} }, extra: object = {}) =>
+    groupRef(name, priority, override, { RuleGroupReferenceStatement: { Arn: arn, ...extra } });
+  const managed = (name: string, priority: number, statement: object) =>
+    groupRef(name, priority, { None: {} }, { ManagedRuleGroupStatement: statement });
+  const aclWith = (rules: unknown, groupRules?: unknown) => judge({
+    Stack: {
+      Resources: {
+        ...(groupRules === undefined ? {} : { Group: ruleGroup(groupRules) }),
+        Acl: { Type: 'AWS::WAFv2::WebACL', Properties: { Scope: 'REGIONAL', DefaultAction: { Allow: {} }, VisibilityConfig: visibility('acl'), Rules: rules } },
+      },
+    },
+  });
+  const ALLOW_ALL = [groupRule('AllowEverything', 0, 'Allow', startsWith('/'))];
+  const ONLY_BLOCKS = [groupRule('NoReports', 0, 'Block', startsWith('/reports')), groupRule('CountAll', 1, 'Count', startsWith('/'))];
+  const GROUP_ARN = { 'Fn::GetAtt': ['Group', 'Arn'] };
+  const blockAdmin = (priority: number) => wafRule('Admin', priority, 'Block', startsWith('/admin'));
+  // The same BLOCK rule with a search string not known at synth: any evaluation of it is "cannot verify", so a web ACL
+  // where it shows none proves the rule skipped the web ACL (nothing in it can allow).
+  const blockUnknown = (priority: number) => wafRule('Admin', priority, 'Block', startsWith({ 'Fn::ImportValue': 'AdminPath' }));
+
+  test('GIVEN a group of the templates with an allow-all rule before a BLOCK rule WHEN judged THEN the block never happens, naming the group and its rule', () => {
+    const findings = aclWith([reference('Shared', 0, GROUP_ARN), blockAdmin(1)], ALLOW_ALL);
+    expect(sites(ofRule(findings, ID))).toEqual([[ID, 'Stack/Acl']]);
+    expect(ofRule(findings, ID)[0].message).toMatch(
+      /^BLOCK rule 'Admin' never blocks: each of \d+ requests it blocks on its own \(for example \/admin\S* from \S+\) is allowed first by ALLOW rule 'AllowEverything' of rule group Stack\/Group \(referenced by rule 'Shared'\)$/);
+    expect(ofRule(findings, ID)[0].fix).toMatch(/OverrideAction Count/);
+    expect(cannotVerify(findings)).toEqual([]);
+  });
+
+  test('GIVEN the same group referenced with OverrideAction Count WHEN judged THEN nothing: its allow only counts', () => {
+    const findings = aclWith([reference('Shared', 0, GROUP_ARN, { Count: {} }), blockAdmin(1)], ALLOW_ALL);
+    expect(ofRule(findings, ID)).toEqual([]);
+    expect(cannotVerify(findings)).toEqual([]);
+    // Nor does anything else in that web ACL allow: even a BLOCK rule that cannot be read is not judged.
+    expect(cannotVerify(aclWith([reference('Shared', 0, GROUP_ARN, { Count: {} }), blockUnknown(1)], ALLOW_ALL))).toEqual([]);
+  });
+
+  test('GIVEN the group after the BLOCK rule WHEN judged THEN nothing: the BLOCK rule runs first', () => {
+    const findings = aclWith([blockAdmin(0), reference('Shared', 1, GROUP_ARN)], ALLOW_ALL);
+    expect(ofRule(findings, ID)).toEqual([]);
+    expect(cannotVerify(findings)).toEqual([]);
+  });
+
+  test('GIVEN a group whose rules only block and count WHEN judged THEN no finding and no "cannot verify": it cannot allow', () => {
+    const findings = aclWith([reference('Shared', 0, GROUP_ARN), blockAdmin(1)], ONLY_BLOCKS);
+    expect(ofRule(findings, ID)).toEqual([]);
+    expect(cannotVerify(findings)).toEqual([]);
+    expect(cannotVerify(aclWith([reference('Shared', 0, GROUP_ARN), blockUnknown(1)], ONLY_BLOCKS))).toEqual([]);
+  });
+
+  test('GIVEN a group whose BLOCK has a lower priority number than its allow-all WHEN judged THEN nothing: the group blocks /admin itself', () => {
+    const blockFirst = [groupRule('AllowEverything', 5, 'Allow', startsWith('/')), groupRule('NoAdmin', 1, 'Block', startsWith('/admin'))];
+    expect(ofRule(aclWith([reference('Shared', 0, GROUP_ARN), blockAdmin(1)], blockFirst), ID)).toEqual([]);
+  });
+
+  test.each<[string, object]>([
+    ['ExcludedRules counting the allow-all', { ExcludedRules: [{ Name: 'AllowEverything' }] }],
+    ['RuleActionOverrides turning the allow-all into a count', { RuleActionOverrides: [{ Name: 'AllowEverything', ActionToUse: { Count: {} } }] }],
+  ])('GIVEN a reference with %s WHEN judged THEN nothing: the group cannot allow', (_, extra) => {
+    const findings = aclWith([reference('Shared', 0, GROUP_ARN, { None: {} }, extra), blockAdmin(1)], ALLOW_ALL);
+    expect(ofRule(findings, ID)).toEqual([]);
+    expect(cannotVerify(findings)).toEqual([]);
+    expect(cannotVerify(aclWith([reference('Shared', 0, GROUP_ARN, { None: {} }, extra), blockUnknown(1)], ALLOW_ALL))).toEqual([]);
+  });
+
+  test('GIVEN a group of blocks with the reference overriding one to Allow WHEN judged THEN it shadows the BLOCK rule', () => {
+    const blocks = [groupRule('Everything', 0, 'Block', startsWith('/'))];
+    const findings = aclWith([reference('Shared', 0, GROUP_ARN, { None: {} }, { RuleActionOverrides: [{ Name: 'Everything', ActionToUse: { Allow: {} } }] }), blockAdmin(1)], blocks);
+    expect(ofRule(findings, ID).map((f) => f.message)).toEqual([expect.stringMatching(/is allowed first by ALLOW rule 'Everything' of rule group Stack\/Group/)]);
+  });
+
+  test('GIVEN the group in another stack, its ARN imported WHEN judged together THEN the shadow is found across the stacks', () => {
+    const findings = judge({
+      Shared: { Resources: { Group: ruleGroup(ALLOW_ALL) } },
+      App: {
+        Resources: {
+          Acl: {
+            Type: 'AWS::WAFv2::WebACL',
+            Properties: {
+              Scope: 'REGIONAL',
+              DefaultAction: { Allow: {} },
+              VisibilityConfig: visibility('acl'),
+              Rules: [reference('Shared', 0, stackRef('Shared', GROUP_ARN)), blockAdmin(1)],
+            },
+          },
+        },
+      },
+    });
+    expect(ofRule(findings, ID).map((f) => f.message)).toEqual([expect.stringMatching(/of rule group Shared\/Group \(referenced by rule 'Shared'\)$/)]);
+  });
+
+  test('GIVEN an AWS managed group (the core rule set) before a BLOCK rule WHEN judged THEN no finding and no "cannot verify": its rules never allow', () => {
+    const crs = managed('CRS', 0, { VendorName: 'AWS', Name: 'AWSManagedRulesCommonRuleSet' });
+    const findings = aclWith([crs, blockAdmin(1)]);
+    expect(ofRule(findings, ID)).toEqual([]);
+    expect(cannotVerify(findings)).toEqual([]);
+    expect(cannotVerify(aclWith([crs, blockUnknown(1)]))).toEqual([]);
+  });
+
+  test('GIVEN an AWS managed group with a rule overridden to Allow before a BLOCK rule WHEN judged THEN it cannot verify the BLOCK rule, naming the override', () => {
+    const findings = aclWith([
+      managed('Bots', 0, { VendorName: 'AWS', Name: 'AWSManagedRulesBotControlRuleSet', RuleActionOverrides: [{ Name: 'CategoryHttpLibrary', ActionToUse: { Allow: {} } }] }),
+      blockAdmin(1),
+    ]);
+    expect(ofRule(findings, ID)).toEqual([]);
+    expect(cannotVerify(findings)).toEqual([
+      `${ID} cannot verify rule 'Admin' behind rule groups that may allow what it blocks (rule 'Bots' overrides rule 'CategoryHttpLibrary' of AWS managed rule group `
+      + 'AWSManagedRulesBotControlRuleSet to Allow, and what that rule matches is not published): the value is not known',
+    ]);
+  });
+
+  test('GIVEN a marketplace group before a BLOCK rule WHEN judged THEN it cannot verify the BLOCK rule, naming the group', () => {
+    const findings = aclWith([managed('Vendor', 0, { VendorName: 'F5', Name: 'OWASP_Managed' }), blockAdmin(1)]);
+    expect(cannotVerify(findings)).toEqual([expect.stringMatching(/cannot verify rule 'Admin' behind rule groups .*rule 'Vendor' references F5's managed rule group OWASP_Managed/)]);
+  });
+
+  test('GIVEN a group ARN from outside the templates before a BLOCK rule WHEN judged THEN it cannot verify the BLOCK rule, naming the group', () => {
+    const findings = aclWith([reference('Shared', 0, OUTSIDE_ARN), blockAdmin(1)]);
+    expect(ofRule(findings, ID)).toEqual([]);
+    expect(cannotVerify(findings)).toEqual([
+      `${ID} cannot verify rule 'Admin' behind rule groups that may allow what it blocks (rule 'Shared' references rule group "${OUTSIDE_ARN}", `
+      + 'which names no AWS::WAFv2::RuleGroup of the templates judged: its rules may allow): the value is not known',
+    ]);
+  });
+
+  test('GIVEN a group ARN from outside the templates after every BLOCK rule WHEN judged THEN nothing: it cannot take what they block', () => {
+    const findings = aclWith([blockAdmin(0), wafRule('Reports', 1, 'Block', startsWith('/reports')), reference('Shared', 2, OUTSIDE_ARN)]);
+    expect(ofRule(findings, ID)).toEqual([]);
+    expect(cannotVerify(findings)).toEqual([]);
+  });
+
+  test('GIVEN an ALLOW that takes everything before a group from outside before the BLOCK WHEN judged THEN the finding stands: whatever the group does, the BLOCK never blocks', () => {
+    const findings = aclWith([wafRule('All', 0, 'Allow', startsWith('/')), reference('Shared', 1, OUTSIDE_ARN), blockAdmin(2)]);
+    expect(ofRule(findings, ID).map((f) => f.message)).toEqual([expect.stringMatching(/is allowed first by ALLOW rule 'All'$/)]);
+    expect(cannotVerify(findings)).toEqual([]);
+  });
+
+  test('GIVEN a group of the templates whose Rules are not known at synth WHEN judged THEN it cannot verify, naming the group', () => {
+    const findings = aclWith([reference('Shared', 0, GROUP_ARN), blockAdmin(1)], { 'Fn::If': ['Strict', ALLOW_ALL, ONLY_BLOCKS] });
+    expect(cannotVerify(findings)).toEqual([expect.stringMatching(/cannot verify rule 'Admin' behind rule groups that may allow what it blocks \(rule group Stack\/Group: Rules is \{"Fn::If"/)]);
+  });
+
+  test('GIVEN an allow-all group referenced with an OverrideAction not known at synth WHEN judged THEN it cannot verify, naming the OverrideAction', () => {
+    const findings = aclWith([reference('Shared', 0, GROUP_ARN, { 'Fn::If': ['Testing', { Count: {} }, { None: {} }] }), blockAdmin(1)], ALLOW_ALL);
+    expect(ofRule(findings, ID)).toEqual([]);
+    expect(cannotVerify(findings)).toEqual([expect.stringMatching(/cannot verify rule 'Admin' behind rule groups .*rule 'Shared' has neither Action nor OverrideAction \(OverrideAction \{"Fn::If"/)]);
   });
 });

@@ -1,12 +1,19 @@
 import type { NetworkModel, WebAclModel } from '../../model/network-model';
 import { CannotEvaluateError, WafEvaluator } from '../../model/waf-evaluator';
+import { ruleGroupResolver } from '../../model/waf-rule-groups';
 import { known, WafRuleNode, WafWebAclTree } from '../../model/waf-statements-tree';
 import type { RuleContext } from '../rule';
 
-/** An evaluator for the web ACL (or the tree given), or undefined after reporting why it cannot be evaluated. */
+/**
+ * An evaluator for the web ACL (or the tree given), or undefined after reporting why it cannot be evaluated. The rule
+ * groups of the templates its rules reference run in place (../../model/waf-rule-groups).
+ */
 export function evaluatorFor(model: NetworkModel, acl: WebAclModel, context: RuleContext, what: string,
   tree?: WafWebAclTree): WafEvaluator | undefined {
-  return orCannotVerify(acl, context, what, () => new WafEvaluator(tree ?? acl.tree, { ipSets: model.ipSetsFor(acl.resource) }));
+  return orCannotVerify(acl, context, what, () => new WafEvaluator(tree ?? acl.tree, {
+    ipSets: model.ipSetsFor(acl.resource),
+    ruleGroups: ruleGroupResolver(model, acl.resource),
+  }));
 }
 
 /** Runs `fn`, turning a CannotEvaluateError (an unresolved or unmodelled value) into a "cannot verify". */
