@@ -1,13 +1,16 @@
 // WAF on a path: an HTTP request to a resource a web ACL protects, judged by ../model/waf-evaluator for each client
 // address (cut at every boundary of the IP sets the ACL can reference, between which its IP rules answer alike).
 // Managed and custom rule groups judge content and reputation the model cannot see: a request no modelled rule blocks
-// is allowed, with a note naming the groups that may still block it.
+// is allowed, with a note naming the groups that may still block it. A rule group of the templates that may allow runs
+// in place; a request blocked after a group that may allow and whose rules are not known (../model/waf-rule-groups)
+// is unknown, not blocked.
 // @see https://docs.aws.amazon.com/waf/latest/developerguide/waf-rule-statements-list.html
 import { Decision, formatSpaceAddress, IPV6_BASE, Judgement, MAX_ADDRESS, toSpace } from './decision';
 import { parseCidrOrReason } from '../../private/ip';
 import { targetKey } from '../model/model-values';
 import type { NetworkModel } from '../model/network-model';
 import { CannotEvaluateError, WafEvaluator } from '../model/waf-evaluator';
+import { ruleGroupResolver } from '../model/waf-rule-groups';
 import type { WorkloadModel } from '../model/workloads';
 
 export function judgeWaf(model: NetworkModel, target: WorkloadModel, httpPath: string): { judgement: Judgement; notes: string[] } | undefined {
@@ -39,7 +42,7 @@ export function judgeWaf(model: NetworkModel, target: WorkloadModel, httpPath: s
   let evaluator: WafEvaluator | undefined;
   let failure: string | undefined;
   try {
-    evaluator = new WafEvaluator(acl.resource.properties, { ipSets });
+    evaluator = new WafEvaluator(acl.resource.properties, { ipSets, ruleGroups: ruleGroupResolver(model, acl.resource) });
   } catch (e) {
     failure = (e as Error).message;
   }
@@ -57,7 +60,13 @@ function decide(resource: Decision['resource'], evaluator: WafEvaluator | undefi
   }
   try {
     const result = evaluator.evaluate({ uriPath: httpPath, sourceIp, method: 'GET' });
-    const by = result.terminatingRule !== undefined ? `rule '${result.terminatingRule}'` : 'its default action';
+    const by = result.terminatingGroupRule !== undefined
+      ? `rule '${result.terminatingGroupRule}' of rule group ${result.terminatingGroup ?? 'outside the templates'} (referenced by rule '${result.terminatingRule}')`
+      : result.terminatingRule !== undefined ? `rule '${result.terminatingRule}'` : 'its default action';
+    if (result.action === 'BLOCK' && result.unknownGroups !== undefined) {
+      const message = `${name} blocks a request to ${httpPath} by ${by}, unless a rule group before it allows it: ${result.unknownGroups.join('; ')}`;
+      return { layer: 'waf', verdict: 'unknown', code: 'WAF_UNKNOWN', resource, message };
+    }
     return result.action === 'BLOCK'
       ? { layer: 'waf', verdict: 'deny', code: 'WAF_BLOCK', resource, entry: by, message: `${name} blocks a request to ${httpPath} by ${by}` }
       : { layer: 'waf', verdict: 'allow', code: 'WAF_ALLOW', resource, entry: by, message: `${name} allows a request to ${httpPath} by ${by}` };

@@ -433,6 +433,65 @@ describe('LayeredDefense-WafForwardedIpFailOpen: which rules, which requests', (
   });
 });
 
+describe('LayeredDefense-WafForwardedIpFailOpen: rule groups', () => {
+  // A terminating Allow inside a rule group ends the web ACL's evaluation, so a group after a forwarded-IP rule can
+  // let in what that rule would have blocked had the header been there.
+  // https://docs.aws.amazon.com/waf/latest/developerguide/web-acl-rule-actions.html
+  const visibility = (name: string) => ({ CloudWatchMetricsEnabled: true, SampledRequestsEnabled: true, MetricName: name });
+  const OUTSIDE_ARN = 'arn:aws:wafv2:us-east-1:111111111111:regional/rulegroup/shared/0a1b2c3d';
+  const reference = (priority: number, arn: unknown) =>
+    ({ Name: 'Shared', Priority: priority, OverrideAction: { None: {} }, VisibilityConfig: visibility('shared'), Statement: { RuleGroupReferenceStatement: { Arn: arn } } });
+  const allowEverything = {
+    Type: 'AWS::WAFv2::RuleGroup',
+    Properties: {
+      Name: 'shared',
+      Scope: 'REGIONAL',
+      Capacity: 10,
+      VisibilityConfig: visibility('group'),
+      Rules: [{
+        Name: 'AllowEverything',
+        Priority: 0,
+        Action: { Allow: {} },
+        VisibilityConfig: visibility('all'),
+        Statement: { ByteMatchStatement: { FieldToMatch: { UriPath: {} }, PositionalConstraint: 'STARTS_WITH', SearchString: '/', TextTransformations: [{ Priority: 0, Type: 'NONE' }] } },
+      }],
+    },
+  };
+  /** The good fixture without its missing-header guard, blocking by default, with a rule group reference added. */
+  const withGroup = (priority: number, arn: unknown, group?: unknown) => judged(GOOD, (r) => {
+    r.Acl.Properties.Rules = [...r.Acl.Properties.Rules.filter((x: any) => x.Name !== 'AdminMissingForwardedIp'), reference(priority, arn)];
+    r.Acl.Properties.DefaultAction = { Block: {} };
+    if (group) {
+      r.Group = group;
+    }
+  });
+
+  test('GIVEN a group of the templates that allows everything after the allowlist WHEN judged THEN a request without the header gets in, through the group', () => {
+    const findings = withGroup(30, { 'Fn::GetAtt': ['Group', 'Arn'] }, allowEverything);
+    expect(ofRule(findings, FAIL_OPEN).map((f) => f.message)).toEqual([
+      "rule 'AdminOnlyFromOffice' blocks /admin with X-Forwarded-For: 192.0.2.77, but the same request without X-Forwarded-For is allowed "
+        + "(by rule 'AllowEverything' of rule group Stack/Group, referenced by rule 'Shared'): WAF skips the rule when the header is missing",
+    ]);
+  });
+
+  test('GIVEN a group from outside the templates after the allowlist WHEN judged THEN it cannot verify the request without the header, naming the group', () => {
+    const findings = withGroup(30, OUTSIDE_ARN);
+    expect(ofRule(findings, FAIL_OPEN)).toEqual([]);
+    expect(cannotVerify(findings, FAIL_OPEN).map((f) => f.message)).toEqual([
+      "LayeredDefense-WafForwardedIpFailOpen cannot verify rule 'AdminOnlyFromOffice' without its forwarded IP header (rule groups the request passes may allow it: "
+        + `rule 'Shared' references rule group "${OUTSIDE_ARN}", which names no AWS::WAFv2::RuleGroup of the templates judged: its rules may allow): the value is not known`,
+    ]);
+  });
+
+  test('GIVEN the same group before the allowlist, which its with-header samples pass too WHEN judged THEN still "cannot verify"; with the guard first, nothing', () => {
+    expect(cannotVerify(withGroup(5, OUTSIDE_ARN), FAIL_OPEN)).toHaveLength(1);
+    // The guard blocks every request without the header before any group sees it.
+    const guarded = judged(GOOD, (r) => { r.Acl.Properties.Rules.push(reference(30, OUTSIDE_ARN)); });
+    expect(ofRule(guarded, FAIL_OPEN)).toEqual([]);
+    expect(cannotVerify(guarded, FAIL_OPEN)).toEqual([]);
+  });
+});
+
 describe('LayeredDefense-WafForwardedIpSpoofable: messages and unknowns', () => {
   test('GIVEN the FIRST position WHEN reported THEN the message says why the client chooses the address', () => {
     const findings = judged(GOOD, (r) => { officeForwarded(r).Position = 'FIRST'; });

@@ -173,6 +173,43 @@ describe('values unknown at synth', () => {
   });
 });
 
+describe('WAF rule groups ahead of the path rule', () => {
+  // A terminating Allow inside a rule group ends the web ACL's evaluation:
+  // https://docs.aws.amazon.com/waf/latest/developerguide/web-acl-rule-actions.html
+  const visibility = { SampledRequestsEnabled: true, CloudWatchMetricsEnabled: true, MetricName: 'm' };
+  const everything = { ByteMatchStatement: { FieldToMatch: { UriPath: {} }, PositionalConstraint: 'STARTS_WITH', SearchString: '/', TextTransformations: [{ Priority: 0, Type: 'NONE' }] } };
+  const withGroup = (arn: unknown, action?: string) => threeTier((r) => {
+    if (action !== undefined) {
+      r.Group = {
+        Type: 'AWS::WAFv2::RuleGroup',
+        Properties: { Name: 'shared', Scope: 'REGIONAL', Capacity: 10, VisibilityConfig: visibility, Rules: [{ Name: 'Everything', Priority: 0, Action: { [action]: {} }, VisibilityConfig: visibility, Statement: everything }] },
+      };
+    }
+    r.WebAcl.Properties.Rules.push({ Name: 'Shared', Priority: 5, OverrideAction: { None: {} }, VisibilityConfig: visibility, Statement: { RuleGroupReferenceStatement: { Arn: arn } } });
+  });
+  const outsider = query(address('192.0.2.10'), 'Alb', 443, { httpPath: '/admin' });
+
+  test('a group of the app that allows everything lets an outsider reach /admin, and the hop names the group\'s rule', () => {
+    const answer = withGroup({ 'Fn::GetAtt': ['Group', 'Arn'] }, 'Allow').explain(outsider);
+    expect(answer.verdict).toBe('REACHABLE');
+    expect(answer.hops.filter((h) => h.layer === 'waf').map((h) => h.entry)).toEqual(["rule 'Everything' of rule group App/Group (referenced by rule 'Shared')"]);
+  });
+
+  test('a group of the app that cannot allow is opaque: the path rule decides, and nothing is unknown', () => {
+    const model = withGroup({ 'Fn::GetAtt': ['Group', 'Arn'] }, 'Block');
+    expect(blockers(model, outsider)).toEqual(["waf WAF_BLOCK WebAcl rule 'AdminOnlyFromOffice'"]);
+    expect(model.explain(outsider).verdict).toBe('BLOCKED');
+  });
+
+  test('a group from outside the app makes the block unknown, naming the group', () => {
+    const answer = withGroup('arn:aws:wafv2:us-east-1:111111111111:regional/rulegroup/shared/0a1b2c3d').explain(outsider);
+    expect(answer.verdict).toBe('UNKNOWN');
+    expect(answer.unknowns.map((u) => u.message)).toEqual([
+      expect.stringMatching(/blocks a request to \/admin by rule 'AdminOnlyFromOffice', unless a rule group before it allows it: rule 'Shared' references rule group "arn:aws:wafv2:/),
+    ]);
+  });
+});
+
 describe('across stacks', () => {
   test('a database in a stack that imports its subnet and the application group is judged with the exporting stack', () => {
     // GIVEN: Network exports the VPC, the data subnet and the application group; Data imports them.

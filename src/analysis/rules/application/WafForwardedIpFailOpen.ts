@@ -1,5 +1,6 @@
 import { aclRules, evaluatorFor, orCannotVerify } from './waf-evaluation';
 import { readsForwardedIp, sampleRequests } from './waf-statements';
+import { CannotEvaluateError, WafEvaluation } from '../../model/waf-evaluator';
 import { forwardedIpConfigs, isWafUnknown } from '../../model/waf-statements-tree';
 import { LayeredDefenseRule, RuleFinding } from '../rule';
 
@@ -15,6 +16,9 @@ import { LayeredDefenseRule, RuleFinding } from '../rule';
  *   malformed header counts as allowlisted. For every sample a blocking rule with a MATCH fallback blocks, the same
  *   request with a header that holds no address must still be blocked; an ALLOW rule with a MATCH fallback must not
  *   allow such a request.
+ * Rule groups (../../model/waf-rule-groups): an `AWS::WAFv2::RuleGroup` of the templates runs in place; when no sample
+ * is shown allowed but one the model sees blocked passed a group that may allow and whose rules are not known (outside
+ * the templates, a marketplace group, a managed rule overridden to Allow), the check is "cannot verify".
  * @see https://docs.aws.amazon.com/waf/latest/developerguide/waf-rule-statement-forwarded-ip-address.html
  * @see https://docs.aws.amazon.com/waf/latest/APIReference/API_IPSetForwardedIPConfig.html
  */
@@ -45,6 +49,7 @@ export const WafForwardedIpFailOpen: LayeredDefenseRule = {
         const samples = () => sampleRequests(model.ipSetsFor(acl.resource), rule.statement);
         const missing = blocking && orCannotVerify(acl, context, `rule '${rule.name}' without its forwarded IP header`, () => {
           const tried = new Set<string>();
+          const unsure = new UnknownGroups();
           for (const request of samples()) {
             const key = `${request.uriPath}\u0000${request.sourceIp}`;
             if (!request.headers || tried.has(key) || evaluator.evaluate(request).terminatingRule !== rule.name) {
@@ -57,15 +62,18 @@ export const WafForwardedIpFailOpen: LayeredDefenseRule = {
               return `rule '${rule.name}' ${stops} ${request.uriPath} with ${header}: ${forwarded}, but the same request without ${header} `
                 + `is allowed (${byWhom(without)}): WAF skips the rule when the header is missing`;
             }
-            // This sample is still blocked without the header; another (another path, say) may not be.
+            // This sample is still blocked without the header, unless a rule group it passed allows it; another
+            // sample (another path, say) may not be.
+            unsure.note(without);
           }
-          return undefined;
+          return unsure.orNothing();
         });
         if (missing) {
           findings.push({ resource: acl.resource, message: missing });
         }
         const malformed = fallbackMatch && orCannotVerify(acl, context, `rule '${rule.name}' with a forwarded IP header that holds no address`, () => {
           const tried = new Set<string>();
+          const unsure = new UnknownGroups();
           for (const request of samples()) {
             const key = `${request.uriPath}\u0000${request.sourceIp}`;
             if (!request.headers || tried.has(key)) {
@@ -83,6 +91,7 @@ export const WafForwardedIpFailOpen: LayeredDefenseRule = {
                 return `rule '${rule.name}' ${stops} ${request.uriPath} with ${header}: ${forwarded}, but the same request with ${header}: ${NO_ADDRESS} `
                   + `is allowed (${byWhom(result)}): with FallbackBehavior MATCH a header that holds no valid address counts as a match`;
               }
+              unsure.note(result);
             } else {
               tried.add(key);
               const result = evaluator.evaluate(garbled);
@@ -92,7 +101,7 @@ export const WafForwardedIpFailOpen: LayeredDefenseRule = {
               }
             }
           }
-          return undefined;
+          return unsure.orNothing();
         });
         if (malformed) {
           findings.push({ resource: acl.resource, message: malformed, fix: 'Use FallbackBehavior NO_MATCH on forwarded IP statements that allowlist clients (under a NOT in a blocking rule, or in an ALLOW rule)' });
@@ -109,6 +118,31 @@ const STOPS: ReadonlyMap<string, string> = new Map([['BLOCK', 'blocks'], ['CAPTC
 /** A forwarded IP header value without any IP address, as proxies write for a client they cannot name. */
 const NO_ADDRESS = 'unknown';
 
-function byWhom(result: { readonly terminatingRule?: string }): string {
+function byWhom(result: { readonly terminatingRule?: string; readonly terminatingGroupRule?: string; readonly terminatingGroup?: string }): string {
+  if (result.terminatingGroupRule !== undefined) {
+    return `by rule '${result.terminatingGroupRule}' of rule group ${result.terminatingGroup ?? 'outside the templates'}, referenced by rule '${result.terminatingRule}'`;
+  }
   return result.terminatingRule ? `by rule '${result.terminatingRule}'` : 'by the default action';
+}
+
+/**
+ * The rule groups that may have allowed a request the model sees blocked (WafEvaluation.unknownGroups): with no
+ * sample shown allowed, they make the check "cannot verify" instead of a pass.
+ */
+class UnknownGroups {
+  private readonly seen = new Set<string>();
+
+  public note(result: WafEvaluation): void {
+    for (const group of result.unknownGroups ?? []) {
+      this.seen.add(group);
+    }
+  }
+
+  /** Nothing to report, or CannotEvaluateError naming the groups that may allow a sample the model sees blocked. */
+  public orNothing(): undefined {
+    if (this.seen.size > 0) {
+      throw new CannotEvaluateError(`rule groups the request passes may allow it: ${[...this.seen].join('; ')}`);
+    }
+    return undefined;
+  }
 }
