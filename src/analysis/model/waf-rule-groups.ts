@@ -6,8 +6,9 @@
 // hands the evaluator (./waf-evaluator) the rules of an `AWS::WAFv2::RuleGroup` of the templates to run in place.
 // @see https://docs.aws.amazon.com/waf/latest/developerguide/web-acl-rule-actions.html
 // @see https://docs.aws.amazon.com/waf/latest/APIReference/API_OverrideAction.html
-import { Json, quoteValue, referenceOf, targetKey } from './model-values';
+import { Json, literalInteger, quoteValue, referenceOf, targetKey } from './model-values';
 import type { ModelResource } from './resource';
+import type { RuleGroupCapacityLookup } from './waf-capacity';
 import { isWafUnknown, WafMaybe, WafRuleAction, WafRuleGroupTree, WafRuleNode, WafRuleOverrideNode } from './waf-statements-tree';
 
 /** An `AWS::WAFv2::RuleGroup` of the templates. */
@@ -195,5 +196,25 @@ export function ruleGroupResolver(model: WafRuleGroupSource, acl: ModelResource)
       contents.set(group, content);
     }
     return content;
+  };
+}
+
+/**
+ * The capacity of a rule group of the templates a `RuleGroupReferenceStatement` (its body as written) names: the
+ * group's `Capacity`, which WAF fixes when the group is created and charges to each web ACL that references it;
+ * undefined for anything else (a managed group, a group outside the templates, a capacity not known at synth).
+ * @see https://docs.aws.amazon.com/waf/latest/developerguide/aws-waf-capacity-units.html
+ */
+export function ruleGroupCapacityLookup(model: Pick<WafRuleGroupSource, 'wafRuleGroups'>, acl: ModelResource): RuleGroupCapacityLookup {
+  return (statement, type) => {
+    if (type !== 'RuleGroupReferenceStatement' || model.wafRuleGroups.size === 0) {
+      return undefined;
+    }
+    const arn = statement?.Arn;
+    const ref = referenceOf(arn);
+    if (ref === undefined || (ref.attribute !== undefined && ref.attribute !== 'Arn')) {
+      return undefined;
+    }
+    return literalInteger(model.wafRuleGroups.get(targetKey(arn, acl.stack.id))?.resource.properties.Capacity);
   };
 }

@@ -85,3 +85,42 @@ describe('rule groups in the network model', () => {
     ]);
   });
 });
+
+describe('the capacity of a rule group of the templates', () => {
+  // A rule group reference costs the group's Capacity, fixed when the group is created.
+  // https://docs.aws.amazon.com/waf/latest/developerguide/aws-waf-capacity-units.html
+  const withCapacity = (capacity: unknown, arn: unknown = { 'Fn::GetAtt': ['Group', 'Arn'] }) => judge({
+    Stack: {
+      Resources: {
+        Group: { ...ruleGroup([groupRule('B', 0, 'Block')]), Properties: { ...ruleGroup([groupRule('B', 0, 'Block')]).Properties, Capacity: capacity } },
+        Acl: {
+          Type: 'AWS::WAFv2::WebACL',
+          Properties: {
+            Scope: 'REGIONAL',
+            DefaultAction: { Allow: {} },
+            VisibilityConfig: visibility,
+            Rules: [
+              { Name: 'Shared', Priority: 0, OverrideAction: { None: {} }, VisibilityConfig: visibility, Statement: { RuleGroupReferenceStatement: { Arn: arn } } },
+              { ...groupRule('Tail', 1, 'Block'), Statement: everything },
+            ],
+          },
+        },
+      },
+    },
+  });
+  const capacityFindings = (findings: ReturnType<typeof judge>) => [
+    ...ofRule(findings, 'LayeredDefense-WafCapacityLimit').map((f) => f.message),
+    ...ofRule(findings, 'LayeredDefense-CannotVerify').filter((f) => f.message.startsWith('LayeredDefense-WafCapacity')).map((f) => f.message),
+  ];
+
+  test('GIVEN a group of 4,999 WCU and a 2 WCU rule WHEN judged THEN the web ACL is over the limit: the group\'s Capacity counts', () => {
+    expect(capacityFindings(withCapacity(4999))).toEqual(['web ACL Acl needs about 5001 WCU, over the limit of 5000']);
+  });
+
+  test('GIVEN a group whose Capacity is known WHEN judged THEN no "cannot verify" on the capacity; one not known at synth is named', () => {
+    expect(capacityFindings(withCapacity(100))).toEqual([]);
+    expect(capacityFindings(withCapacity({ Ref: 'GroupCapacity' }))).toEqual([
+      expect.stringMatching(/^LayeredDefense-WafCapacityLimit cannot verify the capacity \(WCU\) \(the capacity of RuleGroupReferenceStatement \{"Fn::GetAtt":\["Group","Arn"\]\} is not known\)/),
+    ]);
+  });
+});
