@@ -466,6 +466,9 @@ function misspeltModelledType(type: string): string | undefined {
   if (misspeltCache.has(type)) {
     return misspeltCache.get(type);
   }
+  if (REAL_NEIGHBOUR_TYPES.has(type)) {
+    return undefined;
+  }
   let meant: string | undefined;
   for (const modelled of MODELLED_TYPES) {
     if (modelled.toLowerCase() === type.toLowerCase() || editDistanceAtMost(modelled, type, 2)) {
@@ -479,6 +482,20 @@ function misspeltModelledType(type: string): string | undefined {
   misspeltCache.set(type, meant);
   return meant;
 }
+
+/**
+ * Real CloudFormation types within two edits of a modelled type: a Classic Load Balancer, WAF Classic, an HTTP API's
+ * stage, not misspellings. test/analysis/model/misspelt-types.test.ts compares every type aws-cdk-lib knows with the
+ * modelled ones and fails when a new neighbour appears, so this list is kept complete.
+ */
+const REAL_NEIGHBOUR_TYPES: ReadonlySet<string> = new Set([
+  'AWS::ApiGatewayV2::Deployment',
+  'AWS::ApiGatewayV2::Stage',
+  'AWS::ElasticLoadBalancing::LoadBalancer',
+  'AWS::SCN::Instance',
+  'AWS::WAF::IPSet',
+  'AWS::WAF::WebACL',
+]);
 
 /** Types already compared with the modelled ones; bounded, as a long-lived process may read many apps. */
 const misspeltCache = new Map<string, string | undefined>();
