@@ -99,6 +99,16 @@ describe('explain on a YAML template with short forms', () => {
   });
 });
 
+describe('explain on a SAM template', () => {
+  test('GIVEN a SAM function in a VPC WHEN it asks for the database THEN REACHABLE, the function placed by its VpcConfig', () => {
+    // WHEN
+    const answer = json(['explain', 'test/fixtures/templates/sam/vpc-function.yaml', '--from', 'Fn', '--to', 'Db', '--port', '5432']);
+    // THEN
+    expect(answer.verdict).toBe('REACHABLE');
+    expect(answer.hops.filter((h: any) => h.layer === 'SECURITY_GROUP').map((h: any) => [h.code, h.logicalId])).toEqual([['SG_INGRESS_ALLOW', 'DbSg'], ['SG_EGRESS_ALLOW', 'FnSg']]);
+  });
+});
+
 describe('explain on a cloud assembly of two stacks', () => {
   test('construct paths name workloads; the database imports its subnet and its peer group from the network stack', () => {
     // WHEN the application server asks for the database, both by construct path
