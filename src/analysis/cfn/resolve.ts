@@ -3,7 +3,7 @@
 // written.
 
 import { isObject, own, setKey } from './json-object';
-import { Json, STACK_REF } from './types';
+import { Json, PSEUDO_PARAMETERS, STACK_REF } from './types';
 import { IpFamily } from '../../ip/family';
 import { formatAddress, parseCidrOrReason } from '../../private/ip';
 
@@ -189,7 +189,7 @@ export class StackResolver {
   }
 
   private declares(name: string, isRef: boolean): boolean {
-    return name.startsWith('AWS::') || own(this.resources, name) || (isRef && own(this.parameters, name));
+    return PSEUDO_PARAMETERS.has(name) || own(this.resources, name) || (isRef && own(this.parameters, name));
   }
 
   /** Notes the names an intrinsic uses, as the model's dangling-reference walk reads them. */

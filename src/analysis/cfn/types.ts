@@ -71,3 +71,12 @@ export class InputError extends Error {
     this.position = position;
   }
 }
+
+/**
+ * The pseudo parameters CloudFormation defines: a `Ref` or an `Fn::Sub` placeholder naming another `AWS::` name
+ * names nothing, and CloudFormation rejects the template.
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/pseudo-parameter-reference.html
+ */
+export const PSEUDO_PARAMETERS: ReadonlySet<string> = new Set([
+  'AWS::AccountId', 'AWS::NotificationARNs', 'AWS::NoValue', 'AWS::Partition', 'AWS::Region', 'AWS::StackId', 'AWS::StackName', 'AWS::URLSuffix',
+]);

@@ -17,6 +17,7 @@ import { isPolicyName } from './tls-listeners';
 import { readWafRuleGroups, WafRuleGroupModel } from './waf-rule-groups';
 import { WafWebAclTree } from './waf-statements-tree';
 import { IpFamily } from '../../ip/family';
+import { PSEUDO_PARAMETERS } from '../cfn/types';
 
 export type { ModelResource, SourcePosition, StackInput } from './resource';
 export type { FirewallGroupReference, FirewallModel, FirewallPolicyModel, FirewallRuleGroupModel, NatGatewayModel } from './firewall-model';
@@ -550,7 +551,7 @@ const NONE: readonly string[] = Object.freeze([]);
 
 /** Whether a template declares `name`: a resource, a pseudo parameter, or (for `Ref` and `Fn::Sub`) a parameter. */
 function declaredIn(declared: Declared, name: string, isRef: boolean): boolean {
-  return name.startsWith('AWS::')
+  return PSEUDO_PARAMETERS.has(name)
     || Object.prototype.hasOwnProperty.call(declared.resources, name)
     || (isRef && Object.prototype.hasOwnProperty.call(declared.parameters, name));
 }
