@@ -35,6 +35,17 @@ export const WafPathBypass: LayeredDefenseRule = {
         findings.push(...judgeRule(acl.resource, context, rule));
       }
     }
+    // A rule group's path match is a bypass in every web ACL that uses it: judged once, on the group.
+    for (const group of model.wafRuleGroups.values()) {
+      const rules = group.tree.rules;
+      if (isWafUnknown(rules)) {
+        context.cannotVerify(group.resource, `URI path matches (${rules.what})`);
+        continue;
+      }
+      for (const rule of rules) {
+        findings.push(...judgeRule(group.resource, context, rule));
+      }
+    }
     return findings;
   },
 };
