@@ -27,9 +27,7 @@ export function applyTransforms(template: Json): TransformedTemplate {
     return { template, generatedFrom: NONE, notExpanded: [] };
   }
   const names: Json[] = Array.isArray(template.Transform) ? template.Transform : [template.Transform];
-  // A name, or the object form `{ Name, Parameters }` (AWS::Include at the top level).
-  const notExpanded = names.filter((n) => n !== SAM_TRANSFORM)
-    .map((n) => (typeof n === 'string' ? n : isObject(n) && typeof n.Name === 'string' ? n.Name : JSON.stringify(n)));
+  const notExpanded = names.filter((n) => n !== SAM_TRANSFORM).map(transformName);
   if (!names.includes(SAM_TRANSFORM) || !isObject(template.Resources)) {
     return { template, generatedFrom: NONE, notExpanded };
   }
@@ -45,6 +43,19 @@ export function applyTransforms(template: Json): TransformedTemplate {
 }
 
 const NONE: ReadonlyMap<string, string> = new Map();
+
+/** How messages name a transform: its name, the `Name` of the object form `{ Name, Parameters }`, else the value, short. */
+function transformName(transform: Json): string {
+  if (typeof transform === 'string') return transform;
+  if (isObject(transform) && typeof transform.Name === 'string') return transform.Name;
+  try {
+    const text = JSON.stringify(transform) ?? String(transform);
+    return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+  } catch {
+    // A value nested deeper than JSON.stringify follows.
+    return Array.isArray(transform) ? '(a list nested too deeply to show)' : '(an object nested too deeply to show)';
+  }
+}
 
 /** The implicit API SAM makes for function `Api` events that name no `RestApiId`, and its stage. */
 const IMPLICIT_API = 'ServerlessRestApi';

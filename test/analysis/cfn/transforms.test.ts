@@ -114,9 +114,18 @@ describe('applyTransforms', () => {
     ['SAM and a macro', ['AcmeTags'], [SAM_TRANSFORM, 'AcmeTags']],
     ['AWS::Include in its object form', ['AWS::Include'], { Name: 'AWS::Include', Parameters: { Location: 's3://bucket/snippet.yaml' } }],
     ['SAM alone', [], SAM_TRANSFORM],
+    ['a number', ['7'], 7],
+    ['a long object without Name, shortened to 80 characters', [`{"Parameters":{"Location":"s3://${'b'.repeat(40)}/snip...`],
+      { Parameters: { Location: `s3://${'b'.repeat(40)}/snippet.yaml` }, Other: 'x'.repeat(100) }],
   ])('GIVEN %s WHEN applied THEN the transforms not expanded are %j', (_, notExpanded, transform) => {
     expect(applyTransforms({ Transform: transform, Resources: {} }).notExpanded).toEqual(notExpanded);
   });
+});
+
+test('GIVEN a Transform nested deeper than JSON.stringify follows WHEN applied THEN it is named without overflowing', () => {
+  let deep: unknown = 'x';
+  for (let i = 0; i < 20_000; i++) deep = [deep];
+  expect(applyTransforms({ Transform: [SAM_TRANSFORM, deep], Resources: {} }).notExpanded).toEqual(['(a list nested too deeply to show)']);
 });
 
 describe('check on SAM templates', () => {
