@@ -69,6 +69,7 @@ export class CdkAppTemplates {
         template: resolved[i].template,
         partial: this.partial,
         ...(notExpanded.length > 0 ? { notExpandedTransforms: notExpanded } : {}),
+        ...(generatedFrom.size > 0 ? { generatedFrom } : {}),
         pathOf: (logicalId, type) => (generatedFrom.has(logicalId)
           ? lookup.find(generatedFrom.get(logicalId)!)?.node.path
           : lookup.find(logicalId, type)?.node.path),

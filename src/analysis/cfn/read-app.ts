@@ -55,6 +55,7 @@ function stackOf(app: App, source: StackSource, file: TemplateFile, transformed:
     namesAllDeclared: resolver.namesAllDeclared(),
     positionOf: (logicalId: string) => (logicalId === '' ? undefined : positionOf(logicalId)),
     ...(transformed.notExpanded.length > 0 ? { notExpandedTransforms: transformed.notExpanded } : {}),
+    ...(generatedFrom.size > 0 ? { generatedFrom } : {}),
     ...(source.environment !== undefined ? { environment: source.environment } : {}),
     ...(source.parent ? { parent: { stackId: source.parent.source.id, logicalId: source.parent.logicalId } } : {}),
   };

@@ -27,12 +27,17 @@ export function applyTransforms(template: Json): TransformedTemplate {
     return { template, generatedFrom: NONE, notExpanded: [] };
   }
   const names: Json[] = Array.isArray(template.Transform) ? template.Transform : [template.Transform];
-  const notExpanded = names.filter((n) => n !== SAM_TRANSFORM).map(transformName);
-  if (!names.includes(SAM_TRANSFORM) || !isObject(template.Resources)) {
+  // The SAM transform also in the object form `{ Name: AWS::Serverless-2016-10-31 }`.
+  const named = names.map(transformName);
+  const notExpanded = named.filter((n) => n !== SAM_TRANSFORM);
+  if (!named.includes(SAM_TRANSFORM) || !isObject(template.Resources)) {
     return { template, generatedFrom: NONE, notExpanded };
   }
-  const { resources, generatedFrom, stages } = expandServerless(template.Resources, isObject(template.Globals) ? template.Globals : {});
+  const { resources, generatedFrom, stages, condition } = expandServerless(template.Resources, isObject(template.Globals) ? template.Globals : {});
   const expanded: Record<string, Json> = { ...template, Resources: resources };
+  if (condition !== undefined) {
+    expanded.Conditions = { ...(isObject(template.Conditions) ? template.Conditions : {}), [condition.name]: condition.body };
+  }
   if (stages.size > 0) {
     // SAM's own references to a generated stage: `!Ref MyApi.Stage`, `${MyApi.Stage}` in an Fn::Sub.
     expanded.Resources = withStageReferences(resources, stages);
@@ -60,60 +65,127 @@ function transformName(transform: Json): string {
 /** The implicit API SAM makes for function `Api` events that name no `RestApiId`, and its stage. */
 const IMPLICIT_API = 'ServerlessRestApi';
 const IMPLICIT_STAGE_NAME = 'Prod';
+/** The condition SAM gives the implicit API when every resource whose events make it has a condition. */
+const IMPLICIT_API_CONDITION = 'ServerlessRestApiCondition';
+/** The types whose `Api` events make the implicit API. */
+const EVENT_SOURCES: ReadonlySet<string> = new Set(['AWS::Serverless::Function', 'AWS::Serverless::StateMachine']);
 
-function expandServerless(declared: Record<string, Json>, globals: Record<string, Json>): {
-  resources: Record<string, Json>; generatedFrom: Map<string, string>; stages: Map<string, string>;
-} {
+interface Expanded {
+  readonly resources: Record<string, Json>;
+  readonly generatedFrom: Map<string, string>;
+  readonly stages: Map<string, string>;
+  /** A condition to add to the template's Conditions (the implicit API's, when SAM makes one). */
+  readonly condition?: { readonly name: string; readonly body: Json };
+}
+
+function expandServerless(declared: Record<string, Json>, globals: Record<string, Json>): Expanded {
   const apiGlobals = isObject(globals.Api) ? globals.Api : {};
   const functionGlobals = isObject(globals.Function) ? globals.Function : {};
   const resources: Record<string, Json> = {};
   const generatedFrom = new Map<string, string>();
   /** SAM API logical id -> its generated stage's logical id. */
   const stages = new Map<string, string>();
-  let implicitApiFrom: string | undefined;
+  /** The resources whose Api events make the implicit API, in template order. */
+  const implicitSources: string[] = [];
   const add = (id: string, resource: Json, from: string) => {
-    // A resource the template declares under the same id wins: SAM would refuse the clash, and the analysis keeps
-    // what was written.
+    // A resource the template declares under the same id wins: the analysis keeps what was written.
     if (Object.prototype.hasOwnProperty.call(declared, id) && id !== from) return;
     resources[id] = resource;
     if (id !== from) generatedFrom.set(id, from);
   };
+  /** A REST API, its stage, and the stage SAM's deployment names `Stage` unless OpenApiVersion is set. */
+  const addApi = (id: string, properties: Record<string, Json>, stageName: Json, carried: Record<string, Json>, from: string) => {
+    add(id, { ...carried, Type: 'AWS::ApiGateway::RestApi', Properties: restApiProperties(properties) }, from);
+    const stageId = stageLogicalId(id, stageName);
+    add(stageId, { ...carried, Type: 'AWS::ApiGateway::Stage', Properties: { RestApiId: { Ref: id }, StageName: stageName } }, from);
+    stages.set(id, stageId);
+    if (properties.OpenApiVersion === undefined) {
+      // SAM's deployment of an API without OpenApiVersion also creates a stage named Stage (a public stage of its own).
+      add(`${id}Deployment`, { ...carried, Type: 'AWS::ApiGateway::Deployment', Properties: { RestApiId: { Ref: id }, StageName: 'Stage' } }, from);
+    }
+  };
   for (const [id, resource] of Object.entries(declared)) {
-    if (!isObject(resource) || (resource.Type !== 'AWS::Serverless::Api' && resource.Type !== 'AWS::Serverless::Function')) {
+    if (!isObject(resource) || (resource.Type !== 'AWS::Serverless::Api' && !EVENT_SOURCES.has(resource.Type))) {
       resources[id] = resource;
       continue;
     }
     const carried = carriedAttributes(resource);
-    if (resource.Type === 'AWS::Serverless::Api') {
-      const properties = { ...apiGlobals, ...(isObject(resource.Properties) ? resource.Properties : {}) };
-      add(id, { ...carried, Type: 'AWS::ApiGateway::RestApi', Properties: restApiProperties(properties) }, id);
-      const stageId = stageLogicalId(id, properties.StageName);
-      add(stageId, { ...carried, Type: 'AWS::ApiGateway::Stage', Properties: { RestApiId: { Ref: id }, StageName: properties.StageName } }, id);
-      stages.set(id, stageId);
+    const target = resource.Type === 'AWS::Serverless::Api' ? 'AWS::ApiGateway::RestApi'
+      : resource.Type === 'AWS::Serverless::Function' ? 'AWS::Lambda::Function' : 'AWS::StepFunctions::StateMachine';
+    if (resource.Properties !== undefined && !isObject(resource.Properties)) {
+      // SAM rejects it: the model reports the Properties of the type it would have become, and nothing is generated.
+      add(id, { ...carried, Type: target, Properties: resource.Properties }, id);
       continue;
     }
-    const properties = { ...functionGlobals, ...(isObject(resource.Properties) ? resource.Properties : {}) };
-    add(id, { ...carried, Type: 'AWS::Lambda::Function', Properties: functionProperties(properties) }, id);
+    const own = isObject(resource.Properties) ? resource.Properties : {};
+    if (resource.Type === 'AWS::Serverless::Api') {
+      const properties = withGlobals(apiGlobals, own);
+      addApi(id, properties, properties.StageName, carried, id);
+      continue;
+    }
+    const properties = resource.Type === 'AWS::Serverless::Function' ? withGlobals(functionGlobals, own) : own;
+    add(id, { ...carried, Type: target, Properties: resource.Type === 'AWS::Serverless::Function' ? functionProperties(properties) : {} }, id);
     const events = isObject(properties.Events) ? properties.Events : {};
     for (const event of Object.values(events)) {
-      if (isObject(event) && event.Type === 'Api' && !(isObject(event.Properties) && event.Properties.RestApiId !== undefined)) {
-        implicitApiFrom ??= id;
+      if (isObject(event) && event.Type === 'Api' && isObject(event.Properties) && event.Properties.RestApiId === undefined) {
+        implicitSources.push(id);
+        break;
       }
     }
   }
-  if (implicitApiFrom !== undefined && !Object.prototype.hasOwnProperty.call(declared, IMPLICIT_API)) {
-    const from = implicitApiFrom;
-    const carried = carriedAttributes(declared[from]);
-    add(IMPLICIT_API, { Type: 'AWS::ApiGateway::RestApi', Properties: restApiProperties(apiGlobals), ...(carried.Metadata ? { Metadata: carried.Metadata } : {}) }, from);
-    const stageId = stageLogicalId(IMPLICIT_API, IMPLICIT_STAGE_NAME);
-    add(stageId, {
-      Type: 'AWS::ApiGateway::Stage',
-      Properties: { RestApiId: { Ref: IMPLICIT_API }, StageName: IMPLICIT_STAGE_NAME },
-      ...(carried.Metadata ? { Metadata: carried.Metadata } : {}),
-    }, from);
-    stages.set(IMPLICIT_API, stageId);
+  let condition: Expanded['condition'];
+  if (implicitSources.length > 0 && !Object.prototype.hasOwnProperty.call(declared, IMPLICIT_API)) {
+    const from = implicitSources[0];
+    // SAM gives the implicit API a condition only when every resource that makes it has one: their OR.
+    const conditions = implicitSources.map((id) => declared[id].Condition);
+    const carried: Record<string, Json> = {};
+    if (conditions.every((c) => typeof c === 'string')) {
+      const unique = [...new Set(conditions as string[])];
+      if (unique.length === 1) {
+        carried.Condition = unique[0];
+      } else {
+        carried.Condition = IMPLICIT_API_CONDITION;
+        condition = { name: IMPLICIT_API_CONDITION, body: anyOf(unique) };
+      }
+    }
+    const metadata = carriedAttributes(declared[from]).Metadata;
+    if (metadata !== undefined) carried.Metadata = metadata;
+    addApi(IMPLICIT_API, withGlobals(apiGlobals, {}), IMPLICIT_STAGE_NAME, carried, from);
   }
-  return { resources, generatedFrom, stages };
+  return { resources, generatedFrom, stages, condition };
+}
+
+/** `Fn::Or` of the named conditions (it takes 2 to 10 conditions: longer lists are nested). */
+function anyOf(names: readonly string[]): Json {
+  return orOf(names.map((name) => ({ Condition: name })));
+}
+
+function orOf(terms: readonly Json[]): Json {
+  if (terms.length === 1) return terms[0];
+  if (terms.length <= 10) return { 'Fn::Or': terms };
+  const chunks: Json[] = [];
+  for (let i = 0; i < terms.length; i += 10) chunks.push(orOf(terms.slice(i, i + 10)));
+  return orOf(chunks);
+}
+
+/**
+ * A resource's properties with the template's Globals for its type, as SAM merges them: a map is merged key by key
+ * (the resource's value winning), a list is the global items followed by the resource's, anything else is the
+ * resource's. A value that is an intrinsic is taken as a whole.
+ * @see https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-specification-template-anatomy-globals.html
+ */
+function withGlobals(globals: Record<string, Json>, own: Record<string, Json>): Record<string, Json> {
+  const merged: Record<string, Json> = { ...globals };
+  for (const [key, value] of Object.entries(own)) {
+    merged[key] = key in globals ? mergeGlobal(globals[key], value) : value;
+  }
+  return merged;
+}
+
+function mergeGlobal(global: Json, own: Json): Json {
+  if (Array.isArray(global) && Array.isArray(own)) return [...global, ...own];
+  if (isObject(global) && isObject(own) && !isIntrinsic(global) && !isIntrinsic(own)) return withGlobals(global, own);
+  return own;
 }
 
 /** What a generated resource keeps of its SAM resource: its condition, and its metadata (acknowledgements travel). */

@@ -28,6 +28,8 @@ export interface LoadedStack {
   readonly environment?: string;
   /** For a nested stack: the parent's id and the AWS::CloudFormation::Stack logical id. */
   readonly parent?: { readonly stackId: string; readonly logicalId: string };
+  /** Resources the SAM transform generated, each with the logical id of the SAM resource it comes from. */
+  readonly generatedFrom?: ReadonlyMap<string, string>;
   /** The template's transforms this reader does not expand (macros, AWS::Include...): what they add or change is not judged. */
   readonly notExpandedTransforms?: readonly string[];
   /** Where a resource's logical id key sits in `file`; computed lazily on first call (no cost when unused). */

@@ -406,7 +406,8 @@ export function buildNetworkModel(stacks: readonly StackInput[]): NetworkModel {
       {
         const resource = new TemplateResource(stack, logicalId, body);
         model.resources.set(resource.key, resource);
-        if (body.Metadata?.[ACKNOWLEDGEMENT_METADATA_KEY] !== undefined) {
+        // A generated resource carries the Metadata of the resource it comes from, where its problems are reported.
+        if (body.Metadata?.[ACKNOWLEDGEMENT_METADATA_KEY] !== undefined && stack.generatedFrom?.has(logicalId) !== true) {
           for (const problem of acknowledgementProblems(body.Metadata)) {
             const entry = { resource, problem };
             model.invalid.push(entry);

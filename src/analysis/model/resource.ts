@@ -35,6 +35,12 @@ export interface StackInput {
    * @default - none
    */
   readonly notExpandedTransforms?: readonly string[];
+  /**
+   * Resources a transform generated (the SAM transform's stages and deployments), each with the logical id of the
+   * resource it comes from: their Metadata is that resource's, whose problems are reported on it alone.
+   * @default - none
+   */
+  readonly generatedFrom?: ReadonlyMap<string, string>;
   /** The template file, for reports. */
   readonly file?: string;
   /** Where a resource's logical id sits in `file`. */

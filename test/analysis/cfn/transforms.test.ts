@@ -40,8 +40,10 @@ describe('applyTransforms', () => {
     expect(expanded.Resources).toEqual({
       Api: { Type: 'AWS::ApiGateway::RestApi', Condition: 'IsProd', Metadata: metadata, Properties: { Name: 'orders' } },
       ApiprodStage: { Type: 'AWS::ApiGateway::Stage', Condition: 'IsProd', Metadata: metadata, Properties: { RestApiId: { Ref: 'Api' }, StageName: 'prod' } },
+      // Without OpenApiVersion, SAM's deployment also makes a stage named Stage.
+      ApiDeployment: { Type: 'AWS::ApiGateway::Deployment', Condition: 'IsProd', Metadata: metadata, Properties: { RestApiId: { Ref: 'Api' }, StageName: 'Stage' } },
     });
-    expect([...generatedFrom]).toEqual([['ApiprodStage', 'Api']]);
+    expect([...generatedFrom]).toEqual([['ApiprodStage', 'Api'], ['ApiDeployment', 'Api']]);
     expect(template.Resources.Api.Type).toBe('AWS::Serverless::Api'); // the parsed template is not changed
   });
 
@@ -50,7 +52,10 @@ describe('applyTransforms', () => {
     ['a stage name not known before deploy', 'ApiStage', { Ref: 'Stage' }],
     ['an alphanumeric stage name', 'ApiLive2Stage', 'Live2'],
   ])('GIVEN %s WHEN expanded THEN the stage is %s', (_, stageId, stageName) => {
-    const { template } = applyTransforms({ Transform: SAM_TRANSFORM, Resources: { Api: { Type: 'AWS::Serverless::Api', Properties: { StageName: stageName } } } });
+    const { template } = applyTransforms({
+      Transform: SAM_TRANSFORM,
+      Resources: { Api: { Type: 'AWS::Serverless::Api', Properties: { StageName: stageName, OpenApiVersion: '3.0.1' } } },
+    });
     expect(Object.keys(template.Resources)).toEqual(['Api', stageId]);
   });
 
@@ -59,7 +64,7 @@ describe('applyTransforms', () => {
     const event = { Type: 'Api', Properties: { Path: '/', Method: 'get' } };
     const template = {
       Transform: [SAM_TRANSFORM],
-      Globals: { Api: { EndpointConfiguration: 'REGIONAL' }, Function: { VpcConfig: { SubnetIds: ['subnet-1'], SecurityGroupIds: ['sg-1'] } } },
+      Globals: { Api: { EndpointConfiguration: 'REGIONAL', OpenApiVersion: '3.0.1' }, Function: { VpcConfig: { SubnetIds: ['subnet-1'], SecurityGroupIds: ['sg-1'] } } },
       Resources: {
         Queue: { Type: 'AWS::SQS::Queue' },
         Explicit: { Type: 'AWS::Serverless::Function', Properties: { Events: { E: { Type: 'Api', Properties: { RestApiId: { Ref: 'X' } } } } } },
@@ -71,15 +76,87 @@ describe('applyTransforms', () => {
     // WHEN
     const { template: expanded, generatedFrom } = applyTransforms(template);
 
-    // THEN functions become Lambda functions with their VPC placement (the global one unless their own), and the
-    // implicit API takes the global endpoint type; Globals are gone
+    // THEN functions become Lambda functions with their VPC placement (merged with the global one as SAM merges: lists
+    // appended, the global items first), and the implicit API takes the global endpoint type; Globals are gone
     expect(expanded.Globals).toBeUndefined();
     expect(expanded.Resources.Queue).toEqual(template.Resources.Queue);
     expect(expanded.Resources.First).toEqual({ Type: 'AWS::Lambda::Function', Properties: { VpcConfig: { SubnetIds: ['subnet-1'], SecurityGroupIds: ['sg-1'] } } });
-    expect(expanded.Resources.Second.Properties.VpcConfig.SubnetIds).toEqual(['subnet-2']);
+    expect(expanded.Resources.Second.Properties.VpcConfig).toEqual({ SubnetIds: ['subnet-1', 'subnet-2'], SecurityGroupIds: ['sg-1', 'sg-2'] });
     expect(expanded.Resources.ServerlessRestApi).toEqual({ Type: 'AWS::ApiGateway::RestApi', Properties: { EndpointConfiguration: { Types: ['REGIONAL'] } } });
     expect(expanded.Resources.ServerlessRestApiProdStage.Properties).toEqual({ RestApiId: { Ref: 'ServerlessRestApi' }, StageName: 'Prod' });
     expect([...generatedFrom]).toEqual([['ServerlessRestApi', 'First'], ['ServerlessRestApiProdStage', 'First']]);
+  });
+
+  test('GIVEN Globals that a resource completes WHEN expanded THEN maps merge key by key and lists append, as SAM merges them', () => {
+    const { template } = applyTransforms({
+      Transform: SAM_TRANSFORM,
+      Globals: {
+        Api: { EndpointConfiguration: { Type: 'PRIVATE' }, OpenApiVersion: '3.0.1' },
+        Function: { VpcConfig: { SubnetIds: ['subnet-1'], SecurityGroupIds: ['sg-app'] } },
+      },
+      Resources: {
+        Api: { Type: 'AWS::Serverless::Api', Properties: { StageName: 'v1', EndpointConfiguration: { VPCEndpointIds: ['vpce-1'] } } },
+        Worker: { Type: 'AWS::Serverless::Function', Properties: { VpcConfig: { SecurityGroupIds: ['sg-extra'] } } },
+      },
+    });
+    expect(template.Resources.Api.Properties.EndpointConfiguration).toEqual({ Types: ['PRIVATE'], VpcEndpointIds: ['vpce-1'] });
+    expect(template.Resources.Worker.Properties.VpcConfig).toEqual({ SubnetIds: ['subnet-1'], SecurityGroupIds: ['sg-app', 'sg-extra'] });
+  });
+
+  test.each([
+    ['every source has the same condition', ['IsProd', 'IsProd'], 'IsProd', undefined],
+    ['the sources have different conditions', ['IsProd', 'IsEu'], 'ServerlessRestApiCondition', { 'Fn::Or': [{ Condition: 'IsProd' }, { Condition: 'IsEu' }] }],
+    ['a source has none', ['IsProd', undefined], undefined, undefined],
+  ])('GIVEN an implicit API whose %s WHEN expanded THEN its condition is %s', (_, conditions, condition, added) => {
+    // GIVEN a function and a state machine whose Api events make the implicit API
+    const event = { E: { Type: 'Api', Properties: { Path: '/', Method: 'get' } } };
+    const withCondition = (c: string | undefined) => (c === undefined ? {} : { Condition: c });
+    const { template } = applyTransforms({
+      Transform: SAM_TRANSFORM,
+      Conditions: { IsProd: { 'Fn::Equals': ['a', 'a'] }, IsEu: { 'Fn::Equals': ['a', 'b'] } },
+      Resources: {
+        Fn: { Type: 'AWS::Serverless::Function', ...withCondition(conditions[0]), Properties: { Events: event } },
+        Flow: { Type: 'AWS::Serverless::StateMachine', ...withCondition(conditions[1]), Properties: { Events: event } },
+      },
+    });
+    // THEN
+    expect(template.Resources.ServerlessRestApi.Condition).toBe(condition);
+    expect(template.Resources.ServerlessRestApiProdStage.Condition).toBe(condition);
+    expect(template.Conditions.ServerlessRestApiCondition).toEqual(added);
+  });
+
+  test('GIVEN a state machine alone with an Api event WHEN expanded THEN it makes the implicit API', () => {
+    const { template, generatedFrom } = applyTransforms({
+      Transform: SAM_TRANSFORM,
+      Resources: { Flow: { Type: 'AWS::Serverless::StateMachine', Properties: { Events: { E: { Type: 'Api', Properties: { Path: '/', Method: 'post' } } } } } },
+    });
+    expect(Object.keys(template.Resources)).toEqual(['Flow', 'ServerlessRestApi', 'ServerlessRestApiProdStage', 'ServerlessRestApiDeployment']);
+    expect(generatedFrom.get('ServerlessRestApi')).toBe('Flow');
+  });
+
+  test('GIVEN SAM resources whose Properties is not an object WHEN expanded THEN they keep it (for InvalidValue) and generate nothing', () => {
+    const { template } = applyTransforms({
+      Transform: SAM_TRANSFORM,
+      Resources: {
+        Api: { Type: 'AWS::Serverless::Api', Properties: 'StageName: prod' },
+        Fn: { Type: 'AWS::Serverless::Function', Properties: [{ Handler: 'index.handler', Events: { E: { Type: 'Api', Properties: { Path: '/' } } } }] },
+        Other: { Type: 'AWS::Serverless::Function', Properties: { Events: { E: { Type: 'Api', Properties: 'not an object' } } } },
+      },
+    });
+    expect(template.Resources).toEqual({
+      Api: { Type: 'AWS::ApiGateway::RestApi', Properties: 'StageName: prod' },
+      Fn: { Type: 'AWS::Lambda::Function', Properties: [{ Handler: 'index.handler', Events: { E: { Type: 'Api', Properties: { Path: '/' } } } }] },
+      Other: { Type: 'AWS::Lambda::Function', Properties: {} },
+    });
+  });
+
+  test('GIVEN the SAM transform in its object form WHEN applied THEN it is expanded', () => {
+    const { template, notExpanded } = applyTransforms({
+      Transform: { Name: SAM_TRANSFORM },
+      Resources: { Api: { Type: 'AWS::Serverless::Api', Properties: { StageName: 'v1', OpenApiVersion: '3.0.1' } } },
+    });
+    expect(Object.keys(template.Resources)).toEqual(['Api', 'Apiv1Stage']);
+    expect(notExpanded).toEqual([]);
   });
 
   test('GIVEN a template that declares ServerlessRestApi itself WHEN expanded THEN its own resource is kept', () => {
@@ -129,12 +206,44 @@ test('GIVEN a Transform nested deeper than JSON.stringify follows WHEN applied T
 });
 
 describe('check on SAM templates', () => {
-  test('GIVEN the API sam init makes and an explicit API, neither with a web ACL WHEN checked THEN both stages are reported, each where its SAM resource is written', () => {
+  test('GIVEN a SAM API whose Properties is a string WHEN checked THEN one InvalidValue on it, and no invented stage', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sam-'));
+    const file = path.join(dir, 'bad.yaml');
+    fs.writeFileSync(file, `Transform: ${SAM_TRANSFORM}\nResources:\n  Api:\n    Type: AWS::Serverless::Api\n    Properties: "StageName: prod"\n`);
+    try {
+      expect(analyzePaths([file]).findings.map((f) => `${f.ruleId} ${f.logicalId} ${f.message}`)).toEqual([
+        'LayeredDefense-InvalidValue Api Properties is StageName: prod, not an object: CloudFormation rejects the template',
+      ]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('GIVEN an acknowledgement without a reason on a SAM API WHEN checked THEN it is reported once, on the API, not again on what SAM generates', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sam-'));
+    const file = path.join(dir, 'ack.yaml');
+    fs.writeFileSync(file, [
+      `Transform: ${SAM_TRANSFORM}`, 'Resources:', '  Api:', '    Type: AWS::Serverless::Api', '    Metadata:', '      cdk-layered-defense:',
+      '        acknowledge:', `          - id: ${NO_WAF}`, '    Properties:', '      StageName: v1', '      OpenApiVersion: 3.0.1', '',
+    ].join('\n'));
+    try {
+      const invalid = analyzePaths([file]).findings.filter((f) => f.ruleId === 'LayeredDefense-InvalidValue');
+      expect(invalid.map((f) => f.logicalId)).toEqual(['Api']);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('GIVEN the API sam init makes and an explicit API, neither with a web ACL WHEN checked THEN every stage is reported (the stage SAM names Stage too), each where its SAM resource is written', () => {
     // WHEN
     const result = analyzePaths([path.join(SAM, 'public-api.yaml')]);
     // THEN
-    expect(found(result.findings)).toEqual([`${NO_WAF} ApiprodStage 11`, `${NO_WAF} ServerlessRestApiProdStage 15`]);
+    expect(found(result.findings)).toEqual([
+      `${NO_WAF} ApiDeployment 13`, `${NO_WAF} ServerlessRestApiDeployment 17`, `${NO_WAF} ApiprodStage 13`, `${NO_WAF} ServerlessRestApiProdStage 17`,
+    ]);
     expect(result.findings.map((f) => f.message)).toEqual([
+      'API Gateway stage Stage has no web ACL association',
+      'API Gateway stage Stage has no web ACL association',
       'API Gateway stage prod has no web ACL association',
       'API Gateway stage Prod has no web ACL association',
     ]);
@@ -151,8 +260,8 @@ describe('check on SAM templates', () => {
 
   test('GIVEN SAM and a macro WHEN checked THEN the SAM part is judged and the macro is one CannotVerify on the stack', () => {
     const result = analyzePaths([path.join(SAM, 'macro.yaml')]);
-    expect(found(result.findings)).toEqual([`${NO_WAF} ApiliveStage 8`, 'LayeredDefense-CannotVerify Api 8']);
-    expect(result.findings[1].message).toBe('stack macro: its Transform AcmeStandardTags is not expanded by this analysis (only AWS::Serverless-2016-10-31 is), '
+    expect(found(result.findings)).toEqual([`${NO_WAF} ApiDeployment 8`, `${NO_WAF} ApiliveStage 8`, 'LayeredDefense-CannotVerify Api 8']);
+    expect(result.findings[2].message).toBe('stack macro: its Transform AcmeStandardTags is not expanded by this analysis (only AWS::Serverless-2016-10-31 is), '
       + 'so whatever it adds to the stack or changes in it is not judged');
   });
 
@@ -178,7 +287,8 @@ describe('check on SAM templates', () => {
       // WHEN
       const result = analyzePaths([file]);
       // THEN
-      expect(result.findings.map((f) => [f.logicalId, f.acknowledged])).toEqual([['ApipartnerStage', 'reached only through the partner VPN, whose proxy inspects HTTP']]);
+      const reason = 'reached only through the partner VPN, whose proxy inspects HTTP';
+      expect(result.findings.map((f) => [f.logicalId, f.acknowledged])).toEqual([['ApiDeployment', reason], ['ApipartnerStage', reason]]);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
