@@ -434,9 +434,9 @@ describe('a CDK app with the SAM transform (aws_sam constructs)', () => {
   /** A stack with the SAM transform: an API (stage prod) and a function whose Api event makes the implicit API; a macro too, when asked. */
   function samApp(macro = false): { app: App; stack: Stack } {
     const stack = newStack('Serverless');
-    stack.addTransform('AWS::Serverless-2016-10-31');
     if (macro) stack.addTransform('AcmeStandardTags');
-    new sam.CfnApi(stack, 'Api', { stageName: 'prod' });
+    // The aws_sam constructs add the SAM transform to their stack themselves; OpenApiVersion spares the stage named Stage.
+    new sam.CfnApi(stack, 'Api', { stageName: 'prod', openApiVersion: '3.0.1' });
     new sam.CfnFunction(stack, 'Fn', {
       codeUri: 's3://bucket/code.zip',
       handler: 'app.handler',
@@ -453,9 +453,10 @@ describe('a CDK app with the SAM transform (aws_sam constructs)', () => {
     Validations.of(forPack.app).addPlugins(new LayeredDefenseNagPack(forPack.app));
     const pack = nagReport(forPack.app).entries.filter((e) => e.rule === 'LayeredDefense-PublicEndpointWithoutWaf');
 
-    // THEN the explicit API's stage on the CfnApi, the implicit API's on the function whose event makes it
-    expect(aspect.map((m) => [m.path, /stage (\w+) has/.exec(m.text)?.[1]])).toEqual([['/Serverless/Api', 'prod'], ['/Serverless/Fn', 'Prod']]);
-    expect(pack.flatMap((e) => e.paths).sort()).toEqual(['Serverless/Api', 'Serverless/Fn']);
+    // THEN the explicit API's stage on the CfnApi; the implicit API's, and the stage named Stage its deployment makes
+    // (no OpenApiVersion in Globals), on the function whose event makes it
+    expect(aspect.map((m) => [m.path, /stage (\w+) has/.exec(m.text)?.[1]]).sort()).toEqual([['/Serverless/Api', 'prod'], ['/Serverless/Fn', 'Prod'], ['/Serverless/Fn', 'Stage']]);
+    expect(pack.flatMap((e) => e.paths).sort()).toEqual(['Serverless/Api', 'Serverless/Fn', 'Serverless/Fn']);
   });
 
   test('GIVEN a macro besides SAM WHEN the aspect judges the stack THEN it says the macro is not judged, once', () => {
