@@ -28,10 +28,18 @@ export interface StackSource {
  */
 export const MAX_NESTING_DEPTH = 1000;
 
+/**
+ * How deep the resolution under way is: values inside values, conditions naming conditions, and across stacks (a value
+ * that imports another stack's output, which imports another's...), so one count serves every resolver. Set to 0 when
+ * a template's resolution starts, so an error thrown through an earlier one leaves no count behind.
+ */
+let nesting = 0;
+
 /** Thrown by the resolver for a value nested deeper than {@link MAX_NESTING_DEPTH}; the reader names the file. */
 export class NestedTooDeeplyError extends Error {
   constructor() {
-    super(`values nested more than ${MAX_NESTING_DEPTH} levels deep (objects and lists inside each other)`);
+    super(`values nested more than ${MAX_NESTING_DEPTH} levels deep (objects and lists inside each other, conditions naming conditions, `
+      + 'or imports of outputs that import others)');
     this.name = 'NestedTooDeeplyError';
   }
 }
@@ -150,8 +158,7 @@ export class StackResolver {
   private readonly conditionCache = new Map<string, boolean | undefined | typeof PENDING>();
   /** VPCs whose CidrBlock is being resolved, so a VPC whose block names itself cannot loop. */
   private readonly resolvingVpcs = new Set<string>();
-  /** How deep the value being resolved is nested (see {@link MAX_NESTING_DEPTH}). */
-  private depth = 0;
+
   private readonly outputCache = new Map<string, Json | typeof PENDING>();
   private readonly resources: Record<string, Json>;
   /**
@@ -220,6 +227,7 @@ export class StackResolver {
    * whose condition is true loses its `Condition`, an undecided one keeps it.
    */
   resolveTemplate(): Json {
+    nesting = 0;
     const template = this.source.template;
     const declared = section(template, 'Resources');
     // Keys, not entries: this loop visits every resource of every template, and a pair per resource is garbage.
@@ -324,7 +332,13 @@ export class StackResolver {
     if (cached === PENDING) return undefined;
     if (this.conditionCache.has(name)) return cached;
     this.conditionCache.set(name, PENDING);
+    // A condition may name another, which may name another: the chain counts as nesting.
+    if (++nesting > MAX_NESTING_DEPTH) {
+      nesting = 0;
+      throw new NestedTooDeeplyError();
+    }
     const value = own(this.conditionDefs, name) ? this.evaluate(this.conditionDefs[name], 0) : undefined;
+    nesting--;
     this.conditionCache.set(name, value);
     return value;
   }
@@ -435,12 +449,12 @@ export class StackResolver {
     if (value === null || typeof value !== 'object') return value;
     // Every walk of the analysis recurses into values: one nested deeper than any template needs would overflow the
     // stack somewhere. It is refused here, first, with a reason (the reader names the file).
-    if (++this.depth > MAX_NESTING_DEPTH) {
-      this.depth = 0;
+    if (++nesting > MAX_NESTING_DEPTH) {
+      nesting = 0;
       throw new NestedTooDeeplyError();
     }
     const resolved = this.resolveObject(value);
-    this.depth--;
+    nesting--;
     return resolved;
   }
 

@@ -5,6 +5,8 @@ import { InputError, readApp } from '../../../src/analysis/cfn';
 import { MAX_JSON_BYTES, MAX_YAML_BYTES } from '../../../src/analysis/cfn/template-file';
 
 const invalid = (name: string) => path.join('test', 'fixtures', 'templates', 'invalid', name);
+const DEEP = 'values nested more than 1000 levels deep (objects and lists inside each other, conditions naming conditions, '
+  + 'or imports of outputs that import others): not a template CloudFormation takes';
 
 /** The InputError readApp throws for `paths`. */
 function inputError(paths: string[]): InputError {
@@ -105,7 +107,28 @@ describe('unreadable input is one InputError naming the file, the place and the 
     const file = path.join(tempDir(), name);
     fs.writeFileSync(file, `{${transform}"Resources": {"Bucket": {"Type": "AWS::S3::Bucket", "Properties": {"Tags": ${deep}}}}}`);
     // WHEN read THEN one InputError naming the file and the depth
-    expect(inputError([file]).message).toBe(`${file}: values nested more than 1000 levels deep (objects and lists inside each other): not a template CloudFormation takes`);
+    expect(inputError([file]).message).toBe(`${file}: ${DEEP}`);
+  });
+
+  test('a chain of 2,000 conditions, each naming the next, is refused the same way', () => {
+    const conditions: Record<string, unknown> = { C1999: { 'Fn::Equals': ['a', 'a'] } };
+    for (let i = 0; i < 1999; i++) conditions[`C${i}`] = { 'Fn::Not': [{ Condition: `C${i + 1}` }] };
+    const file = writeFiles({ 'conditions.json': { Conditions: conditions, Resources: { Bucket: { Type: 'AWS::S3::Bucket', Condition: 'C0' } } } })['conditions.json'];
+    expect(inputError([file]).message).toBe(`${file}: ${DEEP}`);
+  });
+
+  test('a chain of stacks, each importing an output of the next nested 400 deep, is refused once the chain is too deep', () => {
+    // GIVEN four stacks: each exports a value that wraps, 400 lists deep, an import of the next one's export
+    const stacks: Record<string, unknown> = {};
+    for (let i = 0; i < 4; i++) {
+      let value: unknown = i === 3 ? 'end' : { 'Fn::ImportValue': `V${i + 1}` };
+      for (let d = 0; d < 400; d++) value = { 'Fn::Join': ['', [value]] };
+      stacks[`s${i}.json`] = { Resources: { Topic: { Type: 'AWS::SNS::Topic' } }, Outputs: { O: { Value: value, Export: { Name: `V${i}` } } } };
+    }
+    stacks['user.json'] = { Resources: { Sg: { Type: 'AWS::EC2::SecurityGroup', Properties: { GroupDescription: { 'Fn::ImportValue': 'V0' } } } } };
+    const files = writeFiles(stacks);
+    // WHEN read together THEN one InputError, not a stack overflow
+    expect(inputError(Object.values(files)).message).toMatch(/: values nested more than 1000 levels deep/);
   });
 
   test('YAML nested thousands of levels deep is refused as malformed YAML, with its position, not a JavaScript error', () => {
