@@ -272,7 +272,7 @@ function readRoute(r: ModelResource, routing: RoutingModel, model: NetworkModel)
 
 /** How a message names the endpoint a route targets. */
 function endpointLabel(choice: EndpointChoice, model: NetworkModel): string {
-  const firewall = (key: string) => model.resolveKey(key)?.path ?? key.replace(/^[a-z]+:/, '');
+  const firewall = (key: string) => model.describeKey(key);
   switch (choice.kind) {
     case 'by-az':
       return `the endpoint of firewall ${firewall(choice.firewallKey)} in ${choice.az}`;

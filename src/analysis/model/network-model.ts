@@ -9,7 +9,7 @@
 // is, and the rule that needs it reports "cannot verify" naming it.
 import { parseCidrNormalized } from './cidr-cache';
 import { FIREWALL_TYPES, FirewallModel, FirewallPolicyModel, FirewallRuleGroupModel, linkFirewalls, NatGatewayModel } from './firewall-model';
-import { describeValue, familyText, isLiteralString, Json, literalInteger, referenceOf, resourceKey, STACK_REF, targetKey } from './model-values';
+import { describeKey, describeValue, familyText, isLiteralString, Json, literalInteger, referenceOf, resourceKey, STACK_REF, targetKey } from './model-values';
 import { naclEgress, normalizeNaclEntry, NormalizedNaclEntry } from './nacl-evaluator';
 import type { ModelResource, StackInput } from './resource';
 import { defaultGroupVpcKey, invalidSgRule, readSgRules, SgRuleModel } from './sg-rules';
@@ -299,6 +299,31 @@ export class NetworkModel {
     return this.resources.get(key);
   }
 
+  /**
+   * How messages name what a target key points at: the resource's path when the model holds it; for another logical
+   * id of a stack of the app (a transit gateway, a parameter used as an id), `<stack name>/<logical id>`, never the
+   * stack id, which for a template file is its absolute path; else what the template wrote.
+   */
+  public describeKey(key: string): string {
+    const resource = this.resources.get(key);
+    if (resource !== undefined) {
+      return resource.path;
+    }
+    if (key.startsWith('id:')) {
+      // Stack ids may hold '/' (nested stacks, paths): the longest id the key starts with is its stack.
+      let owner: StackInput | undefined;
+      for (const stack of this.stacks) {
+        if (key.startsWith(`id:${stack.id}/`) && (owner === undefined || stack.id.length > owner.id.length)) {
+          owner = stack;
+        }
+      }
+      if (owner !== undefined) {
+        return `${owner.stackName}/${key.slice(owner.id.length + 4)}`;
+      }
+    }
+    return describeKey(key);
+  }
+
   /** The VPC key of a subnet of the app, by the subnet's key. */
   public vpcOfSubnet(subnetKey: string): string | undefined {
     return this.subnets.find((s) => s.key === subnetKey)?.vpcKey;
@@ -368,6 +393,7 @@ export function buildNetworkModel(stacks: readonly StackInput[]): NetworkModel {
     }
     const declared = declaredNames(stack.template);
     const ids = Object.keys(resources);
+    const languageExtensions = stack.notExpandedTransforms?.includes('AWS::LanguageExtensions') === true;
     if (stack.notExpandedTransforms !== undefined && ids.length > 0) {
       // A transform (a macro, AWS::Include...) can add or change any resource: the stack is reported on its first
       // resource, the only site it has.
@@ -382,6 +408,11 @@ export function buildNetworkModel(stacks: readonly StackInput[]): NetworkModel {
     }
     for (const logicalId of ids) {
       const body: Json = resources[logicalId];
+      if (languageExtensions && logicalId.startsWith('Fn::ForEach::')) {
+        // A loop that AWS::LanguageExtensions expands into resources: not expanded here, and the stack's CannotVerify
+        // for the transform says so.
+        continue;
+      }
       if (body === null || typeof body !== 'object' || Array.isArray(body) || typeof body.Type !== 'string') {
         const resource = new TemplateResource(stack, logicalId, { Type: 'AWS::CloudFormation::Unknown' });
         model.invalid.push({ resource, problem: `the resource ${describeValue(body)} has no Type: CloudFormation rejects the template` });

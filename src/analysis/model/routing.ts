@@ -2,7 +2,7 @@
 // route tables with their routes and associations, and what each route leads to. Anything that leaves the VPC
 // (peering, transit gateway, VPN) is a leaf: the model does not follow it. CDK-free.
 // @see https://docs.aws.amazon.com/vpc/latest/userguide/VPC_Route_Tables.html
-import { describeKey, describeValue, familyText, Json, referenceOf, targetKey } from './model-values';
+import { describeValue, familyText, Json, referenceOf, targetKey } from './model-values';
 import type { NetworkModel } from './network-model';
 import type { ModelResource } from './resource';
 import { IpFamily } from '../../ip/family';
@@ -258,7 +258,7 @@ function readRoute(r: ModelResource, routing: RoutingModel, model: NetworkModel)
     targetKind,
     targetKey: key,
     targetProperty,
-    targetText: key === undefined ? undefined : describeKey(key, (k) => model.resolveKey(k)?.path),
+    targetText: key === undefined ? undefined : model.describeKey(key),
     unknown: unknowns.length > 0 ? `route ${r.path}: ${unknowns.join(', ')}` : undefined,
   };
 }

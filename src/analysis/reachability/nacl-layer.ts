@@ -46,7 +46,7 @@ function readNaclOfSubnet(model: NetworkModel, subnet: RoutedSubnetModel): Subne
     ? model.nacls.find((n) => n.key === association.naclKey)
     : model.nacls.find((n) => n.defaultOfVpc !== undefined && n.vpcKey === subnet.vpcKey);
   if (association && !nacl) {
-    return { subnet, unknown: `the NACL of subnet ${subnet.resource.path} (${association.naclKey.replace(/^[a-z]+:/, '')}) is not in the app: its entries are not known at synth` };
+    return { subnet, unknown: `the NACL of subnet ${subnet.resource.path} (${model.describeKey(association.naclKey)}) is not in the app: its entries are not known at synth` };
   }
   return { nacl, subnet };
 }

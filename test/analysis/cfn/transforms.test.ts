@@ -219,6 +219,23 @@ describe('check on SAM templates', () => {
     }
   });
 
+  test('GIVEN AWS::LanguageExtensions with a Fn::ForEach loop under Resources WHEN checked THEN the transform is named, and the loop is no invalid resource', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sam-'));
+    const file = path.join(dir, 'loops.json');
+    fs.writeFileSync(file, JSON.stringify({
+      Transform: 'AWS::LanguageExtensions',
+      Resources: {
+        Bucket: { Type: 'AWS::S3::Bucket' },
+        'Fn::ForEach::Topics': ['Name', ['A', 'B'], { 'Topic${Name}': { Type: 'AWS::SNS::Topic' } }],
+      },
+    }));
+    try {
+      expect(analyzePaths([file]).findings.map((f) => `${f.ruleId} ${f.logicalId}`)).toEqual(['LayeredDefense-CannotVerify Bucket']);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test('GIVEN an acknowledgement without a reason on a SAM API WHEN checked THEN it is reported once, on the API, not again on what SAM generates', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sam-'));
     const file = path.join(dir, 'ack.yaml');

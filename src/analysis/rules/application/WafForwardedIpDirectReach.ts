@@ -95,7 +95,7 @@ function judge(model: NetworkModel, context: RuleContext, lb: LoadBalancerModel,
     } else {
       // A group outside this stack: its standalone rules here are seen, its own rules are not.
       ingress.push(...model.straySgRules.filter((r) => r.direction === 'ingress' && r.groupKey === key));
-      unseen.push(key.replace(/^[a-z]+:/, ''));
+      unseen.push(model.describeKey(key));
     }
   }
   // A customer-managed prefix list of the stack is judged by its entries; managed lists (the fix) stay as they are.

@@ -54,7 +54,7 @@ export const FirewallAsymmetricReturn: LayeredDefenseRule = {
       }
       for (const [gatewayKey, site] of gateways) {
         const tables = routing.edgeTablesOf(gatewayKey);
-        const gateway = routing.label(gatewayKey, gatewayKey.replace(/^[a-z]+:/, ''));
+        const gateway = routing.label(gatewayKey, model.describeKey(gatewayKey));
         const listed = needs.map((n) => `${subnetLabel(n.subnet)} ${cidrLabel(n.subnet, n.family)}`);
         if (tables.length === 0) {
           findings.push({

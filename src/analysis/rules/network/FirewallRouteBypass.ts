@@ -43,7 +43,7 @@ export const FirewallRouteBypass: LayeredDefenseRule = {
             if (natSubnet === undefined) {
               context.cannotVerify(route.resource, `whether ${route.targetLabel} (not a NAT gateway of the templates judged together) sends the traffic of ${subnetLabel(subnet)} through the firewall`);
             } else if (!vpc.firewallSubnetKeys.has(natSubnet) && !routing.routing.subnets.has(natSubnet)) {
-              context.cannotVerify(route.resource, `whether the subnet of ${route.targetLabel} (${natSubnet.replace(/^[a-z]+:/, '')}, not a subnet of the templates judged together) routes through the firewall`);
+              context.cannotVerify(route.resource, `whether the subnet of ${route.targetLabel} (${model.describeKey(natSubnet)}, not a subnet of the templates judged together) routes through the firewall`);
             }
             // A NAT gateway in a subnet of the app: that subnet's own routes are judged (a NAT gateway in a firewall
             // subnet is FirewallSubnetWorkload's).

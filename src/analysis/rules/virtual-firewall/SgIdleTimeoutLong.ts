@@ -267,7 +267,7 @@ function judge(model: NetworkModel, routing: RoutingModel, context: RuleContext,
   const seconds = (timeout as { seconds: number; source: string }).seconds;
   const admitted = exposures.map((e) => `${describeProtocolPorts(TCP, e.from, e.to)} from ${e.cidrs.join(', ')}`).join('; ');
   const cidrs = [...new Set(exposures.flatMap((e) => e.cidrs))];
-  const subnets = exposed.subnetKeys.map((key) => model.resolveKey(key)?.path ?? key.replace(/^[a-z]+:/, ''));
+  const subnets = exposed.subnetKeys.map((key) => model.describeKey(key));
   return {
     resource: exposed.resource,
     message: `${exposed.what} has ${exposed.publicHow} and its security groups admit ${admitted} (outside its VPC) on its own network interfaces, `
@@ -319,7 +319,7 @@ function outsideSources(
       defaultEgress ||= inline === undefined || (Array.isArray(inline) && inline.length === 0);
     } else {
       ingress.push(...model.straySgRules.filter((r) => r.direction === 'ingress' && r.groupKey === key));
-      unknown.push(`the rules of security group ${key.replace(/^[a-z]+:/, '')} (not in the templates)`);
+      unknown.push(`the rules of security group ${model.describeKey(key)} (not in the templates)`);
     }
   }
   const expanded = withPrefixListsExpanded(ingress, (key) => model.resolveKey(key), context.cannotVerify);

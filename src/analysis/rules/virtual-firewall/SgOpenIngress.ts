@@ -36,7 +36,7 @@ export const SgOpenIngress: LayeredDefenseRule = {
       // Built only for a finding: reading paths matches constructs to logical ids, which is not free.
       const where = () => {
         const others = [...new Set(rules.map((r) => r.resource.path))].filter((path) => path !== rules[0].resource.path);
-        return `security group ${groupKey.replace(/^[a-z]+:/, '')}${others.length > 0 ? ` (with the rules of ${others.join(', ')})` : ''}: `;
+        return `security group ${model.describeKey(groupKey)}${others.length > 0 ? ` (with the rules of ${others.join(', ')})` : ''}: `;
       };
       findings.push(...judge(context, rules[0].resource, rules, () => port80Allowed(model, groupKey), where));
     }
