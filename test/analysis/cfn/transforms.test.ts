@@ -225,7 +225,7 @@ describe('check on SAM templates', () => {
     fs.writeFileSync(file, JSON.stringify({
       Transform: 'AWS::LanguageExtensions',
       Resources: {
-        Bucket: { Type: 'AWS::S3::Bucket' },
+        'Bucket': { Type: 'AWS::S3::Bucket' },
         'Fn::ForEach::Topics': ['Name', ['A', 'B'], { 'Topic${Name}': { Type: 'AWS::SNS::Topic' } }],
       },
     }));
