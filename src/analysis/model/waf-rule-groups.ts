@@ -39,9 +39,11 @@ export type WafGroupReach =
   | { readonly kind: 'cannot-allow' }
   /** WAF rejects the group as written: it never exists (InvalidValue says so), so it decides nothing. */
   | { readonly kind: 'rejected' }
-  /** Its rules are in the templates and one may allow: they run in place, with the reference's overrides. */
+  /** Its rules are in the templates: they run in place, with the reference's overrides. */
   | {
     readonly kind: 'rules';
+    /** Whether some rule may end evaluation with ALLOW (else the group only blocks, counts or challenges). */
+    readonly mayAllow: boolean;
     readonly group: WafRuleGroupContent;
     /** A rule's action inside this reference: the group's, unless the reference excludes or overrides it. */
     readonly actionOf: (rule: WafRuleNode) => WafMaybe<WafRuleAction>;
@@ -86,6 +88,11 @@ export function groupReach(rule: WafRuleNode, resolve: WafRuleGroupResolver | un
       };
     }
     reach = customGroupReach(group, s.excludedRules, s.ruleActionOverrides);
+  }
+  // A group of the templates that cannot allow runs in place under OverrideAction None; under one not known at synth
+  // (or not written: InvalidValue reports that) it stays opaque, as it may be Count.
+  if (reach.kind === 'rules' && !reach.mayAllow && rule.overrideAction !== 'NONE') {
+    return CANNOT_ALLOW;
   }
   // A group that may allow does so under OverrideAction None (Count returned above); one not known at synth, or not
   // written (InvalidValue reports that), may be None.
@@ -141,11 +148,10 @@ function customGroupReach(group: WafRuleGroupContent, excluded: WafMaybe<readonl
     byName.set(override.name, override.action);
   }
   const actionOf = (r: WafRuleNode): WafMaybe<WafRuleAction> => (byName.has(r.name) ? byName.get(r.name)! : r.action);
-  // An action not known may be Allow: the evaluator names it when a request reaches the rule.
-  if (!group.rules.some((r) => { const a = actionOf(r); return a === 'ALLOW' || isWafUnknown(a); })) {
-    return CANNOT_ALLOW;
-  }
-  return { kind: 'rules', group, actionOf };
+  // An action not known may be Allow: the evaluator names it when a request reaches the rule. A group that cannot
+  // allow still runs in place: its BLOCK rules decide requests (explain, the samples of the other rules).
+  const mayAllow = group.rules.some((r) => { const a = actionOf(r); return a === 'ALLOW' || isWafUnknown(a); });
+  return { kind: 'rules', mayAllow, group, actionOf };
 }
 
 /** The group an `Arn` names: a `Ref` or `Fn::GetAtt [X, Arn]` (in this stack or another the model links). */

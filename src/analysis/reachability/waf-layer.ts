@@ -1,8 +1,8 @@
 // WAF on a path: an HTTP request to a resource a web ACL protects, judged by ../model/waf-evaluator for each client
 // address (cut at every boundary of the IP sets the ACL can reference, between which its IP rules answer alike).
-// Managed and custom rule groups judge content and reputation the model cannot see: a request no modelled rule blocks
-// is allowed, with a note naming the groups that may still block it. A rule group of the templates that may allow runs
-// in place; a request blocked after a group that may allow and whose rules are not known (../model/waf-rule-groups)
+// Managed rule groups and groups outside the templates judge content and reputation the model cannot see: a request no
+// modelled rule blocks is allowed, with a note naming the groups that may still block it. A rule group of the templates
+// runs in place; a request blocked after a group that may allow and whose rules are not known (../model/waf-rule-groups)
 // is unknown, not blocked.
 // @see https://docs.aws.amazon.com/waf/latest/developerguide/waf-rule-statements-list.html
 import { Decision, formatSpaceAddress, IPV6_BASE, Judgement, MAX_ADDRESS, toSpace } from './decision';
@@ -19,11 +19,15 @@ export function judgeWaf(model: NetworkModel, target: WorkloadModel, httpPath: s
     return undefined;
   }
   const ipSets = model.ipSetsFor(acl.resource);
+  const ruleGroups = ruleGroupResolver(model, acl.resource);
   const rules: any[] = Array.isArray(acl.resource.properties.Rules) ? acl.resource.properties.Rules : [];
-  const groups = rules.filter((r) => r?.Statement?.ManagedRuleGroupStatement || r?.Statement?.RuleGroupReferenceStatement)
-    .map((r) => String(r.Name));
+  // A rule group of the templates runs in place: only the others are not seen.
+  const groups = rules.filter((r) => r?.Statement?.ManagedRuleGroupStatement
+    || (r?.Statement?.RuleGroupReferenceStatement && ruleGroups(r.Statement.RuleGroupReferenceStatement.Arn) === undefined))
+    .map((r) => `'${String(r.Name)}'`);
   const notes = groups.length > 0
-    ? [`web ACL ${acl.resource.path}: rule groups ${groups.join(', ')} judge content and reputation the model cannot see, and may still block the request`]
+    ? [`web ACL ${acl.resource.path}: the rule group${groups.length > 1 ? 's' : ''} of rule${groups.length > 1 ? 's' : ''} ${groups.join(', ')} `
+      + `${groups.length > 1 ? 'judge' : 'judges'} content and reputation the model cannot see, and may still block the request`]
     : [];
   const cuts = new Set<bigint>([0n, IPV6_BASE]);
   for (const addresses of Object.values(ipSets)) {
@@ -42,7 +46,7 @@ export function judgeWaf(model: NetworkModel, target: WorkloadModel, httpPath: s
   let evaluator: WafEvaluator | undefined;
   let failure: string | undefined;
   try {
-    evaluator = new WafEvaluator(acl.resource.properties, { ipSets, ruleGroups: ruleGroupResolver(model, acl.resource) });
+    evaluator = new WafEvaluator(acl.resource.properties, { ipSets, ruleGroups });
   } catch (e) {
     failure = (e as Error).message;
   }

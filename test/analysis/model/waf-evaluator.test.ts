@@ -628,8 +628,8 @@ describe('rule groups', () => {
 
   test.each<[string, object, string, string | undefined]>([
     ['ExcludedRules counting the ALLOW', { ExcludedRules: [{ Name: 'AllowAll' }] }, 'BLOCK', 'Admin'],
-    // The group then cannot allow, so it is not run: opaque, and the BLOCK after it decides.
-    ['an override of the ALLOW to Block', { RuleActionOverrides: [{ Name: 'AllowAll', ActionToUse: { Block: {} } }] }, 'BLOCK', 'Admin'],
+    // The group then cannot allow, but still runs in place: its rule, now a Block, blocks before the web ACL's own.
+    ['an override of the ALLOW to Block', { RuleActionOverrides: [{ Name: 'AllowAll', ActionToUse: { Block: {} } }] }, 'BLOCK', 'UseShared'],
     ['an override of another rule', { RuleActionOverrides: [{ Name: 'Other', ActionToUse: { Count: {} } }] }, 'ALLOW', 'UseShared'],
   ])('GIVEN a reference with %s WHEN evaluated THEN the reference\'s override applies inside the group', (_, extra, action, by) => {
     const webAcl = acl([ref('UseShared', 1, 'Shared', { None: {} }, extra), rule('Admin', 2, adminPath)]);

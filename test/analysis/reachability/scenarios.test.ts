@@ -63,7 +63,7 @@ describe('the unchanged three-tier app', () => {
       .toEqual(["waf WAF_BLOCK WebAcl rule 'AdminOnlyFromOffice'"]);
     const office = model.explain(query(address('198.51.100.7'), 'Alb', 443, { httpPath: '/admin' }));
     expect(office.verdict).toBe('REACHABLE');
-    expect(office.notes.join('\n')).toMatch(/rule groups Common judge content/);
+    expect(office.notes.join('\n')).toMatch(/the rule group of rule 'Common' judges content/);
     expect(model.explain(query(address('192.0.2.10'), 'Alb', 443, { httpPath: '/index.html' })).verdict).toBe('REACHABLE');
   });
 
@@ -195,10 +195,20 @@ describe('WAF rule groups ahead of the path rule', () => {
     expect(answer.hops.filter((h) => h.layer === 'waf').map((h) => h.entry)).toEqual(["rule 'Everything' of rule group App/Group (referenced by rule 'Shared')"]);
   });
 
-  test('a group of the app that cannot allow is opaque: the path rule decides, and nothing is unknown', () => {
+  test('a group of the app that only blocks runs in place: its rule, ahead of the path rule, blocks, and nothing is unknown', () => {
+    // GIVEN the group (priority 5) blocks every path; the web ACL's own path rule comes after it
     const model = withGroup({ 'Fn::GetAtt': ['Group', 'Arn'] }, 'Block');
-    expect(blockers(model, outsider)).toEqual(["waf WAF_BLOCK WebAcl rule 'AdminOnlyFromOffice'"]);
+    // THEN the group decides, named as the hop that blocks
+    expect(blockers(model, outsider)).toEqual(["waf WAF_BLOCK WebAcl rule 'Everything' of rule group App/Group (referenced by rule 'Shared')"]);
     expect(model.explain(outsider).verdict).toBe('BLOCKED');
+    expect(model.explain(outsider).unknowns).toEqual([]);
+  });
+
+  test('a group of the app is not called opaque in the notes; the managed group still is', () => {
+    const answer = withGroup({ 'Fn::GetAtt': ['Group', 'Arn'] }, 'Block').explain(outsider);
+    expect(answer.notes.filter((n) => n.includes('cannot see'))).toEqual([
+      "web ACL App/WebAcl: the rule group of rule 'Common' judges content and reputation the model cannot see, and may still block the request",
+    ]);
   });
 
   test('a group from outside the app makes the block unknown, naming the group', () => {

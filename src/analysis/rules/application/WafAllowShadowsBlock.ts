@@ -109,7 +109,7 @@ function mayAllow(rule: WafRuleNode, groups: () => WafRuleGroupResolver): boolea
     return true;
   }
   const reach = groupReach(rule, type === 'RuleGroupReferenceStatement' ? groups() : undefined);
-  return reach?.kind === 'rules' || reach?.kind === 'unknown';
+  return reach?.kind === 'rules' ? reach.mayAllow : reach?.kind === 'unknown';
 }
 
 function shadowMessage(rule: WafRuleNode, blocked: ReadonlyArray<{ uriPath: string; sourceIp: string }>, allowers: readonly WafEvaluation[]): string {
