@@ -51,7 +51,7 @@ const NONE: ReadonlyMap<string, string> = new Map();
 
 /** How messages name a transform: its name, the `Name` of the object form `{ Name, Parameters }`, else the value, short. */
 function transformName(transform: Json): string {
-  if (typeof transform === 'string') return transform;
+  if (typeof transform === 'string') return transform === '' ? '""' : transform;
   if (isObject(transform) && typeof transform.Name === 'string') return transform.Name;
   try {
     const text = JSON.stringify(transform) ?? String(transform);

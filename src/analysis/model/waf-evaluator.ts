@@ -230,6 +230,12 @@ export class WafEvaluator {
 
   /** A rule that references a rule group, by what the group can do: the group's rule that ended evaluation, if one did. */
   private groupRule(rule: WafRuleNode, reach: WafGroupReach, ctx: EvalContext): GroupMatch | undefined {
+    // A managed group inspects only the requests its scope-down statement matches: the others pass it unseen, whatever
+    // its rules are.
+    const statement = rule.statement;
+    if (statement.type === 'ManagedRuleGroupStatement' && statement.scopeDown !== undefined && !this.statement(statement.scopeDown, ctx)) {
+      return undefined;
+    }
     if (reach.kind === 'rules') {
       return this.groupInPlace(rule, reach, ctx);
     }

@@ -395,6 +395,15 @@ describe(`${ID}: rule groups ahead of a BLOCK rule`, () => {
     expect(cannotVerify(findings)).toEqual([expect.stringMatching(/cannot verify rule 'Admin' behind rule groups .*rule 'Vendor' references F5's managed rule group OWASP_Managed/)]);
   });
 
+  test('GIVEN a marketplace group whose scope-down matches none of the BLOCK rule\'s requests WHEN judged THEN nothing is unknown', () => {
+    // GIVEN the group inspects only /api/ requests; the BLOCK rule's samples are /admin requests
+    const scoped = managed('Vendor', 0, { VendorName: 'F5', Name: 'OWASP_Managed', ScopeDownStatement: startsWith('/api/') });
+    // THEN the samples pass the group unseen: neither a finding nor "cannot verify"
+    const findings = aclWith([scoped, blockAdmin(1)]);
+    expect(ofRule(findings, ID)).toEqual([]);
+    expect(cannotVerify(findings)).toEqual([]);
+  });
+
   test('GIVEN a group ARN from outside the templates before a BLOCK rule WHEN judged THEN it cannot verify the BLOCK rule, naming the group', () => {
     const findings = aclWith([reference('Shared', 0, OUTSIDE_ARN), blockAdmin(1)]);
     expect(ofRule(findings, ID)).toEqual([]);
