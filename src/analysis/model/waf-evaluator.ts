@@ -230,17 +230,14 @@ export class WafEvaluator {
 
   /** A rule that references a rule group, by what the group can do: the group's rule that ended evaluation, if one did. */
   private groupRule(rule: WafRuleNode, reach: WafGroupReach, ctx: EvalContext): GroupMatch | undefined {
-    // A managed group inspects only the requests its scope-down statement matches: the others pass it unseen, whatever
-    // its rules are.
-    const statement = rule.statement;
-    if (statement.type === 'ManagedRuleGroupStatement' && statement.scopeDown !== undefined && !this.statement(statement.scopeDown, ctx)) {
-      return undefined;
-    }
     if (reach.kind === 'rules') {
       return this.groupInPlace(rule, reach, ctx);
     }
     const modelled = this.modelledGroupRule(rule, ctx);
     if (reach.kind === 'unknown') {
+      if (this.outsideScopeDown(rule, ctx)) {
+        return undefined;
+      }
       if (modelled === undefined && this.options.opaqueStatements === 'CANNOT_EVALUATE') {
         throw new CannotEvaluateError(`${rule.statement.type} is opaque to the model: ${reach.what}`);
       }
@@ -252,6 +249,25 @@ export class WafEvaluator {
       this.statement(rule.statement, ctx);
     }
     return modelled;
+  }
+
+  /**
+   * Whether a managed group's scope-down statement surely does not match the request: the group then passes it unseen,
+   * whatever its rules are. A scope-down the model cannot evaluate (a geo match) decides nothing.
+   */
+  private outsideScopeDown(rule: WafRuleNode, ctx: EvalContext): boolean {
+    const statement = rule.statement;
+    if (statement.type !== 'ManagedRuleGroupStatement' || statement.scopeDown === undefined) {
+      return false;
+    }
+    try {
+      return !this.statement(statement.scopeDown, ctx);
+    } catch (e) {
+      if (e instanceof CannotEvaluateError) {
+        return false;
+      }
+      throw e;
+    }
   }
 
   /** Runs a rule group of the templates in place: its rules in their priority order, with the reference's overrides. */
