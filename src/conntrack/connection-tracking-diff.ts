@@ -146,7 +146,7 @@ function inMemory(templates: any[], side: string): DiffStackInput[] {
   });
   const stacks = templates.map((template, i) => ({ id: `Stack${i + 1}`, stackName: `Stack${i + 1}`, template }));
   const resolved = resolveTemplates(stacks);
-  return stacks.map((s, i) => ({ stackId: s.id, stackName: s.stackName, template: resolved[i] }));
+  return stacks.map((s, i) => ({ stackId: s.id, stackName: s.stackName, template: resolved[i].template }));
 }
 
 function fromDisk(given: string): DiffStackInput[] {
