@@ -182,8 +182,10 @@ describe('fuzz: the reader\'s word that every reference names something declared
     ['a Ref whose argument is an object', { GroupDescription: { Ref: { Ref: 'Missing' } } }, false, ['Ref Missing']],
     ['a Ref to an AWS:: name that is no pseudo parameter', { VpcId: { Ref: 'AWS::VpcId' } }, false, ['Ref AWS::VpcId']],
     ['a Sub placeholder with a misspelt pseudo parameter', { GroupDescription: { 'Fn::Sub': 'in ${AWS::Regoin} of ${AWS::Region}' } }, false, ['Fn::Sub ${AWS::Regoin}']],
-    ['every pseudo parameter', { GroupDescription: { 'Fn::Sub': '${AWS::AccountId}${AWS::NotificationARNs}${AWS::Partition}${AWS::Region}${AWS::StackId}${AWS::StackName}${AWS::URLSuffix}' },
-      VpcId: { 'Fn::If': ['Never', { Ref: 'AWS::NoValue' }, { Ref: 'Vpc' }] } }, true, []],
+    ['every pseudo parameter', {
+      GroupDescription: { 'Fn::Sub': '${AWS::AccountId}${AWS::NotificationARNs}${AWS::Partition}${AWS::Region}${AWS::StackId}${AWS::StackName}${AWS::URLSuffix}' },
+      VpcId: { 'Fn::If': ['Never', { Ref: 'AWS::NoValue' }, { Ref: 'Vpc' }] },
+    }, true, []],
     ['a decided Fn::If that drops the branch naming nothing', { GroupDescription: { 'Fn::If': ['Never', { Ref: 'Missing' }, 'ok'] } }, true, []],
     ['a substitution that joins a $ and a {Nope} (the text ${Nope}, no placeholder)', { GroupDescription: { 'Fn::Sub': '$${Empty}{Nope}${Vpc}' } }, true, []],
   ])('GIVEN %s WHEN read and modelled THEN the reader\'s word and the dangling names are right', (_name, properties, vouches, dangling) => {
