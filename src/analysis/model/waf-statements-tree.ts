@@ -301,6 +301,8 @@ export function parseWafRule(rule: Json, index: number): WafRuleNode {
     action = new WafUnknown(`${at} sets OverrideAction but references no rule group (its statement takes Action)`, true);
   } else if (rule.Action !== undefined) {
     action = parseAction(rule.Action, `${at} Action`);
+  } else if (written && isPlainObject(rule.OverrideAction) && rule.OverrideAction.Count !== undefined && rule.OverrideAction.None !== undefined) {
+    action = new WafUnknown(`${at} OverrideAction sets both None and Count (it takes one of them)`, true);
   } else if (isPlainObject(rule.OverrideAction) && (rule.OverrideAction.Count !== undefined || rule.OverrideAction.None !== undefined)) {
     action = 'NONE';
     overrideAction = rule.OverrideAction.Count !== undefined ? 'COUNT' : 'NONE';

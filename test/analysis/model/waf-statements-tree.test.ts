@@ -77,12 +77,14 @@ describe('reading statements', () => {
       { ...rule('Both', 2, office), OverrideAction: { Count: {} } },
       { ...rule('Fine', 3, managed), Action: undefined, OverrideAction: { None: {} } },
       { ...rule('Empty', 4, managed), Action: undefined, OverrideAction: {} },
+      { ...rule('NoneAndCount', 5, managed), Action: undefined, OverrideAction: { None: {}, Count: {} } },
     ]));
     expect(tree.invalid).toEqual([
       "rule 'Group' references a rule group but sets Action (a rule group reference takes OverrideAction: { None: {} } or { Count: {} })",
       "rule 'Plain' sets OverrideAction but references no rule group (its statement takes Action)",
       "rule 'Both' sets both Action and OverrideAction (a rule takes one of them)",
       "rule 'Empty' has neither Action nor OverrideAction (OverrideAction {})",
+      "rule 'NoneAndCount' OverrideAction sets both None and Count (it takes one of them)",
     ]);
     expect(known(tree.rules)[3].action).toBe('NONE');
   });
