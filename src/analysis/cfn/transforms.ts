@@ -5,7 +5,7 @@
 // @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/transform-section-structure.html
 // @see https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-specification-generated-resources.html
 
-import { isObject } from './json-object';
+import { isIntrinsic, isObject } from './json-object';
 import { MAX_NESTING_DEPTH, NestedTooDeeplyError } from './resolve';
 import { Json } from './types';
 
@@ -228,10 +228,6 @@ function functionProperties(properties: Record<string, Json>): Record<string, Js
   return properties.VpcConfig !== undefined ? { VpcConfig: properties.VpcConfig } : {};
 }
 
-function isIntrinsic(value: Record<string, Json>): boolean {
-  const keys = Object.keys(value);
-  return keys.length === 1 && (keys[0] === 'Ref' || keys[0].startsWith('Fn::'));
-}
 
 /** `value` with SAM's `<Api>.Stage` references replaced by references to the generated stage. */
 function withStageReferences<T extends Json>(value: T, stages: ReadonlyMap<string, string>, depth = 0): T {

@@ -17,6 +17,7 @@ import { isPolicyName } from './tls-listeners';
 import { readWafRuleGroups, WafRuleGroupModel } from './waf-rule-groups';
 import { WafWebAclTree } from './waf-statements-tree';
 import { IpFamily } from '../../ip/family';
+import { isIntrinsic } from '../cfn/json-object';
 import { PSEUDO_PARAMETERS } from '../cfn/types';
 
 export type { ModelResource, SourcePosition, StackInput } from './resource';
@@ -1259,14 +1260,6 @@ function notOfFamily(name: string, value: Json, family: IpFamily): string | unde
   return typeof parsed === 'string' || parsed.family !== family ? `${name} '${value}' is not an ${familyText(family)} CIDR` : undefined;
 }
 
-/** A value that is one intrinsic function (or a cross-stack value): known only at deploy time. */
-function isIntrinsic(value: Json): boolean {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    return false;
-  }
-  const keys = Object.keys(value);
-  return keys.length === 1 && (keys[0] === 'Ref' || keys[0].startsWith('Fn::') || keys[0] === STACK_REF);
-}
 
 function asList(value: Json): Json[] {
   return Array.isArray(value) ? value : [];

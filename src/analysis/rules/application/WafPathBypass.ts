@@ -25,25 +25,16 @@ export const WafPathBypass: LayeredDefenseRule = {
   fix: 'Give the path match the text transformations URL_DECODE (priority 0), NORMALIZE_PATH (priority 1) and LOWERCASE (priority 2), with a lowercase search string, as PathAllowlistWaf does',
   evaluate(model, context) {
     const findings: RuleFinding[] = [];
-    for (const acl of model.webAcls) {
-      const rules = acl.tree.rules;
+    // A web ACL's own rules, and the rules of each rule group of the templates: a group's path match is a bypass in
+    // every web ACL that uses it, judged once, on the group.
+    for (const owner of [...model.webAcls, ...model.wafRuleGroups.values()]) {
+      const rules = owner.tree.rules;
       if (isWafUnknown(rules)) {
-        context.cannotVerify(acl.resource, `URI path matches (${rules.what})`);
+        context.cannotVerify(owner.resource, `URI path matches (${rules.what})`);
         continue;
       }
       for (const rule of rules) {
-        findings.push(...judgeRule(acl.resource, context, rule));
-      }
-    }
-    // A rule group's path match is a bypass in every web ACL that uses it: judged once, on the group.
-    for (const group of model.wafRuleGroups.values()) {
-      const rules = group.tree.rules;
-      if (isWafUnknown(rules)) {
-        context.cannotVerify(group.resource, `URI path matches (${rules.what})`);
-        continue;
-      }
-      for (const rule of rules) {
-        findings.push(...judgeRule(group.resource, context, rule));
+        findings.push(...judgeRule(owner.resource, context, rule));
       }
     }
     return findings;

@@ -1,5 +1,6 @@
 import { IpFamily } from '../../../ip/family';
 import { formatRangesAsCidrs, IpRange, mergeRanges, ParsedCidr, subtractRanges } from '../../../private/ip';
+import { isIntrinsic } from '../../cfn/json-object';
 import { DEFAULT_TCP_ESTABLISHED_SECONDS } from '../../diff/diff';
 import { describeValue, Json, literalInteger, targetKey } from '../../model/model-values';
 import type { NetworkModel } from '../../model/network-model';
@@ -229,10 +230,6 @@ function specTimeout(spec: Json, where: string): Timeout {
   return seconds === undefined ? { unknown: `TcpEstablishedTimeout ${describeValue(value)} of ${where}` } : { seconds, source: `TcpEstablishedTimeout of ${where}` };
 }
 
-function isIntrinsic(value: Json): boolean {
-  const keys = Object.keys(value);
-  return keys.length === 1 && (keys[0] === 'Ref' || keys[0].startsWith('Fn::') || keys[0].startsWith('LayeredDefense::'));
-}
 
 /** TCP traffic the interfaces admit from outside the VPC on tracked flows: ports and source CIDRs. */
 interface Exposure {
