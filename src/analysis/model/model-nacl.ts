@@ -6,7 +6,7 @@
 // rule-number order (first match wins, implicit final deny), as ./nacl-evaluator does. So "entry X is shadowed"
 // and "responses to these peers are dropped" are exact statements, never samples.
 // @see https://docs.aws.amazon.com/vpc/latest/userguide/nacl-rules.html
-import { DecidedPiece, entryMatchesTraffic, firstMatchPieces, NaclDirection, NaclTraffic, NormalizedNaclEntry, orderedEntries } from './nacl-evaluator';
+import { AddressCells, CellSplit, DecidedPiece, entryMatchesTraffic, firstMatchPieces, NaclDirection, NaclTraffic, NormalizedNaclEntry, orderedEntries } from './nacl-evaluator';
 import type { NaclEntryModel, NaclModel } from './network-model';
 import { IpFamily } from '../../ip/family';
 import { formatCidr, IpRange, maxAddress, mergeRanges, rangeToCidrs, rangesContainSpan, subtractRanges, intersectRanges } from '../../private/ip';
@@ -157,39 +157,50 @@ export interface EntrySummary {
   readonly overtakenByAllow: number;
 }
 
-/** One direction and family of one NACL, analysed exactly. */
+/**
+ * One direction and family of one NACL, analysed exactly. The family is cut into cells once, at the bounds of every
+ * entry that can match (./nacl-evaluator `AddressCells`), and each set of matching entries splits those cells.
+ */
 export class NaclDirectionAnalysis {
   public readonly ordered: NormalizedNaclEntry[];
   public readonly classes: TrafficClass[];
-  /** Each class's pieces; classes that the same entries match share one array (never changed once made). */
-  private readonly piecesByClass: readonly DecidedPiece[][];
+  /** Each class's split; classes that the same entries match share one (never changed once made). */
+  private readonly splitByClass: readonly CellSplit[];
   private summaryCache?: EntrySummary[];
   /** The entries of `ordered` that can match some packet, in evaluation order. */
   private readonly live: readonly NormalizedNaclEntry[];
-  private readonly allowedCache = new Map<string, readonly IpRange[]>();
+  /** The family cut into cells at the live entries' bounds. */
+  private readonly cells: AddressCells;
+  private readonly allowedCache: Array<{
+    readonly protocol: number;
+    readonly from: number;
+    readonly to: number;
+    readonly allowed: readonly IpRange[];
+  }> = [];
 
   constructor(entries: readonly NormalizedNaclEntry[], public readonly direction: NaclDirection, public readonly family: IpFamily) {
     this.ordered = orderedEntries(entries, direction, family);
     // What decidePieces does for each class, done once: the entries that can match a packet of their family.
     this.live = this.ordered.filter((e) => neverMatchesReason(e) === undefined);
     this.classes = trafficClasses(this.live);
+    this.cells = new AddressCells(this.live, family);
     // Classes that the same entries match are split alike (the blocklist DENYs and the ALLOW-all match every port
     // class and "any other protocol"): each set of matching entries is split once, and its pieces shared.
-    const splits: Array<{ readonly matching: readonly NormalizedNaclEntry[]; readonly pieces: DecidedPiece[] }> = [];
-    this.piecesByClass = this.classes.map((c) => {
+    const splits: Array<{ readonly matching: readonly NormalizedNaclEntry[]; readonly split: CellSplit }> = [];
+    this.splitByClass = this.classes.map((c) => {
       const matching: NormalizedNaclEntry[] = [];
       for (const entry of this.live) {
         if (entryMatchesTraffic(entry, c.traffic)) {
           matching.push(entry);
         }
       }
-      const same = splits.find((split) => sameEntries(split.matching, matching));
+      const same = splits.find((s) => sameEntries(s.matching, matching));
       if (same !== undefined) {
-        return same.pieces;
+        return same.split;
       }
-      const pieces = firstMatchPieces(matching, family, c.traffic);
-      splits.push({ matching, pieces });
-      return pieces;
+      const split = this.cells.split(matching);
+      splits.push({ matching, split });
+      return split;
     });
   }
 
@@ -225,14 +236,14 @@ export class NaclDirectionAnalysis {
     }
     // Classes that share their pieces count alike (an entry matches all of them or none): each split is read once and
     // counted once per class that shares it. Every entry of every scope passes here: no closure or list per entry.
-    const splits: Array<{ readonly pieces: readonly DecidedPiece[]; readonly traffic: NaclTraffic; classes: number }> = [];
+    const splits: Array<{ readonly split: CellSplit; readonly traffic: NaclTraffic; classes: number }> = [];
     for (let i = 0; i < this.classes.length; i++) {
-      const pieces = this.piecesByClass[i];
-      const split = splits.find((s) => s.pieces === pieces);
-      if (split === undefined) {
-        splits.push({ pieces, traffic: this.classes[i].traffic, classes: 1 });
+      const split = this.splitByClass[i];
+      const counted = splits.find((s) => s.split === split);
+      if (counted === undefined) {
+        splits.push({ split, traffic: this.classes[i].traffic, classes: 1 });
       } else {
-        split.classes++;
+        counted.classes++;
       }
     }
     const summaries: EntrySummary[] = [];
@@ -241,11 +252,14 @@ export class NaclDirectionAnalysis {
       let overtaken = 0;
       let overtakenByAllow = 0;
       if (neverMatchesReason(entry) === undefined) {
-        for (const { pieces, traffic, classes } of splits) {
+        const firstCell = this.cells.firstCellOf(entry);
+        const lastCell = this.cells.lastCellOf(entry);
+        for (const { split, traffic, classes } of splits) {
           if (!entryMatchesTraffic(entry, traffic)) {
             continue;
           }
-          for (let p = firstReaching(pieces, entry.range.first); p < pieces.length && pieces[p].first <= entry.range.last; p++) {
+          const pieces = split.pieces;
+          for (let p = split.pieceOfCell[firstCell]; p <= split.pieceOfCell[lastCell]; p++) {
             const decider = pieces[p].decider;
             if (decider === entry) {
               decides += classes;
@@ -311,16 +325,18 @@ export class NaclDirectionAnalysis {
       return;
     }
     // A few splits per scope: a list, not a set.
-    const seen: Array<readonly DecidedPiece[]> | undefined = oncePerSplit ? [] : undefined;
+    const seen: CellSplit[] | undefined = oncePerSplit ? [] : undefined;
+    const firstCell = this.cells.firstCellOf(entry);
+    const lastCell = this.cells.lastCellOf(entry);
     for (let i = 0; i < this.classes.length; i++) {
-      const pieces = this.piecesByClass[i];
-      if (seen?.includes(pieces) || (pick !== undefined && !pick(i)) || !entryMatchesTraffic(entry, this.classes[i].traffic)) {
+      const split = this.splitByClass[i];
+      if (seen?.includes(split) || (pick !== undefined && !pick(i)) || !entryMatchesTraffic(entry, this.classes[i].traffic)) {
         continue;
       }
-      seen?.push(pieces);
-      // The pieces are sorted and disjoint: start at the first that reaches the entry's range, stop past its end.
-      for (let p = firstReaching(pieces, entry.range.first); p < pieces.length && pieces[p].first <= entry.range.last; p++) {
-        visit(pieces[p], i);
+      seen?.push(split);
+      // The pieces that hold the cells the entry's range reaches, in address order.
+      for (let p = split.pieceOfCell[firstCell]; p <= split.pieceOfCell[lastCell]; p++) {
+        visit(split.pieces[p], i);
       }
     }
   }
@@ -340,13 +356,14 @@ export class NaclDirectionAnalysis {
    */
   public allowedForAllPorts(protocol: number, from: number, to: number): readonly IpRange[] {
     // NaclReturnTraffic asks once per ALLOW of the other direction, always for the same ephemeral range: the answer
-    // is made once and shared (read-only).
-    const key = `${protocol}:${from}:${to}`;
-    let allowed = this.allowedCache.get(key);
-    if (allowed === undefined) {
-      allowed = Object.freeze(this.computeAllowedForAllPorts(protocol, from, to));
-      this.allowedCache.set(key, allowed);
+    // is made once and shared (read-only). A few questions per scope: a list, not a map keyed by a string made per ask.
+    for (const cached of this.allowedCache) {
+      if (cached.protocol === protocol && cached.from === from && cached.to === to) {
+        return cached.allowed;
+      }
     }
+    const allowed = Object.freeze(this.computeAllowedForAllPorts(protocol, from, to));
+    this.allowedCache.push({ protocol, from, to, allowed });
     return allowed;
   }
 
@@ -367,17 +384,17 @@ export class NaclDirectionAnalysis {
     const named = this.classes.some((c) => c.traffic.protocol === protocol);
     let allowed: IpRange[] | undefined;
     // Classes that share their pieces allow the same addresses: intersecting them again changes nothing.
-    const seen: Array<readonly DecidedPiece[]> = [];
+    const seen: CellSplit[] = [];
     for (let i = 0; i < this.classes.length; i++) {
       const c = this.classes[i];
       const applies = named
         ? c.traffic.protocol === protocol && c.traffic.port! <= to && c.portTo! >= from
         : i === this.classes.length - 1;
-      if (!applies || seen.includes(this.piecesByClass[i])) {
+      if (!applies || seen.includes(this.splitByClass[i])) {
         continue;
       }
-      seen.push(this.piecesByClass[i]);
-      const own = allowedPieces(this.piecesByClass[i], this.family);
+      seen.push(this.splitByClass[i]);
+      const own = allowedPieces(this.splitByClass[i].pieces, this.family);
       allowed = allowed === undefined ? own : intersectRanges(allowed, own);
       if (allowed.length === 0) {
         break;
@@ -404,7 +421,7 @@ export class NaclDirectionAnalysis {
 
   /** The decision for a given traffic class index: pieces with their deciders. */
   public piecesOf(classIndex: number): readonly DecidedPiece[] {
-    return this.piecesByClass[classIndex];
+    return this.splitByClass[classIndex].pieces;
   }
 }
 
@@ -421,38 +438,24 @@ function sameEntries(a: readonly NormalizedNaclEntry[], b: readonly NormalizedNa
   return true;
 }
 
-/** The index of the first of sorted, disjoint pieces whose last address is at or after `address` (or their count). */
-function firstReaching(pieces: readonly DecidedPiece[], address: bigint): number {
-  let low = 0;
-  let high = pieces.length;
-  while (low < high) {
-    const middle = Math.floor((low + high) / 2);
-    if (pieces[middle].last < address) {
-      low = middle + 1;
-    } else {
-      high = middle;
-    }
-  }
-  return low;
-}
-
-/** The pieces an ALLOW decides, as merged ranges (the pieces are sorted and disjoint: neighbours are joined in one pass). */
+/**
+ * The pieces an ALLOW decides, as merged ranges. The pieces of a split cover the family in order, each beginning where
+ * the one before ends: allowed pieces next to each other in the list are neighbours, joined in one pass.
+ */
 function allowedPieces(pieces: readonly DecidedPiece[], family: IpFamily): IpRange[] {
   const merged: IpRange[] = [];
   let first: bigint | undefined;
   let last = 0n;
-  for (const piece of pieces) {
+  for (let p = 0; p < pieces.length; p++) {
+    const piece = pieces[p];
     if (piece.decider?.action !== 'allow') {
+      if (first !== undefined) {
+        merged.push({ family, first, last });
+        first = undefined;
+      }
       continue;
     }
-    if (first !== undefined && piece.first === last + 1n) {
-      last = piece.last;
-      continue;
-    }
-    if (first !== undefined) {
-      merged.push({ family, first, last });
-    }
-    first = piece.first;
+    first ??= piece.first;
     last = piece.last;
   }
   if (first !== undefined) {
