@@ -68,9 +68,9 @@ export function checkModel(model: NetworkModel, options: ResolvedChecksOptions):
       ephemeralTo: options.ephemeralTo,
       maxTcpEstablishedTimeoutSeconds: options.maxTcpEstablishedTimeoutSeconds,
       ruleIds: RULE_IDS,
-      cannotVerify: (resource, what) => {
+      cannotVerify: (resource, what, why) => {
         if (!model.malformed.has(resource.key)) {
-          raiseCannotVerify(resource, `${rule.id} cannot verify ${what}: the value is not known`);
+          raiseCannotVerify(resource, `${rule.id} cannot verify ${what}: ${why ?? 'the value is not known'}`);
         }
       },
     };

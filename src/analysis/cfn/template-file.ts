@@ -98,8 +98,9 @@ const LOGICAL_ID = /^[A-Za-z0-9]+$/;
  * Where a JSON template's Resources keys are, for findings: the text is read again on the first question (the
  * analysis keeps no text it may never need) and kept for the next. A resource's key is found with a search for
  * `"<id>"` followed by a colon, which is that key when it is the only key of that name in a text without \u escapes
- * (any other spelling of the id would need one); otherwise, and for '' (the Resources key), the file is scanned
- * once (json-text.ts `scanResourceKeys`, which knows which keys are under the top-level Resources). A file that
+ * (any other spelling of the id would need one); otherwise, for '' (the Resources key), and once more than a few
+ * resources were asked for, the file is scanned once (json-text.ts `scanResourceKeys`, which knows which keys are
+ * under the top-level Resources). Each answer is kept. A file that
  * changed or vanished since it was read has no positions: they are a courtesy, not a reason to fail.
  */
 function jsonPositions(read: () => string, isResourceKey: (logicalId: string) => boolean): (logicalId: string) => SourcePosition | undefined {
@@ -121,14 +122,18 @@ function jsonPositions(read: () => string, isResourceKey: (logicalId: string) =>
     }
     return { line: low + 1, column: offset - lineStarts[low] + 1 };
   };
-  return (logicalId) => {
+  // A resource with many findings (a web ACL with a finding per rule) is asked for often: each answer is kept, or
+  // every question would search the whole text again.
+  const found = new Map<string, SourcePosition | undefined>();
+  const locate = (logicalId: string): SourcePosition | undefined => {
     try {
       text ??= read();
     } catch {
       text = '';
       scanned = new Map();
     }
-    if (LOGICAL_ID.test(logicalId) && isResourceKey(logicalId)) {
+    // A search per question reads the whole text: past a few questions, one scan that finds every key costs less.
+    if (found.size < SEARCHES_BEFORE_SCAN && LOGICAL_ID.test(logicalId) && isResourceKey(logicalId)) {
       plainKeys ??= !text.includes('\\u');
       const offset = plainKeys ? onlyKeyOffset(text, logicalId) : undefined;
       if (offset !== undefined) return lineAndColumn(offset);
@@ -136,7 +141,14 @@ function jsonPositions(read: () => string, isResourceKey: (logicalId: string) =>
     scanned ??= scanResourceKeys(text);
     return scanned.get(logicalId);
   };
+  return (logicalId) => {
+    if (!found.has(logicalId)) found.set(logicalId, locate(logicalId));
+    return found.get(logicalId);
+  };
 }
+
+/** How many resources' keys are searched for one by one before the whole text is scanned once instead. */
+const SEARCHES_BEFORE_SCAN = 16;
 
 /** The offset of the one key `"<id>"` in a JSON text, or undefined when there is none or more than one. */
 function onlyKeyOffset(text: string, id: string): number | undefined {

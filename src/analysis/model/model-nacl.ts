@@ -509,9 +509,14 @@ export interface NaclScope {
   readonly nacl: NaclModel;
   readonly direction: NaclDirection;
   readonly family: IpFamily;
-  /** Undefined when some entry of this direction (and family, or of unknown family) is unresolved. */
+  /**
+   * Undefined when some entry of this direction (and family, or of unknown family) is unresolved, or when the scope
+   * has more entries than {@link MAX_EXACT_ENTRIES}.
+   */
   readonly analysis?: NaclDirectionAnalysis;
   readonly unknownEntries: NaclEntryModel[];
+  /** How many entries the scope has, when that is more than {@link MAX_EXACT_ENTRIES} (and it is not analysed). */
+  readonly tooManyEntries?: number;
   /**
    * Rule numbers two entries of this direction share (IPv4 and IPv6 share the numbers). EC2 rejects the second
    * entry, and which one it keeps depends on the order CloudFormation creates them in, so no verdict on the
@@ -523,6 +528,13 @@ export interface NaclScope {
 }
 
 const scopeCache = new WeakMap<NaclModel, NaclScope[]>();
+
+/**
+ * The most entries of one scope analysed exactly. EC2 takes at most 40 per direction and family (20 unless the quota
+ * is raised), so this is five times anything deployable; the exact analysis grows with entries times traffic classes,
+ * and a template with thousands of entries in one NACL (which NaclEntryQuota reports) would take seconds per NACL.
+ */
+export const MAX_EXACT_ENTRIES = 200;
 
 /**
  * The analysis of a scope without entries (the IPv6 side of most NACLs): everything meets the implicit final deny.
@@ -568,7 +580,8 @@ export function naclScopes(nacl: NaclModel): NaclScope[] {
           sites.push(e);
         }
       }
-      const analysis = unknownEntries.length > 0 ? undefined
+      const tooMany = normalized.length > MAX_EXACT_ENTRIES;
+      const analysis = unknownEntries.length > 0 || tooMany ? undefined
         : normalized.length === 0 ? emptyAnalysis(direction, family) : new NaclDirectionAnalysis(normalized, direction, family);
       scopes.push({
         nacl,
@@ -576,6 +589,7 @@ export function naclScopes(nacl: NaclModel): NaclScope[] {
         family,
         analysis,
         unknownEntries,
+        ...(tooMany ? { tooManyEntries: normalized.length + unknownEntries.length } : {}),
         duplicateRuleNumbers,
         siteOf: (n) => (normalized[n.index] === n ? sites[n.index] : undefined)!,
       });

@@ -35,9 +35,10 @@ export interface RuleContext {
   readonly ruleIds: ReadonlySet<string>;
   /**
    * Reports that this rule cannot judge a resource because a value is unknown at synth; `what` names the value.
+   * `why` says why, when it is not that the value is unknown.
    * It becomes a `LayeredDefense-CannotVerify` warning: never a silent pass.
    */
-  cannotVerify(resource: FindingSite, what: string): void;
+  cannotVerify(resource: FindingSite, what: string, why?: string): void;
 }
 
 export interface LayeredDefenseRule {

@@ -19,3 +19,21 @@ test('JSON positions cost nothing until asked: the file is read once for the tem
   expect(stack.positionOf('B')).toEqual({ line: 6, column: 5 });
   expect(reads()).toBe(2);
 });
+
+test('positions of many resources, each asked for many times, are those of their keys (one scan past the first few)', () => {
+  // GIVEN a JSON template of 40 resources, whose ids also occur as values (a Ref to the one before)
+  const resources: Record<string, object> = {};
+  for (let i = 0; i < 40; i++) {
+    resources[`R${i}`] = { Type: 'T', Properties: i === 0 ? {} : { Next: { Ref: `R${i - 1}` } } };
+  }
+  const file = writeFiles({ 'many.json': { Resources: resources } })['many.json'];
+  const [stack] = readApp([file]).stacks;
+  // WHEN each position is asked for three times THEN each is the line of the resource's key, in the file as written
+  const lines = fs.readFileSync(file, 'utf8').split('\n');
+  for (let round = 0; round < 3; round++) {
+    for (let i = 0; i < 40; i++) {
+      const position = stack.positionOf(`R${i}`)!;
+      expect(lines[position.line - 1].slice(position.column - 1)).toMatch(new RegExp(`^"R${i}": \\{`));
+    }
+  }
+});

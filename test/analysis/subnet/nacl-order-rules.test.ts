@@ -137,3 +137,31 @@ describe('a NACL entry whose CIDR is a dynamic reference', () => {
     expect(ofRule(findings, 'LayeredDefense-CannotVerify').filter((f) => f.resource.logicalId === 'Deny').length).toBeGreaterThan(0);
   });
 });
+
+describe('a NACL far over the entry quota', () => {
+  // GIVEN `fillers` inbound DENYs of single addresses, then an ALLOW of everything, then a DENY it shadows
+  const overQuota = (fillers: number) => nacl(
+    ...Array.from({ length: fillers }, (_, i): Entry => [`Filler${i}`, 1 + i, 'deny', `198.51.${i >> 8}.${i & 255}/32`]),
+    ['AllowAll', 900, 'allow', '0.0.0.0/0'],
+    ['Shadowed', 1000, 'deny', '192.0.2.0/24'],
+  );
+
+  test('GIVEN 200 inbound entries WHEN judged THEN the order rules judge them exactly (the shadowed DENY is reported)', () => {
+    const findings = overQuota(198);
+    expect(sites(ofRule(findings, SHADOWED))).toEqual([[SHADOWED, 'Stack/Shadowed']]);
+  });
+
+  test('GIVEN 201 inbound entries WHEN judged THEN the order rules cannot verify them, on the NACL, saying why; the quota rule reports the count', () => {
+    // WHEN judged (exactly, this many entries take seconds per NACL; EC2 takes 40 at most)
+    const findings = overQuota(199);
+    // THEN no order verdict, one "cannot verify" per order rule on the NACL, and the quota error stands
+    expect(ofRule(findings, SHADOWED)).toEqual([]);
+    expect(ofRule(findings, DEAD)).toEqual([]);
+    const unverified = ofRule(findings, 'LayeredDefense-CannotVerify').filter((f) => f.message.includes('201 inbound IPv4 entries'));
+    expect(sites(unverified).map(([, site]) => site)).toEqual(['Stack/Nacl', 'Stack/Nacl', 'Stack/Nacl', 'Stack/Nacl']);
+    expect(unverified.map((f) => f.message.split(' cannot verify')[0]).sort()).toEqual(
+      ['LayeredDefense-NaclAllowlist', 'LayeredDefense-NaclDeadEntry', 'LayeredDefense-NaclDenyShadowed', 'LayeredDefense-NaclReturnTraffic']);
+    expect(unverified[0].message).toContain('they are more than the 200 this analysis judges exactly, and EC2 takes at most 40 per direction and family');
+    expect(ofRule(findings, 'LayeredDefense-NaclEntryQuota').length).toBeGreaterThan(0);
+  });
+});

@@ -1,5 +1,5 @@
 import { IpFamily } from '../../../ip/family';
-import { describeEntry, NaclScope, naclScopes } from '../../model/model-nacl';
+import { describeEntry, MAX_EXACT_ENTRIES, NaclScope, naclScopes } from '../../model/model-nacl';
 import { familyText } from '../../model/model-values';
 import type { NormalizedNaclEntry } from '../../model/nacl-evaluator';
 import type { NaclEntryModel, NaclModel, NetworkModel } from '../../model/network-model';
@@ -8,7 +8,9 @@ import type { RuleContext } from '../rule';
 /**
  * Every analysable NACL scope of the model. A scope with an unresolved entry cannot be judged exactly (the
  * entry may decide anything), so each unresolved entry is reported as "cannot verify" and the scope is skipped.
- * A scope whose entries share a rule number is skipped too: NaclDuplicateRuleNumber reports it as an error, and
+ * A scope with more entries than EC2 could take many times over is reported as "cannot verify" and skipped (its
+ * exact analysis would take seconds; NaclEntryQuota reports the count). A scope whose entries share a rule number is
+ * skipped too: NaclDuplicateRuleNumber reports it as an error, and
  * any verdict on the order of entries EC2 will not all create would come from the template's order alone.
  */
 export function analysableScopes(model: NetworkModel, context: RuleContext, what: string): NaclScope[] {
@@ -22,6 +24,11 @@ export function analysableScopes(model: NetworkModel, context: RuleContext, what
         if (scope.analysis.ordered.length > 0) {
           result.push(scope);
         }
+        continue;
+      }
+      if (scope.tooManyEntries !== undefined && scope.unknownEntries.length === 0) {
+        context.cannotVerify(scope.nacl.resource, `${what} of its ${scope.tooManyEntries} ${directionName(scope.direction)} ${familyName(scope.family)} entries`,
+          `they are more than the ${MAX_EXACT_ENTRIES} this analysis judges exactly, and EC2 takes at most 40 per direction and family`);
         continue;
       }
       for (const entry of scope.unknownEntries) {
