@@ -188,6 +188,20 @@ describe('LayeredDefense-WafAllowlistVeryBroad', () => {
     expect(ofRule(twoSets('64.0.0.0/3'), VERY_BROAD)).toEqual([]);
   });
 
+  test('one set exempted twice in a rule counts once; a set read once serves every rule that exempts it', () => {
+    // GIVEN a set exempted twice by the allowlist rule, and a copy of the rule under another name
+    const twice = (addresses: string[]) => judged(GOOD, (r) => {
+      r.OfficeV4.Properties.Addresses = addresses;
+      const allowlist = rule(r, 'AdminOnlyFromOffice');
+      allowlist.Statement.AndStatement.Statements[1].NotStatement.Statement.OrStatement.Statements.push(
+        { IPSetReferenceStatement: { Arn: { 'Fn::GetAtt': ['OfficeV4', 'Arn'] } } });
+      r.Acl.Properties.Rules.push({ ...JSON.parse(JSON.stringify(allowlist)), Name: 'AdminCopy', Priority: 99 });
+    });
+    // WHEN judged THEN a /2 twice is still a quarter of the space; a /1 is half of it, in each rule
+    expect(ofRule(twice(['0.0.0.0/2']), VERY_BROAD)).toEqual([]);
+    expect(ofRule(twice(['128.0.0.0/1']), VERY_BROAD).map((f) => f.message.split(' exempts')[0])).toEqual(["rule 'AdminOnlyFromOffice'", "rule 'AdminCopy'"]);
+  });
+
   test('IPv6 by its own space; a set under two NOTs is matched, not exempted', () => {
     const v6 = judged(GOOD, (r) => { r.OfficeV6.Properties.Addresses = ['8000::/1']; });
     expect(ofRule(v6, VERY_BROAD).map((f) => f.message)).toEqual([expect.stringMatching(/exempts 50% of the IPv6 address space/)]);

@@ -22,6 +22,32 @@ export const WafAllowlistVeryBroad: LayeredDefenseRule = {
   fix: 'List only the networks that need the path (an office, a VPN egress range) in the allowlist IP sets',
   evaluate(model, context) {
     const findings: RuleFinding[] = [];
+    // Each IP set's addresses are read once, however many rules exempt it (a set of 10,000 addresses under a NOT in
+    // each of 1,500 rules was parsed 1,500 times): by family, the literal texts and their ranges, merged.
+    const readSets = new Map<string, ReadonlyMap<IpFamily, { readonly ranges: IpRange[]; readonly cidrs: string[] }>>();
+    const read = (key: string, addresses: readonly string[]) => {
+      let bySetFamily = readSets.get(key);
+      if (bySetFamily === undefined) {
+        const parsed = new Map<IpFamily, { ranges: IpRange[]; cidrs: string[] }>();
+        for (const text of addresses) {
+          const cidr = parseCidrOrReason(text, { normalizeHostBits: true });
+          if (typeof cidr === 'string') {
+            // InvalidValue reports an address AWS rejects; it exempts nothing.
+            continue;
+          }
+          const group = parsed.get(cidr.family) ?? { ranges: [], cidrs: [] };
+          parsed.set(cidr.family, group);
+          group.ranges.push(cidr);
+          group.cidrs.push(`'${text}'`);
+        }
+        for (const group of parsed.values()) {
+          group.ranges = mergeRanges(group.ranges);
+        }
+        bySetFamily = parsed;
+        readSets.set(key, bySetFamily);
+      }
+      return bySetFamily;
+    };
     for (const acl of model.webAcls) {
       const rules = acl.tree.rules;
       if (isWafUnknown(rules)) {
@@ -39,32 +65,28 @@ export const WafAllowlistVeryBroad: LayeredDefenseRule = {
             exempt.push(node);
           }
         });
-        const byFamily = new Map<IpFamily, { ranges: IpRange[]; sets: string[]; cidrs: string[] }>();
+        const byFamily = new Map<IpFamily, { ranges: IpRange[]; sets: string[]; cidrs: string[]; parts: number }>();
         for (const node of exempt) {
           const addresses = isWafUnknown(node.ipSetKey) ? undefined : ipSets[node.ipSetKey];
-          if (addresses === undefined) {
+          if (isWafUnknown(node.ipSetKey) || addresses === undefined) {
             context.cannotVerify(acl.resource, `how many addresses rule '${rule.name}' exempts from its block (the addresses of IP set ${describeValue(node.arn)})`);
             continue;
           }
-          for (const text of addresses) {
-            const cidr = parseCidrOrReason(text, { normalizeHostBits: true });
-            if (typeof cidr === 'string') {
-              // InvalidValue reports an address AWS rejects; it exempts nothing.
-              continue;
-            }
-            const group = byFamily.get(cidr.family) ?? { ranges: [], sets: [], cidrs: [] };
-            byFamily.set(cidr.family, group);
-            group.ranges.push(cidr);
-            group.cidrs.push(`'${text}'`);
-            const name = isWafUnknown(node.ipSetKey) ? describeValue(node.arn) : node.ipSetKey;
-            if (!group.sets.includes(name)) {
-              group.sets.push(name);
+          for (const [family, own] of read(node.ipSetKey, addresses)) {
+            const group = byFamily.get(family) ?? { ranges: [], sets: [], cidrs: [], parts: 0 };
+            byFamily.set(family, group);
+            // A loop, not push(...list): an IP set can hold more addresses than a call takes arguments.
+            for (const range of own.ranges) group.ranges.push(range);
+            for (const cidr of own.cidrs) group.cidrs.push(cidr);
+            group.parts++;
+            if (!group.sets.includes(node.ipSetKey)) {
+              group.sets.push(node.ipSetKey);
             }
           }
         }
         for (const [family, group] of byFamily) {
           const space = 2n ** BigInt(familyBits(family));
-          const count = countAddresses(mergeRanges(group.ranges), family);
+          const count = countAddresses(group.parts === 1 ? group.ranges : mergeRanges(group.ranges), family);
           if (count * 2n < space) {
             continue;
           }
