@@ -94,6 +94,41 @@ describe('LayeredDefense-DataStoreReachedOutsideGroups', () => {
     expect(ofRule(findings, OUTSIDE)[0].resource.logicalId).toBe('Database');
   });
 
+  test('one finding per data store, however many tiers its CIDR rule lets in: four web tiers are named three and one more', () => {
+    // GIVEN three more web servers, each with a group of its own, in the public subnet the CIDR rule covers
+    const template = fixture('paths/data-tier.json', (r) => {
+      for (const n of [2, 3, 4]) {
+        r[`WebGroup${n}`] = { ...r.WebGroup, Properties: { ...r.WebGroup.Properties, GroupDescription: `web ${n}` } };
+        r[`WebServer${n}`] = { ...r.WebServer, Properties: { ...r.WebServer.Properties, SecurityGroupIds: [{ 'Fn::GetAtt': [`WebGroup${n}`, 'GroupId'] }] } };
+      }
+    });
+    // WHEN judged
+    const findings = judge({ App: template });
+    // THEN one error on the database, naming the first three groups (in template order), then how many more
+    const by = (n: string) => `security group App/WebGroup${n} (App/WebServer${n}) on tcp 5432 (admitted by App/DbGroup "ingress tcp 5432 from 10.0.0.0/16")`;
+    expect(messageOf(findings, OUTSIDE)).toBe('data store App/Database (an RDS DB instance) is reachable from 4 workload groups, though its security groups '
+      + `name App/AppGroup as sources: ${by('')}; ${by('2')}; ${by('3')}; and 1 more`);
+  });
+
+  test('one "cannot verify" per data store for the tiers it cannot place, each named with its unknown value', () => {
+    // GIVEN two web servers, each in a subnet imported from another stack
+    const template = fixture('paths/data-tier.json', (r) => {
+      for (const n of ['', '2']) {
+        r[`WebGroup${n}`] = { ...r.WebGroup, Properties: { ...r.WebGroup.Properties, GroupDescription: `web ${n}` } };
+        r[`WebServer${n}`] = { ...r.WebServer, Properties: { ...r.WebServer.Properties, SubnetId: { 'Fn::ImportValue': `SharedSubnet${n}` }, SecurityGroupIds: [{ 'Fn::GetAtt': [`WebGroup${n}`, 'GroupId'] }] } };
+      }
+    });
+    // WHEN judged
+    const findings = judge({ App: template }).filter((f) => f.ruleId === CANNOT && f.message.startsWith(OUTSIDE));
+    // THEN one warning on the database, naming both groups and both imports, and no error
+    expect(findings.map((f) => f.resource.logicalId)).toEqual(['Database']);
+    const unknown = (n: string) => `security group App/WebGroup${n} (App/WebServer${n}) on tcp 5432 (subnet {"Fn::ImportValue":"SharedSubnet${n}"} of App/WebServer${n} is not in the app`;
+    expect(findings[0].message).toContain('cannot verify whether 2 workload groups, outside the groups the security groups of data store App/Database name, can reach it: '
+      + `${unknown('')}`);
+    expect(findings[0].message).toContain(`; ${unknown('2')}`);
+    expect(ofRule(judge({ App: template }), OUTSIDE)).toEqual([]);
+  });
+
   test('does not fire when the data subnet\'s NACL denies the public tier (the NACL and group combination closes it)', () => {
     const template = fixture('paths/data-tier.json', (r) => {
       r.DataNacl = { Type: 'AWS::EC2::NetworkAcl', Properties: { VpcId: { Ref: 'Vpc' } } };
