@@ -7,6 +7,8 @@ import { FlowAnswer, FlowAnswerVerdict, FlowSource, isPrivateRange, privateToInt
 import { naclOfSubnet } from './nacl-layer';
 import { describeRoute, longestPrefixMatch } from './route-layer';
 import { groupPortBoundaries, groupsOf, judgeGroups } from './security-group-layer';
+import { IpFamily } from '../../ip/family';
+import { MAX_EXACT_ENTRIES } from '../model/model-nacl';
 import { describeKey, Json } from '../model/model-values';
 import type { NetworkModel } from '../model/network-model';
 import type { RoutedSubnetModel } from '../model/routing';
@@ -311,9 +313,20 @@ class ExposureAnalysis {
         }
       }
       for (const subnet of subnets) {
-        for (const entry of naclOfSubnet(network, subnet).nacl?.entries ?? []) {
+        const entries = naclOfSubnet(network, subnet).nacl?.entries ?? [];
+        // A direction and family with more entries than the analysis judges exactly is unknown on every port
+        // (./nacl-layer): its bounds cut nothing.
+        const counts = new Map<IpFamily | undefined, number>();
+        for (const entry of entries) {
+          if (entry.egress === undefined || (entry.egress ? 'egress' : 'ingress') === direction) {
+            counts.set(entry.family, (counts.get(entry.family) ?? 0) + 1);
+          }
+        }
+        const unknownFamily = counts.get(undefined) ?? 0;
+        for (const entry of entries) {
           const e = entry.normalized;
-          if (e && e.direction === direction && e.protocol === protocol && e.ports) {
+          const judged = e !== undefined && (counts.get(e.range.family) ?? 0) + unknownFamily <= MAX_EXACT_ENTRIES;
+          if (judged && e.direction === direction && e.protocol === protocol && e.ports) {
             add(e.ports.from, e.ports.to);
           }
         }

@@ -129,6 +129,31 @@ describe('LayeredDefense-DataStoreReachedOutsideGroups', () => {
     expect(ofRule(judge({ App: template }), OUTSIDE)).toEqual([]);
   });
 
+  test('a data subnet NACL far over the quota is unknown on the path, named with its count; 200 entries are still judged', () => {
+    // GIVEN the data subnet's NACL: a DENY of the public tier, then `fillers` more single-address DENYs with distinct
+    // TCP ports (each a port bound), then an ALLOW of the VPC both ways
+    const withNacl = (fillers: number) => fixture('paths/data-tier.json', (r) => {
+      r.DataNacl = { Type: 'AWS::EC2::NetworkAcl', Properties: { VpcId: { Ref: 'Vpc' } } };
+      r.DataNaclAssociation = { Type: 'AWS::EC2::SubnetNetworkAclAssociation', Properties: { SubnetId: { Ref: 'DataSubnet' }, NetworkAclId: { Ref: 'DataNacl' } } };
+      const entry = (n: number, egress: boolean, action: string, cidr: string, extra: object = { Protocol: -1 }) =>
+        ({ Type: 'AWS::EC2::NetworkAclEntry', Properties: { NetworkAclId: { Ref: 'DataNacl' }, RuleNumber: n, Egress: egress, RuleAction: action, CidrBlock: cidr, ...extra } });
+      r.DataInDenyPublic = entry(1, false, 'deny', '10.0.0.0/24');
+      for (let i = 0; i < fillers; i++) {
+        r[`Filler${i}`] = entry(2 + i, false, 'deny', `198.51.100.${i % 256}/32`, { Protocol: 6, PortRange: { From: 1000 + i, To: 1000 + i } });
+      }
+      r.DataInAll = entry(30000, false, 'allow', '10.0.0.0/16');
+      r.DataOutAll = entry(30000, true, 'allow', '10.0.0.0/16');
+    });
+    // WHEN judged with 200 inbound entries THEN the NACL closes the public tier's path, as with three
+    expect(pathFindings(withNacl(198))).toEqual([]);
+    // WHEN judged with 201 THEN the path through it is "cannot verify", saying why, and never reachable
+    const findings = judge({ App: withNacl(199) });
+    expect(ofRule(findings, OUTSIDE)).toEqual([]);
+    const unknown = ofRule(findings, CANNOT).filter((f) => f.message.startsWith(OUTSIDE));
+    expect(unknown.map((f) => f.resource.logicalId)).toEqual(['Database']);
+    expect(unknown[0].message).toContain('App/DataNacl has 201 inbound IPv4 entries, more than the 200 this analysis judges exactly');
+  });
+
   test('does not fire when the data subnet\'s NACL denies the public tier (the NACL and group combination closes it)', () => {
     const template = fixture('paths/data-tier.json', (r) => {
       r.DataNacl = { Type: 'AWS::EC2::NetworkAcl', Properties: { VpcId: { Ref: 'Vpc' } } };
