@@ -79,9 +79,8 @@ export function judgeGroups(
       }, otherUnknown);
       continue;
     }
-    const rules = rulesOf(model, member, direction);
     const unknowns: Array<{ resource: ModelResource; what: string }> = [];
-    const ported = rules.map((r) => withDatabasePort(model, r));
+    const ported = portedRulesOf(model, member, direction);
     // Only the rules for this traffic: an unknown entry of a prefix list on another port decides nothing here.
     const matching = ported.filter((r) => matchesTraffic(r, protocol, port));
     const expanded = withPrefixListsExpanded(matching, (k) => model.resolveKey(k), (resource, what) => unknowns.push({ resource, what }));
@@ -133,6 +132,27 @@ export function judgeGroups(
   }
   return judgement;
 }
+
+/**
+ * A group's rules in one direction, with database ports read ({@link withDatabasePort}): the same for every port and
+ * peer, so read once per model (a path is judged port range by port range, and a group may hold a thousand rules).
+ */
+function portedRulesOf(model: NetworkModel, member: GroupSet['groups'][number], direction: SgDirection): readonly SgRuleModel[] {
+  let byGroup = portedRules.get(model);
+  if (byGroup === undefined) {
+    byGroup = new Map();
+    portedRules.set(model, byGroup);
+  }
+  const key = `${direction} ${member.key}`;
+  let ported = byGroup.get(key);
+  if (ported === undefined) {
+    ported = rulesOf(model, member, direction).map((r) => withDatabasePort(model, r));
+    byGroup.set(key, ported);
+  }
+  return ported;
+}
+
+const portedRules = new WeakMap<NetworkModel, Map<string, readonly SgRuleModel[]>>();
 
 /**
  * A group's rules in one direction. A group whose template sets no `SecurityGroupEgress` keeps the allow-all outbound
