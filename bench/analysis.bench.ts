@@ -12,7 +12,11 @@
  * 3. scale: an assembly of 500 stacks (the 50 templates, ten copies each under new stack names) checked in a fresh
  *    process, against the same on the 50-stack assembly; goal under 15 s (the process's wall time, Node and ts-node
  *    start-up included) and under 1.5 GB peak RSS. The time per stack at 50 and at 500 is printed from the analysis
- *    time inside each process, so start-up does not hide a non-linear growth.
+ *    time inside each process, so start-up does not hide a non-linear growth;
+ * 4. huge input: one template far beyond what AWS deploys, shaped like the inputs that once took seconds to minutes
+ *    (a NACL of 40,000 entries, a data store behind a NACL of 4,000, a web ACL of 2,000 rules that each exempt an IP
+ *    set of 10,000 addresses, and so a finding per rule), against reading and parsing it; goal at most 10x, where a
+ *    quadratic step would take hundreds of times the floor.
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
@@ -145,12 +149,85 @@ function checkInChild(assembly: string): ScaleRun {
   return JSON.parse(child.stdout.trim().split('\n').pop()!) as ScaleRun;
 }
 
+/** Writes the huge-input template (case 4) next to the assemblies; returns its path. */
+function hugeTemplate(dir: string): string {
+  const file = path.join(dir, 'huge.template.json');
+  if (fs.existsSync(file)) return file;
+  const resources: Record<string, unknown> = {
+    Vpc: { Type: 'AWS::EC2::VPC', Properties: { CidrBlock: '10.0.0.0/16' } },
+    Igw: { Type: 'AWS::EC2::InternetGateway', Properties: {} },
+    Attachment: { Type: 'AWS::EC2::VPCGatewayAttachment', Properties: { VpcId: { Ref: 'Vpc' }, InternetGatewayId: { Ref: 'Igw' } } },
+    Public: { Type: 'AWS::EC2::Subnet', Properties: { VpcId: { Ref: 'Vpc' }, CidrBlock: '10.0.0.0/24', MapPublicIpOnLaunch: true } },
+    Data: { Type: 'AWS::EC2::Subnet', Properties: { VpcId: { Ref: 'Vpc' }, CidrBlock: '10.0.1.0/24' } },
+    Routes: { Type: 'AWS::EC2::RouteTable', Properties: { VpcId: { Ref: 'Vpc' } } },
+    Default: { Type: 'AWS::EC2::Route', Properties: { RouteTableId: { Ref: 'Routes' }, DestinationCidrBlock: '0.0.0.0/0', GatewayId: { Ref: 'Igw' } } },
+    PublicRoutes: { Type: 'AWS::EC2::SubnetRouteTableAssociation', Properties: { SubnetId: { Ref: 'Public' }, RouteTableId: { Ref: 'Routes' } } },
+    Blocklist: { Type: 'AWS::EC2::NetworkAcl', Properties: { VpcId: { Ref: 'Vpc' } } },
+    DataNacl: { Type: 'AWS::EC2::NetworkAcl', Properties: { VpcId: { Ref: 'Vpc' } } },
+    DataNaclAssociation: { Type: 'AWS::EC2::SubnetNetworkAclAssociation', Properties: { SubnetId: { Ref: 'Data' }, NetworkAclId: { Ref: 'DataNacl' } } },
+    Group: {
+      Type: 'AWS::EC2::SecurityGroup',
+      Properties: { GroupDescription: 'db', VpcId: { Ref: 'Vpc' }, SecurityGroupIngress: [{ IpProtocol: 'tcp', FromPort: 5432, ToPort: 5432, CidrIp: '0.0.0.0/0' }] },
+    },
+    DbSubnets: { Type: 'AWS::RDS::DBSubnetGroup', Properties: { DBSubnetGroupDescription: 'data', SubnetIds: [{ Ref: 'Data' }] } },
+    Db: {
+      Type: 'AWS::RDS::DBInstance',
+      Properties: { Engine: 'postgres', DBInstanceClass: 'db.t3.micro', DBSubnetGroupName: { Ref: 'DbSubnets' }, VPCSecurityGroups: [{ 'Fn::GetAtt': ['Group', 'GroupId'] }] },
+    },
+    Web: { Type: 'AWS::EC2::Instance', Properties: { ImageId: 'ami-12345678', SubnetId: { Ref: 'Public' }, SecurityGroupIds: [{ 'Fn::GetAtt': ['Group', 'GroupId'] }] } },
+    Wide: { Type: 'AWS::WAFv2::IPSet', Properties: { Scope: 'REGIONAL', IPAddressVersion: 'IPV4', Addresses: [] as string[] } },
+  };
+  const address = (i: number) => `${1 + (i >> 16)}.${(i >> 8) & 255}.${i & 255}`;
+  for (let i = 0; i < 40_000; i++) {
+    resources[`Block${i}`] = {
+      Type: 'AWS::EC2::NetworkAclEntry',
+      Properties: { NetworkAclId: { Ref: 'Blocklist' }, RuleNumber: 1 + (i >> 1), Egress: i % 2 === 1, RuleAction: 'deny', Protocol: -1, CidrBlock: `${address(i >> 1)}.0/24` },
+    };
+  }
+  for (let i = 0; i < 4_000; i++) {
+    const tcp = i % 3 === 0 ? { Protocol: 6, PortRange: { From: i, To: i + 100 } } : { Protocol: -1 };
+    resources[`Data${i}`] = {
+      Type: 'AWS::EC2::NetworkAclEntry',
+      Properties: { NetworkAclId: { Ref: 'DataNacl' }, RuleNumber: 1 + (i >> 1), Egress: i % 2 === 1, RuleAction: i % 4 < 2 ? 'deny' : 'allow', CidrBlock: `${address(i)}.0/24`, ...tcp },
+    };
+  }
+  // Half the IPv4 space in its first block (so each rule exempts too much: a finding per rule), and 9,999 blocks inside it.
+  (resources.Wide as { Properties: { Addresses: string[] } }).Properties.Addresses = ['128.0.0.0/1',
+    ...Array.from({ length: 9_999 }, (_, i) => `${128 + (i >> 14)}.${(i >> 6) & 255}.${(i & 63) << 2}.0/22`)];
+  const visibility = (name: string) => ({ SampledRequestsEnabled: true, CloudWatchMetricsEnabled: true, MetricName: name });
+  resources.Acl = {
+    Type: 'AWS::WAFv2::WebACL',
+    Properties: {
+      Scope: 'REGIONAL',
+      DefaultAction: { Allow: {} },
+      VisibilityConfig: visibility('acl'),
+      Rules: Array.from({ length: 2_000 }, (_, i) => ({
+        Name: `Admin${i}`,
+        Priority: i,
+        Action: { Block: {} },
+        VisibilityConfig: visibility(`admin${i}`),
+        Statement: {
+          AndStatement: {
+            Statements: [
+              { ByteMatchStatement: { FieldToMatch: { UriPath: {} }, PositionalConstraint: 'STARTS_WITH', SearchString: `/admin${i}`, TextTransformations: [{ Priority: 0, Type: 'NONE' }] } },
+              { NotStatement: { Statement: { IPSetReferenceStatement: { Arn: { 'Fn::GetAtt': ['Wide', 'Arn'] } } } } },
+            ],
+          },
+        },
+      })),
+    },
+  };
+  fs.writeFileSync(file, JSON.stringify({ Resources: resources }, undefined, 1));
+  return file;
+}
+
 function perStack(ms: number, stacks: number): string {
   return `${(ms / stacks).toFixed(2)} ms/stack`;
 }
 
 export async function cases(): Promise<BenchCase[]> {
   const { out50, out500 } = inputs();
+  const huge = hugeTemplate(path.dirname(out50));
   const templates = stackTemplates(out50);
   const three = templates.slice(0, PEER_STACKS);
   const shape = `${STACKS} stacks x (2 VPCs, 4 NACLs of 15 entries, 30 security groups, 2 web ACLs)`;
@@ -209,6 +286,21 @@ export async function cases(): Promise<BenchCase[]> {
           + `peak RSS ${big.peakRssMb.toFixed(0)} MB at ${big.stacks} (${small.peakRssMb.toFixed(0)} MB at ${small.stacks}): `
           + `${big.peakRssMb <= MAX_SCALE_RSS_MB ? 'met' : 'MISSED'} (goal under ${MAX_SCALE_RSS_MB} MB)`;
       },
+    },
+    {
+      name: 'huge input: a NACL of 40,000 entries, a data store behind one of 4,000, a web ACL of 2,000 rules each exempting 10,000 addresses',
+      peerName: 'the floor: read + JSON.parse the template',
+      ours: () => analyzePaths([huge]),
+      peer: () => readAndParse([huge]),
+      check: (ours, peer) => {
+        const result = ours as AnalysisResult;
+        const exemptions = result.findings.filter((f) => f.ruleId === 'LayeredDefense-WafAllowlistVeryBroad').length;
+        if (result.resources !== peer || exemptions !== 2_000) {
+          throw new Error(`expected ${String(peer)} resources and 2000 WafAllowlistVeryBroad findings, got ${result.resources} and ${exemptions}`);
+        }
+      },
+      goal: { maxRatio: 10 },
+      runs: { warmup: 1, rounds: 5, forks: 1 },
     },
   ];
 }

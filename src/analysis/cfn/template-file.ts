@@ -133,7 +133,7 @@ function jsonPositions(read: () => string, isResourceKey: (logicalId: string) =>
       scanned = new Map();
     }
     // A search per question reads the whole text: past a few questions, one scan that finds every key costs less.
-    if (found.size < SEARCHES_BEFORE_SCAN && LOGICAL_ID.test(logicalId) && isResourceKey(logicalId)) {
+    if (found.size < Math.min(SEARCHES_BEFORE_SCAN, SEARCH_BUDGET / text.length) && LOGICAL_ID.test(logicalId) && isResourceKey(logicalId)) {
       plainKeys ??= !text.includes('\\u');
       const offset = plainKeys ? onlyKeyOffset(text, logicalId) : undefined;
       if (offset !== undefined) return lineAndColumn(offset);
@@ -147,8 +147,12 @@ function jsonPositions(read: () => string, isResourceKey: (logicalId: string) =>
   };
 }
 
-/** How many resources' keys are searched for one by one before the whole text is scanned once instead. */
+/**
+ * How many resources' keys are searched for one by one before the whole text is scanned once instead: 16, or fewer
+ * in a text so long that 16 searches would read more than SEARCH_BUDGET characters.
+ */
 const SEARCHES_BEFORE_SCAN = 16;
+const SEARCH_BUDGET = 16 * 1024 * 1024;
 
 /** The offset of the one key `"<id>"` in a JSON text, or undefined when there is none or more than one. */
 function onlyKeyOffset(text: string, id: string): number | undefined {

@@ -12,6 +12,13 @@ import { LayeredDefenseRule, RuleFinding } from '../rule';
  * @see https://docs.aws.amazon.com/waf/latest/developerguide/waf-rule-statement-type-ipset-match.html
  * @see https://docs.aws.amazon.com/waf/latest/developerguide/waf-rule-statement-type-not.html
  */
+/** The addresses of one family in one IP set: merged ranges, how many addresses they hold, and the texts as written. */
+interface SetPart {
+  readonly ranges: readonly IpRange[];
+  readonly count: bigint;
+  readonly cidrs: readonly string[];
+}
+
 export const WafAllowlistVeryBroad: LayeredDefenseRule = {
   id: 'LayeredDefense-WafAllowlistVeryBroad',
   level: 'warning',
@@ -23,29 +30,31 @@ export const WafAllowlistVeryBroad: LayeredDefenseRule = {
   evaluate(model, context) {
     const findings: RuleFinding[] = [];
     // Each IP set's addresses are read once, however many rules exempt it (a set of 10,000 addresses under a NOT in
-    // each of 1,500 rules was parsed 1,500 times): by family, the literal texts and their ranges, merged.
-    const readSets = new Map<string, ReadonlyMap<IpFamily, { readonly ranges: IpRange[]; readonly cidrs: string[] }>>();
-    const read = (key: string, addresses: readonly string[]) => {
-      let bySetFamily = readSets.get(key);
-      if (bySetFamily === undefined) {
-        const parsed = new Map<IpFamily, { ranges: IpRange[]; cidrs: string[] }>();
-        for (const text of addresses) {
-          const cidr = parseCidrOrReason(text, { normalizeHostBits: true });
-          if (typeof cidr === 'string') {
-            // InvalidValue reports an address AWS rejects; it exempts nothing.
-            continue;
-          }
-          const group = parsed.get(cidr.family) ?? { ranges: [], cidrs: [] };
-          parsed.set(cidr.family, group);
-          group.ranges.push(cidr);
-          group.cidrs.push(`'${text}'`);
-        }
-        for (const group of parsed.values()) {
-          group.ranges = mergeRanges(group.ranges);
-        }
-        bySetFamily = parsed;
-        readSets.set(key, bySetFamily);
+    // each of 1,500 rules was parsed 1,500 times): by family, the literal texts, their ranges merged and counted.
+    const readSets = new Map<string, ReadonlyMap<IpFamily, SetPart>>();
+    const read = (key: string, addresses: readonly string[]): ReadonlyMap<IpFamily, SetPart> => {
+      const known = readSets.get(key);
+      if (known !== undefined) {
+        return known;
       }
+      const parsed = new Map<IpFamily, { ranges: IpRange[]; cidrs: string[] }>();
+      for (const text of addresses) {
+        const cidr = parseCidrOrReason(text, { normalizeHostBits: true });
+        if (typeof cidr === 'string') {
+          // InvalidValue reports an address AWS rejects; it exempts nothing.
+          continue;
+        }
+        const group = parsed.get(cidr.family) ?? { ranges: [], cidrs: [] };
+        parsed.set(cidr.family, group);
+        group.ranges.push(cidr);
+        group.cidrs.push(`'${text}'`);
+      }
+      const bySetFamily = new Map<IpFamily, SetPart>();
+      for (const [family, { ranges, cidrs }] of parsed) {
+        const merged = mergeRanges(ranges);
+        bySetFamily.set(family, { ranges: merged, cidrs, count: countAddresses(merged, family) });
+      }
+      readSets.set(key, bySetFamily);
       return bySetFamily;
     };
     for (const acl of model.webAcls) {
@@ -65,38 +74,44 @@ export const WafAllowlistVeryBroad: LayeredDefenseRule = {
             exempt.push(node);
           }
         });
-        const byFamily = new Map<IpFamily, { ranges: IpRange[]; sets: string[]; cidrs: string[]; parts: number }>();
+        // Per family, the sets' parts this rule exempts (a set's part is shared, never copied: a rule exempts one
+        // set of 10,000 addresses as cheaply as one of 10).
+        const byFamily = new Map<IpFamily, Array<{ readonly key: string; readonly part: SetPart }>>();
         for (const node of exempt) {
           const addresses = isWafUnknown(node.ipSetKey) ? undefined : ipSets[node.ipSetKey];
           if (isWafUnknown(node.ipSetKey) || addresses === undefined) {
             context.cannotVerify(acl.resource, `how many addresses rule '${rule.name}' exempts from its block (the addresses of IP set ${describeValue(node.arn)})`);
             continue;
           }
-          for (const [family, own] of read(node.ipSetKey, addresses)) {
-            const group = byFamily.get(family) ?? { ranges: [], sets: [], cidrs: [], parts: 0 };
-            byFamily.set(family, group);
-            // A loop, not push(...list): an IP set can hold more addresses than a call takes arguments.
-            for (const range of own.ranges) group.ranges.push(range);
-            for (const cidr of own.cidrs) group.cidrs.push(cidr);
-            group.parts++;
-            if (!group.sets.includes(node.ipSetKey)) {
-              group.sets.push(node.ipSetKey);
-            }
+          for (const [family, part] of read(node.ipSetKey, addresses)) {
+            const parts = byFamily.get(family) ?? [];
+            byFamily.set(family, parts);
+            parts.push({ key: node.ipSetKey, part });
           }
         }
-        for (const [family, group] of byFamily) {
+        for (const [family, parts] of byFamily) {
           const space = 2n ** BigInt(familyBits(family));
-          const count = countAddresses(group.parts === 1 ? group.ranges : mergeRanges(group.ranges), family);
+          const count = parts.length === 1 ? parts[0].part.count : countAddresses(mergeRanges(parts.flatMap((p) => p.part.ranges)), family);
           if (count * 2n < space) {
             continue;
           }
           const percent = Number((count * 10000n) / space) / 100;
           const name = family === IpFamily.IPV4 ? 'IPv4' : 'IPv6';
-          const entries = group.cidrs.length > 6 ? `${group.cidrs.slice(0, 5).join(', ')} and ${group.cidrs.length - 5} more` : group.cidrs.join(', ');
+          const sets = [...new Set(parts.map((p) => p.key))];
+          const total = parts.reduce((n, p) => n + p.part.cidrs.length, 0);
+          const shown = total > 6 ? 5 : total;
+          const first: string[] = [];
+          for (const { part } of parts) {
+            for (const cidr of part.cidrs) {
+              if (first.length === shown) break;
+              first.push(cidr);
+            }
+          }
+          const entries = total > 6 ? `${first.join(', ')} and ${total - 5} more` : first.join(', ');
           findings.push({
             resource: acl.resource,
-            message: `rule '${rule.name}' exempts ${percent}% of the ${name} address space from its block (IP set${group.sets.length > 1 ? 's' : ''} `
-              + `${group.sets.join(', ')}: ${entries}): almost anyone can reach what it protects`,
+            message: `rule '${rule.name}' exempts ${percent}% of the ${name} address space from its block (IP set${sets.length > 1 ? 's' : ''} `
+              + `${sets.join(', ')}: ${entries}): almost anyone can reach what it protects`,
           });
         }
       }
