@@ -202,6 +202,19 @@ describe('LayeredDefense-WafAllowlistVeryBroad', () => {
     expect(ofRule(twice(['128.0.0.0/1']), VERY_BROAD).map((f) => f.message.split(' exempts')[0])).toEqual(["rule 'AdminOnlyFromOffice'", "rule 'AdminCopy'"]);
   });
 
+  test('two stacks, each with its own IP set of one logical id: each web ACL is judged on its own stack\'s set', () => {
+    // GIVEN the allowlist web ACL in two stacks, OfficeV4 narrow in the first and half the space in the second
+    const narrow = fixture(GOOD);
+    narrow.Resources.OfficeV4.Properties.Addresses = ['192.0.2.0/24'];
+    const broad = fixture(GOOD);
+    broad.Resources.OfficeV4.Properties.Addresses = ['128.0.0.0/1'];
+    // WHEN judged together (in either order)
+    for (const stacks of [{ Narrow: narrow, Broad: broad }, { Broad: broad, Narrow: narrow }]) {
+      // THEN only the second stack's web ACL exempts too much
+      expect(sites(ofRule(judge(stacks), VERY_BROAD))).toEqual([[VERY_BROAD, 'Broad/Acl']]);
+    }
+  });
+
   test('IPv6 by its own space; a set under two NOTs is matched, not exempted', () => {
     const v6 = judged(GOOD, (r) => { r.OfficeV6.Properties.Addresses = ['8000::/1']; });
     expect(ofRule(v6, VERY_BROAD).map((f) => f.message)).toEqual([expect.stringMatching(/exempts 50% of the IPv6 address space/)]);

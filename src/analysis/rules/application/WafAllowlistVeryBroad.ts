@@ -31,9 +31,10 @@ export const WafAllowlistVeryBroad: LayeredDefenseRule = {
     const findings: RuleFinding[] = [];
     // Each IP set's addresses are read once, however many rules exempt it (a set of 10,000 addresses under a NOT in
     // each of 1,500 rules was parsed 1,500 times): by family, the literal texts, their ranges merged and counted.
-    const readSets = new Map<string, ReadonlyMap<IpFamily, SetPart>>();
-    const read = (key: string, addresses: readonly string[]): ReadonlyMap<IpFamily, SetPart> => {
-      const known = readSets.get(key);
+    // Keyed by the address list itself: web ACLs of two stacks may each name an IP set of their own by the same logical id.
+    const readSets = new Map<readonly string[], ReadonlyMap<IpFamily, SetPart>>();
+    const read = (addresses: readonly string[]): ReadonlyMap<IpFamily, SetPart> => {
+      const known = readSets.get(addresses);
       if (known !== undefined) {
         return known;
       }
@@ -54,7 +55,7 @@ export const WafAllowlistVeryBroad: LayeredDefenseRule = {
         const merged = mergeRanges(ranges);
         bySetFamily.set(family, { ranges: merged, cidrs, count: countAddresses(merged, family) });
       }
-      readSets.set(key, bySetFamily);
+      readSets.set(addresses, bySetFamily);
       return bySetFamily;
     };
     for (const acl of model.webAcls) {
@@ -83,7 +84,7 @@ export const WafAllowlistVeryBroad: LayeredDefenseRule = {
             context.cannotVerify(acl.resource, `how many addresses rule '${rule.name}' exempts from its block (the addresses of IP set ${describeValue(node.arn)})`);
             continue;
           }
-          for (const [family, part] of read(node.ipSetKey, addresses)) {
+          for (const [family, part] of read(addresses)) {
             const parts = byFamily.get(family) ?? [];
             byFamily.set(family, parts);
             parts.push({ key: node.ipSetKey, part });
