@@ -4,14 +4,6 @@ import { describeValue } from '../../model/model-values';
 import { isWafUnknown, WafIpSetNode, walkWafStatement } from '../../model/waf-statements-tree';
 import { LayeredDefenseRule, RuleFinding } from '../rule';
 
-/**
- * The IP sets under a NOT in a blocking rule are the sources the block exempts: "block `/admin` unless the source
- * is in the office set". When those sets together cover half of a family's addresses or more, almost anyone is
- * exempt and the rule protects little; it usually means a prefix typed too short (`/1` for `/21`). The threshold is
- * the one PathAllowlistWaf used at construction; an IP set cannot hold /0 at all.
- * @see https://docs.aws.amazon.com/waf/latest/developerguide/waf-rule-statement-type-ipset-match.html
- * @see https://docs.aws.amazon.com/waf/latest/developerguide/waf-rule-statement-type-not.html
- */
 /** The addresses of one family in one IP set: merged ranges, how many addresses they hold, and the texts as written. */
 interface SetPart {
   readonly ranges: readonly IpRange[];
@@ -19,6 +11,15 @@ interface SetPart {
   readonly cidrs: readonly string[];
 }
 
+/**
+ * The IP sets under a NOT in a blocking rule are the sources the block exempts: "block `/admin` unless the source
+ * is in the office set". When those sets together cover half of a family's addresses or more, almost anyone is
+ * exempt and the rule protects little; it usually means a prefix typed too short (`/1` for `/21`). The threshold is
+ * the one PathAllowlistWaf used at construction; an IP set cannot hold /0 at all. The rules of a rule group of the
+ * templates are judged too, on the group.
+ * @see https://docs.aws.amazon.com/waf/latest/developerguide/waf-rule-statement-type-ipset-match.html
+ * @see https://docs.aws.amazon.com/waf/latest/developerguide/waf-rule-statement-type-not.html
+ */
 export const WafAllowlistVeryBroad: LayeredDefenseRule = {
   id: 'LayeredDefense-WafAllowlistVeryBroad',
   level: 'warning',
@@ -58,10 +59,16 @@ export const WafAllowlistVeryBroad: LayeredDefenseRule = {
       readSets.set(addresses, bySetFamily);
       return bySetFamily;
     };
-    for (const acl of model.webAcls) {
-      const rules = acl.tree.rules;
+    // A web ACL's own rules, and the rules of each rule group of the templates: a group's broad exemption holds in
+    // every web ACL that uses the group, and is judged once, on the group.
+    const owners = [
+      ...model.webAcls.map((acl) => ({ resource: acl.resource, rules: acl.tree.rules, kind: 'web ACL' })),
+      ...[...model.wafRuleGroups.values()].map((group) => ({ resource: group.resource, rules: group.tree.rules, kind: 'rule group' })),
+    ];
+    for (const acl of owners) {
+      const rules = acl.rules;
       if (isWafUnknown(rules)) {
-        context.cannotVerify(acl.resource, `which sources the web ACL's rules exempt (${rules.what})`);
+        context.cannotVerify(acl.resource, `which sources the ${acl.kind}'s rules exempt (${rules.what})`);
         continue;
       }
       const ipSets = model.ipSetsFor(acl.resource);
