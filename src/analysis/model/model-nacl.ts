@@ -186,20 +186,26 @@ export class NaclDirectionAnalysis {
     this.cells = new AddressCells(this.live, family);
     // Classes that the same entries match are split alike (the blocklist DENYs and the ALLOW-all match every port
     // class and "any other protocol"): each set of matching entries is split once, and its pieces shared.
-    const splits: Array<{ readonly matching: readonly NormalizedNaclEntry[]; readonly split: CellSplit }> = [];
+    // Found by a hash of the matching entries' positions: ICMP entries naming many types and codes make thousands of
+    // classes, and a list searched per class took seconds for one scope.
+    const splits = new Map<number, Array<{ readonly matching: readonly NormalizedNaclEntry[]; readonly split: CellSplit }>>();
     this.splitByClass = this.classes.map((c) => {
       const matching: NormalizedNaclEntry[] = [];
-      for (const entry of this.live) {
-        if (entryMatchesTraffic(entry, c.traffic)) {
-          matching.push(entry);
+      let hash = 17;
+      for (let i = 0; i < this.live.length; i++) {
+        if (entryMatchesTraffic(this.live[i], c.traffic)) {
+          matching.push(this.live[i]);
+          hash = (hash * 31 + i + 1) % 2_147_483_647;
         }
       }
-      const same = splits.find((s) => sameEntries(s.matching, matching));
+      const bucket = splits.get(hash) ?? [];
+      const same = bucket.find((s) => sameEntries(s.matching, matching));
       if (same !== undefined) {
         return same.split;
       }
       const split = this.cells.split(matching);
-      splits.push({ matching, split });
+      bucket.push({ matching, split });
+      splits.set(hash, bucket);
       return split;
     });
   }
@@ -237,13 +243,16 @@ export class NaclDirectionAnalysis {
     // Classes that share their pieces count alike (an entry matches all of them or none): each split is read once and
     // counted once per class that shares it. Every entry of every scope passes here: no closure or list per entry.
     const splits: Array<{ readonly split: CellSplit; readonly traffic: NaclTraffic; classes: number }> = [];
+    const counted = new Map<CellSplit, { classes: number }>();
     for (let i = 0; i < this.classes.length; i++) {
       const split = this.splitByClass[i];
-      const counted = splits.find((s) => s.split === split);
-      if (counted === undefined) {
-        splits.push({ split, traffic: this.classes[i].traffic, classes: 1 });
+      const known = counted.get(split);
+      if (known === undefined) {
+        const fresh = { split, traffic: this.classes[i].traffic, classes: 1 };
+        splits.push(fresh);
+        counted.set(split, fresh);
       } else {
-        counted.classes++;
+        known.classes++;
       }
     }
     const summaries: EntrySummary[] = [];
@@ -324,16 +333,16 @@ export class NaclDirectionAnalysis {
     if (neverMatchesReason(entry) !== undefined) {
       return;
     }
-    // A few splits per scope: a list, not a set.
-    const seen: CellSplit[] | undefined = oncePerSplit ? [] : undefined;
+    // A set: ICMP entries naming many types and codes make thousands of classes.
+    const seen: Set<CellSplit> | undefined = oncePerSplit ? new Set() : undefined;
     const firstCell = this.cells.firstCellOf(entry);
     const lastCell = this.cells.lastCellOf(entry);
     for (let i = 0; i < this.classes.length; i++) {
       const split = this.splitByClass[i];
-      if (seen?.includes(split) || (pick !== undefined && !pick(i)) || !entryMatchesTraffic(entry, this.classes[i].traffic)) {
+      if (seen?.has(split) || (pick !== undefined && !pick(i)) || !entryMatchesTraffic(entry, this.classes[i].traffic)) {
         continue;
       }
-      seen?.push(split);
+      seen?.add(split);
       // The pieces that hold the cells the entry's range reaches, in address order.
       for (let p = split.pieceOfCell[firstCell]; p <= split.pieceOfCell[lastCell]; p++) {
         visit(split.pieces[p], i);
@@ -384,16 +393,16 @@ export class NaclDirectionAnalysis {
     const named = this.classes.some((c) => c.traffic.protocol === protocol);
     let allowed: IpRange[] | undefined;
     // Classes that share their pieces allow the same addresses: intersecting them again changes nothing.
-    const seen: CellSplit[] = [];
+    const seen = new Set<CellSplit>();
     for (let i = 0; i < this.classes.length; i++) {
       const c = this.classes[i];
       const applies = named
         ? c.traffic.protocol === protocol && c.traffic.port! <= to && c.portTo! >= from
         : i === this.classes.length - 1;
-      if (!applies || seen.includes(this.splitByClass[i])) {
+      if (!applies || seen.has(this.splitByClass[i])) {
         continue;
       }
-      seen.push(this.splitByClass[i]);
+      seen.add(this.splitByClass[i]);
       const own = allowedPieces(this.splitByClass[i].pieces, this.family);
       allowed = allowed === undefined ? own : intersectRanges(allowed, own);
       if (allowed.length === 0) {

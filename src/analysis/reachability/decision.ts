@@ -95,13 +95,26 @@ export function overlay(judgements: readonly Judgement[], within: readonly Addre
   }
   const sorted = [...cuts].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   const segments: Array<AddressInterval & { decisions: Decision[] }> = [];
+  // The segments come in address order and each judgement's pieces are sorted: one cursor per judgement walks its
+  // pieces once (a search per segment was quadratic in the pieces of a large NACL's judgement).
+  const cursors = judgements.map(() => 0);
   for (let i = 0; i + 1 < sorted.length; i++) {
     const first = sorted[i];
     const last = sorted[i + 1] - 1n;
     if (!within.some((r) => r.first <= first && last <= r.last)) {
       continue;
     }
-    segments.push({ first, last, decisions: judgements.map((j) => decisionAt(j, first)) });
+    const decisions: Decision[] = [];
+    for (let j = 0; j < judgements.length; j++) {
+      const judgement = judgements[j];
+      let at = cursors[j];
+      while (at < judgement.length && judgement[at].last < first) {
+        at++;
+      }
+      cursors[j] = at;
+      decisions.push(at < judgement.length && judgement[at].first <= first ? judgement[at].decision : decisionAt(judgement, first));
+    }
+    segments.push({ first, last, decisions });
   }
   return segments;
 }

@@ -847,7 +847,16 @@ function anyOf(answers: readonly FlowAnswer[], notes: readonly string[], flow: s
   const reachable = answers.find((a) => a.verdict === 'REACHABLE');
   const dedupe = (lists: Decision[][]) => {
     const seen = new Map<string, Decision>();
-    lists.flat().forEach((d) => seen.set(decisionKey(d), d));
+    // Keyed once per object: the same decision recurs in many answers, and a key joins long messages.
+    const keyed = new Set<Decision>();
+    for (const list of lists) {
+      for (const d of list) {
+        if (!keyed.has(d)) {
+          keyed.add(d);
+          seen.set(decisionKey(d), d);
+        }
+      }
+    }
     return [...seen.values()];
   };
   const blockers = dedupe(answers.map((a) => a.blockers));
@@ -914,10 +923,17 @@ function judgeSegments(segments: ReturnType<typeof overlay>, existential: boolea
   const listed = whole.length > 0 ? whole : [...Array(checks).keys()];
   const seen = new Map<string, Decision>();
   const unknowns = new Map<string, Decision>();
+  // One decision spans many segments: each object is keyed once (keys join long messages).
+  const keyed = new Set<Decision>();
+  const listedChecks = new Set(listed);
   segments.forEach((s) => s.decisions.forEach((d, i) => {
-    if (d.verdict === 'deny' && listed.includes(i)) {
-      seen.set(decisionKey(d), d);
-    } else if (d.verdict === 'unknown') {
+    if (d.verdict === 'deny' && listedChecks.has(i)) {
+      if (!keyed.has(d)) {
+        keyed.add(d);
+        seen.set(decisionKey(d), d);
+      }
+    } else if (d.verdict === 'unknown' && !keyed.has(d)) {
+      keyed.add(d);
       unknowns.set(decisionKey(d), d);
     }
   }));

@@ -10,7 +10,7 @@ import { groupPortBoundaries, groupsOf, judgeGroups } from './security-group-lay
 import { IpFamily } from '../../ip/family';
 import { MAX_EXACT_ENTRIES } from '../model/model-nacl';
 import { describeKey, Json } from '../model/model-values';
-import type { NetworkModel } from '../model/network-model';
+import type { NaclModel, NetworkModel } from '../model/network-model';
 import type { RoutedSubnetModel } from '../model/routing';
 import type { WorkloadKind, WorkloadModel } from '../model/workloads';
 
@@ -313,21 +313,10 @@ class ExposureAnalysis {
         }
       }
       for (const subnet of subnets) {
-        const entries = naclOfSubnet(network, subnet).nacl?.entries ?? [];
-        // A direction and family with more entries than the analysis judges exactly is unknown on every port
-        // (./nacl-layer): its bounds cut nothing.
-        const counts = new Map<IpFamily | undefined, number>();
-        for (const entry of entries) {
-          if (entry.egress === undefined || (entry.egress ? 'egress' : 'ingress') === direction) {
-            counts.set(entry.family, (counts.get(entry.family) ?? 0) + 1);
-          }
-        }
-        const unknownFamily = counts.get(undefined) ?? 0;
-        for (const entry of entries) {
-          const e = entry.normalized;
-          const judged = e !== undefined && (counts.get(e.range.family) ?? 0) + unknownFamily <= MAX_EXACT_ENTRIES;
-          if (judged && e.direction === direction && e.protocol === protocol && e.ports) {
-            add(e.ports.from, e.ports.to);
+        const nacl = naclOfSubnet(network, subnet).nacl;
+        if (nacl !== undefined) {
+          for (const cut of naclPortCuts(nacl, direction, protocol)) {
+            cuts.add(cut);
           }
         }
       }
@@ -572,3 +561,41 @@ export function sharedReachability(
   const shared = entry;
   return { model: shared.model, exposure: () => (shared.exposure ??= analyzeExposure(shared.model)) };
 }
+
+/**
+ * The port bounds a NACL's entries of one direction and protocol cut, read once per NACL (every pair of data store and
+ * source that crosses it asks). A direction and family with more entries than the analysis judges exactly is unknown
+ * on every port (./nacl-layer): its bounds cut nothing.
+ */
+function naclPortCuts(nacl: NaclModel, direction: 'ingress' | 'egress', protocol: number): readonly number[] {
+  let byKey = naclCuts.get(nacl);
+  if (byKey === undefined) {
+    byKey = new Map();
+    naclCuts.set(nacl, byKey);
+  }
+  const key = `${direction} ${protocol}`;
+  let cuts = byKey.get(key);
+  if (cuts === undefined) {
+    const counts = new Map<IpFamily | undefined, number>();
+    for (const entry of nacl.entries) {
+      if (entry.egress === undefined || (entry.egress ? 'egress' : 'ingress') === direction) {
+        counts.set(entry.family, (counts.get(entry.family) ?? 0) + 1);
+      }
+    }
+    const unknownFamily = counts.get(undefined) ?? 0;
+    const found = new Set<number>();
+    for (const entry of nacl.entries) {
+      const e = entry.normalized;
+      const judged = e !== undefined && (counts.get(e.range.family) ?? 0) + unknownFamily <= MAX_EXACT_ENTRIES;
+      if (judged && e.direction === direction && e.protocol === protocol && e.ports) {
+        found.add(e.ports.from);
+        found.add(e.ports.to + 1);
+      }
+    }
+    cuts = [...found];
+    byKey.set(key, cuts);
+  }
+  return cuts;
+}
+
+const naclCuts = new WeakMap<NaclModel, Map<string, readonly number[]>>();

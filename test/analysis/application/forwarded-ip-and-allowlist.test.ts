@@ -199,7 +199,10 @@ describe('LayeredDefense-WafAllowlistVeryBroad', () => {
     });
     // WHEN judged THEN a /2 twice is still a quarter of the space; a /1 is half of it, in each rule
     expect(ofRule(twice(['0.0.0.0/2']), VERY_BROAD)).toEqual([]);
-    expect(ofRule(twice(['128.0.0.0/1']), VERY_BROAD).map((f) => f.message.split(' exempts')[0])).toEqual(["rule 'AdminOnlyFromOffice'", "rule 'AdminCopy'"]);
+    const broad = ofRule(twice(['128.0.0.0/1', '192.0.2.0/24']), VERY_BROAD);
+    expect(broad.map((f) => f.message.split(' exempts')[0])).toEqual(["rule 'AdminOnlyFromOffice'", "rule 'AdminCopy'"]);
+    // and the set's addresses are listed once
+    expect(broad[0].message).toContain("(IP set OfficeV4: '128.0.0.0/1', '192.0.2.0/24')");
   });
 
   test('two stacks, each with its own IP set of one logical id: each web ACL is judged on its own stack\'s set', () => {

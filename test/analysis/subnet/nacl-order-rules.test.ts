@@ -164,4 +164,22 @@ describe('a NACL far over the entry quota', () => {
     expect(unverified[0].message).toContain('they are more than the 200 this analysis judges exactly, and EC2 takes at most 40 per direction and family');
     expect(ofRule(findings, 'LayeredDefense-NaclEntryQuota').length).toBeGreaterThan(0);
   });
+
+  test('GIVEN an outbound ALLOW whose responses cross the 201 inbound entries WHEN judged THEN its return traffic is "cannot verify", on the entry', () => {
+    // GIVEN the 201 inbound entries and an outbound ALLOW of tcp 443 to anywhere (a client's requests)
+    const fillers = Array.from({ length: 199 }, (_, i): Entry => [`Filler${i}`, 1 + i, 'deny', `198.51.${i >> 8}.${i & 255}/32`]);
+    const findings = judge({
+      Stack: networkStack(Object.fromEntries([
+        ...[...fillers, ['AllowAll', 900, 'allow', '0.0.0.0/0'] as Entry, ['Shadowed', 1000, 'deny', '192.0.2.0/24'] as Entry]
+          .map(([id, ruleNumber, action, cidr]) => [id, naclEntry({ Ref: 'Nacl' }, { RuleNumber: ruleNumber, RuleAction: action, CidrBlock: cidr, Protocol: -1 })]),
+        ['Https', naclEntry({ Ref: 'Nacl' }, { RuleNumber: 100, RuleAction: 'allow', CidrBlock: '0.0.0.0/0', Egress: true, ...tcp(443) })],
+      ])),
+    });
+    // THEN the outbound entry's responses are unverified, saying why; no return-traffic error
+    expect(ofRule(findings, 'LayeredDefense-NaclReturnTraffic')).toEqual([]);
+    const unverified = ofRule(findings, 'LayeredDefense-CannotVerify').filter((f) => f.resource.logicalId === 'Https');
+    expect(unverified.map((f) => f.message)).toEqual(['LayeredDefense-NaclReturnTraffic cannot verify whether responses to outbound IPv4 rule 100 '
+      + "(ALLOW 0.0.0.0/0 tcp 443) are allowed back: the NACL's 201 inbound IPv4 entries are more than the 200 this analysis judges exactly, "
+      + 'and EC2 takes at most 40 per direction and family']);
+  });
 });

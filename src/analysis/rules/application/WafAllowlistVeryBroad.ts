@@ -94,7 +94,10 @@ export const WafAllowlistVeryBroad: LayeredDefenseRule = {
           for (const [family, part] of read(addresses)) {
             const parts = byFamily.get(family) ?? [];
             byFamily.set(family, parts);
-            parts.push({ key: node.ipSetKey, part });
+            // A set exempted twice in one rule (under two NOTs of an OR, say) exempts its addresses once.
+            if (!parts.some((p) => p.part === part)) {
+              parts.push({ key: node.ipSetKey, part });
+            }
           }
         }
         for (const [family, parts] of byFamily) {
@@ -105,7 +108,7 @@ export const WafAllowlistVeryBroad: LayeredDefenseRule = {
           }
           const percent = Number((count * 10000n) / space) / 100;
           const name = family === IpFamily.IPV4 ? 'IPv4' : 'IPv6';
-          const sets = [...new Set(parts.map((p) => p.key))];
+          const sets = parts.map((p) => p.key);
           const total = parts.reduce((n, p) => n + p.part.cidrs.length, 0);
           const shown = total > 6 ? 5 : total;
           const first: string[] = [];

@@ -1,4 +1,4 @@
-import { reachabilityFor, reachablePhrase, unknownPhrase } from './path-findings';
+import { reachabilityFor, reachablePhrase, PATH_NOT_JUDGED, unknownPhrase } from './path-findings';
 import { groupName } from '../../reachability/exposure';
 import { groupsOf } from '../../reachability/security-group-layer';
 import { LayeredDefenseRule, RuleFinding } from '../rule';
@@ -11,11 +11,6 @@ import { LayeredDefenseRule, RuleFinding } from '../rule';
  * `ReachabilityModel.explain` on every range of ports over which no rule changes.
  * @see https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html#security-group-referencing
  */
-/** The first three items, `; `-separated, and how many more. */
-function listSome(items: readonly string[]): string {
-  return items.length > 3 ? `${items.slice(0, 3).join('; ')}; and ${items.length - 3} more` : items.join('; ');
-}
-
 export const DataStoreReachedOutsideGroups: LayeredDefenseRule = {
   id: 'LayeredDefense-DataStoreReachedOutsideGroups',
   level: 'error',
@@ -39,10 +34,6 @@ export const DataStoreReachedOutsideGroups: LayeredDefenseRule = {
         }
       }
       const names = named.size > 0 ? [...named].map((k) => groupName(model, k)).join(', ') : 'no security group';
-      // One finding per data store, however many workload groups reach it: every tier of an app behind one wide CIDR
-      // rule would otherwise give a finding per pair of data store and tier.
-      const reaching: string[] = [];
-      const unknown: Array<{ readonly who: string; readonly how: string }> = [];
       for (const source of sources) {
         const group = source.group;
         if (!group || group.groupKeys.some((k) => named.has(k))) {
@@ -51,25 +42,14 @@ export const DataStoreReachedOutsideGroups: LayeredDefenseRule = {
         const members = group.members.map((m) => m.resource.path);
         const who = `${source.description} (${members.slice(0, 3).join(', ')}${members.length > 3 ? ` and ${members.length - 3} more` : ''})`;
         if (source.verdict === 'REACHABLE') {
-          reaching.push(`${who} on ${reachablePhrase(source)}`);
+          findings.push({
+            resource: w.resource,
+            message: `data store ${w.resource.path} (${store.reason}) is reachable from ${who} on ${reachablePhrase(source)}, `
+              + `but its security groups name ${names} as sources`,
+          });
         } else if (source.verdict === 'UNKNOWN') {
-          unknown.push({ who, how: unknownPhrase(source) });
+          context.cannotVerify(w.resource, `whether ${who}, outside the groups the security groups of data store ${w.resource.path} name, can reach it ${unknownPhrase(source)}`, PATH_NOT_JUDGED);
         }
-      }
-      const described = `data store ${w.resource.path} (${store.reason})`;
-      if (reaching.length === 1) {
-        findings.push({ resource: w.resource, message: `${described} is reachable from ${reaching[0]}, but its security groups name ${names} as sources` });
-      } else if (reaching.length > 1) {
-        findings.push({
-          resource: w.resource,
-          message: `${described} is reachable from ${reaching.length} workload groups, though its security groups name ${names} as sources: ${listSome(reaching)}`,
-        });
-      }
-      const outside = `outside the groups the security groups of data store ${w.resource.path} name`;
-      if (unknown.length === 1) {
-        context.cannotVerify(w.resource, `whether ${unknown[0].who}, ${outside}, can reach it ${unknown[0].how}`);
-      } else if (unknown.length > 1) {
-        context.cannotVerify(w.resource, `whether ${unknown.length} workload groups, ${outside}, can reach it: ${listSome(unknown.map((u) => `${u.who} ${u.how}`))}`);
       }
     }
     return findings;

@@ -17,6 +17,12 @@ export function reachablePhrase(source: SourceExposure): string {
 }
 
 /** The values unknown at synth that leave a source's answer open, and on which ports. */
+/**
+ * Why a path rule cannot verify a path: the reasons {@link unknownPhrase} names are not all unknown values (a NACL
+ * may be too large to judge exactly), so not the engine's "the value is not known".
+ */
+export const PATH_NOT_JUDGED = 'the path is not judged, for the reasons named';
+
 export function unknownPhrase(source: SourceExposure): string {
   const values = unique(source.ranges.filter((r) => r.verdict === 'UNKNOWN').flatMap((r) => r.decisions.map((d) => d.message)));
   return `on ${describeRanges(source, 'UNKNOWN')} (${values.slice(0, 3).join('; ')}${values.length > 3 ? `; and ${values.length - 3} more` : ''})`;

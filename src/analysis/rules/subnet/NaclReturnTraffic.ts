@@ -1,6 +1,6 @@
-import { analysableScopes, describeScopeEntry, directionName, familyName } from './nacl-scopes';
+import { analysableScopes, describeScopeEntry, directionName, familyName, naclName } from './nacl-scopes';
 import { IpRange, mergeRanges } from '../../../private/ip';
-import { describeRanges, missingRanges, NaclDirectionAnalysis, naclScopes, TrafficClass } from '../../model/model-nacl';
+import { describeRanges, MAX_EXACT_ENTRIES, missingRanges, NaclDirectionAnalysis, naclScopes, TrafficClass } from '../../model/model-nacl';
 import type { NormalizedNaclEntry } from '../../model/nacl-evaluator';
 import { LayeredDefenseRule, RuleContext, RuleFinding } from '../rule';
 
@@ -26,8 +26,22 @@ export const NaclReturnTraffic: LayeredDefenseRule = {
     const scopes = analysableScopes(model, context, 'return traffic');
     for (const scope of scopes) {
       const other = naclScopes(scope.nacl).find((s) => s.family === scope.family && s.direction !== scope.direction);
+      if (other?.tooManyEntries !== undefined && other.unknownEntries.length === 0) {
+        // The other direction is too large to judge exactly: each ALLOW here that a response must cross it for is
+        // unverified, said on the entry (the other direction's "cannot verify" is on the NACL).
+        for (const summary of scope.analysis!.summaries()) {
+          const entry = summary.entry;
+          if (entry.action === 'allow' && summary.decides > 0 && !isReturnEntry(entry, context) && (entry.protocol === -1 || entry.protocol === TCP || entry.protocol === UDP)) {
+            context.cannotVerify(scope.siteOf(entry).resource,
+              `whether responses to ${directionName(scope.direction)} ${familyName(scope.family)} ${describeScopeEntry(scope, entry)} are allowed back`,
+              `${naclName(scope.nacl)}'s ${other.tooManyEntries} ${directionName(other.direction)} ${familyName(other.family)} entries are more than the `
+                + `${MAX_EXACT_ENTRIES} this analysis judges exactly, and EC2 takes at most 40 per direction and family`);
+          }
+        }
+        continue;
+      }
       if (!other?.analysis) {
-        continue; // the other direction has an unresolved entry, reported as cannot verify
+        continue; // the other direction has an unresolved entry or shares rule numbers, each reported on its own
       }
       for (const summary of scope.analysis!.summaries()) {
         const entry = summary.entry;

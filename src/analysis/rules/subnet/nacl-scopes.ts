@@ -27,7 +27,7 @@ export function analysableScopes(model: NetworkModel, context: RuleContext, what
         continue;
       }
       if (scope.tooManyEntries !== undefined && scope.unknownEntries.length === 0) {
-        context.cannotVerify(scope.nacl.resource, `${what} of its ${scope.tooManyEntries} ${directionName(scope.direction)} ${familyName(scope.family)} entries`,
+        context.cannotVerify(scope.nacl.resource, `${what} of ${naclName(scope.nacl)}'s ${scope.tooManyEntries} ${directionName(scope.direction)} ${familyName(scope.family)} entries`,
           `they are more than the ${MAX_EXACT_ENTRIES} this analysis judges exactly, and EC2 takes at most 40 per direction and family`);
         continue;
       }
