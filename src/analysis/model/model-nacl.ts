@@ -330,8 +330,8 @@ export class NaclDirectionAnalysis {
     pick?: (classIndex: number) => boolean,
     oncePerSplit = false,
   ): void {
-    if (neverMatchesReason(entry) !== undefined) {
-      return;
+    if (neverMatchesReason(entry) !== undefined || entry.range.family !== this.family) {
+      return; // an entry of the other family matches no address of this one
     }
     // A set: ICMP entries naming many types and codes make thousands of classes.
     const seen: Set<CellSplit> | undefined = oncePerSplit ? new Set() : undefined;

@@ -281,6 +281,14 @@ describe('NaclDirectionAnalysis: exact fates and return paths', () => {
     }), { numRuns: 300 });
   });
 
+  test('fateOf an entry of the other family touches no piece of this one', () => {
+    // GIVEN an IPv4 analysis and an IPv6 entry
+    const analysis = new NaclDirectionAnalysis([entryOf({ RuleAction: 'deny', CidrBlock: '10.0.0.0/8' })], 'ingress', IpFamily.IPV4);
+    const v6 = normalizeNaclEntries([{ RuleNumber: 100, RuleAction: 'allow', Protocol: -1, Ipv6CidrBlock: '::/0' }])[0];
+    // WHEN its fate is asked for THEN it decides nothing and nothing overtakes it
+    expect(analysis.fateOf(v6)).toEqual({ entry: v6, decides: [], overtaken: [] });
+  });
+
   test('a NACL of 40,000 entries (a threat feed written out as DENYs) is split in near-linear time', () => {
     // GIVEN 40,000 DENYs of single addresses one apart, an ALLOW of everything, and a DENY the ALLOW shadows
     const denies = Array.from({ length: 40_000 }, (_, i) => ({
