@@ -41,7 +41,7 @@ export const NaclReturnTraffic: LayeredDefenseRule = {
         continue;
       }
       if (!other?.analysis) {
-        continue; // the other direction has an unresolved entry or shares rule numbers, each reported on its own
+        continue; // the other direction has an unresolved entry, reported as cannot verify
       }
       for (const summary of scope.analysis!.summaries()) {
         const entry = summary.entry;
