@@ -15,7 +15,7 @@ import type { ModelResource, StackInput } from './resource';
 import { defaultGroupVpcKey, invalidSgRule, readSgRules, SgRuleModel } from './sg-rules';
 import { isPolicyName } from './tls-listeners';
 import { readWafRuleGroups, WafRuleGroupModel } from './waf-rule-groups';
-import { WafWebAclTree } from './waf-statements-tree';
+import { isWafUnknown, WafWebAclTree, walkWafStatement } from './waf-statements-tree';
 import { IpFamily } from '../../ip/family';
 import { isIntrinsic } from '../cfn/json-object';
 import { PSEUDO_PARAMETERS } from '../cfn/types';
@@ -710,6 +710,29 @@ class TemplateResource implements ModelResource {
   }
 }
 
+/** The WAFv2 resources whose `Ref` is `name|id|scope`, not an ARN, and how messages name them. */
+const WAF_REF_NOT_ARN: Readonly<Record<string, string>> = Object.freeze(Object.assign(Object.create(null), {
+  'AWS::WAFv2::WebACL': 'web ACL',
+  'AWS::WAFv2::IPSet': 'IP set',
+  'AWS::WAFv2::RuleGroup': 'rule group',
+  'AWS::WAFv2::RegexPatternSet': 'regex pattern set',
+}));
+
+/**
+ * Why a value WAF needs as an ARN is not one: a `Ref` (in this stack, or through an export) to a WAFv2 web ACL, IP
+ * set, rule group or regex pattern set returns `name|id|scope`, and only its `Arn` attribute is the ARN
+ * (`Fn::GetAtt <id>.Arn`; `Id` is the id).
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-wafv2-ipset.html#aws-resource-wafv2-ipset-return-values
+ */
+function wafRefNotArn(model: NetworkModel, value: Json, stackId: string, property: string): string | undefined {
+  const ref = referenceOf(value);
+  if (ref === undefined || ref.attribute === 'Arn') return undefined;
+  const kind = WAF_REF_NOT_ARN[model.resources.get(resourceKey(ref.stackId ?? stackId, ref.logicalId))?.type ?? ''];
+  if (kind === undefined) return undefined;
+  const written = ref.attribute === undefined ? `Ref ${ref.logicalId}, which is the ${kind}'s name|id|scope` : `Fn::GetAtt ${ref.logicalId}.${ref.attribute}`;
+  return `${property} is ${written}, not the ${kind}'s ARN (write Fn::GetAtt ${ref.logicalId}.Arn): WAF rejects it`;
+}
+
 /** WAF's limit on the addresses of one IP set. */
 const MAX_IP_SET_ADDRESSES = 10_000;
 
@@ -1042,16 +1065,35 @@ function link(model: NetworkModel): void {
     }
   }
   readWafRuleGroups(all('AWS::WAFv2::RuleGroup'), model);
+  // Where WAF takes an ARN, a `Ref` to a WAFv2 resource gives its name|id|scope instead: WAF rejects it.
+  const refNotArn = (r: ModelResource, property: string, value: Json) => {
+    const problem = wafRefNotArn(model, value, r.stack.id, property);
+    if (problem !== undefined) model.invalid.push({ resource: r, problem });
+  };
+  for (const owner of [...model.webAcls, ...model.wafRuleGroups.values()]) {
+    const rules = owner.tree.rules;
+    if (isWafUnknown(rules)) continue;
+    for (const rule of rules) {
+      walkWafStatement(rule.statement, (node) => {
+        if (node.type === 'IPSetReferenceStatement' || node.type === 'RuleGroupReferenceStatement' || node.type === 'RegexPatternSetReferenceStatement') {
+          refNotArn(owner.resource, `rule '${rule.name}': ${node.type}.Arn`, node.arn);
+        }
+      });
+    }
+  }
   for (const r of all('AWS::WAFv2::WebACLAssociation')) {
     model.webAclAssociations.push(r);
+    refNotArn(r, 'WebACLArn', r.properties.WebACLArn);
     acls.get(target(r, r.properties.WebACLArn))?.associations.push(r);
   }
   for (const r of all('AWS::WAFv2::LoggingConfiguration')) {
+    refNotArn(r, 'ResourceArn', r.properties.ResourceArn);
     acls.get(target(r, r.properties.ResourceArn))?.loggingConfigurations.push(r);
   }
   for (const r of all('AWS::CloudFront::Distribution')) {
     const webAclId = r.properties.DistributionConfig?.WebACLId;
     if (webAclId !== undefined) {
+      refNotArn(r, 'DistributionConfig.WebACLId', webAclId);
       acls.get(target(r, webAclId))?.distributions.push(r);
     }
   }
