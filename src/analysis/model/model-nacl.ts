@@ -546,6 +546,21 @@ const scopeCache = new WeakMap<NaclModel, NaclScope[]>();
 export const MAX_EXACT_ENTRIES = 200;
 
 /**
+ * How many entries of a NACL may sit in one direction and family: those that do, and those whose direction or
+ * family is not known (they may). Compared with {@link MAX_EXACT_ENTRIES} by the rules and by the paths alike.
+ */
+export function scopeEntryCount(nacl: NaclModel, direction: NaclDirection, family: IpFamily): number {
+  const egress = direction === 'egress';
+  let count = 0;
+  for (const e of nacl.entries) {
+    if ((e.egress === undefined || e.egress === egress) && (e.family === undefined || e.family === family)) {
+      count++;
+    }
+  }
+  return count;
+}
+
+/**
  * The analysis of a scope without entries (the IPv6 side of most NACLs): everything meets the implicit final deny.
  * It depends only on direction and family, and nothing changes an analysis once made, so one per pair is shared.
  */
@@ -589,7 +604,8 @@ export function naclScopes(nacl: NaclModel): NaclScope[] {
           sites.push(e);
         }
       }
-      const tooMany = normalized.length > MAX_EXACT_ENTRIES;
+      const count = normalized.length + unknownEntries.length;
+      const tooMany = count > MAX_EXACT_ENTRIES;
       const analysis = unknownEntries.length > 0 || tooMany ? undefined
         : normalized.length === 0 ? emptyAnalysis(direction, family) : new NaclDirectionAnalysis(normalized, direction, family);
       scopes.push({
@@ -598,7 +614,7 @@ export function naclScopes(nacl: NaclModel): NaclScope[] {
         family,
         analysis,
         unknownEntries,
-        ...(tooMany ? { tooManyEntries: normalized.length + unknownEntries.length } : {}),
+        ...(tooMany ? { tooManyEntries: count } : {}),
         duplicateRuleNumbers,
         siteOf: (n) => (normalized[n.index] === n ? sites[n.index] : undefined)!,
       });

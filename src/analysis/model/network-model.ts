@@ -342,6 +342,17 @@ export class NetworkModel {
    * The addresses of the IP sets a web ACL's statements can reference, keyed by logical id as the WAF evaluator
    * looks them up: the web ACL's own stack's sets, and the sets of other stacks its statements refer to.
    */
+  /**
+   * Each web ACL's own rules, and the rules of each rule group of the templates: what a group's statement says, it
+   * says in every web ACL that uses the group, so the rules that judge statements judge it once, on the group.
+   */
+  public wafRuleOwners(): Array<{ readonly resource: ModelResource; readonly rules: WafWebAclTree['rules']; readonly kind: 'web ACL' | 'rule group' }> {
+    return [
+      ...this.webAcls.map((acl) => ({ resource: acl.resource, rules: acl.tree.rules, kind: 'web ACL' as const })),
+      ...[...this.wafRuleGroups.values()].map((group) => ({ resource: group.resource, rules: group.tree.rules, kind: 'rule group' as const })),
+    ];
+  }
+
   public ipSetsFor(acl: ModelResource): Record<string, string[]> {
     // Looked up with an IP set reference's text: no prototype, so 'constructor' finds no set.
     const result: Record<string, string[]> = Object.create(null);
@@ -1070,8 +1081,8 @@ function link(model: NetworkModel): void {
     const problem = wafRefNotArn(model, value, r.stack.id, property);
     if (problem !== undefined) model.invalid.push({ resource: r, problem });
   };
-  for (const owner of [...model.webAcls, ...model.wafRuleGroups.values()]) {
-    const rules = owner.tree.rules;
+  for (const owner of model.wafRuleOwners()) {
+    const rules = owner.rules;
     if (isWafUnknown(rules)) continue;
     for (const rule of rules) {
       walkWafStatement(rule.statement, (node) => {

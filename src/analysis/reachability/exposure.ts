@@ -8,7 +8,7 @@ import { naclOfSubnet } from './nacl-layer';
 import { describeRoute, longestPrefixMatch } from './route-layer';
 import { groupPortBoundaries, groupsOf, judgeGroups } from './security-group-layer';
 import { IpFamily } from '../../ip/family';
-import { MAX_EXACT_ENTRIES } from '../model/model-nacl';
+import { MAX_EXACT_ENTRIES, scopeEntryCount } from '../model/model-nacl';
 import { describeKey, Json } from '../model/model-values';
 import type { NaclModel, NetworkModel } from '../model/network-model';
 import type { RoutedSubnetModel } from '../model/routing';
@@ -576,18 +576,12 @@ function naclPortCuts(nacl: NaclModel, direction: 'ingress' | 'egress', protocol
   const key = `${direction} ${protocol}`;
   let cuts = byKey.get(key);
   if (cuts === undefined) {
-    const counts = new Map<IpFamily | undefined, number>();
-    for (const entry of nacl.entries) {
-      if (entry.egress === undefined || (entry.egress ? 'egress' : 'ingress') === direction) {
-        counts.set(entry.family, (counts.get(entry.family) ?? 0) + 1);
-      }
-    }
-    const unknownFamily = counts.get(undefined) ?? 0;
+    const judged = (family: IpFamily) => scopeEntryCount(nacl, direction, family) <= MAX_EXACT_ENTRIES;
+    const judgedFamilies = { [IpFamily.IPV4]: judged(IpFamily.IPV4), [IpFamily.IPV6]: judged(IpFamily.IPV6) };
     const found = new Set<number>();
     for (const entry of nacl.entries) {
       const e = entry.normalized;
-      const judged = e !== undefined && (counts.get(e.range.family) ?? 0) + unknownFamily <= MAX_EXACT_ENTRIES;
-      if (judged && e.direction === direction && e.protocol === protocol && e.ports) {
+      if (e !== undefined && judgedFamilies[e.range.family] && e.direction === direction && e.protocol === protocol && e.ports) {
         found.add(e.ports.from);
         found.add(e.ports.to + 1);
       }

@@ -6,7 +6,7 @@
 import { Decision, everywhere, IPV6_BASE, Judgement, MAX_ADDRESS, paint } from './decision';
 import { IpFamily } from '../../ip/family';
 import { maxAddress } from '../../private/ip';
-import { MAX_EXACT_ENTRIES } from '../model/model-nacl';
+import { MAX_EXACT_ENTRIES, scopeEntryCount } from '../model/model-nacl';
 import { firstMatchPieces, NaclDirection, NormalizedNaclEntry, orderedEntries } from '../model/nacl-evaluator';
 import type { NaclModel, NetworkModel } from '../model/network-model';
 import type { RoutedSubnetModel } from '../model/routing';
@@ -107,14 +107,15 @@ function judgeNaclOnce(
     const unknown = nacl.entries.filter((e) => !e.normalized && (e.egress === undefined || (e.egress ? 'egress' : 'ingress') === direction)
       && (e.family === undefined || e.family === family));
     const ordered = orderedEntries(entries, direction, family);
-    if (ordered.length + unknown.length > MAX_EXACT_ENTRIES) {
+    const count = scopeEntryCount(nacl, direction, family);
+    if (count > MAX_EXACT_ENTRIES) {
       // Far over what EC2 takes (NaclEntryQuota reports it): judged as unknown, not entry by entry for every port.
       const decision: Decision = {
         layer: 'nacl',
         verdict: 'unknown',
         code: `${code}_UNKNOWN`,
         resource: nacl.resource,
-        message: `NACL ${nacl.resource.path} has ${ordered.length + unknown.length} ${side} ${family === IpFamily.IPV4 ? 'IPv4' : 'IPv6'} entries, `
+        message: `NACL ${nacl.resource.path} has ${count} ${side} ${family === IpFamily.IPV4 ? 'IPv4' : 'IPv6'} entries, `
           + `more than the ${MAX_EXACT_ENTRIES} this analysis judges exactly (EC2 takes at most 40 per direction and family)`,
       };
       const judgement = paint(everywhere({ layer: 'nacl', verdict: 'allow', code, message: '' }), base, base + maxAddress(family), decision, () => true);

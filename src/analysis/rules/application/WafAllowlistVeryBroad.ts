@@ -59,13 +59,8 @@ export const WafAllowlistVeryBroad: LayeredDefenseRule = {
       readSets.set(addresses, bySetFamily);
       return bySetFamily;
     };
-    // A web ACL's own rules, and the rules of each rule group of the templates: a group's broad exemption holds in
-    // every web ACL that uses the group, and is judged once, on the group.
-    const owners = [
-      ...model.webAcls.map((acl) => ({ resource: acl.resource, rules: acl.tree.rules, kind: 'web ACL' })),
-      ...[...model.wafRuleGroups.values()].map((group) => ({ resource: group.resource, rules: group.tree.rules, kind: 'rule group' })),
-    ];
-    for (const acl of owners) {
+    // A rule group's broad exemption holds in every web ACL that uses the group: judged once, on the group.
+    for (const acl of model.wafRuleOwners()) {
       const rules = acl.rules;
       if (isWafUnknown(rules)) {
         context.cannotVerify(acl.resource, `which sources the ${acl.kind}'s rules exempt (${rules.what})`);

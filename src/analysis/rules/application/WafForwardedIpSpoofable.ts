@@ -23,13 +23,7 @@ export const WafForwardedIpSpoofable: LayeredDefenseRule = {
   fix: 'Set IPSetForwardedIPConfig Position LAST (the address your proxy appended); for geo, ASN and rate-based statements use the connection address, or acknowledge the finding if the proxy in front replaces the header',
   evaluate(model, context) {
     const findings: RuleFinding[] = [];
-    // A web ACL's own rules, and the rules of each rule group of the templates (judged once, on the group: what a
-    // group's statement reads is read in every web ACL that uses it).
-    const owners = [
-      ...model.webAcls.map((acl) => ({ resource: acl.resource, rules: acl.tree.rules, kind: 'web ACL' })),
-      ...[...model.wafRuleGroups.values()].map((group) => ({ resource: group.resource, rules: group.tree.rules, kind: 'rule group' })),
-    ];
-    for (const acl of owners) {
+    for (const acl of model.wafRuleOwners()) {
       const rules = acl.rules;
       if (isWafUnknown(rules)) {
         context.cannotVerify(acl.resource, `which address of a forwarded IP header the ${acl.kind} reads (${rules.what})`);

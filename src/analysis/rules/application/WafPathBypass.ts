@@ -27,8 +27,8 @@ export const WafPathBypass: LayeredDefenseRule = {
     const findings: RuleFinding[] = [];
     // A web ACL's own rules, and the rules of each rule group of the templates: a group's path match is a bypass in
     // every web ACL that uses it, judged once, on the group.
-    for (const owner of [...model.webAcls, ...model.wafRuleGroups.values()]) {
-      const rules = owner.tree.rules;
+    for (const owner of model.wafRuleOwners()) {
+      const rules = owner.rules;
       if (isWafUnknown(rules)) {
         context.cannotVerify(owner.resource, `URI path matches (${rules.what})`);
         continue;
