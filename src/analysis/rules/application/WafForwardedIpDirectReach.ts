@@ -1,4 +1,4 @@
-import { readsForwardedIp } from './waf-statements';
+import { forwardedIpRules } from './waf-evaluation';
 import { IpFamily } from '../../../ip/family';
 import { describeValue, isLiteralString, literalStrings, referencedKeys } from '../../model/model-values';
 import type { LoadBalancerModel, NetworkModel, WebAclModel } from '../../model/network-model';
@@ -13,6 +13,7 @@ import { LayeredDefenseRule, RuleContext, RuleFinding } from '../rule';
  * (0.0.0.0/0 or ::/0, or pieces whose union is the whole space), a client can skip the proxy, connect to the load
  * balancer directly and send any X-Forwarded-For it likes, for example an allowlisted address. Prefix-list and
  * security-group peers (CloudFront's origin-facing prefix list, the proxy's group) are not expanded: they are the fix.
+ * The forwarded-IP rules are the web ACL's and those of the rule groups of the templates it runs in place.
  * @see https://docs.aws.amazon.com/waf/latest/developerguide/waf-rule-statement-forwarded-ip-address.html
  * @see https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/LocationsOfEdgeServers.html
  */
@@ -34,9 +35,12 @@ export const WafForwardedIpDirectReach: LayeredDefenseRule = {
         }
         continue;
       }
-      const forwardedRules = rules.filter((r) => readsForwardedIp(r.statement)).map((r) => `'${r.name}'`);
-      // A statement that cannot be read may read a forwarded IP header: that matters only for a load balancer open to all.
-      const unreadable = rules.flatMap((r) => unknownStatements(r.statement)).map((u) => u.what);
+      // The web ACL's rules and those of the rule groups of the templates it runs in place.
+      const found = forwardedIpRules(model, acl);
+      const forwardedRules = found.rules.map((r) => r.label.replace(/^rule /, ''));
+      // A statement that cannot be read may read a forwarded IP header, and so may a group whose reference may or may
+      // not let its rules act: that matters only for a load balancer open to all.
+      const unreadable = [...rules, ...found.inPlace].flatMap((r) => unknownStatements(r.statement)).map((u) => u.what).concat(found.unsure);
       if (forwardedRules.length === 0 && unreadable.length === 0) {
         continue;
       }

@@ -1,5 +1,5 @@
-import { aclRules, evaluatorFor, orCannotVerify } from './waf-evaluation';
-import { readsForwardedIp, sampleRequests } from './waf-statements';
+import { evaluatorFor, forwardedIpRules, orCannotVerify } from './waf-evaluation';
+import { sampleRequests } from './waf-statements';
 import { CannotEvaluateError, WafEvaluation } from '../../model/waf-evaluator';
 import { forwardedIpConfigs, isWafUnknown } from '../../model/waf-statements-tree';
 import { LayeredDefenseRule, RuleFinding } from '../rule';
@@ -16,6 +16,8 @@ import { LayeredDefenseRule, RuleFinding } from '../rule';
  *   malformed header counts as allowlisted. For every sample a blocking rule with a MATCH fallback blocks, the same
  *   request with a header that holds no address must still be blocked; an ALLOW rule with a MATCH fallback must not
  *   allow such a request.
+ * The rules judged are the web ACL's and those of each `AWS::WAFv2::RuleGroup` of the templates it runs in place
+ * (./waf-evaluation `forwardedIpRules`); the finding is on the web ACL, naming the group's rule.
  * Rule groups (../../model/waf-rule-groups): an `AWS::WAFv2::RuleGroup` of the templates runs in place; when no sample
  * is shown allowed but one the model sees blocked passed a group that may allow and whose rules are not known (outside
  * the templates, a marketplace group, a managed rule overridden to Allow), the check is "cannot verify".
@@ -37,29 +39,34 @@ export const WafForwardedIpFailOpen: LayeredDefenseRule = {
       if (!evaluator) {
         continue;
       }
-      for (const rule of aclRules(acl)) {
-        if (!readsForwardedIp(rule.statement)) {
-          continue;
-        }
+      const found = orCannotVerify(acl, context, 'forwarded IP handling', () => forwardedIpRules(model, acl));
+      if (!found) {
+        continue;
+      }
+      for (const why of found.unsure) {
+        context.cannotVerify(acl.resource, 'forwarded IP handling', why);
+      }
+      for (const target of found.rules) {
+        const { rule, label } = target;
         // A rule that stops requests fails open when the header is missing; any rule, when MATCH lets a header without
         // an address through it (the evaluator decides which requests that lets in: only a terminating rule can).
-        const stops = typeof rule.action === 'string' ? STOPS.get(rule.action) : undefined;
+        const stops = typeof target.action === 'string' ? STOPS.get(target.action) : undefined;
         const blocking = stops !== undefined;
         const fallbackMatch = forwardedIpConfigs(rule.statement).some((c) => !isWafUnknown(c) && c.fallbackBehavior === 'MATCH');
-        const samples = () => sampleRequests(model.ipSetsFor(acl.resource), rule.statement);
-        const missing = blocking && orCannotVerify(acl, context, `rule '${rule.name}' without its forwarded IP header`, () => {
+        const samples = () => sampleRequests(target.ipSets, rule.statement);
+        const missing = blocking && orCannotVerify(acl, context, `${label} without its forwarded IP header`, () => {
           const tried = new Set<string>();
           const unsure = new UnknownGroups();
           for (const request of samples()) {
             const key = `${request.uriPath}\u0000${request.sourceIp}`;
-            if (!request.headers || tried.has(key) || evaluator.evaluate(request).terminatingRule !== rule.name) {
+            if (!request.headers || tried.has(key) || !target.endsAt(evaluator.evaluate(request))) {
               continue;
             }
             tried.add(key);
             const [header, forwarded] = Object.entries(request.headers)[0];
             const without = evaluator.evaluate({ uriPath: request.uriPath, sourceIp: request.sourceIp });
             if (without.action === 'ALLOW') {
-              return `rule '${rule.name}' ${stops} ${request.uriPath} with ${header}: ${forwarded}, but the same request without ${header} `
+              return `${label} ${stops} ${request.uriPath} with ${header}: ${forwarded}, but the same request without ${header} `
                 + `is allowed (${byWhom(without)}): WAF skips the rule when the header is missing`;
             }
             // This sample is still blocked without the header, unless a rule group it passed allows it; another
@@ -71,7 +78,7 @@ export const WafForwardedIpFailOpen: LayeredDefenseRule = {
         if (missing) {
           findings.push({ resource: acl.resource, message: missing });
         }
-        const malformed = fallbackMatch && orCannotVerify(acl, context, `rule '${rule.name}' with a forwarded IP header that holds no address`, () => {
+        const malformed = fallbackMatch && orCannotVerify(acl, context, `${label} with a forwarded IP header that holds no address`, () => {
           const tried = new Set<string>();
           const unsure = new UnknownGroups();
           for (const request of samples()) {
@@ -82,21 +89,21 @@ export const WafForwardedIpFailOpen: LayeredDefenseRule = {
             const [header, forwarded] = Object.entries(request.headers)[0];
             const garbled = { ...request, headers: { [header]: NO_ADDRESS } };
             if (blocking) {
-              if (evaluator.evaluate(request).terminatingRule !== rule.name) {
+              if (!target.endsAt(evaluator.evaluate(request))) {
                 continue;
               }
               tried.add(key);
               const result = evaluator.evaluate(garbled);
               if (result.action === 'ALLOW') {
-                return `rule '${rule.name}' ${stops} ${request.uriPath} with ${header}: ${forwarded}, but the same request with ${header}: ${NO_ADDRESS} `
+                return `${label} ${stops} ${request.uriPath} with ${header}: ${forwarded}, but the same request with ${header}: ${NO_ADDRESS} `
                   + `is allowed (${byWhom(result)}): with FallbackBehavior MATCH a header that holds no valid address counts as a match`;
               }
               unsure.note(result);
             } else {
               tried.add(key);
               const result = evaluator.evaluate(garbled);
-              if (result.action === 'ALLOW' && result.terminatingRule === rule.name) {
-                return `rule '${rule.name}' allows ${request.uriPath} with ${header}: ${NO_ADDRESS}, a header that holds no valid address: `
+              if (result.action === 'ALLOW' && target.endsAt(result)) {
+                return `${label} allows ${request.uriPath} with ${header}: ${NO_ADDRESS}, a header that holds no valid address: `
                   + 'with FallbackBehavior MATCH it counts as a match, so the request skips every later rule';
               }
             }
