@@ -42,13 +42,13 @@ export function checkModel(model: NetworkModel, options: ResolvedChecksOptions):
   for (const { resource, problem, value } of model.invalid) {
     invalidByResource.set(resource.key, [...(invalidByResource.get(resource.key) ?? []), value ?? problem]);
   }
-  const raiseCannotVerify = (resource: FindingSite, text: string) => {
+  const raiseCannotVerify = (resource: FindingSite, text: string, fix?: string) => {
     if (invalidByResource.get(resource.key)?.some((value) => mentionsValue(text, value))) {
       return;
     }
     const key = `${resource.key}\u0000${text}`;
     if (!cannotVerify.has(key)) {
-      cannotVerify.set(key, finding(CANNOT_VERIFY_RULE, resource, text, undefined));
+      cannotVerify.set(key, finding(CANNOT_VERIFY_RULE, resource, text, fix));
     }
   };
   for (const { resource, reason, subject } of model.unreadable) {
@@ -68,9 +68,9 @@ export function checkModel(model: NetworkModel, options: ResolvedChecksOptions):
       ephemeralTo: options.ephemeralTo,
       maxTcpEstablishedTimeoutSeconds: options.maxTcpEstablishedTimeoutSeconds,
       ruleIds: RULE_IDS,
-      cannotVerify: (resource, what, why) => {
+      cannotVerify: (resource, what, why, fix) => {
         if (!model.malformed.has(resource.key)) {
-          raiseCannotVerify(resource, `${rule.id} cannot verify ${what}: ${why ?? 'the value is not known'}`);
+          raiseCannotVerify(resource, `${rule.id} cannot verify ${what}: ${why ?? 'the value is not known'}`, fix);
         }
       },
     };

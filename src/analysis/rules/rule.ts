@@ -35,10 +35,11 @@ export interface RuleContext {
   readonly ruleIds: ReadonlySet<string>;
   /**
    * Reports that this rule cannot judge a resource because a value is unknown at synth; `what` names the value.
-   * `why` says why, when it is not that the value is unknown.
+   * `why` says why, when it is not that the value is unknown; `fix`, what to do, when it is not CannotVerify's fix
+   * (use a literal, or review the value and acknowledge).
    * It becomes a `LayeredDefense-CannotVerify` warning: never a silent pass.
    */
-  cannotVerify(resource: FindingSite, what: string, why?: string): void;
+  cannotVerify(resource: FindingSite, what: string, why?: string, fix?: string): void;
 }
 
 export interface LayeredDefenseRule {

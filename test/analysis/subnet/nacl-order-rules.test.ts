@@ -162,6 +162,8 @@ describe('a NACL far over the entry quota', () => {
     expect(unverified.map((f) => f.message.split(' cannot verify')[0]).sort()).toEqual(
       ['LayeredDefense-NaclAllowlist', 'LayeredDefense-NaclDeadEntry', 'LayeredDefense-NaclDenyShadowed', 'LayeredDefense-NaclReturnTraffic']);
     expect(unverified[0].message).toContain('they are more than the 200 this analysis judges exactly, and EC2 takes at most 40 per direction and family');
+    // AND the fix is the quota's, not CannotVerify's "use a literal": the values are literals already
+    expect(new Set(unverified.map((f) => f.fix))).toEqual(new Set([expect.stringMatching(/^Bring the NACL within EC2's quota of entries per direction and family/)]));
     expect(ofRule(findings, 'LayeredDefense-NaclEntryQuota').length).toBeGreaterThan(0);
   });
 
@@ -181,5 +183,6 @@ describe('a NACL far over the entry quota', () => {
     expect(unverified.map((f) => f.message)).toEqual(['LayeredDefense-NaclReturnTraffic cannot verify whether responses to outbound IPv4 rule 100 '
       + "(ALLOW 0.0.0.0/0 tcp 443) are allowed back: the NACL's 201 inbound IPv4 entries are more than the 200 this analysis judges exactly, "
       + 'and EC2 takes at most 40 per direction and family']);
+    expect(unverified[0].fix).toMatch(/^Bring the NACL within EC2's quota/);
   });
 });

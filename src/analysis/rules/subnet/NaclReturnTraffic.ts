@@ -1,4 +1,4 @@
-import { analysableScopes, describeScopeEntry, directionName, familyName, naclName } from './nacl-scopes';
+import { analysableScopes, describeScopeEntry, directionName, familyName, naclName, OVER_CAP_FIX } from './nacl-scopes';
 import { IpRange, mergeRanges } from '../../../private/ip';
 import { describeRanges, MAX_EXACT_ENTRIES, missingRanges, NaclDirectionAnalysis, naclScopes, TrafficClass } from '../../model/model-nacl';
 import type { NormalizedNaclEntry } from '../../model/nacl-evaluator';
@@ -35,7 +35,7 @@ export const NaclReturnTraffic: LayeredDefenseRule = {
             context.cannotVerify(scope.siteOf(entry).resource,
               `whether responses to ${directionName(scope.direction)} ${familyName(scope.family)} ${describeScopeEntry(scope, entry)} are allowed back`,
               `${naclName(scope.nacl)}'s ${other.tooManyEntries} ${directionName(other.direction)} ${familyName(other.family)} entries are more than the `
-                + `${MAX_EXACT_ENTRIES} this analysis judges exactly, and EC2 takes at most 40 per direction and family`);
+                + `${MAX_EXACT_ENTRIES} this analysis judges exactly, and EC2 takes at most 40 per direction and family`, OVER_CAP_FIX);
           }
         }
         continue;

@@ -28,7 +28,7 @@ export function analysableScopes(model: NetworkModel, context: RuleContext, what
       }
       if (scope.tooManyEntries !== undefined && scope.unknownEntries.length === 0) {
         context.cannotVerify(scope.nacl.resource, `${what} of ${naclName(scope.nacl)}'s ${scope.tooManyEntries} ${directionName(scope.direction)} ${familyName(scope.family)} entries`,
-          `they are more than the ${MAX_EXACT_ENTRIES} this analysis judges exactly, and EC2 takes at most 40 per direction and family`);
+          `they are more than the ${MAX_EXACT_ENTRIES} this analysis judges exactly, and EC2 takes at most 40 per direction and family`, OVER_CAP_FIX);
         continue;
       }
       for (const entry of scope.unknownEntries) {
@@ -38,6 +38,13 @@ export function analysableScopes(model: NetworkModel, context: RuleContext, what
   }
   return result;
 }
+
+/**
+ * The fix of a "cannot verify" for a NACL direction with more entries than the analysis judges exactly: what
+ * NaclEntryQuota asks (a literal value, CannotVerify's fix, would not help).
+ */
+export const OVER_CAP_FIX = 'Bring the NACL within EC2\'s quota of entries per direction and family (LayeredDefense-NaclEntryQuota reports it): merge CIDRs (IpBlocklistNacl '
+  + 'merges and covers them within the quota), or move the surplus to a WAF IP set; then this analysis judges the order of its entries';
 
 /** `IPv4` or `IPv6` (the model's `familyText`, under the name the subnet rules use). */
 export const familyName: (family: IpFamily) => string = familyText;
