@@ -344,6 +344,45 @@ describe(`${ID}: rule groups ahead of a BLOCK rule`, () => {
     expect(cannotVerify(aclWith([reference('Shared', 0, GROUP_ARN, { None: {} }, extra), blockUnknown(1)], ALLOW_ALL))).toEqual([]);
   });
 
+  describe('BLOCK rules inside a group the web ACL runs in place', () => {
+    const NO_ADMIN = groupRule('NoAdmin', 1, 'Block', startsWith('/admin'));
+    const SHADOWED_NO_ADMIN = /^BLOCK rule 'NoAdmin' of rule group Stack\/Group \(referenced by rule 'Shared'\) never blocks: each of \d+ requests it blocks on its own \(for example \/admin\S* from \S+\) is allowed first by /;
+
+    test('GIVEN the group\'s allow-all before its BLOCK /admin WHEN judged THEN the group\'s block never happens: one error on the web ACL', () => {
+      const findings = ofRule(aclWith([reference('Shared', 0, GROUP_ARN)], [...ALLOW_ALL, NO_ADMIN]), ID);
+      expect(sites(findings)).toEqual([[ID, 'Stack/Acl']]);
+      expect(findings[0].message).toMatch(new RegExp(SHADOWED_NO_ADMIN.source + "ALLOW rule 'AllowEverything' of rule group Stack\\/Group \\(referenced by rule 'Shared'\\)$"));
+    });
+
+    test('GIVEN a web ACL ALLOW of /admin before the reference WHEN judged THEN the group\'s block never happens, allowed by the web ACL\'s rule', () => {
+      const findings = ofRule(aclWith([wafRule('AdminOpen', 0, 'Allow', startsWith('/admin')), reference('Shared', 1, GROUP_ARN)], [NO_ADMIN]), ID);
+      expect(findings.map((f) => f.message)).toEqual([expect.stringMatching(new RegExp(SHADOWED_NO_ADMIN.source + "ALLOW rule 'AdminOpen'$"))]);
+    });
+
+    test.each<[string, unknown, object]>([
+      ['the group counted (OverrideAction Count)', { Count: {} }, {}],
+      ['the BLOCK rule excluded (counted)', { None: {} }, { ExcludedRules: [{ Name: 'NoAdmin' }] }],
+    ])('GIVEN %s WHEN judged THEN nothing: the rule blocks nothing, so nothing shadows it', (_, override, extra) => {
+      const findings = aclWith([wafRule('AdminOpen', 0, 'Allow', startsWith('/admin')), reference('Shared', 1, GROUP_ARN, override, extra)], [NO_ADMIN]);
+      expect(ofRule(findings, ID)).toEqual([]);
+      expect(cannotVerify(findings)).toEqual([]);
+    });
+
+    test('GIVEN a COUNT rule of the group overridden to Block by the reference WHEN judged THEN it is judged as the BLOCK it is there', () => {
+      const counted = groupRule('NoAdmin', 1, 'Count', startsWith('/admin'));
+      const override = { RuleActionOverrides: [{ Name: 'NoAdmin', ActionToUse: { Block: {} } }] };
+      const findings = ofRule(aclWith([reference('Shared', 0, GROUP_ARN, { None: {} }, override)], [...ALLOW_ALL, counted]), ID);
+      expect(findings.map((f) => f.message)).toEqual([expect.stringMatching(SHADOWED_NO_ADMIN)]);
+      // Without the override it counts: nothing to shadow
+      expect(ofRule(aclWith([reference('Shared', 0, GROUP_ARN)], [...ALLOW_ALL, counted]), ID)).toEqual([]);
+    });
+
+    test('GIVEN the group\'s BLOCK before its allow-all WHEN judged THEN nothing', () => {
+      const blockFirst = [groupRule('AllowEverything', 5, 'Allow', startsWith('/')), NO_ADMIN];
+      expect(ofRule(aclWith([reference('Shared', 0, GROUP_ARN)], blockFirst), ID)).toEqual([]);
+    });
+  });
+
   test('GIVEN a group of blocks with the reference overriding one to Allow WHEN judged THEN it shadows the BLOCK rule', () => {
     const blocks = [groupRule('Everything', 0, 'Block', startsWith('/'))];
     const findings = aclWith([reference('Shared', 0, GROUP_ARN, { None: {} }, { RuleActionOverrides: [{ Name: 'Everything', ActionToUse: { Allow: {} } }] }), blockAdmin(1)], blocks);

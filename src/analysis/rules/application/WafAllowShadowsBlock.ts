@@ -1,8 +1,9 @@
 import { aclRules, evaluatorFor, orCannotVerify } from './waf-evaluation';
 import { sampleRequests } from './waf-statements';
-import type { WafEvaluation } from '../../model/waf-evaluator';
+import type { NetworkModel, WebAclModel } from '../../model/network-model';
+import { WafEvaluation, WafEvaluator } from '../../model/waf-evaluator';
 import { groupReach, ruleGroupResolver, WafRuleGroupResolver } from '../../model/waf-rule-groups';
-import { WafRuleNode, WafWebAclTree } from '../../model/waf-statements-tree';
+import { isWafUnknown, WafRuleNode, WafWebAclTree } from '../../model/waf-statements-tree';
 import { LayeredDefenseRule, RuleFinding } from '../rule';
 
 /**
@@ -15,7 +16,9 @@ import { LayeredDefenseRule, RuleFinding } from '../rule';
  * sample got blocked. Rule groups (../../model/waf-rule-groups): an `AWS::WAFv2::RuleGroup` of the templates runs in
  * place; AWS managed groups cannot allow unless a rule is overridden to Allow; a group that may allow and whose rules
  * are not known (outside the templates, a marketplace group, an override to Allow) is "cannot verify" for a BLOCK rule
- * after it whose samples it could take. Limit: samples, not a proof.
+ * after it whose samples it could take. The BLOCK rules judged are the web ACL's and those of each group of the
+ * templates it runs in place (OverrideAction None; a rule that blocks there after the reference's overrides), named
+ * with their group. Limit: samples, not a proof.
  * @see https://docs.aws.amazon.com/waf/latest/developerguide/web-acl-processing-order.html
  * @see https://docs.aws.amazon.com/waf/latest/developerguide/web-acl-rule-actions.html
  */
@@ -47,13 +50,11 @@ export const WafAllowShadowsBlock: LayeredDefenseRule = {
       if (!full) {
         continue;
       }
-      for (const rule of aclRules(acl)) {
-        if (rule.action !== 'BLOCK') {
-          continue;
-        }
-        const alone = evaluatorFor(model, acl, context, `rule '${rule.name}'`, new WafWebAclTree([rule], 'ALLOW'));
-        const verdict = alone && orCannotVerify(acl, context, `rule '${rule.name}' against earlier ALLOW rules`, (): Shadow | undefined => {
-          const samples = sampleRequests(model.ipSetsFor(acl.resource), rule.statement);
+      for (const target of blockRules(model, acl, groupsOf)) {
+        const { rule, label } = target;
+        const alone = orCannotVerify(acl, context, label, () => new WafEvaluator(new WafWebAclTree([rule], 'ALLOW'), { ipSets: target.ipSets() }));
+        const verdict = alone && orCannotVerify(acl, context, `${label} against earlier ALLOW rules`, (): Shadow | undefined => {
+          const samples = sampleRequests(target.ipSets(), rule.statement);
           const blocked = samples.filter((r) => alone.evaluate(r).terminatingRule === rule.name);
           if (blocked.length === 0) {
             return undefined;
@@ -75,10 +76,10 @@ export const WafAllowShadowsBlock: LayeredDefenseRule = {
           if (unknownGroups !== undefined) {
             return { unknownGroups };
           }
-          return { message: shadowMessage(rule, blocked, allowers), throughGroup: allowers.some((a) => a.terminatingGroupRule !== undefined) };
+          return { message: shadowMessage(label, blocked, allowers), throughGroup: allowers.some((a) => a.terminatingGroupRule !== undefined) };
         });
         if (verdict && 'unknownGroups' in verdict) {
-          context.cannotVerify(acl.resource, `rule '${rule.name}' behind rule groups that may allow what it blocks (${verdict.unknownGroups.join('; ')})`);
+          context.cannotVerify(acl.resource, `${label} behind rule groups that may allow what it blocks (${verdict.unknownGroups.join('; ')})`);
         } else if (verdict) {
           findings.push({
             resource: acl.resource,
@@ -112,7 +113,51 @@ function mayAllow(rule: WafRuleNode, groups: () => WafRuleGroupResolver): boolea
   return reach?.kind === 'rules' ? reach.mayAllow : reach?.kind === 'unknown';
 }
 
-function shadowMessage(rule: WafRuleNode, blocked: ReadonlyArray<{ uriPath: string; sourceIp: string }>, allowers: readonly WafEvaluation[]): string {
+/** A BLOCK rule where the web ACL runs it, and how messages name it. */
+interface BlockRule {
+  /** The rule, with its action where it runs (a group's rule after the reference's overrides): BLOCK. */
+  readonly rule: WafRuleNode;
+  /** `rule 'X'`, or `rule 'X' of rule group G (referenced by rule 'R')`. */
+  readonly label: string;
+  /** The IP sets its statement's references are looked up in. */
+  ipSets(): Readonly<Record<string, readonly string[]>>;
+}
+
+/**
+ * The web ACL's BLOCK rules, and the rules that block inside each rule group of the templates it runs in place
+ * (OverrideAction None, with the reference's ExcludedRules and RuleActionOverrides): an ALLOW before the reference, or
+ * before the rule inside the group, takes a group's blocks as it takes the web ACL's.
+ */
+function blockRules(model: NetworkModel, acl: WebAclModel, groups: () => WafRuleGroupResolver): BlockRule[] {
+  const result: BlockRule[] = [];
+  const own = () => model.ipSetsFor(acl.resource);
+  for (const rule of aclRules(acl)) {
+    if (rule.action === 'BLOCK') {
+      result.push({ rule, label: `rule '${rule.name}'`, ipSets: own });
+      continue;
+    }
+    if (rule.statement.type !== 'RuleGroupReferenceStatement' || rule.overrideAction !== 'NONE') {
+      continue;
+    }
+    const reach = groupReach(rule, groups());
+    if (reach?.kind !== 'rules' || isWafUnknown(reach.group.rules)) {
+      continue;
+    }
+    const group = reach.group;
+    for (const inner of group.rules as readonly WafRuleNode[]) {
+      if (reach.actionOf(inner) === 'BLOCK') {
+        result.push({
+          rule: inner.action === 'BLOCK' ? inner : { ...inner, action: 'BLOCK' },
+          label: `rule '${inner.name}' of rule group ${group.name} (referenced by rule '${rule.name}')`,
+          ipSets: () => group.ipSets,
+        });
+      }
+    }
+  }
+  return result;
+}
+
+function shadowMessage(label: string, blocked: ReadonlyArray<{ uriPath: string; sourceIp: string }>, allowers: readonly WafEvaluation[]): string {
   const plain = new Set<string>();
   const inGroups = new Set<string>();
   for (const a of allowers) {
@@ -123,6 +168,6 @@ function shadowMessage(rule: WafRuleNode, blocked: ReadonlyArray<{ uriPath: stri
     }
   }
   const by = [...(plain.size > 0 ? [`ALLOW rule ${[...plain].join(', ')}`] : []), ...inGroups].join(' and ');
-  return `BLOCK rule '${rule.name}' never blocks: each of ${blocked.length} requests it blocks on its own (for example ${blocked[0].uriPath} from ${blocked[0].sourceIp}) `
+  return `BLOCK ${label} never blocks: each of ${blocked.length} requests it blocks on its own (for example ${blocked[0].uriPath} from ${blocked[0].sourceIp}) `
     + `is allowed first by ${by}`;
 }
