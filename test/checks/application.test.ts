@@ -1,5 +1,6 @@
 import { CfnCondition, CfnParameter, Duration, Fn, Stack } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
@@ -384,6 +385,17 @@ describe('LayeredDefense-PublicEndpointWithoutWaf', () => {
     const api = new apigw.RestApi(stack, 'Api');
     api.root.addMethod('GET', new apigw.MockIntegration());
     expect(ofRule(check(stack), RULE)).toEqual([expect.objectContaining({ path: '/Stack/Api/DeploymentStage.prod/Resource' })]);
+  });
+  test('Noncompliant: an HTTP API (aws-apigatewayv2), which cannot take a web ACL, reported on the API, with the CloudFront fix', () => {
+    // GIVEN an HTTP API as the CDK docs write it, with its $default stage
+    const stack = newStack();
+    new apigwv2.HttpApi(stack, 'Patients');
+    // WHEN checked THEN one error, on the API, not on its stage
+    const found = ofRule(check(stack), RULE);
+    expect(found).toEqual([expect.objectContaining({ level: 'error', path: '/Stack/Patients/Resource' })]);
+    expect(found[0].text).toContain('API Gateway HTTP API Patients');
+    expect(found[0].text).toContain('cannot take a web ACL');
+    expect(found[0].text).toContain('CloudFront distribution with a web ACL');
   });
   test('Compliant: an associated API stage; an internal ALB', () => {
     const stack = newStack();

@@ -33,10 +33,11 @@ export function applyTransforms(template: Json): TransformedTemplate {
   if (!named.includes(SAM_TRANSFORM) || !isObject(template.Resources)) {
     return { template, generatedFrom: NONE, notExpanded };
   }
-  const { resources, generatedFrom, stages, condition } = expandServerless(template.Resources, isObject(template.Globals) ? template.Globals : {});
+  const { resources, generatedFrom, stages, conditions } = expandServerless(template.Resources, isObject(template.Globals) ? template.Globals : {});
   const expanded: Record<string, Json> = { ...template, Resources: resources };
-  if (condition !== undefined) {
-    expanded.Conditions = { ...(isObject(template.Conditions) ? template.Conditions : {}), [condition.name]: condition.body };
+  if (conditions.length > 0) {
+    expanded.Conditions = { ...(isObject(template.Conditions) ? template.Conditions : {}) };
+    for (const condition of conditions) expanded.Conditions[condition.name] = condition.body;
   }
   if (stages.size > 0) {
     // SAM's own references to a generated stage: `!Ref MyApi.Stage`, `${MyApi.Stage}` in an Fn::Sub.
@@ -69,17 +70,21 @@ const IMPLICIT_STAGE_NAME = 'Prod';
 const IMPLICIT_API_CONDITION = 'ServerlessRestApiCondition';
 /** The types whose `Api` events make the implicit API. */
 const EVENT_SOURCES: ReadonlySet<string> = new Set(['AWS::Serverless::Function', 'AWS::Serverless::StateMachine']);
+/** The implicit HTTP API SAM makes for function `HttpApi` events that name no `ApiId`, and its condition. */
+const IMPLICIT_HTTP_API = 'ServerlessHttpApi';
+const IMPLICIT_HTTP_API_CONDITION = 'ServerlessHttpApiCondition';
 
 interface Expanded {
   readonly resources: Record<string, Json>;
   readonly generatedFrom: Map<string, string>;
   readonly stages: Map<string, string>;
-  /** A condition to add to the template's Conditions (the implicit API's, when SAM makes one). */
-  readonly condition?: { readonly name: string; readonly body: Json };
+  /** Conditions to add to the template's Conditions (the implicit APIs', when SAM makes them). */
+  readonly conditions: ReadonlyArray<{ readonly name: string; readonly body: Json }>;
 }
 
 function expandServerless(declared: Record<string, Json>, globals: Record<string, Json>): Expanded {
   const apiGlobals = isObject(globals.Api) ? globals.Api : {};
+  const httpApiGlobals = isObject(globals.HttpApi) ? globals.HttpApi : {};
   const functionGlobals = isObject(globals.Function) ? globals.Function : {};
   const resources: Record<string, Json> = {};
   const generatedFrom = new Map<string, string>();
@@ -87,11 +92,20 @@ function expandServerless(declared: Record<string, Json>, globals: Record<string
   const stages = new Map<string, string>();
   /** The resources whose Api events make the implicit API, in template order. */
   const implicitSources: string[] = [];
+  /** The functions whose HttpApi events make the implicit HTTP API, in template order. */
+  const implicitHttpSources: string[] = [];
   const add = (id: string, resource: Json, from: string) => {
     // A resource the template declares under the same id wins: the analysis keeps what was written.
     if (Object.prototype.hasOwnProperty.call(declared, id) && id !== from) return;
     resources[id] = resource;
     if (id !== from) generatedFrom.set(id, from);
+  };
+  /**
+   * An HTTP API (`AWS::ApiGatewayV2::Api`, under the SAM API's logical id), as far as the model reads it: what it is.
+   * Its stage and routes are not generated: no web ACL attaches to an HTTP API, whatever its stages.
+   */
+  const addHttpApi = (id: string, properties: Record<string, Json>, carried: Record<string, Json>, from: string) => {
+    add(id, { ...carried, Type: 'AWS::ApiGatewayV2::Api', Properties: { ProtocolType: 'HTTP', ...(properties.Name !== undefined ? { Name: properties.Name } : {}) } }, from);
   };
   /** A REST API, its stage, and the stage SAM's deployment names `Stage` unless OpenApiVersion is set. */
   const addApi = (id: string, properties: Record<string, Json>, stageName: Json, carried: Record<string, Json>, from: string) => {
@@ -105,6 +119,15 @@ function expandServerless(declared: Record<string, Json>, globals: Record<string
     }
   };
   for (const [id, resource] of Object.entries(declared)) {
+    if (isObject(resource) && resource.Type === 'AWS::Serverless::HttpApi') {
+      const carried = carriedAttributes(resource);
+      if (resource.Properties !== undefined && !isObject(resource.Properties)) {
+        add(id, { ...carried, Type: 'AWS::ApiGatewayV2::Api', Properties: resource.Properties }, id);
+        continue;
+      }
+      addHttpApi(id, withGlobals(httpApiGlobals, isObject(resource.Properties) ? resource.Properties : {}), carried, id);
+      continue;
+    }
     if (!isObject(resource) || (resource.Type !== 'AWS::Serverless::Api' && !EVENT_SOURCES.has(resource.Type))) {
       resources[id] = resource;
       continue;
@@ -126,33 +149,43 @@ function expandServerless(declared: Record<string, Json>, globals: Record<string
     const properties = resource.Type === 'AWS::Serverless::Function' ? withGlobals(functionGlobals, own) : own;
     add(id, { ...carried, Type: target, Properties: resource.Type === 'AWS::Serverless::Function' ? functionProperties(properties) : {} }, id);
     const events = isObject(properties.Events) ? properties.Events : {};
-    for (const event of Object.values(events)) {
-      if (isObject(event) && event.Type === 'Api' && isObject(event.Properties) && event.Properties.RestApiId === undefined) {
-        implicitSources.push(id);
-        break;
-      }
+    if (Object.values(events).some((event) => isObject(event) && event.Type === 'Api' && isObject(event.Properties) && event.Properties.RestApiId === undefined)) {
+      implicitSources.push(id);
+    }
+    // An HttpApi event without ApiId (or without Properties: a catch-all route) goes to the implicit HTTP API.
+    if (resource.Type === 'AWS::Serverless::Function'
+      && Object.values(events).some((event) => isObject(event) && event.Type === 'HttpApi' && (!isObject(event.Properties) || event.Properties.ApiId === undefined))) {
+      implicitHttpSources.push(id);
     }
   }
-  let condition: Expanded['condition'];
-  if (implicitSources.length > 0 && !Object.prototype.hasOwnProperty.call(declared, IMPLICIT_API)) {
-    const from = implicitSources[0];
+  const conditions: Array<{ readonly name: string; readonly body: Json }> = [];
+  /** What the implicit API made for `sources` carries: their condition (or their conditions' OR), the first's Metadata. */
+  const implicitAttributes = (sources: readonly string[], conditionName: string): Record<string, Json> => {
     // SAM gives the implicit API a condition only when every resource that makes it has one: their OR.
-    const conditions = implicitSources.map((id) => declared[id].Condition);
+    const named = sources.map((id) => declared[id].Condition);
     const carried: Record<string, Json> = {};
-    if (conditions.every((c) => typeof c === 'string')) {
-      const unique = [...new Set(conditions as string[])];
+    if (named.every((c) => typeof c === 'string')) {
+      const unique = [...new Set(named as string[])];
       if (unique.length === 1) {
         carried.Condition = unique[0];
       } else {
-        carried.Condition = IMPLICIT_API_CONDITION;
-        condition = { name: IMPLICIT_API_CONDITION, body: anyOf(unique) };
+        carried.Condition = conditionName;
+        conditions.push({ name: conditionName, body: anyOf(unique) });
       }
     }
-    const metadata = carriedAttributes(declared[from]).Metadata;
+    const metadata = carriedAttributes(declared[sources[0]]).Metadata;
     if (metadata !== undefined) carried.Metadata = metadata;
-    addApi(IMPLICIT_API, withGlobals(apiGlobals, {}), IMPLICIT_STAGE_NAME, carried, from);
+    return carried;
+  };
+  if (implicitSources.length > 0 && !Object.prototype.hasOwnProperty.call(declared, IMPLICIT_API)) {
+    const carried = implicitAttributes(implicitSources, IMPLICIT_API_CONDITION);
+    addApi(IMPLICIT_API, withGlobals(apiGlobals, {}), IMPLICIT_STAGE_NAME, carried, implicitSources[0]);
   }
-  return { resources, generatedFrom, stages, condition };
+  if (implicitHttpSources.length > 0 && !Object.prototype.hasOwnProperty.call(declared, IMPLICIT_HTTP_API)) {
+    const carried = implicitAttributes(implicitHttpSources, IMPLICIT_HTTP_API_CONDITION);
+    addHttpApi(IMPLICIT_HTTP_API, withGlobals(httpApiGlobals, {}), carried, implicitHttpSources[0]);
+  }
+  return { resources, generatedFrom, stages, conditions };
 }
 
 /** `Fn::Or` of the named conditions (it takes 2 to 10 conditions: longer lists are nested). */

@@ -135,6 +135,13 @@ export interface ApiStageModel {
   readonly stageName: Json;
 }
 
+/** An API Gateway HTTP or WebSocket API (`AWS::ApiGatewayV2::Api`): AWS WAF attaches to neither. */
+export interface HttpApiModel {
+  readonly resource: ModelResource;
+  /** `HTTP` or `WEBSOCKET` as written; undefined for an API imported from an OpenAPI `Body` (always HTTP). */
+  readonly protocolType: Json;
+}
+
 /** The resource types the model reads; everything else is ignored (and never resolved). */
 export const MODELLED_TYPES: ReadonlySet<string> = new Set([
   'AWS::EC2::VPC',
@@ -160,6 +167,7 @@ export const MODELLED_TYPES: ReadonlySet<string> = new Set([
   'AWS::ApiGateway::RestApi',
   'AWS::ApiGateway::Stage',
   'AWS::ApiGateway::Deployment',
+  'AWS::ApiGatewayV2::Api',
   ...FIREWALL_TYPES,
   // What reachability needs: routing (./routing) and where workloads sit (./workloads).
   'AWS::EC2::RouteTable',
@@ -227,6 +235,7 @@ export class NetworkModel {
   public readonly wafRuleGroups = new Map<string, WafRuleGroupModel>();
   public readonly webAclAssociations: ModelResource[] = [];
   public readonly apiStages: ApiStageModel[] = [];
+  public readonly httpApis: HttpApiModel[] = [];
   public readonly flowLogs: FlowLogModel[] = [];
   /** Network Firewall: firewalls, their policies, rule groups (see ./firewall-model). */
   public readonly firewalls: FirewallModel[] = [];
@@ -1124,6 +1133,9 @@ function link(model: NetworkModel): void {
       restApi: model.resources.get(target(r, r.properties.RestApiId)),
       stageName: r.properties.StageName,
     });
+  }
+  for (const r of all('AWS::ApiGatewayV2::Api')) {
+    model.httpApis.push({ resource: r, protocolType: r.properties.ProtocolType });
   }
 }
 

@@ -125,6 +125,54 @@ describe('applyTransforms', () => {
     expect(template.Conditions.ServerlessRestApiCondition).toEqual(added);
   });
 
+  test('GIVEN a SAM HttpApi and functions with HttpApi events WHEN expanded THEN an AWS::ApiGatewayV2::Api each, the implicit one from the first function without ApiId', () => {
+    // GIVEN an explicit HTTP API (named by Globals.HttpApi), a function whose event names it, and two whose events do not
+    const { template, generatedFrom } = applyTransforms({
+      Transform: SAM_TRANSFORM,
+      Globals: { HttpApi: { Name: 'orders' } },
+      Resources: {
+        Orders: { Type: 'AWS::Serverless::HttpApi', Metadata: { note: 'kept' }, Properties: { StageName: 'prod' } },
+        Named: { Type: 'AWS::Serverless::Function', Properties: { Events: { E: { Type: 'HttpApi', Properties: { ApiId: { Ref: 'Orders' } } } } } },
+        First: { Type: 'AWS::Serverless::Function', Properties: { Events: { E: { Type: 'HttpApi', Properties: { Path: '/a', Method: 'get' } } } } },
+        CatchAll: { Type: 'AWS::Serverless::Function', Properties: { Events: { E: { Type: 'HttpApi' } } } },
+      },
+    });
+    // THEN
+    expect(template.Resources.Orders).toEqual({ Type: 'AWS::ApiGatewayV2::Api', Metadata: { note: 'kept' }, Properties: { ProtocolType: 'HTTP', Name: 'orders' } });
+    expect(template.Resources.ServerlessHttpApi).toEqual({ Type: 'AWS::ApiGatewayV2::Api', Properties: { ProtocolType: 'HTTP', Name: 'orders' } });
+    expect(generatedFrom.get('ServerlessHttpApi')).toBe('First');
+    expect(generatedFrom.has('Orders')).toBe(false);
+  });
+
+  test('GIVEN only functions whose HttpApi events name an API WHEN expanded THEN no implicit HTTP API', () => {
+    const { template } = applyTransforms({
+      Transform: SAM_TRANSFORM,
+      Resources: { Named: { Type: 'AWS::Serverless::Function', Properties: { Events: { E: { Type: 'HttpApi', Properties: { ApiId: 'abc123' } } } } } },
+    });
+    expect(Object.keys(template.Resources)).toEqual(['Named']);
+  });
+
+  test('GIVEN implicit REST and HTTP APIs from functions with different conditions WHEN expanded THEN each API gets the OR as a condition of its own', () => {
+    const events = { R: { Type: 'Api', Properties: { Path: '/', Method: 'get' } }, H: { Type: 'HttpApi' } };
+    const { template } = applyTransforms({
+      Transform: SAM_TRANSFORM,
+      Conditions: { IsProd: { 'Fn::Equals': ['a', 'a'] }, IsEu: { 'Fn::Equals': ['a', 'b'] } },
+      Resources: {
+        A: { Type: 'AWS::Serverless::Function', Condition: 'IsProd', Properties: { Events: events } },
+        B: { Type: 'AWS::Serverless::Function', Condition: 'IsEu', Properties: { Events: events } },
+      },
+    });
+    const or = { 'Fn::Or': [{ Condition: 'IsProd' }, { Condition: 'IsEu' }] };
+    expect(template.Resources.ServerlessRestApi.Condition).toBe('ServerlessRestApiCondition');
+    expect(template.Resources.ServerlessHttpApi.Condition).toBe('ServerlessHttpApiCondition');
+    expect(template.Conditions).toEqual({ IsProd: { 'Fn::Equals': ['a', 'a'] }, IsEu: { 'Fn::Equals': ['a', 'b'] }, ServerlessRestApiCondition: or, ServerlessHttpApiCondition: or });
+  });
+
+  test('GIVEN a SAM HttpApi whose Properties is a list WHEN expanded THEN it keeps it (for InvalidValue) and generates nothing', () => {
+    const { template } = applyTransforms({ Transform: SAM_TRANSFORM, Resources: { Orders: { Type: 'AWS::Serverless::HttpApi', Properties: ['x'] } } });
+    expect(template.Resources).toEqual({ Orders: { Type: 'AWS::ApiGatewayV2::Api', Properties: ['x'] } });
+  });
+
   test('GIVEN a state machine alone with an Api event WHEN expanded THEN it makes the implicit API', () => {
     const { template, generatedFrom } = applyTransforms({
       Transform: SAM_TRANSFORM,
