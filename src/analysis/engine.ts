@@ -51,8 +51,8 @@ export function checkModel(model: NetworkModel, options: ResolvedChecksOptions):
       cannotVerify.set(key, finding(CANNOT_VERIFY_RULE, resource, text, fix));
     }
   };
-  for (const { resource, reason, subject } of model.unreadable) {
-    raiseCannotVerify(resource, `${subject ?? 'the resource'}: ${reason}`);
+  for (const { resource, reason, subject, fix } of model.unreadable) {
+    raiseCannotVerify(resource, `${subject ?? 'the resource'}: ${reason}`, fix);
   }
   for (const entry of model.strayNaclEntries) {
     raiseCannotVerify(entry.resource, `the entry: its NetworkAclId ${describeValue(entry.resource.properties.NetworkAclId)} is not a NACL of the templates `

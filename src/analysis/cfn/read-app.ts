@@ -16,6 +16,8 @@ interface Found {
   readonly source: StackSource;
   readonly file: TemplateFile;
   readonly transformed: TransformedTemplate;
+  /** Its nested stacks whose template was not read, by logical id: why (see AppReader.addNestedStacks). */
+  readonly unreadNested: Map<string, string>;
 }
 
 /** Nested stacks nested deeper than this are a loop of templates, not an app (CloudFormation allows far fewer). */
@@ -25,16 +27,20 @@ const MAX_NESTING = 20;
 export function readApp(paths: readonly string[], options: ReadOptions = {}): LoadedApp {
   const reader = new AppReader(options.parameters ?? {});
   for (const p of paths) reader.readPath(p);
-  const found = reader.found;
+  // A template given on its own that another given template also nests (a local TemplateURL, as `check *.yaml` meets
+  // it) is judged once, as the nested stack: there it has the parameters its parent passes.
+  const nested = new Set(reader.found.filter((f) => f.source.parent !== undefined).map((f) => f.file.absolutePath));
+  const found = nested.size === 0 ? reader.found : reader.found.filter((f) => f.source.parent !== undefined || !nested.has(f.file.absolutePath));
   checkParameterValues(found, options.parameters ?? {});
   const app = new App(found.map((f) => f.source));
   // Every template is resolved here, so a caller never meets a failure later; positions stay lazy.
-  const stacks: LoadedStack[] = found.map(({ source, file, transformed }) => stackOf(app, source, file, transformed));
+  const stacks: LoadedStack[] = found.map(({ source, file, transformed, unreadNested }) => stackOf(app, source, file, transformed, unreadNested));
   return { stacks };
 }
 
 /** A stack for the model: its resolved template, and positions (which read the file again only when asked). */
-function stackOf(app: App, source: StackSource, file: TemplateFile, transformed: TransformedTemplate): LoadedStack {
+function stackOf(app: App, source: StackSource, file: TemplateFile, transformed: TransformedTemplate,
+  unreadNested: ReadonlyMap<string, string>): LoadedStack {
   // A resource a transform generated is placed where the resource it comes from is written.
   const generatedFrom = transformed.generatedFrom;
   const positionOf = generatedFrom.size === 0 ? file.positionOf : (logicalId: string) => file.positionOf(generatedFrom.get(logicalId) ?? logicalId);
@@ -56,6 +62,7 @@ function stackOf(app: App, source: StackSource, file: TemplateFile, transformed:
     positionOf: (logicalId: string) => (logicalId === '' ? undefined : positionOf(logicalId)),
     ...(transformed.notExpanded.length > 0 ? { notExpandedTransforms: transformed.notExpanded } : {}),
     ...(generatedFrom.size > 0 ? { generatedFrom } : {}),
+    ...(unreadNested.size > 0 ? { unreadNestedStacks: unreadNested } : {}),
     ...(source.environment !== undefined ? { environment: source.environment } : {}),
     ...(source.parent ? { parent: { stackId: source.parent.source.id, logicalId: source.parent.logicalId } } : {}),
   };
@@ -231,17 +238,22 @@ class AppReader {
       throw e;
     }
     const source: StackSource = { ...init, id, template: transformed.template, children: new Map() };
-    this.found.push({ source, file, transformed });
-    this.addNestedStacks(source, file, inAssembly, depth);
+    const unreadNested = new Map<string, string>();
+    this.found.push({ source, file, transformed, unreadNested });
+    this.addNestedStacks(source, file, inAssembly, depth, unreadNested);
     return source;
   }
 
   /**
    * Nested stacks: an AWS::CloudFormation::Stack whose template is a file next to the parent's. CDK names it in
    * the resource's Metadata `aws:asset:path` when asset metadata is on (the CDK CLI's default), and always in the
-   * asset manifest (`*.assets.json`) under the object key that ends the TemplateURL.
+   * asset manifest (`*.assets.json`) under the object key that ends the TemplateURL. A template written by hand names
+   * it with a local path in TemplateURL, as `aws cloudformation package` and `sam deploy` take it before they upload
+   * it (a SAM `AWS::Serverless::Application` with a local `Location` becomes such a stack). A nested stack whose
+   * template is not read (a URL, an AWS Serverless Application Repository application, a file that is not there) is
+   * put in `unread` with why: what it creates is not judged, and the model says so on it.
    */
-  private addNestedStacks(parent: StackSource, parentFile: TemplateFile, inAssembly: boolean, depth: number): void {
+  private addNestedStacks(parent: StackSource, parentFile: TemplateFile, inAssembly: boolean, depth: number, unread: Map<string, string>): void {
     if (!parentFile.mayNestStacks) return;
     const directory = path.dirname(parentFile.absolutePath);
     const resources = parent.template.Resources as Record<string, Json>;
@@ -249,13 +261,28 @@ class AppReader {
       const resource = resources[logicalId];
       if (!isObject(resource) || resource.Type !== 'AWS::CloudFormation::Stack') continue;
       const metadata = isObject(resource.Metadata) ? resource.Metadata : {};
-      const asset = typeof metadata['aws:asset:path'] === 'string' && metadata['aws:asset:path'] !== ''
+      const templateUrl = isObject(resource.Properties) ? resource.Properties.TemplateURL : undefined;
+      let asset = typeof metadata['aws:asset:path'] === 'string' && metadata['aws:asset:path'] !== ''
         ? metadata['aws:asset:path'] as string
-        : this.assetFromTemplateUrl(directory, isObject(resource.Properties) ? resource.Properties.TemplateURL : undefined);
-      if (asset === undefined) continue;
+        : this.assetFromTemplateUrl(directory, templateUrl);
+      let local = false;
+      if (asset === undefined) {
+        if (typeof templateUrl === 'string' && templateUrl !== '' && !URL_SCHEME.test(templateUrl)) {
+          asset = templateUrl;
+          local = true;
+        } else {
+          unread.set(logicalId, `${templateOf(templateUrl)} is not read, so what it creates is not judged (check the cloud assembly, or the templates before `
+            + 'they are packaged, whose TemplateURL is a local path)');
+          continue;
+        }
+      }
       const childPath = path.resolve(directory, asset);
       if (!fs.existsSync(childPath) || fs.statSync(childPath).isDirectory()) {
-        if (!inAssembly) continue; // A template copied out of its assembly: the nested outputs stay unknown.
+        if (!inAssembly || local) {
+          // A template copied out of its assembly, or a local TemplateURL that names no file: the nested outputs stay unknown.
+          unread.set(logicalId, `its template ${asset} is not a file next to ${parentFile.file}, so what it creates is not judged`);
+          continue;
+        }
         throw new InputError(parentFile.file,
           `nested stack ${logicalId}: its template ${asset} (Metadata aws:asset:path) is not in the cloud assembly`,
           parentFile.positionOf(logicalId));
@@ -275,6 +302,30 @@ class AppReader {
       parent.children.set(logicalId, child);
     }
   }
+}
+
+/** A TemplateURL that is a URL (`https://...`, `s3://...`), not a local path. */
+const URL_SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//;
+
+/** How the "not read" reason names a nested stack's template. */
+function templateOf(templateUrl: Json): string {
+  if (isObject(templateUrl) && templateUrl.ApplicationId !== undefined) {
+    // A SAM application's Location: { ApplicationId, SemanticVersion }.
+    return `its template, the AWS Serverless Application Repository application ${shortText(templateUrl.ApplicationId)}`
+      + `${templateUrl.SemanticVersion !== undefined ? ` ${shortText(templateUrl.SemanticVersion)}` : ''},`;
+  }
+  return `its template (TemplateURL ${shortText(templateUrl)})`;
+}
+
+function shortText(value: Json): string {
+  if (typeof value === 'string') return value;
+  let text: string;
+  try {
+    text = value === undefined ? 'not set' : JSON.stringify(value) ?? String(value);
+  } catch {
+    text = '(a value nested too deeply to show)';
+  }
+  return text.length > 120 ? `${text.slice(0, 117)}...` : text;
 }
 
 /** Every string in an expression (the pieces of an Fn::Join or Fn::Sub). */

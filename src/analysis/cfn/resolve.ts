@@ -540,7 +540,8 @@ export class StackResolver {
           const found = this.app.findExport(name, this.source);
           if (found) {
             const v = this.app.resolver(found.source, true).outputValue(found.outputKey);
-            if (v !== undefined) return stackRef(found.source.id, v);
+            // A literal (an address range, a port) means the same in every stack: it is handed on as it is.
+            if (v !== undefined) return isLiteral(v) ? v : stackRef(found.source.id, v);
           }
         }
         return name === arg ? original : { [fn]: name === NO_VALUE ? { Ref: 'AWS::NoValue' } : name };
@@ -621,7 +622,7 @@ export class StackResolver {
     const child = this.source.children.get(arg[0]);
     if (this.crossStack && child && typeof attribute === 'string' && attribute.startsWith('Outputs.')) {
       const v = this.app.resolver(child, true).outputValue(attribute.slice('Outputs.'.length));
-      if (v !== undefined) return stackRef(child.id, v);
+      if (v !== undefined) return isLiteral(v) ? v : stackRef(child.id, v);
     }
     if (attribute === 'CidrBlock') {
       const cidr = this.vpcCidrBlock(arg[0]);

@@ -61,7 +61,7 @@ export function readTemplateFile(absolutePath: string, missing?: () => InputErro
   let positionOf: (logicalId: string) => SourcePosition | undefined;
   let mayNestStacks = true;
   if (isJsonText(absolutePath, text)) {
-    mayNestStacks = text.includes(NESTED_STACK_TYPE) || text.includes('\\u');
+    mayNestStacks = text.includes(NESTED_STACK_TYPE) || text.includes(SAM_APPLICATION_TYPE) || text.includes('\\u');
     if (stat.size > MAX_JSON_BYTES) throw tooLarge(file, stat.size, MAX_JSON_BYTES);
     try {
       template = JSON.parse(text);
@@ -90,6 +90,8 @@ export function readTemplateFile(absolutePath: string, missing?: () => InputErro
 }
 
 const NESTED_STACK_TYPE = 'AWS::CloudFormation::Stack';
+/** SAM's nested application, which the SAM transform makes a nested stack (./transforms). */
+const SAM_APPLICATION_TYPE = 'AWS::Serverless::Application';
 
 /** Logical ids as CloudFormation allows them: letters and digits, which a JSON key can only spell out or \u-escape. */
 const LOGICAL_ID = /^[A-Za-z0-9]+$/;

@@ -119,6 +119,20 @@ function expandServerless(declared: Record<string, Json>, globals: Record<string
     }
   };
   for (const [id, resource] of Object.entries(declared)) {
+    if (isObject(resource) && resource.Type === 'AWS::Serverless::Application') {
+      // A nested stack: its Location is a local template (read as one), or an AWS Serverless Application Repository
+      // application ({ ApplicationId, SemanticVersion }), whose template is not read.
+      const properties = isObject(resource.Properties) ? resource.Properties : {};
+      add(id, {
+        ...carriedAttributes(resource),
+        Type: 'AWS::CloudFormation::Stack',
+        Properties: resource.Properties !== undefined && !isObject(resource.Properties) ? resource.Properties : {
+          TemplateURL: properties.Location,
+          ...(properties.Parameters !== undefined ? { Parameters: properties.Parameters } : {}),
+        },
+      }, id);
+      continue;
+    }
     if (isObject(resource) && resource.Type === 'AWS::Serverless::HttpApi') {
       const carried = carriedAttributes(resource);
       if (resource.Properties !== undefined && !isObject(resource.Properties)) {

@@ -266,6 +266,8 @@ export class NetworkModel {
     readonly reason: string;
     /** What cannot be judged, when it is not the resource itself (a stack's transform is reported on its first resource). */
     readonly subject?: string;
+    /** What to do, when it is not CannotVerify's fix. */
+    readonly fix?: string;
   }> = [];
   /**
    * Keys of the resources whose `Properties` is no object (CloudFormation rejects the template: InvalidValue says so)
@@ -399,6 +401,10 @@ function collectCrossStackIpSets(model: NetworkModel, value: Json, into: Record<
   }
 }
 
+/** The fix of a nested stack whose template was not read. */
+const NESTED_STACK_FIX = 'Check the nested stack\'s template with its parent: run the check on the cloud assembly (cdk.out), or on the templates before '
+  + 'they are packaged (a TemplateURL that is a local path is read); or check that template on its own and acknowledge this finding saying so';
+
 /**
  * Reads every modelled resource of every stack and links them, across stacks where a value is a cross-stack
  * reference. Resources of other types are never read further.
@@ -425,6 +431,15 @@ export function buildNetworkModel(stacks: readonly StackInput[]): NetworkModel {
           subject: `stack ${stack.stackName}`,
           reason: `its Transform ${name} is not expanded by this analysis (only AWS::Serverless-2016-10-31 is), so whatever it adds to the stack or changes in it is not judged`,
         });
+      }
+    }
+    if (stack.unreadNestedStacks !== undefined) {
+      for (const [logicalId, why] of stack.unreadNestedStacks) {
+        const body: Json = resources[logicalId];
+        // Gone when a false condition removed it: then it creates nothing.
+        if (body !== null && typeof body === 'object' && !Array.isArray(body)) {
+          model.unreadable.push({ resource: new TemplateResource(stack, logicalId, body), subject: `nested stack ${logicalId}`, reason: why, fix: NESTED_STACK_FIX });
+        }
       }
     }
     for (const logicalId of ids) {

@@ -41,6 +41,13 @@ export interface StackInput {
    * @default - none
    */
   readonly generatedFrom?: ReadonlyMap<string, string>;
+  /**
+   * The template's nested stacks (`AWS::CloudFormation::Stack`) whose own template the reader did not read (a URL, a
+   * Serverless Application Repository application, a file that is not there), by logical id, with why: the model
+   * reports each as not judged, on the nested stack's resource.
+   * @default - none
+   */
+  readonly unreadNestedStacks?: ReadonlyMap<string, string>;
   /** The template file, for reports. */
   readonly file?: string;
   /** Where a resource's logical id sits in `file`. */
