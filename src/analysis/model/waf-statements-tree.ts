@@ -306,8 +306,10 @@ export function parseWafRule(rule: Json, index: number): WafRuleNode {
   } else if (isPlainObject(rule.OverrideAction) && (rule.OverrideAction.Count !== undefined || rule.OverrideAction.None !== undefined)) {
     action = 'NONE';
     overrideAction = rule.OverrideAction.Count !== undefined ? 'COUNT' : 'NONE';
+  } else if (holdsUnknown(rule.OverrideAction)) {
+    action = new WafUnknown(`${at} OverrideAction ${describeValue(rule.OverrideAction)} is not known at synth`);
   } else {
-    action = new WafUnknown(`${at} has neither Action nor OverrideAction (OverrideAction ${describeValue(rule.OverrideAction)})`, !holdsUnknown(rule.OverrideAction));
+    action = new WafUnknown(`${at} has neither Action nor OverrideAction (OverrideAction ${describeValue(rule.OverrideAction)})`, true);
   }
   let labels: WafMaybe<readonly string[]> = [];
   if (rule.RuleLabels !== undefined) {

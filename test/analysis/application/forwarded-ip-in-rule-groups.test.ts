@@ -102,14 +102,37 @@ describe(`${FAIL_OPEN} on the rules of a rule group`, () => {
     expect(ofRule(findings, FAIL_OPEN)).toEqual([]);
   });
 
-  test('GIVEN the reference\'s OverrideAction not known at synth WHEN judged THEN "cannot verify", naming the group and its forwarded-IP rule', () => {
+  test('GIVEN the reference\'s OverrideAction not known at synth WHEN judged THEN "cannot verify", saying what None would let in', () => {
+    // GIVEN None or Count, decided at deploy time: under Count the group blocks nothing (no finding), under None it fails open
     const findings = judged((r) => {
       reference(r).OverrideAction = { 'Fn::ImportValue': 'SharedOverride' };
     });
+    // THEN no finding, one "cannot verify" naming the value and the request None would let in
     expect(ofRule(findings, FAIL_OPEN)).toEqual([]);
-    expect(cannotVerify(findings, FAIL_OPEN)).toEqual([expect.stringMatching(
-      new RegExp(`^${FAIL_OPEN} cannot verify forwarded IP handling: rule group Stack/Shared reads a forwarded IP header \\(rule 'AdminOnlyFromOffice'\\), and .*SharedOverride`),
-    )]);
+    expect(cannotVerify(findings, FAIL_OPEN)).toEqual([`${FAIL_OPEN} cannot verify forwarded IP handling of ${RULE}: `
+      + 'rule \'Shared\' OverrideAction {"Fn::ImportValue":"SharedOverride"} is not known at synth; with OverrideAction None, '
+      + `${RULE} blocks /admin with X-Forwarded-For: 192.0.2.77, but the same request without X-Forwarded-For is allowed (by the default action): `
+      + 'WAF skips the rule when the header is missing']);
+  });
+
+  test('GIVEN that undecided reference behind a guard in the web ACL WHEN judged THEN nothing: neither None nor Count lets a request in', () => {
+    const findings = judged((r) => {
+      reference(r).OverrideAction = { 'Fn::ImportValue': 'SharedOverride' };
+      reference(r).Priority = 1;
+      r.Acl.Properties.Rules.unshift(guard);
+    });
+    expect(ofRule(findings, FAIL_OPEN)).toEqual([]);
+    expect(cannotVerify(findings, FAIL_OPEN)).toEqual([]);
+  });
+
+  test.each<[string, (r: any) => void]>([
+    ['ExcludedRules', (r) => { reference(r).Statement.RuleGroupReferenceStatement.ExcludedRules = { 'Fn::ImportValue': 'Excluded' }; }],
+    ['RuleActionOverrides', (r) => { reference(r).Statement.RuleGroupReferenceStatement.RuleActionOverrides = { 'Fn::ImportValue': 'Overrides' }; }],
+    ['the group\'s Rules', (r) => { r.Shared.Properties.Rules = { 'Fn::ImportValue': 'SharedRules' }; }],
+  ])('GIVEN %s not known at synth WHEN judged THEN "cannot verify", never a silent pass', (_, change) => {
+    const findings = judged(change);
+    expect(ofRule(findings, FAIL_OPEN)).toEqual([]);
+    expect(cannotVerify(findings, FAIL_OPEN)).toHaveLength(1);
   });
 
   test('GIVEN the allowlist moved from the group into the web ACL WHEN judged THEN the message names the web ACL\'s rule as before', () => {
@@ -143,13 +166,17 @@ describe(`${DIRECT_REACH} on the rules of a rule group`, () => {
     expect(ofRule(behindLoadBalancer('198.51.100.0/24'), DIRECT_REACH)).toEqual([]);
   });
 
-  test('GIVEN the group counted (OverrideAction Count) WHEN judged THEN nothing: a counted rule judges no client', () => {
-    expect(ofRule(behindLoadBalancer('0.0.0.0/0', (r) => { reference(r).OverrideAction = { Count: {} }; }), DIRECT_REACH)).toEqual([]);
+  test.each<[string, unknown]>([
+    ['counted (OverrideAction Count)', { Count: {} }],
+    ['referenced with an OverrideAction not known at synth', { 'Fn::ImportValue': 'SharedOverride' }],
+  ])('GIVEN the group %s WHEN judged THEN the same warning: its rules still read the header and add labels, as a web ACL\'s COUNT rule does', (_, override) => {
+    const findings = behindLoadBalancer('0.0.0.0/0', (r) => { reference(r).OverrideAction = override; });
+    expect(ofRule(findings, DIRECT_REACH).map((f) => f.message)).toEqual([expect.stringContaining("(rule 'AdminOnlyFromOffice' of rule group Stack/Shared (referenced by rule 'Shared'))")]);
   });
 
-  test('GIVEN the reference\'s OverrideAction not known at synth WHEN judged THEN "cannot verify" on the web ACL, naming the group', () => {
-    const findings = behindLoadBalancer('0.0.0.0/0', (r) => { reference(r).OverrideAction = { 'Fn::ImportValue': 'SharedOverride' }; });
+  test('GIVEN the group\'s Rules not known at synth WHEN judged THEN "cannot verify": they may read the header', () => {
+    const findings = behindLoadBalancer('0.0.0.0/0', (r) => { r.Shared.Properties.Rules = { 'Fn::ImportValue': 'SharedRules' }; });
     expect(ofRule(findings, DIRECT_REACH)).toEqual([]);
-    expect(cannotVerify(findings, DIRECT_REACH)).toEqual([expect.stringContaining('rule group Stack/Shared reads a forwarded IP header')]);
+    expect(cannotVerify(findings, DIRECT_REACH)).toEqual([expect.stringContaining('rule group Stack/Shared: ')]);
   });
 });

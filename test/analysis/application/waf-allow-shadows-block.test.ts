@@ -377,6 +377,28 @@ describe(`${ID}: rule groups ahead of a BLOCK rule`, () => {
       expect(ofRule(aclWith([reference('Shared', 0, GROUP_ARN)], [...ALLOW_ALL, counted]), ID)).toEqual([]);
     });
 
+    test('GIVEN the shadowing ALLOW inside the same group WHEN reported THEN the fix is the order inside the group, not the reference', () => {
+      const [found] = ofRule(aclWith([reference('Shared', 0, GROUP_ARN)], [...ALLOW_ALL, NO_ADMIN]), ID);
+      expect(found.fix).toMatch(/^Give the BLOCK rule a lower priority number than the ALLOW rule inside the rule group/);
+    });
+
+    test('GIVEN the shadowing ALLOW in the web ACL WHEN reported THEN the fix moves the reference', () => {
+      const [found] = ofRule(aclWith([wafRule('AdminOpen', 0, 'Allow', startsWith('/admin')), reference('Shared', 1, GROUP_ARN)], [NO_ADMIN]), ID);
+      expect(found.fix).toMatch(/^Give the rule group reference a lower priority number than the web ACL's ALLOW rule/);
+    });
+
+    test('GIVEN the reference\'s OverrideAction not known at synth WHEN judged THEN "cannot verify": under None the block never happens, under Count it blocks nothing', () => {
+      const findings = aclWith([wafRule('AdminOpen', 0, 'Allow', startsWith('/admin')), reference('Shared', 1, GROUP_ARN, { 'Fn::ImportValue': 'SharedOverride' })], [NO_ADMIN]);
+      expect(ofRule(findings, ID)).toEqual([]);
+      expect(cannotVerify(findings)).toEqual([expect.stringMatching(new RegExp(`^${ID} cannot verify rule 'NoAdmin' of rule group Stack/Group \\(referenced by rule 'Shared'\\) `
+        + 'against earlier ALLOW rules: rule \'Shared\' OverrideAction \\{"Fn::ImportValue":"SharedOverride"\\} is not known at synth; with OverrideAction None, '
+        + "BLOCK rule 'NoAdmin' of rule group Stack/Group \\(referenced by rule 'Shared'\\) never blocks: .* is allowed first by ALLOW rule 'AdminOpen'$"))]);
+      // With the BLOCK's group ahead of the ALLOW, None blocks /admin: nothing to say either way
+      const ahead = aclWith([reference('Shared', 0, GROUP_ARN, { 'Fn::ImportValue': 'SharedOverride' }), wafRule('AdminOpen', 1, 'Allow', startsWith('/admin'))], [NO_ADMIN]);
+      expect(ofRule(ahead, ID)).toEqual([]);
+      expect(cannotVerify(ahead)).toEqual([]);
+    });
+
     test('GIVEN the group\'s BLOCK before its allow-all WHEN judged THEN nothing', () => {
       const blockFirst = [groupRule('AllowEverything', 5, 'Allow', startsWith('/')), NO_ADMIN];
       expect(ofRule(aclWith([reference('Shared', 0, GROUP_ARN)], blockFirst), ID)).toEqual([]);
@@ -472,6 +494,6 @@ describe(`${ID}: rule groups ahead of a BLOCK rule`, () => {
   test('GIVEN an allow-all group referenced with an OverrideAction not known at synth WHEN judged THEN it cannot verify, naming the OverrideAction', () => {
     const findings = aclWith([reference('Shared', 0, GROUP_ARN, { 'Fn::If': ['Testing', { Count: {} }, { None: {} }] }), blockAdmin(1)], ALLOW_ALL);
     expect(ofRule(findings, ID)).toEqual([]);
-    expect(cannotVerify(findings)).toEqual([expect.stringMatching(/cannot verify rule 'Admin' behind rule groups .*rule 'Shared' has neither Action nor OverrideAction \(OverrideAction \{"Fn::If"/)]);
+    expect(cannotVerify(findings)).toEqual([expect.stringMatching(/cannot verify rule 'Admin' behind rule groups .*rule 'Shared' OverrideAction \{"Fn::If".* is not known at synth/)]);
   });
 });

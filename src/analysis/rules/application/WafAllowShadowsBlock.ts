@@ -1,10 +1,10 @@
-import { aclRules, evaluatorFor, orCannotVerify } from './waf-evaluation';
+import { evaluatorFor, orCannotVerify, withOverrideNone } from './waf-evaluation';
 import { sampleRequests } from './waf-statements';
 import type { NetworkModel, WebAclModel } from '../../model/network-model';
 import { WafEvaluation, WafEvaluator } from '../../model/waf-evaluator';
 import { groupReach, ruleGroupResolver, WafRuleGroupResolver } from '../../model/waf-rule-groups';
-import { isWafUnknown, WafRuleNode, WafWebAclTree } from '../../model/waf-statements-tree';
-import { LayeredDefenseRule, RuleFinding } from '../rule';
+import { isWafUnknown, known, WafRuleNode, WafWebAclTree } from '../../model/waf-statements-tree';
+import { LayeredDefenseRule, RuleContext, RuleFinding } from '../rule';
 
 /**
  * A BLOCK rule that never gets to block: every sample request it blocks on its own is allowed first by an ALLOW
@@ -50,44 +50,28 @@ export const WafAllowShadowsBlock: LayeredDefenseRule = {
       if (!full) {
         continue;
       }
-      for (const target of blockRules(model, acl, groupsOf)) {
-        const { rule, label } = target;
-        const alone = orCannotVerify(acl, context, label, () => new WafEvaluator(new WafWebAclTree([rule], 'ALLOW'), { ipSets: target.ipSets() }));
-        const verdict = alone && orCannotVerify(acl, context, `${label} against earlier ALLOW rules`, (): Shadow | undefined => {
-          const samples = sampleRequests(target.ipSets(), rule.statement);
-          const blocked = samples.filter((r) => alone.evaluate(r).terminatingRule === rule.name);
-          if (blocked.length === 0) {
-            return undefined;
-          }
-          const allowers: WafEvaluation[] = [];
-          let unknownGroups: readonly string[] | undefined;
-          for (const request of blocked) {
-            const result = full.evaluate(request);
-            if (result.terminatingAction === 'ALLOW' && result.terminatingRule) {
-              allowers.push(result);
-            } else if (result.unknownGroups === undefined) {
-              // Blocked (or challenged) whatever the groups it passed do: the BLOCK rule, or one before it, stops it.
-              return undefined;
-            } else {
-              // Not allowed as far as the model sees, but a group it passed may allow it.
-              unknownGroups ??= result.unknownGroups;
-            }
-          }
-          if (unknownGroups !== undefined) {
-            return { unknownGroups };
-          }
-          return { message: shadowMessage(label, blocked, allowers), throughGroup: allowers.some((a) => a.terminatingGroupRule !== undefined) };
-        });
+      for (const target of blockRules(model, acl, groupsOf, acl.tree)) {
+        const verdict = judgeBlock(acl, context, full, target);
         if (verdict && 'unknownGroups' in verdict) {
-          context.cannotVerify(acl.resource, `${label} behind rule groups that may allow what it blocks (${verdict.unknownGroups.join('; ')})`);
+          context.cannotVerify(acl.resource, `${target.label} behind rule groups that may allow what it blocks (${verdict.unknownGroups.join('; ')})`);
         } else if (verdict) {
-          findings.push({
-            resource: acl.resource,
-            message: verdict.message,
-            fix: verdict.throughGroup
-              ? 'Give the BLOCK rule a lower priority number than the rule group reference, reference the group with OverrideAction Count, or narrow the group\'s ALLOW rule (or override it with RuleActionOverrides) so it does not match what must be blocked'
-              : undefined,
-          });
+          findings.push({ resource: acl.resource, message: verdict.message, fix: fixFor(target, verdict.allowers) });
+        }
+      }
+      // A reference whose OverrideAction is not known (None or Count): under Count its group's BLOCK rules block nothing
+      // by design; under None they may be shadowed, and then the verdict hangs on the value: "cannot verify".
+      for (const reference of undecidedReferences(acl, groupsOf)) {
+        const override = isWafUnknown(reference.action) ? reference.action.what : `rule '${reference.name}' has no OverrideAction None or Count`;
+        const tree = withOverrideNone(acl.tree, reference);
+        const assumed = evaluatorFor(model, acl, context, `rule order with rule '${reference.name}' as OverrideAction None`, tree);
+        if (!assumed) {
+          continue;
+        }
+        for (const target of blockRules(model, acl, groupsOf, tree).filter((t) => t.reference?.index === reference.index)) {
+          const verdict = judgeBlock(acl, context, assumed, target);
+          if (verdict && 'message' in verdict) {
+            context.cannotVerify(acl.resource, `${target.label} against earlier ALLOW rules`, `${override}; with OverrideAction None, ${verdict.message}`);
+          }
         }
       }
     }
@@ -95,7 +79,7 @@ export const WafAllowShadowsBlock: LayeredDefenseRule = {
   },
 };
 
-type Shadow = { readonly message: string; readonly throughGroup: boolean } | { readonly unknownGroups: readonly string[] };
+type Shadow = { readonly message: string; readonly allowers: readonly WafEvaluation[] } | { readonly unknownGroups: readonly string[] };
 
 /**
  * Whether a rule can end evaluation with ALLOW: an ALLOW rule, a rule whose action is not known, a rule group
@@ -113,12 +97,80 @@ function mayAllow(rule: WafRuleNode, groups: () => WafRuleGroupResolver): boolea
   return reach?.kind === 'rules' ? reach.mayAllow : reach?.kind === 'unknown';
 }
 
+/**
+ * Whether every sample request the BLOCK rule blocks on its own is allowed first by the whole web ACL (`full`): the
+ * shadow, rule groups that may have allowed the samples the model sees blocked, or undefined (some sample is blocked,
+ * or none could be made). What cannot be evaluated is reported as "cannot verify", and gives undefined.
+ */
+function judgeBlock(acl: WebAclModel, context: RuleContext, full: WafEvaluator, target: BlockRule): Shadow | undefined {
+  const { rule, label } = target;
+  const alone = orCannotVerify(acl, context, label, () => new WafEvaluator(new WafWebAclTree([rule], 'ALLOW'), { ipSets: target.ipSets() }));
+  return alone && orCannotVerify(acl, context, `${label} against earlier ALLOW rules`, (): Shadow | undefined => {
+    const samples = sampleRequests(target.ipSets(), rule.statement);
+    const blocked = samples.filter((r) => alone.evaluate(r).terminatingRule === rule.name);
+    if (blocked.length === 0) {
+      return undefined;
+    }
+    const allowers: WafEvaluation[] = [];
+    let unknownGroups: readonly string[] | undefined;
+    for (const request of blocked) {
+      const result = full.evaluate(request);
+      if (result.terminatingAction === 'ALLOW' && result.terminatingRule) {
+        allowers.push(result);
+      } else if (result.unknownGroups === undefined) {
+        // Blocked (or challenged) whatever the groups it passed do: the BLOCK rule, or one before it, stops it.
+        return undefined;
+      } else {
+        // Not allowed as far as the model sees, but a group it passed may allow it.
+        unknownGroups ??= result.unknownGroups;
+      }
+    }
+    if (unknownGroups !== undefined) {
+      return { unknownGroups };
+    }
+    return { message: shadowMessage(label, blocked, allowers), allowers };
+  });
+}
+
+/**
+ * The fix where it differs from the rule's: for a BLOCK rule of the web ACL behind a group's ALLOW, the reference is
+ * what moves; for a group's BLOCK rule, the order inside the group, or the reference, depending on where the ALLOW is.
+ */
+function fixFor(target: BlockRule, allowers: readonly WafEvaluation[]): string | undefined {
+  const inGroup = (a: WafEvaluation) => a.terminatingGroupRule !== undefined;
+  if (target.reference === undefined) {
+    return allowers.some(inGroup)
+      ? 'Give the BLOCK rule a lower priority number than the rule group reference, reference the group with OverrideAction Count, or narrow the group\'s ALLOW rule (or override it with RuleActionOverrides) so it does not match what must be blocked'
+      : undefined;
+  }
+  const sameGroup = (a: WafEvaluation) => a.terminatingRule === target.reference!.name && inGroup(a);
+  if (allowers.every(sameGroup)) {
+    return 'Give the BLOCK rule a lower priority number than the ALLOW rule inside the rule group, or narrow that ALLOW rule (in the group, or with the reference\'s RuleActionOverrides) so it does not match what must be blocked';
+  }
+  if (!allowers.some(inGroup)) {
+    return 'Give the rule group reference a lower priority number than the web ACL\'s ALLOW rule, or narrow that ALLOW rule so it does not match what the group must block';
+  }
+  return 'Move the BLOCK rule ahead of every rule that allows what it blocks (inside its group, and its group\'s reference ahead of the web ACL\'s ALLOW rules and groups), or narrow those rules';
+}
+
+/** The web ACL's references to a rule group of the templates whose OverrideAction is not known at synth. */
+function undecidedReferences(acl: WebAclModel, groups: () => WafRuleGroupResolver): WafRuleNode[] {
+  const rules = acl.tree.rules;
+  if (isWafUnknown(rules)) {
+    return [];
+  }
+  return rules.filter((r) => r.statement.type === 'RuleGroupReferenceStatement' && r.overrideAction === undefined
+    && groups()(r.statement.arn) !== undefined);
+}
+
 /** A BLOCK rule where the web ACL runs it, and how messages name it. */
 interface BlockRule {
   /** The rule, with its action where it runs (a group's rule after the reference's overrides): BLOCK. */
   readonly rule: WafRuleNode;
   /** `rule 'X'`, or `rule 'X' of rule group G (referenced by rule 'R')`. */
   readonly label: string;
+  /** For a group's rule: the web ACL's rule that references the group. */
+  readonly reference?: WafRuleNode;
   /** The IP sets its statement's references are looked up in. */
   ipSets(): Readonly<Record<string, readonly string[]>>;
 }
@@ -128,10 +180,10 @@ interface BlockRule {
  * (OverrideAction None, with the reference's ExcludedRules and RuleActionOverrides): an ALLOW before the reference, or
  * before the rule inside the group, takes a group's blocks as it takes the web ACL's.
  */
-function blockRules(model: NetworkModel, acl: WebAclModel, groups: () => WafRuleGroupResolver): BlockRule[] {
+function blockRules(model: NetworkModel, acl: WebAclModel, groups: () => WafRuleGroupResolver, tree: WafWebAclTree): BlockRule[] {
   const result: BlockRule[] = [];
   const own = () => model.ipSetsFor(acl.resource);
-  for (const rule of aclRules(acl)) {
+  for (const rule of known(tree.rules)) {
     if (rule.action === 'BLOCK') {
       result.push({ rule, label: `rule '${rule.name}'`, ipSets: own });
       continue;
@@ -150,6 +202,7 @@ function blockRules(model: NetworkModel, acl: WebAclModel, groups: () => WafRule
           rule: inner.action === 'BLOCK' ? inner : { ...inner, action: 'BLOCK' },
           label: `rule '${inner.name}' of rule group ${group.name} (referenced by rule '${rule.name}')`,
           ipSets: () => group.ipSets,
+          reference: rule,
         });
       }
     }

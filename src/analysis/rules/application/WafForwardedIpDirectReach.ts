@@ -35,12 +35,14 @@ export const WafForwardedIpDirectReach: LayeredDefenseRule = {
         }
         continue;
       }
-      // The web ACL's rules and those of the rule groups of the templates it runs in place.
+      // The web ACL's rules and those of the rule groups of the templates it references: a group's rule reads the
+      // header (and adds its labels) whatever the reference's OverrideAction, as a COUNT rule of the web ACL does.
       const found = forwardedIpRules(model, acl);
-      const forwardedRules = found.rules.map((r) => r.label.replace(/^rule /, ''));
-      // A statement that cannot be read may read a forwarded IP header, and so may a group whose reference may or may
-      // not let its rules act: that matters only for a load balancer open to all.
-      const unreadable = [...rules, ...found.inPlace].flatMap((r) => unknownStatements(r.statement)).map((u) => u.what).concat(found.unsure);
+      const forwardedRules = found.everyReader.map((label) => label.replace(/^rule /, ''));
+      // A statement that cannot be read may read a forwarded IP header, and so may a group whose rules are not known:
+      // that matters only for a load balancer open to all.
+      const unreadable = [...rules, ...found.groupRules].flatMap((r) => unknownStatements(r.statement)).map((u) => u.what)
+        .concat(found.unknownGroups);
       if (forwardedRules.length === 0 && unreadable.length === 0) {
         continue;
       }

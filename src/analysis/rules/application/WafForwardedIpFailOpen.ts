@@ -1,6 +1,6 @@
-import { evaluatorFor, forwardedIpRules, orCannotVerify } from './waf-evaluation';
+import { evaluatorFor, ForwardedIpRule, forwardedIpRules, orCannotVerify, withOverrideNone } from './waf-evaluation';
 import { sampleRequests } from './waf-statements';
-import { CannotEvaluateError, WafEvaluation } from '../../model/waf-evaluator';
+import { CannotEvaluateError, WafEvaluation, WafEvaluator, WafRequest } from '../../model/waf-evaluator';
 import { forwardedIpConfigs, isWafUnknown } from '../../model/waf-statements-tree';
 import { LayeredDefenseRule, RuleFinding } from '../rule';
 
@@ -46,78 +46,127 @@ export const WafForwardedIpFailOpen: LayeredDefenseRule = {
       for (const why of found.unsure) {
         context.cannotVerify(acl.resource, 'forwarded IP handling', why);
       }
-      for (const target of found.rules) {
-        const { rule, label } = target;
-        // A rule that stops requests fails open when the header is missing; any rule, when MATCH lets a header without
-        // an address through it (the evaluator decides which requests that lets in: only a terminating rule can).
-        const stops = typeof target.action === 'string' ? STOPS.get(target.action) : undefined;
-        const blocking = stops !== undefined;
-        const fallbackMatch = forwardedIpConfigs(rule.statement).some((c) => !isWafUnknown(c) && c.fallbackBehavior === 'MATCH');
-        const samples = () => sampleRequests(target.ipSets, rule.statement);
-        const missing = blocking && orCannotVerify(acl, context, `${label} without its forwarded IP header`, () => {
-          const tried = new Set<string>();
-          const unsure = new UnknownGroups();
-          for (const request of samples()) {
-            const key = `${request.uriPath}\u0000${request.sourceIp}`;
-            if (!request.headers || tried.has(key) || !target.endsAt(evaluator.evaluate(request))) {
-              continue;
-            }
-            tried.add(key);
-            const [header, forwarded] = Object.entries(request.headers)[0];
-            const without = evaluator.evaluate({ uriPath: request.uriPath, sourceIp: request.sourceIp });
-            if (without.action === 'ALLOW') {
-              return `${label} ${stops} ${request.uriPath} with ${header}: ${forwarded}, but the same request without ${header} `
-                + `is allowed (${byWhom(without)}): WAF skips the rule when the header is missing`;
-            }
-            // This sample is still blocked without the header, unless a rule group it passed allows it; another
-            // sample (another path, say) may not be.
-            unsure.note(without);
-          }
-          return unsure.orNothing();
-        });
+      for (const target of found.rules.map(judged)) {
+        const missing = target.stops !== undefined && orCannotVerify(acl, context, `${target.label} without its forwarded IP header`, () => missingHeader(evaluator, target));
         if (missing) {
           findings.push({ resource: acl.resource, message: missing });
         }
-        const malformed = fallbackMatch && orCannotVerify(acl, context, `${label} with a forwarded IP header that holds no address`, () => {
-          const tried = new Set<string>();
-          const unsure = new UnknownGroups();
-          for (const request of samples()) {
-            const key = `${request.uriPath}\u0000${request.sourceIp}`;
-            if (!request.headers || tried.has(key)) {
-              continue;
-            }
-            const [header, forwarded] = Object.entries(request.headers)[0];
-            const garbled = { ...request, headers: { [header]: NO_ADDRESS } };
-            if (blocking) {
-              if (!target.endsAt(evaluator.evaluate(request))) {
-                continue;
-              }
-              tried.add(key);
-              const result = evaluator.evaluate(garbled);
-              if (result.action === 'ALLOW') {
-                return `${label} ${stops} ${request.uriPath} with ${header}: ${forwarded}, but the same request with ${header}: ${NO_ADDRESS} `
-                  + `is allowed (${byWhom(result)}): with FallbackBehavior MATCH a header that holds no valid address counts as a match`;
-              }
-              unsure.note(result);
-            } else {
-              tried.add(key);
-              const result = evaluator.evaluate(garbled);
-              if (result.action === 'ALLOW' && target.endsAt(result)) {
-                return `${label} allows ${request.uriPath} with ${header}: ${NO_ADDRESS}, a header that holds no valid address: `
-                  + 'with FallbackBehavior MATCH it counts as a match, so the request skips every later rule';
-              }
-            }
-          }
-          return unsure.orNothing();
-        });
+        const malformed = target.fallbackMatch && orCannotVerify(acl, context, `${target.label} with a forwarded IP header that holds no address`,
+          () => headerWithoutAddress(evaluator, target));
         if (malformed) {
-          findings.push({ resource: acl.resource, message: malformed, fix: 'Use FallbackBehavior NO_MATCH on forwarded IP statements that allowlist clients (under a NOT in a blocking rule, or in an ALLOW rule)' });
+          findings.push({ resource: acl.resource, message: malformed, fix: MATCH_FIX });
+        }
+      }
+      // A reference whose OverrideAction is not known (None or Count): under Count its group acts on nothing, so only
+      // what it would do under None can fail open, and only that is "cannot verify".
+      for (const reference of found.undecided) {
+        const override = isWafUnknown(reference.action) ? reference.action.what : `rule '${reference.name}' has no OverrideAction None or Count`;
+        const tree = withOverrideNone(acl.tree, reference);
+        const assumed = evaluatorFor(model, acl, context, `forwarded IP handling with rule '${reference.name}' as OverrideAction None`, tree);
+        const readers = assumed && orCannotVerify(acl, context, 'forwarded IP handling',
+          () => forwardedIpRules(model, acl, tree).rules.filter((r) => r.reference?.index === reference.index).map(judged));
+        for (const target of readers || []) {
+          const failure = orCannotVerify(acl, context, `${target.label} with rule '${reference.name}' as OverrideAction None`, () => {
+            const missing = target.stops !== undefined ? missingHeader(assumed!, target) : undefined;
+            return missing ?? (target.fallbackMatch ? headerWithoutAddress(assumed!, target) : undefined);
+          });
+          if (failure) {
+            context.cannotVerify(acl.resource, `forwarded IP handling of ${target.label}`, `${override}; with OverrideAction None, ${failure}`);
+          }
         }
       }
     }
     return findings;
   },
 };
+
+const MATCH_FIX = 'Use FallbackBehavior NO_MATCH on forwarded IP statements that allowlist clients (under a NOT in a blocking rule, or in an ALLOW rule)';
+
+/** A forwarded-IP rule with what the checks ask of it. */
+interface Judged extends ForwardedIpRule {
+  /** How messages say what its action does to a request, when that action stops requests (BLOCK, CAPTCHA, CHALLENGE). */
+  readonly stops?: string;
+  /** Whether one of its forwarded IP configurations has FallbackBehavior MATCH. */
+  readonly fallbackMatch: boolean;
+  /** Sample requests built from its statement (made on first use). */
+  samples(): WafRequest[];
+}
+
+function judged(target: ForwardedIpRule): Judged {
+  let samples: WafRequest[] | undefined;
+  return {
+    ...target,
+    endsAt: target.endsAt,
+    stops: typeof target.action === 'string' ? STOPS.get(target.action) : undefined,
+    fallbackMatch: forwardedIpConfigs(target.rule.statement).some((c) => !isWafUnknown(c) && c.fallbackBehavior === 'MATCH'),
+    samples: () => (samples ??= sampleRequests(target.ipSets, target.rule.statement)),
+  };
+}
+
+/**
+ * A blocking rule fails open when the header is missing: for every sample request it blocks with the header, the same
+ * request without it must still be stopped. The message for the first that is allowed; undefined when none is.
+ * Throws CannotEvaluateError when a sample passes rule groups that may allow it and none is shown allowed.
+ */
+function missingHeader(evaluator: WafEvaluator, target: Judged): string | undefined {
+  const tried = new Set<string>();
+  const unsure = new UnknownGroups();
+  for (const request of target.samples()) {
+    const key = `${request.uriPath}\u0000${request.sourceIp}`;
+    if (!request.headers || tried.has(key) || !target.endsAt(evaluator.evaluate(request))) {
+      continue;
+    }
+    tried.add(key);
+    const [header, forwarded] = Object.entries(request.headers)[0];
+    const without = evaluator.evaluate({ uriPath: request.uriPath, sourceIp: request.sourceIp });
+    if (without.action === 'ALLOW') {
+      return `${target.label} ${target.stops} ${request.uriPath} with ${header}: ${forwarded}, but the same request without ${header} `
+        + `is allowed (${byWhom(without)}): WAF skips the rule when the header is missing`;
+    }
+    // This sample is still blocked without the header, unless a rule group it passed allows it; another sample
+    // (another path, say) may not be.
+    unsure.note(without);
+  }
+  return unsure.orNothing();
+}
+
+/**
+ * A rule with FallbackBehavior MATCH takes a header that holds no address as a match: a blocking rule must still stop
+ * each sample it blocks when the header holds none; an ALLOW rule must not allow such a request. The message for the
+ * first that gets through; undefined when none does. Throws as {@link missingHeader}.
+ */
+function headerWithoutAddress(evaluator: WafEvaluator, target: Judged): string | undefined {
+  const tried = new Set<string>();
+  const unsure = new UnknownGroups();
+  for (const request of target.samples()) {
+    const key = `${request.uriPath}\u0000${request.sourceIp}`;
+    if (!request.headers || tried.has(key)) {
+      continue;
+    }
+    const [header, forwarded] = Object.entries(request.headers)[0];
+    const garbled = { ...request, headers: { [header]: NO_ADDRESS } };
+    if (target.stops !== undefined) {
+      if (!target.endsAt(evaluator.evaluate(request))) {
+        continue;
+      }
+      tried.add(key);
+      const result = evaluator.evaluate(garbled);
+      if (result.action === 'ALLOW') {
+        return `${target.label} ${target.stops} ${request.uriPath} with ${header}: ${forwarded}, but the same request with ${header}: ${NO_ADDRESS} `
+          + `is allowed (${byWhom(result)}): with FallbackBehavior MATCH a header that holds no valid address counts as a match`;
+      }
+      unsure.note(result);
+    } else {
+      tried.add(key);
+      const result = evaluator.evaluate(garbled);
+      if (result.action === 'ALLOW' && target.endsAt(result)) {
+        return `${target.label} allows ${request.uriPath} with ${header}: ${NO_ADDRESS}, a header that holds no valid address: `
+          + 'with FallbackBehavior MATCH it counts as a match, so the request skips every later rule';
+      }
+    }
+  }
+  return unsure.orNothing();
+}
 
 /** What each action that stops a request does to it, as the messages say it. */
 const STOPS: ReadonlyMap<string, string> = new Map([['BLOCK', 'blocks'], ['CAPTCHA', 'puts a CAPTCHA in front of'], ['CHALLENGE', 'challenges']]);

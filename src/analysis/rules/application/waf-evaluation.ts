@@ -44,67 +44,121 @@ export interface ForwardedIpRule {
   readonly label: string;
   /** The IP sets its statement's references are looked up in (the group's, for a group's rule). */
   readonly ipSets: Readonly<Record<string, readonly string[]>>;
+  /** For a group's rule: the web ACL's rule that references the group. */
+  readonly reference?: WafRuleNode;
   /** Whether an evaluation ended at this rule (for a group's rule: inside this reference to the group). */
   endsAt(result: WafEvaluation): boolean;
 }
 
+/** What a web ACL's rules, and the rule groups of the templates they reference, do with forwarded IP headers. */
+export interface ForwardedIpReaders {
+  /** The web ACL's rules that read one, and those of the groups it runs in place (OverrideAction None). */
+  readonly rules: ForwardedIpRule[];
+  /** Every rule of the groups run in place, whether or not it reads one. */
+  readonly inPlace: WafRuleNode[];
+  /**
+   * References whose OverrideAction is not known at synth (None or Count), to a group of the templates whose rules
+   * read one: under Count they act on nothing, under None they run in place (a caller may judge that case alone).
+   */
+  readonly undecided: WafRuleNode[];
+  /**
+   * Groups of the templates whose rules read one (or may: their `Rules` are not known) under a reference whose
+   * `ExcludedRules` or `RuleActionOverrides` are not known at synth, or whose rules are not known: each says why.
+   */
+  readonly unsure: string[];
+  /**
+   * How messages name every rule that reads one, wherever it runs (a group under OverrideAction Count included: its
+   * rules still run, and add labels, though their actions count): the web ACL's own, then the groups'.
+   */
+  readonly everyReader: string[];
+  /** Groups of the templates the web ACL references whose rules are not known: they may read one. */
+  readonly unknownGroups: string[];
+  /** Every rule of the groups of the templates the web ACL references, whatever the reference's OverrideAction. */
+  readonly groupRules: WafRuleNode[];
+}
+
 /**
  * The rules a web ACL runs that read a forwarded IP header: its own, and those of each `AWS::WAFv2::RuleGroup` of the
- * templates that one of its rules runs in place (OverrideAction None: ../../model/waf-rule-groups `groupReach`). A
- * group of the templates whose rules read one, under a reference that may or may not let them act (an
- * OverrideAction not known at synth, or none written), is in `unsure`, saying why. A group under OverrideAction
- * Count only counts: its rules judge nobody. Throws CannotEvaluateError when the web ACL's `Rules` are not known.
+ * templates that its rules reference (../../model/waf-rule-groups `groupReach`), sorted by what the templates say of
+ * the reference (see {@link ForwardedIpReaders}). `tree` stands for the web ACL's own (a caller's assumption).
+ * Throws CannotEvaluateError when the web ACL's `Rules` are not known.
  */
-export function forwardedIpRules(model: NetworkModel, acl: WebAclModel): {
-  readonly rules: ForwardedIpRule[];
-  readonly unsure: string[];
-  /** Every rule of the groups run in place, whether or not it reads a forwarded IP header. */
-  readonly inPlace: WafRuleNode[];
-} {
+export function forwardedIpRules(model: NetworkModel, acl: WebAclModel, tree: WafWebAclTree = acl.tree): ForwardedIpReaders {
   const resolver = ruleGroupResolver(model, acl.resource);
   let own: Readonly<Record<string, readonly string[]>> | undefined;
-  const rules: ForwardedIpRule[] = [];
-  const unsure: string[] = [];
-  const inPlace: WafRuleNode[] = [];
-  for (const rule of aclRules(acl)) {
+  const result = {
+    rules: [] as ForwardedIpRule[],
+    inPlace: [] as WafRuleNode[],
+    undecided: [] as WafRuleNode[],
+    unsure: [] as string[],
+    everyReader: [] as string[],
+    unknownGroups: [] as string[],
+    groupRules: [] as WafRuleNode[],
+  };
+  const groupReaders: string[] = [];
+  for (const rule of known(tree.rules)) {
     if (readsForwardedIp(rule.statement)) {
       const name = rule.name;
-      rules.push({
+      result.rules.push({
         rule,
         action: rule.action,
         label: `rule '${name}'`,
         get ipSets() {
           return (own ??= model.ipSetsFor(acl.resource));
         },
-        endsAt: (result) => result.terminatingRule === name && result.terminatingGroupRule === undefined,
+        endsAt: (evaluation) => evaluation.terminatingRule === name && evaluation.terminatingGroupRule === undefined,
       });
+      result.everyReader.push(`rule '${name}'`);
     }
+    if (rule.statement.type !== 'RuleGroupReferenceStatement') {
+      continue;
+    }
+    const group = resolver(rule.statement.arn);
+    if (group === undefined) {
+      continue; // outside the templates: judged where it may allow (the evaluator's unknown groups)
+    }
+    const labelOf = (inner: WafRuleNode) => `rule '${inner.name}' of rule group ${group.name} (referenced by rule '${rule.name}')`;
+    if (isWafUnknown(group.rules)) {
+      result.unknownGroups.push(`rule group ${group.name}: ${group.rules.what}`);
+      if (rule.overrideAction !== 'COUNT') {
+        result.unsure.push(`rule group ${group.name} (referenced by rule '${rule.name}') may read a forwarded IP header: ${group.rules.what}`);
+      }
+      continue;
+    }
+    const readers = group.rules.filter((inner) => readsForwardedIp(inner.statement));
+    groupReaders.push(...readers.map(labelOf));
+    result.groupRules.push(...group.rules);
     const reach = groupReach(rule, resolver);
-    if (reach?.kind === 'rules' && rule.overrideAction === 'NONE' && !isWafUnknown(reach.group.rules)) {
-      const group = reach.group;
-      for (const inner of group.rules as readonly WafRuleNode[]) {
-        inPlace.push(inner);
-        if (readsForwardedIp(inner.statement)) {
-          rules.push({
-            rule: inner,
-            action: reach.actionOf(inner),
-            label: `rule '${inner.name}' of rule group ${group.name} (referenced by rule '${rule.name}')`,
-            ipSets: group.ipSets,
-            endsAt: (result) => result.terminatingRule === rule.name && result.terminatingGroupRule === inner.name
-              && result.terminatingGroup === group.name,
-          });
-        }
+    if (reach?.kind === 'rules' && rule.overrideAction === 'NONE') {
+      result.inPlace.push(...group.rules);
+      for (const inner of readers) {
+        result.rules.push({
+          rule: inner,
+          action: reach.actionOf(inner),
+          label: labelOf(inner),
+          ipSets: group.ipSets,
+          reference: rule,
+          endsAt: (evaluation) => evaluation.terminatingRule === rule.name && evaluation.terminatingGroupRule === inner.name
+            && evaluation.terminatingGroup === group.name,
+        });
       }
-    } else if (rule.overrideAction === undefined && rule.statement.type === 'RuleGroupReferenceStatement') {
-      // Neither None nor Count as far as the templates say (groupReach calls such a group that cannot allow "cannot
-      // allow", and the evaluator passes it by): under None its rules would act.
-      const group = resolver(rule.statement.arn);
-      const inner = group !== undefined && !isWafUnknown(group.rules) ? group.rules.filter((r) => readsForwardedIp(r.statement)) : [];
-      if (inner.length > 0) {
-        const override = isWafUnknown(rule.action) ? rule.action.what : `rule '${rule.name}' has no OverrideAction None or Count`;
-        unsure.push(`rule group ${group!.name} reads a forwarded IP header (${inner.map((r) => `rule '${r.name}'`).join(', ')}), and ${override}`);
-      }
+    } else if (readers.length > 0 && rule.overrideAction === undefined) {
+      // Neither None nor Count as far as the templates say (groupReach calls a group that cannot allow "cannot allow"
+      // then, and the evaluator passes it by): under None its rules would act.
+      result.undecided.push(rule);
+    } else if (readers.length > 0 && rule.overrideAction === 'NONE' && reach?.kind === 'unknown') {
+      result.unsure.push(`${readers.map(labelOf).join(', ')} read${readers.length > 1 ? '' : 's'} a forwarded IP header, and ${reach.what}`);
     }
   }
-  return { rules, unsure, inPlace };
+  result.everyReader.push(...groupReaders);
+  return result;
+}
+
+/**
+ * The web ACL's tree with one rule group reference's OverrideAction taken as None: what the web ACL does in that case,
+ * for a reference whose OverrideAction is not known at synth.
+ */
+export function withOverrideNone(tree: WafWebAclTree, reference: WafRuleNode): WafWebAclTree {
+  const rules = known(tree.rules).map((r) => (r === reference ? { ...r, action: 'NONE' as const, overrideAction: 'NONE' as const } : r));
+  return new WafWebAclTree(rules, tree.defaultAction, tree.invalid);
 }
