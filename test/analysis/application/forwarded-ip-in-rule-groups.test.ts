@@ -4,7 +4,10 @@
 // test/fixtures/templates/waf/bad/rule-group-statements.yaml: a group whose /admin rule blocks every client outside the
 // office set (read from the FIRST address of X-Forwarded-For, FallbackBehavior NO_MATCH), referenced with
 // OverrideAction None by web ACL Acl, whose default action is Allow, and which has no missing-header guard.
+import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
+import { analyzePaths } from '../../../src/analysis/analyze';
 import { readApp } from '../../../src/analysis/cfn';
 import { CheckFinding } from '../../../src/analysis/engine';
 import { judge, ofRule, sites } from '../support';
@@ -63,6 +66,17 @@ describe(`${FAIL_OPEN} on the rules of a rule group`, () => {
     expect(sites(findings)).toEqual([[FAIL_OPEN, 'Stack/Acl']]);
     expect(findings[0].message).toBe(`${RULE} blocks /admin with X-Forwarded-For: 192.0.2.77, but the same request without X-Forwarded-For is allowed `
       + '(by the default action): WAF skips the rule when the header is missing');
+  });
+
+  test('GIVEN the group named with !Sub ${Shared.Arn} WHEN checked THEN it is the templates\' group, judged as with Fn::GetAtt', () => {
+    // GIVEN the fixture with the reference's Arn written as a Sub of the group's Arn alone (read by the template reader)
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'sub-arn-')), 'sub-arn.yaml');
+    fs.writeFileSync(file, fs.readFileSync(FIXTURE, 'utf8').replace('RuleGroupReferenceStatement: { Arn: !GetAtt Shared.Arn }',
+      'RuleGroupReferenceStatement: { Arn: !Sub "${Shared.Arn}" }'));
+    // WHEN
+    const findings = analyzePaths([file]).findings.filter((f) => f.ruleId === FAIL_OPEN);
+    // THEN the same error as with Fn::GetAtt
+    expect(findings.map((f) => f.message.split(' blocks ')[0])).toEqual([RULE.replace('Stack/', 'sub-arn/')]);
   });
 
   test('GIVEN a guard in the web ACL ahead of the group WHEN judged THEN nothing: every /admin request without the header is blocked first', () => {

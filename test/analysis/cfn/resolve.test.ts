@@ -159,7 +159,9 @@ describe('Fn::Sub, Fn::FindInMap, Fn::Select, Fn::Split', () => {
     ['variable map', { 'Fn::Sub': ['${A}/${Env}', { A: { 'Fn::Join': ['.', ['x', 'y']] } }] }, 'x.y/prod'],
     ['partly known: known parts substituted, the rest kept', { 'Fn::Sub': 'arn:${AWS::Partition}:${Env}:${Api}' }, { 'Fn::Sub': 'arn:${AWS::Partition}:prod:${Api}' }],
     ['partly known keeps escapes', { 'Fn::Sub': '${!X}${Unset}' }, { 'Fn::Sub': '${!X}${Unset}' }],
-    ['attribute stays', { 'Fn::Sub': '${Vpc.CidrBlock}' }, { 'Fn::Sub': '${Vpc.CidrBlock}' }],
+    ['attribute alone is that Fn::GetAtt (resolved as one)', { 'Fn::Sub': '${Vpc.CidrBlock}' }, { 'Fn::GetAtt': ['Vpc', 'CidrBlock'] }],
+    ['attribute in a text stays', { 'Fn::Sub': 'arn:${Vpc.CidrBlock}' }, { 'Fn::Sub': 'arn:${Vpc.CidrBlock}' }],
+    ['attribute alone with a variable of that name is the variable', { 'Fn::Sub': ['${Vpc.CidrBlock}', { 'Vpc.CidrBlock': '10.0.0.0/16' }] }, '10.0.0.0/16'],
     // CloudFormation substitutes in one pass: '$' + '' + '{Nope}' is the text '${Nope}', not a placeholder.
     ['partly known: a substitution that would join a $ and a { into a placeholder keeps them literal',
       { 'Fn::Sub': '$${Empty}{Nope}-${Unset}' }, { 'Fn::Sub': '${!Nope}-${Unset}' }],
