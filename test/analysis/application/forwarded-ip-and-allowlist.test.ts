@@ -522,6 +522,43 @@ describe('LayeredDefense-WafForwardedIpFailOpen: rule groups', () => {
   });
 });
 
+describe(`${FAIL_OPEN}: an allowlist split into a labelling COUNT rule and a BLOCK on the label`, () => {
+  /**
+   * The good fixture with its allowlist written in two steps, as label-based web ACLs do: AdminOnlyFromOffice counts and
+   * labels outsiders (`outsider`), and BlockOutsiders (priority 12) blocks the label. `guarded` keeps the missing-header
+   * guard at priority 10.
+   */
+  const split = (guarded: boolean) => judged(GOOD, (r) => {
+    const allowlist = rule(r, 'AdminOnlyFromOffice');
+    allowlist.Action = { Count: {} };
+    allowlist.RuleLabels = [{ Name: 'outsider' }];
+    r.Acl.Properties.Rules.push({
+      Name: 'BlockOutsiders',
+      Priority: 12,
+      Action: { Block: {} },
+      VisibilityConfig: { CloudWatchMetricsEnabled: true, SampledRequestsEnabled: true, MetricName: 'outsiders' },
+      Statement: { LabelMatchStatement: { Scope: 'LABEL', Key: 'outsider' } },
+    });
+    if (!guarded) {
+      r.Acl.Properties.Rules = r.Acl.Properties.Rules.filter((x: any) => x.Name !== 'AdminMissingForwardedIp');
+    }
+  });
+
+  test('GIVEN no missing-header guard WHEN judged THEN the unlabelled request gets in: one error naming the COUNT rule and the rule that blocks its label', () => {
+    // /admin from 192.0.2.77 (outside the office) is labelled and blocked; without X-Forwarded-For the COUNT rule is
+    // skipped, no label is added, and the default action (Allow) lets it in
+    expect(ofRule(split(false), FAIL_OPEN).map((f) => f.message)).toEqual([
+      "rule 'AdminOnlyFromOffice' (COUNT) labels /admin with X-Forwarded-For: 192.0.2.77 (outsider) and rule 'BlockOutsiders' blocks it, but the same request "
+        + 'without X-Forwarded-For is allowed (by the default action): WAF skips the rule when the header is missing, so it adds no label',
+    ]);
+  });
+
+  test('GIVEN the missing-header guard first WHEN judged THEN nothing', () => {
+    expect(ofRule(split(true), FAIL_OPEN)).toEqual([]);
+    expect(cannotVerify(split(true), FAIL_OPEN)).toEqual([]);
+  });
+});
+
 describe('LayeredDefense-WafForwardedIpSpoofable: messages and unknowns', () => {
   test('GIVEN the FIRST position WHEN reported THEN the message says why the client chooses the address', () => {
     const findings = judged(GOOD, (r) => { officeForwarded(r).Position = 'FIRST'; });

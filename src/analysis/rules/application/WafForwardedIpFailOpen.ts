@@ -1,7 +1,7 @@
 import { evaluatorFor, ForwardedIpRule, forwardedIpRules, orCannotVerify, withOverrideNone } from './waf-evaluation';
 import { sampleRequests } from './waf-statements';
 import { CannotEvaluateError, WafEvaluation, WafEvaluator, WafRequest } from '../../model/waf-evaluator';
-import { forwardedIpConfigs, isWafUnknown } from '../../model/waf-statements-tree';
+import { forwardedIpConfigs, isWafUnknown, walkWafStatement, WafWebAclTree } from '../../model/waf-statements-tree';
 import { LayeredDefenseRule, RuleFinding } from '../rule';
 
 /**
@@ -50,6 +50,13 @@ export const WafForwardedIpFailOpen: LayeredDefenseRule = {
         const missing = target.stops !== undefined && orCannotVerify(acl, context, `${target.label} without its forwarded IP header`, () => missingHeader(evaluator, target));
         if (missing) {
           findings.push({ resource: acl.resource, message: missing });
+        }
+        // A COUNT rule that labels what it matches, for a later rule to block on the label: without the header it is
+        // skipped, adds no label, and the later rule lets the request through.
+        const unlabelled = target.reference === undefined && target.action === 'COUNT' && Array.isArray(target.rule.labels) && target.rule.labels.length > 0
+          && orCannotVerify(acl, context, `${target.label} without its forwarded IP header`, () => labelLost(evaluator, target, acl.tree));
+        if (unlabelled) {
+          findings.push({ resource: acl.resource, message: unlabelled });
         }
         const malformed = target.fallbackMatch && orCannotVerify(acl, context, `${target.label} with a forwarded IP header that holds no address`,
           () => headerWithoutAddress(evaluator, target));
@@ -125,6 +132,52 @@ function missingHeader(evaluator: WafEvaluator, target: Judged): string | undefi
     }
     // This sample is still blocked without the header, unless a rule group it passed allows it; another sample
     // (another path, say) may not be.
+    unsure.note(without);
+  }
+  return unsure.orNothing();
+}
+
+/**
+ * A web ACL COUNT rule that labels the requests it matches: for every sample it labels that a later rule blocking on
+ * labels (a LabelMatchStatement) then blocks, the same request without the header must still be stopped. The message
+ * for the first that is allowed; undefined when none is. Throws as {@link missingHeader}.
+ */
+function labelLost(evaluator: WafEvaluator, target: Judged, tree: WafWebAclTree): string | undefined {
+  const labels = target.rule.labels as readonly string[];
+  const readsLabels = new Map<string, boolean>();
+  const blocksOnLabels = (name: string): boolean => {
+    let known = readsLabels.get(name);
+    if (known === undefined) {
+      const rule = isWafUnknown(tree.rules) ? undefined : tree.rules.find((r) => r.name === name);
+      known = false;
+      if (rule !== undefined) {
+        walkWafStatement(rule.statement, (node) => {
+          known ||= node.type === 'LabelMatchStatement';
+        });
+      }
+      readsLabels.set(name, known);
+    }
+    return known;
+  };
+  const tried = new Set<string>();
+  const unsure = new UnknownGroups();
+  for (const request of target.samples()) {
+    const key = `${request.uriPath}\u0000${request.sourceIp}`;
+    if (!request.headers || tried.has(key)) {
+      continue;
+    }
+    const labelled = evaluator.evaluate(request);
+    if (labelled.action !== 'BLOCK' || labelled.terminatingRule === undefined || labelled.terminatingGroupRule !== undefined
+      || !labelled.matchedRules.includes(target.rule.name) || !blocksOnLabels(labelled.terminatingRule)) {
+      continue;
+    }
+    tried.add(key);
+    const [header, forwarded] = Object.entries(request.headers)[0];
+    const without = evaluator.evaluate({ uriPath: request.uriPath, sourceIp: request.sourceIp });
+    if (without.action === 'ALLOW') {
+      return `${target.label} (COUNT) labels ${request.uriPath} with ${header}: ${forwarded} (${labels.join(', ')}) and rule '${labelled.terminatingRule}' blocks it, `
+        + `but the same request without ${header} is allowed (${byWhom(without)}): WAF skips the rule when the header is missing, so it adds no label`;
+    }
     unsure.note(without);
   }
   return unsure.orNothing();
