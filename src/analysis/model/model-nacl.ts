@@ -546,6 +546,14 @@ const scopeCache = new WeakMap<NaclModel, NaclScope[]>();
 export const MAX_EXACT_ENTRIES = 200;
 
 /**
+ * The fix of a "cannot verify" for a NACL direction with more entries than the analysis judges exactly: what
+ * NaclEntryQuota asks (a literal value, CannotVerify's fix, would not help). The order rules and the paths through
+ * such a NACL give it.
+ */
+export const OVER_CAP_FIX = 'Bring the NACL within EC2\'s quota of entries per direction and family (LayeredDefense-NaclEntryQuota reports it): merge CIDRs (IpBlocklistNacl '
+  + 'merges and covers them within the quota), or move the surplus to a WAF IP set; then this analysis judges the order of its entries';
+
+/**
  * How many entries of a NACL may sit in one direction and family: those that do, and those whose direction or
  * family is not known (they may). Compared with {@link MAX_EXACT_ENTRIES} by the rules and by the paths alike.
  */

@@ -19,6 +19,8 @@ export interface Decision {
   /** The deciding entry or rule, as a reader would name it (`rule 100`, `ingress tcp 443 from 10.0.0.0/16`). */
   readonly entry?: string;
   readonly message: string;
+  /** For an `unknown` decision that no value at deploy time settles: what to do instead (CannotVerify's fix otherwise). */
+  readonly fix?: string;
 }
 
 export interface AddressInterval {

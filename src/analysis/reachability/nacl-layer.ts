@@ -6,7 +6,7 @@
 import { Decision, everywhere, IPV6_BASE, Judgement, MAX_ADDRESS, paint } from './decision';
 import { IpFamily } from '../../ip/family';
 import { maxAddress } from '../../private/ip';
-import { MAX_EXACT_ENTRIES, scopeEntryCount } from '../model/model-nacl';
+import { MAX_EXACT_ENTRIES, OVER_CAP_FIX, scopeEntryCount } from '../model/model-nacl';
 import { firstMatchPieces, NaclDirection, NormalizedNaclEntry, orderedEntries } from '../model/nacl-evaluator';
 import type { NaclModel, NetworkModel } from '../model/network-model';
 import type { RoutedSubnetModel } from '../model/routing';
@@ -117,6 +117,7 @@ function judgeNaclOnce(
         resource: nacl.resource,
         message: `NACL ${nacl.resource.path} has ${count} ${side} ${family === IpFamily.IPV4 ? 'IPv4' : 'IPv6'} entries, `
           + `more than the ${MAX_EXACT_ENTRIES} this analysis judges exactly (EC2 takes at most 40 per direction and family)`,
+        fix: OVER_CAP_FIX,
       };
       const judgement = paint(everywhere({ layer: 'nacl', verdict: 'allow', code, message: '' }), base, base + maxAddress(family), decision, () => true);
       result = result === undefined ? judgement : combineStrict(result, judgement);

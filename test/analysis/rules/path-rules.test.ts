@@ -57,6 +57,8 @@ describe('LayeredDefense-DataStoreInternetReachable', () => {
     const cannot = ofRule(findings, CANNOT).filter((f) => f.message.includes(INTERNET));
     expect(cannot.map((f) => f.resource.logicalId)).toEqual(['Database']);
     expect(cannot[0].message).toMatch(/whether the internet can reach data store App\/Database on tcp 5432 \(.*AdminCidr/);
+    // A value settled at deploy time: CannotVerify's own fix
+    expect(cannot[0].fix).toMatch(/^Use a literal/);
   });
 
   test('the same unknown CIDR is no "cannot verify" when the database has no public address: it cannot change the verdict', () => {
@@ -154,6 +156,8 @@ describe('LayeredDefense-DataStoreReachedOutsideGroups', () => {
     expect(unknown.map((f) => f.resource.logicalId)).toEqual(['Database']);
     expect(unknown[0].message).toContain('App/DataNacl has 201 inbound IPv4 entries, more than the 200 this analysis judges exactly');
     expect(unknown[0].message).toMatch(/: the path is not judged, for the reasons named$/);
+    // AND the fix is the quota's: no value at deploy time settles it
+    expect(unknown[0].fix).toMatch(/^Bring the NACL within EC2's quota of entries per direction and family/);
   });
 
   test('does not fire when the data subnet\'s NACL denies the public tier (the NACL and group combination closes it)', () => {

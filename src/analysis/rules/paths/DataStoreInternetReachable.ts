@@ -1,4 +1,4 @@
-import { reachabilityFor, reachablePhrase, PATH_NOT_JUDGED, unknownPhrase } from './path-findings';
+import { reachabilityFor, reachablePhrase, PATH_NOT_JUDGED, unknownFix, unknownPhrase } from './path-findings';
 import { LayeredDefenseRule, RuleFinding } from '../rule';
 
 /**
@@ -24,7 +24,7 @@ export const DataStoreInternetReachable: LayeredDefenseRule = {
       if (internet.verdict === 'REACHABLE') {
         findings.push({ resource: store, message: `data store ${store.path} (${exposure.store.reason}) is reachable from the internet on ${reachablePhrase(internet)}` });
       } else if (internet.verdict === 'UNKNOWN') {
-        context.cannotVerify(store, `whether the internet can reach data store ${store.path} ${unknownPhrase(internet)}`, PATH_NOT_JUDGED);
+        context.cannotVerify(store, `whether the internet can reach data store ${store.path} ${unknownPhrase(internet)}`, PATH_NOT_JUDGED, unknownFix(internet));
       }
     }
     return findings;

@@ -1,4 +1,4 @@
-import { reachabilityFor, reachablePhrase, PATH_NOT_JUDGED, unknownPhrase } from './path-findings';
+import { reachabilityFor, reachablePhrase, PATH_NOT_JUDGED, unknownFix, unknownPhrase } from './path-findings';
 import { groupName } from '../../reachability/exposure';
 import { groupsOf } from '../../reachability/security-group-layer';
 import { LayeredDefenseRule, RuleFinding } from '../rule';
@@ -48,7 +48,7 @@ export const DataStoreReachedOutsideGroups: LayeredDefenseRule = {
               + `but its security groups name ${names} as sources`,
           });
         } else if (source.verdict === 'UNKNOWN') {
-          context.cannotVerify(w.resource, `whether ${who}, outside the groups the security groups of data store ${w.resource.path} name, can reach it ${unknownPhrase(source)}`, PATH_NOT_JUDGED);
+          context.cannotVerify(w.resource, `whether ${who}, outside the groups the security groups of data store ${w.resource.path} name, can reach it ${unknownPhrase(source)}`, PATH_NOT_JUDGED, unknownFix(source));
         }
       }
     }

@@ -1,4 +1,4 @@
-import { reachabilityFor, reachablePhrase, PATH_NOT_JUDGED, unknownPhrase } from './path-findings';
+import { reachabilityFor, reachablePhrase, PATH_NOT_JUDGED, unknownFix, unknownPhrase } from './path-findings';
 import { SourceExposure } from '../../reachability/exposure';
 import { admitsOnlyFrontDoor, originExposure, protectedOrigins } from '../../reachability/origins';
 import { LayeredDefenseRule, RuleFinding } from '../rule';
@@ -36,7 +36,7 @@ export const WafOriginBypass: LayeredDefenseRule = {
         continue;
       }
       if (!admitsOnlyFrontDoor(internet)) {
-        context.cannotVerify(origin.resource, `whether the internet can reach ${around} directly ${unknownPhrase(internet)}`, PATH_NOT_JUDGED);
+        context.cannotVerify(origin.resource, `whether the internet can reach ${around} directly ${unknownPhrase(internet)}`, PATH_NOT_JUDGED, unknownFix(internet));
       }
     }
     return findings;

@@ -28,6 +28,18 @@ export function unknownPhrase(source: SourceExposure): string {
   return `on ${describeRanges(source, 'UNKNOWN')} (${values.slice(0, 3).join('; ')}${values.length > 3 ? `; and ${values.length - 3} more` : ''})`;
 }
 
+/**
+ * The fix of a path rule's "cannot verify" for `source`: the fix its unknown decisions give, when every one gives one
+ * (a NACL too large to judge: bring it within the quota); undefined (CannotVerify's) when any is a value unknown at synth.
+ */
+export function unknownFix(source: SourceExposure): string | undefined {
+  const decisions = source.ranges.filter((r) => r.verdict === 'UNKNOWN').flatMap((r) => r.decisions);
+  if (decisions.length === 0 || decisions.some((d) => d.fix === undefined)) {
+    return undefined;
+  }
+  return unique(decisions.map((d) => d.fix!)).join('; ');
+}
+
 function describeDecision(d: Decision): string {
   const where = d.resource?.path ?? d.layer;
   return d.entry ? `${where} "${d.entry}"` : `${where}: ${d.message}`;

@@ -1,5 +1,5 @@
 import { IpFamily } from '../../../ip/family';
-import { describeEntry, MAX_EXACT_ENTRIES, NaclScope, naclScopes } from '../../model/model-nacl';
+import { describeEntry, MAX_EXACT_ENTRIES, NaclScope, naclScopes, OVER_CAP_FIX } from '../../model/model-nacl';
 import { familyText } from '../../model/model-values';
 import type { NormalizedNaclEntry } from '../../model/nacl-evaluator';
 import type { NaclEntryModel, NaclModel, NetworkModel } from '../../model/network-model';
@@ -39,12 +39,7 @@ export function analysableScopes(model: NetworkModel, context: RuleContext, what
   return result;
 }
 
-/**
- * The fix of a "cannot verify" for a NACL direction with more entries than the analysis judges exactly: what
- * NaclEntryQuota asks (a literal value, CannotVerify's fix, would not help).
- */
-export const OVER_CAP_FIX = 'Bring the NACL within EC2\'s quota of entries per direction and family (LayeredDefense-NaclEntryQuota reports it): merge CIDRs (IpBlocklistNacl '
-  + 'merges and covers them within the quota), or move the surplus to a WAF IP set; then this analysis judges the order of its entries';
+export { OVER_CAP_FIX };
 
 /** `IPv4` or `IPv6` (the model's `familyText`, under the name the subnet rules use). */
 export const familyName: (family: IpFamily) => string = familyText;
