@@ -106,8 +106,21 @@ describe('LayeredDefense-WafPathBypass on templates', () => {
 
   test('GIVEN under an OR a raw match and a normalized match of ANOTHER path WHEN judged THEN the raw match is still a bypass', () => {
     expect(messages([block({ OrStatement: { Statements: [pathMatch('/admin', ['URL_DECODE', 'LOWERCASE']), pathMatch('/reports', ['URL_DECODE', 'NORMALIZE_PATH', 'LOWERCASE'])] } })])).toEqual([
-      "rule 'Admin' (BLOCK) matches the URI path with STARTS_WITH '/admin' without NORMALIZE_PATH, so encoded or unnormalized paths such as /%61dmin, //admin and /x/../admin slip past",
+      "rule 'Admin' (BLOCK) matches the URI path with STARTS_WITH '/admin' without NORMALIZE_PATH, so unnormalized paths such as //admin and /x/../admin slip past",
     ]);
+  });
+
+  test('GIVEN a match without URL_DECODE only WHEN reported THEN the examples are encoded paths, spelled from its own search string', () => {
+    expect(messages([block(pathMatch('/reports', ['NORMALIZE_PATH', 'LOWERCASE']))])).toEqual([
+      "rule 'Admin' (BLOCK) matches the URI path with STARTS_WITH '/reports' without URL_DECODE, so encoded paths such as /%72eports slip past",
+    ]);
+  });
+
+  test('GIVEN a raw match that starts with (or contains) \'/\' WHEN judged THEN nothing: every path does, however it is written', () => {
+    expect(messages([block(pathMatch('/', []))])).toEqual([]);
+    expect(messages([block({ ByteMatchStatement: { ...pathMatch('/', []).ByteMatchStatement, PositionalConstraint: 'CONTAINS' } })])).toEqual([]);
+    // '/' EXACTLY is one path: //, /x/.. and /%2F reach the same resource
+    expect(messages([block({ ByteMatchStatement: { ...pathMatch('/', []).ByteMatchStatement, PositionalConstraint: 'EXACTLY' } })])).toHaveLength(1);
   });
 
   test('GIVEN under an OR two raw matches of one path WHEN judged THEN neither stands in for the normalized one: both are reported', () => {
@@ -179,11 +192,11 @@ describe('LayeredDefense-WafPathBypass on templates', () => {
   });
 
   test.each([
-    ['URL_DECODE', ['NORMALIZE_PATH', 'LOWERCASE']],
-    ['URL_DECODE and NORMALIZE_PATH', ['LOWERCASE']],
-  ])('GIVEN a match missing %s WHEN judged THEN the message names what is missing, and only that', (missing, types) => {
+    ['URL_DECODE', ['NORMALIZE_PATH', 'LOWERCASE'], 'encoded paths such as /%61dmin'],
+    ['URL_DECODE and NORMALIZE_PATH', ['LOWERCASE'], 'encoded or unnormalized paths such as /%61dmin, //admin and /x/../admin'],
+  ])('GIVEN a match missing %s WHEN judged THEN the message names what is missing, and only that', (missing, types, examples) => {
     expect(messages([block(pathMatch('/admin', types as string[]))])).toEqual([
-      `rule 'Admin' (BLOCK) matches the URI path with STARTS_WITH '/admin' without ${missing}, so encoded or unnormalized paths such as /%61dmin, //admin and /x/../admin slip past`,
+      `rule 'Admin' (BLOCK) matches the URI path with STARTS_WITH '/admin' without ${missing}, so ${examples} slip past`,
     ]);
   });
 

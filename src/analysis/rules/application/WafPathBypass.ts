@@ -160,9 +160,14 @@ function bypasses(match: PathMatch, normalizedSibling: boolean): string[] {
   const { lastDecode, lastLowercase } = match.order;
   const lastNormalize = normalizedSibling ? Number.MAX_SAFE_INTEGER : match.order.lastNormalize;
   const problems: string[] = [];
+  if (matchesEveryPath(node)) {
+    return problems; // every path starts with (and contains) '/', however it is written: nothing slips past
+  }
   if (lastDecode < 0 || lastNormalize < 0) {
     const missing = [lastDecode < 0 ? 'URL_DECODE' : undefined, lastNormalize < 0 ? 'NORMALIZE_PATH' : undefined].filter(Boolean).join(' and ');
-    problems.push(`without ${missing}, so encoded or unnormalized paths such as /%61dmin, //admin and /x/../admin slip past`);
+    const examples = slipping(node, lastDecode < 0, lastNormalize < 0);
+    const kind = lastDecode < 0 && lastNormalize < 0 ? 'encoded or unnormalized' : lastDecode < 0 ? 'encoded' : 'unnormalized';
+    problems.push(`without ${missing}, so ${kind} paths such as ${examples} slip past`);
   } else if (lastNormalize < lastDecode) {
     problems.push('normalizes before URL-decoding, so an encoded traversal (/x/%2e%2e/admin) is decoded after normalization and slips past');
   }
@@ -181,6 +186,31 @@ function bypasses(match: PathMatch, normalizedSibling: boolean): string[] {
       : 'that holds uppercase letters after LOWERCASE, which can never match');
   }
   return problems;
+}
+
+/** A byte match of '/' that starts with it or contains it: every URI path does. */
+function matchesEveryPath(node: PathMatchNode): boolean {
+  return node.type === 'ByteMatchStatement' && node.searchString === '/'
+    && (node.positionalConstraint === 'STARTS_WITH' || node.positionalConstraint === 'CONTAINS');
+}
+
+/**
+ * Paths that slip past a match missing URL_DECODE (`encoded`) or NORMALIZE_PATH (`unnormalized`), spelled from the
+ * byte match's own search string when it is a path (`/admin`: /%61dmin, //admin, /x/../admin), and from `/admin`
+ * otherwise (a regex, a pattern set, a search string that is not a path).
+ */
+function slipping(node: PathMatchNode, encoded: boolean, unnormalized: boolean): string {
+  const searched = node.type === 'ByteMatchStatement' ? String(node.searchString) : '';
+  const path = /^\/[A-Za-z0-9]/.test(searched) ? searched : '/admin';
+  const examples: string[] = [];
+  if (encoded) {
+    const code = path.charCodeAt(1).toString(16).toUpperCase().padStart(2, '0');
+    examples.push(`/%${code}${path.slice(2)}`);
+  }
+  if (unnormalized) {
+    examples.push(`/${path}`, `/x/..${path}`);
+  }
+  return examples.length === 3 ? `${examples[0]}, ${examples[1]} and ${examples[2]}` : examples.join(' and ');
 }
 
 /**
