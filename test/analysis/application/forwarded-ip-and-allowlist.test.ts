@@ -559,6 +559,28 @@ describe(`${FAIL_OPEN}: an allowlist split into a labelling COUNT rule and a BLO
   });
 });
 
+describe(`${FAIL_OPEN}: an allowlist rule whose action is not known at synth`, () => {
+  const undecided = (guarded: boolean) => judged(GOOD, (r) => {
+    rule(r, 'AdminOnlyFromOffice').Action = { 'Fn::If': ['Strict', { Block: {} }, { Count: {} }] };
+    if (!guarded) {
+      r.Acl.Properties.Rules = r.Acl.Properties.Rules.filter((x: any) => x.Name !== 'AdminMissingForwardedIp');
+    }
+  });
+
+  test('GIVEN no guard WHEN judged THEN "cannot verify": as a BLOCK it would fail open, and the message says how', () => {
+    const findings = undecided(false);
+    expect(ofRule(findings, FAIL_OPEN)).toEqual([]);
+    expect(cannotVerify(findings, FAIL_OPEN).map((f) => f.message)).toEqual([
+      expect.stringMatching(new RegExp(`^${FAIL_OPEN} cannot verify forwarded IP handling of rule 'AdminOnlyFromOffice': rule 'AdminOnlyFromOffice' Action .*Fn::If.*; `
+        + "as a BLOCK, rule 'AdminOnlyFromOffice' blocks /admin with X-Forwarded-For: 192\\.0\\.2\\.77, but the same request without X-Forwarded-For is allowed")),
+    ]);
+  });
+
+  test('GIVEN the guard first WHEN judged THEN nothing: as a BLOCK or not, no request without the header gets in', () => {
+    expect(cannotVerify(undecided(true), FAIL_OPEN)).toEqual([]);
+  });
+});
+
 describe('LayeredDefense-WafForwardedIpSpoofable: messages and unknowns', () => {
   test('GIVEN the FIRST position WHEN reported THEN the message says why the client chooses the address', () => {
     const findings = judged(GOOD, (r) => { officeForwarded(r).Position = 'FIRST'; });

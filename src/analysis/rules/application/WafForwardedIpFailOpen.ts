@@ -1,7 +1,7 @@
 import { evaluatorFor, ForwardedIpRule, forwardedIpRules, orCannotVerify, withOverrideNone } from './waf-evaluation';
 import { sampleRequests } from './waf-statements';
 import { CannotEvaluateError, WafEvaluation, WafEvaluator, WafRequest } from '../../model/waf-evaluator';
-import { forwardedIpConfigs, isWafUnknown, walkWafStatement, WafWebAclTree } from '../../model/waf-statements-tree';
+import { forwardedIpConfigs, isWafUnknown, known, walkWafStatement, WafWebAclTree } from '../../model/waf-statements-tree';
 import { LayeredDefenseRule, RuleFinding } from '../rule';
 
 /**
@@ -62,6 +62,20 @@ export const WafForwardedIpFailOpen: LayeredDefenseRule = {
           () => headerWithoutAddress(evaluator, target));
         if (malformed) {
           findings.push({ resource: acl.resource, message: malformed, fix: MATCH_FIX });
+        }
+      }
+      // A web ACL rule whose action is not known at synth (an Fn::If between Block and Allow, say): judged as a BLOCK,
+      // the action that can fail open when the header is missing; what would then get through is "cannot verify".
+      for (const target of found.rules) {
+        if (target.reference !== undefined || !isWafUnknown(target.action)) {
+          continue;
+        }
+        const rules = known(acl.tree.rules).map((r) => (r === target.rule ? { ...r, action: 'BLOCK' as const } : r));
+        const asBlock = evaluatorFor(model, acl, context, `forwarded IP handling with ${target.label} as BLOCK`, new WafWebAclTree(rules, acl.tree.defaultAction, acl.tree.invalid));
+        const blocking = judged({ ...target, action: 'BLOCK', rule: rules[rules.findIndex((r) => r.index === target.rule.index)] });
+        const failure = asBlock && orCannotVerify(acl, context, `${target.label} as BLOCK without its forwarded IP header`, () => missingHeader(asBlock, blocking));
+        if (failure) {
+          context.cannotVerify(acl.resource, `forwarded IP handling of ${target.label}`, `${target.action.what}; as a BLOCK, ${failure}`);
         }
       }
       // A reference whose OverrideAction is not known (None or Count): under Count its group acts on nothing, so only
@@ -146,18 +160,18 @@ function labelLost(evaluator: WafEvaluator, target: Judged, tree: WafWebAclTree)
   const labels = target.rule.labels as readonly string[];
   const readsLabels = new Map<string, boolean>();
   const blocksOnLabels = (name: string): boolean => {
-    let known = readsLabels.get(name);
-    if (known === undefined) {
+    let reads = readsLabels.get(name);
+    if (reads === undefined) {
       const rule = isWafUnknown(tree.rules) ? undefined : tree.rules.find((r) => r.name === name);
-      known = false;
+      reads = false;
       if (rule !== undefined) {
         walkWafStatement(rule.statement, (node) => {
-          known ||= node.type === 'LabelMatchStatement';
+          reads ||= node.type === 'LabelMatchStatement';
         });
       }
-      readsLabels.set(name, known);
+      readsLabels.set(name, reads);
     }
-    return known;
+    return reads;
   };
   const tried = new Set<string>();
   const unsure = new UnknownGroups();
