@@ -61,7 +61,7 @@ export function readTemplateFile(absolutePath: string, missing?: () => InputErro
   let positionOf: (logicalId: string) => SourcePosition | undefined;
   let mayNestStacks = true;
   if (isJsonText(absolutePath, text)) {
-    mayNestStacks = text.includes(NESTED_STACK_TYPE) || text.includes(SAM_APPLICATION_TYPE) || text.includes('\\u');
+    mayNestStacks = text.includes(NESTED_STACK_TYPE) || text.includes('\\u');
     if (stat.size > MAX_JSON_BYTES) throw tooLarge(file, stat.size, MAX_JSON_BYTES);
     try {
       template = JSON.parse(text);
@@ -86,6 +86,11 @@ export function readTemplateFile(absolutePath: string, missing?: () => InputErro
   }
 
   checkIsTemplate(file, template, positionOf);
+  // A SAM application becomes a nested stack, and only a template with a Transform has one: the text is searched
+  // again only then (every template of an assembly passes here).
+  if (!mayNestStacks && isJsonObject(template) && template.Transform !== undefined) {
+    mayNestStacks = text.includes(SAM_APPLICATION_TYPE);
+  }
   return { file, absolutePath, template, positionOf, mayNestStacks };
 }
 
