@@ -29,13 +29,30 @@ export function readApp(paths: readonly string[], options: ReadOptions = {}): Lo
   for (const p of paths) reader.readPath(p);
   // A template given on its own that another given template also nests (a local TemplateURL, as `check *.yaml` meets
   // it) is judged once, as the nested stack: there it has the parameters its parent passes.
+  // What such a template nests goes with it.
   const nested = new Set(reader.found.filter((f) => f.source.parent !== undefined).map((f) => f.file.absolutePath));
-  const found = nested.size === 0 ? reader.found : reader.found.filter((f) => f.source.parent !== undefined || !nested.has(f.file.absolutePath));
+  const dropped = new Set<StackSource>();
+  const rootOf = (source: StackSource): StackSource => (source.parent ? rootOf(source.parent.source) : source);
+  for (const f of reader.found) {
+    if (f.source.parent === undefined && nested.has(f.file.absolutePath)) dropped.add(f.source);
+  }
+  const found = dropped.size === 0 ? reader.found : reader.found.filter((f) => !dropped.has(rootOf(f.source)));
   checkParameterValues(found, options.parameters ?? {});
   const app = new App(found.map((f) => f.source));
   // Every template is resolved here, so a caller never meets a failure later; positions stay lazy.
-  const stacks: LoadedStack[] = found.map(({ source, file, transformed, unreadNested }) => stackOf(app, source, file, transformed, unreadNested));
-  return { stacks };
+  const resolved: LoadedStack[] = found.map(({ source, file, transformed, unreadNested }) => stackOf(app, source, file, transformed, unreadNested));
+  // A nested stack whose AWS::CloudFormation::Stack a false condition removes from its parent is never created, nor
+  // is anything it nests (parents come before their nested stacks here).
+  const kept = new Map<string, LoadedStack>();
+  for (const stack of resolved) {
+    const parent = stack.parent === undefined ? undefined : kept.get(stack.parent.stackId);
+    const declared = parent !== undefined && isObject(parent.template?.Resources) ? parent.template.Resources : undefined;
+    if (stack.parent !== undefined && (declared === undefined || !isObject(declared[stack.parent.logicalId]))) {
+      continue;
+    }
+    kept.set(stack.id, stack);
+  }
+  return { stacks: kept.size === resolved.length ? resolved : [...kept.values()] };
 }
 
 /** A stack for the model: its resolved template, and positions (which read the file again only when asked). */
@@ -271,8 +288,9 @@ class AppReader {
           asset = templateUrl;
           local = true;
         } else {
-          unread.set(logicalId, `${templateOf(templateUrl)} is not read, so what it creates is not judged (check the cloud assembly, or the templates before `
-            + 'they are packaged, whose TemplateURL is a local path)');
+          const sar = isObject(templateUrl) && templateUrl.ApplicationId !== undefined;
+          unread.set(logicalId, `${templateOf(templateUrl)} is not read, so what it creates is not judged (${sar ? 'check the application\'s template on its own'
+            : 'check the cloud assembly, or the templates before they are packaged, whose TemplateURL is a local path'})`);
           continue;
         }
       }
@@ -280,7 +298,8 @@ class AppReader {
       if (!fs.existsSync(childPath) || fs.statSync(childPath).isDirectory()) {
         if (!inAssembly || local) {
           // A template copied out of its assembly, or a local TemplateURL that names no file: the nested outputs stay unknown.
-          unread.set(logicalId, `its template ${asset} is not a file next to ${parentFile.file}, so what it creates is not judged`);
+          const what = fs.existsSync(childPath) ? `${asset} is a directory, not a template file` : `${asset} is not a file next to ${parentFile.file}`;
+          unread.set(logicalId, `its template ${what}, so what it creates is not judged`);
           continue;
         }
         throw new InputError(parentFile.file,
@@ -291,7 +310,16 @@ class AppReader {
         throw new InputError(parentFile.file, `nested stack ${logicalId}: stacks nested more than ${MAX_NESTING} deep (a template that nests itself?)`,
           parentFile.positionOf(logicalId));
       }
-      const file = readTemplateFile(childPath);
+      let file: TemplateFile;
+      try {
+        file = readTemplateFile(childPath);
+      } catch (e) {
+        // Say which nested stack names the file: the problem alone does not say where the reference is.
+        if (e instanceof InputError) {
+          throw new InputError(e.file, `${e.problem} (the template of nested stack ${logicalId} in ${parentFile.file})`, e.position);
+        }
+        throw e;
+      }
       const child = this.add(file, {
         id: `${parent.id}/${logicalId}`,
         stackName: `${parent.stackName}/${logicalId}`,

@@ -700,7 +700,9 @@ export class StackResolver {
     // `${X.Arn}` alone is `Fn::GetAtt [X, Arn]`, and `${X}` alone `Ref X` (what people write for a rule group's or an
     // IP set's ARN): resolved as those, so that they link what they name as the long forms do.
     const whole = /^\$\{([A-Za-z0-9:]+)(?:\.([A-Za-z0-9.]+))?\}$/.exec(text);
-    if (whole && !own(variables, whole[1] + (whole[2] !== undefined ? `.${whole[2]}` : '')) && !whole[1].includes('::')) {
+    // A parameter keeps its own path (a list parameter in Fn::Sub is no string CloudFormation takes).
+    if (whole && !own(variables, whole[1] + (whole[2] !== undefined ? `.${whole[2]}` : '')) && !whole[1].includes('::')
+      && (whole[2] !== undefined || !own(section(this.source.template, 'Parameters'), whole[1]))) {
       return whole[2] !== undefined
         ? this.getAtt([whole[1], whole[2]], { 'Fn::GetAtt': [whole[1], whole[2]] })
         : this.resolve({ Ref: whole[1] });

@@ -116,6 +116,18 @@ describe('LayeredDefense-WafPathBypass on templates', () => {
     ]);
   });
 
+  test.each<[string, string, string[], string | undefined]>([
+    ['CONTAINS \'/admin\' decoded, not normalized', '/admin', ['URL_DECODE', 'LOWERCASE'], undefined],
+    ['ENDS_WITH \'/admin\' decoded, not normalized', '/admin', ['URL_DECODE', 'LOWERCASE'], undefined],
+    ['CONTAINS \'/api/admin\' decoded, not normalized', '/api/admin', ['URL_DECODE', 'LOWERCASE'], 'without NORMALIZE_PATH, so unnormalized paths such as /api/./admin slip past'],
+    ['CONTAINS \'/admin\' raw', '/admin', ['LOWERCASE'], 'without URL_DECODE, so encoded paths such as /%61dmin slip past'],
+    ['STARTS_WITH \'/_admin\' raw', '/_admin', ['LOWERCASE'], 'without URL_DECODE and NORMALIZE_PATH, so encoded or unnormalized paths such as /_%61dmin, //_admin and /x/../_admin slip past'],
+  ])('GIVEN %s WHEN judged THEN only what can slip past is said', (what, path, types, expected) => {
+    const constraint = what.split(' ')[0];
+    const found = messages([block({ ByteMatchStatement: { ...pathMatch(path, types).ByteMatchStatement, PositionalConstraint: constraint } })]);
+    expect(found).toEqual(expected === undefined ? [] : [`rule 'Admin' (BLOCK) matches the URI path with ${constraint} '${path}' ${expected}`]);
+  });
+
   test('GIVEN a raw match that starts with (or contains) \'/\' WHEN judged THEN nothing: every path does, however it is written', () => {
     expect(messages([block(pathMatch('/', []))])).toEqual([]);
     expect(messages([block({ ByteMatchStatement: { ...pathMatch('/', []).ByteMatchStatement, PositionalConstraint: 'CONTAINS' } })])).toEqual([]);

@@ -53,9 +53,59 @@ describe('nested stacks of hand-written templates', () => {
     expect(findings.filter((f) => f.ruleId === CANNOT_VERIFY).map((f) => [f.logicalId, f.message])).toEqual([[
       'Auth',
       'nested stack Auth: its template, the AWS Serverless Application Repository application arn:aws:serverlessrepo:us-east-1:123456789012:applications/auth 1.0.0, '
-        + 'is not read, so what it creates is not judged (check the cloud assembly, or the templates before they are packaged, whose TemplateURL is a local path)',
+        + 'is not read, so what it creates is not judged (check the application\'s template on its own)',
     ]]);
     expect(brief(findings, 'LayeredDefense-NaclDenyShadowed')).toEqual([['sam-applications/Network', 'DenyBad']]);
+  });
+});
+
+describe('nested stacks: conditions, chains and bad files', () => {
+  /** Writes `files` (relative path -> text) into a new temp directory; returns its path. */
+  function tree(files: Record<string, string>): string {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nested-'));
+    for (const [name, text] of Object.entries(files)) {
+      fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+      fs.writeFileSync(path.join(dir, name), text);
+    }
+    return dir;
+  }
+  const OPEN_SSH = 'Parameters:\n  Cidr: { Type: String, Default: 0.0.0.0/0 }\nResources:\n  Ssh:\n    Type: AWS::EC2::SecurityGroup\n    Properties:\n'
+    + '      GroupDescription: ssh\n      VpcId: vpc-1\n      SecurityGroupIngress: [{ IpProtocol: tcp, FromPort: 22, ToPort: 22, CidrIp: !Ref Cidr }]\n';
+  const nest = (id: string, url: string, extra = '') => `  ${id}:\n    Type: AWS::CloudFormation::Stack\n${extra}    Properties:\n      TemplateURL: ${url}\n`;
+
+  test('GIVEN a local nested stack under a condition that is false WHEN checked THEN it is never created: nothing from it', () => {
+    const dir = tree({
+      'parent.yaml': 'Parameters:\n  Env: { Type: String, Default: dev }\nConditions:\n  IsProd: !Equals [!Ref Env, prod]\nResources:\n'
+        + nest('Net', './leaf.yaml', '    Condition: IsProd\n'),
+      'leaf.yaml': OPEN_SSH,
+    });
+    expect(analyzePaths([path.join(dir, 'parent.yaml')]).findings).toEqual([]);
+    // With the condition true, the nested stack is judged
+    const prod = analyzePaths([path.join(dir, 'parent.yaml')], { parameters: { Env: 'prod' } });
+    expect(brief(prod.findings, 'LayeredDefense-SgOpenIngress')).toEqual([['parent/Net', 'Ssh']]);
+  });
+
+  test('GIVEN a chain of two nested levels, every file given WHEN checked THEN each template is judged once, at its place in the chain', () => {
+    const dir = tree({
+      'root.yaml': `Resources:\n${nest('Mid', 'sub/mid.yaml')}`,
+      'sub/mid.yaml': `Resources:\n${nest('Leaf', '../leaf.yaml')}`,
+      'leaf.yaml': OPEN_SSH,
+    });
+    const result = analyzePaths(['root.yaml', 'sub/mid.yaml', 'leaf.yaml'].map((f) => path.join(dir, f)));
+    expect(result.stacks).toBe(3);
+    expect(brief(result.findings, 'LayeredDefense-SgOpenIngress')).toEqual([['root/Mid/Leaf', 'Ssh']]);
+  });
+
+  test('GIVEN a TemplateURL that names a directory WHEN checked THEN "cannot verify" says so', () => {
+    const dir = tree({ 'parent.yaml': `Resources:\n${nest('Net', 'templates')}`, 'templates/readme.txt': 'x' });
+    expect(analyzePaths([path.join(dir, 'parent.yaml')]).findings.map((f) => f.message)).toEqual([
+      'nested stack Net: its template templates is a directory, not a template file, so what it creates is not judged',
+    ]);
+  });
+
+  test('GIVEN a TemplateURL that names a file that is no template WHEN checked THEN the input error names the nested stack and its parent', () => {
+    const dir = tree({ 'parent.yaml': `Resources:\n${nest('Net', 'README.md')}`, 'README.md': '# notes\n' });
+    expect(() => analyzePaths([path.join(dir, 'parent.yaml')])).toThrow(/README\.md: .*\(the template of nested stack Net in .*parent\.yaml\)$/);
   });
 });
 

@@ -161,6 +161,7 @@ describe('Fn::Sub, Fn::FindInMap, Fn::Select, Fn::Split', () => {
     ['partly known keeps escapes', { 'Fn::Sub': '${!X}${Unset}' }, { 'Fn::Sub': '${!X}${Unset}' }],
     ['attribute alone is that Fn::GetAtt (resolved as one)', { 'Fn::Sub': '${Vpc.CidrBlock}' }, { 'Fn::GetAtt': ['Vpc', 'CidrBlock'] }],
     ['attribute in a text stays', { 'Fn::Sub': 'arn:${Vpc.CidrBlock}' }, { 'Fn::Sub': 'arn:${Vpc.CidrBlock}' }],
+    ['resource alone is its Ref', { 'Fn::Sub': '${Vpc}' }, { Ref: 'Vpc' }],
     ['attribute alone with a variable of that name is the variable', { 'Fn::Sub': ['${Vpc.CidrBlock}', { 'Vpc.CidrBlock': '10.0.0.0/16' }] }, '10.0.0.0/16'],
     // CloudFormation substitutes in one pass: '$' + '' + '{Nope}' is the text '${Nope}', not a placeholder.
     ['partly known: a substitution that would join a $ and a { into a placeholder keeps them literal',
@@ -168,6 +169,11 @@ describe('Fn::Sub, Fn::FindInMap, Fn::Select, Fn::Split', () => {
     ['all known: the same text, rendered', { 'Fn::Sub': '$${Empty}{Nope}' }, '${Nope}'],
   ])('Fn::Sub %s', (_, value, expected) => {
     expect(resolved(value, { Parameters })).toEqual(expected);
+  });
+
+  test('Fn::Sub of a list parameter alone stays a Sub (CloudFormation takes no list in Fn::Sub), never the list itself', () => {
+    const lists = { Cidrs: { Type: 'CommaDelimitedList', Default: '10.0.0.0/16,10.1.0.0/16' } };
+    expect(resolved({ 'Fn::Sub': '${Cidrs}' }, { Parameters: lists })).toEqual({ 'Fn::Sub': ['${Cidrs}', { Cidrs: ['10.0.0.0/16', '10.1.0.0/16'] }] });
   });
 
   test('Fn::FindInMap with known keys is the mapped value; unknown keys keep it', () => {

@@ -163,12 +163,16 @@ function bypasses(match: PathMatch, normalizedSibling: boolean): string[] {
   if (matchesEveryPath(node)) {
     return problems; // every path starts with (and contains) '/', however it is written: nothing slips past
   }
-  if (lastDecode < 0 || lastNormalize < 0) {
-    const missing = [lastDecode < 0 ? 'URL_DECODE' : undefined, lastNormalize < 0 ? 'NORMALIZE_PATH' : undefined].filter(Boolean).join(' and ');
-    const examples = slipping(node, lastDecode < 0, lastNormalize < 0);
-    const kind = lastDecode < 0 && lastNormalize < 0 ? 'encoded or unnormalized' : lastDecode < 0 ? 'encoded' : 'unnormalized';
-    problems.push(`without ${missing}, so ${kind} paths such as ${examples} slip past`);
-  } else if (lastNormalize < lastDecode) {
+  // Without NORMALIZE_PATH a prefix or whole-path match misses //admin and /x/../admin; a CONTAINS or ENDS_WITH match
+  // only misses a path where a self-reference splits its text (/api/./admin for '/api/admin'), so only one whose text
+  // holds an inner '/'.
+  const unnormalized = lastNormalize < 0 && normalizationMatters(node);
+  if (lastDecode < 0 || unnormalized) {
+    const missing = [lastDecode < 0 ? 'URL_DECODE' : undefined, unnormalized ? 'NORMALIZE_PATH' : undefined].filter(Boolean).join(' and ');
+    const kind = lastDecode < 0 && unnormalized ? 'encoded or unnormalized' : lastDecode < 0 ? 'encoded' : 'unnormalized';
+    const examples = slipping(node, lastDecode < 0, unnormalized);
+    problems.push(`without ${missing}, so ${kind} paths${examples.length > 0 ? ` such as ${listed(examples)}` : ''} slip past`);
+  } else if (lastNormalize >= 0 && lastNormalize < lastDecode) {
     problems.push('normalizes before URL-decoding, so an encoded traversal (/x/%2e%2e/admin) is decoded after normalization and slips past');
   }
   const text = literalText(node);
@@ -194,23 +198,41 @@ function matchesEveryPath(node: PathMatchNode): boolean {
     && (node.positionalConstraint === 'STARTS_WITH' || node.positionalConstraint === 'CONTAINS');
 }
 
+/** Whether a path that only normalization would bring into the match can miss it (see {@link bypasses}). */
+function normalizationMatters(node: PathMatchNode): boolean {
+  if (node.type !== 'ByteMatchStatement' || (node.positionalConstraint !== 'CONTAINS' && node.positionalConstraint !== 'ENDS_WITH')) {
+    return true;
+  }
+  return String(node.searchString).indexOf('/', 1) > 0;
+}
+
 /**
  * Paths that slip past a match missing URL_DECODE (`encoded`) or NORMALIZE_PATH (`unnormalized`), spelled from the
- * byte match's own search string when it is a path (`/admin`: /%61dmin, //admin, /x/../admin), and from `/admin`
- * otherwise (a regex, a pattern set, a search string that is not a path).
+ * byte match's own search string when it is a path (`/admin`: /%61dmin, //admin, /x/../admin; `/api/admin` in a
+ * CONTAINS match: /api/./admin), and from `/admin` otherwise (a regex, a pattern set, a search string that is not a
+ * path).
  */
-function slipping(node: PathMatchNode, encoded: boolean, unnormalized: boolean): string {
+function slipping(node: PathMatchNode, encoded: boolean, unnormalized: boolean): string[] {
   const searched = node.type === 'ByteMatchStatement' ? String(node.searchString) : '';
-  const path = /^\/[A-Za-z0-9]/.test(searched) ? searched : '/admin';
+  const text = searched.startsWith('/') ? searched : '/admin';
   const examples: string[] = [];
-  if (encoded) {
-    const code = path.charCodeAt(1).toString(16).toUpperCase().padStart(2, '0');
-    examples.push(`/%${code}${path.slice(2)}`);
+  const letter = text.search(/[A-Za-z0-9]/);
+  if (encoded && letter >= 0) {
+    examples.push(`${text.slice(0, letter)}%${text.charCodeAt(letter).toString(16).toUpperCase().padStart(2, '0')}${text.slice(letter + 1)}`);
   }
   if (unnormalized) {
-    examples.push(`/${path}`, `/x/..${path}`);
+    const inner = text.indexOf('/', 1);
+    if (node.type === 'ByteMatchStatement' && (node.positionalConstraint === 'CONTAINS' || node.positionalConstraint === 'ENDS_WITH')) {
+      examples.push(`${text.slice(0, inner)}/.${text.slice(inner)}`);
+    } else {
+      examples.push(`/${text}`, `/x/..${text}`);
+    }
   }
-  return examples.length === 3 ? `${examples[0]}, ${examples[1]} and ${examples[2]}` : examples.join(' and ');
+  return examples;
+}
+
+function listed(items: readonly string[]): string {
+  return items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
 }
 
 /**
