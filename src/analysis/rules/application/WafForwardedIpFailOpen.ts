@@ -130,25 +130,8 @@ function judged(target: ForwardedIpRule): Judged {
  * Throws CannotEvaluateError when a sample passes rule groups that may allow it and none is shown allowed.
  */
 function missingHeader(evaluator: WafEvaluator, target: Judged): string | undefined {
-  const tried = new Set<string>();
-  const unsure = new UnknownGroups();
-  for (const request of target.samples()) {
-    const key = `${request.uriPath}\u0000${request.sourceIp}`;
-    if (!request.headers || tried.has(key) || !target.endsAt(evaluator.evaluate(request))) {
-      continue;
-    }
-    tried.add(key);
-    const [header, forwarded] = Object.entries(request.headers)[0];
-    const without = evaluator.evaluate({ uriPath: request.uriPath, sourceIp: request.sourceIp });
-    if (without.action === 'ALLOW') {
-      return `${target.label} ${target.stops} ${request.uriPath} with ${header}: ${forwarded}, but the same request without ${header} `
-        + `is allowed (${byWhom(without)}): WAF skips the rule when the header is missing`;
-    }
-    // This sample is still blocked without the header, unless a rule group it passed allows it; another sample
-    // (another path, say) may not be.
-    unsure.note(without);
-  }
-  return unsure.orNothing();
+  return allowedWithoutHeader(evaluator, target, (result) => target.endsAt(result), (request, header, forwarded) =>
+    `${target.label} ${target.stops} ${request.uriPath} with ${header}: ${forwarded}, but the same request without ${header} is allowed`, 'WAF skips the rule when the header is missing');
 }
 
 /**
@@ -173,6 +156,21 @@ function labelLost(evaluator: WafEvaluator, target: Judged, tree: WafWebAclTree)
     }
     return reads;
   };
+  const labelledAndBlocked = (result: WafEvaluation) => result.action === 'BLOCK' && result.terminatingRule !== undefined
+    && result.terminatingGroupRule === undefined && result.matchedRules.includes(target.rule.name) && blocksOnLabels(result.terminatingRule);
+  return allowedWithoutHeader(evaluator, target, labelledAndBlocked, (request, header, forwarded, labelled) =>
+    `${target.label} (COUNT) labels ${request.uriPath} with ${header}: ${forwarded} (${labels.join(', ')}) and rule '${labelled.terminatingRule}' blocks it, `
+      + `but the same request without ${header} is allowed`, 'WAF skips the rule when the header is missing, so it adds no label');
+}
+
+/**
+ * The first of the target's samples that `counts` (evaluated with its forwarded IP header) and that is allowed when
+ * sent again without the header: `said(...)`, then who allowed it, then `why`. Each path and source address is tried
+ * once. Undefined when every such sample is still stopped; throws CannotEvaluateError when one of them passed rule
+ * groups that may have allowed it (another sample, another path say, may still be shown allowed first).
+ */
+function allowedWithoutHeader(evaluator: WafEvaluator, target: Judged, counts: (withHeader: WafEvaluation) => boolean,
+  said: (request: WafRequest, header: string, forwarded: string, withHeader: WafEvaluation) => string, why: string): string | undefined {
   const tried = new Set<string>();
   const unsure = new UnknownGroups();
   for (const request of target.samples()) {
@@ -180,17 +178,15 @@ function labelLost(evaluator: WafEvaluator, target: Judged, tree: WafWebAclTree)
     if (!request.headers || tried.has(key)) {
       continue;
     }
-    const labelled = evaluator.evaluate(request);
-    if (labelled.action !== 'BLOCK' || labelled.terminatingRule === undefined || labelled.terminatingGroupRule !== undefined
-      || !labelled.matchedRules.includes(target.rule.name) || !blocksOnLabels(labelled.terminatingRule)) {
+    const withHeader = evaluator.evaluate(request);
+    if (!counts(withHeader)) {
       continue;
     }
     tried.add(key);
     const [header, forwarded] = Object.entries(request.headers)[0];
     const without = evaluator.evaluate({ uriPath: request.uriPath, sourceIp: request.sourceIp });
     if (without.action === 'ALLOW') {
-      return `${target.label} (COUNT) labels ${request.uriPath} with ${header}: ${forwarded} (${labels.join(', ')}) and rule '${labelled.terminatingRule}' blocks it, `
-        + `but the same request without ${header} is allowed (${byWhom(without)}): WAF skips the rule when the header is missing, so it adds no label`;
+      return `${said(request, header, forwarded, withHeader)} (${byWhom(without)}): ${why}`;
     }
     unsure.note(without);
   }

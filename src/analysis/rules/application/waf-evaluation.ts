@@ -30,11 +30,6 @@ export function orCannotVerify<T>(acl: WebAclModel, context: RuleContext, what: 
   }
 }
 
-/** The web ACL's rules; throws CannotEvaluateError when `Rules` is not a resolved list (an `Fn::If`, say). */
-export function aclRules(acl: WebAclModel): readonly WafRuleNode[] {
-  return known(acl.tree.rules);
-}
-
 /** A rule that reads a forwarded IP header, where a web ACL runs it. */
 export interface ForwardedIpRule {
   readonly rule: WafRuleNode;
@@ -54,8 +49,6 @@ export interface ForwardedIpRule {
 export interface ForwardedIpReaders {
   /** The web ACL's rules that read one, and those of the groups it runs in place (OverrideAction None). */
   readonly rules: ForwardedIpRule[];
-  /** Every rule of the groups run in place, whether or not it reads one. */
-  readonly inPlace: WafRuleNode[];
   /**
    * References whose OverrideAction is not known at synth (None or Count), to a group of the templates whose rules
    * read one: under Count they act on nothing, under None they run in place (a caller may judge that case alone).
@@ -88,7 +81,6 @@ export function forwardedIpRules(model: NetworkModel, acl: WebAclModel, tree: Wa
   let own: Readonly<Record<string, readonly string[]>> | undefined;
   const result = {
     rules: [] as ForwardedIpRule[],
-    inPlace: [] as WafRuleNode[],
     undecided: [] as WafRuleNode[],
     unsure: [] as string[],
     everyReader: [] as string[],
@@ -130,7 +122,6 @@ export function forwardedIpRules(model: NetworkModel, acl: WebAclModel, tree: Wa
     result.groupRules.push(...group.rules);
     const reach = groupReach(rule, resolver);
     if (reach?.kind === 'rules' && rule.overrideAction === 'NONE') {
-      result.inPlace.push(...group.rules);
       for (const inner of readers) {
         result.rules.push({
           rule: inner,
