@@ -67,6 +67,7 @@ export class CdkAppTemplates {
         id,
         stackName,
         template: resolved[i].template,
+        environment: rendered[i].environment,
         partial: this.partial,
         ...(notExpanded.length > 0 ? { notExpandedTransforms: notExpanded } : {}),
         ...(generatedFrom.size > 0 ? { generatedFrom } : {}),

@@ -48,6 +48,12 @@ export interface StackInput {
    * @default - none
    */
   readonly unreadNestedStacks?: ReadonlyMap<string, string>;
+  /**
+   * The stack's environment, `aws://<account>/<region>` (as a cloud assembly's manifest writes it), when known: the
+   * account prefixes the labels of its web ACLs and rule groups.
+   * @default - not known
+   */
+  readonly environment?: string;
   /** The template file, for reports. */
   readonly file?: string;
   /** Where a resource's logical id sits in `file`. */

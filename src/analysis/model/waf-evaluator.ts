@@ -39,8 +39,11 @@ export { CannotEvaluateError } from './waf-transformations';
  * - rule groups (./waf-rule-groups): a terminating Allow or Block inside a group ends the web ACL's evaluation, unless
  *   the reference's OverrideAction is Count (web-acl-rule-actions.html). The rules of an `AWS::WAFv2::RuleGroup` of
  *   the templates (`ruleGroups`) that may allow run in place, at the referencing rule's priority, in their own
- *   priority order, with the reference's `ExcludedRules` and `RuleActionOverrides`; the labels they add are kept as
- *   their `RuleLabels` name them, not under the group's namespace.
+ *   priority order, with the reference's `ExcludedRules` and `RuleActionOverrides`.
+ * - labels (API_LabelMatchStatement): a rule's `RuleLabels` name is prefixed with `awswaf:<account>:webacl:<Name>:`
+ *   (`...:rulegroup:<Name>:` in a rule group, see `labelNamespace`); a Key without the `awswaf:` prefix searches only
+ *   the labels of its own web ACL or rule group, one with it is compared with the whole label. A match that depends
+ *   on an account or a Name not known at synth throws `CannotEvaluateError`.
  * Other rule group statements (managed, custom groups outside the templates or that cannot allow), and rate-based
  * statements for a request without `requestsInWindow`, are opaque: they do not match by default, or make the
  * evaluator throw `CannotEvaluateError` with `opaqueStatements: 'CANNOT_EVALUATE'`. An opaque group that may allow
@@ -115,6 +118,24 @@ export interface WafEvaluatorOptions {
    * @default - none: every custom rule group reference is opaque
    */
   readonly ruleGroups?: WafRuleGroupResolver;
+  /**
+   * Where the labels its rules add live: WAF prefixes a rule's `RuleLabels` name with
+   * `awswaf:<account>:webacl:<web ACL Name>:` (`...:rulegroup:<rule group Name>:` for a rule group's rule). A
+   * `LabelMatchStatement` Key without the `awswaf:` prefix matches only the labels added in its own web ACL or rule
+   * group; a Key with it is compared with the whole label.
+   * @see https://docs.aws.amazon.com/waf/latest/APIReference/API_LabelMatchStatement.html
+   * @default - a web ACL whose account and Name are not known at synth
+   */
+  readonly labelNamespace?: WafLabelNamespace;
+}
+
+/** The prefix WAF gives the labels a web ACL's or a rule group's rules add. */
+export interface WafLabelNamespace {
+  readonly kind: 'webacl' | 'rulegroup';
+  /** The account it is deployed to, when known at synth. */
+  readonly account?: string;
+  /** Its `Name`, when known at synth. */
+  readonly name?: string;
 }
 
 type Json = any;
@@ -137,6 +158,10 @@ export class WafEvaluator {
   private readonly ruleFacts = new Map<WafRuleNode, RuleFacts>();
   /** Per rule that runs a rule group's rules in place: an evaluator of those rules, made on first use. */
   private readonly groupEvaluators = new Map<WafRuleNode, WafEvaluator>();
+  /** The context of the labels its rules add and of its label match statements (see WafEvaluatorOptions.labelNamespace). */
+  private readonly namespace: WafLabelNamespace;
+  /** The fully qualified prefix of its labels: `awswaf`, account, kind, Name (undefined where not known at synth). */
+  private readonly labelPrefix: ReadonlyArray<string | undefined>;
 
   /**
    * @param webAcl a web ACL's resolved `Properties`, or the tree the network model read from them
@@ -148,6 +173,8 @@ export class WafEvaluator {
     const priorities = new Map(rules.map((r) => [r, known(r.priority)]));
     this.rules = [...rules].sort((a, b) => priorities.get(a)! - priorities.get(b)!);
     this.defaultAction = known(tree.defaultAction);
+    this.namespace = options.labelNamespace ?? { kind: 'webacl' };
+    this.labelPrefix = ['awswaf', this.namespace.account, this.namespace.kind, this.namespace.name];
     for (const rule of this.rules) {
       this.ruleFacts.set(rule, {
         forwarded: forwardedIpConfigs(rule.statement),
@@ -161,7 +188,7 @@ export class WafEvaluator {
     const matchedRules: string[] = [];
     const skippedRules: string[] = [];
     const labels: string[] = [];
-    const ctx: EvalContext = { request, labels };
+    const ctx: EvalContext = { request, labels, added: [] };
     const end = this.firstTerminating(ctx, matchedRules, skippedRules, webAclRuleAction);
     if (end === undefined) {
       return {
@@ -216,8 +243,18 @@ export class WafEvaluator {
         continue;
       }
       matchedRules?.push(name);
-      for (const label of group?.labels ?? known(rule.labels)) {
-        ctx.labels.push(label);
+      if (group !== undefined) {
+        // A managed group's label, written in full (a group run in place has added its rules' labels already).
+        for (const label of group.labels) {
+          ctx.labels.push(label);
+          ctx.added.push({ full: label.split(':') });
+        }
+      } else {
+        for (const label of known(rule.labels)) {
+          ctx.labels.push(label);
+          const local = label.split(':');
+          ctx.added.push({ context: this.namespace, local, full: [...this.labelPrefix, ...local] });
+        }
       }
       const action = group?.action ?? known(actionOf(rule));
       if (action === 'COUNT' || action === 'NONE') {
@@ -276,7 +313,11 @@ export class WafEvaluator {
     try {
       let evaluator = this.groupEvaluators.get(rule);
       if (evaluator === undefined) {
-        evaluator = new WafEvaluator(new WafWebAclTree(group.rules, 'ALLOW'), { ipSets: group.ipSets, opaqueStatements: this.options.opaqueStatements });
+        evaluator = new WafEvaluator(new WafWebAclTree(group.rules, 'ALLOW'), {
+          ipSets: group.ipSets,
+          opaqueStatements: this.options.opaqueStatements,
+          labelNamespace: group.labelNamespace ?? { kind: 'rulegroup' },
+        });
         this.groupEvaluators.set(rule, evaluator);
       }
       const end = evaluator.firstTerminating(ctx, undefined, undefined, reach.actionOf);
@@ -284,7 +325,7 @@ export class WafEvaluator {
       return end === undefined ? undefined : { rule: end.rule, group: group.name, action: end.action, labels: NO_LABELS };
     } catch (e) {
       if (e instanceof CannotEvaluateError) {
-        throw new CannotEvaluateError(`rule group ${group.name} (referenced by rule '${rule.name}'): ${e.message}`);
+        throw new CannotEvaluateError(`rule group ${group.name} (referenced by rule '${rule.name}'): ${e.message}`, e.fix);
       }
       throw e;
     }
@@ -341,7 +382,7 @@ export class WafEvaluator {
       case 'IPSetReferenceStatement':
         return this.ipSetReference(s, ctx.request);
       case 'LabelMatchStatement':
-        return labelMatch(s, ctx.labels);
+        return labelMatch(s, ctx.added, this.namespace);
       case 'RateBasedStatement':
         if (ctx.request.requestsInWindow !== undefined) {
           return this.rateBased(s, ctx);
@@ -511,6 +552,8 @@ interface RuleFacts {
 interface EvalContext {
   readonly request: WafRequest;
   readonly labels: string[];
+  /** The same labels, each with where it was added, for label match statements. */
+  readonly added: AddedLabel[];
   /** The opaque groups that may allow which the request passed (see WafEvaluation.unknownGroups). */
   unknownGroups?: string[];
 }
@@ -632,13 +675,78 @@ function inRanges(ip: ParsedAddress, ranges: readonly ParsedCidr[]): boolean {
   return ranges.some((r) => r.family === ip.family && r.first <= ip.value && ip.value <= r.last);
 }
 
-function labelMatch(s: WafLabelMatchNode, labels: readonly string[]): boolean {
+/** A label added to the request. */
+interface AddedLabel {
+  /** The web ACL or rule group whose rule added it; undefined for a managed rule group's. */
+  readonly context?: WafLabelNamespace;
+  /** As the rule names it (`RuleLabels`): its namespaces and name, without the prefix. */
+  readonly local?: readonly string[];
+  /** Its fully qualified components; undefined where the prefix holds a value not known at synth. */
+  readonly full: ReadonlyArray<string | undefined>;
+}
+
+/**
+ * A `LabelMatchStatement` (API_LabelMatchStatement): a Key that starts with `awswaf:` is compared with the fully
+ * qualified labels (LABEL: the whole label; NAMESPACE: the start of its namespace); any other Key searches only the
+ * labels added in the statement's own web ACL or rule group (`context`), by the names their rules give them (LABEL:
+ * the name, with any number of the namespaces before it; NAMESPACE: a run of its namespaces). A comparison that meets
+ * a part of the prefix not known at synth (the account, a Name) and decides the match throws.
+ */
+function labelMatch(s: WafLabelMatchNode, labels: readonly AddedLabel[], context: WafLabelNamespace): boolean {
   const key = known(s.key);
-  if (known(s.scope) === 'NAMESPACE') {
-    const ns = key.endsWith(':') ? key : `${key}:`;
-    return labels.some((l) => l.startsWith(ns) || l.includes(`:${ns}`));
+  const namespace = known(s.scope) === 'NAMESPACE';
+  const wanted = (namespace && key.endsWith(':') ? key.slice(0, -1) : key).split(':');
+  const qualified = wanted[0] === 'awswaf';
+  let undecided: number | undefined;
+  let undecidedIn: WafLabelNamespace | undefined;
+  for (const label of labels) {
+    let match: boolean | number;
+    if (qualified) {
+      // LABEL: every component; NAMESPACE: the first ones, short of the name.
+      const parts = label.full;
+      match = (namespace ? wanted.length < parts.length : wanted.length === parts.length) && componentsMatch(wanted, parts, 0);
+    } else if (label.context !== context || label.local === undefined) {
+      continue;
+    } else if (namespace) {
+      match = false;
+      for (let at = 0; at + wanted.length < label.local.length && match === false; at++) {
+        match = componentsMatch(wanted, label.local, at);
+      }
+    } else {
+      match = wanted.length <= label.local.length && componentsMatch(wanted, label.local, label.local.length - wanted.length);
+    }
+    if (match === true) {
+      return true;
+    }
+    if (match !== false && undecided === undefined) {
+      undecided = match;
+      undecidedIn = label.context;
+    }
   }
-  return labels.some((l) => l === key || l.endsWith(`:${key}`));
+  if (undecided !== undefined) {
+    const owner = undecidedIn?.kind === 'rulegroup' ? 'the rule group whose rule adds it' : 'the web ACL that adds it';
+    throw new CannotEvaluateError(`${s.at}.Key '${key}' names a label in full, and the ${undecided === 1 ? 'account' : 'Name'} of ${owner} is not known at synth`,
+      'Write the Key without its awswaf:<account>:<webacl|rulegroup>:<Name>: prefix when the label comes from the same web ACL or rule group (the short form '
+      + 'searches only there); otherwise give the stack its account (env) and the web ACL or rule group a Name');
+  }
+  return false;
+}
+
+/**
+ * Whether `wanted` equals `parts` from `at` on: true, false, or the index in `parts` of the first component not known
+ * at synth when every known one equals (the match then depends on it).
+ */
+function componentsMatch(wanted: readonly string[], parts: ReadonlyArray<string | undefined>, at: number): boolean | number {
+  let unknownAt: number | undefined;
+  for (let i = 0; i < wanted.length; i++) {
+    const part = parts[at + i];
+    if (part === undefined) {
+      unknownAt ??= at + i;
+    } else if (part !== wanted[i]) {
+      return false;
+    }
+  }
+  return unknownAt ?? true;
 }
 
 /** CONTAINS_WORD: the search string appears with a non-word character (or the edge) on each side. */

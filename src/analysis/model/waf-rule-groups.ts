@@ -6,9 +6,10 @@
 // hands the evaluator (./waf-evaluator) the rules of an `AWS::WAFv2::RuleGroup` of the templates to run in place.
 // @see https://docs.aws.amazon.com/waf/latest/developerguide/web-acl-rule-actions.html
 // @see https://docs.aws.amazon.com/waf/latest/APIReference/API_OverrideAction.html
-import { Json, literalInteger, quoteValue, referenceOf, targetKey } from './model-values';
+import { isLiteralString, Json, literalInteger, quoteValue, referenceOf, targetKey } from './model-values';
 import type { ModelResource } from './resource';
 import type { RuleGroupCapacityLookup } from './waf-capacity';
+import type { WafLabelNamespace } from './waf-evaluator';
 import { isWafUnknown, WafMaybe, WafRuleAction, WafRuleGroupTree, WafRuleNode, WafRuleOverrideNode } from './waf-statements-tree';
 
 /** An `AWS::WAFv2::RuleGroup` of the templates. */
@@ -28,6 +29,11 @@ export interface WafRuleGroupContent {
   readonly ipSets: Readonly<Record<string, readonly string[]>>;
   /** Values WAF rejects in the group (InvalidValue reports them): the group, and the web ACL that uses it, never exist. */
   readonly invalid: readonly string[];
+  /**
+   * The prefix of the labels its rules add (`awswaf:<account>:rulegroup:<Name>:`).
+   * @default - a rule group whose account and Name are not known at synth
+   */
+  readonly labelNamespace?: WafLabelNamespace;
 }
 
 /** The rule group of the templates a `RuleGroupReferenceStatement`'s `Arn` names, when it names one. */
@@ -186,6 +192,20 @@ export interface WafRuleGroupSource {
 /** Content per group, made on first use (a group's IP sets are looked up once, whatever the web ACLs using it). */
 const contents = new WeakMap<WafRuleGroupModel, WafRuleGroupContent>();
 
+/**
+ * The prefix of the labels a web ACL's or rule group's rules add: its stack's account (from the stack's environment,
+ * `aws://<account>/<region>`) and its `Name`, each when known at synth. Without a `Name`, CloudFormation generates one.
+ */
+export function labelNamespaceOf(resource: ModelResource, kind: WafLabelNamespace['kind']): WafLabelNamespace {
+  const account = /^aws:\/\/(\d{12})\//.exec(resource.stack.environment ?? '')?.[1];
+  const name = resource.properties?.Name;
+  return {
+    kind,
+    ...(account !== undefined ? { account } : {}),
+    ...(isLiteralString(name) ? { name } : {}),
+  };
+}
+
 /** The rule groups of the app as a web ACL's rules name them (`Arn` read in the web ACL's stack). */
 export function ruleGroupResolver(model: WafRuleGroupSource, acl: ModelResource): WafRuleGroupResolver {
   return (arn) => {
@@ -198,7 +218,13 @@ export function ruleGroupResolver(model: WafRuleGroupSource, acl: ModelResource)
     }
     let content = contents.get(group);
     if (content === undefined) {
-      content = { name: group.resource.path, rules: group.tree.rules, ipSets: model.ipSetsFor(group.resource), invalid: group.tree.invalid };
+      content = {
+        name: group.resource.path,
+        rules: group.tree.rules,
+        ipSets: model.ipSetsFor(group.resource),
+        invalid: group.tree.invalid,
+        labelNamespace: labelNamespaceOf(group.resource, 'rulegroup'),
+      };
       contents.set(group, content);
     }
     return content;

@@ -125,6 +125,8 @@ export interface WafLabelMatchNode {
   readonly type: 'LabelMatchStatement';
   readonly scope: WafMaybe<'LABEL' | 'NAMESPACE'>;
   readonly key: WafMaybe<string>;
+  /** Where the statement sits (`rule 'R' Statement.LabelMatchStatement`), for messages. */
+  readonly at: string;
 }
 /** A custom aggregation key of a rate-based statement: its kind (`Header`, `QueryArgument`, `IP`...). */
 export interface WafCustomKeyNode {
@@ -393,6 +395,7 @@ export function parseWafStatement(statement: Json, at: string): WafStatementNode
         type,
         scope: oneOf(body.Scope, ['LABEL', 'NAMESPACE'] as const, `${here}.Scope`),
         key: literalString(body.Key, `${here}.Key`),
+        at: here,
       };
     case 'RateBasedStatement':
       return {

@@ -10,7 +10,8 @@ import { lookupTable } from '../../private/lookup-table';
 
 /** A transformation the model cannot apply, so a verdict that depends on it cannot be given. */
 export class CannotEvaluateError extends Error {
-  constructor(message: string) {
+  /** @param fix how to make the value one the model can evaluate, when there is a better way than a literal */
+  constructor(message: string, public readonly fix?: string) {
     super(message);
     this.name = 'CannotEvaluateError';
   }

@@ -10,7 +10,7 @@ import { parseCidrOrReason } from '../../private/ip';
 import { targetKey } from '../model/model-values';
 import type { NetworkModel } from '../model/network-model';
 import { CannotEvaluateError, WafEvaluator } from '../model/waf-evaluator';
-import { ruleGroupResolver } from '../model/waf-rule-groups';
+import { labelNamespaceOf, ruleGroupResolver } from '../model/waf-rule-groups';
 import type { WorkloadModel } from '../model/workloads';
 
 export function judgeWaf(model: NetworkModel, target: WorkloadModel, httpPath: string): { judgement: Judgement; notes: string[] } | undefined {
@@ -46,7 +46,7 @@ export function judgeWaf(model: NetworkModel, target: WorkloadModel, httpPath: s
   let evaluator: WafEvaluator | undefined;
   let failure: string | undefined;
   try {
-    evaluator = new WafEvaluator(acl.resource.properties, { ipSets, ruleGroups });
+    evaluator = new WafEvaluator(acl.resource.properties, { ipSets, ruleGroups, labelNamespace: labelNamespaceOf(acl.resource, 'webacl') });
   } catch (e) {
     failure = (e as Error).message;
   }

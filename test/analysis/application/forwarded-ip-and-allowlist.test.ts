@@ -2,7 +2,10 @@
 // WafForwardedIpFailOpen, WafAllowlistVeryBroad. CDK-free, on the templates of test/fixtures/templates/waf/.
 import * as path from 'path';
 import { readApp } from '../../../src/analysis/cfn';
-import { CheckFinding } from '../../../src/analysis/engine';
+import { CheckFinding, checkStacks } from '../../../src/analysis/engine';
+import { StackInput } from '../../../src/analysis/model/resource';
+import { resolveChecksOptions } from '../../../src/analysis/resolve-options';
+import { RULES } from '../../../src/analysis/rules/registry';
 import { judge, ofRule, sites } from '../support';
 
 const FIXTURES = path.join(__dirname, '..', '..', 'fixtures', 'templates', 'waf');
@@ -556,6 +559,53 @@ describe(`${FAIL_OPEN}: an allowlist split into a labelling COUNT rule and a BLO
   test('GIVEN the missing-header guard first WHEN judged THEN nothing', () => {
     expect(ofRule(split(true), FAIL_OPEN)).toEqual([]);
     expect(cannotVerify(split(true), FAIL_OPEN)).toEqual([]);
+  });
+});
+
+describe(`${FAIL_OPEN}: the label blocked by its full name (awswaf:<account>:webacl:<Name>:outsider)`, () => {
+  /** The split allowlist without the guard, BlockOutsiders naming the label in full; the web ACL named `Edge`. */
+  const fullKey = (key: string, environment?: string, name: string | null = 'Edge') => {
+    const template = fixture(GOOD);
+    const r = template.Resources;
+    if (name !== null) {
+      r.Acl.Properties.Name = name;
+    }
+    const allowlist = rule(r, 'AdminOnlyFromOffice');
+    allowlist.Action = { Count: {} };
+    allowlist.RuleLabels = [{ Name: 'outsider' }];
+    r.Acl.Properties.Rules = r.Acl.Properties.Rules.filter((x: any) => x.Name !== 'AdminMissingForwardedIp');
+    r.Acl.Properties.Rules.push({
+      Name: 'BlockOutsiders',
+      Priority: 12,
+      Action: { Block: {} },
+      VisibilityConfig: { CloudWatchMetricsEnabled: true, SampledRequestsEnabled: true, MetricName: 'outsiders' },
+      Statement: { LabelMatchStatement: { Scope: 'LABEL', Key: key } },
+    });
+    const stacks: StackInput[] = [{ id: 'Stack', stackName: 'Stack', template, ...(environment !== undefined ? { environment } : {}) }];
+    return checkStacks(stacks, resolveChecksOptions('test', {}, RULES.map((x) => x.id)));
+  };
+  const KEY = 'awswaf:111122223333:webacl:Edge:outsider';
+  const LOST = "rule 'AdminOnlyFromOffice' (COUNT) labels /admin with X-Forwarded-For: 192.0.2.77 (outsider) and rule 'BlockOutsiders' blocks it, but the same request "
+    + 'without X-Forwarded-For is allowed (by the default action): WAF skips the rule when the header is missing, so it adds no label';
+
+  test('GIVEN the stack\'s account and the web ACL\'s Name known WHEN judged THEN the lost label is found, as with the short Key', () => {
+    expect(ofRule(fullKey(KEY, 'aws://111122223333/us-east-1'), FAIL_OPEN).map((f) => f.message)).toEqual([LOST]);
+  });
+
+  test('GIVEN another account in the Key WHEN judged THEN the block never sees the label, so no request is labelled and blocked: nothing to lose', () => {
+    expect(ofRule(fullKey('awswaf:444455556666:webacl:Edge:outsider', 'aws://111122223333/us-east-1'), FAIL_OPEN)).toEqual([]);
+  });
+
+  test('GIVEN an environment-agnostic stack WHEN judged THEN "cannot verify", naming the Key and the unknown account', () => {
+    const findings = fullKey(KEY);
+    expect(ofRule(findings, FAIL_OPEN)).toEqual([]);
+    expect(cannotVerify(findings, FAIL_OPEN).map((f) => f.message)).toEqual([expect.stringContaining(
+      `rule 'BlockOutsiders' Statement.LabelMatchStatement.Key '${KEY}' names a label in full, and the account of the web ACL that adds it is not known at synth`)]);
+  });
+
+  test('GIVEN a web ACL without a Name (CloudFormation generates one) WHEN judged THEN "cannot verify", naming the Name', () => {
+    const findings = fullKey(KEY, 'aws://111122223333/us-east-1', null);
+    expect(cannotVerify(findings, FAIL_OPEN).map((f) => f.message)).toEqual([expect.stringContaining('the Name of the web ACL that adds it is not known at synth')]);
   });
 });
 

@@ -1,5 +1,5 @@
 import * as fc from 'fast-check';
-import { CannotEvaluateError, evaluateWebAcl, ipSetsFromTemplate, WafEvaluator, WafRequest, webAclsFromTemplate } from '../../../src/analysis/model/waf-evaluator';
+import { CannotEvaluateError, evaluateWebAcl, ipSetsFromTemplate, WafEvaluator, WafLabelNamespace, WafRequest, webAclsFromTemplate } from '../../../src/analysis/model/waf-evaluator';
 import { WafRuleGroupContent } from '../../../src/analysis/model/waf-rule-groups';
 import { WafRuleGroupTree } from '../../../src/analysis/model/waf-statements-tree';
 
@@ -419,6 +419,45 @@ describe('labels', () => {
     expect(matchLabel('NAMESPACE', 'path', ['admin:path']).terminatingRule).toBeUndefined();
   });
 
+  describe('GIVEN a Key that names a label in full (awswaf:<account>:webacl:<Name>:<label>)', () => {
+    const full = (Scope: string, Key: string, labelNamespace?: WafLabelNamespace) =>
+      evaluateWebAcl(acl([tag('Tag', ['team:admin']), rule('M', 2, { LabelMatchStatement: { Scope, Key } })]), req('/admin', '192.0.2.1'), { labelNamespace });
+    const known: WafLabelNamespace = { kind: 'webacl', account: '111122223333', name: 'Edge' };
+
+    test.each<[string, string, string | undefined]>([
+      ['LABEL', 'awswaf:111122223333:webacl:Edge:team:admin', 'M'],
+      ['LABEL', 'awswaf:111122223333:webacl:Other:team:admin', undefined],
+      ['LABEL', 'awswaf:444455556666:webacl:Edge:team:admin', undefined],
+      ['LABEL', 'awswaf:111122223333:webacl:Edge:admin', undefined],
+      ['LABEL', 'awswaf:111122223333:rulegroup:Edge:team:admin', undefined],
+      ['NAMESPACE', 'awswaf:111122223333:webacl:Edge:', 'M'],
+      ['NAMESPACE', 'awswaf:111122223333:webacl:Edge:team:', 'M'],
+      ['NAMESPACE', 'awswaf:111122223333:webacl:Edge:team:admin:', undefined],
+      ['NAMESPACE', 'awswaf:111122223333:webacl:Other:', undefined],
+    ])('WHEN the account and Name are known and %s Key is %s THEN the terminating rule is %s', (scope, key, terminating) => {
+      expect(full(scope, key, known).terminatingRule).toBe(terminating);
+    });
+
+    test('WHEN the account or the Name is not known at synth THEN a Key that depends on it cannot be evaluated, and one that differs elsewhere does not match', () => {
+      expect(() => full('LABEL', 'awswaf:111122223333:webacl:Edge:team:admin', { kind: 'webacl', name: 'Edge' }))
+        .toThrow(/^rule 'M' Statement\.LabelMatchStatement\.Key 'awswaf:111122223333:webacl:Edge:team:admin' names a label in full, and the account of the web ACL that adds it is not known at synth$/);
+      expect(() => full('NAMESPACE', 'awswaf:111122223333:webacl:Edge:', { kind: 'webacl', account: '111122223333' }))
+        .toThrow(/the Name of the web ACL that adds it is not known at synth$/);
+      expect(() => full('LABEL', 'awswaf:111122223333:webacl:Edge:team:admin')).toThrow(CannotEvaluateError);
+      // The label's own part differs: no name or account could make it match.
+      expect(full('LABEL', 'awswaf:111122223333:webacl:Edge:team:other').terminatingRule).toBeUndefined();
+      // A short Key needs neither.
+      expect(full('LABEL', 'team:admin').terminatingRule).toBe('M');
+    });
+
+    test('WHEN the label comes from a managed rule group THEN only its full name matches it', () => {
+      const crs = { Name: 'CRS', Priority: 1, OverrideAction: { Count: {} }, Statement: { ManagedRuleGroupStatement: { VendorName: 'AWS', Name: 'AWSManagedRulesCommonRuleSet' } } };
+      const byKey = (Key: string) => evaluateWebAcl(acl([crs, rule('M', 2, { LabelMatchStatement: { Scope: 'LABEL', Key } })]), { ...req('/', '192.0.2.1'), bodySize: 9000 });
+      expect(byKey('awswaf:managed:aws:core-rule-set:SizeRestrictions_Body').terminatingRule).toBe('M');
+      expect(byKey('SizeRestrictions_Body').terminatingRule).toBeUndefined();
+    });
+  });
+
   test('a rule that does not match adds no labels; every label of a matching rule is added', () => {
     const result = evaluateWebAcl(acl([
       { ...rule('Miss', 1, { NotStatement: { Statement: adminPath } }, { Count: {} }), RuleLabels: [{ Name: 'miss' }] },
@@ -620,10 +659,30 @@ describe('rule groups', () => {
       { ...rule('Tag', 0, adminPath, { Count: {} }), RuleLabels: [{ Name: 'admin-path' }] },
       rule('Partners', 1, partner, { Allow: {} }),
     ]);
-    const webAcl = acl([ref('UseShared', 1, 'Shared'), rule('ByLabel', 2, { LabelMatchStatement: { Scope: 'LABEL', Key: 'admin-path' } })]);
-    const options = { ruleGroups: ruleGroups({ Shared: tagging }) };
+    // The group's label is awswaf:<account>:rulegroup:Shared:admin-path: the web ACL names it in full.
+    const webAcl = acl([ref('UseShared', 1, 'Shared'), rule('ByLabel', 2, { LabelMatchStatement: { Scope: 'LABEL', Key: 'awswaf:111122223333:rulegroup:Shared:admin-path' } })]);
+    const options = { ruleGroups: ruleGroups({ Shared: { ...tagging, labelNamespace: { kind: 'rulegroup' as const, account: '111122223333', name: 'Shared' } } }) };
     expect(evaluateWebAcl(webAcl, req('/admin', '192.0.2.1'), options)).toMatchObject({ action: 'BLOCK', terminatingRule: 'ByLabel', labels: ['admin-path'] });
     expect(evaluateWebAcl(webAcl, req('/admin', '192.0.2.1', { 'X-Partner': 'yes' }), options)).toMatchObject({ action: 'ALLOW', terminatingGroupRule: 'Partners' });
+  });
+
+  test('GIVEN a web ACL rule matching a group\'s label by its short name WHEN evaluated THEN it does not match: a short Key searches its own web ACL\'s labels', () => {
+    const tagging = group('Shared', [{ ...rule('Tag', 0, adminPath, { Count: {} }), RuleLabels: [{ Name: 'admin-path' }] }]);
+    const webAcl = acl([ref('UseShared', 1, 'Shared'), rule('ByLabel', 2, { LabelMatchStatement: { Scope: 'LABEL', Key: 'admin-path' } })]);
+    expect(evaluateWebAcl(webAcl, req('/admin', '192.0.2.1'), { ruleGroups: ruleGroups({ Shared: tagging }) }))
+      .toMatchObject({ action: 'ALLOW', terminatingRule: undefined, labels: ['admin-path'] });
+  });
+
+  test('GIVEN a group whose rules match labels WHEN evaluated THEN a short Key finds the group\'s own labels, not the web ACL\'s', () => {
+    const blocksTagged = group('Shared', [
+      { ...rule('Tag', 0, adminPath, { Count: {} }), RuleLabels: [{ Name: 'inside' }] },
+      rule('Inside', 1, { LabelMatchStatement: { Scope: 'LABEL', Key: 'inside' } }),
+      rule('Outside', 2, { LabelMatchStatement: { Scope: 'LABEL', Key: 'outside' } }),
+    ]);
+    const webAcl = acl([{ ...rule('TagOutside', 0, everything, { Count: {} }), RuleLabels: [{ Name: 'outside' }] }, ref('UseShared', 1, 'Shared')]);
+    const options = { ruleGroups: ruleGroups({ Shared: blocksTagged }) };
+    expect(evaluateWebAcl(webAcl, req('/admin', '192.0.2.1'), options)).toMatchObject({ action: 'BLOCK', terminatingGroupRule: 'Inside' });
+    expect(evaluateWebAcl(webAcl, req('/index.html', '192.0.2.1'), options)).toMatchObject({ action: 'ALLOW', terminatingRule: undefined });
   });
 
   test.each<[string, object, string, string | undefined]>([

@@ -1,7 +1,7 @@
 import { readsForwardedIp } from './waf-statements';
 import type { NetworkModel, WebAclModel } from '../../model/network-model';
 import { CannotEvaluateError, WafEvaluation, WafEvaluator } from '../../model/waf-evaluator';
-import { groupReach, ruleGroupResolver } from '../../model/waf-rule-groups';
+import { groupReach, labelNamespaceOf, ruleGroupResolver } from '../../model/waf-rule-groups';
 import { isWafUnknown, known, WafMaybe, WafRuleAction, WafRuleNode, WafWebAclTree } from '../../model/waf-statements-tree';
 import type { RuleContext } from '../rule';
 
@@ -14,6 +14,7 @@ export function evaluatorFor(model: NetworkModel, acl: WebAclModel, context: Rul
   return orCannotVerify(acl, context, what, () => new WafEvaluator(tree ?? acl.tree, {
     ipSets: model.ipSetsFor(acl.resource),
     ruleGroups: ruleGroupResolver(model, acl.resource),
+    labelNamespace: labelNamespaceOf(acl.resource, 'webacl'),
   }));
 }
 
@@ -23,7 +24,7 @@ export function orCannotVerify<T>(acl: WebAclModel, context: RuleContext, what: 
     return fn();
   } catch (e) {
     if (e instanceof CannotEvaluateError) {
-      context.cannotVerify(acl.resource, `${what} (${e.message})`);
+      context.cannotVerify(acl.resource, `${what} (${e.message})`, undefined, e.fix);
       return undefined;
     }
     throw e;
