@@ -41,52 +41,81 @@ export function neverMatchesReason(entry: NormalizedNaclEntry): string | undefin
 
 /** Traffic classes for a set of entries (which should share a direction and family). */
 export function trafficClasses(entries: readonly NormalizedNaclEntry[]): TrafficClass[] {
-  const protocols = new Set<number>();
+  // Every scope of the app passes here, most naming one protocol or none: a short sorted list, not a set and a sort.
+  const protocols: number[] = [];
   for (const e of entries) {
-    if (e.protocol !== ALL) {
-      protocols.add(e.protocol);
+    if (e.protocol !== ALL && !protocols.includes(e.protocol)) {
+      insertSorted(protocols, e.protocol);
     }
   }
   const classes: TrafficClass[] = [];
-  for (const protocol of [...protocols].sort((a, b) => a - b)) {
-    const own = entries.filter((e) => e.protocol === protocol);
+  for (const protocol of protocols) {
     if (protocol === TCP || protocol === UDP) {
-      classes.push(...portClasses(own, protocol, 0, 65535));
+      addPortClasses(classes, entries, protocol, 0, 65535);
     } else if (protocol === ICMP || protocol === ICMPV6) {
-      classes.push(...icmpClasses(own, protocol));
+      classes.push(...icmpClasses(entries.filter((e) => e.protocol === protocol), protocol));
     } else {
       classes.push({ traffic: { protocol }, label: `protocol ${protocol}` });
     }
   }
   let other = 253; // RFC 3692 experimentation: a protocol no entry names stands for "any other protocol"
-  while (protocols.has(other)) {
+  while (protocols.includes(other)) {
     other = (other + 1) % 256;
   }
-  classes.push({ traffic: { protocol: other }, label: protocols.size === 0 ? 'all traffic' : 'any other protocol' });
+  classes.push({ traffic: { protocol: other }, label: protocols.length === 0 ? 'all traffic' : 'any other protocol' });
   return classes;
 }
 
 /** The port classes of one protocol inside [from, to], cut at every entry's bounds. */
 export function portClasses(entries: readonly NormalizedNaclEntry[], protocol: number, from: number, to: number): TrafficClass[] {
-  const cuts = new Set<number>([from, to + 1]);
+  return addPortClasses([], entries, protocol, from, to);
+}
+
+/** {@link portClasses}, added to `into`. */
+function addPortClasses(into: TrafficClass[], entries: readonly NormalizedNaclEntry[], protocol: number, from: number, to: number): TrafficClass[] {
+  // The cuts in ascending order, each once: a few per scope, kept sorted as they come.
+  const cuts = [from, to + 1];
+  const add = (cut: number) => {
+    if (cut > from && cut <= to && !cuts.includes(cut)) {
+      insertSorted(cuts, cut);
+    }
+  };
   for (const e of entries) {
     if (e.protocol === protocol && e.ports && e.ports.from <= e.ports.to) {
-      for (const cut of [e.ports.from, e.ports.to + 1]) {
-        if (cut > from && cut <= to) {
-          cuts.add(cut);
-        }
-      }
+      add(e.ports.from);
+      add(e.ports.to + 1);
     }
   }
-  const sorted = [...cuts].sort((a, b) => a - b);
-  const name = protocol === TCP ? 'tcp' : 'udp';
-  const classes: TrafficClass[] = [];
-  for (let i = 0; i + 1 < sorted.length; i++) {
-    const first = sorted[i];
-    const last = sorted[i + 1] - 1;
-    classes.push({ traffic: { protocol, port: first }, portTo: last, label: first === last ? `${name} ${first}` : `${name} ${first}-${last}` });
+  for (let i = 0; i + 1 < cuts.length; i++) {
+    into.push(new PortClass(protocol, cuts[i], cuts[i + 1] - 1));
   }
-  return classes;
+  return into;
+}
+
+/** Inserts a number into an ascending list, in place (without `splice`, which makes a list of what it removes). */
+function insertSorted(list: number[], value: number): void {
+  let at = list.length;
+  list.push(value);
+  while (at > 0 && list[at - 1] > value) {
+    list[at] = list[at - 1];
+    at--;
+  }
+  list[at] = value;
+}
+
+/** A TCP or UDP port interval: its description is written only when a message asks for it. */
+class PortClass implements TrafficClass {
+  public readonly traffic: NaclTraffic;
+
+  constructor(protocol: number, first: number, public readonly portTo: number) {
+    this.traffic = { protocol, port: first };
+  }
+
+  public get label(): string {
+    const name = this.traffic.protocol === TCP ? 'tcp' : 'udp';
+    const first = this.traffic.port!;
+    return first === this.portTo ? `${name} ${first}` : `${name} ${first}-${this.portTo}`;
+  }
 }
 
 function icmpClasses(entries: readonly NormalizedNaclEntry[], protocol: number): TrafficClass[] {
@@ -180,34 +209,56 @@ export class NaclDirectionAnalysis {
 
   constructor(entries: readonly NormalizedNaclEntry[], public readonly direction: NaclDirection, public readonly family: IpFamily) {
     this.ordered = orderedEntries(entries, direction, family);
-    // What decidePieces does for each class, done once: the entries that can match a packet of their family.
-    this.live = this.ordered.filter((e) => neverMatchesReason(e) === undefined);
+    // What decidePieces does for each class, done once: the entries that can match a packet of their family (nearly
+    // always all of them: the same list then).
+    const canMatch = (e: NormalizedNaclEntry) => neverMatchesReason(e) === undefined;
+    this.live = this.ordered.every(canMatch) ? this.ordered : this.ordered.filter(canMatch);
     this.classes = trafficClasses(this.live);
     this.cells = new AddressCells(this.live, family);
     // Classes that the same entries match are split alike (the blocklist DENYs and the ALLOW-all match every port
     // class and "any other protocol"): each set of matching entries is split once, and its pieces shared.
     // Found by a hash of the matching entries' positions: ICMP entries naming many types and codes make thousands of
     // classes, and a list searched per class took seconds for one scope.
-    const splits = new Map<number, Array<{ readonly matching: readonly NormalizedNaclEntry[]; readonly split: CellSplit }>>();
-    this.splitByClass = this.classes.map((c) => {
-      const matching: NormalizedNaclEntry[] = [];
+    // Most scopes have a few classes: their splits are found in a list; past a few, by the hash in a map.
+    const made: Array<{ readonly hash: number; readonly matching: readonly NormalizedNaclEntry[]; readonly split: CellSplit }> = [];
+    let byHash: Map<number, Array<{ readonly matching: readonly NormalizedNaclEntry[]; readonly split: CellSplit }>> | undefined;
+    const splitByClass: CellSplit[] = new Array(this.classes.length);
+    for (let c = 0; c < this.classes.length; c++) {
+      const traffic = this.classes[c].traffic;
       let hash = 17;
+      let count = 0;
       for (let i = 0; i < this.live.length; i++) {
-        if (entryMatchesTraffic(this.live[i], c.traffic)) {
-          matching.push(this.live[i]);
+        if (entryMatchesTraffic(this.live[i], traffic)) {
+          count++;
           hash = (hash * 31 + i + 1) % 2_147_483_647;
         }
       }
-      const bucket = splits.get(hash) ?? [];
-      const same = bucket.find((s) => sameEntries(s.matching, matching));
-      if (same !== undefined) {
-        return same.split;
+      // A class every entry matches (all-protocols entries only, "any other protocol") splits the live list itself.
+      const matching = count === this.live.length ? this.live : this.live.filter((e) => entryMatchesTraffic(e, traffic));
+      let same: CellSplit | undefined;
+      const candidates = byHash !== undefined ? byHash.get(hash) ?? [] : made;
+      for (let k = 0; k < candidates.length && same === undefined; k++) {
+        if ((byHash !== undefined || made[k].hash === hash) && sameEntries(candidates[k].matching, matching)) {
+          same = candidates[k].split;
+        }
       }
-      const split = this.cells.split(matching);
-      bucket.push({ matching, split });
-      splits.set(hash, bucket);
-      return split;
-    });
+      if (same === undefined) {
+        same = this.cells.split(matching);
+        if (byHash !== undefined) {
+          byHash.set(hash, [...candidates, { matching, split: same }]);
+        } else {
+          made.push({ hash, matching, split: same });
+          if (made.length > SPLITS_SEARCHED) {
+            byHash = new Map();
+            for (const m of made) {
+              byHash.set(m.hash, [...byHash.get(m.hash) ?? [], m]);
+            }
+          }
+        }
+      }
+      splitByClass[c] = same;
+    }
+    this.splitByClass = splitByClass;
   }
 
   /**
@@ -242,29 +293,46 @@ export class NaclDirectionAnalysis {
     }
     // Classes that share their pieces count alike (an entry matches all of them or none): each split is read once and
     // counted once per class that shares it. Every entry of every scope passes here: no closure or list per entry.
+    // A scope usually has one or two distinct splits: a list searched from its end (where the class before usually
+    // left its split) finds them without a map; past a few (ICMP entries naming many types and codes make thousands
+    // of classes), a map.
     const splits: Array<{ readonly split: CellSplit; readonly traffic: NaclTraffic; classes: number }> = [];
-    const counted = new Map<CellSplit, { classes: number }>();
+    let counted: Map<CellSplit, { classes: number }> | undefined;
     for (let i = 0; i < this.classes.length; i++) {
       const split = this.splitByClass[i];
-      const known = counted.get(split);
-      if (known === undefined) {
-        const fresh = { split, traffic: this.classes[i].traffic, classes: 1 };
-        splits.push(fresh);
-        counted.set(split, fresh);
+      let known: { classes: number } | undefined;
+      if (counted !== undefined) {
+        known = counted.get(split);
       } else {
+        for (let k = splits.length - 1; k >= 0 && known === undefined; k--) {
+          known = splits[k].split === split ? splits[k] : undefined;
+        }
+      }
+      if (known !== undefined) {
         known.classes++;
+        continue;
+      }
+      const fresh = { split, traffic: this.classes[i].traffic, classes: 1 };
+      splits.push(fresh);
+      if (counted !== undefined) {
+        counted.set(split, fresh);
+      } else if (splits.length > SPLITS_SEARCHED) {
+        counted = new Map(splits.map((x) => [x.split, x]));
       }
     }
-    const summaries: EntrySummary[] = [];
-    for (const entry of this.ordered) {
+    const summaries: EntrySummary[] = new Array(this.ordered.length);
+    for (let e = 0; e < this.ordered.length; e++) {
+      const entry = this.ordered[e];
       let decides = 0;
       let overtaken = 0;
       let overtakenByAllow = 0;
       if (neverMatchesReason(entry) === undefined) {
         const firstCell = this.cells.firstCellOf(entry);
         const lastCell = this.cells.lastCellOf(entry);
-        for (const { split, traffic, classes } of splits) {
-          if (!entryMatchesTraffic(entry, traffic)) {
+        for (let k = 0; k < splits.length; k++) {
+          const split = splits[k].split;
+          const classes = splits[k].classes;
+          if (!entryMatchesTraffic(entry, splits[k].traffic)) {
             continue;
           }
           const pieces = split.pieces;
@@ -281,7 +349,7 @@ export class NaclDirectionAnalysis {
           }
         }
       }
-      summaries.push({ entry, decides, overtaken, overtakenByAllow });
+      summaries[e] = { entry, decides, overtaken, overtakenByAllow };
     }
     this.summaryCache = summaries;
     return summaries;
@@ -334,7 +402,7 @@ export class NaclDirectionAnalysis {
       return; // an entry of the other family matches no address of this one
     }
     // A set: ICMP entries naming many types and codes make thousands of classes.
-    const seen: Set<CellSplit> | undefined = oncePerSplit ? new Set() : undefined;
+    const seen: SplitsSeen | undefined = oncePerSplit ? new SplitsSeen() : undefined;
     const firstCell = this.cells.firstCellOf(entry);
     const lastCell = this.cells.lastCellOf(entry);
     for (let i = 0; i < this.classes.length; i++) {
@@ -393,7 +461,7 @@ export class NaclDirectionAnalysis {
     const named = this.classes.some((c) => c.traffic.protocol === protocol);
     let allowed: IpRange[] | undefined;
     // Classes that share their pieces allow the same addresses: intersecting them again changes nothing.
-    const seen = new Set<CellSplit>();
+    const seen = new SplitsSeen();
     for (let i = 0; i < this.classes.length; i++) {
       const c = this.classes[i];
       const applies = named
@@ -431,6 +499,33 @@ export class NaclDirectionAnalysis {
   /** The decision for a given traffic class index: pieces with their deciders. */
   public piecesOf(classIndex: number): readonly DecidedPiece[] {
     return this.splitByClass[classIndex].pieces;
+  }
+}
+
+/** How many distinct splits a scope's walks search in a list before they keep a map or a set. */
+const SPLITS_SEARCHED = 8;
+
+/**
+ * The splits a walk over a scope's classes has visited: a scope has one or two (a list, searched), thousands of
+ * classes only for ICMP entries naming many types and codes (past a few splits, a set).
+ */
+class SplitsSeen {
+  private readonly list: CellSplit[] = [];
+  private set?: Set<CellSplit>;
+
+  public has(split: CellSplit): boolean {
+    return this.set !== undefined ? this.set.has(split) : this.list.includes(split);
+  }
+
+  public add(split: CellSplit): void {
+    if (this.set !== undefined) {
+      this.set.add(split);
+      return;
+    }
+    this.list.push(split);
+    if (this.list.length > SPLITS_SEARCHED) {
+      this.set = new Set(this.list);
+    }
   }
 }
 

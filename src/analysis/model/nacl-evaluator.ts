@@ -250,7 +250,7 @@ export class AddressCells {
         bounds.push(e.range.last + 1n);
       }
     }
-    bounds.sort(compareAddresses);
+    sortAddresses(bounds);
     for (let i = 0; i < bounds.length; i++) {
       if (i === 0 || bounds[i] !== bounds[i - 1]) {
         if (this.starts.length > 0) {
@@ -348,6 +348,26 @@ function freeCell(next: number[], cell: number): number {
 
 function compareAddresses(a: bigint, b: bigint): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * Sorts addresses in place: by insertion up to 64 (a NACL scope's bounds, twice its entries: `Array.prototype.sort`
+ * copies its input into a work list first, which costs more than sorting a few), else with the built-in sort.
+ */
+function sortAddresses(addresses: bigint[]): void {
+  if (addresses.length > 64) {
+    addresses.sort(compareAddresses);
+    return;
+  }
+  for (let i = 1; i < addresses.length; i++) {
+    const address = addresses[i];
+    let at = i;
+    while (at > 0 && addresses[at - 1] > address) {
+      addresses[at] = addresses[at - 1];
+      at--;
+    }
+    addresses[at] = address;
+  }
 }
 
 /**

@@ -839,6 +839,27 @@ function notACidr(text: string, family: IpFamily | undefined): string | undefine
   return undefined;
 }
 
+/**
+ * Sorts in place, keeping equal items in their order (as `Array.prototype.sort` does): by insertion up to 64 items
+ * (a NACL's entries, which EC2 caps at 40 per direction and family; the built-in sort copies its input first), else
+ * with the built-in sort.
+ */
+function sortStable<T>(items: T[], compare: (a: T, b: T) => number): void {
+  if (items.length > 64) {
+    items.sort(compare);
+    return;
+  }
+  for (let i = 1; i < items.length; i++) {
+    const item = items[i];
+    let at = i;
+    while (at > 0 && compare(items[at - 1], item) > 0) {
+      items[at] = items[at - 1];
+      at--;
+    }
+    items[at] = item;
+  }
+}
+
 /** The CIDR-valued properties of the network resources, and the family each must be. */
 const CIDR_PROPERTIES: ReadonlyArray<readonly [string, ReadonlyArray<readonly [string, IpFamily]>]> = [
   ['AWS::EC2::VPC', [['CidrBlock', IpFamily.IPV4]]],
@@ -964,7 +985,7 @@ function link(model: NetworkModel): void {
     // Templates usually list a NACL's entries in rule-number order: sorted only when they are not (a stable sort
     // leaves sorted entries as they are, so skipping it changes nothing).
     if (nacl.entries.some((e, i) => i > 0 && byRuleNumber(nacl.entries[i - 1], e) > 0)) {
-      nacl.entries.sort(byRuleNumber);
+      sortStable(nacl.entries, byRuleNumber);
     }
   }
 

@@ -4,11 +4,12 @@
 import * as fc from 'fast-check';
 import { decidePieces, missingRanges, NaclDirectionAnalysis, portClasses } from '../../../src/analysis/model/model-nacl';
 import { firstMatchPieces, NaclEntryProperties, NormalizedNaclEntry, normalizeNaclEntries, orderedEntries } from '../../../src/analysis/model/nacl-evaluator';
-import { buildNetworkModel } from '../../../src/analysis/model/network-model';
+import { buildNetworkModel, NaclEntryModel } from '../../../src/analysis/model/network-model';
 import type { ModelResource } from '../../../src/analysis/model/resource';
 import { buildRoutingModel, routingOf } from '../../../src/analysis/model/routing';
 import { openToEveryone, OpenTraffic } from '../../../src/analysis/model/sg-coverage';
 import { SgRuleModel, TCP, UDP } from '../../../src/analysis/model/sg-rules';
+import { mayShareNumbers } from '../../../src/analysis/rules/subnet/NaclDuplicateRuleNumber';
 import { IpFamily } from '../../../src/ip/family';
 import { compareRanges, countAddresses, intersectRanges, IpRange, maxAddress, mergeRanges, parseCidr } from '../../../src/private/ip';
 
@@ -268,6 +269,44 @@ describe('NACL pieces', () => {
     expect(analysis.piecesOf(1).map((p) => p.decider?.ruleNumber)).toEqual([900, 100, 900]);
   });
 
+  test('GIVEN more distinct splits than a scope searches in a list WHEN analysed THEN classes, summaries and allowed ports equal the computations without sharing (property)', () => {
+    // Each TCP entry its own port range and block: most port classes are matched by a different set of entries.
+    const spread: fc.Arbitrary<NaclEntryProperties> = fc.record({
+      RuleNumber: fc.integer({ min: 1, max: 60 }),
+      RuleAction: fc.constantFrom('allow', 'deny'),
+      Protocol: fc.constantFrom(6, 6, 6, -1),
+      host: fc.integer({ min: 0, max: 255 }),
+      from: fc.integer({ min: 0, max: 2000 }),
+      span: fc.integer({ min: 0, max: 300 }),
+    }).map((e) => ({
+      RuleNumber: e.RuleNumber,
+      RuleAction: e.RuleAction,
+      Protocol: e.Protocol,
+      CidrBlock: `10.0.0.${e.host & 0xfc}/30`,
+      PortRange: e.Protocol === 6 ? { From: e.from, To: e.from + e.span } : undefined,
+    }));
+    let most = 0;
+    fc.assert(fc.property(fc.array(spread, { minLength: 12, maxLength: 24 }), port, port, (raw, a, b) => {
+      const analysis = new NaclDirectionAnalysis(normalizeNaclEntries(raw), 'ingress', IpFamily.IPV4);
+      most = Math.max(most, new Set(analysis.classes.map((_, i) => analysis.piecesOf(i))).size);
+      analysis.classes.forEach((c, i) => {
+        expect(analysis.piecesOf(i)).toEqual(decidePieces(analysis.ordered, IpFamily.IPV4, c.traffic));
+      });
+      const fates = analysis.fates();
+      expect(analysis.summaries().map((x) => [x.decides, x.overtaken, x.overtakenByAllow])).toEqual(
+        fates.map((f) => [f.decides.length, f.overtaken.length, f.overtaken.filter((o) => o.by.action === 'allow').length]));
+      const [from, to] = [Math.min(a, b), Math.max(a, b)];
+      expect(analysis.allowedForAllPorts(TCP, from, to)).toEqual(referenceAllowed(analysis.ordered, TCP, from, to));
+      const tcp = (c: { traffic: { protocol: number } }) => c.traffic.protocol === TCP;
+      for (const e of analysis.ordered) {
+        const decided = fates.find((f) => f.entry === e)!.decides.filter((d) => tcp(d.traffic)).map((d) => d.range);
+        expect(analysis.decidedRanges(e, tcp)).toEqual(mergeRanges(decided));
+      }
+    }), { numRuns: 150 });
+    // AND some scopes had more distinct splits than the list holds (8), so the map and set were used too
+    expect(most).toBeGreaterThan(8);
+  });
+
   /** Every port class of [from, to] decided afresh, allowed addresses intersected: the computation with no shortcut. */
   function referenceAllowed(ordered: readonly NormalizedNaclEntry[], protocol: number, from: number, to: number): IpRange[] {
     let allowed: IpRange[] = [{ family: IpFamily.IPV4, first: 0n, last: maxAddress(IpFamily.IPV4) }];
@@ -313,6 +352,24 @@ describe('NACL pieces', () => {
       expect(first).toEqual(expected);
       expect(() => (first as IpRange[]).pop()).toThrow(TypeError);
       expect(analysis.allowedForAllPorts(protocol, from, to)).toEqual(expected);
+    }), { numRuns: 500 });
+  });
+});
+
+describe('NaclDuplicateRuleNumber: mayShareNumbers', () => {
+  test('says whether two entries with known numbers share one, for entries in the model\'s order, and true out of order (property)', () => {
+    const numbers = fc.array(fc.option(fc.integer({ min: 1, max: 12 }), { nil: undefined }), { maxLength: 12 });
+    fc.assert(fc.property(numbers, (raw) => {
+      const entries = raw.map((ruleNumber) => ({ ruleNumber }) as NaclEntryModel);
+      const known = raw.filter((n): n is number => n !== undefined);
+      const shared = known.some((n, i) => known.indexOf(n) !== i);
+      // GIVEN the model's order (rule number, an unknown one first as 0, stable)
+      const sorted = [...entries].sort((x, y) => (x.ruleNumber ?? 0) - (y.ruleNumber ?? 0));
+      expect(mayShareNumbers(sorted)).toBe(shared);
+      // GIVEN any order: a shared number is never missed
+      if (shared) {
+        expect(mayShareNumbers(entries)).toBe(true);
+      }
     }), { numRuns: 500 });
   });
 });

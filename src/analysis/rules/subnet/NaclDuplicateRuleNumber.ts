@@ -18,6 +18,15 @@ export const NaclDuplicateRuleNumber: LayeredDefenseRule = {
   evaluate(model, context) {
     const findings: RuleFinding[] = [];
     for (const nacl of model.nacls) {
+      if (!mayShareNumbers(nacl.entries)) {
+        // No two entries share a number: only numbers not known at synth are news (no map, no key per entry).
+        for (const entry of nacl.entries) {
+          if (entry.ruleNumber === undefined) {
+            context.cannotVerify(entry.resource, `the rule number (RuleNumber ${quoteValue(entry.resource.properties.RuleNumber)})`);
+          }
+        }
+        continue;
+      }
       const seen = new Map<string, NaclEntryModel>();
       for (const entry of nacl.entries) {
         if (entry.ruleNumber === undefined) {
@@ -55,3 +64,21 @@ export const NaclDuplicateRuleNumber: LayeredDefenseRule = {
     return findings;
   },
 };
+
+/**
+ * False when no two entries with a known rule number share it, which the model's order (entries sorted by rule number)
+ * shows in one pass: equal numbers are neighbours. True when some do, or when the entries are not in that order.
+ */
+export function mayShareNumbers(entries: readonly NaclEntryModel[]): boolean {
+  let previous: number | undefined;
+  for (const e of entries) {
+    if (e.ruleNumber === undefined) {
+      continue;
+    }
+    if (previous !== undefined && e.ruleNumber <= previous) {
+      return true;
+    }
+    previous = e.ruleNumber;
+  }
+  return false;
+}

@@ -22,6 +22,9 @@ export const NaclSubnetConflict: LayeredDefenseRule = {
       bySubnet.set(a.subnetKey, list);
     }
     for (const [subnetKey, list] of bySubnet) {
+      if (list.length < 2) {
+        continue; // one association: nothing competes (no set per subnet)
+      }
       const nacls = new Set(list.map((a) => a.naclKey));
       if (nacls.size < 2) {
         continue;
