@@ -1,8 +1,8 @@
-import { groupReach, WafGroupReach, WafRuleGroupResolver } from './waf-rule-groups';
+import { groupReach, WafGroupReach, WafGroupRules, WafRuleGroupContent, WafRuleGroupResolver } from './waf-rule-groups';
 import {
-  forwardedIpConfigs, known, unknownStatements, WafByteMatchNode, WafForwardedIpNode, WafInspectionNode, WafIpSetNode, WafLabelMatchNode,
-  WafMaybe, WafRateBasedNode, WafRegexMatchNode, WafRuleAction, WafRuleNode, WafSizeConstraintNode, WafStatementNode, WafUnknown, WafVerdict,
-  WafWebAclTree,
+  forwardedIpConfigs, isWafUnknown, known, OWN_ACCOUNT, unknownStatements, WafByteMatchNode, WafForwardedIpNode, WafInspectionNode, WafIpSetNode,
+  WafLabelMatchNode, WafMaybe, WafRateBasedNode, WafRegexMatchNode, WafRuleAction, WafRuleNode, WafSizeConstraintNode, WafStatementNode,
+  WafUnknown, WafVerdict, WafWebAclTree,
 } from './waf-statements-tree';
 import { applyTransformationTypes, CannotEvaluateError } from './waf-transformations';
 import { parseAddress as parseIpAddress, parseCidr, ParsedAddress, ParsedCidr } from '../../private/ip';
@@ -136,6 +136,12 @@ export interface WafLabelNamespace {
   readonly account?: string;
   /** Its `Name`, when known at synth. */
   readonly name?: string;
+  /**
+   * The stack that holds it: a Key that spells `${AWS::AccountId}` names the account of the stack it is written in,
+   * which is this one's when the stacks are the same, whether or not the account is known.
+   * @default - not known: such a Key is compared with nothing it could equal
+   */
+  readonly stackId?: string;
 }
 
 type Json = any;
@@ -160,8 +166,8 @@ export class WafEvaluator {
   private readonly groupEvaluators = new Map<WafRuleNode, WafEvaluator>();
   /** The context of the labels its rules add and of its label match statements (see WafEvaluatorOptions.labelNamespace). */
   private readonly namespace: WafLabelNamespace;
-  /** The fully qualified prefix of its labels: `awswaf`, account, kind, Name (undefined where not known at synth). */
-  private readonly labelPrefix: ReadonlyArray<string | undefined>;
+  /** The fully qualified prefix of its labels: `awswaf`, account, kind, Name (a part not known at synth as such). */
+  private readonly labelPrefix: readonly LabelPart[];
 
   /**
    * @param webAcl a web ACL's resolved `Properties`, or the tree the network model read from them
@@ -174,7 +180,9 @@ export class WafEvaluator {
     this.rules = [...rules].sort((a, b) => priorities.get(a)! - priorities.get(b)!);
     this.defaultAction = known(tree.defaultAction);
     this.namespace = options.labelNamespace ?? { kind: 'webacl' };
-    this.labelPrefix = ['awswaf', this.namespace.account, this.namespace.kind, this.namespace.name];
+    const ns = this.namespace;
+    const of = ns.kind === 'webacl' ? 'web ACL' : 'rule group';
+    this.labelPrefix = ['awswaf', ns.account ?? { unknown: 'account', of, stackId: ns.stackId }, ns.kind, ns.name ?? { unknown: 'Name', of, stackId: ns.stackId }];
     for (const rule of this.rules) {
       this.ruleFacts.set(rule, {
         forwarded: forwardedIpConfigs(rule.statement),
@@ -270,6 +278,10 @@ export class WafEvaluator {
     if (reach.kind === 'rules') {
       return this.groupInPlace(rule, reach, ctx);
     }
+    if (reach.kind === 'cannot-allow' && reach.counted !== undefined) {
+      this.countedInPlace(rule, reach.counted, ctx);
+      return undefined;
+    }
     const modelled = this.modelledGroupRule(rule, ctx);
     if (reach.kind === 'unknown') {
       if (this.outsideScopeDown(rule, ctx)) {
@@ -311,16 +323,7 @@ export class WafEvaluator {
   private groupInPlace(rule: WafRuleNode, reach: Extract<WafGroupReach, { kind: 'rules' }>, ctx: EvalContext): GroupMatch | undefined {
     const group = reach.group;
     try {
-      let evaluator = this.groupEvaluators.get(rule);
-      if (evaluator === undefined) {
-        evaluator = new WafEvaluator(new WafWebAclTree(group.rules, 'ALLOW'), {
-          ipSets: group.ipSets,
-          opaqueStatements: this.options.opaqueStatements,
-          labelNamespace: group.labelNamespace ?? { kind: 'rulegroup' },
-        });
-        this.groupEvaluators.set(rule, evaluator);
-      }
-      const end = evaluator.firstTerminating(ctx, undefined, undefined, reach.actionOf);
+      const end = this.groupEvaluator(rule, group).firstTerminating(ctx, undefined, undefined, reach.actionOf);
       // OverrideAction Count never gets here (the group cannot allow, so it is opaque): None leaves the action alone.
       return end === undefined ? undefined : { rule: end.rule, group: group.name, action: end.action, labels: NO_LABELS };
     } catch (e) {
@@ -329,6 +332,38 @@ export class WafEvaluator {
       }
       throw e;
     }
+  }
+
+  /**
+   * A rule group of the templates under OverrideAction Count: its rules run in place, as far as one that ends the
+   * group's evaluation, and add their labels; the web ACL counts the result and goes on. What cannot be evaluated in
+   * it leaves the labels it may add unknown (ctx.unknownLabels), which a later label match that finds none names.
+   */
+  private countedInPlace(rule: WafRuleNode, reach: WafGroupRules, ctx: EvalContext): void {
+    try {
+      this.groupEvaluator(rule, reach.group).firstTerminating(ctx, undefined, undefined, reach.actionOf);
+    } catch (e) {
+      if (!(e instanceof CannotEvaluateError)) {
+        throw e;
+      }
+      const labels = known(reach.group.rules).some((r) => isWafUnknown(r.labels) || r.labels.length > 0);
+      if (labels) {
+        (ctx.unknownLabels ??= []).push(`the labels of rule group ${reach.group.name} (counted by rule '${rule.name}'): ${e.message}`);
+      }
+    }
+  }
+
+  private groupEvaluator(rule: WafRuleNode, group: WafRuleGroupContent): WafEvaluator {
+    let evaluator = this.groupEvaluators.get(rule);
+    if (evaluator === undefined) {
+      evaluator = new WafEvaluator(new WafWebAclTree(group.rules, 'ALLOW'), {
+        ipSets: group.ipSets,
+        opaqueStatements: this.options.opaqueStatements,
+        labelNamespace: group.labelNamespace ?? { kind: 'rulegroup' },
+      });
+      this.groupEvaluators.set(rule, evaluator);
+    }
+    return evaluator;
   }
 
   /**
@@ -382,7 +417,7 @@ export class WafEvaluator {
       case 'IPSetReferenceStatement':
         return this.ipSetReference(s, ctx.request);
       case 'LabelMatchStatement':
-        return labelMatch(s, ctx.added, this.namespace);
+        return labelMatch(s, ctx, this.namespace);
       case 'RateBasedStatement':
         if (ctx.request.requestsInWindow !== undefined) {
           return this.rateBased(s, ctx);
@@ -554,6 +589,8 @@ interface EvalContext {
   readonly labels: string[];
   /** The same labels, each with where it was added, for label match statements. */
   readonly added: AddedLabel[];
+  /** Labels that may have been added, though which is not known (a counted rule group that cannot be evaluated). */
+  unknownLabels?: string[];
   /** The opaque groups that may allow which the request passed (see WafEvaluation.unknownGroups). */
   unknownGroups?: string[];
 }
@@ -675,15 +712,29 @@ function inRanges(ip: ParsedAddress, ranges: readonly ParsedCidr[]): boolean {
   return ranges.some((r) => r.family === ip.family && r.first <= ip.value && ip.value <= r.last);
 }
 
+/** A part of a label's prefix not known at synth: the account of its stack, or its web ACL's or rule group's Name. */
+interface UnknownPart {
+  readonly unknown: 'account' | 'Name';
+  /** What the part belongs to, for messages. */
+  readonly of: 'web ACL' | 'rule group';
+  readonly stackId?: string;
+}
+
+type LabelPart = string | UnknownPart;
+
 /** A label added to the request. */
 interface AddedLabel {
   /** The web ACL or rule group whose rule added it; undefined for a managed rule group's. */
   readonly context?: WafLabelNamespace;
   /** As the rule names it (`RuleLabels`): its namespaces and name, without the prefix. */
   readonly local?: readonly string[];
-  /** Its fully qualified components; undefined where the prefix holds a value not known at synth. */
-  readonly full: ReadonlyArray<string | undefined>;
+  /** Its fully qualified components. */
+  readonly full: readonly LabelPart[];
 }
+
+/** What an account looks like (12 digits), and a web ACL's or rule group's Name (1 to 128 letters, digits, _ and -). */
+const ACCOUNT = /^\d{12}$/;
+const NAME = /^[\w-]{1,128}$/;
 
 /**
  * A `LabelMatchStatement` (API_LabelMatchStatement): a Key that starts with `awswaf:` is compared with the fully
@@ -692,61 +743,79 @@ interface AddedLabel {
  * the name, with any number of the namespaces before it; NAMESPACE: a run of its namespaces). A comparison that meets
  * a part of the prefix not known at synth (the account, a Name) and decides the match throws.
  */
-function labelMatch(s: WafLabelMatchNode, labels: readonly AddedLabel[], context: WafLabelNamespace): boolean {
+function labelMatch(s: WafLabelMatchNode, ctx: EvalContext, context: WafLabelNamespace): boolean {
+  const labels = ctx.added;
   const key = known(s.key);
   const namespace = known(s.scope) === 'NAMESPACE';
   const wanted = (namespace && key.endsWith(':') ? key.slice(0, -1) : key).split(':');
   const qualified = wanted[0] === 'awswaf';
-  let undecided: number | undefined;
-  let undecidedIn: WafLabelNamespace | undefined;
+  let undecided: UnknownPart | undefined;
   for (const label of labels) {
-    let match: boolean | number;
+    let match: boolean | UnknownPart;
     if (qualified) {
       // LABEL: every component; NAMESPACE: the first ones, short of the name.
       const parts = label.full;
-      match = (namespace ? wanted.length < parts.length : wanted.length === parts.length) && componentsMatch(wanted, parts, 0);
+      match = (namespace ? wanted.length < parts.length : wanted.length === parts.length) && componentsMatch(wanted, parts, 0, context);
     } else if (label.context !== context || label.local === undefined) {
       continue;
     } else if (namespace) {
       match = false;
       for (let at = 0; at + wanted.length < label.local.length && match === false; at++) {
-        match = componentsMatch(wanted, label.local, at);
+        match = componentsMatch(wanted, label.local, at, context);
       }
     } else {
-      match = wanted.length <= label.local.length && componentsMatch(wanted, label.local, label.local.length - wanted.length);
+      match = wanted.length <= label.local.length && componentsMatch(wanted, label.local, label.local.length - wanted.length, context);
     }
     if (match === true) {
       return true;
     }
-    if (match !== false && undecided === undefined) {
-      undecided = match;
-      undecidedIn = label.context;
+    if (match !== false) {
+      undecided ??= match;
     }
   }
   if (undecided !== undefined) {
-    const owner = undecidedIn?.kind === 'rulegroup' ? 'the rule group whose rule adds it' : 'the web ACL that adds it';
-    throw new CannotEvaluateError(`${s.at}.Key '${key}' names a label in full, and the ${undecided === 1 ? 'account' : 'Name'} of ${owner} is not known at synth`,
+    const owner = `the ${undecided.unknown} of the ${undecided.of} that adds it`;
+    throw new CannotEvaluateError(`${s.at}.Key '${key}' names a label${namespace ? ' namespace' : ''} in full, and ${owner} is not known at synth`,
       'Write the Key without its awswaf:<account>:<webacl|rulegroup>:<Name>: prefix when the label comes from the same web ACL or rule group (the short form '
-      + 'searches only there); otherwise give the stack its account (env) and the web ACL or rule group a Name');
+      + 'searches only there); otherwise name the web ACL or rule group (Name) and deploy the stack to a known account (a CDK stack\'s env, which cdk.out '
+      + 'records; a template file checked alone has none)');
+  }
+  if (ctx.unknownLabels !== undefined) {
+    throw new CannotEvaluateError(`${s.at}.Key '${key}' may name one of ${ctx.unknownLabels[0]}`);
   }
   return false;
 }
 
 /**
- * Whether `wanted` equals `parts` from `at` on: true, false, or the index in `parts` of the first component not known
- * at synth when every known one equals (the match then depends on it).
+ * Whether `wanted` equals `parts` from `at` on: true, false, or the first part not known at synth that the match
+ * depends on (every other component equal). A part not known equals only what it could be (an account is 12 digits, a
+ * Name letters, digits, _ and -); the Key's own account (`${AWS::AccountId}`) equals the account of a label from a web
+ * ACL or rule group of the same stack.
  */
-function componentsMatch(wanted: readonly string[], parts: ReadonlyArray<string | undefined>, at: number): boolean | number {
-  let unknownAt: number | undefined;
+function componentsMatch(wanted: readonly string[], parts: readonly LabelPart[], at: number, context: WafLabelNamespace): boolean | UnknownPart {
+  let depends: UnknownPart | undefined;
   for (let i = 0; i < wanted.length; i++) {
     const part = parts[at + i];
-    if (part === undefined) {
-      unknownAt ??= at + i;
-    } else if (part !== wanted[i]) {
+    const want = wanted[i];
+    if (want === OWN_ACCOUNT) {
+      if (typeof part !== 'string' && part.unknown === 'account' && part.stackId !== undefined && part.stackId === context.stackId) {
+        continue; // the same stack's account, whatever it is
+      }
+      if (typeof part === 'string' ? !ACCOUNT.test(part) : part.unknown !== 'account') {
+        return false; // an account is never anything else
+      }
+      depends ??= typeof part === 'string' ? { unknown: 'account', of: context.kind === 'webacl' ? 'web ACL' : 'rule group', stackId: context.stackId } : part;
+    } else if (typeof part === 'string') {
+      if (part !== want) {
+        return false;
+      }
+    } else if ((part.unknown === 'account' ? ACCOUNT : NAME).test(want)) {
+      depends ??= part;
+    } else {
       return false;
     }
   }
-  return unknownAt ?? true;
+  return depends ?? true;
 }
 
 /** CONTAINS_WORD: the search string appears with a non-word character (or the edge) on each side. */

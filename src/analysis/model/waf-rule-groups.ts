@@ -39,21 +39,28 @@ export interface WafRuleGroupContent {
 /** The rule group of the templates a `RuleGroupReferenceStatement`'s `Arn` names, when it names one. */
 export type WafRuleGroupResolver = (arn: Json) => WafRuleGroupContent | undefined;
 
+/** A rule group of the templates as a reference runs it: its rules in place, with the reference's overrides. */
+export interface WafGroupRules {
+  readonly kind: 'rules';
+  /** Whether some rule may end evaluation with ALLOW (else the group only blocks, counts or challenges). */
+  readonly mayAllow: boolean;
+  readonly group: WafRuleGroupContent;
+  /** A rule's action inside this reference: the group's, unless the reference excludes or overrides it. */
+  readonly actionOf: (rule: WafRuleNode) => WafMaybe<WafRuleAction>;
+}
+
 /** What a rule that references a rule group can do to a request, as far as the templates tell. */
 export type WafGroupReach =
-  /** It never ends evaluation with ALLOW: every rule blocks, counts or challenges, or the reference counts. */
-  | { readonly kind: 'cannot-allow' }
+  /**
+   * It never ends evaluation with ALLOW: every rule blocks, counts or challenges, or the reference counts. Under
+   * OverrideAction Count, a group of the templates is `counted`: its rules still run and add their labels, and the
+   * web ACL counts what they decide.
+   */
+  | { readonly kind: 'cannot-allow'; readonly counted?: WafGroupRules }
   /** WAF rejects the group as written: it never exists (InvalidValue says so), so it decides nothing. */
   | { readonly kind: 'rejected' }
   /** Its rules are in the templates: they run in place, with the reference's overrides. */
-  | {
-    readonly kind: 'rules';
-    /** Whether some rule may end evaluation with ALLOW (else the group only blocks, counts or challenges). */
-    readonly mayAllow: boolean;
-    readonly group: WafRuleGroupContent;
-    /** A rule's action inside this reference: the group's, unless the reference excludes or overrides it. */
-    readonly actionOf: (rule: WafRuleNode) => WafMaybe<WafRuleAction>;
-  }
+  | WafGroupRules
   /** It may allow, and what it allows is not known: `what` names the group and why. */
   | { readonly kind: 'unknown'; readonly what: string };
 
@@ -80,7 +87,14 @@ export function groupReach(rule: WafRuleNode, resolve: WafRuleGroupResolver | un
     return undefined;
   }
   if (rule.overrideAction === 'COUNT') {
-    return CANNOT_ALLOW;
+    // The group's rules still run: "Count ... doesn't affect how the rules in the rule group are evaluated", so
+    // they add their labels (web-acl-rule-group-override-options.html).
+    if (s.type !== 'RuleGroupReferenceStatement') {
+      return CANNOT_ALLOW;
+    }
+    const group = resolveGroup(s.arn, resolve);
+    const counted = group !== undefined ? customGroupReach(group, s.excludedRules, s.ruleActionOverrides) : undefined;
+    return counted?.kind === 'rules' ? { kind: 'cannot-allow', counted } : CANNOT_ALLOW;
   }
   let reach: WafGroupReach;
   if (s.type === 'ManagedRuleGroupStatement') {
@@ -201,6 +215,7 @@ export function labelNamespaceOf(resource: ModelResource, kind: WafLabelNamespac
   const name = resource.properties?.Name;
   return {
     kind,
+    stackId: resource.stack.id,
     ...(account !== undefined ? { account } : {}),
     ...(isLiteralString(name) ? { name } : {}),
   };

@@ -5,7 +5,7 @@
 // `WafUnknown` naming the value and where it sits. A reader that needs that value says "cannot verify" with that
 // name; a reader that does not need it (the capacity estimate does not read a search string) goes on.
 // Statement shapes: https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-statement.html
-import { describeValue, isLiteralString, Json, literalInteger, referenceOf } from './model-values';
+import { describeValue, isLiteralString, Json, literalInteger, quoteValue, referenceOf } from './model-values';
 import { CannotEvaluateError } from './waf-transformations';
 
 /** A value not known at synth, or not of the shape CloudFormation documents; `what` names it and where it is. */
@@ -394,7 +394,7 @@ export function parseWafStatement(statement: Json, at: string): WafStatementNode
       return {
         type,
         scope: oneOf(body.Scope, ['LABEL', 'NAMESPACE'] as const, `${here}.Scope`),
-        key: literalString(body.Key, `${here}.Key`),
+        key: labelKey(body.Key, `${here}.Key`),
         at: here,
       };
     case 'RateBasedStatement':
@@ -635,6 +635,54 @@ function literalString(value: Json, at: string): WafMaybe<string> {
     return String(value);
   }
   return isLiteralString(value) ? value : described(`${at}`, value, 'a string');
+}
+
+/**
+ * How a LabelMatchStatement Key that spells the stack's own account (`${AWS::AccountId}`) stands for it, as one of its
+ * colon-separated parts: `${AccountId}`, which no literal Key can hold (WAF takes letters, digits, `_`, `-` and `:`).
+ */
+export const OWN_ACCOUNT = '${AccountId}';
+
+/** WAF's pattern for a LabelMatchStatement Key (1 to 1,024 characters). */
+const LABEL_KEY = /^[0-9A-Za-z_\-:]{1,1024}$/;
+
+/**
+ * A LabelMatchStatement Key: a literal, checked against WAF's pattern, or one that spells the account the stack is
+ * deployed to where it is not known at synth (`!Sub 'awswaf:${AWS::AccountId}:webacl:...'`, or the `Fn::Join` of
+ * literals and `Ref AWS::AccountId` that CDK writes for `stack.account`), kept with {@link OWN_ACCOUNT} in its place.
+ */
+function labelKey(value: Json, at: string): WafMaybe<string> {
+  const key = ownAccountKey(value) ?? literalString(value, at);
+  if (typeof key === 'string' && !LABEL_KEY.test(key.split(OWN_ACCOUNT).join('0'))) {
+    return new WafUnknown(`${at} is ${quoteValue(key.length > 80 ? `${key.slice(0, 77)}...` : key)}, not a label key (1 to 1,024 letters, digits, _, - and :)`, true);
+  }
+  return key;
+}
+
+function ownAccountKey(value: Json): string | undefined {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    return undefined;
+  }
+  const sub = value['Fn::Sub'];
+  if (Object.keys(value).length === 1 && typeof sub === 'string') {
+    // Only ${AWS::AccountId} placeholders: anything else (another value, a ${!literal}) leaves the key unknown.
+    return sub.replace(/\$\{AWS::AccountId\}/g, '').includes('${') ? undefined : sub.split('${AWS::AccountId}').join(OWN_ACCOUNT);
+  }
+  const join = value['Fn::Join'];
+  if (Object.keys(value).length === 1 && Array.isArray(join) && join.length === 2 && join[0] === '' && Array.isArray(join[1])) {
+    let text = '';
+    for (const part of join[1]) {
+      if (typeof part === 'string') {
+        text += part;
+      } else if (part !== null && typeof part === 'object' && !Array.isArray(part) && Object.keys(part).length === 1 && part.Ref === 'AWS::AccountId') {
+        text += OWN_ACCOUNT;
+      } else {
+        return undefined;
+      }
+    }
+    return text;
+  }
+  return undefined;
 }
 
 function number(value: Json, at: string): WafMaybe<number> {

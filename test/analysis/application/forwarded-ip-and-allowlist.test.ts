@@ -564,7 +564,7 @@ describe(`${FAIL_OPEN}: an allowlist split into a labelling COUNT rule and a BLO
 
 describe(`${FAIL_OPEN}: the label blocked by its full name (awswaf:<account>:webacl:<Name>:outsider)`, () => {
   /** The split allowlist without the guard, BlockOutsiders naming the label in full; the web ACL named `Edge`. */
-  const fullKey = (key: string, environment?: string, name: string | null = 'Edge') => {
+  const fullKey = (key: unknown, environment?: string, name: string | null = 'Edge') => {
     const template = fixture(GOOD);
     const r = template.Resources;
     if (name !== null) {
@@ -601,6 +601,21 @@ describe(`${FAIL_OPEN}: the label blocked by its full name (awswaf:<account>:web
     expect(ofRule(findings, FAIL_OPEN)).toEqual([]);
     expect(cannotVerify(findings, FAIL_OPEN).map((f) => f.message)).toEqual([expect.stringContaining(
       `rule 'BlockOutsiders' Statement.LabelMatchStatement.Key '${KEY}' names a label in full, and the account of the web ACL that adds it is not known at synth`)]);
+  });
+
+  test('GIVEN an environment-agnostic stack and a Key that spells its account with !Sub ${AWS::AccountId} WHEN judged THEN the same finding: it is the web ACL\'s own account', () => {
+    expect(ofRule(fullKey({ 'Fn::Sub': 'awswaf:${AWS::AccountId}:webacl:Edge:outsider' }), FAIL_OPEN).map((f) => f.message)).toEqual([LOST]);
+    const other = fullKey({ 'Fn::Sub': 'awswaf:${AWS::AccountId}:webacl:Other:outsider' });
+    expect(ofRule(other, FAIL_OPEN)).toEqual([]);
+    expect(cannotVerify(other, FAIL_OPEN)).toEqual([]);
+  });
+
+  test('GIVEN a Key WAF rejects (empty, or a character outside letters, digits, _, - and :) WHEN judged THEN InvalidValue names it', () => {
+    for (const key of ['', 'outsider label']) {
+      expect(ofRule(fullKey(key), 'LayeredDefense-InvalidValue').map((f) => f.message)).toEqual([
+        expect.stringContaining(`rule 'BlockOutsiders' Statement.LabelMatchStatement.Key is ${JSON.stringify(key)}, not a label key (1 to 1,024 letters, digits, _, - and :)`),
+      ]);
+    }
   });
 
   test('GIVEN a web ACL without a Name (CloudFormation generates one) WHEN judged THEN "cannot verify", naming the Name', () => {

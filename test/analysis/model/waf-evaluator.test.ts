@@ -450,6 +450,29 @@ describe('labels', () => {
       expect(full('LABEL', 'team:admin').terminatingRule).toBe('M');
     });
 
+    test('WHEN the account is not known THEN a Key whose account part cannot be an account (12 digits) is decided without it', () => {
+      const unknownAccount: WafLabelNamespace = { kind: 'webacl', name: 'Edge' };
+      expect(full('NAMESPACE', 'awswaf:managed:', unknownAccount).terminatingRule).toBeUndefined();
+      expect(full('LABEL', 'awswaf::webacl:Edge:team:admin', unknownAccount).terminatingRule).toBeUndefined();
+      // A Name is 1 to 128 letters, digits, _ and -: an empty part cannot be one.
+      expect(full('LABEL', 'awswaf:111122223333:webacl::team:admin', { kind: 'webacl', account: '111122223333' }).terminatingRule).toBeUndefined();
+    });
+
+    test('WHEN the Key spells the stack\'s own account (${AWS::AccountId}) THEN it equals the account of the web ACL of the same stack, known or not', () => {
+      const own = (Key: unknown, labelNamespace: WafLabelNamespace) =>
+        evaluateWebAcl(acl([tag('Tag', ['team:admin']), rule('M', 2, { LabelMatchStatement: { Scope: 'LABEL', Key } })]), req('/admin', '192.0.2.1'), { labelNamespace });
+      const sameStack: WafLabelNamespace = { kind: 'webacl', name: 'Edge', stackId: 'S' };
+      // !Sub, as written by hand, and the Fn::Join CDK writes for `awswaf:${stack.account}:...`
+      expect(own({ 'Fn::Sub': 'awswaf:${AWS::AccountId}:webacl:Edge:team:admin' }, sameStack).terminatingRule).toBe('M');
+      expect(own({ 'Fn::Join': ['', ['awswaf:', { Ref: 'AWS::AccountId' }, ':webacl:Edge:team:admin']] }, sameStack).terminatingRule).toBe('M');
+      // Another Name or label: decided, no match
+      expect(own({ 'Fn::Sub': 'awswaf:${AWS::AccountId}:webacl:Other:team:admin' }, sameStack).terminatingRule).toBeUndefined();
+      // The stack not known: the account may differ
+      expect(() => own({ 'Fn::Sub': 'awswaf:${AWS::AccountId}:webacl:Edge:team:admin' }, { kind: 'webacl', name: 'Edge' })).toThrow(CannotEvaluateError);
+      // Any other placeholder leaves the Key unknown
+      expect(() => own({ 'Fn::Sub': 'awswaf:${AWS::AccountId}:webacl:${Name}:team:admin' }, sameStack)).toThrow(/LabelMatchStatement\.Key is \{"Fn::Sub"/);
+    });
+
     test('WHEN the label comes from a managed rule group THEN only its full name matches it', () => {
       const crs = { Name: 'CRS', Priority: 1, OverrideAction: { Count: {} }, Statement: { ManagedRuleGroupStatement: { VendorName: 'AWS', Name: 'AWSManagedRulesCommonRuleSet' } } };
       const byKey = (Key: string) => evaluateWebAcl(acl([crs, rule('M', 2, { LabelMatchStatement: { Scope: 'LABEL', Key } })]), { ...req('/', '192.0.2.1'), bodySize: 9000 });
@@ -664,6 +687,37 @@ describe('rule groups', () => {
     const options = { ruleGroups: ruleGroups({ Shared: { ...tagging, labelNamespace: { kind: 'rulegroup' as const, account: '111122223333', name: 'Shared' } } }) };
     expect(evaluateWebAcl(webAcl, req('/admin', '192.0.2.1'), options)).toMatchObject({ action: 'BLOCK', terminatingRule: 'ByLabel', labels: ['admin-path'] });
     expect(evaluateWebAcl(webAcl, req('/admin', '192.0.2.1', { 'X-Partner': 'yes' }), options)).toMatchObject({ action: 'ALLOW', terminatingGroupRule: 'Partners' });
+  });
+
+  describe('GIVEN a group of the templates under OverrideAction Count', () => {
+    const shared: WafLabelNamespace = { kind: 'rulegroup', account: '111122223333', name: 'Shared' };
+    const KEY = 'awswaf:111122223333:rulegroup:Shared:admin-path';
+    const counted = (rules: object[]) => {
+      const webAcl = acl([ref('CountShared', 1, 'Shared', { Count: {} }), rule('ByLabel', 2, { LabelMatchStatement: { Scope: 'LABEL', Key: KEY } })]);
+      return (path: string) => evaluateWebAcl(webAcl, req(path, '192.0.2.1'), { ruleGroups: ruleGroups({ Shared: { ...group('Shared', rules), labelNamespace: shared } }) });
+    };
+
+    test('WHEN a request matches its labelling rules THEN their labels are added, and a later rule of the web ACL blocks on them', () => {
+      // The group's BLOCK is counted (the web ACL goes on), but the rule still labels the request: the pattern "count the
+      // group, block on its labels elsewhere".
+      const run = counted([{ ...rule('Tag', 0, adminPath), RuleLabels: [{ Name: 'admin-path' }] }]);
+      expect(run('/admin')).toMatchObject({ action: 'BLOCK', terminatingRule: 'ByLabel', terminatingGroupRule: undefined, labels: ['admin-path'] });
+      expect(run('/index.html')).toMatchObject({ action: 'ALLOW', terminatingRule: undefined, labels: [] });
+    });
+
+    test('WHEN one of its rules would end the group\'s evaluation THEN the rules after it add nothing', () => {
+      const run = counted([
+        rule('StopsGroup', 0, adminPath, { Block: {} }),
+        { ...rule('TagLater', 1, adminPath, { Count: {} }), RuleLabels: [{ Name: 'admin-path' }] },
+      ]);
+      expect(run('/admin')).toMatchObject({ action: 'ALLOW', terminatingRule: undefined, labels: [] });
+    });
+
+    test('WHEN a labelling rule of it cannot be evaluated THEN a later label match that finds nothing cannot be evaluated either, naming the group', () => {
+      const unknownPath = { ByteMatchStatement: { FieldToMatch: { UriPath: {} }, SearchString: { Ref: 'AdminPath' }, PositionalConstraint: 'STARTS_WITH', TextTransformations: lower } };
+      const run = counted([{ ...rule('Tag', 0, unknownPath, { Count: {} }), RuleLabels: [{ Name: 'admin-path' }] }]);
+      expect(() => run('/admin')).toThrow(new RegExp(`^rule 'ByLabel' Statement\\.LabelMatchStatement\\.Key '${KEY}' may name one of the labels of rule group Stack/Shared \\(counted by rule 'CountShared'\\): `));
+    });
   });
 
   test('GIVEN a web ACL rule matching a group\'s label by its short name WHEN evaluated THEN it does not match: a short Key searches its own web ACL\'s labels', () => {
