@@ -624,6 +624,58 @@ describe(`${FAIL_OPEN}: the label blocked by its full name (awswaf:<account>:web
   });
 });
 
+describe(`${FAIL_OPEN}: the labelling rule and the rule that blocks on its label in different places (web ACL, rule group)`, () => {
+  const visibility = (name: string) => ({ CloudWatchMetricsEnabled: true, SampledRequestsEnabled: true, MetricName: name });
+  const blockOn = (name: string, key: unknown) => ({ Name: name, Priority: 12, Action: { Block: {} }, VisibilityConfig: visibility(name), Statement: { LabelMatchStatement: { Scope: 'LABEL', Key: key } } });
+  const group = (rules: unknown[]) => ({ Type: 'AWS::WAFv2::RuleGroup', Properties: { Name: 'Shared', Scope: 'REGIONAL', Capacity: 50, VisibilityConfig: visibility('group'), Rules: rules } });
+  const reference = (priority: number) => ({ Name: 'UseShared', Priority: priority, OverrideAction: { None: {} }, VisibilityConfig: visibility('ref'), Statement: { RuleGroupReferenceStatement: { Arn: { 'Fn::GetAtt': ['Group', 'Arn'] } } } });
+  /** The good fixture without its missing-header guard, the web ACL named Edge. */
+  const unguarded = (change: (r: any) => void) => judged(GOOD, (r) => {
+    r.Acl.Properties.Name = 'Edge';
+    r.Acl.Properties.Rules = r.Acl.Properties.Rules.filter((x: any) => x.Name !== 'AdminMissingForwardedIp');
+    change(r);
+  });
+
+  test('GIVEN the web ACL\'s COUNT rule labels and a rule group\'s rule blocks on the label (by its full name) WHEN judged THEN the lost label is found, naming the group\'s rule', () => {
+    const findings = unguarded((r) => {
+      const allowlist = rule(r, 'AdminOnlyFromOffice');
+      allowlist.Action = { Count: {} };
+      allowlist.RuleLabels = [{ Name: 'outsider' }];
+      r.Group = group([{ ...blockOn('BlockOutsiders', { 'Fn::Sub': 'awswaf:${AWS::AccountId}:webacl:Edge:outsider' }), Priority: 0 }]);
+      r.Acl.Properties.Rules.push(reference(12));
+    });
+    expect(ofRule(findings, FAIL_OPEN).map((f) => f.message)).toEqual([
+      "rule 'AdminOnlyFromOffice' (COUNT) labels /admin with X-Forwarded-For: 192.0.2.77 (outsider) and rule 'BlockOutsiders' of rule group Stack/Group "
+        + "(referenced by rule 'UseShared') blocks it, but the same request without X-Forwarded-For is allowed (by the default action): WAF skips the rule when the "
+        + 'header is missing, so it adds no label',
+    ]);
+  });
+
+  test('GIVEN a rule group\'s COUNT rule labels and the web ACL blocks on the label (by its full name) WHEN judged THEN the lost label is found, naming the group\'s rule', () => {
+    const findings = unguarded((r) => {
+      const allowlist = rule(r, 'AdminOnlyFromOffice');
+      r.Group = group([{ ...allowlist, Priority: 0, Action: { Count: {} }, RuleLabels: [{ Name: 'outsider' }] }]);
+      r.Acl.Properties.Rules = r.Acl.Properties.Rules.filter((x: any) => x.Name !== 'AdminOnlyFromOffice');
+      r.Acl.Properties.Rules.push(reference(11), blockOn('BlockOutsiders', { 'Fn::Sub': 'awswaf:${AWS::AccountId}:rulegroup:Shared:outsider' }));
+    });
+    expect(ofRule(findings, FAIL_OPEN).map((f) => f.message)).toEqual([
+      "rule 'AdminOnlyFromOffice' of rule group Stack/Group (referenced by rule 'UseShared') (COUNT) labels /admin with X-Forwarded-For: 192.0.2.77 (outsider) and "
+        + "rule 'BlockOutsiders' blocks it, but the same request without X-Forwarded-For is allowed (by the default action): WAF skips the rule when the header is "
+        + 'missing, so it adds no label',
+    ]);
+  });
+
+  test('GIVEN the same, the web ACL blocking on the group\'s label by its short name WHEN judged THEN nothing: the short Key never sees a group\'s label', () => {
+    const findings = unguarded((r) => {
+      const allowlist = rule(r, 'AdminOnlyFromOffice');
+      r.Group = group([{ ...allowlist, Priority: 0, Action: { Count: {} }, RuleLabels: [{ Name: 'outsider' }] }]);
+      r.Acl.Properties.Rules = r.Acl.Properties.Rules.filter((x: any) => x.Name !== 'AdminOnlyFromOffice');
+      r.Acl.Properties.Rules.push(reference(11), blockOn('BlockOutsiders', 'outsider'));
+    });
+    expect(ofRule(findings, FAIL_OPEN)).toEqual([]);
+  });
+});
+
 describe(`${FAIL_OPEN}: an allowlist rule whose action is not known at synth`, () => {
   const undecided = (guarded: boolean) => judged(GOOD, (r) => {
     rule(r, 'AdminOnlyFromOffice').Action = { 'Fn::If': ['Strict', { Block: {} }, { Count: {} }] };

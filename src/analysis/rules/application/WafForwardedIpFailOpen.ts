@@ -1,7 +1,8 @@
 import { evaluatorFor, ForwardedIpRule, forwardedIpRules, orCannotVerify, withOverrideNone } from './waf-evaluation';
 import { sampleRequests } from './waf-statements';
 import { CannotEvaluateError, WafEvaluation, WafEvaluator, WafRequest } from '../../model/waf-evaluator';
-import { forwardedIpConfigs, isWafUnknown, known, walkWafStatement, WafWebAclTree } from '../../model/waf-statements-tree';
+import { WafRuleGroupResolver, ruleGroupResolver } from '../../model/waf-rule-groups';
+import { forwardedIpConfigs, isWafUnknown, known, walkWafStatement, WafRuleNode, WafWebAclTree } from '../../model/waf-statements-tree';
 import { LayeredDefenseRule, RuleFinding } from '../rule';
 
 /**
@@ -46,6 +47,7 @@ export const WafForwardedIpFailOpen: LayeredDefenseRule = {
       for (const why of found.unsure) {
         context.cannotVerify(acl.resource, 'forwarded IP handling', why);
       }
+      const groups = ruleGroupResolver(model, acl.resource);
       for (const target of found.rules.map(judged)) {
         const missing = target.stops !== undefined && orCannotVerify(acl, context, `${target.label} without its forwarded IP header`, () => missingHeader(evaluator, target));
         if (missing) {
@@ -53,8 +55,10 @@ export const WafForwardedIpFailOpen: LayeredDefenseRule = {
         }
         // A COUNT rule that labels what it matches, for a later rule to block on the label: without the header it is
         // skipped, adds no label, and the later rule lets the request through.
-        const unlabelled = target.reference === undefined && target.action === 'COUNT' && Array.isArray(target.rule.labels) && target.rule.labels.length > 0
-          && orCannotVerify(acl, context, `${target.label} without its forwarded IP header`, () => labelLost(evaluator, target, acl.tree));
+        // The COUNT rule may be the web ACL's or a group's (its own action, or the reference's override), and the rule
+        // that blocks on the label either.
+        const unlabelled = target.action === 'COUNT' && Array.isArray(target.rule.labels) && target.rule.labels.length > 0
+          && orCannotVerify(acl, context, `${target.label} without its forwarded IP header`, () => labelLost(evaluator, target, acl.tree, groups));
         if (unlabelled) {
           findings.push({ resource: acl.resource, message: unlabelled });
         }
@@ -135,31 +139,47 @@ function missingHeader(evaluator: WafEvaluator, target: Judged): string | undefi
 }
 
 /**
- * A web ACL COUNT rule that labels the requests it matches: for every sample it labels that a later rule blocking on
- * labels (a LabelMatchStatement) then blocks, the same request without the header must still be stopped. The message
- * for the first that is allowed; undefined when none is. Throws as {@link missingHeader}.
+ * A COUNT rule that labels the requests it matches (the web ACL's, or a group's run in place): for every sample it
+ * labels that a later rule blocking on labels (a LabelMatchStatement, in the web ACL or in a group it runs) then
+ * blocks, the same request without the header must still be stopped. The message for the first that is allowed;
+ * undefined when none is. Throws as {@link missingHeader}.
  */
-function labelLost(evaluator: WafEvaluator, target: Judged, tree: WafWebAclTree): string | undefined {
+function labelLost(evaluator: WafEvaluator, target: Judged, tree: WafWebAclTree, groups: WafRuleGroupResolver): string | undefined {
   const labels = target.rule.labels as readonly string[];
   const readsLabels = new Map<string, boolean>();
-  const blocksOnLabels = (name: string): boolean => {
-    let reads = readsLabels.get(name);
+  const rules = isWafUnknown(tree.rules) ? [] : tree.rules;
+  /** The rule that ended an evaluation: the web ACL's, or a group's inside the web ACL's rule that references it. */
+  const blocker = (result: WafEvaluation): WafRuleNode | undefined => {
+    const rule = rules.find((r) => r.name === result.terminatingRule);
+    if (result.terminatingGroupRule === undefined || rule?.statement.type !== 'RuleGroupReferenceStatement') {
+      return result.terminatingGroupRule === undefined ? rule : undefined;
+    }
+    const inner = groups(rule.statement.arn)?.rules;
+    return isWafUnknown(inner) ? undefined : inner?.find((r) => r.name === result.terminatingGroupRule);
+  };
+  const blocksOnLabels = (result: WafEvaluation): boolean => {
+    const key = `${result.terminatingRule}\u0000${result.terminatingGroupRule ?? ''}`;
+    let reads = readsLabels.get(key);
     if (reads === undefined) {
-      const rule = isWafUnknown(tree.rules) ? undefined : tree.rules.find((r) => r.name === name);
+      const rule = blocker(result);
       reads = false;
       if (rule !== undefined) {
         walkWafStatement(rule.statement, (node) => {
           reads ||= node.type === 'LabelMatchStatement';
         });
       }
-      readsLabels.set(name, reads);
+      readsLabels.set(key, reads);
     }
     return reads;
   };
+  // A web ACL rule that matched is listed; a group's is not, but its labels are (by the names its rule gives them).
+  const labelled = (result: WafEvaluation) => (target.reference === undefined
+    ? result.matchedRules.includes(target.rule.name)
+    : labels.some((l) => result.labels.includes(l)));
   const labelledAndBlocked = (result: WafEvaluation) => result.action === 'BLOCK' && result.terminatingRule !== undefined
-    && result.terminatingGroupRule === undefined && result.matchedRules.includes(target.rule.name) && blocksOnLabels(result.terminatingRule);
-  return allowedWithoutHeader(evaluator, target, labelledAndBlocked, (request, header, forwarded, labelled) =>
-    `${target.label} (COUNT) labels ${request.uriPath} with ${header}: ${forwarded} (${labels.join(', ')}) and rule '${labelled.terminatingRule}' blocks it, `
+    && labelled(result) && blocksOnLabels(result);
+  return allowedWithoutHeader(evaluator, target, labelledAndBlocked, (request, header, forwarded, blocked) =>
+    `${target.label} (COUNT) labels ${request.uriPath} with ${header}: ${forwarded} (${labels.join(', ')}) and ${endingRule(blocked)} blocks it, `
       + `but the same request without ${header} is allowed`, 'WAF skips the rule when the header is missing, so it adds no label');
 }
 
@@ -236,6 +256,13 @@ const STOPS: ReadonlyMap<string, string> = new Map([['BLOCK', 'blocks'], ['CAPTC
 
 /** A forwarded IP header value without any IP address, as proxies write for a client they cannot name. */
 const NO_ADDRESS = 'unknown';
+
+/** The rule that ended an evaluation, as messages name it. */
+function endingRule(result: WafEvaluation): string {
+  return result.terminatingGroupRule !== undefined
+    ? `rule '${result.terminatingGroupRule}' of rule group ${result.terminatingGroup} (referenced by rule '${result.terminatingRule}')`
+    : `rule '${result.terminatingRule}'`;
+}
 
 function byWhom(result: { readonly terminatingRule?: string; readonly terminatingGroupRule?: string; readonly terminatingGroup?: string }): string {
   if (result.terminatingGroupRule !== undefined) {
