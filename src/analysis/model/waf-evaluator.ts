@@ -324,7 +324,7 @@ export class WafEvaluator {
     const group = reach.group;
     try {
       const end = this.groupEvaluator(rule, group).firstTerminating(ctx, undefined, undefined, reach.actionOf);
-      // OverrideAction Count never gets here (the group cannot allow, so it is opaque): None leaves the action alone.
+      // OverrideAction Count never gets here (a counted group runs in countedInPlace): None leaves the action alone.
       return end === undefined ? undefined : { rule: end.rule, group: group.name, action: end.action, labels: NO_LABELS };
     } catch (e) {
       if (e instanceof CannotEvaluateError) {
