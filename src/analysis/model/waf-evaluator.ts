@@ -1,7 +1,7 @@
 import { groupReach, WafGroupReach, WafGroupRules, WafRuleGroupContent, WafRuleGroupResolver } from './waf-rule-groups';
 import {
   forwardedIpConfigs, isWafUnknown, known, OWN_ACCOUNT, unknownStatements, WafByteMatchNode, WafForwardedIpNode, WafInspectionNode, WafIpSetNode,
-  WafLabelMatchNode, WafMaybe, WafRateBasedNode, WafRegexMatchNode, WafRuleAction, WafRuleNode, WafSizeConstraintNode, WafStatementNode,
+  labelKeyText, WafLabelMatchNode, WafMaybe, WafRateBasedNode, WafRegexMatchNode, WafRuleAction, WafRuleNode, WafSizeConstraintNode, WafStatementNode,
   WafUnknown, WafVerdict, WafWebAclTree,
 } from './waf-statements-tree';
 import { applyTransformationTypes, CannotEvaluateError } from './waf-transformations';
@@ -180,9 +180,7 @@ export class WafEvaluator {
     this.rules = [...rules].sort((a, b) => priorities.get(a)! - priorities.get(b)!);
     this.defaultAction = known(tree.defaultAction);
     this.namespace = options.labelNamespace ?? { kind: 'webacl' };
-    const ns = this.namespace;
-    const of = ns.kind === 'webacl' ? 'web ACL' : 'rule group';
-    this.labelPrefix = ['awswaf', ns.account ?? { unknown: 'account', of, stackId: ns.stackId }, ns.kind, ns.name ?? { unknown: 'Name', of, stackId: ns.stackId }];
+    this.labelPrefix = prefixOf(this.namespace);
     for (const rule of this.rules) {
       this.ruleFacts.set(rule, {
         forwarded: forwardedIpConfigs(rule.statement),
@@ -282,6 +280,11 @@ export class WafEvaluator {
       this.countedInPlace(rule, reach.counted, ctx);
       return undefined;
     }
+    if (reach.kind === 'cannot-allow' && reach.countedUnknown !== undefined) {
+      const group = reach.countedUnknown.group;
+      (ctx.unknownLabels ??= []).push({ group, what: `the labels of rule group ${group.name} (counted by rule '${rule.name}'): ${reach.countedUnknown.what}` });
+      return undefined;
+    }
     const modelled = this.modelledGroupRule(rule, ctx);
     if (reach.kind === 'unknown') {
       if (this.outsideScopeDown(rule, ctx)) {
@@ -346,10 +349,7 @@ export class WafEvaluator {
       if (!(e instanceof CannotEvaluateError)) {
         throw e;
       }
-      const labels = known(reach.group.rules).some((r) => isWafUnknown(r.labels) || r.labels.length > 0);
-      if (labels) {
-        (ctx.unknownLabels ??= []).push(`the labels of rule group ${reach.group.name} (counted by rule '${rule.name}'): ${e.message}`);
-      }
+      (ctx.unknownLabels ??= []).push({ group: reach.group, what: `the labels of rule group ${reach.group.name} (counted by rule '${rule.name}'): ${e.message}` });
     }
   }
 
@@ -359,7 +359,7 @@ export class WafEvaluator {
       evaluator = new WafEvaluator(new WafWebAclTree(group.rules, 'ALLOW'), {
         ipSets: group.ipSets,
         opaqueStatements: this.options.opaqueStatements,
-        labelNamespace: group.labelNamespace ?? { kind: 'rulegroup' },
+        labelNamespace: groupNamespace(group),
       });
       this.groupEvaluators.set(rule, evaluator);
     }
@@ -590,7 +590,7 @@ interface EvalContext {
   /** The same labels, each with where it was added, for label match statements. */
   readonly added: AddedLabel[];
   /** Labels that may have been added, though which is not known (a counted rule group that cannot be evaluated). */
-  unknownLabels?: string[];
+  unknownLabels?: UnknownLabels[];
   /** The opaque groups that may allow which the request passed (see WafEvaluation.unknownGroups). */
   unknownGroups?: string[];
 }
@@ -712,6 +712,12 @@ function inRanges(ip: ParsedAddress, ranges: readonly ParsedCidr[]): boolean {
   return ranges.some((r) => r.family === ip.family && r.first <= ip.value && ip.value <= r.last);
 }
 
+/** The labels a counted rule group may have added, which the model cannot tell: `what` says why. */
+interface UnknownLabels {
+  readonly group: WafRuleGroupContent;
+  readonly what: string;
+}
+
 /** A part of a label's prefix not known at synth: the account of its stack, or its web ACL's or rule group's Name. */
 interface UnknownPart {
   readonly unknown: 'account' | 'Name';
@@ -775,15 +781,79 @@ function labelMatch(s: WafLabelMatchNode, ctx: EvalContext, context: WafLabelNam
   }
   if (undecided !== undefined) {
     const owner = `the ${undecided.unknown} of the ${undecided.of} that adds it`;
-    throw new CannotEvaluateError(`${s.at}.Key '${key}' names a label${namespace ? ' namespace' : ''} in full, and ${owner} is not known at synth`,
+    throw new CannotEvaluateError(`${s.at}.Key '${labelKeyText(key)}' names a label${namespace ? ' namespace' : ''} in full, and ${owner} is not known at synth`,
       'Write the Key without its awswaf:<account>:<webacl|rulegroup>:<Name>: prefix when the label comes from the same web ACL or rule group (the short form '
       + 'searches only there); otherwise name the web ACL or rule group (Name) and deploy the stack to a known account (a CDK stack\'s env, which cdk.out '
       + 'records; a template file checked alone has none)');
   }
-  if (ctx.unknownLabels !== undefined) {
-    throw new CannotEvaluateError(`${s.at}.Key '${key}' may name one of ${ctx.unknownLabels[0]}`);
+  // A counted group the model cannot run may have added labels: news only to a Key that could name one of them.
+  const unsure = ctx.unknownLabels?.find((u) => mayNameGroupLabel(s, u.group, context));
+  if (unsure !== undefined) {
+    throw new CannotEvaluateError(`${s.at}.Key '${labelKeyText(key)}' may name one of ${unsure.what}`);
   }
   return false;
+}
+
+/**
+ * Whether a label match could name a label that a rule group adds, the group's rules not run: any of its rules'
+ * labels (any label at all when they are not known), under the group's prefix.
+ */
+function mayNameGroupLabel(s: WafLabelMatchNode, group: WafRuleGroupContent, context: WafLabelNamespace): boolean {
+  const namespace = groupNamespace(group);
+  const rules = group.rules;
+  const names = isWafUnknown(rules) || rules.some((r) => isWafUnknown(r.labels)) ? undefined
+    : rules.flatMap((r) => r.labels as readonly string[]);
+  if (names === undefined) {
+    // Nothing known of its labels but their prefix: a full Key that could reach it, or a Key inside the group.
+    const key = known(s.key);
+    const scopeNamespace = known(s.scope) === 'NAMESPACE';
+    const wanted = (scopeNamespace && key.endsWith(':') ? key.slice(0, -1) : key).split(':');
+    if (wanted[0] !== 'awswaf') {
+      return context === namespace;
+    }
+    const n = Math.min(wanted.length, 4);
+    return (scopeNamespace || wanted.length > 4) && componentsMatch(wanted.slice(0, n), prefixOf(namespace).slice(0, n), 0, context) !== false;
+  }
+  return names.some((name) => labelMatchSees(s, context, name, namespace));
+}
+
+/** The label prefix of a rule group given without one: one per group, so that its rules and its statements share it. */
+const groupNamespaces = new WeakMap<WafRuleGroupContent, WafLabelNamespace>();
+
+function groupNamespace(group: WafRuleGroupContent): WafLabelNamespace {
+  if (group.labelNamespace !== undefined) {
+    return group.labelNamespace;
+  }
+  let namespace = groupNamespaces.get(group);
+  if (namespace === undefined) {
+    namespace = { kind: 'rulegroup' };
+    groupNamespaces.set(group, namespace);
+  }
+  return namespace;
+}
+
+/** The fully qualified prefix of the labels of a web ACL or rule group: `awswaf`, account, kind, Name. */
+function prefixOf(ns: WafLabelNamespace): LabelPart[] {
+  const of = ns.kind === 'webacl' ? 'web ACL' : 'rule group';
+  return ['awswaf', ns.account ?? { unknown: 'account', of, stackId: ns.stackId }, ns.kind, ns.name ?? { unknown: 'Name', of, stackId: ns.stackId }];
+}
+
+/**
+ * Whether a label match statement, in the web ACL or rule group `statementIn`, matches (or may match, as far as synth
+ * can tell) the label `name` that a rule of `addedIn` adds. `statementIn` and `addedIn` are the same object for the
+ * same web ACL or rule group (a Key without the `awswaf:` prefix sees only its own).
+ */
+export function labelMatchSees(s: WafLabelMatchNode, statementIn: WafLabelNamespace, name: string, addedIn: WafLabelNamespace): boolean {
+  const local = name.split(':');
+  const ctx: EvalContext = { request: { uriPath: '/', sourceIp: '0.0.0.0' }, labels: [name], added: [{ context: addedIn, local, full: [...prefixOf(addedIn), ...local] }] };
+  try {
+    return labelMatch(s, ctx, statementIn);
+  } catch (e) {
+    if (e instanceof CannotEvaluateError) {
+      return true;
+    }
+    throw e;
+  }
 }
 
 /**

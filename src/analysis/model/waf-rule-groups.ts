@@ -56,7 +56,15 @@ export type WafGroupReach =
    * OverrideAction Count, a group of the templates is `counted`: its rules still run and add their labels, and the
    * web ACL counts what they decide.
    */
-  | { readonly kind: 'cannot-allow'; readonly counted?: WafGroupRules }
+  | {
+    readonly kind: 'cannot-allow';
+    readonly counted?: WafGroupRules;
+    /**
+     * Under OverrideAction Count, a group of the templates whose rules, `ExcludedRules` or `RuleActionOverrides` are
+     * not known at synth: the labels it adds are not known either; says why.
+     */
+    readonly countedUnknown?: { readonly group: WafRuleGroupContent; readonly what: string };
+  }
   /** WAF rejects the group as written: it never exists (InvalidValue says so), so it decides nothing. */
   | { readonly kind: 'rejected' }
   /** Its rules are in the templates: they run in place, with the reference's overrides. */
@@ -94,7 +102,10 @@ export function groupReach(rule: WafRuleNode, resolve: WafRuleGroupResolver | un
     }
     const group = resolveGroup(s.arn, resolve);
     const counted = group !== undefined ? customGroupReach(group, s.excludedRules, s.ruleActionOverrides) : undefined;
-    return counted?.kind === 'rules' ? { kind: 'cannot-allow', counted } : CANNOT_ALLOW;
+    if (counted?.kind === 'rules') {
+      return { kind: 'cannot-allow', counted };
+    }
+    return counted?.kind === 'unknown' ? { kind: 'cannot-allow', countedUnknown: { group: group!, what: counted.what } } : CANNOT_ALLOW;
   }
   let reach: WafGroupReach;
   if (s.type === 'ManagedRuleGroupStatement') {

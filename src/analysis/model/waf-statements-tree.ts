@@ -652,11 +652,19 @@ const LABEL_KEY = /^[0-9A-Za-z_\-:]{1,1024}$/;
  * literals and `Ref AWS::AccountId` that CDK writes for `stack.account`), kept with {@link OWN_ACCOUNT} in its place.
  */
 function labelKey(value: Json, at: string): WafMaybe<string> {
-  const key = ownAccountKey(value) ?? literalString(value, at);
-  if (typeof key === 'string' && !LABEL_KEY.test(key.split(OWN_ACCOUNT).join('0'))) {
-    return new WafUnknown(`${at} is ${quoteValue(key.length > 80 ? `${key.slice(0, 77)}...` : key)}, not a label key (1 to 1,024 letters, digits, _, - and :)`, true);
+  const own = ownAccountKey(value);
+  const key = own ?? literalString(value, at);
+  // A literal is checked as written (a `$` in it is WAF's to reject); a key that spells the account, without it.
+  if (typeof key === 'string' && !LABEL_KEY.test(own !== undefined ? key.split(OWN_ACCOUNT).join('0') : key)) {
+    const shown = own !== undefined ? labelKeyText(key) : key;
+    return new WafUnknown(`${at} is ${quoteValue(shown.length > 80 ? `${shown.slice(0, 77)}...` : shown)}, not a label key (1 to 1,024 letters, digits, _, - and :)`, true);
   }
   return key;
+}
+
+/** A label key as the template writes it: `${AWS::AccountId}` where the model holds {@link OWN_ACCOUNT}. */
+export function labelKeyText(key: string): string {
+  return key.split(OWN_ACCOUNT).join('${AWS::AccountId}');
 }
 
 function ownAccountKey(value: Json): string | undefined {
@@ -666,7 +674,7 @@ function ownAccountKey(value: Json): string | undefined {
   const sub = value['Fn::Sub'];
   if (Object.keys(value).length === 1 && typeof sub === 'string') {
     // Only ${AWS::AccountId} placeholders: anything else (another value, a ${!literal}) leaves the key unknown.
-    return sub.replace(/\$\{AWS::AccountId\}/g, '').includes('${') ? undefined : sub.split('${AWS::AccountId}').join(OWN_ACCOUNT);
+    return sub.replace(/\$\{AWS::AccountId\}/g, '').includes('${') ? undefined : wholeParts(sub.split('${AWS::AccountId}').join(OWN_ACCOUNT));
   }
   const join = value['Fn::Join'];
   if (Object.keys(value).length === 1 && Array.isArray(join) && join.length === 2 && join[0] === '' && Array.isArray(join[1])) {
@@ -680,9 +688,17 @@ function ownAccountKey(value: Json): string | undefined {
         return undefined;
       }
     }
-    return text;
+    return wholeParts(text);
   }
   return undefined;
+}
+
+/**
+ * The key when each account it spells is a whole part of it (`awswaf:${AWS::AccountId}:webacl:...`); undefined when
+ * one is inside a part (`team-${AWS::AccountId}`), which then stays a value not known at synth.
+ */
+function wholeParts(key: string): string | undefined {
+  return key.split(':').every((part) => part === OWN_ACCOUNT || !part.includes(OWN_ACCOUNT)) ? key : undefined;
 }
 
 function number(value: Json, at: string): WafMaybe<number> {

@@ -611,7 +611,7 @@ describe(`${FAIL_OPEN}: the label blocked by its full name (awswaf:<account>:web
   });
 
   test('GIVEN a Key WAF rejects (empty, or a character outside letters, digits, _, - and :) WHEN judged THEN InvalidValue names it', () => {
-    for (const key of ['', 'outsider label']) {
+    for (const key of ['', 'outsider label', 'awswaf:${AccountId}:webacl:Edge:outsider']) {
       expect(ofRule(fullKey(key), 'LayeredDefense-InvalidValue').map((f) => f.message)).toEqual([
         expect.stringContaining(`rule 'BlockOutsiders' Statement.LabelMatchStatement.Key is ${JSON.stringify(key)}, not a label key (1 to 1,024 letters, digits, _, - and :)`),
       ]);
@@ -662,6 +662,19 @@ describe(`${FAIL_OPEN}: the labelling rule and the rule that blocks on its label
       "rule 'AdminOnlyFromOffice' of rule group Stack/Group (referenced by rule 'UseShared') (COUNT) labels /admin with X-Forwarded-For: 192.0.2.77 (outsider) and "
         + "rule 'BlockOutsiders' blocks it, but the same request without X-Forwarded-For is allowed (by the default action): WAF skips the rule when the header is "
         + 'missing, so it adds no label',
+    ]);
+  });
+
+  test('GIVEN the web ACL and a group each labelling outsiders, and the web ACL blocking on its own label by the short name WHEN judged THEN only the web ACL\'s rule is reported', () => {
+    const findings = unguarded((r) => {
+      const allowlist = rule(r, 'AdminOnlyFromOffice');
+      allowlist.Action = { Count: {} };
+      allowlist.RuleLabels = [{ Name: 'outsider' }];
+      r.Group = group([{ ...allowlist, Name: 'GroupTagsOutsiders', Priority: 0 }]);
+      r.Acl.Properties.Rules.push(reference(5), blockOn('BlockOutsiders', 'outsider'));
+    });
+    expect(ofRule(findings, FAIL_OPEN).map((f) => f.message)).toEqual([
+      expect.stringMatching(/^rule 'AdminOnlyFromOffice' \(COUNT\) labels \/admin with X-Forwarded-For: 192\.0\.2\.77 \(outsider\) and rule 'BlockOutsiders' blocks it/),
     ]);
   });
 

@@ -469,8 +469,12 @@ describe('labels', () => {
       expect(own({ 'Fn::Sub': 'awswaf:${AWS::AccountId}:webacl:Other:team:admin' }, sameStack).terminatingRule).toBeUndefined();
       // The stack not known: the account may differ
       expect(() => own({ 'Fn::Sub': 'awswaf:${AWS::AccountId}:webacl:Edge:team:admin' }, { kind: 'webacl', name: 'Edge' })).toThrow(CannotEvaluateError);
-      // Any other placeholder leaves the Key unknown
+      // Any other placeholder leaves the Key unknown, and so does the account inside a part
       expect(() => own({ 'Fn::Sub': 'awswaf:${AWS::AccountId}:webacl:${Name}:team:admin' }, sameStack)).toThrow(/LabelMatchStatement\.Key is \{"Fn::Sub"/);
+      expect(() => own({ 'Fn::Sub': 'team-${AWS::AccountId}' }, sameStack)).toThrow(/LabelMatchStatement\.Key is \{"Fn::Sub"/);
+      // Messages show the Key as written
+      expect(() => own({ 'Fn::Sub': 'awswaf:${AWS::AccountId}:webacl:Edge:team:admin' }, { kind: 'webacl', name: 'Edge' }))
+        .toThrow("rule 'M' Statement.LabelMatchStatement.Key 'awswaf:${AWS::AccountId}:webacl:Edge:team:admin' names a label in full");
     });
 
     test('WHEN the label comes from a managed rule group THEN only its full name matches it', () => {
@@ -711,6 +715,21 @@ describe('rule groups', () => {
         { ...rule('TagLater', 1, adminPath, { Count: {} }), RuleLabels: [{ Name: 'admin-path' }] },
       ]);
       expect(run('/admin')).toMatchObject({ action: 'ALLOW', terminatingRule: undefined, labels: [] });
+    });
+
+    test('WHEN its RuleActionOverrides are not known at synth THEN a later match on its labels cannot be evaluated; one that cannot name them is decided', () => {
+      const tagging = { ...group('Shared', [{ ...rule('Tag', 0, adminPath, { Count: {} }), RuleLabels: [{ Name: 'admin-path' }] }]), labelNamespace: shared };
+      const unknownOverrides = { RuleActionOverrides: { 'Fn::If': ['Strict', [], [{ Name: 'Tag', ActionToUse: { Block: {} } }]] } };
+      const byKey = (Key: string) => evaluateWebAcl(acl([
+        { ...rule('Own', 0, adminPath, { Count: {} }), RuleLabels: [{ Name: 'own' }] },
+        ref('CountShared', 1, 'Shared', { Count: {} }, unknownOverrides),
+        rule('ByLabel', 2, { LabelMatchStatement: { Scope: 'LABEL', Key } }),
+      ]), req('/admin', '192.0.2.1'), { ruleGroups: ruleGroups({ Shared: tagging }) });
+      expect(() => byKey(KEY)).toThrow(/may name one of the labels of rule group Stack\/Shared \(counted by rule 'CountShared'\): /);
+      // The web ACL's own label, by its short name; another group's prefix; a managed group's: none of these can be the group's.
+      expect(byKey('own').terminatingRule).toBe('ByLabel');
+      expect(byKey('awswaf:111122223333:rulegroup:Other:admin-path').terminatingRule).toBeUndefined();
+      expect(byKey('awswaf:managed:aws:core-rule-set:SizeRestrictions_Body').terminatingRule).toBeUndefined();
     });
 
     test('WHEN a labelling rule of it cannot be evaluated THEN a later label match that finds nothing cannot be evaluated either, naming the group', () => {

@@ -1,7 +1,7 @@
 import { evaluatorFor, ForwardedIpRule, forwardedIpRules, orCannotVerify, withOverrideNone } from './waf-evaluation';
 import { sampleRequests } from './waf-statements';
-import { CannotEvaluateError, WafEvaluation, WafEvaluator, WafRequest } from '../../model/waf-evaluator';
-import { WafRuleGroupResolver, ruleGroupResolver } from '../../model/waf-rule-groups';
+import { CannotEvaluateError, labelMatchSees, WafEvaluation, WafEvaluator, WafLabelNamespace, WafRequest } from '../../model/waf-evaluator';
+import { labelNamespaceOf, ruleGroupResolver, WafRuleGroupResolver } from '../../model/waf-rule-groups';
 import { forwardedIpConfigs, isWafUnknown, known, walkWafStatement, WafRuleNode, WafWebAclTree } from '../../model/waf-statements-tree';
 import { LayeredDefenseRule, RuleFinding } from '../rule';
 
@@ -48,6 +48,7 @@ export const WafForwardedIpFailOpen: LayeredDefenseRule = {
         context.cannotVerify(acl.resource, 'forwarded IP handling', why);
       }
       const groups = ruleGroupResolver(model, acl.resource);
+      const aclLabels = labelNamespaceOf(acl.resource, 'webacl');
       for (const target of found.rules.map(judged)) {
         const missing = target.stops !== undefined && orCannotVerify(acl, context, `${target.label} without its forwarded IP header`, () => missingHeader(evaluator, target));
         if (missing) {
@@ -58,7 +59,7 @@ export const WafForwardedIpFailOpen: LayeredDefenseRule = {
         // The COUNT rule may be the web ACL's or a group's (its own action, or the reference's override), and the rule
         // that blocks on the label either.
         const unlabelled = target.action === 'COUNT' && Array.isArray(target.rule.labels) && target.rule.labels.length > 0
-          && orCannotVerify(acl, context, `${target.label} without its forwarded IP header`, () => labelLost(evaluator, target, acl.tree, groups));
+          && orCannotVerify(acl, context, `${target.label} without its forwarded IP header`, () => labelLost(evaluator, target, acl.tree, groups, aclLabels));
         if (unlabelled) {
           findings.push({ resource: acl.resource, message: unlabelled });
         }
@@ -144,40 +145,47 @@ function missingHeader(evaluator: WafEvaluator, target: Judged): string | undefi
  * blocks, the same request without the header must still be stopped. The message for the first that is allowed;
  * undefined when none is. Throws as {@link missingHeader}.
  */
-function labelLost(evaluator: WafEvaluator, target: Judged, tree: WafWebAclTree, groups: WafRuleGroupResolver): string | undefined {
+function labelLost(evaluator: WafEvaluator, target: Judged, tree: WafWebAclTree, groups: WafRuleGroupResolver,
+  aclLabels: WafLabelNamespace): string | undefined {
   const labels = target.rule.labels as readonly string[];
-  const readsLabels = new Map<string, boolean>();
+  const seen = new Map<string, boolean>();
   const rules = isWafUnknown(tree.rules) ? [] : tree.rules;
-  /** The rule that ended an evaluation: the web ACL's, or a group's inside the web ACL's rule that references it. */
-  const blocker = (result: WafEvaluation): WafRuleNode | undefined => {
+  const groupOf = (reference: WafRuleNode | undefined) => (reference?.statement.type === 'RuleGroupReferenceStatement' ? groups(reference.statement.arn) : undefined);
+  // Where the target's labels live: the web ACL's prefix, or its group's.
+  const targetLabels = target.reference === undefined ? aclLabels : groupOf(target.reference)?.labelNamespace;
+  /** The rule that ended an evaluation and where its statements look for labels (the web ACL, or its group). */
+  const blocker = (result: WafEvaluation): { readonly rule: WafRuleNode; readonly sees: WafLabelNamespace | undefined } | undefined => {
     const rule = rules.find((r) => r.name === result.terminatingRule);
-    if (result.terminatingGroupRule === undefined || rule?.statement.type !== 'RuleGroupReferenceStatement') {
-      return result.terminatingGroupRule === undefined ? rule : undefined;
+    if (result.terminatingGroupRule === undefined) {
+      return rule && { rule, sees: aclLabels };
     }
-    const inner = groups(rule.statement.arn)?.rules;
-    return isWafUnknown(inner) ? undefined : inner?.find((r) => r.name === result.terminatingGroupRule);
+    const group = groupOf(rule);
+    const inner = isWafUnknown(group?.rules) ? undefined : group?.rules.find((r) => r.name === result.terminatingGroupRule);
+    return inner && { rule: inner, sees: group!.labelNamespace };
   };
-  const blocksOnLabels = (result: WafEvaluation): boolean => {
+  // The rule that blocks must look for one of the target's labels where it lives (a short Key in the web ACL does not
+  // see a group's label), or may, as far as synth can tell.
+  const blocksOnTargetLabel = (result: WafEvaluation): boolean => {
     const key = `${result.terminatingRule}\u0000${result.terminatingGroupRule ?? ''}`;
-    let reads = readsLabels.get(key);
-    if (reads === undefined) {
-      const rule = blocker(result);
-      reads = false;
-      if (rule !== undefined) {
-        walkWafStatement(rule.statement, (node) => {
-          reads ||= node.type === 'LabelMatchStatement';
+    let sees = seen.get(key);
+    if (sees === undefined) {
+      const found = blocker(result);
+      sees = false;
+      if (found !== undefined && found.sees !== undefined && targetLabels !== undefined) {
+        walkWafStatement(found.rule.statement, (node) => {
+          sees ||= node.type === 'LabelMatchStatement' && labels.some((name) => labelMatchSees(node, found.sees!, name, targetLabels));
         });
       }
-      readsLabels.set(key, reads);
+      seen.set(key, sees);
     }
-    return reads;
+    return sees;
   };
   // A web ACL rule that matched is listed; a group's is not, but its labels are (by the names its rule gives them).
   const labelled = (result: WafEvaluation) => (target.reference === undefined
     ? result.matchedRules.includes(target.rule.name)
     : labels.some((l) => result.labels.includes(l)));
   const labelledAndBlocked = (result: WafEvaluation) => result.action === 'BLOCK' && result.terminatingRule !== undefined
-    && labelled(result) && blocksOnLabels(result);
+    && labelled(result) && blocksOnTargetLabel(result);
   return allowedWithoutHeader(evaluator, target, labelledAndBlocked, (request, header, forwarded, blocked) =>
     `${target.label} (COUNT) labels ${request.uriPath} with ${header}: ${forwarded} (${labels.join(', ')}) and ${endingRule(blocked)} blocks it, `
       + `but the same request without ${header} is allowed`, 'WAF skips the rule when the header is missing, so it adds no label');
