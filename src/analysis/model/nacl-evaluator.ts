@@ -250,7 +250,7 @@ export class AddressCells {
         bounds.push(e.range.last + 1n);
       }
     }
-    sortAddresses(bounds);
+    sortStable(bounds, compareAddresses);
     for (let i = 0; i < bounds.length; i++) {
       if (i === 0 || bounds[i] !== bounds[i - 1]) {
         if (this.starts.length > 0) {
@@ -351,22 +351,23 @@ function compareAddresses(a: bigint, b: bigint): number {
 }
 
 /**
- * Sorts addresses in place: by insertion up to 64 (a NACL scope's bounds, twice its entries: `Array.prototype.sort`
- * copies its input into a work list first, which costs more than sorting a few), else with the built-in sort.
+ * Sorts in place, keeping equal items in their order (as `Array.prototype.sort` does): by insertion up to 64 items (a
+ * NACL's entries, which EC2 caps at 40 per direction and family; a scope's cell bounds, twice its entries), else with
+ * the built-in sort, which copies its input into a work list first (more than sorting a few costs).
  */
-function sortAddresses(addresses: bigint[]): void {
-  if (addresses.length > 64) {
-    addresses.sort(compareAddresses);
+export function sortStable<T>(items: T[], compare: (a: T, b: T) => number): void {
+  if (items.length > 64) {
+    items.sort(compare);
     return;
   }
-  for (let i = 1; i < addresses.length; i++) {
-    const address = addresses[i];
+  for (let i = 1; i < items.length; i++) {
+    const item = items[i];
     let at = i;
-    while (at > 0 && addresses[at - 1] > address) {
-      addresses[at] = addresses[at - 1];
+    while (at > 0 && compare(items[at - 1], item) > 0) {
+      items[at] = items[at - 1];
       at--;
     }
-    addresses[at] = address;
+    items[at] = item;
   }
 }
 

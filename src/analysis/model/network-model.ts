@@ -10,7 +10,7 @@
 import { parseCidrNormalized } from './cidr-cache';
 import { FIREWALL_TYPES, FirewallModel, FirewallPolicyModel, FirewallRuleGroupModel, linkFirewalls, NatGatewayModel } from './firewall-model';
 import { describeKey, describeValue, familyText, isLiteralString, Json, literalInteger, referenceOf, resourceKey, STACK_REF, targetKey } from './model-values';
-import { naclEgress, normalizeNaclEntry, NormalizedNaclEntry } from './nacl-evaluator';
+import { naclEgress, normalizeNaclEntry, NormalizedNaclEntry, sortStable } from './nacl-evaluator';
 import type { ModelResource, StackInput } from './resource';
 import { defaultGroupVpcKey, invalidSgRule, readSgRules, SgRuleModel } from './sg-rules';
 import { isPolicyName } from './tls-listeners';
@@ -837,27 +837,6 @@ function notACidr(text: string, family: IpFamily | undefined): string | undefine
     return `it has no prefix length: write ${text}/${parsed.family === IpFamily.IPV4 ? 32 : 128} for one address`;
   }
   return undefined;
-}
-
-/**
- * Sorts in place, keeping equal items in their order (as `Array.prototype.sort` does): by insertion up to 64 items
- * (a NACL's entries, which EC2 caps at 40 per direction and family; the built-in sort copies its input first), else
- * with the built-in sort.
- */
-function sortStable<T>(items: T[], compare: (a: T, b: T) => number): void {
-  if (items.length > 64) {
-    items.sort(compare);
-    return;
-  }
-  for (let i = 1; i < items.length; i++) {
-    const item = items[i];
-    let at = i;
-    while (at > 0 && compare(items[at - 1], item) > 0) {
-      items[at] = items[at - 1];
-      at--;
-    }
-    items[at] = item;
-  }
 }
 
 /** The CIDR-valued properties of the network resources, and the family each must be. */

@@ -3,7 +3,7 @@
 // and invalid ranges, port cuts at the ends of the ephemeral range).
 import * as fc from 'fast-check';
 import { decidePieces, missingRanges, NaclDirectionAnalysis, portClasses } from '../../../src/analysis/model/model-nacl';
-import { firstMatchPieces, NaclEntryProperties, NormalizedNaclEntry, normalizeNaclEntries, orderedEntries } from '../../../src/analysis/model/nacl-evaluator';
+import { firstMatchPieces, NaclEntryProperties, NormalizedNaclEntry, normalizeNaclEntries, orderedEntries, sortStable } from '../../../src/analysis/model/nacl-evaluator';
 import { buildNetworkModel, NaclEntryModel } from '../../../src/analysis/model/network-model';
 import type { ModelResource } from '../../../src/analysis/model/resource';
 import { buildRoutingModel, routingOf } from '../../../src/analysis/model/routing';
@@ -353,6 +353,19 @@ describe('NACL pieces', () => {
       expect(() => (first as IpRange[]).pop()).toThrow(TypeError);
       expect(analysis.allowedForAllPorts(protocol, from, to)).toEqual(expected);
     }), { numRuns: 500 });
+  });
+});
+
+describe('sortStable', () => {
+  test('orders as Array.prototype.sort does, equal keys in their order, by insertion up to 64 items and past it (property)', () => {
+    const item = fc.record({ key: fc.integer({ min: 0, max: 9 }), at: fc.nat() });
+    fc.assert(fc.property(fc.array(item, { maxLength: 150 }), (raw) => {
+      const items = raw.map((x, at) => ({ ...x, at }));
+      const byKey = (a: { key: number }, b: { key: number }) => a.key - b.key;
+      const expected = [...items].sort(byKey);
+      sortStable(items, byKey);
+      expect(items).toEqual(expected);
+    }), { numRuns: 300 });
   });
 });
 
