@@ -614,8 +614,18 @@ export interface NaclScope {
   readonly direction: NaclDirection;
   readonly family: IpFamily;
   /**
-   * Undefined when some entry of this direction (and family, or of unknown family) is unresolved, or when the scope
-   * has more entries than {@link MAX_EXACT_ENTRIES}.
+   * False when some entry of this direction (and family, or of unknown family) is unresolved, or when the scope has
+   * more entries than {@link MAX_EXACT_ENTRIES}: then {@link analysis} is undefined.
+   */
+  readonly analysable: boolean;
+  /**
+   * The scope's resolved entries in evaluation order (rule number, then position), as `analysis.ordered` lists
+   * them, without building the analysis: the rules' cheap exact tests (./nacl-quick) read them first.
+   */
+  readonly ordered: readonly NormalizedNaclEntry[];
+  /**
+   * The exact analysis, built on first use (most scopes are settled by ./nacl-quick without it). Undefined when
+   * the scope is not {@link analysable}.
    */
   readonly analysis?: NaclDirectionAnalysis;
   readonly unknownEntries: NaclEntryModel[];
@@ -630,6 +640,46 @@ export interface NaclScope {
   /** The model entry of a normalized entry of `analysis`. */
   siteOf(entry: NormalizedNaclEntry): NaclEntryModel;
 }
+
+/** A scope whose exact analysis is built when a rule first asks for it. */
+class LazyScope implements NaclScope {
+  public readonly analysable: boolean;
+  public readonly ordered: readonly NormalizedNaclEntry[];
+  public readonly tooManyEntries?: number;
+  private built?: NaclDirectionAnalysis;
+
+  constructor(
+    public readonly nacl: NaclModel,
+    public readonly direction: NaclDirection,
+    public readonly family: IpFamily,
+    private readonly normalized: readonly NormalizedNaclEntry[],
+    private readonly sites: readonly NaclEntryModel[],
+    public readonly unknownEntries: NaclEntryModel[],
+    tooManyEntries: number | undefined,
+    public readonly duplicateRuleNumbers: ReadonlySet<number>,
+  ) {
+    if (tooManyEntries !== undefined) {
+      this.tooManyEntries = tooManyEntries;
+    }
+    this.analysable = unknownEntries.length === 0 && tooManyEntries === undefined;
+    this.ordered = this.analysable ? orderedEntries(normalized, direction, family) : NO_ENTRIES;
+  }
+
+  public get analysis(): NaclDirectionAnalysis | undefined {
+    if (!this.analysable) {
+      return undefined;
+    }
+    this.built ??= this.normalized.length === 0 ? emptyAnalysis(this.direction, this.family)
+      : new NaclDirectionAnalysis(this.normalized, this.direction, this.family);
+    return this.built;
+  }
+
+  public siteOf(entry: NormalizedNaclEntry): NaclEntryModel {
+    return (this.normalized[entry.index] === entry ? this.sites[entry.index] : undefined)!;
+  }
+}
+
+const NO_ENTRIES: readonly NormalizedNaclEntry[] = Object.freeze([]);
 
 const scopeCache = new WeakMap<NaclModel, NaclScope[]>();
 
@@ -679,7 +729,7 @@ function emptyAnalysis(direction: NaclDirection, family: IpFamily): NaclDirectio
   return analysis;
 }
 
-/** The four scopes (ingress/egress x IPv4/IPv6) of a NACL, analysed once and cached. */
+/** The four scopes (ingress/egress x IPv4/IPv6) of a NACL, made once and cached (each analysed on first use). */
 export function naclScopes(nacl: NaclModel): NaclScope[] {
   const cached = scopeCache.get(nacl);
   if (cached) {
@@ -708,19 +758,8 @@ export function naclScopes(nacl: NaclModel): NaclScope[] {
         }
       }
       const count = normalized.length + unknownEntries.length;
-      const tooMany = count > MAX_EXACT_ENTRIES;
-      const analysis = unknownEntries.length > 0 || tooMany ? undefined
-        : normalized.length === 0 ? emptyAnalysis(direction, family) : new NaclDirectionAnalysis(normalized, direction, family);
-      scopes.push({
-        nacl,
-        direction,
-        family,
-        analysis,
-        unknownEntries,
-        ...(tooMany ? { tooManyEntries: count } : {}),
-        duplicateRuleNumbers,
-        siteOf: (n) => (normalized[n.index] === n ? sites[n.index] : undefined)!,
-      });
+      const tooMany = count > MAX_EXACT_ENTRIES ? count : undefined;
+      scopes.push(new LazyScope(nacl, direction, family, normalized, sites, unknownEntries, tooMany, duplicateRuleNumbers));
     }
   }
   scopeCache.set(nacl, scopes);

@@ -3,6 +3,7 @@ import { isReturnEntry } from './NaclReturnTraffic';
 import { maxAddress } from '../../../private/ip';
 import { describeEntry } from '../../model/model-nacl';
 import type { DecidedPiece, NormalizedNaclEntry } from '../../model/nacl-evaluator';
+import { surelyNoAllowlist } from '../../model/nacl-quick';
 import { LayeredDefenseRule, RuleFinding } from '../rule';
 
 /**
@@ -25,8 +26,11 @@ export const NaclAllowlist: LayeredDefenseRule = {
       if (scope.direction !== 'ingress' || reported.has(scope.nacl.key)) {
         continue;
       }
-      const analysis = scope.analysis!;
       const half = (maxAddress(scope.family) + 1n) / 2n;
+      if (surelyNoAllowlist(scope.ordered, half, (entry) => isReturnEntry(entry, context))) {
+        continue; // no service ALLOW, or one alone admits half the addresses (./nacl-quick): no analysis needed
+      }
+      const analysis = scope.analysis!;
       let narrowEntry: NormalizedNaclEntry | undefined;
       let broad = false;
       // Classes that share their pieces are decided alike: each split is counted once. One class allowing half the

@@ -1,5 +1,6 @@
 import { analysableScopes, directionName, familyName } from './nacl-scopes';
 import { describeEntry, neverMatchesReason } from '../../model/model-nacl';
+import { everyLiveEntryDecides } from '../../model/nacl-quick';
 import { LayeredDefenseRule, RuleFinding } from '../rule';
 
 /**
@@ -17,8 +18,11 @@ export const NaclDeadEntry: LayeredDefenseRule = {
   evaluate(model, context) {
     const findings: RuleFinding[] = [];
     for (const scope of analysableScopes(model, context, 'dead entries')) {
-      for (const summary of scope.analysis!.summaries()) {
-        const entry = summary.entry;
+      // Usually every entry that can match surely decides some packet (./nacl-quick): then only the entries that can
+      // never match are reported, and the scope needs no analysis. Its summaries list the same entries in order.
+      const summaries = everyLiveEntryDecides(scope.ordered) ? undefined : scope.analysis!.summaries();
+      for (let i = 0; i < scope.ordered.length; i++) {
+        const entry = scope.ordered[i];
         if (scope.siteOf(entry).builtIn) {
           continue; // EC2's own entry: nothing in the template can remove or renumber it
         }
@@ -29,7 +33,8 @@ export const NaclDeadEntry: LayeredDefenseRule = {
           findings.push({ resource: scope.siteOf(entry).resource, message: `${where()} can never match: ${never}` });
           continue;
         }
-        if (summary.decides > 0 || summary.overtaken === 0) {
+        const summary = summaries?.[i];
+        if (summary === undefined || summary.decides > 0 || summary.overtaken === 0) {
           continue;
         }
         if (entry.action === 'deny' && summary.overtakenByAllow > 0) {

@@ -1,5 +1,6 @@
 import { analysableScopes, describeScopeEntry, directionName, familyName } from './nacl-scopes';
 import { describeEntry, describeRanges } from '../../model/model-nacl';
+import { mayShadowADeny } from '../../model/nacl-quick';
 import { LayeredDefenseRule, RuleFinding } from '../rule';
 
 /**
@@ -20,6 +21,9 @@ export const NaclDenyShadowed: LayeredDefenseRule = {
   evaluate(model, context) {
     const findings: RuleFinding[] = [];
     for (const scope of analysableScopes(model, context, 'shadowing')) {
+      if (!mayShadowADeny(scope.ordered)) {
+        continue; // no DENY has a lower-numbered ALLOW matching some of its packets: nothing is shadowed
+      }
       for (const summary of scope.analysis!.summaries()) {
         if (summary.entry.action !== 'deny' || summary.overtakenByAllow === 0) {
           continue;

@@ -1,7 +1,8 @@
 import { analysableScopes, describeScopeEntry, directionName, familyName, naclName, OVER_CAP_FIX } from './nacl-scopes';
 import { IpRange, mergeRanges } from '../../../private/ip';
-import { describeRanges, MAX_EXACT_ENTRIES, missingRanges, NaclDirectionAnalysis, naclScopes, TrafficClass } from '../../model/model-nacl';
+import { describeRanges, MAX_EXACT_ENTRIES, missingRanges, NaclDirectionAnalysis, naclScopes, neverMatchesReason, TrafficClass } from '../../model/model-nacl';
 import type { NormalizedNaclEntry } from '../../model/nacl-evaluator';
+import { returnsSurelyAllowed } from '../../model/nacl-quick';
 import { LayeredDefenseRule, RuleContext, RuleFinding } from '../rule';
 
 const TCP = 6;
@@ -40,8 +41,11 @@ export const NaclReturnTraffic: LayeredDefenseRule = {
         }
         continue;
       }
-      if (!other?.analysis) {
+      if (!other?.analysable) {
         continue; // the other direction has an unresolved entry, reported as cannot verify
+      }
+      if (returnsSurelyAllowedForAll(scope.ordered, other.ordered, context)) {
+        continue; // shown without the exact analysis of either direction (./nacl-quick)
       }
       for (const summary of scope.analysis!.summaries()) {
         const entry = summary.entry;
@@ -49,9 +53,8 @@ export const NaclReturnTraffic: LayeredDefenseRule = {
           continue;
         }
         // An all-protocols ALLOW admits TCP and UDP services alike; both need their responses allowed.
-        const protocols = entry.protocol === -1 ? [TCP, UDP] : entry.protocol === TCP || entry.protocol === UDP ? [entry.protocol] : [];
-        for (const protocol of protocols) {
-          const allowed = other.analysis.allowedForAllPorts(protocol, context.ephemeralFrom, context.ephemeralTo);
+        for (const protocol of protocolsOf(entry)) {
+          const allowed = other.analysis!.allowedForAllPorts(protocol, context.ephemeralFrom, context.ephemeralTo);
           // Nearly always every address the entry admits lies inside one allowed block (or it admits none): then
           // nothing is missing, and no range is made or subtracted. A block across two allowed ones is left to the
           // exact subtraction.
@@ -78,6 +81,35 @@ export const NaclReturnTraffic: LayeredDefenseRule = {
     return findings;
   },
 };
+
+/** The protocols whose responses an ALLOW needs back: TCP and UDP for an all-protocols ALLOW, else its own if TCP or UDP. */
+function protocolsOf(entry: NormalizedNaclEntry): readonly number[] {
+  return entry.protocol === -1 ? TCP_AND_UDP : entry.protocol === TCP ? ONLY_TCP : entry.protocol === UDP ? ONLY_UDP : NO_PROTOCOLS;
+}
+
+const TCP_AND_UDP: readonly number[] = [TCP, UDP];
+const ONLY_TCP: readonly number[] = [TCP];
+const ONLY_UDP: readonly number[] = [UDP];
+const NO_PROTOCOLS: readonly number[] = [];
+
+/**
+ * True when the cheap test shows, for every ALLOW of the scope that admits a service, that its responses are
+ * allowed back: then the scope has nothing to report. Entries that can never match admit nothing.
+ */
+function returnsSurelyAllowedForAll(ordered: readonly NormalizedNaclEntry[], back: readonly NormalizedNaclEntry[], context: RuleContext): boolean {
+  for (let i = 0; i < ordered.length; i++) {
+    const entry = ordered[i];
+    if (entry.action !== 'allow' || isReturnEntry(entry, context) || neverMatchesReason(entry) !== undefined) {
+      continue;
+    }
+    for (const protocol of protocolsOf(entry)) {
+      if (!returnsSurelyAllowed(ordered, i, protocol, back, context.ephemeralFrom, context.ephemeralTo)) {
+        return false;
+      }
+    }
+  }
+  return true;
+}
 
 /**
  * An ALLOW on a wide range above the well-known ports (the configured ephemeral range, or any span of at least

@@ -20,8 +20,8 @@ export function analysableScopes(model: NetworkModel, context: RuleContext, what
       if (scope.duplicateRuleNumbers.size > 0 && scope.unknownEntries.length === 0) {
         continue;
       }
-      if (scope.analysis) {
-        if (scope.analysis.ordered.length > 0) {
+      if (scope.analysable) {
+        if (scope.ordered.length > 0) {
           result.push(scope);
         }
         continue;
