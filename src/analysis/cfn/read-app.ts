@@ -271,10 +271,11 @@ class AppReader {
    * put in `unread` with why: what it creates is not judged, and the model says so on it.
    */
   private addNestedStacks(parent: StackSource, parentFile: TemplateFile, inAssembly: boolean, depth: number, unread: Map<string, string>): void {
-    if (!parentFile.mayNestStacks) return;
     const directory = path.dirname(parentFile.absolutePath);
     const resources = parent.template.Resources as Record<string, Json>;
-    for (const logicalId of Object.keys(resources)) {
+    // for-in, not Object.keys: every template of an assembly passes here, and nearly none nests a stack. Reading
+    // the types of the parsed (and transformed) template costs less than searching its text for the type was.
+    for (const logicalId in resources) {
       const resource = resources[logicalId];
       if (!isObject(resource) || resource.Type !== 'AWS::CloudFormation::Stack') continue;
       const metadata = isObject(resource.Metadata) ? resource.Metadata : {};

@@ -22,11 +22,6 @@ export interface TemplateFile {
   readonly template: Json;
   /** Position of a Resources key; '' is the `Resources` key itself. Lazy: scans the file on first call. */
   readonly positionOf: (logicalId: string) => SourcePosition | undefined;
-  /**
-   * False when the file's text cannot hold an `AWS::CloudFormation::Stack` resource (a JSON text without that type
-   * and without \u escapes, which could spell it otherwise), so the reader need not look for nested stacks.
-   */
-  readonly mayNestStacks: boolean;
 }
 
 /** A path as the user should see it: relative to the working directory when inside it, else absolute. */
@@ -59,9 +54,7 @@ export function readTemplateFile(absolutePath: string, missing?: () => InputErro
 
   let template: Json;
   let positionOf: (logicalId: string) => SourcePosition | undefined;
-  let mayNestStacks = true;
   if (isJsonText(absolutePath, text)) {
-    mayNestStacks = text.includes(NESTED_STACK_TYPE) || text.includes('\\u');
     if (stat.size > MAX_JSON_BYTES) throw tooLarge(file, stat.size, MAX_JSON_BYTES);
     try {
       template = JSON.parse(text);
@@ -86,17 +79,8 @@ export function readTemplateFile(absolutePath: string, missing?: () => InputErro
   }
 
   checkIsTemplate(file, template, positionOf);
-  // A SAM application becomes a nested stack, and only a template with a Transform has one: the text is searched
-  // again only then (every template of an assembly passes here).
-  if (!mayNestStacks && isJsonObject(template) && template.Transform !== undefined) {
-    mayNestStacks = text.includes(SAM_APPLICATION_TYPE);
-  }
-  return { file, absolutePath, template, positionOf, mayNestStacks };
+  return { file, absolutePath, template, positionOf };
 }
-
-const NESTED_STACK_TYPE = 'AWS::CloudFormation::Stack';
-/** SAM's nested application, which the SAM transform makes a nested stack (./transforms). */
-const SAM_APPLICATION_TYPE = 'AWS::Serverless::Application';
 
 /** Logical ids as CloudFormation allows them: letters and digits, which a JSON key can only spell out or \u-escape. */
 const LOGICAL_ID = /^[A-Za-z0-9]+$/;

@@ -628,7 +628,7 @@ export interface NaclScope {
    * the scope is not {@link analysable}.
    */
   readonly analysis?: NaclDirectionAnalysis;
-  readonly unknownEntries: NaclEntryModel[];
+  readonly unknownEntries: readonly NaclEntryModel[];
   /** How many entries the scope has, when that is more than {@link MAX_EXACT_ENTRIES} (and it is not analysed). */
   readonly tooManyEntries?: number;
   /**
@@ -654,7 +654,7 @@ class LazyScope implements NaclScope {
     public readonly family: IpFamily,
     private readonly normalized: readonly NormalizedNaclEntry[],
     private readonly sites: readonly NaclEntryModel[],
-    public readonly unknownEntries: NaclEntryModel[],
+    public readonly unknownEntries: readonly NaclEntryModel[],
     tooManyEntries: number | undefined,
     public readonly duplicateRuleNumbers: ReadonlySet<number>,
   ) {
@@ -662,7 +662,9 @@ class LazyScope implements NaclScope {
       this.tooManyEntries = tooManyEntries;
     }
     this.analysable = unknownEntries.length === 0 && tooManyEntries === undefined;
-    this.ordered = this.analysable ? orderedEntries(normalized, direction, family) : NO_ENTRIES;
+    // The model lists a NACL's entries in rule-number order, and the scope keeps that order: a copy is made only
+    // for a NACL model made otherwise.
+    this.ordered = !this.analysable ? NO_ENTRIES : inEvaluationOrder(normalized) ? normalized : orderedEntries(normalized, direction, family);
   }
 
   public get analysis(): NaclDirectionAnalysis | undefined {
@@ -680,6 +682,19 @@ class LazyScope implements NaclScope {
 }
 
 const NO_ENTRIES: readonly NormalizedNaclEntry[] = Object.freeze([]);
+const NO_SITES: readonly NaclEntryModel[] = Object.freeze([]);
+
+/** Whether a scope's entries are in evaluation order (rule number, then index) already. */
+function inEvaluationOrder(entries: readonly NormalizedNaclEntry[]): boolean {
+  for (let i = 1; i < entries.length; i++) {
+    const a = entries[i - 1];
+    const b = entries[i];
+    if (a.ruleNumber > b.ruleNumber || (a.ruleNumber === b.ruleNumber && a.index > b.index)) {
+      return false;
+    }
+  }
+  return true;
+}
 
 const scopeCache = new WeakMap<NaclModel, NaclScope[]>();
 
@@ -742,24 +757,31 @@ export function naclScopes(nacl: NaclModel): NaclScope[] {
     const duplicateRuleNumbers = duplicatesOf(nacl.entries, egress);
     for (const family of FAMILIES) {
       // An entry of unknown direction or family may belong here: it is unknown in every scope it may belong to.
-      const unknownEntries: NaclEntryModel[] = [];
-      const normalized: NormalizedNaclEntry[] = [];
-      const sites: NaclEntryModel[] = [];
+      // The lists are made only for a scope that has entries (most NACLs have no IPv6 entry).
+      let unknownEntries: NaclEntryModel[] | undefined;
+      let normalized: NormalizedNaclEntry[] | undefined;
+      let sites: NaclEntryModel[] | undefined;
       for (const e of nacl.entries) {
         if ((e.egress !== undefined && e.egress !== egress) || (e.family !== undefined && e.family !== family)) {
           continue;
         }
         if (e.normalized === undefined) {
-          unknownEntries.push(e);
+          (unknownEntries ??= []).push(e);
         } else {
-          // The index is the entry's place among this scope's entries: the tie-break of a duplicate rule number.
-          normalized.push({ ...e.normalized, index: normalized.length });
+          // The index is the entry's place among this scope's entries: the tie-break of a duplicate rule number. The
+          // model numbers its entries so (network-model numberWithinScopes); a NACL model made otherwise gets copies.
+          normalized ??= [];
+          sites ??= [];
+          const index = normalized.length;
+          normalized.push(e.normalized.index === index ? e.normalized : { ...e.normalized, index });
           sites.push(e);
         }
       }
-      const count = normalized.length + unknownEntries.length;
+      const count = (normalized?.length ?? 0) + (unknownEntries?.length ?? 0);
       const tooMany = count > MAX_EXACT_ENTRIES ? count : undefined;
-      scopes.push(new LazyScope(nacl, direction, family, normalized, sites, unknownEntries, tooMany, duplicateRuleNumbers));
+      scopes.push(new LazyScope(
+        nacl, direction, family, normalized ?? NO_ENTRIES, sites ?? NO_SITES, unknownEntries ?? NO_SITES, tooMany, duplicateRuleNumbers,
+      ));
     }
   }
   scopeCache.set(nacl, scopes);

@@ -966,6 +966,7 @@ function link(model: NetworkModel): void {
     if (nacl.entries.some((e, i) => i > 0 && byRuleNumber(nacl.entries[i - 1], e) > 0)) {
       sortStable(nacl.entries, byRuleNumber);
     }
+    numberWithinScopes(nacl);
   }
 
   // Security groups and their rules.
@@ -1196,6 +1197,23 @@ function vpcIpv6(blocks: readonly ModelResource[]): Map<string, VpcIpv6> {
  * to it with `Fn::GetAtt`. Its IPv6 entries are added once every entry is read ({@link addBuiltInIpv6Entries}).
  * @see https://docs.aws.amazon.com/vpc/latest/userguide/default-network-acl.html
  */
+/**
+ * Gives each resolved entry of a sorted NACL its place among the entries of its direction and family (`index`, the
+ * tie-break of a duplicate rule number in ./model-nacl's scopes), so that the scopes use the entries as they are
+ * instead of a copy each. Each normalized entry is made for its own entry by {@link readNaclEntry}, which is
+ * still being built here.
+ */
+function numberWithinScopes(nacl: NaclModel): void {
+  const next = [0, 0, 0, 0];
+  for (const e of nacl.entries) {
+    const normalized = e.normalized;
+    if (normalized !== undefined) {
+      const scope = (normalized.direction === 'egress' ? 2 : 0) + (normalized.range.family === IpFamily.IPV6 ? 1 : 0);
+      (normalized as { index: number }).index = next[scope]++;
+    }
+  }
+}
+
 function defaultNacl(vpc: VpcModel, key: string): NaclModel {
   const entries = [false, true].map((egress) => builtInEntry(vpc.resource, key, { RuleNumber: 100, Egress: egress, CidrBlock: '0.0.0.0/0' }));
   return { resource: vpc.resource, key, vpcKey: vpc.key, entries, associations: [], defaultOfVpc: vpc.resource };
