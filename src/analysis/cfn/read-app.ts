@@ -75,6 +75,7 @@ function stackOf(app: App, source: StackSource, file: TemplateFile, transformed:
     file: file.file,
     template,
     resourceCount: resolver.resolvedResourceCount(),
+    resourceIds: resolver.resolvedResourceIds(),
     namesAllDeclared: resolver.namesAllDeclared(),
     positionOf: (logicalId: string) => (logicalId === '' ? undefined : positionOf(logicalId)),
     ...(transformed.notExpanded.length > 0 ? { notExpandedTransforms: transformed.notExpanded } : {}),
@@ -273,9 +274,14 @@ class AppReader {
   private addNestedStacks(parent: StackSource, parentFile: TemplateFile, inAssembly: boolean, depth: number, unread: Map<string, string>): void {
     const directory = path.dirname(parentFile.absolutePath);
     const resources = parent.template.Resources as Record<string, Json>;
-    // for-in, not Object.keys: every template of an assembly passes here, and nearly none nests a stack. Reading
-    // the types of the parsed (and transformed) template costs less than searching its text for the type was.
-    for (const logicalId in resources) {
+    // Every template of an assembly passes here, and nearly none nests a stack: reading the types of the parsed (and
+    // transformed) template costs less than searching its text for the type did.
+    // The keys are listed once here, and kept for the resolver and the model (a template's Resources is a
+    // dictionary-mode object, whose keys cost a walk each time they are listed).
+    const ids = Object.keys(resources);
+    parent.resourceIds = ids;
+    for (let i = 0; i < ids.length; i++) {
+      const logicalId = ids[i];
       const resource = resources[logicalId];
       if (!isObject(resource) || resource.Type !== 'AWS::CloudFormation::Stack') continue;
       const metadata = isObject(resource.Metadata) ? resource.Metadata : {};

@@ -19,6 +19,11 @@ export interface StackSource {
   readonly parent?: { readonly source: StackSource; readonly logicalId: string };
   /** Nested stacks loaded for this stack, by the logical id of their AWS::CloudFormation::Stack. */
   readonly children: Map<string, StackSource>;
+  /**
+   * The keys of `template.Resources` in order, when the reader listed them already: a template's Resources is a
+   * dictionary-mode object (too many keys for a fast one), whose keys cost a walk each time they are listed.
+   */
+  resourceIds?: readonly string[];
 }
 
 /**
@@ -167,8 +172,8 @@ export class StackResolver {
    * not read, or a resource a false condition removes (a reference to it dangles). See {@link namesAllDeclared}.
    */
   private undeclaredSeen = false;
-  /** How many resources the last resolved template declares. */
-  private resourceCount = 0;
+  /** The logical ids of the last resolved template's Resources, in order. */
+  private resolvedIds: readonly string[] = [];
 
   constructor(private readonly source: StackSource, private readonly app: App, private readonly crossStack: boolean) {
     this.parameters = section(source.template, 'Parameters');
@@ -192,7 +197,12 @@ export class StackResolver {
 
   /** How many resources the template {@link resolveTemplate} last returned declares (those a false condition removes are gone). */
   public resolvedResourceCount(): number {
-    return this.resourceCount;
+    return this.resolvedIds.length;
+  }
+
+  /** The logical ids of the Resources of the template {@link resolveTemplate} last returned, in order. */
+  public resolvedResourceIds(): readonly string[] {
+    return this.resolvedIds;
   }
 
   private declares(name: string, isRef: boolean): boolean {
@@ -231,8 +241,9 @@ export class StackResolver {
     const template = this.source.template;
     const declared = section(template, 'Resources');
     // Keys, not entries: this loop visits every resource of every template, and a pair per resource is garbage.
-    const ids = Object.keys(declared);
-    let removed = 0;
+    const ids = declared === template.Resources && this.source.resourceIds !== undefined ? this.source.resourceIds : Object.keys(declared);
+    // The ids the resolved Resources keeps: the declared ones until one is removed, then a list of its own.
+    let kept: string[] | undefined;
     // Copy-on-write: the declared resources are handed on as they are until one of them changes or goes, as most
     // resources of most templates hold nothing this resolves.
     let resources: Record<string, Json> | undefined;
@@ -248,6 +259,7 @@ export class StackResolver {
       const resource = declared[logicalId];
       if (!isObject(resource)) {
         if (resources !== undefined) setKey(resources, logicalId, resource);
+        kept?.push(logicalId);
         continue;
       }
       const exists = typeof resource.Condition === 'string' ? this.condition(resource.Condition) : undefined;
@@ -255,7 +267,7 @@ export class StackResolver {
         copyUpTo(i);
         // A reference to it, left as written, names no resource of the resolved template.
         this.undeclaredSeen = true;
-        removed++;
+        kept ??= ids.slice(0, i);
         continue;
       }
       let out: Record<string, Json> | undefined;
@@ -278,8 +290,9 @@ export class StackResolver {
       }
       if (out !== undefined) setKey(copyUpTo(i), logicalId, out);
       else if (resources !== undefined) setKey(resources, logicalId, resource);
+      kept?.push(logicalId);
     }
-    this.resourceCount = ids.length - removed;
+    this.resolvedIds = kept ?? ids;
     const result: Record<string, Json> = { ...template, Resources: resources ?? declared };
     if (isObject(template.Outputs)) {
       const outputs: Record<string, Json> = {};

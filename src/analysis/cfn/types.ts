@@ -22,6 +22,8 @@ export interface LoadedStack {
   readonly template: Json;
   /** How many resources the resolved template declares. */
   readonly resourceCount: number;
+  /** The keys of the resolved template's Resources, in order (see `StackInput.resourceIds`). */
+  readonly resourceIds?: readonly string[];
   /** True when every reference of the resolved template names something it declares (see `StackInput`). */
   readonly namesAllDeclared?: boolean;
   /** Environment from the manifest (`aws://account/region`), when known. */

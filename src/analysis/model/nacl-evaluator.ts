@@ -81,21 +81,21 @@ export function normalizeNaclEntries(entries: readonly NaclEntryProperties[]): N
 
 /** One entry of {@link normalizeNaclEntries}: `index` is its position, and `#index` names it in an error. */
 export function normalizeNaclEntry(e: NaclEntryProperties, index: number): NormalizedNaclEntry {
-  // Every entry of the app passes here: its description is written only for an error.
-  const where = () => `NACL entry #${index} (RuleNumber ${quoteValue(e.RuleNumber)})`;
-  const ruleNumber = toInteger(e.RuleNumber, () => `${where()}: RuleNumber`);
-  const protocol = toInteger(e.Protocol, () => `${where()}: Protocol`);
+  // Every entry of the app passes here: its description is written only for an error, and no closure is made to
+  // write it (one per value read was most of what this function allocated).
+  const ruleNumber = toInteger(e.RuleNumber, e, index, 'RuleNumber');
+  const protocol = toInteger(e.Protocol, e, index, 'Protocol');
   const action = typeof e.RuleAction === 'string' ? e.RuleAction.toLowerCase() : undefined;
   if (action !== 'allow' && action !== 'deny') {
-    throw new Error(`${where()}: RuleAction ${quoteValue(e.RuleAction)} is not 'allow' or 'deny'`);
+    throw new Error(`${entryName(e, index)}: RuleAction ${quoteValue(e.RuleAction)} is not 'allow' or 'deny'`);
   }
   const egress = naclEgress(e.Egress);
   if (egress === undefined) {
-    throw new Error(`${where()}: Egress ${quoteValue(e.Egress)} is not true or false (an unresolved value cannot be evaluated)`);
+    throw new Error(`${entryName(e, index)}: Egress ${quoteValue(e.Egress)} is not true or false (an unresolved value cannot be evaluated)`);
   }
   const cidrText = e.CidrBlock ?? e.Ipv6CidrBlock;
   if (typeof cidrText !== 'string' || (e.CidrBlock !== undefined && e.Ipv6CidrBlock !== undefined)) {
-    throw new Error(`${where()}: needs exactly one literal CidrBlock or Ipv6CidrBlock, got ${quoteValue(cidrText)}`);
+    throw new Error(`${entryName(e, index)}: needs exactly one literal CidrBlock or Ipv6CidrBlock, got ${quoteValue(cidrText)}`);
   }
   const parsed = parseCidrNormalized(cidrText);
   if (typeof parsed === 'string') {
@@ -103,21 +103,21 @@ export function normalizeNaclEntry(e: NaclEntryProperties, index: number): Norma
   }
   const expected = e.CidrBlock !== undefined ? IpFamily.IPV4 : IpFamily.IPV6;
   if (parsed.family !== expected) {
-    throw new Error(`${where()}: '${cidrText}' is not an ${familyText(expected)} CIDR`);
+    throw new Error(`${entryName(e, index)}: '${cidrText}' is not an ${familyText(expected)} CIDR`);
   }
   let ports: NormalizedNaclEntry['ports'];
   if (protocol === TCP || protocol === UDP) {
     if (e.PortRange === undefined) {
-      throw new Error(`${where()}: protocol ${protocol} needs a PortRange`);
+      throw new Error(`${entryName(e, index)}: protocol ${protocol} needs a PortRange`);
     }
-    ports = { from: toInteger(e.PortRange.From, () => `${where()}: PortRange.From`), to: toInteger(e.PortRange.To, () => `${where()}: PortRange.To`) };
+    ports = { from: toInteger(e.PortRange.From, e, index, 'PortRange.From'), to: toInteger(e.PortRange.To, e, index, 'PortRange.To') };
   }
   let icmp: NormalizedNaclEntry['icmp'];
   if (protocol === ICMP || protocol === ICMPV6) {
     if (e.Icmp === undefined) {
-      throw new Error(`${where()}: protocol ${protocol} needs Icmp (use Type -1 and Code -1 for all)`);
+      throw new Error(`${entryName(e, index)}: protocol ${protocol} needs Icmp (use Type -1 and Code -1 for all)`);
     }
-    icmp = { type: toInteger(e.Icmp.Type ?? -1, () => `${where()}: Icmp.Type`), code: toInteger(e.Icmp.Code ?? -1, () => `${where()}: Icmp.Code`) };
+    icmp = { type: toInteger(e.Icmp.Type ?? -1, e, index, 'Icmp.Type'), code: toInteger(e.Icmp.Code ?? -1, e, index, 'Icmp.Code') };
   }
   return {
     direction: egress ? 'egress' : 'ingress',
@@ -387,10 +387,16 @@ export function naclDecisionIntervals(
   ));
 }
 
-function toInteger(value: unknown, what: () => string): number {
+/** `NACL entry #<index> (RuleNumber <n>)`: how errors name an entry. */
+function entryName(e: NaclEntryProperties, index: number): string {
+  return `NACL entry #${index} (RuleNumber ${quoteValue(e.RuleNumber)})`;
+}
+
+/** An integer value of entry `e` (the `property` named in the error when it is none). */
+function toInteger(value: unknown, e: NaclEntryProperties, index: number, property: string): number {
   const n = typeof value === 'number' ? value : typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : NaN;
   if (!Number.isInteger(n)) {
-    throw new Error(`${what()} is ${quoteValue(value)}, not an integer (an unresolved value cannot be evaluated)`);
+    throw new Error(`${entryName(e, index)}: ${property} is ${quoteValue(value)}, not an integer (an unresolved value cannot be evaluated)`);
   }
   return n;
 }

@@ -9,6 +9,7 @@
 // over entries that can never match a packet of their family, as the analysis does.
 import { neverMatchesReason } from './model-nacl';
 import type { NormalizedNaclEntry } from './nacl-evaluator';
+import { IpFamily } from '../../ip/family';
 
 const ALL = -1;
 const TCP = 6;
@@ -98,6 +99,9 @@ export function decidedAtLeast(ordered: readonly NormalizedNaclEntry[], index: n
   if (!live(entry)) {
     return 0n;
   }
+  if (entry.range.family === IpFamily.IPV4) {
+    return BigInt(decidedAtLeastIpv4(ordered, index));
+  }
   let left = entry.range.last - entry.range.first + 1n;
   for (let j = 0; j < index && left > 0n; j++) {
     const earlier = ordered[j];
@@ -112,12 +116,37 @@ export function decidedAtLeast(ordered: readonly NormalizedNaclEntry[], index: n
 }
 
 /**
+ * {@link decidedAtLeast} for a live IPv4 entry, in numbers: every IPv4 count (at most 2^32, and sums of at most a few
+ * hundred of them) is exact in a double, and every entry of every scope passes here, where BigInt arithmetic would
+ * allocate on each step.
+ */
+function decidedAtLeastIpv4(ordered: readonly NormalizedNaclEntry[], index: number): number {
+  const entry = ordered[index];
+  const entryFirst = Number(entry.range.first);
+  const entryLast = Number(entry.range.last);
+  let left = entryLast - entryFirst + 1;
+  for (let j = 0; j < index && left > 0; j++) {
+    const earlier = ordered[j];
+    if (!live(earlier) || !rangesOverlap(earlier, entry) || !matchesStandIn(earlier, entry)) {
+      continue;
+    }
+    left -= Math.min(Number(earlier.range.last), entryLast) - Math.max(Number(earlier.range.first), entryFirst) + 1;
+  }
+  return left > 0 ? left : 0;
+}
+
+/**
  * True when every entry that can match decides some packet: NaclDeadEntry then reports only the entries that can
  * never match, which need no analysis.
  */
 export function everyLiveEntryDecides(ordered: readonly NormalizedNaclEntry[]): boolean {
   for (let i = 0; i < ordered.length; i++) {
-    if (live(ordered[i]) && decidedAtLeast(ordered, i) === 0n) {
+    const entry = ordered[i];
+    if (!live(entry)) {
+      continue;
+    }
+    const decides = entry.range.family === IpFamily.IPV4 ? decidedAtLeastIpv4(ordered, i) > 0 : decidedAtLeast(ordered, i) > 0n;
+    if (!decides) {
       return false;
     }
   }

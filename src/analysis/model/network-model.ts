@@ -214,6 +214,8 @@ export const MODELLED_TYPES: ReadonlySet<string> = new Set([
 export class NetworkModel {
   /** Every modelled resource of the app, by key (`id:<stackId>/<logicalId>`). */
   public readonly resources = new Map<string, ModelResource>();
+  /** The modelled resources whose Metadata holds acknowledgements, in the order of {@link resources}. */
+  public readonly acknowledging: ModelResource[] = [];
   public readonly vpcs: VpcModel[] = [];
   public readonly subnets: SubnetModel[] = [];
   public readonly nacls: NaclModel[] = [];
@@ -292,14 +294,22 @@ export class NetworkModel {
   public byType(): ReadonlyMap<string, readonly ModelResource[]> {
     if (this.typeIndex === undefined || this.typeIndexSize !== this.resources.size) {
       const index = new Map<string, ModelResource[]>();
-      for (const r of this.resources.values()) {
-        const list = index.get(r.type);
-        if (list === undefined) {
-          index.set(r.type, [r]);
-        } else {
-          list.push(r);
+      // Resources of one type come in runs (a template lists a construct's resources together): the list of the
+      // last type is reused without a lookup.
+      let lastType: string | undefined;
+      let list: ModelResource[] = [];
+      // forEach, not for-of: built once per model, this loop is seldom optimized, and then each step of an
+      // iterator is an object.
+      this.resources.forEach((r) => {
+        if (r.type !== lastType) {
+          lastType = r.type;
+          list = index.get(r.type) ?? [];
+          if (list.length === 0) {
+            index.set(r.type, list);
+          }
         }
-      }
+        list.push(r);
+      });
       this.typeIndex = index;
       this.typeIndexSize = this.resources.size;
     }
@@ -413,13 +423,15 @@ export function buildNetworkModel(stacks: readonly StackInput[]): NetworkModel {
   const model = new NetworkModel(stacks);
   /** What is wrong with a malformed resource itself (its Properties, its acknowledgements), kept after linking. */
   const kept = new Set<object>();
+  let lastType: string | undefined;
+  let lastModelled = false;
   for (const stack of stacks) {
     const resources: Json = stack.template?.Resources;
     if (resources === null || typeof resources !== 'object' || Array.isArray(resources)) {
       continue;
     }
     const declared = declaredNames(stack.template);
-    const ids = Object.keys(resources);
+    const ids = stack.resourceIds ?? Object.keys(resources);
     const languageExtensions = stack.notExpandedTransforms?.includes('AWS::LanguageExtensions') === true;
     if (stack.notExpandedTransforms !== undefined && ids.length > 0) {
       // A transform (a macro, AWS::Include...) can add or change any resource: the stack is reported on its first
@@ -454,7 +466,13 @@ export function buildNetworkModel(stacks: readonly StackInput[]): NetworkModel {
         model.invalid.push({ resource, problem: `the resource ${describeValue(body)} has no Type: CloudFormation rejects the template` });
         continue;
       }
-      if (!MODELLED_TYPES.has(body.Type)) {
+      // A template lists resources of one type together (CDK writes a construct's resources in a row): the last
+      // type's answer is reused, as hashing the type string for the set costs more than comparing it.
+      if (body.Type !== lastType) {
+        lastType = body.Type;
+        lastModelled = MODELLED_TYPES.has(body.Type);
+      }
+      if (!lastModelled) {
         const meant = misspeltModelledType(body.Type);
         if (meant !== undefined) {
           const resource = new TemplateResource(stack, logicalId, body);
@@ -473,6 +491,9 @@ export function buildNetworkModel(stacks: readonly StackInput[]): NetworkModel {
       {
         const resource = new TemplateResource(stack, logicalId, body);
         model.resources.set(resource.key, resource);
+        if (body.Metadata?.[ACKNOWLEDGEMENT_METADATA_KEY] !== undefined) {
+          model.acknowledging.push(resource);
+        }
         // A generated resource carries the Metadata of the resource it comes from, where its problems are reported.
         if (body.Metadata?.[ACKNOWLEDGEMENT_METADATA_KEY] !== undefined && stack.generatedFrom?.has(logicalId) !== true) {
           for (const problem of acknowledgementProblems(body.Metadata)) {
@@ -1193,11 +1214,6 @@ function vpcIpv6(blocks: readonly ModelResource[]): Map<string, VpcIpv6> {
 }
 
 /**
- * A VPC's default NACL with EC2's IPv4 entries: ALLOW all traffic in each direction, rule 100. Template entries refer
- * to it with `Fn::GetAtt`. Its IPv6 entries are added once every entry is read ({@link addBuiltInIpv6Entries}).
- * @see https://docs.aws.amazon.com/vpc/latest/userguide/default-network-acl.html
- */
-/**
  * Gives each resolved entry of a sorted NACL its place among the entries of its direction and family (`index`, the
  * tie-break of a duplicate rule number in ./model-nacl's scopes), so that the scopes use the entries as they are
  * instead of a copy each. Each normalized entry is made for its own entry by {@link readNaclEntry}, which is
@@ -1214,6 +1230,11 @@ function numberWithinScopes(nacl: NaclModel): void {
   }
 }
 
+/**
+ * A VPC's default NACL with EC2's IPv4 entries: ALLOW all traffic in each direction, rule 100. Template entries refer
+ * to it with `Fn::GetAtt`. Its IPv6 entries are added once every entry is read ({@link addBuiltInIpv6Entries}).
+ * @see https://docs.aws.amazon.com/vpc/latest/userguide/default-network-acl.html
+ */
 function defaultNacl(vpc: VpcModel, key: string): NaclModel {
   const entries = [false, true].map((egress) => builtInEntry(vpc.resource, key, { RuleNumber: 100, Egress: egress, CidrBlock: '0.0.0.0/0' }));
   return { resource: vpc.resource, key, vpcKey: vpc.key, entries, associations: [], defaultOfVpc: vpc.resource };

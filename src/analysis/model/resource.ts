@@ -54,6 +54,12 @@ export interface StackInput {
    * @default - not known
    */
   readonly environment?: string;
+  /**
+   * The keys of `template.Resources` in order, when the reader has listed them: the model uses them instead of
+   * listing them again (a template's Resources is a dictionary-mode object, whose keys cost a walk to list).
+   * @default - the model lists them
+   */
+  readonly resourceIds?: readonly string[];
   /** The template file, for reports. */
   readonly file?: string;
   /** Where a resource's logical id sits in `file`. */

@@ -46,11 +46,11 @@ export function openToEveryone(rules: readonly SgRuleModel[], family: IpFamily):
       }
     }
   }
-  const whole = max + 1n;
-  if (partialCount <= 1 || countAddresses(peerUnion(rules.filter((r) => isOwnCidrRule(r, family) && !isWholeSpace(r, max))), family) !== whole) {
+  if (partialCount <= 1 || countAddresses(peerUnion(rules.filter((r) => isOwnCidrRule(r, family) && !isWholeSpace(r, max))), family) !== max + 1n) {
     return wholeCount === 0 ? NOTHING_OPEN
       : wholeCount === 1 ? ruleTraffic(firstWhole!) : trafficOf(rules.filter((r) => isOwnCidrRule(r, family) && isWholeSpace(r, max)));
   }
+  const whole = max + 1n;
   const own = cidrRules(rules, family);
   const isWhole = (r: SgRuleModel) => r.peer.cidr!.first === 0n && r.peer.cidr!.last === max;
   // One range covers the space only if it is the whole space; more are merged only when none of them is.

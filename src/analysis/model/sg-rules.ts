@@ -46,8 +46,11 @@ const PROTOCOL_NUMBERS: ReadonlyMap<string, number> = new Map([['tcp', 6], ['udp
  * digits, not checked against 0-255); undefined for anything else.
  */
 export function protocolNumber(value: Json): number | undefined {
-  const named = typeof value === 'string' ? PROTOCOL_NUMBERS.get(value.toLowerCase()) : undefined;
-  return named ?? literalInteger(value);
+  if (typeof value !== 'string') {
+    return literalInteger(value);
+  }
+  // Written in lower case nearly always: looked up as written first (lower-casing makes a string per rule).
+  return PROTOCOL_NUMBERS.get(value) ?? PROTOCOL_NUMBERS.get(value.toLowerCase()) ?? literalInteger(value);
 }
 
 export const TCP = 6;
@@ -136,11 +139,11 @@ export function invalidSgRule(rule: Json): { readonly problem: string; readonly 
   if (number !== TCP && number !== UDP) {
     return undefined;
   }
-  // Every TCP and UDP rule of the app passes here: the texts are written only for a rule EC2 rejects.
+  // Every TCP and UDP rule of the app passes here: the texts are written only for a rule EC2 rejects (no closure
+  // is made to write them).
   const name = number === TCP ? 'tcp' : 'udp';
-  const ports = () => `FromPort/ToPort ${describeValue(rule.FromPort)}/${describeValue(rule.ToPort)}`;
   if (rule.FromPort === undefined || rule.ToPort === undefined) {
-    return { problem: `a ${name} rule needs FromPort and ToPort (${ports()}): EC2 rejects the rule`, value: ports() };
+    return { problem: `a ${name} rule needs FromPort and ToPort (${portsText(rule)}): EC2 rejects the rule`, value: portsText(rule) };
   }
   const from = literalInteger(rule.FromPort);
   const to = literalInteger(rule.ToPort);
@@ -151,7 +154,7 @@ export function invalidSgRule(rule: Json): { readonly problem: string; readonly 
   if (from < 0 || from > 65535 || to < 0 || to > 65535 || from > to) {
     const outside = from < 0 || from > 65535 || to < 0 || to > 65535;
     const what = outside ? 'a port is outside 0-65535 (-1, every type or code, is for ICMP only)' : 'FromPort is above ToPort';
-    return { problem: `${ports()} of a ${name} rule: ${what}: EC2 rejects the rule`, value: ports() };
+    return { problem: `${portsText(rule)} of a ${name} rule: ${what}: EC2 rejects the rule`, value: portsText(rule) };
   }
   return undefined;
 }
@@ -162,12 +165,11 @@ export function invalidSgRule(rule: Json): { readonly problem: string; readonly 
  */
 function invalidIcmpTypeAndCode(rule: Json, protocol: number): { readonly problem: string; readonly value: string } | undefined {
   const name = protocol === ICMP ? 'icmp' : 'icmpv6';
-  const ports = () => `FromPort/ToPort ${describeValue(rule.FromPort)}/${describeValue(rule.ToPort)}`;
   if (rule.FromPort === undefined && rule.ToPort === undefined) {
-    return protocol === ICMP ? { problem: `an icmp rule needs FromPort (the type) and ToPort (the code), -1 for all (${ports()}): EC2 rejects the rule`, value: ports() } : undefined;
+    return protocol === ICMP ? { problem: `an icmp rule needs FromPort (the type) and ToPort (the code), -1 for all (${portsText(rule)}): EC2 rejects the rule`, value: portsText(rule) } : undefined;
   }
   if (rule.FromPort === undefined || rule.ToPort === undefined) {
-    return { problem: `an ${name} rule needs both FromPort (the type) and ToPort (the code) (${ports()}): EC2 rejects the rule`, value: ports() };
+    return { problem: `an ${name} rule needs both FromPort (the type) and ToPort (the code) (${portsText(rule)}): EC2 rejects the rule`, value: portsText(rule) };
   }
   const type = literalInteger(rule.FromPort);
   const code = literalInteger(rule.ToPort);
@@ -175,12 +177,17 @@ function invalidIcmpTypeAndCode(rule: Json, protocol: number): { readonly proble
     return undefined; // not known at synth: the rules' to name
   }
   if (type < -1 || type > 255 || code < -1 || code > 255) {
-    return { problem: `${ports()} of an ${name} rule: an ICMP type or code is outside -1-255: EC2 rejects the rule`, value: ports() };
+    return { problem: `${portsText(rule)} of an ${name} rule: an ICMP type or code is outside -1-255: EC2 rejects the rule`, value: portsText(rule) };
   }
   if (type === -1 && code !== -1) {
-    return { problem: `${ports()} of an ${name} rule: all types (-1) take all codes (-1): EC2 rejects the rule`, value: ports() };
+    return { problem: `${portsText(rule)} of an ${name} rule: all types (-1) take all codes (-1): EC2 rejects the rule`, value: portsText(rule) };
   }
   return undefined;
+}
+
+/** `FromPort/ToPort <from>/<to>`, as the rule's values are named in messages. */
+function portsText(rule: Json): string {
+  return `FromPort/ToPort ${describeValue(rule.FromPort)}/${describeValue(rule.ToPort)}`;
 }
 
 /** A literal as the model's messages quote it: `'text'` for a string, the value itself otherwise. */

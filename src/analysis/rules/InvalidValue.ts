@@ -23,7 +23,7 @@ export const InvalidValue: LayeredDefenseRule = {
   evaluate(model, context) {
     const findings: RuleFinding[] = model.invalid.map(({ resource, problem }) => ({ resource, message: problem }));
     // A well-formed acknowledgement of a rule that does not exist (a typo) acknowledges nothing either.
-    for (const resource of model.resources.values()) {
+    for (const resource of model.acknowledging) {
       const entries = resource.metadata?.[ACKNOWLEDGEMENT_METADATA_KEY]?.acknowledge;
       if (!Array.isArray(entries)) {
         continue;

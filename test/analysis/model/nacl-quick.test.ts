@@ -97,6 +97,34 @@ describe('decidedAtLeast and everyLiveEntryDecides', () => {
     }), { numRuns: 500 });
   });
 
+  test('the same holds for IPv6 entries, counted in BigInt (property)', () => {
+    // The small IPv4 blocks moved into 2001:db8::/104 (prefix + 80), the wide ones to ::/0 and blocks at 8000::, so
+    // the ranges overlap alike; ICMP becomes ICMPv6.
+    const toIpv6 = (raw: NaclEntryProperties): NaclEntryProperties => {
+      const [address, prefix] = String(raw.CidrBlock).split('/');
+      const small = address.startsWith('10.0.0.');
+      const ipv6 = small ? `2001:db8::${address.split('.')[3]}/${Number(prefix) + 80}` : prefix === '0' ? '::/0' : `8000::/${prefix}`;
+      const protocol = raw.Protocol === 1 ? 58 : raw.Protocol;
+      return { ...raw, CidrBlock: undefined, Ipv6CidrBlock: ipv6, Protocol: protocol, Icmp: protocol === 58 ? raw.Icmp : undefined };
+    };
+    fc.assert(fc.property(ingress, (raw) => {
+      const normalized = normalizeNaclEntries(raw.map(toIpv6));
+      const analysis = new NaclDirectionAnalysis(normalized, 'ingress', IpFamily.IPV6);
+      const ordered = orderedEntries(normalized, 'ingress', IpFamily.IPV6);
+      ordered.forEach((e, i) => {
+        const bound = decidedAtLeast(ordered, i);
+        const byClass = new Map<unknown, bigint>();
+        for (const d of analysis.fateOf(e).decides) {
+          byClass.set(d.traffic, (byClass.get(d.traffic) ?? 0n) + d.range.last - d.range.first + 1n);
+        }
+        expect([...byClass.values()].reduce((a, b) => (a > b ? a : b), 0n) >= bound).toBe(true);
+      });
+      if (everyLiveEntryDecides(ordered)) {
+        expect(analysis.summaries().filter((s) => neverMatchesReason(s.entry) === undefined && s.decides === 0)).toEqual([]);
+      }
+    }), { numRuns: 300 });
+  });
+
   test('when it says every live entry decides, every live entry decides some packet (property)', () => {
     fc.assert(fc.property(ingress, (raw) => {
       const { ordered, analysis } = analysed(raw, 'ingress');
