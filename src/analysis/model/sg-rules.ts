@@ -92,7 +92,8 @@ export function readSgRules(resource: ModelResource, groupKey: string, direction
   // One list, emptied and refilled for each rule (every rule of the app passes here; readPeers calls nothing that
   // comes back here).
   const peers = readPeers(rule, direction, resource.stack.id, PEERS);
-  for (const peer of peers) {
+  for (let i = 0; i < peers.length; i++) {
+    const peer = peers[i];
     const own = peer.kind === 'unknown' ? [...(unknowns ?? []), `peer ${peer.text}`] : unknowns;
     into.push({
       resource,
@@ -200,7 +201,8 @@ const PEERS: SgPeer[] = [];
 
 function readPeers(rule: Json, direction: SgDirection, stackId: string, peers: SgPeer[] = []): SgPeer[] {
   peers.length = 0;
-  for (const name of CIDR_PROPERTIES) {
+  for (let i = 0; i < CIDR_PROPERTIES.length; i++) {
+    const name = CIDR_PROPERTIES[i];
     const cidrValue = rule[name];
     if (cidrValue === undefined) {
       continue;
@@ -211,11 +213,9 @@ function readPeers(rule: Json, direction: SgDirection, stackId: string, peers: S
       : { kind: 'cidr', cidr: parsed, text: cidrValue });
   }
   let groupValue: Json;
-  for (const name of direction === 'ingress' ? INGRESS_GROUP_PROPERTIES : EGRESS_GROUP_PROPERTIES) {
-    groupValue = rule[name];
-    if (groupValue !== undefined) {
-      break;
-    }
+  const groupProperties = direction === 'ingress' ? INGRESS_GROUP_PROPERTIES : EGRESS_GROUP_PROPERTIES;
+  for (let i = 0; i < groupProperties.length && groupValue === undefined; i++) {
+    groupValue = rule[groupProperties[i]];
   }
   if (groupValue !== undefined) {
     peers.push({ kind: 'group', groupKey: targetKey(groupValue, stackId), text: describeValue(groupValue) });

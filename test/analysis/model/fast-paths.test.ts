@@ -370,12 +370,17 @@ describe('sortStable', () => {
 });
 
 describe('NaclDuplicateRuleNumber: mayShareNumbers', () => {
-  test('says whether two entries with known numbers share one, for entries in the model\'s order, and true out of order (property)', () => {
-    const numbers = fc.array(fc.option(fc.integer({ min: 1, max: 12 }), { nil: undefined }), { maxLength: 12 });
-    fc.assert(fc.property(numbers, (raw) => {
-      const entries = raw.map((ruleNumber) => ({ ruleNumber }) as NaclEntryModel);
-      const known = raw.filter((n): n is number => n !== undefined);
-      const shared = known.some((n, i) => known.indexOf(n) !== i);
+  test('says whether two entries with known numbers share one in a direction (or with an unknown direction), in the model\'s order, and true out of order (property)', () => {
+    const entry = fc.record({
+      ruleNumber: fc.option(fc.integer({ min: 1, max: 12 }), { nil: undefined }),
+      egress: fc.option(fc.boolean(), { nil: undefined, freq: 6 }),
+    });
+    fc.assert(fc.property(fc.array(entry, { maxLength: 12 }), (raw) => {
+      const entries = raw.map((e) => ({ ruleNumber: e.ruleNumber, egress: e.egress }) as NaclEntryModel);
+      const known = entries.filter((e) => e.ruleNumber !== undefined);
+      // Two entries clash when they share a number and a direction, or one of them has no known direction.
+      const shared = known.some((a, i) => known.some((b, j) => i !== j && a.ruleNumber === b.ruleNumber
+        && (a.egress === undefined || b.egress === undefined || a.egress === b.egress)));
       // GIVEN the model's order (rule number, an unknown one first as 0, stable)
       const sorted = [...entries].sort((x, y) => (x.ruleNumber ?? 0) - (y.ruleNumber ?? 0));
       expect(mayShareNumbers(sorted)).toBe(shared);

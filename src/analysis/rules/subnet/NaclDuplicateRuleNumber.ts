@@ -66,18 +66,34 @@ export const NaclDuplicateRuleNumber: LayeredDefenseRule = {
 };
 
 /**
- * False when no two entries with a known rule number share it, which the model's order (entries sorted by rule number)
- * shows in one pass: equal numbers are neighbours. True when some do, or when the entries are not in that order.
+ * False when no two entries with a known rule number share it in one direction (or with an entry whose direction is
+ * not known), which the model's order (entries sorted by rule number) shows in one pass: equal numbers are
+ * neighbours, and a blocklist numbers its inbound and outbound entries alike. True when some do, or when the entries
+ * are not in that order.
  */
 export function mayShareNumbers(entries: readonly NaclEntryModel[]): boolean {
   let previous: number | undefined;
+  // The directions seen among the entries of the current number.
+  let inbound = false;
+  let outbound = false;
+  let unknown = false;
   for (const e of entries) {
     if (e.ruleNumber === undefined) {
       continue;
     }
-    if (previous !== undefined && e.ruleNumber <= previous) {
+    if (previous !== undefined && e.ruleNumber < previous) {
       return true;
     }
+    if (e.ruleNumber !== previous) {
+      inbound = false;
+      outbound = false;
+      unknown = false;
+    } else if (unknown || e.egress === undefined || (e.egress ? outbound : inbound)) {
+      return true;
+    }
+    inbound ||= e.egress === false;
+    outbound ||= e.egress === true;
+    unknown ||= e.egress === undefined;
     previous = e.ruleNumber;
   }
   return false;
