@@ -206,7 +206,8 @@ export class StackResolver {
   }
 
   private declares(name: string, isRef: boolean): boolean {
-    return PSEUDO_PARAMETERS.has(name) || own(this.resources, name) || (isRef && own(this.parameters, name));
+    // A resource first: nearly every name is one, and a pseudo parameter is no resource's logical id.
+    return own(this.resources, name) || PSEUDO_PARAMETERS.has(name) || (isRef && own(this.parameters, name));
   }
 
   /** Notes the names an intrinsic uses, as the model's dangling-reference walk reads them. */

@@ -89,11 +89,11 @@ export function readSgRules(resource: ModelResource, groupKey: string, direction
     }
   }
   const description = typeof rule.Description === 'string' ? rule.Description : undefined;
-  // One list, emptied and refilled for each rule (every rule of the app passes here; readPeers calls nothing that
-  // comes back here).
-  const peers = readPeers(rule, direction, resource.stack.id, PEERS);
-  for (let i = 0; i < peers.length; i++) {
-    const peer = peers[i];
+  // One list, refilled for each rule (every rule of the app passes here; readPeers calls nothing that comes back
+  // here): its first `count` places hold this rule's peers.
+  const count = readPeers(rule, direction, resource.stack.id);
+  for (let i = 0; i < count; i++) {
+    const peer = PEERS[i];
     const own = peer.kind === 'unknown' ? [...(unknowns ?? []), `peer ${peer.text}`] : unknowns;
     into.push({
       resource,
@@ -196,11 +196,16 @@ function quoted(value: Json): string {
   return typeof value === 'string' ? `'${value}'` : describeValue(value);
 }
 
-/** Every peer a rule names; one `unknown` peer when it names none. */
+/**
+ * The peers of the rule read last, in its first places: never emptied (an array set to length 0 drops its storage,
+ * and the next rule would allocate it again), only overwritten.
+ */
 const PEERS: SgPeer[] = [];
 
-function readPeers(rule: Json, direction: SgDirection, stackId: string, peers: SgPeer[] = []): SgPeer[] {
-  peers.length = 0;
+/** Writes every peer a rule names (one `unknown` peer when it names none) into {@link PEERS}; returns how many. */
+function readPeers(rule: Json, direction: SgDirection, stackId: string): number {
+  const peers = PEERS;
+  let count = 0;
   for (let i = 0; i < CIDR_PROPERTIES.length; i++) {
     const name = CIDR_PROPERTIES[i];
     const cidrValue = rule[name];
@@ -208,9 +213,7 @@ function readPeers(rule: Json, direction: SgDirection, stackId: string, peers: S
       continue;
     }
     const parsed = parseCidrNormalized(cidrValue);
-    peers.push(typeof parsed === 'string'
-      ? { kind: 'unknown', text: `${name} ${describeValue(cidrValue)}` }
-      : { kind: 'cidr', cidr: parsed, text: cidrValue });
+    peers[count++] = typeof parsed === 'string' ? { kind: 'unknown', text: `${name} ${describeValue(cidrValue)}` } : cidrPeer(cidrValue, parsed);
   }
   let groupValue: Json;
   const groupProperties = direction === 'ingress' ? INGRESS_GROUP_PROPERTIES : EGRESS_GROUP_PROPERTIES;
@@ -218,17 +221,37 @@ function readPeers(rule: Json, direction: SgDirection, stackId: string, peers: S
     groupValue = rule[groupProperties[i]];
   }
   if (groupValue !== undefined) {
-    peers.push({ kind: 'group', groupKey: targetKey(groupValue, stackId), text: describeValue(groupValue) });
+    peers[count++] = { kind: 'group', groupKey: targetKey(groupValue, stackId), text: describeValue(groupValue) };
   }
   const prefixList = direction === 'ingress' ? rule.SourcePrefixListId : rule.DestinationPrefixListId;
   if (prefixList !== undefined) {
-    peers.push({ kind: 'prefixList', prefixListKey: targetKey(prefixList, stackId), text: describeValue(prefixList) });
+    peers[count++] = { kind: 'prefixList', prefixListKey: targetKey(prefixList, stackId), text: describeValue(prefixList) };
   }
-  if (peers.length === 0) {
-    peers.push({ kind: 'unknown', text: 'no peer' });
+  if (count === 0) {
+    peers[count++] = NO_PEER;
   }
-  return peers;
+  return count;
 }
+
+/**
+ * The peer of a CIDR text: one per text, shared by every rule that writes it (nothing modifies a peer), as an app
+ * repeats its CIDRs (0.0.0.0/0 in every group) and the model keeps a peer per rule. Bounded, like ./cidr-cache.
+ */
+function cidrPeer(text: string, cidr: ParsedCidr): SgPeer {
+  let peer = cidrPeers.get(text);
+  if (peer === undefined) {
+    if (cidrPeers.size >= MAX_CIDR_PEERS) {
+      cidrPeers.clear();
+    }
+    peer = Object.freeze({ kind: 'cidr', cidr, text });
+    cidrPeers.set(text, peer);
+  }
+  return peer;
+}
+
+const cidrPeers = new Map<string, SgPeer>();
+const NO_PEER: SgPeer = Object.freeze({ kind: 'unknown', text: 'no peer' });
+const MAX_CIDR_PEERS = 8192;
 
 const CIDR_PROPERTIES = ['CidrIp', 'CidrIpv6'] as const;
 /** The properties that name a group, in the order they are read (the first one set is the peer). */
