@@ -125,7 +125,7 @@ function isWholeSpace(r: SgRuleModel, max: bigint): boolean {
 }
 
 /** The traffic some of the rules admit (their union), in the order {@link openToEveryone} gives it. */
-function trafficOf(rules: readonly SgRuleModel[]): OpenTraffic[] {
+function trafficOf(rules: readonly SgRuleModel[]): readonly OpenTraffic[] {
   if (rules.some((r) => r.protocol === -1)) {
     return [{ protocol: -1, from: 0, to: 65535 }];
   }
@@ -170,17 +170,30 @@ function trafficOf(rules: readonly SgRuleModel[]): OpenTraffic[] {
 }
 
 /** The traffic one rule admits (the usual group: one rule from everywhere, for HTTPS). */
-function ruleTraffic(r: SgRuleModel): OpenTraffic[] {
+function ruleTraffic(r: SgRuleModel): readonly OpenTraffic[] {
   if (r.protocol === -1) {
-    return [{ protocol: -1, from: 0, to: 65535 }];
+    return ALL_TRAFFIC;
   }
   if (r.protocol !== TCP && r.protocol !== UDP) {
     return [{ protocol: r.protocol!, from: 0, to: 65535 }];
   }
   const from = Math.max(0, Math.min(65536, r.fromPort));
   const to = Math.max(0, Math.min(65536, r.toPort + 1)) - 1;
+  if (r.protocol === TCP && from === to) {
+    // The usual group's one rule from everywhere (tcp 443): every group asks, and the answer is read, never changed.
+    let one = singleTcpPorts.get(from);
+    if (one === undefined) {
+      one = Object.freeze([Object.freeze({ protocol: TCP, from, to })]);
+      singleTcpPorts.set(from, one);
+    }
+    return one;
+  }
   return from <= to ? [{ protocol: r.protocol, from, to }] : [];
 }
+
+const ALL_TRAFFIC: readonly OpenTraffic[] = Object.freeze([Object.freeze({ protocol: -1, from: 0, to: 65535 })]);
+/** At most one entry per port (65,536). */
+const singleTcpPorts = new Map<number, readonly OpenTraffic[]>();
 
 /** Adds a value to an ascending list of distinct values (a few port cuts per rule: no sort, no set). */
 function insertSorted(sorted: number[], value: number): void {

@@ -1,6 +1,7 @@
 import { familyName, naclName } from './nacl-scopes';
 import { IpFamily } from '../../../ip/family';
-import { IpRange, parseCidrOrReason } from '../../../private/ip';
+import { IpRange } from '../../../private/ip';
+import { parseCidrNormalized } from '../../model/cidr-cache';
 import { describeEntry } from '../../model/model-nacl';
 import { describeValue, isLiteralString, targetKey } from '../../model/model-values';
 import type { ModelResource, NaclModel, NetworkModel } from '../../model/network-model';
@@ -24,12 +25,24 @@ export const NaclDenyOwnVpc: LayeredDefenseRule = {
   fix: "Remove the VPC's own ranges from the blocklist (IpBlocklistNacl and BlocklistFeed refuse them), or deny only the outside ranges",
   evaluate(model, context) {
     const findings: RuleFinding[] = [];
+    // A VPC's blocks are read once, for all its NACLs; the VPCCidrBlock resources are grouped by VPC once.
+    const blocksOfVpc = new Map<string, VpcBlocks>();
+    let cidrBlocks: Map<string, ModelResource[]> | undefined;
     for (const nacl of model.nacls) {
       const denies = nacl.entries.filter((e) => !e.builtIn && e.normalized?.action === 'deny');
       if (denies.length === 0) {
         continue;
       }
-      const blocks = vpcBlocks(model, nacl);
+      let blocks = blocksOfVpc.get(nacl.vpcKey);
+      if (blocks === undefined) {
+        cidrBlocks ??= cidrBlocksByVpc(model);
+        blocks = vpcBlocks(model, nacl, cidrBlocks.get(nacl.vpcKey) ?? []);
+        // Kept for the VPC's other NACLs only when the VPC is one of the templates (an imported one is named by the
+        // NACL's own VpcId).
+        if (model.resolveKey(nacl.vpcKey)?.type === 'AWS::EC2::VPC') {
+          blocksOfVpc.set(nacl.vpcKey, blocks);
+        }
+      }
       for (const unknown of blocks.unknown) {
         if (denies.some((e) => e.family === unknown.family)) {
           context.cannotVerify(nacl.resource, `whether ${naclName(nacl)}'s ${familyName(unknown.family)} DENY entries cover the VPC's own addresses (${unknown.what})`);
@@ -57,8 +70,31 @@ interface KnownBlock {
   readonly source: string;
 }
 
-/** The CIDR blocks the model gives the NACL's VPC: its CidrBlock and the AWS::EC2::VPCCidrBlock resources naming it. */
-function vpcBlocks(model: NetworkModel, nacl: NaclModel): { known: KnownBlock[]; unknown: Array<{ family: IpFamily; what: string }> } {
+interface VpcBlocks {
+  readonly known: KnownBlock[];
+  readonly unknown: Array<{ family: IpFamily; what: string }>;
+}
+
+/** The app's AWS::EC2::VPCCidrBlock resources by the key of the VPC they name. */
+function cidrBlocksByVpc(model: NetworkModel): Map<string, ModelResource[]> {
+  const byVpc = new Map<string, ModelResource[]>();
+  for (const block of model.byType().get('AWS::EC2::VPCCidrBlock') ?? []) {
+    const vpcKey = targetKey(block.properties.VpcId, block.stack.id);
+    const blocks = byVpc.get(vpcKey);
+    if (blocks === undefined) {
+      byVpc.set(vpcKey, [block]);
+    } else {
+      blocks.push(block);
+    }
+  }
+  return byVpc;
+}
+
+/**
+ * The CIDR blocks the model gives the NACL's VPC: its CidrBlock and the AWS::EC2::VPCCidrBlock resources naming it
+ * (`cidrBlocks`, those of the VPC).
+ */
+function vpcBlocks(model: NetworkModel, nacl: NaclModel, cidrBlocks: readonly ModelResource[]): VpcBlocks {
   const known: KnownBlock[] = [];
   const unknown: Array<{ family: IpFamily; what: string }> = [];
   const vpc = model.resolveKey(nacl.vpcKey);
@@ -70,7 +106,7 @@ function vpcBlocks(model: NetworkModel, nacl: NaclModel): { known: KnownBlock[];
   }
   const read = (resource: ModelResource, value: unknown, property: string, family: IpFamily) => {
     // Host bits set (10.2.0.1/16) still name the block; InvalidValue judges the notation.
-    const parsed = parseCidrOrReason(value, { normalizeHostBits: true });
+    const parsed = parseCidrNormalized(value);
     if (typeof parsed !== 'string' && parsed.family === family) {
       known.push({ range: parsed, text: String(value), source: `${property} of ${resource.logicalId}` });
     } else if (isLiteralString(value)) {
@@ -87,11 +123,8 @@ function vpcBlocks(model: NetworkModel, nacl: NaclModel): { known: KnownBlock[];
     unknown.push({ family: IpFamily.IPV4, what: `the IPv4 block of ${vpc.logicalId} comes from an IPAM pool` });
   }
   // Neither: InvalidValue reports the VPC, which CloudFormation rejects. Nothing is unknown.
-  for (const block of model.ofType('AWS::EC2::VPCCidrBlock')) {
+  for (const block of cidrBlocks) {
     const p = block.properties;
-    if (targetKey(p.VpcId, block.stack.id) !== nacl.vpcKey) {
-      continue;
-    }
     if (p.CidrBlock !== undefined) {
       read(block, p.CidrBlock, 'CidrBlock', IpFamily.IPV4);
     } else if (p.Ipv4IpamPoolId !== undefined) {

@@ -23,7 +23,7 @@ export const SgOpenIngress: LayeredDefenseRule = {
     const findings: RuleFinding[] = [];
     for (const group of model.securityGroups) {
       const ingress = withPrefixListsExpanded(group.ingress, (key) => model.resolveKey(key), context.cannotVerify);
-      findings.push(...judge(context, group.resource, ingress, () => port80Allowed(model, group.key), () => ''));
+      judge(findings, context, group.resource, ingress, () => port80Allowed(model, group.key), NO_PREFIX);
     }
     // Standalone rules on a group outside this stack (an imported group): a group is a union of allows, so its
     // rules are judged together (0.0.0.0/1 in one rule and 128.0.0.0/1 in another is open to everyone).
@@ -38,18 +38,20 @@ export const SgOpenIngress: LayeredDefenseRule = {
         const others = [...new Set(rules.map((r) => r.resource.path))].filter((path) => path !== rules[0].resource.path);
         return `security group ${model.describeKey(groupKey)}${others.length > 0 ? ` (with the rules of ${others.join(', ')})` : ''}: `;
       };
-      findings.push(...judge(context, rules[0].resource, rules, () => port80Allowed(model, groupKey), where));
+      judge(findings, context, rules[0].resource, rules, () => port80Allowed(model, groupKey), where);
     }
     return findings;
   },
 };
 
 /**
- * Findings for the traffic the rules admit from everyone. Each finding sits on the resource whose rules open it: a
- * standalone `AWS::EC2::SecurityGroupIngress` (in this stack or another) when its rules alone do, else `site` (the
- * group, or the first stray rule), naming the other resources whose rules add up to it.
+ * Adds to `findings` those for the traffic the rules admit from everyone. Each finding sits on the resource whose
+ * rules open it: a standalone `AWS::EC2::SecurityGroupIngress` (in this stack or another) when its rules alone do,
+ * else `site` (the group, or the first stray rule), naming the other resources whose rules add up to it.
  */
-function judge(context: RuleContext, site: SgRuleModel['resource'], rules: readonly SgRuleModel[], allow80: () => boolean, where: () => string): RuleFinding[] {
+function judge(
+  findings: RuleFinding[], context: RuleContext, site: SgRuleModel['resource'], rules: readonly SgRuleModel[], allow80: () => boolean, where: () => string,
+): void {
   for (const rule of rules) {
     // Only a CIDR (or a peer not known at all) can admit everyone: a group or prefix-list peer never does, whatever
     // its protocol and ports, so its unknown port (the RDS idiom's token) changes no verdict here.
@@ -57,7 +59,6 @@ function judge(context: RuleContext, site: SgRuleModel['resource'], rules: reado
       context.cannotVerify(rule.resource, `an ingress rule (${rule.unknown})`);
     }
   }
-  const findings: RuleFinding[] = [];
   for (let f = 0; f < FAMILIES.length; f++) {
     const family = FAMILIES[f];
     const everyone = EVERYONE[f];
@@ -85,14 +86,16 @@ function judge(context: RuleContext, site: SgRuleModel['resource'], rules: reado
       findings.push({ resource: at, message: `${prefix}ingress from every ${family === IpFamily.IPV4 ? 'IPv4' : 'IPv6'} address (${everyone}) is allowed on ${traffic.join(', ')}${withOthers}` });
     }
   }
-  return findings;
 }
+
 
 const FAMILIES = [IpFamily.IPV4, IpFamily.IPV6] as const;
 const EVERYONE = ['0.0.0.0/0', '::/0'] as const;
 const HTTPS: readonly number[] = [443];
 const HTTPS_AND_HTTP: readonly number[] = [443, 80];
 const NOTHING: readonly OpenTraffic[] = [];
+/** A group's findings name no other resource first. */
+const NO_PREFIX = (): string => '';
 
 /** TCP 443 alone: what every group may open to everyone. */
 function isOnlyHttps(open: OpenTraffic): boolean {
