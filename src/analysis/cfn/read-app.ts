@@ -5,7 +5,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { isObject, setKey } from './json-object';
 import { locateJsonError, positionAt } from './json-text';
-import { App, NestedTooDeeplyError, StackSource } from './resolve';
+import { App, NeedsOtherStacksError, NestedTooDeeplyError, StackSource } from './resolve';
 import { displayPath, readTemplateFile, TemplateFile } from './template-file';
 import { applyTransforms, TransformedTemplate } from './transforms';
 import { InputError, Json, LoadedApp, LoadedStack, ReadOptions } from './types';
@@ -18,6 +18,16 @@ interface Found {
   readonly transformed: TransformedTemplate;
   /** Its nested stacks whose template was not read, by logical id: why (see AppReader.addNestedStacks). */
   readonly unreadNested: Map<string, string>;
+  /** Its resolution, when it needs no other stack and was made as soon as the template was read (see resolveAlone). */
+  alone?: Resolution;
+}
+
+/** A resolved template, with what its resolver found out about it. */
+interface Resolution {
+  readonly template: Json;
+  readonly resourceCount: number;
+  readonly resourceIds: readonly string[];
+  readonly namesAllDeclared: boolean;
 }
 
 /** Nested stacks nested deeper than this are a loop of templates, not an app (CloudFormation allows far fewer). */
@@ -40,7 +50,7 @@ export function readApp(paths: readonly string[], options: ReadOptions = {}): Lo
   checkParameterValues(found, options.parameters ?? {});
   const app = new App(found.map((f) => f.source));
   // Every template is resolved here, so a caller never meets a failure later; positions stay lazy.
-  const resolved: LoadedStack[] = found.map(({ source, file, transformed, unreadNested }) => stackOf(app, source, file, transformed, unreadNested));
+  const resolved: LoadedStack[] = found.map((f) => stackOf(app, f));
   // A nested stack whose AWS::CloudFormation::Stack a false condition removes from its parent is never created, nor
   // is anything it nests (parents come before their nested stacks here).
   const kept = new Map<string, LoadedStack>();
@@ -56,11 +66,30 @@ export function readApp(paths: readonly string[], options: ReadOptions = {}): Lo
 }
 
 /** A stack for the model: its resolved template, and positions (which read the file again only when asked). */
-function stackOf(app: App, source: StackSource, file: TemplateFile, transformed: TransformedTemplate,
-  unreadNested: ReadonlyMap<string, string>): LoadedStack {
+function stackOf(app: App, { source, file, transformed, unreadNested, alone }: Found): LoadedStack {
   // A resource a transform generated is placed where the resource it comes from is written.
   const generatedFrom = transformed.generatedFrom;
   const positionOf = generatedFrom.size === 0 ? file.positionOf : (logicalId: string) => file.positionOf(generatedFrom.get(logicalId) ?? logicalId);
+  const resolution = alone ?? resolve(app, source, file);
+  return {
+    id: source.id,
+    stackName: source.stackName,
+    file: file.file,
+    template: resolution.template,
+    resourceCount: resolution.resourceCount,
+    resourceIds: resolution.resourceIds,
+    namesAllDeclared: resolution.namesAllDeclared,
+    positionOf: (logicalId: string) => (logicalId === '' ? undefined : positionOf(logicalId)),
+    ...(transformed.notExpanded.length > 0 ? { notExpandedTransforms: transformed.notExpanded } : {}),
+    ...(generatedFrom.size > 0 ? { generatedFrom } : {}),
+    ...(unreadNested.size > 0 ? { unreadNestedStacks: unreadNested } : {}),
+    ...(source.environment !== undefined ? { environment: source.environment } : {}),
+    ...(source.parent ? { parent: { stackId: source.parent.source.id, logicalId: source.parent.logicalId } } : {}),
+  };
+}
+
+/** The stack's template resolved in `app`; a value nested too deeply is an error naming the file. */
+function resolve(app: App, source: StackSource, file: TemplateFile): Resolution {
   const resolver = app.resolver(source, true);
   let template: Json;
   try {
@@ -70,20 +99,28 @@ function stackOf(app: App, source: StackSource, file: TemplateFile, transformed:
     throw e;
   }
   return {
-    id: source.id,
-    stackName: source.stackName,
-    file: file.file,
     template,
     resourceCount: resolver.resolvedResourceCount(),
     resourceIds: resolver.resolvedResourceIds(),
     namesAllDeclared: resolver.namesAllDeclared(),
-    positionOf: (logicalId: string) => (logicalId === '' ? undefined : positionOf(logicalId)),
-    ...(transformed.notExpanded.length > 0 ? { notExpandedTransforms: transformed.notExpanded } : {}),
-    ...(generatedFrom.size > 0 ? { generatedFrom } : {}),
-    ...(unreadNested.size > 0 ? { unreadNestedStacks: unreadNested } : {}),
-    ...(source.environment !== undefined ? { environment: source.environment } : {}),
-    ...(source.parent ? { parent: { stackId: source.parent.source.id, logicalId: source.parent.logicalId } } : {}),
   };
+}
+
+/**
+ * A top-level stack without nested stacks, resolved as soon as it is read, while its template is still in the
+ * processor's caches (resolving every template after all are read walked each one cold: about half the resolution's
+ * time). Undefined when a value needs another stack of the app (an import): the app's resolution does it then.
+ */
+function resolveAlone(found: Found): Resolution | undefined {
+  if (found.source.parent !== undefined || found.source.children.size > 0) {
+    return undefined;
+  }
+  try {
+    return resolve(App.provisional(found.source), found.source, found.file);
+  } catch (e) {
+    if (e instanceof NeedsOtherStacksError) return undefined;
+    throw e;
+  }
 }
 
 /**
@@ -257,8 +294,10 @@ class AppReader {
     }
     const source: StackSource = { ...init, id, template: transformed.template, children: new Map() };
     const unreadNested = new Map<string, string>();
-    this.found.push({ source, file, transformed, unreadNested });
+    const found: Found = { source, file, transformed, unreadNested };
+    this.found.push(found);
     this.addNestedStacks(source, file, inAssembly, depth, unreadNested);
+    found.alone = resolveAlone(found);
     return source;
   }
 

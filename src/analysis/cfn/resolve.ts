@@ -98,19 +98,41 @@ function equalLiterals(a: Json, b: Json): boolean | undefined {
   return undefined;
 }
 
+/**
+ * Thrown by a provisional {@link App} when a resolution needs another stack of the app (an import, a nested stack),
+ * which is not read yet: the resolution is left to the app's, once every stack is read.
+ */
+export class NeedsOtherStacksError extends Error {
+  constructor() {
+    super('the value needs another stack of the app');
+  }
+}
+
 /** Where to find an export by name: the stacks of the whole app. */
 export class App {
+  /**
+   * An app of one stack that is resolved as soon as it is read (its template is then still in the processor's
+   * caches): any question about another stack throws {@link NeedsOtherStacksError}, so what it resolves is what the
+   * whole app's resolution gives.
+   */
+  public static provisional(source: StackSource): App {
+    return new App([source], true);
+  }
+
   private readonly full = new Map<StackSource, StackResolver>();
   private readonly names = new Map<StackSource, StackResolver>();
   private exportIndex?: Map<string, { source: StackSource; outputKey: string }[]>;
 
-  constructor(private readonly sources: readonly StackSource[]) {}
+  constructor(private readonly sources: readonly StackSource[], private readonly alone = false) {}
 
   sourceById(id: string): StackSource | undefined {
-    return this.sources.find((s) => s.id === id);
+    const found = this.sources.find((s) => s.id === id);
+    if (this.alone && found === undefined) throw new NeedsOtherStacksError();
+    return found;
   }
 
   resolver(source: StackSource, crossStack: boolean): StackResolver {
+    if (this.alone && source !== this.sources[0]) throw new NeedsOtherStacksError();
     const cache = crossStack ? this.full : this.names;
     let r = cache.get(source);
     if (!r) {
@@ -126,6 +148,7 @@ export class App {
    * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/outputs-section-structure.html
    */
   findExport(name: string, importer: StackSource): { source: StackSource; outputKey: string } | undefined {
+    if (this.alone) throw new NeedsOtherStacksError();
     const candidates = (this.exports().get(name) ?? []).filter((c) => c.source !== importer);
     if (candidates.length === 0) return undefined;
     return candidates.find((c) => c.source.environment === importer.environment) ?? candidates[0];

@@ -357,3 +357,55 @@ Outputs:
 test('GIVEN a template that writes the cross-stack key itself under Fn::Split WHEN read THEN it stays as written, no crash', () => {
   expect(resolved({ 'Fn::Split': [',', { [STACK_REF]: null }] })).toEqual({ 'Fn::Split': [',', { [STACK_REF]: null }] });
 });
+
+describe('a stack resolved as soon as it is read', () => {
+  // A top-level stack without nested stacks is resolved right after it is read; one whose values need another stack
+  // (an import, another stack's key) is left to the app's resolution once every stack is read.
+  const exporter = `Resources:
+  Vpc: { Type: AWS::EC2::VPC, Properties: { CidrBlock: 10.0.0.0/16 } }
+Outputs:
+  Cidr: { Value: 10.0.0.0/16, Export: { Name: net-cidr } }
+  VpcId: { Value: !Ref Vpc, Export: { Name: net-vpc } }
+`;
+  const importer = `Resources:
+  Group:
+    Type: AWS::EC2::SecurityGroup
+    Properties:
+      GroupDescription: app
+      VpcId: !ImportValue net-vpc
+      SecurityGroupIngress: [{ IpProtocol: tcp, FromPort: 443, ToPort: 443, CidrIp: !ImportValue net-cidr }]
+`;
+
+  test('GIVEN the importing stack read before the exporting one WHEN read as one app THEN its imports are resolved all the same', () => {
+    // GIVEN the importer first on the command line
+    const paths = writeFiles({ 'app.yaml': importer, 'network.yaml': exporter });
+    // WHEN
+    const stack = stackById(readApp([paths['app.yaml'], paths['network.yaml']]), paths['app.yaml']);
+    // THEN the literal is handed over as it is, the reference as the exporting stack's value
+    const p = stack.template.Resources.Group.Properties;
+    expect(p.SecurityGroupIngress[0].CidrIp).toBe('10.0.0.0/16');
+    expect(p.VpcId).toEqual({ [STACK_REF]: { stackId: paths['network.yaml'], value: { Ref: 'Vpc' } } });
+  });
+
+  test('GIVEN the same stacks in the other order THEN the same resolution', () => {
+    const paths = writeFiles({ 'app.yaml': importer, 'network.yaml': exporter });
+    const first = stackById(readApp([paths['app.yaml'], paths['network.yaml']]), paths['app.yaml']);
+    const second = stackById(readApp([paths['network.yaml'], paths['app.yaml']]), paths['app.yaml']);
+    expect(second.template).toEqual(first.template);
+    expect(second.namesAllDeclared).toBe(first.namesAllDeclared);
+    expect(second.resourceIds).toEqual(first.resourceIds);
+  });
+
+  test('GIVEN a template that writes the cross-stack key naming another stack WHEN read with that stack THEN it is read as the app reads it', () => {
+    // GIVEN a hand-written cross-stack value under Fn::Split (the only place the reader reads the key), naming the other file
+    const paths = writeFiles({ 'network.yaml': exporter, 'app.json': {} });
+    const written = { 'Fn::Split': [',', { [STACK_REF]: { stackId: paths['network.yaml'], value: { 'Fn::Join': [',', [{ Ref: 'Vpc' }]] } } }] };
+    const app = writeFiles({ 'app.json': { Resources: { R: { Type: 'AWS::SNS::Topic', Properties: { V: written } } } } })['app.json'];
+    // WHEN read before and after the stack it names
+    const before = stackById(readApp([app, paths['network.yaml']]), app).template.Resources.R.Properties.V;
+    const after = stackById(readApp([paths['network.yaml'], app]), app).template.Resources.R.Properties.V;
+    // THEN the same, and the named stack's value is taken as that stack's
+    expect(before).toEqual(after);
+    expect(before).toEqual([{ [STACK_REF]: { stackId: paths['network.yaml'], value: { Ref: 'Vpc' } } }]);
+  });
+});
