@@ -85,7 +85,8 @@ export function normalizeNaclEntry(e: NaclEntryProperties, index: number): Norma
   // write it (one per value read was most of what this function allocated).
   const ruleNumber = toInteger(e.RuleNumber, e, index, 'RuleNumber');
   const protocol = toInteger(e.Protocol, e, index, 'Protocol');
-  const action = typeof e.RuleAction === 'string' ? e.RuleAction.toLowerCase() : undefined;
+  const written = e.RuleAction;
+  const action = written === 'allow' || written === 'deny' ? written : typeof written === 'string' ? written.toLowerCase() : undefined;
   if (action !== 'allow' && action !== 'deny') {
     throw new Error(`${entryName(e, index)}: RuleAction ${quoteValue(e.RuleAction)} is not 'allow' or 'deny'`);
   }

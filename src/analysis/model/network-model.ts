@@ -1315,8 +1315,9 @@ export function invalidNaclEntry(p: Json): string | undefined {
   if (ruleNumber !== undefined && (ruleNumber < 1 || ruleNumber > 32766)) {
     return `RuleNumber ${ruleNumber} is outside 1-32766`;
   }
-  const action = typeof p.RuleAction === 'string' ? p.RuleAction.toLowerCase() : undefined;
-  if (action !== undefined && action !== 'allow' && action !== 'deny') {
+  // Lower-cased only when not written in lower case already (lower-casing makes a string per entry).
+  const action = typeof p.RuleAction !== 'string' || p.RuleAction === 'allow' || p.RuleAction === 'deny' ? p.RuleAction : p.RuleAction.toLowerCase();
+  if (typeof action === 'string' && action !== 'allow' && action !== 'deny') {
     return `RuleAction '${p.RuleAction}' is not allow or deny`;
   }
   if (p.CidrBlock !== undefined && p.Ipv6CidrBlock !== undefined) {
@@ -1348,10 +1349,8 @@ export function invalidNaclEntry(p: Json): string | undefined {
     }
     const from = literalInteger(p.PortRange?.From);
     const to = literalInteger(p.PortRange?.To);
-    for (const port of [from, to]) {
-      if (port !== undefined && (port < 0 || port > 65535)) {
-        return `PortRange ${describeValue(p.PortRange?.From)}-${describeValue(p.PortRange?.To)} is outside 0-65535`;
-      }
+    if (portOutside(from) || portOutside(to)) {
+      return `PortRange ${describeValue(p.PortRange?.From)}-${describeValue(p.PortRange?.To)} is outside 0-65535`;
     }
     if (from !== undefined && to !== undefined && from > to) {
       return `PortRange ${from}-${to} is inverted (From > To)`;
@@ -1361,6 +1360,10 @@ export function invalidNaclEntry(p: Json): string | undefined {
     return `Protocol ${protocol} (${NACL_PROTOCOL_NAMES[protocol]}) needs Icmp { Type, Code } (Type -1 and Code -1 for all), not ${describeValue(p.Icmp)}`;
   }
   return undefined;
+}
+
+function portOutside(port: number | undefined): boolean {
+  return port !== undefined && (port < 0 || port > 65535);
 }
 
 const NACL_PROTOCOL_NAMES: Readonly<Record<number, string>> = { 6: 'tcp', 17: 'udp', 1: 'icmp', 58: 'icmpv6' };
