@@ -189,10 +189,11 @@ function takesAllOf(x: NormalizedNaclEntry, entry: NormalizedNaclEntry, protocol
 /**
  * True when the responses to what the ALLOW at `index` admits (its `protocol` traffic, TCP or UDP) surely pass the
  * other direction (`back`, the same NACL's other direction and family, in evaluation order) on every port of
- * [from, to], as NaclReturnTraffic asks. Shown with one ALLOW of `back` that matches every such packet: the entry's
- * range lies inside that ALLOW's, and each earlier entry of `back` that could take some of those packets covers,
- * within the entry's range, only addresses that one earlier entry of the entry's own direction takes from the
- * entry for all its `protocol` traffic (so the entry admits none of them).
+ * [from, to], as NaclReturnTraffic asks. Shown with the first ALLOW of `back` that matches every such packet from
+ * every address of the entry's range: each earlier entry of `back` that could take some of those packets covers,
+ * within the entry's range, only addresses that one earlier entry of the entry's own direction takes from the entry
+ * for all its `protocol` traffic (so the entry admits none of them). At most |back| + |back| x |ordered| steps;
+ * NaclReturnTraffic asks it only of scopes of at most {@link MAX_QUICK_PAIRS} pairs of entries.
  */
 export function returnsSurelyAllowed(
   ordered: readonly NormalizedNaclEntry[], index: number, protocol: number, back: readonly NormalizedNaclEntry[], from: number, to: number,
@@ -201,33 +202,42 @@ export function returnsSurelyAllowed(
   if (protocol !== TCP && protocol !== UDP) {
     return false;
   }
-  for (let a = 0; a < back.length; a++) {
+  let a = 0;
+  for (; a < back.length; a++) {
     const allow = back[a];
     const all = allow.protocol === ALL
       || (allow.protocol === protocol && allow.ports !== undefined && allow.ports.from <= from && allow.ports.to >= to);
-    if (allow.action !== 'allow' || !all || !live(allow)
-      || allow.range.first > entry.range.first || allow.range.last < entry.range.last) {
-      continue;
-    }
-    let holds = true;
-    for (let b = 0; b < a && holds; b++) {
-      const before = back[b];
-      const mayTake = before.protocol === ALL
-        || (before.protocol === protocol && before.ports !== undefined && before.ports.from <= to && before.ports.to >= from);
-      if (!mayTake || !live(before) || !rangesOverlap(before, entry)) {
-        continue;
-      }
-      const first = before.range.first > entry.range.first ? before.range.first : entry.range.first;
-      const last = before.range.last < entry.range.last ? before.range.last : entry.range.last;
-      holds = false;
-      for (let f = 0; f < index && !holds; f++) {
-        const own = ordered[f];
-        holds = live(own) && own.range.first <= first && own.range.last >= last && takesAllOf(own, entry, protocol);
-      }
-    }
-    if (holds) {
-      return true;
+    if (allow.action === 'allow' && all && live(allow) && allow.range.first <= entry.range.first && allow.range.last >= entry.range.last) {
+      break;
     }
   }
-  return false;
+  if (a === back.length) {
+    return false;
+  }
+  for (let b = 0; b < a; b++) {
+    const before = back[b];
+    const mayTake = before.protocol === ALL
+      || (before.protocol === protocol && before.ports !== undefined && before.ports.from <= to && before.ports.to >= from);
+    if (!mayTake || !live(before) || !rangesOverlap(before, entry)) {
+      continue;
+    }
+    const first = before.range.first > entry.range.first ? before.range.first : entry.range.first;
+    const last = before.range.last < entry.range.last ? before.range.last : entry.range.last;
+    let covered = false;
+    for (let f = 0; f < index && !covered; f++) {
+      const own = ordered[f];
+      covered = live(own) && own.range.first <= first && own.range.last >= last && takesAllOf(own, entry, protocol);
+    }
+    if (!covered) {
+      return false;
+    }
+  }
+  return true;
 }
+
+/**
+ * The most pairs of entries (one direction's times the other's) for which NaclReturnTraffic tries
+ * {@link returnsSurelyAllowed} before the exact analysis: a blocklist of 18 DENYs each way and a few ALLOWs is far
+ * below it, and past it the test could take longer than the analysis it spares.
+ */
+export const MAX_QUICK_PAIRS = 2_500;

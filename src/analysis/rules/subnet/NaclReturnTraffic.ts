@@ -2,7 +2,7 @@ import { analysableScopes, describeScopeEntry, directionName, familyName, naclNa
 import { IpRange, mergeRanges } from '../../../private/ip';
 import { describeRanges, MAX_EXACT_ENTRIES, missingRanges, NaclDirectionAnalysis, naclScopes, neverMatchesReason, TrafficClass } from '../../model/model-nacl';
 import type { NormalizedNaclEntry } from '../../model/nacl-evaluator';
-import { returnsSurelyAllowed } from '../../model/nacl-quick';
+import { MAX_QUICK_PAIRS, returnsSurelyAllowed } from '../../model/nacl-quick';
 import { LayeredDefenseRule, RuleContext, RuleFinding } from '../rule';
 
 const TCP = 6;
@@ -97,6 +97,9 @@ const NO_PROTOCOLS: readonly number[] = [];
  * allowed back: then the scope has nothing to report. Entries that can never match admit nothing.
  */
 function returnsSurelyAllowedForAll(ordered: readonly NormalizedNaclEntry[], back: readonly NormalizedNaclEntry[], context: RuleContext): boolean {
+  if (ordered.length * back.length > MAX_QUICK_PAIRS) {
+    return false;
+  }
   for (let i = 0; i < ordered.length; i++) {
     const entry = ordered[i];
     if (entry.action !== 'allow' || isReturnEntry(entry, context) || neverMatchesReason(entry) !== undefined) {
