@@ -109,16 +109,25 @@ function resolve(app: App, source: StackSource, file: TemplateFile): Resolution 
 /**
  * A top-level stack without nested stacks, resolved as soon as it is read, while its template is still in the
  * processor's caches (resolving every template after all are read walked each one cold: about half the resolution's
- * time). Undefined when a value needs another stack of the app (an import): the app's resolution does it then.
+ * time). Undefined when a value needs another stack of the app (an import), or when the resolution fails (a value
+ * nested too deeply): the app's resolution does it then, and reports the failure as before, in its order, and only
+ * for a stack it keeps (a template given on its own that another given template nests is judged as that nested stack,
+ * with the parameters its parent passes, which may leave out the branch that failed).
  */
 function resolveAlone(found: Found): Resolution | undefined {
   if (found.source.parent !== undefined || found.source.children.size > 0) {
     return undefined;
   }
+  const resolver = App.provisional(found.source).resolver(found.source, true);
   try {
-    return resolve(App.provisional(found.source), found.source, found.file);
+    return {
+      template: resolver.resolveTemplate(),
+      resourceCount: resolver.resolvedResourceCount(),
+      resourceIds: resolver.resolvedResourceIds(),
+      namesAllDeclared: resolver.namesAllDeclared(),
+    };
   } catch (e) {
-    if (e instanceof NeedsOtherStacksError) return undefined;
+    if (e instanceof NeedsOtherStacksError || e instanceof NestedTooDeeplyError) return undefined;
     throw e;
   }
 }

@@ -131,6 +131,33 @@ describe('unreadable input is one InputError naming the file, the place and the 
     expect(inputError(Object.values(files)).message).toMatch(/: values nested more than 1000 levels deep/);
   });
 
+  test('a template nested too deeply only on a branch its parent prunes is read as that nested stack, given with its parent in either order', () => {
+    // GIVEN a child whose default parameter keeps a list nested 1,100 deep, and a parent that nests it with a value
+    // that leaves the list out
+    let deep: unknown = 'x';
+    for (let d = 0; d < 1100; d++) deep = [deep];
+    const child = {
+      Parameters: { Mode: { Type: 'String', Default: 'loose' } },
+      Conditions: { Strict: { 'Fn::Equals': [{ Ref: 'Mode' }, 'strict'] } },
+      Resources: { Topic: { Type: 'AWS::SNS::Topic', Properties: { TopicName: { 'Fn::If': ['Strict', 'short', deep] } } } },
+    };
+    const parent = { Resources: { C: { Type: 'AWS::CloudFormation::Stack', Properties: { TemplateURL: './child.json', Parameters: { Mode: 'strict' } } } } };
+    const files = writeFiles({ 'child.json': child, 'parent.json': parent });
+    // WHEN both are given, in either order THEN the child is judged only as the nested stack, with the parent's value
+    for (const paths of [[files['child.json'], files['parent.json']], [files['parent.json'], files['child.json']]]) {
+      const app = readApp(paths);
+      expect(app.stacks.map((s) => s.stackName).sort()).toEqual(['parent', 'parent/C']);
+      expect(app.stacks.find((s) => s.stackName === 'parent/C')!.template.Resources.Topic.Properties.TopicName).toBe('short');
+    }
+  });
+
+  test('a template nested too deeply given before a malformed one: the malformed file is reported first, as the files are read', () => {
+    let deep: unknown = 'x';
+    for (let d = 0; d < 1100; d++) deep = [deep];
+    const files = writeFiles({ 'deep.json': { Resources: { Topic: { Type: 'AWS::SNS::Topic', Properties: { V: deep } } } }, 'broken.json': '{\n' });
+    expect(inputError([files['deep.json'], files['broken.json']]).message).toMatch(/broken\.json:2:1: malformed JSON/);
+  });
+
   test('YAML nested thousands of levels deep is refused as malformed YAML, with its position, not a JavaScript error', () => {
     const file = path.join(tempDir(), 'deep.yaml');
     fs.writeFileSync(file, `Resources:\n  Bucket:\n    Type: AWS::S3::Bucket\n    Properties:\n      Tags: ${'['.repeat(20_000)}x${']'.repeat(20_000)}\n`);
