@@ -70,15 +70,15 @@ function stackOf(app: App, { source, file, transformed, unreadNested, alone }: F
   // A resource a transform generated is placed where the resource it comes from is written.
   const generatedFrom = transformed.generatedFrom;
   const positionOf = generatedFrom.size === 0 ? file.positionOf : (logicalId: string) => file.positionOf(generatedFrom.get(logicalId) ?? logicalId);
-  const resolution = alone ?? resolve(app, source, file);
+  const resolved = alone ?? resolve(app, source, file);
   return {
     id: source.id,
     stackName: source.stackName,
     file: file.file,
-    template: resolution.template,
-    resourceCount: resolution.resourceCount,
-    resourceIds: resolution.resourceIds,
-    namesAllDeclared: resolution.namesAllDeclared,
+    template: resolved.template,
+    resourceCount: resolved.resourceCount,
+    resourceIds: resolved.resourceIds,
+    namesAllDeclared: resolved.namesAllDeclared,
     positionOf: (logicalId: string) => (logicalId === '' ? undefined : positionOf(logicalId)),
     ...(transformed.notExpanded.length > 0 ? { notExpandedTransforms: transformed.notExpanded } : {}),
     ...(generatedFrom.size > 0 ? { generatedFrom } : {}),
@@ -90,14 +90,18 @@ function stackOf(app: App, { source, file, transformed, unreadNested, alone }: F
 
 /** The stack's template resolved in `app`; a value nested too deeply is an error naming the file. */
 function resolve(app: App, source: StackSource, file: TemplateFile): Resolution {
-  const resolver = app.resolver(source, true);
-  let template: Json;
   try {
-    template = resolver.resolveTemplate();
+    return resolution(app, source);
   } catch (e) {
     if (e instanceof NestedTooDeeplyError) throw new InputError(file.file, `${e.message}: not a template CloudFormation takes`);
     throw e;
   }
+}
+
+/** Resolves the stack's template in `app`, with what its resolver found out about it. */
+function resolution(app: App, source: StackSource): Resolution {
+  const resolver = app.resolver(source, true);
+  const template = resolver.resolveTemplate();
   return {
     template,
     resourceCount: resolver.resolvedResourceCount(),
@@ -118,14 +122,8 @@ function resolveAlone(found: Found): Resolution | undefined {
   if (found.source.parent !== undefined || found.source.children.size > 0) {
     return undefined;
   }
-  const resolver = App.provisional(found.source).resolver(found.source, true);
   try {
-    return {
-      template: resolver.resolveTemplate(),
-      resourceCount: resolver.resolvedResourceCount(),
-      resourceIds: resolver.resolvedResourceIds(),
-      namesAllDeclared: resolver.namesAllDeclared(),
-    };
+    return resolution(App.provisional(found.source), found.source);
   } catch (e) {
     if (e instanceof NeedsOtherStacksError || e instanceof NestedTooDeeplyError) return undefined;
     throw e;
